@@ -1,0 +1,75 @@
+/**
+ * The deployment's configuration: which file systems burstguard watches,
+ * their remediation policy, where their Langfuse logs and ClickHouse live,
+ * and where Slack messages go. Read once at cold start from
+ * `BURSTGUARD_CONFIG` (JSON, no secrets); secrets come from SST secrets.
+ */
+import { z } from 'zod';
+import { fileSystemIdSchema, policySchema } from './contracts.ts';
+import { ConfigurationError } from './errors.ts';
+
+export const fileSystemConfigSchema = z.object({
+  fileSystemId: fileSystemIdSchema,
+  /** A name people know it by, e.g. `langfuse-clickhouse`. */
+  name: z.string().optional(),
+  policy: policySchema.default('approve'),
+  /** May burstguard change this file system at all (the allowlist). */
+  remediationAllowed: z.boolean().default(false),
+  /** Alarm names (log-pattern alarms) that speak for this file system. */
+  alarmNames: z.array(z.string()).default([]),
+  /** ClickHouse HTTP endpoint of the Langfuse deployment on it. */
+  clickhouseUrl: z.string().url().optional(),
+  clickhouseUser: z.string().default('default'),
+});
+export type FileSystemConfig = z.infer<typeof fileSystemConfigSchema>;
+
+export const appConfigSchema = z.object({
+  region: z.string().default('us-east-1'),
+  fileSystems: z.array(fileSystemConfigSchema).min(1),
+  /** Namespace the Langfuse log metric filters publish to. */
+  langfuseMetricNamespace: z.string().default('Burstguard/Langfuse'),
+  slackChannel: z.string().default('#langfuse-oncall'),
+  /** Slack user ids allowed to approve a remediation. */
+  approvers: z.array(z.string()).default([]),
+  defaultWindowMinutes: z.number().int().min(15).max(21_600).default(180),
+  clickhouseTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+});
+export type AppConfig = z.infer<typeof appConfigSchema>;
+
+/** Parses and checks the configuration; one clear line when it is wrong. */
+export function parseConfig(raw: unknown): AppConfig {
+  const result = appConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.join('.') || '(root)';
+    throw new ConfigurationError(
+      `configuration ${where}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return result.data;
+}
+
+/** Reads `BURSTGUARD_CONFIG` once; call it at module scope (cold start). */
+export function readConfigFromEnv(env: NodeJS.ProcessEnv): AppConfig {
+  const text = env.BURSTGUARD_CONFIG;
+  if (!text) {
+    throw new ConfigurationError('BURSTGUARD_CONFIG is not set');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigurationError('BURSTGUARD_CONFIG is not JSON', {
+      cause: error,
+    });
+  }
+  return parseConfig(raw);
+}
+
+/** The configured entry for a file system, or undefined. */
+export function findFileSystem(
+  config: AppConfig,
+  fileSystemId: string,
+): FileSystemConfig | undefined {
+  return config.fileSystems.find((f) => f.fileSystemId === fileSystemId);
+}

@@ -1,0 +1,100 @@
+/**
+ * Named errors. Each sets a literal `name`, which is the `errorType` Lambda
+ * reports and the `Error` a Step Functions Retry or Catch matches, so the
+ * state machine refers to these constants, never to retyped strings.
+ */
+
+/** Base of every error burstguard raises on purpose. */
+export class BurstguardError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BurstguardError';
+  }
+}
+
+/** The trigger is not an alarm event or console input burstguard accepts. */
+export class InvalidTriggerError extends BurstguardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidTriggerError';
+  }
+}
+
+/** The trigger names no file system this deployment is configured for. */
+export class UnknownFileSystemError extends BurstguardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UnknownFileSystemError';
+  }
+}
+
+/** EFS says the file system does not exist (FileSystemNotFound, 404). */
+export class FileSystemNotFoundError extends BurstguardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FileSystemNotFoundError';
+  }
+}
+
+/** A source of evidence could not be read; its branch reports it as such. */
+export class SourceUnavailableError extends BurstguardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SourceUnavailableError';
+  }
+}
+
+/** A configuration value is missing or malformed (read at cold start). */
+export class ConfigurationError extends BurstguardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** A recording directory is missing a file or holds malformed JSON. */
+export class RecordingError extends BurstguardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RecordingError';
+  }
+}
+
+/** Slack did not take the message (down, 5xx, rate limited too long). */
+export class SlackDeliveryError extends BurstguardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SlackDeliveryError';
+  }
+}
+
+/** The throughput mode change was refused by burstguard's safety rules. */
+export class RemediationRefusedError extends BurstguardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RemediationRefusedError';
+  }
+}
+
+/** Lambda service errors a Task should retry (Step Functions docs). */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+/** Errors that end the run: the trigger itself is wrong. */
+export const TRIGGER_ERRORS = [
+  'InvalidTriggerError',
+  'UnknownFileSystemError',
+] as const;
+
+/** One line for a person: the error's message without a stack. */
+export function oneLine(error: unknown): string {
+  if (error instanceof Error) {
+    const text = error.message || error.name;
+    return text.replace(/\s+/g, ' ').trim();
+  }
+  return String(error).replace(/\s+/g, ' ').trim();
+}

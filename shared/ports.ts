@@ -1,0 +1,99 @@
+/**
+ * The ports every step talks to the world through. Production adapters wrap
+ * the AWS SDK, @clickhouse/client, @slack/web-api and DynamoDB; local adapters
+ * read a recording, run chDB or print to the terminal. Core code sees only
+ * these types.
+ */
+import type { FileSystemDescription, MetricDataResult } from './aws-shapes.ts';
+import type { Incident, SlackMessage } from './contracts.ts';
+
+export type Clock = { now(): Date };
+
+/** EFS control plane. Throws FileSystemNotFoundError for a missing id. */
+export type EfsPort = {
+  describeFileSystem(fileSystemId: string): Promise<FileSystemDescription>;
+  updateFileSystem(call: {
+    FileSystemId: string;
+    ThroughputMode: 'bursting' | 'provisioned' | 'elastic';
+    ProvisionedThroughputInMibps?: number;
+  }): Promise<FileSystemDescription>;
+};
+
+/** One CloudWatch metric to read, named by the recording format's Id. */
+export type MetricQuery = {
+  id: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  stat: 'Sum' | 'Average' | 'Minimum' | 'Maximum' | 'SampleCount';
+  /** A label for people; CloudWatch echoes it back. */
+  label?: string;
+};
+
+/** CloudWatch GetMetricData, paginated by the adapter. */
+export type MetricsPort = {
+  getMetricData(request: {
+    queries: MetricQuery[];
+    start: Date;
+    end: Date;
+    periodSeconds: number;
+  }): Promise<MetricDataResult[]>;
+};
+
+/** Names of the ClickHouse snapshot queries: the recording's file names. */
+export const SNAPSHOT_QUERY_NAMES = [
+  'merges',
+  'parts',
+  'events',
+  'metrics',
+  'asynchronous_metrics',
+  'merge_tree_settings',
+  'part_log',
+  'replication_queue',
+  'mutations',
+  'disks',
+] as const;
+export type SnapshotQueryName = (typeof SNAPSHOT_QUERY_NAMES)[number];
+
+export type SnapshotQueryResult =
+  | { ok: true; rows: Record<string, unknown>[] }
+  | { ok: false; reason: string };
+
+export type ClickHouseSnapshot = {
+  elapsedMs: number;
+  results: Partial<Record<SnapshotQueryName, SnapshotQueryResult>>;
+};
+
+/**
+ * ClickHouse's own system tables, read-only and bounded. Throws
+ * SourceUnavailableError when the server cannot be reached at all.
+ */
+export type ClickHousePort = {
+  snapshot(window: { start: Date; end: Date }): Promise<ClickHouseSnapshot>;
+};
+
+/** Slack chat.postMessage / chat.update. Throws SlackDeliveryError. */
+export type SlackPort = {
+  postMessage(message: SlackMessage): Promise<{ channel: string; ts: string }>;
+};
+
+/** One open incident per file system, with its Slack thread. */
+export type IncidentStore = {
+  /** Opens an incident, or joins the one already open for the file system. */
+  openOrJoin(input: {
+    fileSystemId: string;
+    incidentId: string;
+    at: string;
+  }): Promise<Incident>;
+  /** Resolves the open incident; `next: 'ignored'` when none was open. */
+  resolve(input: { fileSystemId: string; at: string }): Promise<Incident>;
+  setThread(input: {
+    fileSystemId: string;
+    incidentId: string;
+    channel: string;
+    threadTs: string;
+  }): Promise<void>;
+  /** When burstguard last changed this file system's throughput mode. */
+  lastModeChange(fileSystemId: string): Promise<string | undefined>;
+  recordModeChange(input: { fileSystemId: string; at: string }): Promise<void>;
+};

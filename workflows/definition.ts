@@ -1,0 +1,228 @@
+/**
+ * The burstguard state machine, JSONPath ASL built in TypeScript. One source
+ * for what is deployed (infra/state-machine.ts) and what the local runner
+ * executes (workflows/local-runner.ts).
+ *
+ * Every Choice compares one field a core function computed; decisions live in
+ * tested TypeScript, not in ASL expressions.
+ */
+import { LAMBDA_SERVICE_ERRORS, TRIGGER_ERRORS } from '../shared/errors.ts';
+
+/** The Lambda functions of the workflow, by their folder under functions/. */
+export const LAMBDAS = [
+  'normalize',
+  'open-incident',
+  'collect-efs',
+  'collect-langfuse',
+  'collect-clickhouse',
+  'diagnose',
+  'notify',
+  'request-approval',
+  'remediate',
+] as const;
+export type LambdaName = (typeof LAMBDAS)[number];
+export type LambdaArns = Record<LambdaName, string>;
+
+/** Which Lambda each Task state runs. */
+export const TASK_LAMBDA = {
+  Normalize: 'normalize',
+  OpenIncident: 'open-incident',
+  CollectEfs: 'collect-efs',
+  CollectLangfuse: 'collect-langfuse',
+  CollectClickHouse: 'collect-clickhouse',
+  Diagnose: 'diagnose',
+  Notify: 'notify',
+  RequestApproval: 'request-approval',
+  Remediate: 'remediate',
+  NotifyOutcome: 'notify',
+  NotifyResolved: 'notify',
+} as const satisfies Record<string, LambdaName>;
+export type TaskStateName = keyof typeof TASK_LAMBDA;
+
+/** Seconds a Task may run; each Lambda's own timeout is shorter. */
+export const TASK_TIMEOUT_SECONDS = {
+  default: 30,
+  /** A person has this long to press Approve in Slack. */
+  approval: 3600,
+} as const;
+
+/** Placeholder ARNs, for `burstguard definition` and Workflow Studio. */
+export function placeholderArns(
+  region = 'us-east-1',
+  account = '123456789012',
+): LambdaArns {
+  const arns = {} as LambdaArns;
+  for (const name of LAMBDAS) {
+    arns[name] =
+      `arn:aws:lambda:${region}:${account}:function:burstguard-${name}`;
+  }
+  return arns;
+}
+
+type State = Record<string, unknown>;
+
+const retryLambdaService = [
+  {
+    ErrorEquals: [...LAMBDA_SERVICE_ERRORS],
+    IntervalSeconds: 1,
+    MaxAttempts: 3,
+    BackoffRate: 2,
+    JitterStrategy: 'FULL',
+  },
+];
+
+function task(
+  arn: string,
+  resultPath: string | null,
+  next: string,
+  extra: State = {},
+): State {
+  return {
+    Type: 'Task',
+    Resource: arn,
+    TimeoutSeconds: TASK_TIMEOUT_SECONDS.default,
+    Retry: retryLambdaService,
+    ResultPath: resultPath,
+    Next: next,
+    ...extra,
+  };
+}
+
+/**
+ * One Gather branch: the collector, and a Catch that turns its failure into
+ * "unavailable" evidence so one failing source never fails the run.
+ */
+function gatherBranch(
+  stateName: TaskStateName,
+  arn: string,
+  source: 'efs' | 'langfuse' | 'clickhouse',
+): State {
+  const caughtName = `${stateName}Failed`;
+  return {
+    StartAt: stateName,
+    States: {
+      [stateName]: {
+        Type: 'Task',
+        Resource: arn,
+        TimeoutSeconds: TASK_TIMEOUT_SECONDS.default,
+        Retry: retryLambdaService,
+        Catch: [
+          {
+            ErrorEquals: ['States.ALL'],
+            ResultPath: '$.caught',
+            Next: caughtName,
+          },
+        ],
+        End: true,
+      },
+      [caughtName]: {
+        Type: 'Pass',
+        Parameters: { source, 'caught.$': '$.caught' },
+        End: true,
+      },
+    },
+  };
+}
+
+/** Builds the ASL definition for the given Lambda ARNs. */
+export function buildDefinition(arns: LambdaArns): {
+  Comment: string;
+  StartAt: string;
+  States: Record<string, State>;
+} {
+  const arnOf = (state: TaskStateName) => arns[TASK_LAMBDA[state]];
+  return {
+    Comment:
+      'burstguard: EFS throughput starvation runbook for Langfuse on ClickHouse',
+    StartAt: 'Normalize',
+    States: {
+      Normalize: task(arnOf('Normalize'), '$', 'OpenIncident', {
+        // Only the normalized trigger travels on; the raw event stays in the
+        // execution's input for anyone who wants it.
+        ResultSelector: { 'trigger.$': '$' },
+        Catch: [
+          {
+            ErrorEquals: [...TRIGGER_ERRORS],
+            ResultPath: '$',
+            Next: 'RejectTrigger',
+          },
+        ],
+      }),
+      RejectTrigger: {
+        Type: 'Fail',
+        ErrorPath: '$.Error',
+        CausePath: '$.Cause',
+      },
+      OpenIncident: task(arnOf('OpenIncident'), '$.incident', 'Route'),
+      Route: {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.incident.next', StringEquals: 'diagnose', Next: 'Gather' },
+          { Variable: '$.incident.next', StringEquals: 'resolved', Next: 'NotifyResolved' },
+        ],
+        Default: 'AlreadyHandled',
+      },
+      AlreadyHandled: {
+        Type: 'Succeed',
+        Comment: 'joined an open incident, or an OK with nothing open',
+      },
+      Gather: {
+        Type: 'Parallel',
+        Branches: [
+          gatherBranch('CollectEfs', arnOf('CollectEfs'), 'efs'),
+          gatherBranch('CollectLangfuse', arnOf('CollectLangfuse'), 'langfuse'),
+          gatherBranch('CollectClickHouse', arnOf('CollectClickHouse'), 'clickhouse'),
+        ],
+        ResultPath: '$.gathered',
+        Next: 'Diagnose',
+      },
+      Diagnose: task(arnOf('Diagnose'), '$.result', 'Notify'),
+      Notify: task(arnOf('Notify'), '$.notification', 'Decide', {
+        Parameters: { kind: 'finding', 'state.$': '$' },
+      }),
+      Decide: {
+        Type: 'Choice',
+        Choices: [
+          {
+            Variable: '$.result.decision.next',
+            StringEquals: 'request-approval',
+            Next: 'RequestApproval',
+          },
+          {
+            Variable: '$.result.decision.next',
+            StringEquals: 'remediate',
+            Next: 'Remediate',
+          },
+        ],
+        Default: 'Done',
+      },
+      RequestApproval: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: {
+          FunctionName: arnOf('RequestApproval'),
+          Payload: { 'taskToken.$': '$$.Task.Token', 'state.$': '$' },
+        },
+        TimeoutSeconds: TASK_TIMEOUT_SECONDS.approval,
+        Retry: retryLambdaService,
+        Catch: [
+          {
+            ErrorEquals: ['States.ALL'],
+            ResultPath: '$.approvalError',
+            Next: 'Remediate',
+          },
+        ],
+        ResultPath: '$.approval',
+        Next: 'Remediate',
+      },
+      Remediate: task(arnOf('Remediate'), '$.remediation', 'NotifyOutcome'),
+      NotifyOutcome: task(arnOf('NotifyOutcome'), '$.outcomeNotification', 'Done', {
+        Parameters: { kind: 'outcome', 'state.$': '$' },
+      }),
+      NotifyResolved: task(arnOf('NotifyResolved'), '$.notification', 'Done', {
+        Parameters: { kind: 'resolved', 'state.$': '$' },
+      }),
+      Done: { Type: 'Succeed' },
+    },
+  };
+}
