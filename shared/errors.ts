@@ -98,3 +98,11 @@ export function oneLine(error: unknown): string {
   }
   return String(error).replace(/\s+/g, ' ').trim();
 }
+
+/** A step received a state that does not match its contract (a bug). */
+export class StateInputError extends BurstguardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StateInputError';
+  }
+}

@@ -32,6 +32,11 @@ export type MetricQuery = {
 
 /** CloudWatch GetMetricData, paginated by the adapter. */
 export type MetricsPort = {
+  /**
+   * The finest period this source can serve; live CloudWatch serves 60 s
+   * (undefined), a recording serves its own period.
+   */
+  resolutionSeconds?: number;
   getMetricData(request: {
     queries: MetricQuery[];
     start: Date;
@@ -96,4 +101,20 @@ export type IncidentStore = {
   /** When burstguard last changed this file system's throughput mode. */
   lastModeChange(fileSystemId: string): Promise<string | undefined>;
   recordModeChange(input: { fileSystemId: string; at: string }): Promise<void>;
+  /**
+   * Keeps a Step Functions task token for the approval of an incident. A
+   * Slack button value holds at most 2,000 characters and a task token can
+   * be longer, so the button carries the incident id and the token stays
+   * here.
+   */
+  saveApprovalToken(input: {
+    fileSystemId: string;
+    incidentId: string;
+    taskToken: string;
+  }): Promise<void>;
+  /** Returns and forgets the token, so an approval is answered only once. */
+  takeApprovalToken(input: {
+    fileSystemId: string;
+    incidentId: string;
+  }): Promise<string | undefined>;
 };

@@ -1,0 +1,67 @@
+/**
+ * CollectClickHouse: a bounded, read-only snapshot of ClickHouse's merge and
+ * part state. ClickHouse is likely overloaded during the very incident being
+ * diagnosed, so its silence is evidence ("unreachable after 5 s"), not a
+ * failed run.
+ */
+import { summarizeSnapshot } from '../../shared/clickhouse/summarize.ts';
+import type { ClickHouseEvidence, Trigger } from '../../shared/contracts.ts';
+import { oneLine } from '../../shared/errors.ts';
+import type { ClickHousePort } from '../../shared/ports.ts';
+
+export type CollectClickHousePorts = {
+  /** The file system's ClickHouse; undefined when none is configured. */
+  clickhouseFor(fileSystemId: string): ClickHousePort | undefined;
+};
+
+/** Reads the ClickHouse evidence for a trigger; never throws. */
+export async function collectClickHouse(
+  trigger: Trigger,
+  ports: CollectClickHousePorts,
+): Promise<ClickHouseEvidence> {
+  const started = Date.now();
+  const clickhouse = ports.clickhouseFor(trigger.fileSystemId);
+  if (!clickhouse) {
+    return {
+      source: 'clickhouse',
+      available: false,
+      reason: `no ClickHouse endpoint is configured for ${trigger.fileSystemId}`,
+      elapsedMs: 0,
+    };
+  }
+  const window = {
+    start: new Date(trigger.windowStart),
+    end: new Date(trigger.windowEnd),
+  };
+  try {
+    const snapshot = await clickhouse.snapshot(window);
+    const { queries, summary } = summarizeSnapshot(snapshot, window);
+    const answered = Object.values(queries).filter((q) => q.ok).length;
+    if (answered === 0) {
+      const reasons = Object.values(queries)
+        .map((q) => q.reason)
+        .filter(Boolean);
+      return {
+        source: 'clickhouse',
+        available: false,
+        reason: `no snapshot query answered: ${reasons[0] ?? 'unknown'}`,
+        elapsedMs: Date.now() - started,
+      };
+    }
+    return {
+      source: 'clickhouse',
+      available: true,
+      elapsedMs: snapshot.elapsedMs,
+      queries,
+      summary,
+    };
+  } catch (error) {
+    return {
+      source: 'clickhouse',
+      available: false,
+      reason: oneLine(error),
+      errorName: error instanceof Error ? error.name : undefined,
+      elapsedMs: Date.now() - started,
+    };
+  }
+}

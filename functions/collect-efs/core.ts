@@ -1,0 +1,148 @@
+/**
+ * CollectEfs: what EFS says about the file system (DescribeFileSystems) and
+ * its throughput, credits and IO over the incident window, in ONE
+ * GetMetricData request (the adapter follows NextToken).
+ */
+import type { FileSystemDescription } from '../../shared/aws-shapes.ts';
+import { toEpochMs } from '../../shared/aws-shapes.ts';
+import {
+  EFS_METRIC_IDS,
+  type EfsEvidence,
+  type EfsMetricId,
+  type FileSystemFacts,
+  type Series,
+  type Trigger,
+} from '../../shared/contracts.ts';
+import { FileSystemNotFoundError, oneLine } from '../../shared/errors.ts';
+import {
+  choosePeriodSeconds,
+  gridFor,
+  toSeries,
+} from '../../shared/metric-series.ts';
+import type {
+  Clock,
+  EfsPort,
+  MetricQuery,
+  MetricsPort,
+} from '../../shared/ports.ts';
+
+export type CollectEfsPorts = {
+  efs: EfsPort;
+  metrics: MetricsPort;
+  clock: Clock;
+};
+
+/**
+ * The AWS/EFS metrics and the statistic each is read with (CloudWatch user
+ * guide, EFS metrics). PermittedThroughput is read as Average: it is one
+ * value per minute, so at 60 s Average equals the console's Sum, and at
+ * longer periods Average is what the console formula asks for.
+ */
+export const EFS_METRICS: Record<
+  EfsMetricId,
+  { metricName: string; stat: MetricQuery['stat'] }
+> = {
+  burst_credit_balance: { metricName: 'BurstCreditBalance', stat: 'Minimum' },
+  permitted_throughput: { metricName: 'PermittedThroughput', stat: 'Average' },
+  metered_io_bytes: { metricName: 'MeteredIOBytes', stat: 'Sum' },
+  total_io_bytes: { metricName: 'TotalIOBytes', stat: 'Sum' },
+  data_read_io_bytes: { metricName: 'DataReadIOBytes', stat: 'Sum' },
+  data_write_io_bytes: { metricName: 'DataWriteIOBytes', stat: 'Sum' },
+  metadata_io_bytes: { metricName: 'MetadataIOBytes', stat: 'Sum' },
+  percent_io_limit: { metricName: 'PercentIOLimit', stat: 'Maximum' },
+  client_connections: { metricName: 'ClientConnections', stat: 'Sum' },
+};
+
+/** The GetMetricData queries for one file system. */
+export function efsQueries(fileSystemId: string): MetricQuery[] {
+  return EFS_METRIC_IDS.map((id) => ({
+    id,
+    namespace: 'AWS/EFS',
+    metricName: EFS_METRICS[id].metricName,
+    dimensions: { FileSystemId: fileSystemId },
+    stat: EFS_METRICS[id].stat,
+    label: EFS_METRICS[id].metricName,
+  }));
+}
+
+const MODES = ['bursting', 'provisioned', 'elastic'] as const;
+
+/** The facts that matter from a FileSystemDescription. */
+export function fileSystemFacts(d: FileSystemDescription): FileSystemFacts {
+  const mode = (d.ThroughputMode ?? 'bursting') as FileSystemFacts['throughputMode'];
+  const tags: Record<string, string> = {};
+  for (const tag of d.Tags ?? []) tags[tag.Key] = tag.Value;
+  const measured = d.SizeInBytes.Timestamp;
+  return {
+    fileSystemId: d.FileSystemId,
+    name: d.Name ?? tags.Name,
+    throughputMode: MODES.includes(mode) ? mode : 'bursting',
+    performanceMode: d.PerformanceMode === 'maxIO' ? 'maxIO' : 'generalPurpose',
+    provisionedThroughputMibps: d.ProvisionedThroughputInMibps,
+    lifeCycleState: d.LifeCycleState,
+    sizeBytes: d.SizeInBytes.Value,
+    // ValueInStandard is what the Bursting baseline is computed from.
+    sizeStandardBytes: d.SizeInBytes.ValueInStandard ?? d.SizeInBytes.Value,
+    sizeMeasuredAt:
+      measured === undefined
+        ? undefined
+        : new Date(toEpochMs(measured)).toISOString(),
+    tags,
+  };
+}
+
+/** Reads the EFS evidence for a trigger; never throws for a source fault. */
+export async function collectEfs(
+  trigger: Trigger,
+  ports: CollectEfsPorts,
+): Promise<EfsEvidence> {
+  const started = Date.now();
+  const windowStart = new Date(trigger.windowStart);
+  const windowEnd = new Date(trigger.windowEnd);
+  const periodSeconds = Math.max(
+    choosePeriodSeconds(windowStart, windowEnd, ports.clock.now()),
+    ports.metrics.resolutionSeconds ?? 60,
+  );
+  const grid = gridFor(windowStart, windowEnd, periodSeconds);
+  const [described, results] = await Promise.allSettled([
+    ports.efs.describeFileSystem(trigger.fileSystemId),
+    ports.metrics.getMetricData({
+      queries: efsQueries(trigger.fileSystemId),
+      start: grid.start,
+      end: windowEnd,
+      periodSeconds,
+    }),
+  ]);
+  if (described.status === 'rejected') {
+    const error = described.reason;
+    // A missing file system is not an unavailable source: it is an answer.
+    if (error instanceof FileSystemNotFoundError) throw error;
+    return {
+      source: 'efs',
+      available: false,
+      reason: `DescribeFileSystems failed: ${oneLine(error)}`,
+      errorName: error instanceof Error ? error.name : undefined,
+      elapsedMs: Date.now() - started,
+    };
+  }
+  const metrics: Partial<Record<EfsMetricId, Series>> = {};
+  const missing: string[] = [];
+  if (results.status === 'rejected') {
+    missing.push(`all metrics: ${oneLine(results.reason)}`);
+  } else {
+    for (const id of EFS_METRIC_IDS) {
+      const result = results.value.find((r) => r.Id === id);
+      const series = result && toSeries(result, grid, periodSeconds);
+      if (series) metrics[id] = series;
+      else missing.push(id);
+    }
+  }
+  return {
+    source: 'efs',
+    available: true,
+    fileSystem: fileSystemFacts(described.value),
+    periodSeconds,
+    metrics,
+    missing,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * CollectLangfuse: the signals that Langfuse is losing traces, from the
+ * CloudWatch metrics its log metric filters publish (dropped records in both
+ * the pre-3.148 and 3.148+ wording, ClickhouseWriter timeouts).
+ */
+import type { AppConfig } from '../../shared/config.ts';
+import {
+  LANGFUSE_METRIC_IDS,
+  type LangfuseEvidence,
+  type LangfuseMetricId,
+  type Series,
+  type Trigger,
+} from '../../shared/contracts.ts';
+import { oneLine } from '../../shared/errors.ts';
+import {
+  LANGFUSE_LOG_SIGNALS,
+  langfuseNamespace,
+} from '../../shared/langfuse-signals.ts';
+import {
+  choosePeriodSeconds,
+  gridFor,
+  toSeries,
+} from '../../shared/metric-series.ts';
+import type { Clock, MetricQuery, MetricsPort } from '../../shared/ports.ts';
+
+export type CollectLangfusePorts = {
+  metrics: MetricsPort;
+  clock: Clock;
+  config: AppConfig;
+};
+
+/** The GetMetricData queries for a file system's Langfuse signals. */
+export function langfuseQueries(
+  baseNamespace: string,
+  fileSystemId: string,
+): MetricQuery[] {
+  return LANGFUSE_LOG_SIGNALS.map((signal) => ({
+    id: signal.id,
+    namespace: langfuseNamespace(baseNamespace, fileSystemId),
+    metricName: signal.metricName,
+    dimensions: {},
+    stat: 'Sum',
+    label: signal.metricName,
+  }));
+}
+
+/** Reads the Langfuse evidence for a trigger; never throws. */
+export async function collectLangfuse(
+  trigger: Trigger,
+  ports: CollectLangfusePorts,
+): Promise<LangfuseEvidence> {
+  const started = Date.now();
+  const windowStart = new Date(trigger.windowStart);
+  const windowEnd = new Date(trigger.windowEnd);
+  const periodSeconds = Math.max(
+    choosePeriodSeconds(windowStart, windowEnd, ports.clock.now()),
+    ports.metrics.resolutionSeconds ?? 60,
+  );
+  const grid = gridFor(windowStart, windowEnd, periodSeconds);
+  let results: Awaited<ReturnType<MetricsPort['getMetricData']>>;
+  try {
+    results = await ports.metrics.getMetricData({
+      queries: langfuseQueries(
+        ports.config.langfuseMetricNamespace,
+        trigger.fileSystemId,
+      ),
+      start: grid.start,
+      end: windowEnd,
+      periodSeconds,
+    });
+  } catch (error) {
+    return {
+      source: 'langfuse',
+      available: false,
+      reason: `GetMetricData failed: ${oneLine(error)}`,
+      errorName: error instanceof Error ? error.name : undefined,
+      elapsedMs: Date.now() - started,
+    };
+  }
+  const metrics: Partial<Record<LangfuseMetricId, Series>> = {};
+  const missing: string[] = [];
+  for (const id of LANGFUSE_METRIC_IDS) {
+    const result = results.find((r) => r.Id === id);
+    if (!result) {
+      missing.push(id);
+      continue;
+    }
+    // Metric filters publish nothing for minutes without a match, so an
+    // empty slot, or an empty result, is zero events, not missing data.
+    const series = toSeries(result, grid, periodSeconds);
+    const values = series
+      ? series.values.map((v) => v ?? 0)
+      : new Array<number>(grid.points).fill(0);
+    metrics[id] = {
+      start: grid.start.toISOString(),
+      periodSeconds,
+      values,
+      ...(result.StatusCode ? { status: result.StatusCode } : {}),
+    };
+  }
+  return {
+    source: 'langfuse',
+    available: true,
+    periodSeconds,
+    metrics,
+    missing,
+  };
+}

@@ -1,0 +1,16 @@
+// Production entry: clients created once per container.
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { awsClientOptions } from '../../shared/adapters/aws-clients.ts';
+import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
+import { readConfigFromEnv } from '../../shared/config.ts';
+import { createCollectLangfuseHandler } from './lambda.ts';
+
+const config = readConfigFromEnv(process.env);
+
+export const handler = createCollectLangfuseHandler({
+  metrics: createMetricsPort(
+    new CloudWatchClient(awsClientOptions(config.region)),
+  ),
+  clock: { now: () => new Date() },
+  config,
+});

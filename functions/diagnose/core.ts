@@ -1,0 +1,141 @@
+/**
+ * Diagnose: the Gather results become Evidence (a caught branch becomes an
+ * unavailable source with its reason), the pure engine ranks the verdicts,
+ * and the policy decides what the workflow does next.
+ */
+import type { AppConfig } from '../../shared/config.ts';
+import { findFileSystem } from '../../shared/config.ts';
+import type {
+  AfterGather,
+  ClickHouseEvidence,
+  Decision,
+  DiagnoseOutput,
+  Diagnosis,
+  EfsEvidence,
+  Evidence,
+  LangfuseEvidence,
+  Recommendation,
+  Trigger,
+} from '../../shared/contracts.ts';
+import { diagnose } from '../../shared/diagnosis/engine.ts';
+
+export type DiagnosePorts = { config: AppConfig };
+
+type Gathered = AfterGather['gathered'][number];
+
+/** One line from a Step Functions error: Lambda's JSON Cause or plain text. */
+export function reasonFromCaught(caught: {
+  Error: string;
+  Cause?: string;
+}): string {
+  if (caught.Error === 'States.Timeout') {
+    return 'the collector timed out (States.Timeout)';
+  }
+  const cause = caught.Cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as {
+      errorType?: string;
+      errorMessage?: string;
+    };
+    if (parsed && typeof parsed === 'object' && parsed.errorMessage) {
+      return `${parsed.errorType ?? caught.Error}: ${parsed.errorMessage}`;
+    }
+  } catch {
+    // Not JSON: a plain cause string.
+  }
+  return cause ? `${caught.Error}: ${cause}` : caught.Error;
+}
+
+function pick<S extends 'efs' | 'langfuse' | 'clickhouse'>(
+  gathered: Gathered[],
+  source: S,
+) {
+  const found = gathered.find((g) => g.source === source);
+  if (!found) {
+    return { source, available: false as const, reason: 'not gathered' };
+  }
+  if ('caught' in found) {
+    return {
+      source,
+      available: false as const,
+      reason: reasonFromCaught(found.caught),
+      errorName: found.caught.Error,
+    };
+  }
+  return found;
+}
+
+/** The Gather branch outputs as one Evidence object. */
+export function evidenceFromGathered(gathered: Gathered[]): Evidence {
+  return {
+    efs: pick(gathered, 'efs') as EfsEvidence,
+    langfuse: pick(gathered, 'langfuse') as LangfuseEvidence,
+    clickhouse: pick(gathered, 'clickhouse') as ClickHouseEvidence,
+  };
+}
+
+/** Where the workflow goes after the finding is posted. */
+export function decide(
+  trigger: Trigger,
+  evidence: Evidence,
+  diagnosis: Diagnosis,
+  recommendation: Recommendation,
+  config: AppConfig,
+): Decision {
+  if (recommendation.action !== 'switch-to-elastic') {
+    return {
+      next: 'done',
+      reason: `${recommendation.action} is for a person to do; burstguard only switches to Elastic`,
+    };
+  }
+  const fs = findFileSystem(config, trigger.fileSystemId);
+  if (trigger.policy === 'off') {
+    return { next: 'done', reason: 'policy is off: burstguard only reports' };
+  }
+  if (!fs?.remediationAllowed) {
+    return {
+      next: 'done',
+      reason: `${trigger.fileSystemId} is not on the remediation allowlist`,
+    };
+  }
+  if (
+    evidence.efs.available &&
+    evidence.efs.fileSystem.throughputMode === 'elastic'
+  ) {
+    return { next: 'done', reason: 'already in Elastic mode' };
+  }
+  if (trigger.dryRun) {
+    return {
+      next: 'remediate',
+      reason: 'dry run: print the UpdateFileSystem call, change nothing',
+    };
+  }
+  if (trigger.policy === 'auto') {
+    return { next: 'remediate', reason: 'policy is auto' };
+  }
+  return {
+    next: 'request-approval',
+    reason: `policy is approve: waiting for an approver (verdict ${diagnosis.verdict})`,
+  };
+}
+
+/** Diagnoses the gathered evidence and decides the next step. */
+export function diagnoseState(
+  state: AfterGather,
+  ports: DiagnosePorts,
+): DiagnoseOutput {
+  const evidence = evidenceFromGathered(state.gathered);
+  const { diagnosis, recommendation } = diagnose(evidence, {
+    region: state.trigger.region,
+    windowStart: state.trigger.windowStart,
+    windowEnd: state.trigger.windowEnd,
+  });
+  const decision = decide(
+    state.trigger,
+    evidence,
+    diagnosis,
+    recommendation,
+    ports.config,
+  );
+  return { diagnosis, recommendation, decision };
+}

@@ -1,0 +1,220 @@
+/**
+ * Normalize: turns whatever started the execution into one Trigger. Accepts
+ * the EventBridge "CloudWatch Alarm State Change" event (single-metric and
+ * metric-math alarms) and the manual console input
+ * `{"fileSystemId": "fs-...", "windowMinutes": 180, "dryRun": true}`;
+ * rejects anything else with an error that names the bad field.
+ */
+import { z } from 'zod';
+import { type AppConfig, findFileSystem } from '../../shared/config.ts';
+import {
+  fileSystemIdSchema,
+  policySchema,
+  type Trigger,
+} from '../../shared/contracts.ts';
+import {
+  InvalidTriggerError,
+  UnknownFileSystemError,
+} from '../../shared/errors.ts';
+
+export type NormalizePorts = { config: AppConfig; now: () => Date };
+
+/** The tag an alarm may carry to name its file system. */
+export const FILE_SYSTEM_TAG = 'burstguard:file-system-id';
+
+const metricStatSchema = z.object({
+  metric: z.object({
+    name: z.string(),
+    namespace: z.string(),
+    dimensions: z.record(z.string(), z.string()).optional(),
+  }),
+  period: z.number().optional(),
+  stat: z.string().optional(),
+});
+
+const alarmEventSchema = z.object({
+  source: z.literal('aws.cloudwatch'),
+  'detail-type': z.literal('CloudWatch Alarm State Change'),
+  time: z.string().optional(),
+  region: z.string().min(1),
+  detail: z.object({
+    alarmName: z.string().min(1),
+    state: z.object({
+      value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
+      reason: z.string().optional(),
+      timestamp: z.string().optional(),
+    }),
+    configuration: z
+      .object({
+        metrics: z
+          .array(
+            z.object({
+              id: z.string().optional(),
+              expression: z.string().optional(),
+              metricStat: metricStatSchema.optional(),
+            }),
+          )
+          .optional(),
+      })
+      .optional(),
+  }),
+  alarmTags: z.record(z.string(), z.string()).optional(),
+});
+type AlarmEvent = z.infer<typeof alarmEventSchema>;
+
+const manualInputSchema = z.strictObject({
+  fileSystemId: fileSystemIdSchema,
+  windowMinutes: z.number().int().min(15).max(21_600).optional(),
+  dryRun: z.boolean().optional(),
+  policy: policySchema.optional(),
+  /** When the window ends; defaults to now. */
+  at: z.iso.datetime({ offset: true }).optional(),
+  note: z.string().max(500).optional(),
+});
+
+function firstIssue(error: z.ZodError, prefix: string): string {
+  const issue = error.issues[0];
+  const path = issue?.path.join('.');
+  const where = path ? `${prefix}${path}` : prefix.replace(/\.$/, '') || 'input';
+  return `${where}: ${issue?.message ?? 'invalid'}`;
+}
+
+/** Parses a JSON string trigger (a pasted event); objects pass through. */
+function asObject(raw: unknown): Record<string, unknown> {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new InvalidTriggerError(
+        'trigger is not JSON: expected a CloudWatch alarm event or {"fileSystemId": "fs-..."}',
+      );
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidTriggerError(
+      'trigger must be a JSON object: a CloudWatch alarm event or {"fileSystemId": "fs-..."}',
+    );
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Reads the file system id an alarm is about. */
+export function fileSystemOfAlarm(
+  event: AlarmEvent,
+  config: AppConfig,
+): string | undefined {
+  // 1. The FileSystemId dimension, also inside metric-math alarms, whose
+  //    metrics list holds the expression and the metrics it reads.
+  for (const metric of event.detail.configuration?.metrics ?? []) {
+    const id = metric.metricStat?.metric.dimensions?.FileSystemId;
+    if (id) return id;
+  }
+  // 2. The alarm's tags (EventBridge adds them as alarmTags).
+  const tagged = event.alarmTags?.[FILE_SYSTEM_TAG];
+  if (tagged) return tagged;
+  // 3. The configuration: log-pattern alarms have no EFS dimension.
+  return config.fileSystems.find((f) =>
+    f.alarmNames.includes(event.detail.alarmName),
+  )?.fileSystemId;
+}
+
+function alarmMetricName(event: AlarmEvent): string | undefined {
+  const names = (event.detail.configuration?.metrics ?? [])
+    .map((m) => m.metricStat?.metric.name)
+    .filter((n): n is string => Boolean(n));
+  return names.length ? [...new Set(names)].join('+') : undefined;
+}
+
+function parseTime(text: string | undefined, fallback: Date): Date {
+  if (!text) return fallback;
+  // CloudWatch writes state timestamps as 2019-10-02T17:04:40.989+0000.
+  const ms = Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(ms) ? fallback : new Date(ms);
+}
+
+function window(end: Date, windowMinutes: number) {
+  const start = new Date(end.getTime() - windowMinutes * 60_000);
+  return { windowStart: start.toISOString(), windowEnd: end.toISOString() };
+}
+
+/** Turns a raw trigger into a Trigger, or throws a named error. */
+export function normalizeTrigger(raw: unknown, ports: NormalizePorts): Trigger {
+  const { config } = ports;
+  const input = asObject(raw);
+
+  if ('detail-type' in input || 'source' in input || 'detail' in input) {
+    if (input['detail-type'] !== 'CloudWatch Alarm State Change') {
+      throw new InvalidTriggerError(
+        `detail-type: expected "CloudWatch Alarm State Change", got ${JSON.stringify(input['detail-type'] ?? null)}`,
+      );
+    }
+    const parsed = alarmEventSchema.safeParse(input);
+    if (!parsed.success) {
+      throw new InvalidTriggerError(firstIssue(parsed.error, ''));
+    }
+    const event = parsed.data;
+    const state = event.detail.state.value;
+    if (state === 'INSUFFICIENT_DATA') {
+      throw new InvalidTriggerError(
+        'detail.state.value: INSUFFICIENT_DATA is not handled (only ALARM and OK)',
+      );
+    }
+    const fileSystemId = fileSystemOfAlarm(event, config);
+    if (!fileSystemId) {
+      throw new UnknownFileSystemError(
+        `alarm ${event.detail.alarmName} names no file system: no FileSystemId dimension, no ${FILE_SYSTEM_TAG} tag, and no configured file system lists it in alarmNames`,
+      );
+    }
+    const fs = findFileSystem(config, fileSystemId);
+    if (!fs) {
+      throw new UnknownFileSystemError(
+        `file system ${fileSystemId} (from alarm ${event.detail.alarmName}) is not configured for burstguard`,
+      );
+    }
+    const at = parseTime(
+      event.detail.state.timestamp ?? event.time,
+      ports.now(),
+    );
+    return {
+      kind: 'alarm',
+      fileSystemId,
+      region: event.region,
+      state,
+      alarmName: event.detail.alarmName,
+      alarmReason: event.detail.state.reason,
+      alarmMetric: alarmMetricName(event),
+      triggeredAt: at.toISOString(),
+      windowMinutes: config.defaultWindowMinutes,
+      ...window(at, config.defaultWindowMinutes),
+      dryRun: false,
+      policy: fs.policy,
+    };
+  }
+
+  const parsed = manualInputSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new InvalidTriggerError(firstIssue(parsed.error, ''));
+  }
+  const manual = parsed.data;
+  const fs = findFileSystem(config, manual.fileSystemId);
+  if (!fs) {
+    throw new UnknownFileSystemError(
+      `fileSystemId: ${manual.fileSystemId} is not configured for burstguard (configured: ${config.fileSystems.map((f) => f.fileSystemId).join(', ')})`,
+    );
+  }
+  const at = manual.at ? new Date(manual.at) : ports.now();
+  const windowMinutes = manual.windowMinutes ?? config.defaultWindowMinutes;
+  return {
+    kind: 'manual',
+    fileSystemId: manual.fileSystemId,
+    region: config.region,
+    state: 'ALARM',
+    triggeredAt: at.toISOString(),
+    windowMinutes,
+    ...window(at, windowMinutes),
+    dryRun: manual.dryRun ?? false,
+    policy: manual.policy ?? fs.policy,
+    note: manual.note,
+  };
+}

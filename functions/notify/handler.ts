@@ -1,0 +1,27 @@
+// Production entry: the Slack token comes from an SST secret.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Resource } from 'sst';
+import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
+import {
+  createSlackPort,
+  createSlackWebClient,
+} from '../../shared/adapters/slack.ts';
+import { readConfigFromEnv } from '../../shared/config.ts';
+import { createNotifyHandler } from './lambda.ts';
+
+const config = readConfigFromEnv(process.env);
+
+export const handler = createNotifyHandler({
+  slack: createSlackPort(
+    createSlackWebClient({
+      token: Resource.SlackBotToken.value,
+      timeoutMs: 5_000,
+    }),
+  ),
+  store: createDynamoIncidentStore({
+    client: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+    tableName: Resource.Incidents.name,
+  }),
+  channel: config.slackChannel,
+});

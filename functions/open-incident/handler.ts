@@ -1,0 +1,15 @@
+// Production entry: the incident table is linked by sst.config.ts.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Resource } from 'sst';
+import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
+import { createOpenIncidentHandler } from './lambda.ts';
+
+const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+export const handler = createOpenIncidentHandler({
+  store: createDynamoIncidentStore({
+    client,
+    tableName: Resource.Incidents.name,
+  }),
+});

@@ -1,0 +1,24 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { afterNormalizeSchema } from '../../shared/contracts.ts';
+import { parseState, stepHandler } from '../../shared/lambda.ts';
+import { type OpenIncidentPorts, openIncident } from './core.ts';
+
+/** The OpenIncident step. */
+export function createOpenIncidentHandler(
+  ports: OpenIncidentPorts,
+  logger?: Logger,
+) {
+  return stepHandler({
+    serviceName: 'open-incident',
+    logger,
+    parse: (event) => parseState(afterNormalizeSchema, event),
+    run: async (state, log) => {
+      const incident = await openIncident(state, ports);
+      log.info('incident', {
+        incidentId: incident.incidentId,
+        next: incident.next,
+      });
+      return incident;
+    },
+  });
+}

@@ -1,0 +1,171 @@
+/**
+ * Remediate: switch the file system to Elastic throughput, safely. Only
+ * allowlisted file systems, only when `available`, a no-op when already
+ * Elastic, at most one change per file system per 24 h, and a TooManyRequests
+ * answer is read for its "Wait until ... UTC" time, never retried blindly.
+ */
+import { z } from 'zod';
+import { type AppConfig, findFileSystem } from '../../shared/config.ts';
+import {
+  afterNotifySchema,
+  type Remediation,
+} from '../../shared/contracts.ts';
+import { oneLine } from '../../shared/errors.ts';
+import type { Clock, EfsPort, IncidentStore } from '../../shared/ports.ts';
+
+export type RemediatePorts = {
+  efs: EfsPort;
+  store: IncidentStore;
+  clock: Clock;
+  config: AppConfig;
+};
+
+export const remediateInputSchema = afterNotifySchema.extend({
+  approval: z
+    .object({ approved: z.boolean(), by: z.string().optional() })
+    .optional(),
+  approvalError: z
+    .object({ Error: z.string(), Cause: z.string().optional() })
+    .optional(),
+});
+export type RemediateInput = z.infer<typeof remediateInputSchema>;
+
+/** One throughput-mode change per 24 h (domain-facts.md, re:Post). */
+export const MODE_CHANGE_LOCK_MS = 24 * 3600_000;
+
+/** Reads the time from EFS's TooManyRequests message, if it has one. */
+export function waitUntilFrom(message: string): string | undefined {
+  const match = /Wait until (\d{4}-\d{2}-\d{2}T[0-9:.]+Z?)/.exec(message);
+  if (!match?.[1]) return undefined;
+  const text = match[1].endsWith('Z') ? match[1] : `${match[1]}Z`;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+function errorName(error: unknown): string {
+  return (error as { name?: string })?.name ?? 'Error';
+}
+
+/** Applies (or refuses, or prints) the switch to Elastic. */
+export async function remediate(
+  input: RemediateInput,
+  ports: RemediatePorts,
+): Promise<Remediation> {
+  const { trigger, result } = input;
+  const action = result.recommendation.action;
+  const at = ports.clock.now().toISOString();
+  const base = { action, at };
+  const call = {
+    FileSystemId: trigger.fileSystemId,
+    ThroughputMode: 'elastic' as const,
+  };
+  if (action !== 'switch-to-elastic') {
+    return { ...base, status: 'not-attempted', reason: `${action} is not automated` };
+  }
+  if (trigger.policy === 'off') {
+    return { ...base, status: 'not-attempted', reason: 'policy is off' };
+  }
+  const fsConfig = findFileSystem(ports.config, trigger.fileSystemId);
+  if (!fsConfig?.remediationAllowed) {
+    return {
+      ...base,
+      status: 'refused',
+      reason: `${trigger.fileSystemId} is not on the remediation allowlist`,
+    };
+  }
+  let approvedBy: string | undefined;
+  if (!trigger.dryRun && trigger.policy === 'approve') {
+    if (input.approvalError) {
+      const timedOut = input.approvalError.Error === 'States.Timeout';
+      return {
+        ...base,
+        status: 'not-attempted',
+        reason: timedOut
+          ? 'nobody approved within 1 h'
+          : `approval failed: ${input.approvalError.Error}`,
+      };
+    }
+    if (!input.approval?.approved) {
+      return {
+        ...base,
+        status: 'refused',
+        reason: input.approval?.by
+          ? `declined by ${input.approval.by}`
+          : 'not approved',
+      };
+    }
+    approvedBy = input.approval.by;
+    const approvers = ports.config.approvers;
+    if (approvers.length && (!approvedBy || !approvers.includes(approvedBy))) {
+      return {
+        ...base,
+        status: 'refused',
+        reason: `${approvedBy ?? 'an unknown user'} is not on the approvers list`,
+      };
+    }
+  }
+
+  let described: Awaited<ReturnType<EfsPort['describeFileSystem']>>;
+  try {
+    described = await ports.efs.describeFileSystem(trigger.fileSystemId);
+  } catch (error) {
+    return { ...base, status: 'failed', reason: oneLine(error) };
+  }
+  if (described.ThroughputMode === 'elastic') {
+    return { ...base, status: 'already-done', reason: 'already in Elastic mode' };
+  }
+  if (described.LifeCycleState !== 'available') {
+    return {
+      ...base,
+      status: 'refused',
+      reason: `LifeCycleState is ${described.LifeCycleState}; a change needs available`,
+    };
+  }
+  const last = await ports.store.lastModeChange(trigger.fileSystemId);
+  if (last && Date.parse(at) - Date.parse(last) < MODE_CHANGE_LOCK_MS) {
+    const retryAfter = new Date(Date.parse(last) + MODE_CHANGE_LOCK_MS).toISOString();
+    return {
+      ...base,
+      status: 'locked',
+      reason: `burstguard changed this file system at ${last}; at most one change per 24 h`,
+      retryAfter,
+    };
+  }
+  if (trigger.dryRun) {
+    return {
+      ...base,
+      status: 'dry-run',
+      reason: 'dry run: nothing was changed',
+      call,
+      ...(approvedBy ? { approvedBy } : {}),
+    };
+  }
+  try {
+    await ports.efs.updateFileSystem(call);
+  } catch (error) {
+    const name = errorName(error);
+    const message = oneLine(error);
+    if (name === 'TooManyRequests') {
+      const retryAfter = waitUntilFrom(message);
+      return {
+        ...base,
+        status: 'locked',
+        reason: `EFS refused: ${message}`,
+        call,
+        ...(retryAfter ? { retryAfter } : {}),
+      };
+    }
+    if (name === 'IncorrectFileSystemLifeCycleState') {
+      return { ...base, status: 'refused', reason: `EFS refused: ${message}`, call };
+    }
+    return { ...base, status: 'failed', reason: `${name}: ${message}`, call };
+  }
+  await ports.store.recordModeChange({ fileSystemId: trigger.fileSystemId, at });
+  return {
+    ...base,
+    status: 'applied',
+    reason: `switched ${trigger.fileSystemId} from ${described.ThroughputMode ?? 'bursting'} to elastic`,
+    call,
+    ...(approvedBy ? { approvedBy } : {}),
+  };
+}

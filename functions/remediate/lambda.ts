@@ -1,0 +1,17 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { parseState, stepHandler } from '../../shared/lambda.ts';
+import { type RemediatePorts, remediate, remediateInputSchema } from './core.ts';
+
+/** The Remediate step. */
+export function createRemediateHandler(ports: RemediatePorts, logger?: Logger) {
+  return stepHandler({
+    serviceName: 'remediate',
+    logger,
+    parse: (event) => parseState(remediateInputSchema, event),
+    run: async (state, log) => {
+      const out = await remediate(state, ports);
+      log.info('remediation', { ...out });
+      return out;
+    },
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * RequestApproval: posts the approval card (the change, its cost, the 24 h
+ * lock) in the incident's thread and keeps the task token. The execution
+ * waits until an approver presses a button (SendTaskSuccess or
+ * SendTaskFailure from the Slack interactions function) or the hour runs out.
+ */
+import { z } from 'zod';
+import { afterNotifySchema } from '../../shared/contracts.ts';
+import { approvalMessage } from '../../shared/messages/blocks.ts';
+import type { IncidentStore, SlackPort } from '../../shared/ports.ts';
+
+export type RequestApprovalPorts = {
+  slack: SlackPort;
+  store: IncidentStore;
+  channel: string;
+};
+
+export const requestApprovalInputSchema = z.object({
+  taskToken: z.string().min(1),
+  state: afterNotifySchema,
+});
+export type RequestApprovalInput = z.infer<typeof requestApprovalInputSchema>;
+
+/** Stores the token, then posts the card; Slack errors propagate (retry). */
+export async function requestApproval(
+  input: RequestApprovalInput,
+  ports: RequestApprovalPorts,
+): Promise<{ posted: boolean; ts: string }> {
+  const { state } = input;
+  await ports.store.saveApprovalToken({
+    fileSystemId: state.trigger.fileSystemId,
+    incidentId: state.incident.incidentId,
+    taskToken: input.taskToken,
+  });
+  const message = approvalMessage(
+    state,
+    state.notification.channel || ports.channel,
+    state.notification.threadTs ?? state.incident.slackThreadTs,
+  );
+  const posted = await ports.slack.postMessage(message);
+  return { posted: true, ts: posted.ts };
+}

@@ -1,0 +1,86 @@
+/**
+ * MetricsPort over the AWS SDK v3 CloudWatch client: one GetMetricData
+ * request for every series, following NextToken.
+ */
+import {
+  type CloudWatchClient,
+  GetMetricDataCommand,
+  type MetricDataResult as SdkResult,
+} from '@aws-sdk/client-cloudwatch';
+import type { MetricDataResult } from '../aws-shapes.ts';
+import type { MetricsPort } from '../ports.ts';
+
+/** GetMetricData takes at most 500 queries per call (CloudWatch API). */
+const MAX_QUERIES = 500;
+/** Pages followed before giving up; a window needs a handful at most. */
+const MAX_PAGES = 50;
+
+/** Merges the pages of one Id: values and timestamps appended in order. */
+function merge(into: Map<string, MetricDataResult>, page: SdkResult[]) {
+  for (const result of page) {
+    if (!result.Id) continue;
+    const seen = into.get(result.Id);
+    if (!seen) {
+      into.set(result.Id, {
+        Id: result.Id,
+        Label: result.Label,
+        Timestamps: [...(result.Timestamps ?? [])],
+        Values: [...(result.Values ?? [])],
+        StatusCode: result.StatusCode,
+      });
+      continue;
+    }
+    seen.Timestamps?.push(...(result.Timestamps ?? []));
+    seen.Values?.push(...(result.Values ?? []));
+    // PartialData on any page means the whole series is partial.
+    if (result.StatusCode && result.StatusCode !== 'Complete') {
+      seen.StatusCode = result.StatusCode;
+    }
+  }
+}
+
+/** Wraps a CloudWatchClient. */
+export function createMetricsPort(client: CloudWatchClient): MetricsPort {
+  return {
+    async getMetricData({ queries, start, end, periodSeconds }) {
+      if (queries.length > MAX_QUERIES) {
+        throw new RangeError(
+          `GetMetricData takes at most ${MAX_QUERIES} queries, got ${queries.length}`,
+        );
+      }
+      const results = new Map<string, MetricDataResult>();
+      let nextToken: string | undefined;
+      let pages = 0;
+      do {
+        const out = await client.send(
+          new GetMetricDataCommand({
+            StartTime: start,
+            EndTime: end,
+            ScanBy: 'TimestampAscending',
+            NextToken: nextToken,
+            MetricDataQueries: queries.map((q) => ({
+              Id: q.id,
+              Label: q.label,
+              ReturnData: true,
+              MetricStat: {
+                Metric: {
+                  Namespace: q.namespace,
+                  MetricName: q.metricName,
+                  Dimensions: Object.entries(q.dimensions).map(
+                    ([Name, Value]) => ({ Name, Value }),
+                  ),
+                },
+                Period: periodSeconds,
+                Stat: q.stat,
+              },
+            })),
+          }),
+        );
+        merge(results, out.MetricDataResults ?? []);
+        nextToken = out.NextToken ?? undefined;
+        pages++;
+      } while (nextToken && pages < MAX_PAGES);
+      return [...results.values()];
+    },
+  };
+}

@@ -1,0 +1,267 @@
+/**
+ * The Slack messages of an incident, as Block Kit: the finding, the approval
+ * card, the outcome and the resolution. One thread per incident. Built from
+ * the state alone, so the same messages appear in Slack, in the terminal and
+ * in `--json` output.
+ */
+import type {
+  AfterDiagnose,
+  AfterRemediate,
+  CostOption,
+  Diagnosis,
+  Recommendation,
+  Remediation,
+  SlackMessage,
+  Trigger,
+  Verdict,
+} from '../contracts.ts';
+
+type Block = Record<string, unknown>;
+
+/** Slack caps section text at 3,000 characters and a message at 50 blocks. */
+const MAX_SECTION_CHARS = 2900;
+
+const VERDICT_TITLES: Record<Verdict, string> = {
+  'efs-burst-credits-exhausted': 'EFS burst credits exhausted',
+  'efs-burst-credits-draining': 'EFS burst credits draining',
+  'efs-provisioned-throughput-saturated':
+    'EFS provisioned throughput saturated',
+  'efs-io-limit': 'EFS at its IO limit',
+  'clickhouse-merge-backlog': 'ClickHouse merge backlog',
+  'clickhouse-unreachable': 'ClickHouse unreachable',
+  'no-storage-problem': 'No storage problem found',
+  'insufficient-evidence': 'Not enough evidence',
+};
+
+const SEVERITY: Record<Verdict, string> = {
+  'efs-burst-credits-exhausted': ':red_circle:',
+  'efs-burst-credits-draining': ':large_orange_circle:',
+  'efs-provisioned-throughput-saturated': ':red_circle:',
+  'efs-io-limit': ':red_circle:',
+  'clickhouse-merge-backlog': ':large_orange_circle:',
+  'clickhouse-unreachable': ':red_circle:',
+  'no-storage-problem': ':large_green_circle:',
+  'insufficient-evidence': ':white_circle:',
+};
+
+export function verdictTitle(verdict: Verdict): string {
+  return VERDICT_TITLES[verdict];
+}
+
+function clip(text: string): string {
+  return text.length > MAX_SECTION_CHARS
+    ? `${text.slice(0, MAX_SECTION_CHARS - 1)}…`
+    : text;
+}
+
+function section(text: string): Block {
+  return { type: 'section', text: { type: 'mrkdwn', text: clip(text) } };
+}
+
+function context(text: string): Block {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: clip(text) }] };
+}
+
+function bullets(lines: string[]): string {
+  return lines.map((l) => `• ${l}`).join('\n');
+}
+
+function usd(value: number | null): string {
+  if (value === null) return 'unknown';
+  return value >= 100 ? `$${value.toFixed(0)}` : `$${value.toFixed(2)}`;
+}
+
+function costLine(cost: CostOption): string {
+  const name =
+    cost.mode === 'provisioned' && cost.provisionedMibps !== undefined
+      ? `Provisioned ${cost.provisionedMibps} MiB/s`
+      : cost.mode[0]?.toUpperCase() + cost.mode.slice(1);
+  return `${name}: ${usd(cost.monthlyUsd)}/month (${cost.basis})`;
+}
+
+function subject(trigger: Trigger, name?: string): string {
+  return name ? `${trigger.fileSystemId} (${name})` : trigger.fileSystemId;
+}
+
+function fileSystemName(state: AfterDiagnose): string | undefined {
+  const efs = state.gathered.find((g) => g.source === 'efs');
+  if (efs && 'available' in efs && efs.available && 'fileSystem' in efs) {
+    return efs.fileSystem.name;
+  }
+  return undefined;
+}
+
+/** The "what it is not" lines: each runner-up and the evidence against it. */
+export function runnersUp(diagnosis: Diagnosis, count = 3): string[] {
+  return diagnosis.ranked
+    .filter((h) => h.verdict !== diagnosis.verdict)
+    .slice(0, count)
+    .map((h) => {
+      const against = h.evidenceAgainst[0] ?? 'weaker evidence';
+      return `not ${h.verdict} (score ${h.score.toFixed(2)}): ${against}`;
+    });
+}
+
+/** The fix, its costs and its caveats, as mrkdwn. */
+export function fixText(recommendation: Recommendation): string {
+  const lines = [`*Recommended:* \`${recommendation.action}\`: ${recommendation.summary}`];
+  if (recommendation.costs.length) {
+    lines.push(bullets(recommendation.costs.map(costLine)));
+  }
+  if (recommendation.caveats.length) {
+    lines.push(bullets(recommendation.caveats.map((c) => `_${c}_`)));
+  }
+  if (recommendation.priceTable) {
+    lines.push(`_Prices: ${recommendation.priceTable}_`);
+  }
+  return lines.join('\n');
+}
+
+/** The first message of the thread: what is wrong, with numbers. */
+export function findingMessage(
+  state: AfterDiagnose,
+  channel: string,
+  threadTs?: string,
+): SlackMessage {
+  const { trigger } = state;
+  const { diagnosis, recommendation, decision } = state.result;
+  const title = `${SEVERITY[diagnosis.verdict]} ${VERDICT_TITLES[diagnosis.verdict]}: ${subject(trigger, fileSystemName(state))}`;
+  const confidence = `${Math.round(diagnosis.confidence * 100)}%`;
+  const blocks: Block[] = [
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: `${VERDICT_TITLES[diagnosis.verdict]}: ${trigger.fileSystemId}`.slice(0, 150),
+      },
+    },
+    section(
+      `${diagnosis.headline}\n*Verdict:* \`${diagnosis.verdict}\` · *confidence* ${confidence}`,
+    ),
+  ];
+  if (diagnosis.findings.length) {
+    blocks.push(section(`*What is wrong*\n${bullets(diagnosis.findings)}`));
+  }
+  const notIt = runnersUp(diagnosis);
+  if (notIt.length) {
+    blocks.push(section(`*What it is not*\n${bullets(notIt)}`));
+  }
+  if (diagnosis.gaps.length) {
+    blocks.push(section(`*Could not check*\n${bullets(diagnosis.gaps)}`));
+  }
+  blocks.push(section(`*The fix*\n${fixText(recommendation)}`));
+  blocks.push(section(`*Next:* ${decision.reason}`));
+  const why =
+    trigger.kind === 'alarm'
+      ? `alarm ${trigger.alarmName ?? ''} ${trigger.state}`
+      : 'started by hand';
+  blocks.push(
+    context(
+      `incident ${state.incident.incidentId} · ${why} · window ${trigger.windowStart} to ${trigger.windowEnd} (${trigger.windowMinutes} min)`,
+    ),
+  );
+  return {
+    channel,
+    ...(threadTs ? { threadTs } : {}),
+    text: `${title}. ${diagnosis.headline}`,
+    blocks,
+  };
+}
+
+/** The approval card: the change, its cost, the 24 h lock, two buttons. */
+export function approvalMessage(
+  state: AfterDiagnose,
+  channel: string,
+  threadTs?: string,
+): SlackMessage {
+  const { trigger } = state;
+  const { recommendation } = state.result;
+  const value = JSON.stringify({ incidentId: state.incident.incidentId });
+  return {
+    channel,
+    ...(threadTs ? { threadTs } : {}),
+    text: `Approve switching ${trigger.fileSystemId} to Elastic throughput?`,
+    blocks: [
+      section(
+        `*Approve switching ${subject(trigger, fileSystemName(state))} to Elastic throughput?*\nThe call: \`UpdateFileSystem ${trigger.fileSystemId} ThroughputMode=elastic\` (no downtime).`,
+      ),
+      section(fixText(recommendation)),
+      {
+        type: 'actions',
+        block_id: 'burstguard-approval',
+        elements: [
+          {
+            type: 'button',
+            action_id: 'approve',
+            style: 'primary',
+            text: { type: 'plain_text', text: 'Approve: switch to Elastic' },
+            value,
+          },
+          {
+            type: 'button',
+            action_id: 'decline',
+            style: 'danger',
+            text: { type: 'plain_text', text: 'Decline' },
+            value,
+          },
+        ],
+      },
+      context('Only listed approvers can answer. The request expires in 1 h.'),
+    ],
+  };
+}
+
+const OUTCOME_ICON: Record<Remediation['status'], string> = {
+  'not-attempted': ':white_circle:',
+  'dry-run': ':memo:',
+  applied: ':white_check_mark:',
+  'already-done': ':white_check_mark:',
+  refused: ':no_entry:',
+  locked: ':lock:',
+  failed: ':x:',
+};
+
+/** The outcome in the thread: applied or not, and why. */
+export function outcomeMessage(
+  state: AfterRemediate,
+  channel: string,
+  threadTs?: string,
+): SlackMessage {
+  const r = state.remediation;
+  const lines = [`${OUTCOME_ICON[r.status]} *Remediation ${r.status}*: ${r.reason}`];
+  if (r.call) {
+    lines.push(
+      `${r.status === 'dry-run' ? 'Would call' : 'Called'}: \`UpdateFileSystem ${JSON.stringify(r.call)}\``,
+    );
+  }
+  if (r.approvedBy) lines.push(`Approved by <@${r.approvedBy}>`);
+  if (r.retryAfter) lines.push(`Mode changes allowed again after ${r.retryAfter}`);
+  return {
+    channel,
+    ...(threadTs ? { threadTs } : {}),
+    text: `Remediation ${r.status}: ${r.reason}`,
+    blocks: [section(lines.join('\n'))],
+  };
+}
+
+/** The resolution in the thread when the alarm returns to OK. */
+export function resolvedMessage(
+  trigger: Trigger,
+  openedAt: string,
+  channel: string,
+  threadTs?: string,
+): SlackMessage {
+  const minutes = Math.max(
+    0,
+    Math.round(
+      (Date.parse(trigger.triggeredAt) - Date.parse(openedAt)) / 60_000,
+    ),
+  );
+  const text = `:large_green_circle: Resolved: ${trigger.alarmName ?? 'alarm'} is OK again on ${trigger.fileSystemId}, ${minutes} min after the incident opened.`;
+  return {
+    channel,
+    ...(threadTs ? { threadTs } : {}),
+    text,
+    blocks: [section(text)],
+  };
+}
