@@ -111,10 +111,13 @@ export type IncidentStore = {
     fileSystemId: string;
     incidentId: string;
     taskToken: string;
+    at: string;
   }): Promise<void>;
   /** Returns and forgets the token, so an approval is answered only once. */
   takeApprovalToken(input: {
     fileSystemId: string;
     incidentId: string;
-  }): Promise<string | undefined>;
+  }): Promise<
+    { incidentId: string; taskToken: string; savedAt: string } | undefined
+  >;
 };

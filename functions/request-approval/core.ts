@@ -7,9 +7,10 @@
 import { z } from 'zod';
 import { afterNotifySchema } from '../../shared/contracts.ts';
 import { approvalMessage } from '../../shared/messages/blocks.ts';
-import type { IncidentStore, SlackPort } from '../../shared/ports.ts';
+import type { Clock, IncidentStore, SlackPort } from '../../shared/ports.ts';
 
 export type RequestApprovalPorts = {
+  clock: Clock;
   slack: SlackPort;
   store: IncidentStore;
   channel: string;
@@ -31,6 +32,7 @@ export async function requestApproval(
     fileSystemId: state.trigger.fileSystemId,
     incidentId: state.incident.incidentId,
     taskToken: input.taskToken,
+    at: ports.clock.now().toISOString(),
   });
   const message = approvalMessage(
     state,

@@ -13,6 +13,7 @@ import { createRequestApprovalHandler } from './lambda.ts';
 const config = readConfigFromEnv(process.env);
 
 export const handler = createRequestApprovalHandler({
+  clock: { now: () => new Date() },
   slack: createSlackPort(
     createSlackWebClient({
       token: Resource.SlackBotToken.value,

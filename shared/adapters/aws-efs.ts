@@ -7,7 +7,7 @@ import {
   FileSystemNotFound,
   UpdateFileSystemCommand,
 } from '@aws-sdk/client-efs';
-import type { FileSystemDescription } from '../aws-shapes.ts';
+import { fileSystemDescriptionSchema } from '../aws-shapes.ts';
 import { FileSystemNotFoundError } from '../errors.ts';
 import type { EfsPort } from '../ports.ts';
 
@@ -32,7 +32,7 @@ export function createEfsPort(client: EFSClient): EfsPort {
             `file system ${fileSystemId} does not exist`,
           );
         }
-        return fs as FileSystemDescription;
+        return fileSystemDescriptionSchema.parse(fs);
       } catch (error) {
         if (isNotFound(error)) {
           throw new FileSystemNotFoundError(
@@ -46,7 +46,7 @@ export function createEfsPort(client: EFSClient): EfsPort {
     async updateFileSystem(call) {
       try {
         const out = await client.send(new UpdateFileSystemCommand(call));
-        return out as FileSystemDescription;
+        return fileSystemDescriptionSchema.parse(out);
       } catch (error) {
         if (isNotFound(error)) {
           throw new FileSystemNotFoundError(

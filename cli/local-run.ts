@@ -1,0 +1,110 @@
+/**
+ * Runs the whole runbook locally on a recording: the real state machine and
+ * handlers, EFS and CloudWatch answered from the recording, ClickHouse from
+ * the recording or a live embedded ClickHouse, Slack in the terminal.
+ */
+import { createMemoryIncidentStore } from '../shared/adapters/memory-incident-store.ts';
+import {
+  recordingClickHousePort,
+  recordingEfsPort,
+  recordingMetricsPort,
+} from '../shared/adapters/recording.ts';
+import { createTerminalSlackPort } from '../shared/adapters/terminal-slack.ts';
+import type {
+  AfterNotify,
+  Diagnosis,
+  Incident,
+  Policy,
+  Recommendation,
+  Remediation,
+  SlackMessage,
+  Trigger,
+} from '../shared/contracts.ts';
+import { configForRecording } from '../shared/evidence.ts';
+import type { ClickHousePort } from '../shared/ports.ts';
+import type { Recording } from '../shared/recording.ts';
+import { type RunEvent, type RunResult, runLocal } from '../workflows/local-runner.ts';
+
+export type LocalRunOptions = {
+  policy?: Policy;
+  /** Overrides the recording's ClickHouse (e.g. a live chDB). */
+  clickhouse?: ClickHousePort;
+  /** Simulates an approver pressing a button; none means nobody answers. */
+  approver?: (state: AfterNotify) => Promise<{ approved: boolean; by?: string }>;
+  write: (text: string) => void;
+  color: boolean;
+  onEvent?: (event: RunEvent) => void;
+};
+
+/** What `--json` prints: design.md's object, and the run's own facts. */
+export type LocalRunReport = {
+  incident: Incident | null;
+  trigger: Trigger | null;
+  diagnosis: Diagnosis | null;
+  recommendation: Recommendation | null;
+  remediation: Remediation | null;
+  slack: SlackMessage[];
+  execution: {
+    status: RunResult['status'];
+    transitions: number;
+    error?: string;
+    cause?: string;
+  };
+};
+
+/** The trigger with a policy override applied, for console inputs. */
+function withPolicy(trigger: unknown, policy?: Policy): unknown {
+  if (!policy || trigger === null || typeof trigger !== 'object') return trigger;
+  if ('fileSystemId' in trigger) return { ...trigger, policy };
+  return trigger;
+}
+
+export async function runRecording(
+  recording: Recording,
+  options: LocalRunOptions,
+): Promise<LocalRunReport> {
+  const config = configForRecording(recording, {
+    ...(options.policy ? { policy: options.policy } : {}),
+  });
+  const slack = createTerminalSlackPort(options.write, {
+    color: options.color,
+  });
+  const clickhouse = options.clickhouse ?? recordingClickHousePort(recording);
+  // The recording's end is "now" for the run, so 1-minute data still exists.
+  const now = new Date(Date.parse(recording.meta.end));
+  const result = await runLocal(
+    withPolicy(recording.trigger, options.policy),
+    {
+      config,
+      clock: { now: () => now },
+      efs: recordingEfsPort(recording),
+      metrics: recordingMetricsPort(recording),
+      clickhouseFor: () => clickhouse,
+      slack,
+      store: createMemoryIncidentStore(),
+      approver: options.approver,
+    },
+    { onEvent: options.onEvent },
+  );
+  const out = result.status === 'SUCCEEDED' ? result.output : {};
+  const stateResult = out.result as
+    | { diagnosis: Diagnosis; recommendation: Recommendation }
+    | undefined;
+  return {
+    incident: (out.incident as Incident | undefined) ?? null,
+    trigger: (out.trigger as Trigger | undefined) ?? null,
+    diagnosis: stateResult?.diagnosis ?? null,
+    recommendation: stateResult?.recommendation ?? null,
+    remediation: (out.remediation as Remediation | undefined) ?? null,
+    slack: slack.posted,
+    execution:
+      result.status === 'SUCCEEDED'
+        ? { status: result.status, transitions: result.transitions }
+        : {
+            status: result.status,
+            transitions: result.transitions,
+            error: result.error,
+            cause: result.cause,
+          },
+  };
+}

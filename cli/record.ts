@@ -1,0 +1,72 @@
+/**
+ * `burstguard record`: writes a recording from live AWS and ClickHouse.
+ * Credentials come from the usual AWS chain; the ClickHouse password from
+ * CLICKHOUSE_PASSWORD (never a flag, so it stays out of shell history).
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { EFSClient } from '@aws-sdk/client-efs';
+import { awsClientOptions } from '../shared/adapters/aws-clients.ts';
+import { createMetricsPort } from '../shared/adapters/aws-cloudwatch.ts';
+import { createEfsPort } from '../shared/adapters/aws-efs.ts';
+import { createClickHouseHttpPort } from '../shared/adapters/clickhouse-http.ts';
+import { fileSystemIdSchema } from '../shared/contracts.ts';
+import type { ClickHousePort, EfsPort, MetricsPort } from '../shared/ports.ts';
+import { captureRecording } from '../shared/record.ts';
+import { writeRecording } from '../shared/recording.ts';
+import type { Io } from './main.ts';
+
+export type RecordOptions = {
+  fileSystemId?: string;
+  out?: string;
+  windowMinutes: string;
+  region?: string;
+  clickhouseUrl?: string;
+  clickhouseUser: string;
+};
+
+export async function runRecord(
+  options: RecordOptions,
+  io: Io,
+  ports?: { efs: EfsPort; metrics: MetricsPort; clickhouse?: ClickHousePort },
+): Promise<number> {
+  const id = fileSystemIdSchema.safeParse(options.fileSystemId);
+  if (!id.success) {
+    throw new Error(
+      `--file-system: ${options.fileSystemId ? 'must look like fs-0123456789abcdef0' : 'is required'}`,
+    );
+  }
+  if (!options.out) throw new Error('--out: a directory is required');
+  const windowMinutes = Number(options.windowMinutes);
+  if (!Number.isInteger(windowMinutes) || windowMinutes < 15 || windowMinutes > 21_600) {
+    throw new Error('--window-minutes: a whole number from 15 to 21600');
+  }
+  const region =
+    options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const clientOptions = awsClientOptions(region);
+  const live = ports ?? {
+    efs: createEfsPort(new EFSClient(clientOptions)),
+    metrics: createMetricsPort(new CloudWatchClient(clientOptions)),
+    clickhouse: options.clickhouseUrl
+      ? createClickHouseHttpPort({
+          url: options.clickhouseUrl,
+          username: options.clickhouseUser,
+          password: process.env.CLICKHOUSE_PASSWORD,
+          timeoutMs: 5_000,
+        })
+      : undefined,
+  };
+  const recording = await captureRecording({
+    fileSystemId: id.data,
+    region,
+    windowMinutes,
+    now: new Date(),
+    langfuseMetricNamespace:
+      process.env.BURSTGUARD_LANGFUSE_NAMESPACE ?? 'Burstguard/Langfuse',
+    ...live,
+    progress: (line) => io.err(`  … ${line}\n`),
+  });
+  const files = await writeRecording(options.out, recording);
+  io.err(`wrote ${files.length} files to ${options.out}\n`);
+  io.out(`${options.out}\n`);
+  return 0;
+}

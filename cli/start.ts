@@ -1,0 +1,67 @@
+/**
+ * `burstguard start`: starts an execution of the deployed state machine with
+ * the console's manual input, as a person would from the AWS console.
+ */
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { fileSystemIdSchema } from '../shared/contracts.ts';
+import type { Io } from './main.ts';
+
+export type StartOptions = {
+  fileSystemId?: string;
+  windowMinutes?: string;
+  dryRun: boolean;
+  stateMachineArn?: string;
+  region?: string;
+  /** Print the request instead of sending it. */
+  print?: boolean;
+};
+
+/** The StartExecution request for a manual run. */
+export function startRequest(
+  options: StartOptions,
+  env: NodeJS.ProcessEnv,
+  now: Date,
+) {
+  const id = fileSystemIdSchema.safeParse(options.fileSystemId);
+  if (!id.success) {
+    throw new Error(
+      `--file-system: ${options.fileSystemId ? `${options.fileSystemId} must look like fs-0123456789abcdef0` : 'is required'}`,
+    );
+  }
+  const windowMinutes = Number(options.windowMinutes ?? 180);
+  if (!Number.isInteger(windowMinutes) || windowMinutes < 15 || windowMinutes > 21_600) {
+    throw new Error('--window-minutes: a whole number from 15 to 21600');
+  }
+  const arn = options.stateMachineArn ?? env.BURSTGUARD_STATE_MACHINE_ARN;
+  if (!arn) {
+    throw new Error(
+      'no state machine: pass --state-machine-arn or set BURSTGUARD_STATE_MACHINE_ARN (sst deploy prints it)',
+    );
+  }
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  return {
+    stateMachineArn: arn,
+    // Execution names: at most 80 characters of letters, digits, - and _.
+    name: `manual-${id.data}-${stamp}`.slice(0, 80),
+    input: JSON.stringify({
+      fileSystemId: id.data,
+      windowMinutes,
+      dryRun: options.dryRun,
+    }),
+  };
+}
+
+export async function runStart(
+  options: StartOptions,
+  io: Io,
+  client?: SFNClient,
+): Promise<number> {
+  const request = startRequest(options, process.env, new Date());
+  const region = options.region ?? request.stateMachineArn.split(':')[3];
+  const sfn = client ?? new SFNClient({ region });
+  const out = await sfn.send(new StartExecutionCommand(request));
+  io.out(
+    `started ${out.executionArn} (${options.dryRun ? 'dry run: remediation only prints its call' : 'remediation by policy'})\n`,
+  );
+  return 0;
+}

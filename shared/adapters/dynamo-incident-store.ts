@@ -1,0 +1,272 @@
+/**
+ * IncidentStore over DynamoDB: one item per file system, partition key
+ * `fileSystemId`. Every change is one conditional UpdateItem, so two alarms
+ * racing for the same file system open one incident: the loser's condition
+ * fails and it joins instead.
+ *
+ * Item attributes: `status` (open | resolved), `incidentId`, `openedAt`,
+ * `triggers`, `lastTriggerAt`, `resolvedAt`, `slackChannel`,
+ * `slackThreadTs`, `lastModeChangeAt` (the 24 h rule, kept across
+ * incidents), `approvalIncidentId`, `approvalTaskToken`, `approvalSavedAt`.
+ */
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Incident } from '../contracts.ts';
+import { BurstguardError } from '../errors.ts';
+import type { IncidentStore } from '../ports.ts';
+import {
+  type IncidentItem,
+  ignoredIncident,
+  toIncident,
+} from './memory-incident-store.ts';
+
+type Item = Record<string, unknown>;
+
+function isConditionFailed(error: unknown): boolean {
+  return (
+    (error as { name?: string })?.name === 'ConditionalCheckFailedException'
+  );
+}
+
+function text(item: Item, name: string): string | undefined {
+  const value = item[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The incident part of an item, or undefined when it never had one. */
+function incidentOf(item: Item | undefined): IncidentItem | undefined {
+  if (!item) {
+    return undefined;
+  }
+  const status = text(item, 'status');
+  const incidentId = text(item, 'incidentId');
+  const fileSystemId = text(item, 'fileSystemId');
+  const openedAt = text(item, 'openedAt');
+  if (
+    (status !== 'open' && status !== 'resolved') ||
+    !incidentId ||
+    !fileSystemId ||
+    !openedAt
+  ) {
+    return undefined;
+  }
+  const triggers = item.triggers;
+  const incident: IncidentItem = {
+    fileSystemId,
+    status,
+    incidentId,
+    openedAt,
+    triggers: typeof triggers === 'number' && triggers >= 1 ? triggers : 1,
+    lastTriggerAt: text(item, 'lastTriggerAt') ?? openedAt,
+  };
+  const resolvedAt = text(item, 'resolvedAt');
+  const slackChannel = text(item, 'slackChannel');
+  const slackThreadTs = text(item, 'slackThreadTs');
+  if (resolvedAt) incident.resolvedAt = resolvedAt;
+  if (slackChannel) incident.slackChannel = slackChannel;
+  if (slackThreadTs) incident.slackThreadTs = slackThreadTs;
+  return incident;
+}
+
+/** Condition attempts before openOrJoin gives up on a flapping item. */
+const MAX_OPEN_ATTEMPTS = 4;
+
+/**
+ * Wraps a DynamoDBDocumentClient and a table whose partition key is
+ * `fileSystemId` (string) and which has no sort key.
+ */
+export function createDynamoIncidentStore(options: {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}): IncidentStore {
+  const { client, tableName } = options;
+  const key = (fileSystemId: string) => ({ fileSystemId });
+
+  async function read(fileSystemId: string): Promise<Item | undefined> {
+    const out = await client.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: key(fileSystemId),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item;
+  }
+
+  /** Runs an UpdateItem; undefined when its condition did not hold. */
+  async function update(
+    input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>,
+  ): Promise<Item | undefined> {
+    try {
+      const out = await client.send(
+        new UpdateCommand({ TableName: tableName, ...input }),
+      );
+      return out.Attributes ?? {};
+    } catch (error) {
+      if (isConditionFailed(error)) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  async function open(fileSystemId: string, incidentId: string, at: string) {
+    return update({
+      Key: key(fileSystemId),
+      UpdateExpression:
+        'SET #status = :open, incidentId = :id, openedAt = :at,' +
+        ' triggers = :one, lastTriggerAt = :at' +
+        ' REMOVE resolvedAt, slackChannel, slackThreadTs',
+      // A missing status is an item that only remembers a mode change.
+      ConditionExpression: 'attribute_not_exists(#status) OR #status <> :open',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':open': 'open',
+        ':id': incidentId,
+        ':at': at,
+        ':one': 1,
+      },
+      ReturnValues: 'ALL_NEW',
+    });
+  }
+
+  async function join(fileSystemId: string, incidentId: string, at: string) {
+    return update({
+      Key: key(fileSystemId),
+      UpdateExpression: 'SET triggers = triggers + :one, lastTriggerAt = :at',
+      // The opener's own retry (same id) must diagnose, not join itself.
+      ConditionExpression: '#status = :open AND incidentId <> :id',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':open': 'open',
+        ':id': incidentId,
+        ':at': at,
+        ':one': 1,
+      },
+      ReturnValues: 'ALL_NEW',
+    });
+  }
+
+  function incidentFrom(item: Item | undefined, next: Incident['next']) {
+    const incident = incidentOf(item);
+    if (!incident) {
+      throw new BurstguardError(
+        `incident table ${tableName}: item without an incident after ${next}`,
+      );
+    }
+    return toIncident(incident, next);
+  }
+
+  return {
+    async openOrJoin({ fileSystemId, incidentId, at }) {
+      // Open, else join; an item that flips between the two (resolved in
+      // between) is tried again from the start.
+      for (let attempt = 0; attempt < MAX_OPEN_ATTEMPTS; attempt += 1) {
+        const opened = await open(fileSystemId, incidentId, at);
+        if (opened) {
+          return incidentFrom(opened, 'diagnose');
+        }
+        const joined = await join(fileSystemId, incidentId, at);
+        if (joined) {
+          return incidentFrom(joined, 'joined');
+        }
+        const current = incidentOf(await read(fileSystemId));
+        if (current?.status === 'open' && current.incidentId === incidentId) {
+          return toIncident(current, 'diagnose');
+        }
+      }
+      throw new BurstguardError(
+        `incident table ${tableName}: ${fileSystemId} changed under ${MAX_OPEN_ATTEMPTS} attempts to open or join`,
+      );
+    },
+
+    async resolve({ fileSystemId, at }) {
+      const resolved = await update({
+        Key: key(fileSystemId),
+        UpdateExpression: 'SET #status = :resolved, resolvedAt = :at',
+        ConditionExpression: '#status = :open',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':open': 'open',
+          ':resolved': 'resolved',
+          ':at': at,
+        },
+        ReturnValues: 'ALL_NEW',
+      });
+      if (resolved) {
+        return incidentFrom(resolved, 'resolved');
+      }
+      const last = incidentOf(await read(fileSystemId));
+      return last
+        ? toIncident(last, 'ignored')
+        : ignoredIncident(fileSystemId, at);
+    },
+
+    async setThread({ fileSystemId, incidentId, channel, threadTs }) {
+      // One incident, one thread: the first thread stays, and a thread is
+      // never written onto a later incident.
+      await update({
+        Key: key(fileSystemId),
+        UpdateExpression: 'SET slackChannel = :channel, slackThreadTs = :ts',
+        ConditionExpression:
+          'incidentId = :id AND attribute_not_exists(slackThreadTs)',
+        ExpressionAttributeValues: {
+          ':id': incidentId,
+          ':channel': channel,
+          ':ts': threadTs,
+        },
+      });
+    },
+
+    async lastModeChange(fileSystemId) {
+      const item = await read(fileSystemId);
+      return item ? text(item, 'lastModeChangeAt') : undefined;
+    },
+
+    async recordModeChange({ fileSystemId, at }) {
+      await update({
+        Key: key(fileSystemId),
+        UpdateExpression: 'SET lastModeChangeAt = :at',
+        ExpressionAttributeValues: { ':at': at },
+      });
+    },
+
+    async saveApprovalToken({ fileSystemId, incidentId, taskToken, at }) {
+      await update({
+        Key: key(fileSystemId),
+        UpdateExpression:
+          'SET approvalIncidentId = :id, approvalTaskToken = :token,' +
+          ' approvalSavedAt = :at',
+        ExpressionAttributeValues: {
+          ':id': incidentId,
+          ':token': taskToken,
+          ':at': at,
+        },
+      });
+    },
+
+    async takeApprovalToken({ fileSystemId, incidentId }) {
+      // Read and remove in one conditional write: of two clicks, one wins.
+      const old = await update({
+        Key: key(fileSystemId),
+        UpdateExpression:
+          'REMOVE approvalIncidentId, approvalTaskToken, approvalSavedAt',
+        ConditionExpression: 'approvalIncidentId = :id',
+        ExpressionAttributeValues: { ':id': incidentId },
+        ReturnValues: 'ALL_OLD',
+      });
+      const taskToken = old ? text(old, 'approvalTaskToken') : undefined;
+      if (!old || !taskToken) {
+        return undefined;
+      }
+      return {
+        incidentId,
+        taskToken,
+        savedAt: text(old, 'approvalSavedAt') ?? '',
+      };
+    },
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * IncidentStore in memory, for `demo`, `replay` and tests. Same rules as the
+ * DynamoDB store: one item per file system, one open incident at a time,
+ * the last throughput change kept across incidents.
+ */
+import type { Incident } from '../contracts.ts';
+import type { IncidentStore } from '../ports.ts';
+
+/** What both stores keep per file system. */
+export type IncidentItem = {
+  fileSystemId: string;
+  status: 'open' | 'resolved';
+  incidentId: string;
+  openedAt: string;
+  triggers: number;
+  lastTriggerAt: string;
+  resolvedAt?: string;
+  slackChannel?: string;
+  slackThreadTs?: string;
+};
+
+/** The Incident a store returns for an item and the step's next move. */
+export function toIncident(
+  item: IncidentItem,
+  next: Incident['next'],
+): Incident {
+  const incident: Incident = {
+    incidentId: item.incidentId,
+    fileSystemId: item.fileSystemId,
+    openedAt: item.openedAt,
+    next,
+    triggers: item.triggers,
+  };
+  if (item.slackChannel !== undefined) {
+    incident.slackChannel = item.slackChannel;
+  }
+  if (item.slackThreadTs !== undefined) {
+    incident.slackThreadTs = item.slackThreadTs;
+  }
+  return incident;
+}
+
+/** The answer to an OK alarm when no incident of the file system exists. */
+export function ignoredIncident(fileSystemId: string, at: string): Incident {
+  return {
+    incidentId: `${fileSystemId}/${at}`,
+    fileSystemId,
+    openedAt: at,
+    next: 'ignored',
+    triggers: 1,
+  };
+}
+
+type Entry = {
+  incident?: IncidentItem;
+  lastModeChangeAt?: string;
+  /** Task token of the approval step, with the incident it belongs to. */
+  approval?: { incidentId: string; taskToken: string; savedAt: string };
+};
+
+/**
+ * An IncidentStore held in a Map. Each method runs to completion without
+ * awaiting, so concurrent calls see each other's writes as DynamoDB's
+ * conditional writes would.
+ */
+export function createMemoryIncidentStore(): IncidentStore {
+  const entries = new Map<string, Entry>();
+  const entryOf = (fileSystemId: string): Entry => {
+    let entry = entries.get(fileSystemId);
+    if (!entry) {
+      entry = {};
+      entries.set(fileSystemId, entry);
+    }
+    return entry;
+  };
+
+  return {
+    async openOrJoin({ fileSystemId, incidentId, at }) {
+      const entry = entryOf(fileSystemId);
+      const current = entry.incident;
+      if (current?.status === 'open') {
+        // The opener's own retry (same id) must diagnose, not join itself.
+        if (current.incidentId === incidentId) {
+          return toIncident(current, 'diagnose');
+        }
+        current.triggers += 1;
+        current.lastTriggerAt = at;
+        return toIncident(current, 'joined');
+      }
+      entry.incident = {
+        fileSystemId,
+        status: 'open',
+        incidentId,
+        openedAt: at,
+        triggers: 1,
+        lastTriggerAt: at,
+      };
+      return toIncident(entry.incident, 'diagnose');
+    },
+
+    async resolve({ fileSystemId, at }) {
+      const current = entries.get(fileSystemId)?.incident;
+      if (current?.status !== 'open') {
+        return current
+          ? toIncident(current, 'ignored')
+          : ignoredIncident(fileSystemId, at);
+      }
+      current.status = 'resolved';
+      current.resolvedAt = at;
+      return toIncident(current, 'resolved');
+    },
+
+    async setThread({ fileSystemId, incidentId, channel, threadTs }) {
+      const current = entries.get(fileSystemId)?.incident;
+      // One incident, one thread: the first thread stays.
+      if (current?.incidentId !== incidentId || current.slackThreadTs) {
+        return;
+      }
+      current.slackChannel = channel;
+      current.slackThreadTs = threadTs;
+    },
+
+    async lastModeChange(fileSystemId) {
+      return entries.get(fileSystemId)?.lastModeChangeAt;
+    },
+
+    async recordModeChange({ fileSystemId, at }) {
+      entryOf(fileSystemId).lastModeChangeAt = at;
+    },
+
+    async saveApprovalToken({ fileSystemId, incidentId, taskToken, at }) {
+      entryOf(fileSystemId).approval = { incidentId, taskToken, savedAt: at };
+    },
+
+    async takeApprovalToken({ fileSystemId, incidentId }) {
+      const entry = entries.get(fileSystemId);
+      const approval = entry?.approval;
+      if (!entry || approval?.incidentId !== incidentId) {
+        return undefined;
+      }
+      entry.approval = undefined;
+      return { ...approval };
+    },
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * SlackPort over @slack/web-api. The client's own retries are off: its
+ * default policy retries for about 30 minutes and sleeps whatever
+ * Retry-After says, while a Notify Task has 30 s. This adapter retries rate
+ * limits itself, inside a wait budget, and turns every failure into a
+ * SlackDeliveryError whose one line never carries the token.
+ */
+import { LogLevel, WebClient } from '@slack/web-api';
+import type { SlackMessage } from '../contracts.ts';
+import { oneLine, SlackDeliveryError } from '../errors.ts';
+import type { SlackPort } from '../ports.ts';
+
+/** SlackPort plus chat.update, to close an approval card after a click. */
+export type SlackPortWithUpdate = SlackPort & {
+  updateMessage(message: {
+    channel: string;
+    ts: string;
+    text: string;
+    blocks: SlackMessage['blocks'];
+  }): Promise<{ channel: string; ts: string }>;
+};
+
+export type SlackPortOptions = {
+  /** Rate-limited calls retried after the first attempt. */
+  maxRateLimitRetries?: number;
+  /**
+   * Time after the first attempt within which a retry may start. The worst
+   * case is this plus one request timeout, kept under the 30 s Task timeout.
+   */
+  budgetMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  nowMs?: () => number;
+};
+
+const DEFAULT_MAX_RATE_LIMIT_RETRIES = 2;
+const DEFAULT_BUDGET_MS = 12_000;
+
+/**
+ * Builds the WebClient the Slack port expects: no retries of its own,
+ * rate limits rejected at once (the port decides whether to wait), a
+ * per-request timeout.
+ */
+export function createSlackWebClient(options: {
+  token: string;
+  /** Another Web API base, e.g. `http://127.0.0.1:PORT/api/` in tests. */
+  slackApiUrl?: string;
+  timeoutMs: number;
+}): WebClient {
+  return new WebClient(options.token, {
+    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: options.timeoutMs,
+    logLevel: LogLevel.ERROR,
+  });
+}
+
+type SlackCallError = Error & {
+  code?: string;
+  retryAfter?: number;
+  statusCode?: number;
+  data?: { error?: string };
+  original?: Error;
+};
+
+const TOKEN_PATTERN = /xox[a-z]-[A-Za-z0-9-]+/g;
+
+/** One line about a failed call, with any token cut out. */
+function describe(error: unknown, token: string | undefined): string {
+  const e = error as SlackCallError;
+  let text: string;
+  switch (e?.code) {
+    case 'slack_webapi_platform_error':
+      text = `Slack answered ok=false: ${e.data?.error ?? 'unknown error'}`;
+      break;
+    case 'slack_webapi_http_error':
+      text = `Slack answered HTTP ${e.statusCode}`;
+      break;
+    case 'slack_webapi_request_error':
+      text = `request failed: ${oneLine(e.original ?? e)}`;
+      break;
+    default:
+      text = oneLine(error);
+  }
+  if (token) {
+    text = text.split(token).join('[token]');
+  }
+  return text.replace(TOKEN_PATTERN, '[token]');
+}
+
+function isRateLimited(error: unknown): error is SlackCallError {
+  return (
+    (error as SlackCallError)?.code === 'slack_webapi_rate_limited_error' &&
+    typeof (error as SlackCallError).retryAfter === 'number'
+  );
+}
+
+/**
+ * Wraps a WebClient made by createSlackWebClient. chat.postMessage goes to
+ * the thread when `threadTs` is set. A 429 is retried after its Retry-After
+ * while the budget allows; server errors are not retried, because Slack may
+ * have posted the message before failing and a retry would post it twice.
+ */
+export function createSlackPort(
+  client: WebClient,
+  options: SlackPortOptions = {},
+): SlackPortWithUpdate {
+  const maxRetries =
+    options.maxRateLimitRetries ?? DEFAULT_MAX_RATE_LIMIT_RETRIES;
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  const sleep =
+    options.sleep ??
+    ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
+  const nowMs = options.nowMs ?? Date.now;
+
+  async function call<T>(method: string, send: () => Promise<T>): Promise<T> {
+    const startedMs = nowMs();
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await send();
+      } catch (error) {
+        if (!isRateLimited(error)) {
+          throw new SlackDeliveryError(
+            `slack ${method}: ${describe(error, client.token)}`,
+            { cause: error },
+          );
+        }
+        const waitMs = Math.max(0, error.retryAfter ?? 0) * 1000;
+        const tries = attempt + 1;
+        if (attempt >= maxRetries) {
+          throw new SlackDeliveryError(
+            `slack ${method}: rate limited ${tries} times, giving up`,
+            { cause: error },
+          );
+        }
+        if (nowMs() - startedMs + waitMs > budgetMs) {
+          throw new SlackDeliveryError(
+            `slack ${method}: rate limited, Retry-After ${error.retryAfter} s is past the ${budgetMs / 1000} s budget`,
+            { cause: error },
+          );
+        }
+        await sleep(waitMs);
+      }
+    }
+  }
+
+  function answer(
+    method: string,
+    result: { channel?: string; ts?: string },
+  ): { channel: string; ts: string } {
+    if (!result.channel || !result.ts) {
+      throw new SlackDeliveryError(
+        `slack ${method}: answer without channel or ts`,
+      );
+    }
+    return { channel: result.channel, ts: result.ts };
+  }
+
+  return {
+    async postMessage(message) {
+      const result = await call('chat.postMessage', () =>
+        client.chat.postMessage({
+          channel: message.channel,
+          text: message.text,
+          // Block Kit is checked by Slack; the contract keeps blocks loose.
+          blocks: message.blocks as never,
+          ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
+      return answer('chat.postMessage', result);
+    },
+
+    async updateMessage(message) {
+      const result = await call('chat.update', () =>
+        client.chat.update({
+          channel: message.channel,
+          ts: message.ts,
+          text: message.text,
+          blocks: message.blocks as never,
+        }),
+      );
+      return answer('chat.update', result);
+    },
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * Runs the deployed state machine definition locally with
+ * aws-local-stepfunctions: every Task state mapped to its real handler (the
+ * same middy chain the Lambda runs), the ports wired to local adapters.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { createCollectClickHouseHandler } from '../functions/collect-clickhouse/lambda.ts';
+import { createCollectEfsHandler } from '../functions/collect-efs/lambda.ts';
+import { createCollectLangfuseHandler } from '../functions/collect-langfuse/lambda.ts';
+import { createDiagnoseHandler } from '../functions/diagnose/lambda.ts';
+import { createNormalizeHandler } from '../functions/normalize/lambda.ts';
+import { createNotifyHandler } from '../functions/notify/lambda.ts';
+import { createOpenIncidentHandler } from '../functions/open-incident/lambda.ts';
+import { createRemediateHandler } from '../functions/remediate/lambda.ts';
+import { createRequestApprovalHandler } from '../functions/request-approval/lambda.ts';
+import type { AppConfig } from '../shared/config.ts';
+import type { AfterNotify } from '../shared/contracts.ts';
+import { localContext, type StepHandler } from '../shared/lambda.ts';
+import type {
+  ClickHousePort,
+  Clock,
+  EfsPort,
+  IncidentStore,
+  MetricsPort,
+  SlackPort,
+} from '../shared/ports.ts';
+import {
+  buildDefinition,
+  placeholderArns,
+  TASK_LAMBDA,
+  type TaskStateName,
+} from './definition.ts';
+
+export type LocalPorts = {
+  config: AppConfig;
+  clock: Clock;
+  efs: EfsPort;
+  metrics: MetricsPort;
+  clickhouseFor(fileSystemId: string): ClickHousePort | undefined;
+  slack: SlackPort;
+  store: IncidentStore;
+  /**
+   * Stands in for a person pressing Approve or Decline in Slack, which in
+   * AWS resumes the execution with SendTaskSuccess. Without it, an approval
+   * request times out as it would after an hour.
+   */
+  approver?: (state: AfterNotify) => Promise<{ approved: boolean; by?: string }>;
+};
+
+/** Progress of a local run, one event per state entered or left. */
+export type RunEvent =
+  | { type: 'entered'; state: string; stateType: string }
+  | { type: 'exited'; state: string; stateType: string; output: unknown }
+  | { type: 'failed'; state: string; error: string; cause?: string }
+  | { type: 'caught'; state: string };
+
+export type RunResult =
+  | { status: 'SUCCEEDED'; output: Record<string, unknown>; transitions: number }
+  | {
+      status: 'FAILED';
+      error: string;
+      cause: string;
+      transitions: number;
+    };
+
+/** The token a local run hands to RequestApproval for `$$.Task.Token`. */
+export const LOCAL_TASK_TOKEN = 'local-task-token';
+
+/**
+ * Makes a thrown error look like a Lambda function error reaches Step
+ * Functions: Error is the errorType, Cause the JSON Lambda reports.
+ */
+function asLambdaError(error: unknown): Error {
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  const wrapped = new Error(
+    JSON.stringify({ errorType: name, errorMessage: message }),
+  );
+  wrapped.name = name;
+  return wrapped;
+}
+
+function silentLogger(serviceName: string): Logger {
+  return new Logger({ serviceName, logLevel: 'SILENT' });
+}
+
+/** The real handler of every Task state, wired to the given ports. */
+export function localHandlers(
+  ports: LocalPorts,
+  options: { logger?: (serviceName: string) => Logger } = {},
+): Record<TaskStateName, (input: unknown) => Promise<unknown>> {
+  const log = options.logger ?? silentLogger;
+  const channel = ports.config.slackChannel;
+  const handlers: Record<string, StepHandler<unknown>> = {
+    normalize: createNormalizeHandler(
+      { config: ports.config, now: () => ports.clock.now() },
+      log('normalize'),
+    ),
+    'open-incident': createOpenIncidentHandler(
+      { store: ports.store },
+      log('open-incident'),
+    ),
+    'collect-efs': createCollectEfsHandler(
+      { efs: ports.efs, metrics: ports.metrics, clock: ports.clock },
+      log('collect-efs'),
+    ),
+    'collect-langfuse': createCollectLangfuseHandler(
+      { metrics: ports.metrics, clock: ports.clock, config: ports.config },
+      log('collect-langfuse'),
+    ),
+    'collect-clickhouse': createCollectClickHouseHandler(
+      { clickhouseFor: ports.clickhouseFor },
+      log('collect-clickhouse'),
+    ),
+    diagnose: createDiagnoseHandler({ config: ports.config }, log('diagnose')),
+    notify: createNotifyHandler(
+      { slack: ports.slack, store: ports.store, channel },
+      log('notify'),
+    ),
+    'request-approval': createRequestApprovalHandler(
+      { clock: ports.clock, slack: ports.slack, store: ports.store, channel },
+      log('request-approval'),
+    ),
+    remediate: createRemediateHandler(
+      {
+        efs: ports.efs,
+        store: ports.store,
+        clock: ports.clock,
+        config: ports.config,
+      },
+      log('remediate'),
+    ),
+  };
+  const invoke = async (lambda: string, event: unknown) => {
+    const handler = handlers[lambda];
+    if (!handler) throw new Error(`no local handler for ${lambda}`);
+    try {
+      return await handler(event, localContext(`burstguard-${lambda}`));
+    } catch (error) {
+      throw asLambdaError(error);
+    }
+  };
+  const out = {} as Record<TaskStateName, (input: unknown) => Promise<unknown>>;
+  for (const [state, lambda] of Object.entries(TASK_LAMBDA)) {
+    out[state as TaskStateName] = (input) => invoke(lambda, input);
+  }
+  // RequestApproval runs through lambda:invoke.waitForTaskToken: its input
+  // is {FunctionName, Payload}. The handler posts the card; the execution
+  // then resumes with what the approver answers (SendTaskSuccess).
+  out.RequestApproval = async (input) => {
+    const payload = (input as { Payload: { state: AfterNotify } }).Payload;
+    await invoke('request-approval', payload);
+    const token = await ports.store.takeApprovalToken({
+      fileSystemId: payload.state.trigger.fileSystemId,
+      incidentId: payload.state.incident.incidentId,
+    });
+    if (!ports.approver || token === undefined) {
+      const timeout = new Error('no approver answered');
+      timeout.name = 'States.Timeout';
+      throw timeout;
+    }
+    return ports.approver(payload.state);
+  };
+  return out;
+}
+
+/** Runs one execution of the real definition locally. */
+export async function runLocal(
+  input: unknown,
+  ports: LocalPorts,
+  options: {
+    onEvent?: (event: RunEvent) => void;
+    logger?: (serviceName: string) => Logger;
+  } = {},
+): Promise<RunResult> {
+  const machine = new StateMachine(buildDefinition(placeholderArns()) as never, {
+    validationOptions: { checkArn: true, checkPaths: true },
+  });
+  const execution = machine.run(input as never, {
+    overrides: {
+      taskResourceLocalHandlers: localHandlers(ports, options) as never,
+      // Lambda service errors never happen locally; no waiting on retries.
+      retryIntervalOverrides: {},
+    },
+    context: { Task: { Token: LOCAL_TASK_TOKEN } },
+  });
+  let transitions = 0;
+  const pump = (async () => {
+    for await (const event of execution.eventLogs) {
+      const e = event as {
+        type: string;
+        state?: { name: string; type: string };
+        Error?: string;
+        Cause?: unknown;
+      };
+      if (e.type === 'StateEntered' && e.state) {
+        transitions++;
+        options.onEvent?.({
+          type: 'entered',
+          state: e.state.name,
+          stateType: e.state.type,
+        });
+      } else if (e.type === 'StateExited' && e.state) {
+        options.onEvent?.({
+          type: 'exited',
+          state: e.state.name,
+          stateType: e.state.type,
+          output: (e.state as { output?: unknown }).output,
+        });
+      } else if (e.type === 'StateFailed' && e.state) {
+        options.onEvent?.({
+          type: 'failed',
+          state: e.state.name,
+          error: e.Error ?? 'Error',
+          cause: typeof e.Cause === 'string' ? e.Cause : undefined,
+        });
+      } else if (e.type === 'StateCaught' && e.state) {
+        options.onEvent?.({ type: 'caught', state: e.state.name });
+      }
+    }
+  })();
+  try {
+    const output = (await execution.result) as Record<string, unknown>;
+    await pump;
+    return { status: 'SUCCEEDED', output, transitions };
+  } catch (error) {
+    await pump.catch(() => undefined);
+    // The failing state's error: a Fail state's Error and Cause, or the
+    // Lambda error (errorType and its JSON cause).
+    const cause = (error as { cause?: { name?: string; message?: string } })
+      .cause;
+    const name = cause?.name ?? 'ExecutionError';
+    const failCause = cause?.message ?? '';
+    return {
+      status: 'FAILED',
+      error: name,
+      cause: failCause,
+      transitions,
+    };
+  }
+}
