@@ -76,9 +76,16 @@ function describe(error: unknown, token: string | undefined): string {
     case 'slack_webapi_http_error':
       text = `Slack answered HTTP ${e.statusCode}`;
       break;
-    case 'slack_webapi_request_error':
-      text = `request failed: ${oneLine(e.original ?? e)}`;
+    case 'slack_webapi_request_error': {
+      // fetch says only "fetch failed"; the reason (ECONNREFUSED, ...) is
+      // its cause.
+      const cause = (e.original?.cause ?? undefined) as
+        | { code?: string }
+        | undefined;
+      const code = typeof cause?.code === 'string' ? ` (${cause.code})` : '';
+      text = `request failed: ${oneLine(e.original ?? e)}${code}`;
       break;
+    }
     default:
       text = oneLine(error);
   }

@@ -3,8 +3,8 @@
  * free port, reached with the real AWS SDK v3 clients and fake credentials.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
   DynamoDBClient,

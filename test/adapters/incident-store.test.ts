@@ -1,0 +1,495 @@
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
+import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
+import { incidentSchema } from '../../shared/contracts.ts';
+import type { IncidentStore } from '../../shared/ports.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+
+const FS = 'fs-0123456789abcdef0';
+const OTHER_FS = 'fs-0fedcba9876543210';
+const T0 = '2026-03-02T10:00:00.000Z';
+const T1 = '2026-03-02T10:01:00.000Z';
+const T2 = '2026-03-02T10:02:00.000Z';
+const T3 = '2026-03-02T10:03:00.000Z';
+
+let dynamo: LocalDynamo;
+let tableCount = 0;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+
+afterAll(async () => {
+  await dynamo?.close();
+});
+
+type Kind = 'memory' | 'dynamo';
+
+async function makeStore(kind: Kind): Promise<{
+  store: IncidentStore;
+  tableName: string;
+}> {
+  if (kind === 'memory') {
+    return { store: createMemoryIncidentStore(), tableName: '' };
+  }
+  tableCount += 1;
+  const tableName = `incidents-${tableCount}`;
+  await dynamo.createTable(tableName, 'fileSystemId');
+  return {
+    store: createDynamoIncidentStore({
+      client: dynamo.documentClient,
+      tableName,
+    }),
+    tableName,
+  };
+}
+
+describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
+  let store: IncidentStore;
+
+  beforeEach(async () => {
+    ({ store } = await makeStore(kind));
+  });
+
+  it('opens an incident to diagnose when none is open', async () => {
+    // Act
+    const incident = await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T0,
+    });
+
+    // Assess
+    expect(incidentSchema.parse(incident)).toEqual({
+      incidentId: 'inc-1',
+      fileSystemId: FS,
+      openedAt: T0,
+      next: 'diagnose',
+      triggers: 1,
+    });
+  });
+
+  it('joins the open incident and counts its triggers', async () => {
+    // Prepare
+    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
+    await store.setThread({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      channel: 'C0123',
+      threadTs: '1700000000.000100',
+    });
+
+    // Act
+    const second = await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-2',
+      at: T1,
+    });
+    const third = await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-3',
+      at: T2,
+    });
+
+    // Assess
+    expect(incidentSchema.parse(second)).toMatchObject({
+      incidentId: 'inc-1',
+      openedAt: T0,
+      next: 'joined',
+      triggers: 2,
+      slackChannel: 'C0123',
+      slackThreadTs: '1700000000.000100',
+    });
+    expect(third).toMatchObject({ incidentId: 'inc-1', triggers: 3 });
+  });
+
+  it('answers diagnose again when the opener retries with its own id', async () => {
+    // Prepare
+    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
+
+    // Act
+    const retried = await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T0,
+    });
+
+    // Assess
+    expect(retried).toMatchObject({
+      incidentId: 'inc-1',
+      next: 'diagnose',
+      triggers: 1,
+    });
+  });
+
+  it('opens exactly one incident when many alarms race', async () => {
+    // Prepare
+    const racers = 40;
+
+    // Act
+    const results = await Promise.all(
+      Array.from({ length: racers }, (_, i) =>
+        store.openOrJoin({
+          fileSystemId: FS,
+          incidentId: `inc-${i}`,
+          at: T0,
+        }),
+      ),
+    );
+
+    // Assess
+    const diagnosing = results.filter((r) => r.next === 'diagnose');
+    const joined = results.filter((r) => r.next === 'joined');
+    expect(diagnosing).toHaveLength(1);
+    expect(joined).toHaveLength(racers - 1);
+    const winner = diagnosing[0]?.incidentId;
+    expect(joined.every((r) => r.incidentId === winner)).toBe(true);
+    const counts = joined.map((r) => r.triggers).sort((a, b) => a - b);
+    expect(counts).toEqual(Array.from({ length: racers - 1 }, (_, i) => i + 2));
+  });
+
+  it('resolves the open incident and keeps its thread', async () => {
+    // Prepare
+    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
+    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-2', at: T1 });
+    await store.setThread({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      channel: 'C0123',
+      threadTs: '1700000000.000100',
+    });
+
+    // Act
+    const resolved = await store.resolve({ fileSystemId: FS, at: T2 });
+
+    // Assess
+    expect(incidentSchema.parse(resolved)).toEqual({
+      incidentId: 'inc-1',
+      fileSystemId: FS,
+      openedAt: T0,
+      next: 'resolved',
+      triggers: 2,
+      slackChannel: 'C0123',
+      slackThreadTs: '1700000000.000100',
+    });
+  });
+
+  it('ignores an OK alarm when no incident was ever open', async () => {
+    // Act
+    const result = await store.resolve({ fileSystemId: FS, at: T0 });
+
+    // Assess
+    expect(incidentSchema.parse(result)).toMatchObject({
+      fileSystemId: FS,
+      next: 'ignored',
+    });
+  });
+
+  it('ignores a second OK alarm after the incident was resolved', async () => {
+    // Prepare
+    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
+    await store.resolve({ fileSystemId: FS, at: T1 });
+
+    // Act
+    const again = await store.resolve({ fileSystemId: FS, at: T2 });
+
+    // Assess
+    expect(again).toMatchObject({ incidentId: 'inc-1', next: 'ignored' });
+  });
+
+  it('opens a new incident without the old thread after a resolve', async () => {
+    // Prepare
+    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
+    await store.setThread({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      channel: 'C0123',
+      threadTs: '1700000000.000100',
+    });
+    await store.recordModeChange({ fileSystemId: FS, at: T1 });
+    await store.resolve({ fileSystemId: FS, at: T2 });
+
+    // Act
+    const next = await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-2',
+      at: T3,
+    });
+
+    // Assess
+    expect(next).toEqual({
+      incidentId: 'inc-2',
+      fileSystemId: FS,
+      openedAt: T3,
+      next: 'diagnose',
+      triggers: 1,
+    });
+    expect(await store.lastModeChange(FS)).toBe(T1);
+  });
+
+  it('keeps the first thread of an incident', async () => {
+    // Prepare
+    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
+    await store.setThread({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      channel: 'C0123',
+      threadTs: '1700000000.000100',
+    });
+
+    // Act
+    await store.setThread({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      channel: 'C0999',
+      threadTs: '1700000999.000100',
+    });
+    const joined = await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-2',
+      at: T1,
+    });
+
+    // Assess
+    expect(joined).toMatchObject({
+      slackChannel: 'C0123',
+      slackThreadTs: '1700000000.000100',
+    });
+  });
+
+  it('refuses a thread for an incident that is not the current one', async () => {
+    // Prepare
+    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
+    await store.resolve({ fileSystemId: FS, at: T1 });
+    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-2', at: T2 });
+
+    // Act
+    await store.setThread({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      channel: 'C0123',
+      threadTs: '1700000000.000100',
+    });
+    const joined = await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-3',
+      at: T3,
+    });
+
+    // Assess
+    expect(joined.incidentId).toBe('inc-2');
+    expect(joined.slackThreadTs).toBeUndefined();
+    expect(joined.slackChannel).toBeUndefined();
+  });
+
+  it('remembers the last throughput change per file system', async () => {
+    // Prepare
+    const before = await store.lastModeChange(FS);
+
+    // Act
+    await store.recordModeChange({ fileSystemId: FS, at: T0 });
+    await store.recordModeChange({ fileSystemId: FS, at: T2 });
+
+    // Assess
+    expect(before).toBeUndefined();
+    expect(await store.lastModeChange(FS)).toBe(T2);
+    expect(await store.lastModeChange(OTHER_FS)).toBeUndefined();
+  });
+
+  it('opens an incident on a file system that only has a mode change', async () => {
+    // Prepare
+    await store.recordModeChange({ fileSystemId: FS, at: T0 });
+
+    // Act
+    const incident = await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T1,
+    });
+
+    // Assess
+    expect(incident).toMatchObject({ next: 'diagnose', triggers: 1 });
+    expect(await store.resolve({ fileSystemId: FS, at: T2 })).toMatchObject({
+      incidentId: 'inc-1',
+      next: 'resolved',
+    });
+  });
+
+  it('keeps incidents of different file systems apart', async () => {
+    // Act
+    const a = await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-a',
+      at: T0,
+    });
+    const b = await store.openOrJoin({
+      fileSystemId: OTHER_FS,
+      incidentId: 'inc-b',
+      at: T0,
+    });
+    const resolvedA = await store.resolve({ fileSystemId: FS, at: T1 });
+    const joinedB = await store.openOrJoin({
+      fileSystemId: OTHER_FS,
+      incidentId: 'inc-c',
+      at: T2,
+    });
+
+    // Assess
+    expect([a.next, b.next]).toEqual(['diagnose', 'diagnose']);
+    expect(resolvedA).toMatchObject({ incidentId: 'inc-a', next: 'resolved' });
+    expect(joinedB).toMatchObject({ incidentId: 'inc-b', next: 'joined' });
+  });
+
+  it('hands out an approval token once, and only to its incident', async () => {
+    // Prepare
+    const taskToken = `AQ${'x'.repeat(2_500)}`;
+    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
+    await store.saveApprovalToken({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      taskToken,
+      at: T1,
+    });
+
+    // Act
+    const wrong = await store.takeApprovalToken({
+      fileSystemId: FS,
+      incidentId: 'inc-0',
+    });
+    const first = await store.takeApprovalToken({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+    });
+    const second = await store.takeApprovalToken({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+    });
+
+    // Assess
+    expect(wrong).toBeUndefined();
+    expect(first).toEqual({ incidentId: 'inc-1', taskToken, savedAt: T1 });
+    expect(second).toBeUndefined();
+  });
+
+  it('gives the token to exactly one of two simultaneous clicks', async () => {
+    // Prepare
+    await store.saveApprovalToken({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      taskToken: 'token-1',
+      at: T0,
+    });
+
+    // Act
+    const takes = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        store.takeApprovalToken({ fileSystemId: FS, incidentId: 'inc-1' }),
+      ),
+    );
+
+    // Assess
+    expect(takes.filter((t) => t?.taskToken === 'token-1')).toHaveLength(1);
+    expect(takes.filter((t) => t === undefined)).toHaveLength(7);
+  });
+
+  it('replaces an earlier approval token with a later one', async () => {
+    // Prepare
+    await store.saveApprovalToken({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      taskToken: 'token-1',
+      at: T0,
+    });
+    await store.saveApprovalToken({
+      fileSystemId: FS,
+      incidentId: 'inc-2',
+      taskToken: 'token-2',
+      at: T1,
+    });
+
+    // Act
+    const old = await store.takeApprovalToken({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+    });
+    const current = await store.takeApprovalToken({
+      fileSystemId: FS,
+      incidentId: 'inc-2',
+    });
+
+    // Assess
+    expect(old).toBeUndefined();
+    expect(current?.taskToken).toBe('token-2');
+  });
+});
+
+describe('the dynamo incident store on its table', () => {
+  it('keeps one item per file system', async () => {
+    // Prepare
+    const { store, tableName } = await makeStore('dynamo');
+
+    // Act
+    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
+    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-2', at: T1 });
+    await store.resolve({ fileSystemId: FS, at: T2 });
+    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-3', at: T3 });
+    await store.recordModeChange({ fileSystemId: OTHER_FS, at: T3 });
+
+    // Assess
+    const scan = await dynamo.documentClient.send(
+      new ScanCommand({ TableName: tableName }),
+    );
+    expect(scan.Items?.map((i) => i.fileSystemId).sort()).toEqual([
+      FS,
+      OTHER_FS,
+    ]);
+    const item = await dynamo.documentClient.send(
+      new GetCommand({ TableName: tableName, Key: { fileSystemId: FS } }),
+    );
+    expect(item.Item).toMatchObject({
+      status: 'open',
+      incidentId: 'inc-3',
+      triggers: 1,
+    });
+    expect(item.Item?.resolvedAt).toBeUndefined();
+  });
+
+  it('sees what another store instance wrote to the same table', async () => {
+    // Prepare
+    const { store, tableName } = await makeStore('dynamo');
+    const other = createDynamoIncidentStore({
+      client: dynamo.documentClient,
+      tableName,
+    });
+    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
+
+    // Act
+    const joined = await other.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-2',
+      at: T1,
+    });
+
+    // Assess
+    expect(joined).toMatchObject({ incidentId: 'inc-1', next: 'joined' });
+  });
+
+  it('fails loudly when the table does not exist', async () => {
+    // Prepare
+    const store = createDynamoIncidentStore({
+      client: dynamo.documentClient,
+      tableName: 'no-such-table',
+    });
+
+    // Act
+    const attempt = store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T0,
+    });
+
+    // Assess
+    await expect(attempt).rejects.toThrow(/ResourceNotFound|not found/i);
+  });
+});

@@ -1,0 +1,299 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createSlackPort,
+  createSlackWebClient,
+  type SlackPortOptions,
+} from '../../shared/adapters/slack.ts';
+import type { SlackMessage } from '../../shared/contracts.ts';
+import { SlackDeliveryError } from '../../shared/errors.ts';
+import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+
+const TOKEN = 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx';
+
+const finding: SlackMessage = {
+  channel: 'C0123456789',
+  text: 'EFS burst credits exhausted on fs-0123456789abcdef0',
+  blocks: [
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: '*Burst credits exhausted*' },
+    },
+  ],
+};
+
+let slack: SlackDouble;
+
+beforeEach(async () => {
+  slack = await startSlackDouble();
+});
+
+afterEach(async () => {
+  await slack.close();
+});
+
+/** The port over the real WebClient, with waits recorded instead of slept. */
+function makePort(options: SlackPortOptions & { timeoutMs?: number } = {}) {
+  const waitsMs: number[] = [];
+  const client = createSlackWebClient({
+    token: TOKEN,
+    slackApiUrl: slack.url,
+    timeoutMs: options.timeoutMs ?? 2_000,
+  });
+  const port = createSlackPort(client, {
+    sleep: async (ms) => {
+      waitsMs.push(ms);
+    },
+    ...options,
+  });
+  return { port, waitsMs };
+}
+
+async function deliveryError(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('createSlackPort', () => {
+  it('posts a message with its text and blocks to the channel', async () => {
+    // Prepare
+    slack.requireToken(TOKEN);
+    const { port } = makePort();
+
+    // Act
+    const posted = await port.postMessage(finding);
+
+    // Assess
+    expect(posted).toEqual({ channel: 'C0123456789', ts: expect.any(String) });
+    expect(slack.calls).toHaveLength(1);
+    const [call] = slack.calls;
+    expect(call?.method).toBe('chat.postMessage');
+    expect(call?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(call?.body).toMatchObject({
+      channel: 'C0123456789',
+      text: finding.text,
+      blocks: finding.blocks,
+    });
+    expect(call?.body.thread_ts).toBeUndefined();
+  });
+
+  it('posts into the thread when a thread ts is given', async () => {
+    // Prepare
+    const { port } = makePort();
+    const first = await port.postMessage({ ...finding, channel: '#oncall' });
+
+    // Act
+    const reply = await port.postMessage({
+      ...finding,
+      channel: first.channel,
+      threadTs: first.ts,
+      text: 'Switched to Elastic',
+    });
+
+    // Assess
+    expect(first.channel).toMatch(/^C/);
+    expect(reply.ts).not.toBe(first.ts);
+    expect(slack.calls[1]?.body).toMatchObject({
+      channel: first.channel,
+      thread_ts: first.ts,
+      text: 'Switched to Elastic',
+    });
+  });
+
+  it('updates a message in place with chat.update', async () => {
+    // Prepare
+    const { port } = makePort();
+    const card = await port.postMessage(finding);
+
+    // Act
+    const updated = await port.updateMessage({
+      channel: card.channel,
+      ts: card.ts,
+      text: 'Approved by <@U012>',
+      blocks: [],
+    });
+
+    // Assess
+    expect(updated).toEqual(card);
+    expect(slack.calls[1]).toMatchObject({
+      method: 'chat.update',
+      body: { channel: card.channel, ts: card.ts, text: 'Approved by <@U012>' },
+    });
+  });
+
+  it('retries after Retry-After when Slack rate limits the call', async () => {
+    // Prepare
+    slack.failNext(2, { kind: 'rate-limit', retryAfterSeconds: 3 });
+    const { port, waitsMs } = makePort();
+
+    // Act
+    const posted = await port.postMessage(finding);
+
+    // Assess
+    expect(posted.ts).toMatch(/^\d+\.\d+$/);
+    expect(waitsMs).toEqual([3_000, 3_000]);
+    expect(slack.calls).toHaveLength(3);
+  });
+
+  it('waits the real Retry-After time with the default sleep', async () => {
+    // Prepare
+    slack.failNext(1, { kind: 'rate-limit', retryAfterSeconds: 1 });
+    const client = createSlackWebClient({
+      token: TOKEN,
+      slackApiUrl: slack.url,
+      timeoutMs: 2_000,
+    });
+    const port = createSlackPort(client);
+    const startedMs = Date.now();
+
+    // Act
+    await port.postMessage(finding);
+
+    // Assess
+    expect(Date.now() - startedMs).toBeGreaterThanOrEqual(950);
+    expect(slack.calls).toHaveLength(2);
+  });
+
+  it('gives up after the allowed number of rate-limit retries', async () => {
+    // Prepare
+    slack.failNext(5, { kind: 'rate-limit', retryAfterSeconds: 1 });
+    const { port, waitsMs } = makePort({ maxRateLimitRetries: 2 });
+
+    // Act
+    const error = await deliveryError(port.postMessage(finding));
+
+    // Assess
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect(error.name).toBe('SlackDeliveryError');
+    expect(error.message).toBe(
+      'slack chat.postMessage: rate limited 3 times, giving up',
+    );
+    expect(waitsMs).toEqual([1_000, 1_000]);
+    expect(slack.calls).toHaveLength(3);
+  });
+
+  it('gives up at once when Retry-After is past the wait budget', async () => {
+    // Prepare
+    slack.failNext(1, { kind: 'rate-limit', retryAfterSeconds: 60 });
+    const { port, waitsMs } = makePort({ budgetMs: 12_000 });
+
+    // Act
+    const error = await deliveryError(port.postMessage(finding));
+
+    // Assess
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect(error.message).toMatch(/Retry-After 60 s is past the 12 s budget/);
+    expect(waitsMs).toEqual([]);
+    expect(slack.calls).toHaveLength(1);
+  });
+
+  it('counts time already spent against the wait budget', async () => {
+    // Prepare
+    slack.failNext(3, { kind: 'rate-limit', retryAfterSeconds: 4 });
+    let clockMs = 0;
+    const { port, waitsMs } = makePort({
+      budgetMs: 10_000,
+      maxRateLimitRetries: 5,
+      nowMs: () => clockMs,
+      sleep: async (ms) => {
+        waitsMs.push(ms);
+        clockMs += ms;
+      },
+    });
+
+    // Act
+    const error = await deliveryError(port.postMessage(finding));
+
+    // Assess
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect(waitsMs).toEqual([4_000, 4_000]);
+    expect(slack.calls).toHaveLength(3);
+  });
+
+  it('does not retry a server error, which may have posted already', async () => {
+    // Prepare
+    slack.failNext(1, { kind: 'http', status: 500 });
+    const { port, waitsMs } = makePort();
+
+    // Act
+    const error = await deliveryError(port.postMessage(finding));
+
+    // Assess
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect(error.message).toBe(
+      'slack chat.postMessage: Slack answered HTTP 500',
+    );
+    expect(waitsMs).toEqual([]);
+    expect(slack.calls).toHaveLength(1);
+  });
+
+  it('reports the Slack error code when Slack answers ok false', async () => {
+    // Prepare
+    slack.failNext(1, { kind: 'platform', error: 'channel_not_found' });
+    const { port } = makePort();
+
+    // Act
+    const error = await deliveryError(port.postMessage(finding));
+
+    // Assess
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect(error.message).toBe(
+      'slack chat.postMessage: Slack answered ok=false: channel_not_found',
+    );
+  });
+
+  it('fails with invalid_auth and no token in the line for a bad token', async () => {
+    // Prepare
+    slack.requireToken('xoxb-the-right-one');
+    const { port } = makePort();
+
+    // Act
+    const error = await deliveryError(port.postMessage(finding));
+
+    // Assess
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect(error.message).toContain('invalid_auth');
+    expect(error.message).not.toContain(TOKEN);
+    expect(error.message).not.toContain('xoxb-');
+  });
+
+  it('ends a stalled call at the client timeout', async () => {
+    // Prepare
+    slack.failNext(1, { kind: 'stall', ms: 5_000 });
+    const { port } = makePort({ timeoutMs: 200 });
+
+    // Act
+    const error = await deliveryError(port.postMessage(finding));
+
+    // Assess
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    // The double would answer `ok: false, stalled` after 5 s.
+    expect(error.message).toMatch(/^slack chat.postMessage: request failed/);
+    expect(error.message).not.toContain('stalled');
+    expect(slack.calls).toHaveLength(1);
+  });
+
+  it('fails in one line without the token when Slack is unreachable', async () => {
+    // Prepare
+    const { url } = slack;
+    await slack.close();
+    const port = createSlackPort(
+      createSlackWebClient({ token: TOKEN, slackApiUrl: url, timeoutMs: 500 }),
+    );
+
+    // Act
+    const error = await deliveryError(port.postMessage(finding));
+    slack = await startSlackDouble();
+
+    // Assess
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect(error.message).toMatch(
+      /^slack chat.postMessage: request failed: .*ECONNREFUSED/,
+    );
+    expect(error.message).not.toMatch(/\n/);
+    expect(error.message).not.toContain(TOKEN);
+  });
+});

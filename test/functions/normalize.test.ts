@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeTrigger } from '../../functions/normalize/core.ts';
+import { triggerSchema } from '../../shared/contracts.ts';
+import {
+  InvalidTriggerError,
+  UnknownFileSystemError,
+} from '../../shared/errors.ts';
+import {
+  FS_ID,
+  logPatternAlarm,
+  metricMathAlarm,
+  OTHER_FS_ID,
+  singleMetricAlarm,
+} from '../fixtures/alarm-events.ts';
+import { testConfig } from '../fixtures/config.ts';
+
+const now = new Date('2026-11-23T03:15:00Z');
+const ports = { config: testConfig(), now: () => now };
+
+describe('normalizeTrigger', () => {
+  it('reads the file system from a single-metric alarm dimension', () => {
+    // Act
+    const trigger = normalizeTrigger(singleMetricAlarm(), ports);
+    // Assess
+    expect(triggerSchema.parse(trigger)).toEqual(trigger);
+    expect(trigger).toMatchObject({
+      kind: 'alarm',
+      fileSystemId: FS_ID,
+      state: 'ALARM',
+      alarmName: 'burstguard-prod-burst-credits-low',
+      alarmMetric: 'BurstCreditBalance',
+      policy: 'approve',
+      dryRun: false,
+      windowMinutes: 180,
+    });
+    // The window ends at the alarm's state change, written with +0000.
+    expect(trigger.windowEnd).toBe('2026-11-23T03:12:48.554Z');
+    expect(trigger.windowStart).toBe('2026-11-23T00:12:48.554Z');
+  });
+
+  it('finds the file system inside a metric-math alarm', () => {
+    const trigger = normalizeTrigger(metricMathAlarm(), ports);
+    expect(trigger.fileSystemId).toBe(FS_ID);
+    expect(trigger.alarmMetric).toBe('MeteredIOBytes+PermittedThroughput');
+  });
+
+  it('maps a log-pattern alarm through the configured alarm names', () => {
+    const trigger = normalizeTrigger(logPatternAlarm(), ports);
+    expect(trigger.fileSystemId).toBe(FS_ID);
+  });
+
+  it('maps a log-pattern alarm through its file system tag', () => {
+    const event = logPatternAlarm('some-other-alarm', {
+      'burstguard:file-system-id': OTHER_FS_ID,
+    });
+    const trigger = normalizeTrigger(event, ports);
+    expect(trigger.fileSystemId).toBe(OTHER_FS_ID);
+    expect(trigger.policy).toBe('off');
+  });
+
+  it('turns an OK alarm into a resolving trigger', () => {
+    const trigger = normalizeTrigger(singleMetricAlarm({ state: 'OK' }), ports);
+    expect(trigger.state).toBe('OK');
+  });
+
+  it('accepts the console input with defaults from the configuration', () => {
+    const trigger = normalizeTrigger(
+      { fileSystemId: FS_ID, windowMinutes: 60, dryRun: true },
+      ports,
+    );
+    expect(trigger).toMatchObject({
+      kind: 'manual',
+      fileSystemId: FS_ID,
+      windowMinutes: 60,
+      dryRun: true,
+      policy: 'approve',
+      windowEnd: now.toISOString(),
+      windowStart: '2026-11-23T02:15:00.000Z',
+    });
+  });
+
+  it('accepts a trigger pasted as a JSON string', () => {
+    const trigger = normalizeTrigger(JSON.stringify({ fileSystemId: FS_ID }), ports);
+    expect(trigger.fileSystemId).toBe(FS_ID);
+  });
+
+  it.each([
+    ['not JSON', '{"fileSystemId": ', InvalidTriggerError, /trigger is not JSON/],
+    ['not an object', [1, 2], InvalidTriggerError, /must be a JSON object/],
+    [
+      'a wrong detail-type',
+      { ...singleMetricAlarm(), 'detail-type': 'EC2 Instance State-change Notification' },
+      InvalidTriggerError,
+      /^detail-type: expected "CloudWatch Alarm State Change"/,
+    ],
+    [
+      'a missing alarm name',
+      (() => {
+        const e = singleMetricAlarm();
+        const { alarmName: _, ...detail } = e.detail;
+        return { ...e, detail };
+      })(),
+      InvalidTriggerError,
+      /^detail\.alarmName: /,
+    ],
+    [
+      'an unknown file system in the alarm',
+      singleMetricAlarm({ fileSystemId: 'fs-00000000000000099' }),
+      UnknownFileSystemError,
+      /fs-00000000000000099 .* is not configured/,
+    ],
+    [
+      'an alarm that names no file system',
+      logPatternAlarm('unmapped-alarm'),
+      UnknownFileSystemError,
+      /names no file system/,
+    ],
+    [
+      'INSUFFICIENT_DATA',
+      singleMetricAlarm({ state: 'INSUFFICIENT_DATA' }),
+      InvalidTriggerError,
+      /INSUFFICIENT_DATA is not handled/,
+    ],
+    [
+      'a malformed file system id',
+      { fileSystemId: 'fs-nothex' },
+      InvalidTriggerError,
+      /^fileSystemId: must look like fs-/,
+    ],
+    [
+      'an unknown console field',
+      { fileSystemId: FS_ID, windowMinute: 60 },
+      InvalidTriggerError,
+      /windowMinute/,
+    ],
+    [
+      'a window too long for CloudWatch 1-minute data',
+      { fileSystemId: FS_ID, windowMinutes: 100_000 },
+      InvalidTriggerError,
+      /^windowMinutes: /,
+    ],
+    [
+      'an unknown file system in the console input',
+      { fileSystemId: 'fs-00000000000000099' },
+      UnknownFileSystemError,
+      /^fileSystemId: fs-00000000000000099 is not configured/,
+    ],
+  ])('rejects %s with an error naming the field', (_, raw, type, message) => {
+    const act = () => normalizeTrigger(raw, ports);
+    expect(act).toThrow(type);
+    expect(act).toThrow(message);
+  });
+});

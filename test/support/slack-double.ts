@@ -1,0 +1,207 @@
+/**
+ * A Slack Web API double on loopback, for the real @slack/web-api client
+ * pointed at it with `slackApiUrl`. It speaks chat.postMessage and
+ * chat.update, records every call, and can be told to rate limit (429 with
+ * Retry-After), fail (HTTP 5xx or `ok: false`), stall, or check the token.
+ */
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type SlackCall = {
+  /** The Web API method, e.g. `chat.postMessage`. */
+  method: string;
+  /** Fields as sent; form fields holding JSON (blocks) are parsed. */
+  body: Record<string, unknown>;
+  headers: IncomingHttpHeaders;
+};
+
+/** What the double does with the next calls instead of answering ok. */
+export type SlackFault =
+  | { kind: 'rate-limit'; retryAfterSeconds: number }
+  | { kind: 'http'; status: number }
+  | { kind: 'platform'; error: string }
+  | { kind: 'stall'; ms: number };
+
+export type SlackDouble = {
+  /** Base URL for `slackApiUrl`, ending in `/api/`. */
+  url: string;
+  calls: SlackCall[];
+  /** The next `count` calls meet `fault` (queued after earlier faults). */
+  failNext(count: number, fault: SlackFault): void;
+  /** Answers `invalid_auth` unless the bearer token is this one. */
+  requireToken(token: string): void;
+  close(): Promise<void>;
+};
+
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
+
+function parseForm(text: string): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (JSON_FIELDS.has(name)) {
+      try {
+        body[name] = JSON.parse(value);
+        continue;
+      } catch {
+        // Left as sent: the test sees what the client put on the wire.
+      }
+    }
+    body[name] = value;
+  }
+  return body;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) {
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    ...headers,
+  });
+  response.end(JSON.stringify(body));
+}
+
+/** Starts the double on 127.0.0.1 and a free port. */
+export async function startSlackDouble(): Promise<SlackDouble> {
+  const calls: SlackCall[] = [];
+  const faults: SlackFault[] = [];
+  let requiredToken: string | undefined;
+  let messages = 0;
+  const channelIds = new Map<string, string>();
+  const stalls = new Set<NodeJS.Timeout>();
+
+  // Slack answers with the channel id even when asked by `#name`.
+  const channelId = (channel: string): string => {
+    if (!channel.startsWith('#')) {
+      return channel;
+    }
+    let id = channelIds.get(channel);
+    if (!id) {
+      id = `C${String(channelIds.size + 1).padStart(8, '0')}`;
+      channelIds.set(channel, id);
+    }
+    return id;
+  };
+
+  const server = createServer(async (request, response) => {
+    const method = (request.url ?? '').replace(/^\/api\//, '').split('?')[0];
+    const text = await readBody(request);
+    const contentType = request.headers['content-type'] ?? '';
+    const body = contentType.includes('application/json')
+      ? (JSON.parse(text || '{}') as Record<string, unknown>)
+      : parseForm(text);
+    calls.push({ method: method ?? '', body, headers: request.headers });
+
+    const fault = faults.shift();
+    if (fault?.kind === 'rate-limit') {
+      send(
+        response,
+        429,
+        { ok: false, error: 'ratelimited' },
+        { 'retry-after': String(fault.retryAfterSeconds) },
+      );
+      return;
+    }
+    if (fault?.kind === 'http') {
+      send(response, fault.status, { ok: false, error: 'internal_error' });
+      return;
+    }
+    if (fault?.kind === 'platform') {
+      send(response, 200, { ok: false, error: fault.error });
+      return;
+    }
+    if (fault?.kind === 'stall') {
+      const timer = setTimeout(() => {
+        stalls.delete(timer);
+        send(response, 200, { ok: false, error: 'stalled' });
+      }, fault.ms);
+      stalls.add(timer);
+      return;
+    }
+
+    if (
+      requiredToken !== undefined &&
+      request.headers.authorization !== `Bearer ${requiredToken}`
+    ) {
+      send(response, 200, { ok: false, error: 'invalid_auth' });
+      return;
+    }
+
+    const channel = typeof body.channel === 'string' ? body.channel : '';
+    if (method === 'chat.postMessage') {
+      if (!channel) {
+        send(response, 200, { ok: false, error: 'channel_not_found' });
+        return;
+      }
+      if (!body.text && !body.blocks) {
+        send(response, 200, { ok: false, error: 'no_text' });
+        return;
+      }
+      messages += 1;
+      const ts = `1700000000.${String(messages).padStart(6, '0')}`;
+      send(response, 200, {
+        ok: true,
+        channel: channelId(channel),
+        ts,
+        message: { type: 'message', text: body.text, ts },
+      });
+      return;
+    }
+    if (method === 'chat.update') {
+      if (!channel || typeof body.ts !== 'string') {
+        send(response, 200, { ok: false, error: 'message_not_found' });
+        return;
+      }
+      send(response, 200, {
+        ok: true,
+        channel: channelId(channel),
+        ts: body.ts,
+        text: body.text,
+      });
+      return;
+    }
+    send(response, 200, { ok: false, error: 'unknown_method' });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/api/`,
+    calls,
+    failNext(count, fault) {
+      for (let i = 0; i < count; i += 1) {
+        faults.push(fault);
+      }
+    },
+    requireToken(token) {
+      requiredToken = token;
+    },
+    async close() {
+      for (const timer of stalls) {
+        clearTimeout(timer);
+      }
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import aslValidator from 'asl-validator';
+import { describe, expect, it } from 'vitest';
+import {
+  decisionSchema,
+  incidentSchema,
+} from '../../shared/contracts.ts';
+import * as errors from '../../shared/errors.ts';
+import {
+  buildDefinition,
+  LAMBDAS,
+  placeholderArns,
+  TASK_LAMBDA,
+} from '../../workflows/definition.ts';
+import { localHandlers } from '../../workflows/local-runner.ts';
+import { testConfig } from '../fixtures/config.ts';
+
+type State = Record<string, unknown> & { Type: string };
+
+/** Every state, Parallel branches included, by name. */
+function allStates(definition: { States: Record<string, unknown> }) {
+  const out: Record<string, State> = {};
+  const visit = (states: Record<string, unknown>) => {
+    for (const [name, raw] of Object.entries(states)) {
+      const state = raw as State;
+      out[name] = state;
+      for (const branch of (state.Branches as { States: Record<string, unknown> }[]) ?? []) {
+        visit(branch.States);
+      }
+    }
+  };
+  visit(definition.States);
+  return out;
+}
+
+const definition = buildDefinition(placeholderArns());
+const states = allStates(definition);
+
+describe('the state machine definition', () => {
+  it('passes asl-validator with ARN and path checks', () => {
+    const result = aslValidator(definition as never, {
+      checkArn: true,
+      checkPaths: true,
+    });
+    expect(result.errorsText?.('\n') ?? '').toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it('maps every Task state to a local handler', () => {
+    const handlers = localHandlers({
+      config: testConfig(),
+    } as never) as Record<string, unknown>;
+    const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
+    expect(tasks.length).toBeGreaterThanOrEqual(9);
+    for (const [name] of tasks) {
+      expect(handlers[name], `local handler for ${name}`).toBeTypeOf('function');
+      expect(Object.keys(TASK_LAMBDA)).toContain(name);
+    }
+  });
+
+  it('invokes only the workflow Lambdas', () => {
+    const arns = Object.values(placeholderArns());
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type !== 'Task') continue;
+      const target =
+        (state.Parameters as { FunctionName?: string } | undefined)
+          ?.FunctionName ?? state.Resource;
+      expect(arns, name).toContain(target);
+    }
+    expect(arns).toHaveLength(LAMBDAS.length);
+  });
+
+  it('retries Lambda service errors on every Task', () => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type !== 'Task') continue;
+      const retry = state.Retry as { ErrorEquals: string[] }[];
+      expect(retry?.[0]?.ErrorEquals, name).toEqual([
+        ...errors.LAMBDA_SERVICE_ERRORS,
+      ]);
+    }
+  });
+
+  it('catches only error names that shared/errors.ts defines', () => {
+    const named = new Set(
+      Object.values(errors)
+        .filter((v): v is typeof errors.BurstguardError => typeof v === 'function')
+        .map((E) => {
+          try {
+            return new (E as new (m: string) => Error)('x').name;
+          } catch {
+            return '';
+          }
+        }),
+    );
+    for (const [name, state] of Object.entries(states)) {
+      for (const c of (state.Catch as { ErrorEquals: string[] }[]) ?? []) {
+        for (const error of c.ErrorEquals) {
+          if (error.startsWith('States.')) continue;
+          expect(named, `${name} catches ${error}`).toContain(error);
+        }
+      }
+    }
+  });
+
+  it('gives every Gather branch its own Catch', () => {
+    const gather = definition.States.Gather as { Branches: { StartAt: string; States: Record<string, State> }[] };
+    expect(gather.Branches).toHaveLength(3);
+    for (const branch of gather.Branches) {
+      const first = branch.States[branch.StartAt];
+      expect(first?.Catch, branch.StartAt).toEqual([
+        expect.objectContaining({ ErrorEquals: ['States.ALL'] }),
+      ]);
+    }
+  });
+
+  it('compares in each Choice only values the cores compute', () => {
+    const allowed: Record<string, readonly string[]> = {
+      '$.incident.next': incidentSchema.shape.next.options,
+      '$.result.decision.next': decisionSchema.shape.next.options,
+    };
+    for (const state of Object.values(states)) {
+      if (state.Type !== 'Choice') continue;
+      for (const choice of state.Choices as { Variable: string; StringEquals: string }[]) {
+        expect(Object.keys(allowed)).toContain(choice.Variable);
+        expect(allowed[choice.Variable]).toContain(choice.StringEquals);
+      }
+    }
+  });
+});
