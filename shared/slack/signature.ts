@@ -41,8 +41,7 @@ export function verifySlackSignature(input: {
   nowSeconds: number;
   toleranceSeconds?: number;
 }): SignatureCheck {
-  const tolerance =
-    input.toleranceSeconds ?? SLACK_SIGNATURE_TOLERANCE_SECONDS;
+  const tolerance = input.toleranceSeconds ?? SLACK_SIGNATURE_TOLERANCE_SECONDS;
   const { signingSecret, timestampHeader, signatureHeader } = input;
   if (!signingSecret) {
     return { ok: false, reason: 'no signing secret is configured' };
