@@ -4,7 +4,7 @@
  * recording made by hand with `aws efs describe-file-systems` and
  * `aws cloudwatch get-metric-data` reads exactly like a live call.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const timeSchema = z.union([z.date(), z.string(), z.number()]);
 

@@ -4,7 +4,7 @@
  * and where Slack messages go. Read once at cold start from
  * `BURSTGUARD_CONFIG` (JSON, no secrets); secrets come from SST secrets.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { fileSystemIdSchema, policySchema } from './contracts.ts';
 import { ConfigurationError } from './errors.ts';
 

@@ -3,7 +3,7 @@
  * per state boundary. Types come from `z.infer`, so what a step promises and
  * what the next step accepts are the same declaration.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** EFS file system ids: `fs-` and 8 to 40 hex digits (EFS API pattern). */
 export const fileSystemIdSchema = z

@@ -5,7 +5,7 @@
  * `{"fileSystemId": "fs-...", "windowMinutes": 180, "dryRun": true}`;
  * rejects anything else with an error that names the bad field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AppConfig, findFileSystem } from '../../shared/config.ts';
 import {
   fileSystemIdSchema,

@@ -3,7 +3,7 @@
  * the outcome of a remediation, the resolution. Slack being down never loses
  * the finding: it stays in this step's output (and the structured log).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   afterDiagnoseSchema,
   afterOpenSchema,

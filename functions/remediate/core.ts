@@ -4,7 +4,7 @@
  * Elastic, at most one change per file system per 24 h, and a TooManyRequests
  * answer is read for its "Wait until ... UTC" time, never retried blindly.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AppConfig, findFileSystem } from '../../shared/config.ts';
 import {
   afterNotifySchema,

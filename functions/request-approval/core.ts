@@ -4,7 +4,7 @@
  * waits until an approver presses a button (SendTaskSuccess or
  * SendTaskFailure from the Slack interactions function) or the hour runs out.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { afterNotifySchema } from '../../shared/contracts.ts';
 import { approvalMessage } from '../../shared/messages/blocks.ts';
 import type { Clock, IncidentStore, SlackPort } from '../../shared/ports.ts';

@@ -1,0 +1,239 @@
+/**
+ * The Approve and Decline buttons of the approval card, as Slack sends them
+ * back: a `block_actions` interaction, form-encoded as `payload=<JSON>`
+ * (Slack docs, "Handling user interaction").
+ *
+ * The button value carries the incident and file system ids, never the Step
+ * Functions task token: Slack caps a button value at 2,000 characters,
+ * while the token's length is Step Functions' to choose and has grown
+ * before (older SDK models capped it at 1,024 characters, later ones allow
+ * more). RequestApproval saves the token in the incident store under the
+ * incident; the interaction takes it back from there, once, so a second
+ * click cannot answer the task again.
+ */
+import { z } from 'zod';
+
+/** `action_id`s of the two buttons. */
+export const APPROVE_ACTION_ID = 'approve';
+export const DECLINE_ACTION_ID = 'decline';
+/** `block_id` of the actions block holding them. */
+export const APPROVAL_BLOCK_ID = 'burstguard-approval';
+/** Slack's limit on a button's `value` (Block Kit reference, button). */
+export const SLACK_BUTTON_VALUE_MAX_CHARS = 2_000;
+
+const FILE_SYSTEM_ID = /^fs-[0-9a-f]{8,40}$/;
+
+const buttonValueSchema = z.object({
+  incidentId: z.string().min(1),
+  fileSystemId: z.string().regex(FILE_SYSTEM_ID).optional(),
+});
+
+/** What an approval button's value says. */
+export type ApprovalButtonValue = {
+  incidentId: string;
+  fileSystemId: string;
+};
+
+/**
+ * The value both buttons carry: compact JSON with the incident and file
+ * system ids. Throws when it would not fit Slack's 2,000 characters.
+ */
+export function encodeApprovalValue(value: ApprovalButtonValue): string {
+  const text = JSON.stringify({
+    incidentId: value.incidentId,
+    fileSystemId: value.fileSystemId,
+  });
+  if (text.length > SLACK_BUTTON_VALUE_MAX_CHARS) {
+    throw new RangeError(
+      `approval button value is ${text.length} characters, Slack allows ${SLACK_BUTTON_VALUE_MAX_CHARS}`,
+    );
+  }
+  return text;
+}
+
+/**
+ * Reads a button value. A value without `fileSystemId` takes it from an
+ * incident id of the form `fs-…/<time>`, which is how OpenIncident names
+ * incidents.
+ */
+export function decodeApprovalValue(
+  text: string,
+): ApprovalButtonValue | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = buttonValueSchema.safeParse(raw);
+  if (!parsed.success) {
+    return undefined;
+  }
+  const { incidentId } = parsed.data;
+  const fileSystemId =
+    parsed.data.fileSystemId ?? incidentId.split('/')[0] ?? '';
+  if (!FILE_SYSTEM_ID.test(fileSystemId)) {
+    return undefined;
+  }
+  return { incidentId, fileSystemId };
+}
+
+const payloadSchema = z.object({
+  type: z.string(),
+  user: z.object({
+    id: z.string().min(1),
+    username: z.string().optional(),
+    name: z.string().optional(),
+  }),
+  actions: z
+    .array(
+      z.object({
+        action_id: z.string(),
+        block_id: z.string().optional(),
+        value: z.string().optional(),
+        action_ts: z.string().optional(),
+      }),
+    )
+    .optional(),
+  container: z
+    .object({
+      message_ts: z.string().optional(),
+      channel_id: z.string().optional(),
+    })
+    .optional(),
+  channel: z.object({ id: z.string() }).optional(),
+  message: z
+    .object({
+      ts: z.string(),
+      blocks: z.array(z.record(z.string(), z.unknown())).optional(),
+    })
+    .optional(),
+  response_url: z.string().optional(),
+});
+
+/** A button press by an allowed approver. */
+export type ApprovalDecision = {
+  approved: boolean;
+  incidentId: string;
+  fileSystemId: string;
+  userId: string;
+  userName?: string;
+  /** Where the card is, to update it in place. */
+  channelId?: string;
+  messageTs?: string;
+  /** The card's blocks as Slack holds them, to rewrite without buttons. */
+  messageBlocks?: Record<string, unknown>[];
+  responseUrl?: string;
+};
+
+export type InteractionResult =
+  /** An approver pressed Approve or Decline. */
+  | { kind: 'decision'; decision: ApprovalDecision }
+  /** Someone not on the approvers list pressed a button. */
+  | {
+      kind: 'forbidden';
+      reason: string;
+      userId: string;
+      incidentId: string;
+      fileSystemId: string;
+      approved: boolean;
+    }
+  /** A well-formed interaction that is not an approval button. */
+  | { kind: 'ignored'; reason: string }
+  /** Not a Slack interaction payload at all. */
+  | { kind: 'invalid'; reason: string };
+
+/** The JSON of the `payload` field of a form-encoded interaction body. */
+export function readInteractionPayload(rawBody: string): unknown {
+  const payload = new URLSearchParams(rawBody).get('payload');
+  if (payload === null) {
+    throw new SyntaxError('body has no payload field');
+  }
+  return JSON.parse(payload);
+}
+
+/**
+ * Reads a Slack interaction body (after its signature was checked) and
+ * says what to do: a decision only for an approval button pressed by a
+ * user on `approvers`. Declining needs an approver too, or anyone in the
+ * channel could cancel a remediation. An empty list allows nobody.
+ */
+export function parseApprovalInteraction(input: {
+  rawBody: string;
+  approvers: readonly string[];
+}): InteractionResult {
+  let raw: unknown;
+  try {
+    raw = readInteractionPayload(input.rawBody);
+  } catch (error) {
+    const why = error instanceof SyntaxError ? error.message : 'unreadable';
+    return { kind: 'invalid', reason: `not an interaction payload: ${why}` };
+  }
+  const parsed = payloadSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      kind: 'invalid',
+      reason: `interaction payload ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+    };
+  }
+  const payload = parsed.data;
+  if (payload.type !== 'block_actions') {
+    return { kind: 'ignored', reason: `interaction type ${payload.type}` };
+  }
+  // One click sends one action (Slack docs, block_actions payload).
+  const action = payload.actions?.[0];
+  if (
+    !action ||
+    (action.action_id !== APPROVE_ACTION_ID &&
+      action.action_id !== DECLINE_ACTION_ID)
+  ) {
+    return {
+      kind: 'ignored',
+      reason: `action ${action?.action_id ?? '(none)'} is not an approval button`,
+    };
+  }
+  if (action.block_id !== undefined && action.block_id !== APPROVAL_BLOCK_ID) {
+    return {
+      kind: 'ignored',
+      reason: `block ${action.block_id} is not the approval card`,
+    };
+  }
+  const value = action.value ? decodeApprovalValue(action.value) : undefined;
+  if (!value) {
+    return { kind: 'invalid', reason: 'approval button value is malformed' };
+  }
+  const approved = action.action_id === APPROVE_ACTION_ID;
+  const userId = payload.user.id;
+  if (!input.approvers.includes(userId)) {
+    return {
+      kind: 'forbidden',
+      reason: `${userId} is not on the approvers list`,
+      userId,
+      approved,
+      ...value,
+    };
+  }
+  const decision: ApprovalDecision = { approved, ...value, userId };
+  const userName = payload.user.username ?? payload.user.name;
+  const channelId = payload.container?.channel_id ?? payload.channel?.id;
+  const messageTs = payload.container?.message_ts ?? payload.message?.ts;
+  if (userName) decision.userName = userName;
+  if (channelId) decision.channelId = channelId;
+  if (messageTs) decision.messageTs = messageTs;
+  if (payload.message?.blocks) decision.messageBlocks = payload.message.blocks;
+  if (payload.response_url) decision.responseUrl = payload.response_url;
+  return { kind: 'decision', decision };
+}
+
+/**
+ * The output for SendTaskSuccess: what RequestApproval's ResultPath puts at
+ * `$.approval` (afterRemediateSchema). A decline is a success with
+ * `approved: false`, so Remediate reports it as refused.
+ */
+export function approvalTaskOutput(decision: ApprovalDecision): {
+  approved: boolean;
+  by: string;
+} {
+  return { approved: decision.approved, by: decision.userId };
+}

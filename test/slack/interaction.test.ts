@@ -1,0 +1,277 @@
+import { describe, expect, it } from 'vitest';
+import {
+  APPROVAL_BLOCK_ID,
+  approvalTaskOutput,
+  decodeApprovalValue,
+  encodeApprovalValue,
+  parseApprovalInteraction,
+  SLACK_BUTTON_VALUE_MAX_CHARS,
+} from '../../shared/slack/interaction.ts';
+
+const FS = 'fs-0123456789abcdef0';
+const INCIDENT = `${FS}/2026-03-02T10:00:00.000Z`;
+const APPROVER = 'U0APPROVER';
+const STRANGER = 'U0STRANGER';
+
+/** A block_actions payload shaped like Slack's documented example. */
+function blockActions(options: {
+  actionId?: string;
+  blockId?: string;
+  value?: string;
+  userId?: string;
+  type?: string;
+}): Record<string, unknown> {
+  return {
+    type: options.type ?? 'block_actions',
+    team: { id: 'T0TEAM', domain: 'example' },
+    user: {
+      id: options.userId ?? APPROVER,
+      username: 'dana',
+      name: 'dana',
+      team_id: 'T0TEAM',
+    },
+    api_app_id: 'A0APP',
+    token: 'verification-token-not-used',
+    container: {
+      type: 'message',
+      message_ts: '1700000000.000200',
+      channel_id: 'C0ONCALL',
+      is_ephemeral: false,
+    },
+    trigger_id: '123.456.abc',
+    channel: { id: 'C0ONCALL', name: 'langfuse-oncall' },
+    message: { type: 'message', ts: '1700000000.000200', text: 'Approve?' },
+    response_url: 'https://hooks.slack.com/actions/T0TEAM/1/abc',
+    actions: [
+      {
+        type: 'button',
+        action_id: options.actionId ?? 'approve',
+        block_id: options.blockId ?? APPROVAL_BLOCK_ID,
+        text: { type: 'plain_text', text: 'Approve' },
+        value:
+          options.value ??
+          encodeApprovalValue({ incidentId: INCIDENT, fileSystemId: FS }),
+        action_ts: '1700000100.123456',
+      },
+    ],
+  };
+}
+
+/** The body as Slack posts it: application/x-www-form-urlencoded. */
+function formBody(payload: unknown): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+describe('parseApprovalInteraction', () => {
+  it('returns an approval when an approver presses Approve', () => {
+    // Act
+    const result = parseApprovalInteraction({
+      rawBody: formBody(blockActions({})),
+      approvers: [APPROVER],
+    });
+
+    // Assess
+    expect(result).toEqual({
+      kind: 'decision',
+      decision: {
+        approved: true,
+        incidentId: INCIDENT,
+        fileSystemId: FS,
+        userId: APPROVER,
+        userName: 'dana',
+        channelId: 'C0ONCALL',
+        messageTs: '1700000000.000200',
+        responseUrl: 'https://hooks.slack.com/actions/T0TEAM/1/abc',
+      },
+    });
+  });
+
+  it('returns a refusal when an approver presses Decline', () => {
+    // Act
+    const result = parseApprovalInteraction({
+      rawBody: formBody(blockActions({ actionId: 'decline' })),
+      approvers: [APPROVER],
+    });
+
+    // Assess
+    expect(result.kind).toBe('decision');
+    expect(result.kind === 'decision' && result.decision.approved).toBe(false);
+  });
+
+  it('forbids a user who is not on the approvers list', () => {
+    // Act
+    const result = parseApprovalInteraction({
+      rawBody: formBody(blockActions({ userId: STRANGER })),
+      approvers: [APPROVER],
+    });
+
+    // Assess
+    expect(result).toEqual({
+      kind: 'forbidden',
+      reason: `${STRANGER} is not on the approvers list`,
+      userId: STRANGER,
+      approved: true,
+      incidentId: INCIDENT,
+      fileSystemId: FS,
+    });
+  });
+
+  it('forbids a decline by someone who is not an approver', () => {
+    // Act
+    const result = parseApprovalInteraction({
+      rawBody: formBody(
+        blockActions({ userId: STRANGER, actionId: 'decline' }),
+      ),
+      approvers: [APPROVER],
+    });
+
+    // Assess
+    expect(result.kind).toBe('forbidden');
+  });
+
+  it('forbids everyone when the approvers list is empty', () => {
+    // Act
+    const result = parseApprovalInteraction({
+      rawBody: formBody(blockActions({})),
+      approvers: [],
+    });
+
+    // Assess
+    expect(result.kind).toBe('forbidden');
+  });
+
+  it('reads the button value the approval card puts there today', () => {
+    // Prepare
+    const value = JSON.stringify({ incidentId: INCIDENT });
+
+    // Act
+    const result = parseApprovalInteraction({
+      rawBody: formBody(blockActions({ value })),
+      approvers: [APPROVER],
+    });
+
+    // Assess
+    expect(result).toMatchObject({
+      kind: 'decision',
+      decision: { incidentId: INCIDENT, fileSystemId: FS },
+    });
+  });
+
+  it('ignores other interaction types', () => {
+    // Act
+    const result = parseApprovalInteraction({
+      rawBody: formBody(blockActions({ type: 'view_submission' })),
+      approvers: [APPROVER],
+    });
+
+    // Assess
+    expect(result).toEqual({
+      kind: 'ignored',
+      reason: 'interaction type view_submission',
+    });
+  });
+
+  it('ignores buttons that are not Approve or Decline', () => {
+    // Act
+    const result = parseApprovalInteraction({
+      rawBody: formBody(blockActions({ actionId: 'open-dashboard' })),
+      approvers: [APPROVER],
+    });
+
+    // Assess
+    expect(result).toEqual({
+      kind: 'ignored',
+      reason: 'action open-dashboard is not an approval button',
+    });
+  });
+
+  it('ignores an approve button outside the approval card', () => {
+    // Act
+    const result = parseApprovalInteraction({
+      rawBody: formBody(blockActions({ blockId: 'someone-elses-block' })),
+      approvers: [APPROVER],
+    });
+
+    // Assess
+    expect(result.kind).toBe('ignored');
+  });
+
+  it.each([
+    ['a body without payload', 'text=hello'],
+    ['a payload that is not JSON', 'payload=%7Bnot-json'],
+    ['a payload without a user', formBody({ type: 'block_actions' })],
+    ['an empty body', ''],
+  ])('calls %s invalid', (_, rawBody) => {
+    // Act
+    const result = parseApprovalInteraction({
+      rawBody,
+      approvers: [APPROVER],
+    });
+
+    // Assess
+    expect(result.kind).toBe('invalid');
+  });
+
+  it.each([
+    ['not JSON', 'approve-it'],
+    ['without an incident id', JSON.stringify({ fileSystemId: FS })],
+    ['with a bad file system id', JSON.stringify({ incidentId: 'inc-1' })],
+    [
+      'with a malformed file system id',
+      JSON.stringify({ incidentId: 'inc-1', fileSystemId: 'fs-XYZ' }),
+    ],
+  ])('calls a button value %s invalid', (_, value) => {
+    // Act
+    const result = parseApprovalInteraction({
+      rawBody: formBody(blockActions({ value })),
+      approvers: [APPROVER],
+    });
+
+    // Assess
+    expect(result).toEqual({
+      kind: 'invalid',
+      reason: 'approval button value is malformed',
+    });
+  });
+});
+
+describe('encodeApprovalValue', () => {
+  it('round-trips through decodeApprovalValue', () => {
+    // Prepare
+    const value = { incidentId: 'inc-42', fileSystemId: FS };
+
+    // Act
+    const decoded = decodeApprovalValue(encodeApprovalValue(value));
+
+    // Assess
+    expect(decoded).toEqual(value);
+  });
+
+  it("refuses a value longer than Slack's button limit", () => {
+    // Prepare
+    const incidentId = 'x'.repeat(SLACK_BUTTON_VALUE_MAX_CHARS);
+
+    // Act
+    const encode = () => encodeApprovalValue({ incidentId, fileSystemId: FS });
+
+    // Assess
+    expect(encode).toThrow(RangeError);
+  });
+});
+
+describe('approvalTaskOutput', () => {
+  it('gives the approval shape the workflow stores at $.approval', () => {
+    // Prepare
+    const result = parseApprovalInteraction({
+      rawBody: formBody(blockActions({ actionId: 'decline' })),
+      approvers: [APPROVER],
+    });
+    if (result.kind !== 'decision') throw new Error(result.kind);
+
+    // Act
+    const output = approvalTaskOutput(result.decision);
+
+    // Assess
+    expect(output).toEqual({ approved: false, by: APPROVER });
+  });
+});
