@@ -1,0 +1,289 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
+import {
+  createSlackPort,
+  createSlackWebClient,
+} from '../../shared/adapters/slack.ts';
+import type { IncidentStore } from '../../shared/ports.ts';
+import {
+  type ApprovalPorts,
+  handleApprovalInteraction,
+  type TaskCallbackPort,
+} from '../../shared/slack/approval.ts';
+import {
+  APPROVAL_BLOCK_ID,
+  encodeApprovalValue,
+} from '../../shared/slack/interaction.ts';
+import { slackSignature } from '../../shared/slack/signature.ts';
+import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+
+const FS = 'fs-0123456789abcdef0';
+const INCIDENT = `${FS}/2026-03-02T10:00:00.000Z`;
+const APPROVER = 'U0APPROVER';
+const SECRET = 'burstguard-test-signing-secret';
+const NOW_SECONDS = 1_772_445_600;
+const TASK_TOKEN = `AQCEAAAAKgAAAA${'t'.repeat(1_500)}`;
+const CONFIG = { signingSecret: SECRET, approvers: [APPROVER] };
+
+const CARD_BLOCKS = [
+  { type: 'section', text: { type: 'mrkdwn', text: '*Approve switching?*' } },
+  {
+    type: 'actions',
+    block_id: APPROVAL_BLOCK_ID,
+    elements: [{ type: 'button', action_id: 'approve' }],
+  },
+];
+
+function body(actionId: string, userId = APPROVER): string {
+  const payload = {
+    type: 'block_actions',
+    user: { id: userId, username: 'dana' },
+    container: { message_ts: '1700000000.000200', channel_id: 'C0ONCALL' },
+    message: { ts: '1700000000.000200', blocks: CARD_BLOCKS },
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: APPROVAL_BLOCK_ID,
+        value: encodeApprovalValue({ incidentId: INCIDENT, fileSystemId: FS }),
+      },
+    ],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+function signed(rawBody: string, timestamp = String(NOW_SECONDS)) {
+  return {
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'X-Slack-Request-Timestamp': timestamp,
+      'X-Slack-Signature': slackSignature(SECRET, timestamp, rawBody),
+    },
+    rawBody,
+    nowSeconds: NOW_SECONDS,
+  };
+}
+
+function recordingTasks(fail?: Error) {
+  const sent: { taskToken: string; output: string }[] = [];
+  const tasks: TaskCallbackPort = {
+    async sendTaskSuccess(input) {
+      sent.push(input);
+      if (fail) throw fail;
+    },
+  };
+  return { tasks, sent };
+}
+
+let slack: SlackDouble;
+let store: IncidentStore;
+
+beforeEach(async () => {
+  slack = await startSlackDouble();
+  store = createMemoryIncidentStore();
+  await store.saveApprovalToken({
+    fileSystemId: FS,
+    incidentId: INCIDENT,
+    taskToken: TASK_TOKEN,
+    at: '2026-03-02T10:05:00.000Z',
+  });
+});
+
+afterEach(async () => {
+  await slack.close();
+});
+
+function ports(tasks: TaskCallbackPort): ApprovalPorts {
+  const client = createSlackWebClient({
+    token: 'xoxb-test',
+    slackApiUrl: slack.url,
+    timeoutMs: 2_000,
+  });
+  return { store, tasks, slack: createSlackPort(client) };
+}
+
+describe('handleApprovalInteraction', () => {
+  it('answers the waiting task and rewrites the card on Approve', async () => {
+    // Prepare
+    const { tasks, sent } = recordingTasks();
+
+    // Act
+    const response = await handleApprovalInteraction(
+      signed(body('approve')),
+      CONFIG,
+      ports(tasks),
+    );
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 200, outcome: 'answered' });
+    expect(sent).toEqual([
+      {
+        taskToken: TASK_TOKEN,
+        output: JSON.stringify({ approved: true, by: APPROVER }),
+      },
+    ]);
+    expect(slack.calls).toHaveLength(1);
+    const update = slack.calls[0];
+    expect(update?.method).toBe('chat.update');
+    expect(update?.body).toMatchObject({
+      channel: 'C0ONCALL',
+      ts: '1700000000.000200',
+    });
+    const blocks = update?.body.blocks as Record<string, unknown>[];
+    expect(blocks.some((b) => b.block_id === APPROVAL_BLOCK_ID)).toBe(false);
+    expect(JSON.stringify(blocks)).toContain(`Approved by <@${APPROVER}>`);
+  });
+
+  it('answers with approved false on Decline', async () => {
+    // Prepare
+    const { tasks, sent } = recordingTasks();
+
+    // Act
+    const response = await handleApprovalInteraction(
+      signed(body('decline')),
+      CONFIG,
+      ports(tasks),
+    );
+
+    // Assess
+    expect(response.outcome).toBe('answered');
+    expect(JSON.parse(sent[0]?.output ?? '{}')).toEqual({
+      approved: false,
+      by: APPROVER,
+    });
+  });
+
+  it('answers the task only once when the button is pressed twice', async () => {
+    // Prepare
+    const { tasks, sent } = recordingTasks();
+    const p = ports(tasks);
+
+    // Act
+    const first = await handleApprovalInteraction(
+      signed(body('approve')),
+      CONFIG,
+      p,
+    );
+    const second = await handleApprovalInteraction(
+      signed(body('approve')),
+      CONFIG,
+      p,
+    );
+
+    // Assess
+    expect(first.outcome).toBe('answered');
+    expect(second.outcome).toBe('no-pending-approval');
+    expect(sent).toHaveLength(1);
+  });
+
+  it('refuses an unsigned request before reading it', async () => {
+    // Prepare
+    const { tasks, sent } = recordingTasks();
+    const request = signed(body('approve'));
+    request.headers['X-Slack-Signature'] = `v0=${'0'.repeat(64)}`;
+
+    // Act
+    const response = await handleApprovalInteraction(
+      request,
+      CONFIG,
+      ports(tasks),
+    );
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 401, outcome: 'unsigned' });
+    expect(sent).toEqual([]);
+    expect(
+      await store.takeApprovalToken({ fileSystemId: FS, incidentId: INCIDENT }),
+    ).toBeDefined();
+  });
+
+  it('refuses a replayed request older than five minutes', async () => {
+    // Prepare
+    const { tasks, sent } = recordingTasks();
+    const request = signed(body('approve'), String(NOW_SECONDS - 600));
+
+    // Act
+    const response = await handleApprovalInteraction(
+      request,
+      CONFIG,
+      ports(tasks),
+    );
+
+    // Assess
+    expect(response.outcome).toBe('unsigned');
+    expect(response.detail).toMatch(/600 s old/);
+    expect(sent).toEqual([]);
+  });
+
+  it('keeps the token when someone off the list presses a button', async () => {
+    // Prepare
+    const { tasks, sent } = recordingTasks();
+
+    // Act
+    const response = await handleApprovalInteraction(
+      signed(body('approve', 'U0STRANGER')),
+      CONFIG,
+      ports(tasks),
+    );
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 200, outcome: 'forbidden' });
+    expect(sent).toEqual([]);
+    expect(
+      await store.takeApprovalToken({ fileSystemId: FS, incidentId: INCIDENT }),
+    ).toMatchObject({ taskToken: TASK_TOKEN });
+  });
+
+  it('answers 400 to a signed body that is not an interaction', async () => {
+    // Prepare
+    const { tasks } = recordingTasks();
+
+    // Act
+    const response = await handleApprovalInteraction(
+      signed('hello=world'),
+      CONFIG,
+      ports(tasks),
+    );
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 400, outcome: 'invalid' });
+  });
+
+  it('says so when the workflow stopped waiting', async () => {
+    // Prepare
+    const timedOut = Object.assign(new Error('Task Timed Out'), {
+      name: 'TaskTimedOut',
+    });
+    const { tasks } = recordingTasks(timedOut);
+
+    // Act
+    const response = await handleApprovalInteraction(
+      signed(body('approve')),
+      CONFIG,
+      ports(tasks),
+    );
+
+    // Assess
+    expect(response.outcome).toBe('task-failed');
+    expect(response.detail).toContain('TaskTimedOut');
+    expect(slack.calls).toEqual([]);
+  });
+
+  it('still counts as answered when the card cannot be rewritten', async () => {
+    // Prepare
+    const { tasks, sent } = recordingTasks();
+    slack.failNext(1, { kind: 'http', status: 500 });
+
+    // Act
+    const response = await handleApprovalInteraction(
+      signed(body('approve')),
+      CONFIG,
+      ports(tasks),
+    );
+
+    // Assess
+    expect(response.outcome).toBe('answered');
+    expect(response.detail).toContain('card not updated');
+    expect(sent).toHaveLength(1);
+  });
+});
