@@ -7,7 +7,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { LAMBDA_ESBUILD_OPTIONS } from '../functions/esbuild-options.ts';
-import { LAMBDAS } from '../workflows/definition.ts';
+import { ENTRY_FUNCTIONS, LAMBDAS } from '../workflows/definition.ts';
 import type { Figure } from './figures.ts';
 import { median } from './figures.ts';
 
@@ -51,7 +51,7 @@ export async function benchBundles(): Promise<Figure[]> {
   const dir = join(process.cwd(), '.burstguard', 'bench-bundles');
   mkdirSync(dir, { recursive: true });
   const figures: Figure[] = [];
-  for (const name of LAMBDAS) {
+  for (const name of [...LAMBDAS, ...ENTRY_FUNCTIONS]) {
     const outfile = join(dir, `${name}.mjs`);
     await build({
       ...LAMBDA_ESBUILD_OPTIONS,

@@ -47,7 +47,7 @@ const defaultIo: Io = {
 
 function parse(
   args: string[],
-  options: Parameters<typeof parseArgs>[0]['options'],
+  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
 ) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });

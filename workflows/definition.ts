@@ -21,6 +21,9 @@ export const LAMBDAS = [
   'remediate',
 ] as const;
 export type LambdaName = (typeof LAMBDAS)[number];
+
+/** Functions outside the state machine: the Slack interactions endpoint. */
+export const ENTRY_FUNCTIONS = ['slack-interactions'] as const;
 export type LambdaArns = Record<LambdaName, string>;
 
 /** Which Lambda each Task state runs. */
@@ -153,7 +156,14 @@ export function buildDefinition(arns: LambdaArns): {
         ErrorPath: '$.Error',
         CausePath: '$.Cause',
       },
-      OpenIncident: task(arnOf('OpenIncident'), '$.incident', 'Route'),
+      OpenIncident: task(arnOf('OpenIncident'), '$.incident', 'Route', {
+        // The execution name makes the incident id unique per run, so a
+        // retried OpenIncident recognises its own incident.
+        Parameters: {
+          'trigger.$': '$.trigger',
+          'executionName.$': '$$.Execution.Name',
+        },
+      }),
       Route: {
         Type: 'Choice',
         Choices: [

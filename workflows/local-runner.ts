@@ -183,7 +183,10 @@ export async function runLocal(
       // Lambda service errors never happen locally; no waiting on retries.
       retryIntervalOverrides: {},
     },
-    context: { Task: { Token: LOCAL_TASK_TOKEN } },
+    context: {
+      Task: { Token: LOCAL_TASK_TOKEN },
+      Execution: { Name: `local-${crypto.randomUUID()}` },
+    },
   });
   let transitions = 0;
   const pump = (async () => {

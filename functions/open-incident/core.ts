@@ -3,17 +3,17 @@
  * system joins the open incident instead of starting a second diagnosis; an
  * OK alarm resolves it.
  */
-import type { AfterNormalize, Incident } from '../../shared/contracts.ts';
+import type { Incident, Trigger } from '../../shared/contracts.ts';
 import type { IncidentStore } from '../../shared/ports.ts';
 
 export type OpenIncidentPorts = { store: IncidentStore };
 
 /** Opens, joins or resolves the incident of the trigger's file system. */
 export async function openIncident(
-  state: AfterNormalize,
+  input: { trigger: Trigger; executionName: string },
   ports: OpenIncidentPorts,
 ): Promise<Incident> {
-  const { trigger } = state;
+  const { trigger } = input;
   if (trigger.state === 'OK') {
     return ports.store.resolve({
       fileSystemId: trigger.fileSystemId,
@@ -22,7 +22,7 @@ export async function openIncident(
   }
   return ports.store.openOrJoin({
     fileSystemId: trigger.fileSystemId,
-    incidentId: `${trigger.fileSystemId}/${trigger.triggeredAt}`,
+    incidentId: `${trigger.fileSystemId}/${trigger.triggeredAt}/${input.executionName}`,
     at: trigger.triggeredAt,
   });
 }

@@ -1,7 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { afterNormalizeSchema } from '../../shared/contracts.ts';
+import * as z from 'zod';
+import { triggerSchema } from '../../shared/contracts.ts';
 import { parseState, stepHandler } from '../../shared/lambda.ts';
 import { type OpenIncidentPorts, openIncident } from './core.ts';
+
+export const openIncidentInputSchema = z.object({
+  trigger: triggerSchema,
+  executionName: z.string().min(1),
+});
 
 /** The OpenIncident step. */
 export function createOpenIncidentHandler(
@@ -11,7 +17,7 @@ export function createOpenIncidentHandler(
   return stepHandler({
     serviceName: 'open-incident',
     logger,
-    parse: (event) => parseState(afterNormalizeSchema, event),
+    parse: (event) => parseState(openIncidentInputSchema, event),
     run: async (state, log) => {
       const incident = await openIncident(state, ports);
       log.info('incident', {

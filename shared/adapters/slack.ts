@@ -66,7 +66,7 @@ type SlackCallError = Error & {
 const TOKEN_PATTERN = /xox[a-z]-[A-Za-z0-9-]+/g;
 
 /** One line about a failed call, with any token cut out. */
-function describe(error: unknown, token: string | undefined): string {
+function describeFailure(error: unknown, token: string | undefined): string {
   const e = error as SlackCallError;
   let text: string;
   switch (e?.code) {
@@ -128,7 +128,7 @@ export function createSlackPort(
       } catch (error) {
         if (!isRateLimited(error)) {
           throw new SlackDeliveryError(
-            `slack ${method}: ${describe(error, client.token)}`,
+            `slack ${method}: ${describeFailure(error, client.token)}`,
             { cause: error },
           );
         }

@@ -4,6 +4,12 @@
  * the state alone, so the same messages appear in Slack, in the terminal and
  * in `--json` output.
  */
+import {
+  APPROVAL_BLOCK_ID,
+  APPROVE_ACTION_ID,
+  DECLINE_ACTION_ID,
+  encodeApprovalValue,
+} from '../slack/interaction.ts';
 import type {
   AfterDiagnose,
   AfterRemediate,
@@ -176,7 +182,10 @@ export function approvalMessage(
 ): SlackMessage {
   const { trigger } = state;
   const { recommendation } = state.result;
-  const value = JSON.stringify({ incidentId: state.incident.incidentId });
+  const value = encodeApprovalValue({
+    incidentId: state.incident.incidentId,
+    fileSystemId: trigger.fileSystemId,
+  });
   return {
     channel,
     ...(threadTs ? { threadTs } : {}),
@@ -188,18 +197,18 @@ export function approvalMessage(
       section(fixText(recommendation)),
       {
         type: 'actions',
-        block_id: 'burstguard-approval',
+        block_id: APPROVAL_BLOCK_ID,
         elements: [
           {
             type: 'button',
-            action_id: 'approve',
+            action_id: APPROVE_ACTION_ID,
             style: 'primary',
             text: { type: 'plain_text', text: 'Approve: switch to Elastic' },
             value,
           },
           {
             type: 'button',
-            action_id: 'decline',
+            action_id: DECLINE_ACTION_ID,
             style: 'danger',
             text: { type: 'plain_text', text: 'Decline' },
             value,

@@ -1,0 +1,60 @@
+/**
+ * The Slack interactions endpoint (a Lambda function URL): Approve and
+ * Decline on the approval card. The signature is checked before anything
+ * else; then the waiting RequestApproval task is answered.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type {
+  APIGatewayProxyResultV2,
+  LambdaFunctionURLEvent,
+} from 'aws-lambda';
+import type { IncidentStore } from '../../shared/ports.ts';
+import {
+  type CardUpdater,
+  handleApprovalInteraction,
+  type TaskCallbackPort,
+} from '../../shared/slack/approval.ts';
+
+export type SlackInteractionsPorts = {
+  store: Pick<IncidentStore, 'takeApprovalToken'>;
+  tasks: TaskCallbackPort;
+  slack?: CardUpdater;
+  signingSecret: string;
+  approvers: readonly string[];
+  nowSeconds: () => number;
+};
+
+/** The function URL handler. */
+export function createSlackInteractionsHandler(
+  ports: SlackInteractionsPorts,
+  logger: Logger,
+) {
+  return middy<LambdaFunctionURLEvent, APIGatewayProxyResultV2>()
+    .use(injectLambdaContext(logger, { clearState: true }))
+    .handler(async (event) => {
+      const rawBody = event.isBase64Encoded
+        ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+        : (event.body ?? '');
+      const response = await handleApprovalInteraction(
+        {
+          headers: event.headers ?? {},
+          rawBody,
+          nowSeconds: ports.nowSeconds(),
+        },
+        { signingSecret: ports.signingSecret, approvers: ports.approvers },
+        ports,
+      );
+      const level = response.statusCode >= 400 ? 'warn' : 'info';
+      logger[level]('slack interaction', {
+        outcome: response.outcome,
+        detail: response.detail,
+      });
+      return {
+        statusCode: response.statusCode,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: response.body,
+      };
+    });
+}
