@@ -24,10 +24,22 @@ export const LAMBDA_ENV: Record<string, string> = {
     ],
   }),
   SST_RESOURCE_App: JSON.stringify({ name: 'burstguard', stage: 'bench' }),
-  SST_RESOURCE_SlackBotToken: JSON.stringify({ type: 'sst.sst.Secret', value: 'xoxb-bench' }),
-  SST_RESOURCE_SlackSigningSecret: JSON.stringify({ type: 'sst.sst.Secret', value: 'bench' }),
-  SST_RESOURCE_ClickHousePassword: JSON.stringify({ type: 'sst.sst.Secret', value: 'bench' }),
-  SST_RESOURCE_Incidents: JSON.stringify({ type: 'sst.aws.Dynamo', name: 'burstguard-bench-incidents' }),
+  SST_RESOURCE_SlackBotToken: JSON.stringify({
+    type: 'sst.sst.Secret',
+    value: 'xoxb-bench',
+  }),
+  SST_RESOURCE_SlackSigningSecret: JSON.stringify({
+    type: 'sst.sst.Secret',
+    value: 'bench',
+  }),
+  SST_RESOURCE_ClickHousePassword: JSON.stringify({
+    type: 'sst.sst.Secret',
+    value: 'bench',
+  }),
+  SST_RESOURCE_Incidents: JSON.stringify({
+    type: 'sst.aws.Dynamo',
+    name: 'burstguard-bench-incidents',
+  }),
   AWS_REGION: 'us-east-1',
   AWS_LAMBDA_FUNCTION_NAME: 'bench',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
@@ -38,10 +50,14 @@ const IMPORT_RUNS = 7;
 /** Milliseconds to import a bundle in a fresh Node process. */
 function importMs(file: string): number {
   const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: { ...process.env, ...LAMBDA_ENV },
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--input-type=module', '-e', script],
+    {
+      env: { ...process.env, ...LAMBDA_ENV },
+      encoding: 'utf8',
+    },
+  );
   return Number(out);
 }
 
@@ -64,7 +80,12 @@ export async function benchBundles(): Promise<Figure[]> {
     const times: number[] = [];
     for (let i = 0; i < IMPORT_RUNS; i++) times.push(importMs(outfile));
     figures.push(
-      { figure: `bundle size: ${name}`, value: Math.round(kb * 10) / 10, unit: 'KB', budget: '<= 400 KB' },
+      {
+        figure: `bundle size: ${name}`,
+        value: Math.round(kb * 10) / 10,
+        unit: 'KB',
+        budget: '<= 400 KB',
+      },
       {
         figure: `import time: ${name} (median of ${IMPORT_RUNS}, Node ${process.versions.node})`,
         value: Math.round(median(times) * 10) / 10,

@@ -14,16 +14,25 @@ const benches: Bench[] = [{ name: 'Lambda bundles', run: benchBundles }];
 
 async function optional(name: string, path: string, exportName: string) {
   try {
-    const module = (await import(path)) as Record<string, () => Promise<Figure[]>>;
+    const module = (await import(path)) as Record<
+      string,
+      () => Promise<Figure[]>
+    >;
     const run = module[exportName];
     if (run) benches.push({ name, run });
   } catch (error) {
-    process.stderr.write(`bench: ${name} not available: ${(error as Error).message}\n`);
+    process.stderr.write(
+      `bench: ${name} not available: ${(error as Error).message}\n`,
+    );
   }
 }
 
 await optional('diagnosis engine', './diagnosis.ts', 'benchDiagnosis');
-await optional('ClickHouse snapshot', './clickhouse-snapshot.ts', 'benchClickHouseSnapshot');
+await optional(
+  'ClickHouse snapshot',
+  './clickhouse-snapshot.ts',
+  'benchClickHouseSnapshot',
+);
 await optional('workflow', './workflow.ts', 'benchWorkflow');
 
 const figures: Figure[] = [];
@@ -34,7 +43,9 @@ for (const bench of benches) {
     figures.push(...(await bench.run()));
   } catch (error) {
     failed++;
-    process.stderr.write(`bench: ${bench.name} failed: ${(error as Error).message}\n`);
+    process.stderr.write(
+      `bench: ${bench.name} failed: ${(error as Error).message}\n`,
+    );
   }
 }
 

@@ -23,14 +23,20 @@ import type {
 import { configForRecording } from '../shared/evidence.ts';
 import type { ClickHousePort } from '../shared/ports.ts';
 import type { Recording } from '../shared/recording.ts';
-import { type RunEvent, type RunResult, runLocal } from '../workflows/local-runner.ts';
+import {
+  type RunEvent,
+  type RunResult,
+  runLocal,
+} from '../workflows/local-runner.ts';
 
 export type LocalRunOptions = {
   policy?: Policy;
   /** Overrides the recording's ClickHouse (e.g. a live chDB). */
   clickhouse?: ClickHousePort;
   /** Simulates an approver pressing a button; none means nobody answers. */
-  approver?: (state: AfterNotify) => Promise<{ approved: boolean; by?: string }>;
+  approver?: (
+    state: AfterNotify,
+  ) => Promise<{ approved: boolean; by?: string }>;
   write: (text: string) => void;
   color: boolean;
   onEvent?: (event: RunEvent) => void;
@@ -54,7 +60,8 @@ export type LocalRunReport = {
 
 /** The trigger with a policy override applied, for console inputs. */
 function withPolicy(trigger: unknown, policy?: Policy): unknown {
-  if (!policy || trigger === null || typeof trigger !== 'object') return trigger;
+  if (!policy || trigger === null || typeof trigger !== 'object')
+    return trigger;
   if ('fileSystemId' in trigger) return { ...trigger, policy };
   return trigger;
 }

@@ -5,7 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
-import { type Evidence, evidenceSchema, policySchema } from '../shared/contracts.ts';
+import {
+  type Evidence,
+  evidenceSchema,
+  policySchema,
+} from '../shared/contracts.ts';
 import { diagnose } from '../shared/diagnosis/engine.ts';
 import { oneLine } from '../shared/errors.ts';
 import { readRecording } from '../shared/recording.ts';
@@ -45,12 +49,10 @@ const defaultIo: Io = {
   color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
 };
 
-function parse(
-  args: string[],
-  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
-) {
+/** Runs parseArgs; an unknown or malformed flag is a UsageError. */
+function parse<T>(read: () => T): T {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return read();
   } catch (error) {
     throw new UsageError(oneLine(error));
   }
@@ -60,7 +62,9 @@ function parsePolicy(value: unknown) {
   if (value === undefined) return undefined;
   const result = policySchema.safeParse(value);
   if (!result.success) {
-    throw new UsageError(`--policy must be off, approve or auto, not ${String(value)}`);
+    throw new UsageError(
+      `--policy must be off, approve or auto, not ${String(value)}`,
+    );
   }
   return result.data;
 }
@@ -73,7 +77,9 @@ export function progressPrinter(io: Io): (event: RunEvent) => void {
     if (event.type === 'entered') {
       started.set(event.state, Date.now());
       if (event.stateType === 'Parallel') {
-        io.err(dim(`  … ${event.state}: EFS, Langfuse and ClickHouse in parallel\n`));
+        io.err(
+          dim(`  … ${event.state}: EFS, Langfuse and ClickHouse in parallel\n`),
+        );
       }
       return;
     }
@@ -96,7 +102,9 @@ export function summaryLines(report: LocalRunReport): string[] {
   const lines: string[] = [];
   const { diagnosis, recommendation, remediation, execution } = report;
   if (execution.status === 'FAILED') {
-    return [`execution failed: ${execution.error}: ${causeText(execution.cause)}`];
+    return [
+      `execution failed: ${execution.error}: ${causeText(execution.cause)}`,
+    ];
   }
   if (diagnosis) {
     lines.push(
@@ -104,9 +112,12 @@ export function summaryLines(report: LocalRunReport): string[] {
     );
   }
   if (recommendation) lines.push(`action: ${recommendation.action}`);
-  if (remediation) lines.push(`remediation: ${remediation.status}: ${remediation.reason}`);
+  if (remediation)
+    lines.push(`remediation: ${remediation.status}: ${remediation.reason}`);
   if (!diagnosis && report.incident) {
-    lines.push(`incident ${report.incident.incidentId}: ${report.incident.next}`);
+    lines.push(
+      `incident ${report.incident.incidentId}: ${report.incident.next}`,
+    );
   }
   lines.push(`state transitions: ${execution.transitions}`);
   return lines;
@@ -129,10 +140,16 @@ export function jsonReport(report: LocalRunReport): string {
 }
 
 async function cmdDefinition(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, {
-    region: { type: 'string', default: 'us-east-1' },
-    account: { type: 'string', default: '123456789012' },
-  });
+  const { values } = parse(() =>
+    parseArgs({
+      args: args,
+      allowPositionals: true,
+      options: {
+        region: { type: 'string', default: 'us-east-1' },
+        account: { type: 'string', default: '123456789012' },
+      },
+    }),
+  );
   const definition = buildDefinition(
     placeholderArns(String(values.region), String(values.account)),
   );
@@ -141,11 +158,17 @@ async function cmdDefinition(args: string[], io: Io): Promise<number> {
 }
 
 async function cmdReplay(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, {
-    json: { type: 'boolean', default: false },
-    policy: { type: 'string' },
-    approve: { type: 'boolean', default: false },
-  });
+  const { values, positionals } = parse(() =>
+    parseArgs({
+      args: args,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        policy: { type: 'string' },
+        approve: { type: 'boolean', default: false },
+      },
+    }),
+  );
   const dir = positionals[0];
   if (!dir) throw new UsageError('replay needs a recording directory');
   const policy = parsePolicy(values.policy);
@@ -175,11 +198,17 @@ async function cmdReplay(args: string[], io: Io): Promise<number> {
 }
 
 async function cmdDiagnose(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, {
-    evidence: { type: 'string' },
-    json: { type: 'boolean', default: false },
-    region: { type: 'string', default: 'us-east-1' },
-  });
+  const { values } = parse(() =>
+    parseArgs({
+      args: args,
+      allowPositionals: true,
+      options: {
+        evidence: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        region: { type: 'string', default: 'us-east-1' },
+      },
+    }),
+  );
   if (!values.evidence) throw new UsageError('diagnose needs --evidence FILE');
   const path = String(values.evidence);
   let raw: unknown;
@@ -212,23 +241,29 @@ async function cmdDiagnose(args: string[], io: Io): Promise<number> {
     io.out(`${JSON.stringify({ diagnosis, recommendation }, null, 2)}\n`);
   } else {
     io.out(
-      [
+      `${[
         `verdict: ${diagnosis.verdict} (confidence ${diagnosis.confidence.toFixed(2)})`,
         diagnosis.headline,
         ...diagnosis.findings.map((f) => `  • ${f}`),
         `action: ${recommendation.action}: ${recommendation.summary}`,
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
   }
   return 0;
 }
 
 async function cmdDemo(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, {
-    scenario: { type: 'string', default: 'credits-exhausted' },
-    policy: { type: 'string' },
-    json: { type: 'boolean', default: false },
-  });
+  const { values } = parse(() =>
+    parseArgs({
+      args: args,
+      allowPositionals: true,
+      options: {
+        scenario: { type: 'string', default: 'credits-exhausted' },
+        policy: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    }),
+  );
   const { runDemo } = await import('./demo.ts');
   return runDemo(
     {
@@ -241,13 +276,19 @@ async function cmdDemo(args: string[], io: Io): Promise<number> {
 }
 
 async function cmdStart(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, {
-    'file-system': { type: 'string' },
-    'window-minutes': { type: 'string' },
-    'dry-run': { type: 'boolean', default: false },
-    'state-machine-arn': { type: 'string' },
-    region: { type: 'string' },
-  });
+  const { values } = parse(() =>
+    parseArgs({
+      args: args,
+      allowPositionals: true,
+      options: {
+        'file-system': { type: 'string' },
+        'window-minutes': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        'state-machine-arn': { type: 'string' },
+        region: { type: 'string' },
+      },
+    }),
+  );
   const { runStart } = await import('./start.ts');
   return runStart(
     {
@@ -262,14 +303,20 @@ async function cmdStart(args: string[], io: Io): Promise<number> {
 }
 
 async function cmdRecord(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, {
-    'file-system': { type: 'string' },
-    out: { type: 'string' },
-    'window-minutes': { type: 'string', default: '180' },
-    region: { type: 'string' },
-    'clickhouse-url': { type: 'string' },
-    'clickhouse-user': { type: 'string', default: 'default' },
-  });
+  const { values } = parse(() =>
+    parseArgs({
+      args: args,
+      allowPositionals: true,
+      options: {
+        'file-system': { type: 'string' },
+        out: { type: 'string' },
+        'window-minutes': { type: 'string', default: '180' },
+        region: { type: 'string' },
+        'clickhouse-url': { type: 'string' },
+        'clickhouse-user': { type: 'string', default: 'default' },
+      },
+    }),
+  );
   const { runRecord } = await import('./record.ts');
   return runRecord(
     {
@@ -294,22 +341,34 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
 };
 
 /** Runs the command; returns the exit code. */
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = defaultIo,
+): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  if (
+    !command ||
+    command === '--help' ||
+    command === '-h' ||
+    command === 'help'
+  ) {
     io.out(`${USAGE}\n`);
     return command ? 0 : 2;
   }
   const run = COMMANDS[command];
   if (!run) {
-    io.err(`burstguard: unknown command "${command}" (try burstguard --help)\n`);
+    io.err(
+      `burstguard: unknown command "${command}" (try burstguard --help)\n`,
+    );
     return 2;
   }
   try {
     return await run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`burstguard ${command}: ${error.message} (try burstguard --help)\n`);
+      io.err(
+        `burstguard ${command}: ${error.message} (try burstguard --help)\n`,
+      );
       return 2;
     }
     const text =

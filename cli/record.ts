@@ -37,11 +37,18 @@ export async function runRecord(
   }
   if (!options.out) throw new Error('--out: a directory is required');
   const windowMinutes = Number(options.windowMinutes);
-  if (!Number.isInteger(windowMinutes) || windowMinutes < 15 || windowMinutes > 21_600) {
+  if (
+    !Number.isInteger(windowMinutes) ||
+    windowMinutes < 15 ||
+    windowMinutes > 21_600
+  ) {
     throw new Error('--window-minutes: a whole number from 15 to 21600');
   }
   const region =
-    options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+    options.region ??
+    process.env.AWS_REGION ??
+    process.env.AWS_DEFAULT_REGION ??
+    'us-east-1';
   const clientOptions = awsClientOptions(region);
   const live = ports ?? {
     efs: createEfsPort(new EFSClient(clientOptions)),

@@ -29,7 +29,11 @@ export function startRequest(
     );
   }
   const windowMinutes = Number(options.windowMinutes ?? 180);
-  if (!Number.isInteger(windowMinutes) || windowMinutes < 15 || windowMinutes > 21_600) {
+  if (
+    !Number.isInteger(windowMinutes) ||
+    windowMinutes < 15 ||
+    windowMinutes > 21_600
+  ) {
     throw new Error('--window-minutes: a whole number from 15 to 21600');
   }
   const arn = options.stateMachineArn ?? env.BURSTGUARD_STATE_MACHINE_ARN;

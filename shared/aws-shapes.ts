@@ -26,9 +26,7 @@ export const fileSystemDescriptionSchema = z
         ValueInArchive: z.number().optional(),
       })
       .loose(),
-    Tags: z
-      .array(z.object({ Key: z.string(), Value: z.string() }))
-      .optional(),
+    Tags: z.array(z.object({ Key: z.string(), Value: z.string() })).optional(),
     FileSystemArn: z.string().optional(),
     CreationTime: timeSchema.optional(),
   })

@@ -210,7 +210,11 @@ export const clickHouseEvidenceSchema = z.discriminatedUnion('available', [
     /** Each snapshot query: ok with its row count, or why it failed. */
     queries: z.record(
       z.string(),
-      z.object({ ok: z.boolean(), rows: z.number(), reason: z.string().optional() }),
+      z.object({
+        ok: z.boolean(),
+        rows: z.number(),
+        reason: z.string().optional(),
+      }),
     ),
     summary: clickHouseSummarySchema,
   }),

@@ -2,10 +2,11 @@
  * The one shape every step's Lambda has: middy, the Powertools logger with
  * the Lambda context, the state checked against its contract, then the core.
  */
-import type { Context } from 'aws-lambda';
+
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { StateInputError } from './errors.ts';
 

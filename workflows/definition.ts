@@ -167,8 +167,16 @@ export function buildDefinition(arns: LambdaArns): {
       Route: {
         Type: 'Choice',
         Choices: [
-          { Variable: '$.incident.next', StringEquals: 'diagnose', Next: 'Gather' },
-          { Variable: '$.incident.next', StringEquals: 'resolved', Next: 'NotifyResolved' },
+          {
+            Variable: '$.incident.next',
+            StringEquals: 'diagnose',
+            Next: 'Gather',
+          },
+          {
+            Variable: '$.incident.next',
+            StringEquals: 'resolved',
+            Next: 'NotifyResolved',
+          },
         ],
         Default: 'AlreadyHandled',
       },
@@ -181,7 +189,11 @@ export function buildDefinition(arns: LambdaArns): {
         Branches: [
           gatherBranch('CollectEfs', arnOf('CollectEfs'), 'efs'),
           gatherBranch('CollectLangfuse', arnOf('CollectLangfuse'), 'langfuse'),
-          gatherBranch('CollectClickHouse', arnOf('CollectClickHouse'), 'clickhouse'),
+          gatherBranch(
+            'CollectClickHouse',
+            arnOf('CollectClickHouse'),
+            'clickhouse',
+          ),
         ],
         ResultPath: '$.gathered',
         Next: 'Diagnose',
@@ -226,9 +238,14 @@ export function buildDefinition(arns: LambdaArns): {
         Next: 'Remediate',
       },
       Remediate: task(arnOf('Remediate'), '$.remediation', 'NotifyOutcome'),
-      NotifyOutcome: task(arnOf('NotifyOutcome'), '$.outcomeNotification', 'Done', {
-        Parameters: { kind: 'outcome', 'state.$': '$' },
-      }),
+      NotifyOutcome: task(
+        arnOf('NotifyOutcome'),
+        '$.outcomeNotification',
+        'Done',
+        {
+          Parameters: { kind: 'outcome', 'state.$': '$' },
+        },
+      ),
       NotifyResolved: task(arnOf('NotifyResolved'), '$.notification', 'Done', {
         Parameters: { kind: 'resolved', 'state.$': '$' },
       }),

@@ -45,7 +45,9 @@ export type LocalPorts = {
    * AWS resumes the execution with SendTaskSuccess. Without it, an approval
    * request times out as it would after an hour.
    */
-  approver?: (state: AfterNotify) => Promise<{ approved: boolean; by?: string }>;
+  approver?: (
+    state: AfterNotify,
+  ) => Promise<{ approved: boolean; by?: string }>;
 };
 
 /** Progress of a local run, one event per state entered or left. */
@@ -56,7 +58,11 @@ export type RunEvent =
   | { type: 'caught'; state: string };
 
 export type RunResult =
-  | { status: 'SUCCEEDED'; output: Record<string, unknown>; transitions: number }
+  | {
+      status: 'SUCCEEDED';
+      output: Record<string, unknown>;
+      transitions: number;
+    }
   | {
       status: 'FAILED';
       error: string;
@@ -174,9 +180,12 @@ export async function runLocal(
     logger?: (serviceName: string) => Logger;
   } = {},
 ): Promise<RunResult> {
-  const machine = new StateMachine(buildDefinition(placeholderArns()) as never, {
-    validationOptions: { checkArn: true, checkPaths: true },
-  });
+  const machine = new StateMachine(
+    buildDefinition(placeholderArns()) as never,
+    {
+      validationOptions: { checkArn: true, checkPaths: true },
+    },
+  );
   const execution = machine.run(input as never, {
     overrides: {
       taskResourceLocalHandlers: localHandlers(ports, options) as never,

@@ -4,7 +4,10 @@ import { parseState, stepHandler } from '../../shared/lambda.ts';
 import { type CollectClickHousePorts, collectClickHouse } from './core.ts';
 
 /** The CollectClickHouse step of Gather. */
-export function createCollectClickHouseHandler(ports: CollectClickHousePorts, logger?: Logger) {
+export function createCollectClickHouseHandler(
+  ports: CollectClickHousePorts,
+  logger?: Logger,
+) {
   return stepHandler({
     serviceName: 'collect-clickhouse',
     logger,

@@ -69,7 +69,8 @@ const MODES = ['bursting', 'provisioned', 'elastic'] as const;
 
 /** The facts that matter from a FileSystemDescription. */
 export function fileSystemFacts(d: FileSystemDescription): FileSystemFacts {
-  const mode = (d.ThroughputMode ?? 'bursting') as FileSystemFacts['throughputMode'];
+  const mode = (d.ThroughputMode ??
+    'bursting') as FileSystemFacts['throughputMode'];
   const tags: Record<string, string> = {};
   for (const tag of d.Tags ?? []) tags[tag.Key] = tag.Value;
   const measured = d.SizeInBytes.Timestamp;

@@ -4,7 +4,10 @@ import { parseState, stepHandler } from '../../shared/lambda.ts';
 import { type CollectEfsPorts, collectEfs } from './core.ts';
 
 /** The CollectEfs step of Gather. */
-export function createCollectEfsHandler(ports: CollectEfsPorts, logger?: Logger) {
+export function createCollectEfsHandler(
+  ports: CollectEfsPorts,
+  logger?: Logger,
+) {
   return stepHandler({
     serviceName: 'collect-efs',
     logger,

@@ -4,7 +4,10 @@ import { parseState, stepHandler } from '../../shared/lambda.ts';
 import { type CollectLangfusePorts, collectLangfuse } from './core.ts';
 
 /** The CollectLangfuse step of Gather. */
-export function createCollectLangfuseHandler(ports: CollectLangfusePorts, logger?: Logger) {
+export function createCollectLangfuseHandler(
+  ports: CollectLangfusePorts,
+  logger?: Logger,
+) {
   return stepHandler({
     serviceName: 'collect-langfuse',
     logger,

@@ -75,7 +75,9 @@ const manualInputSchema = z.strictObject({
 function firstIssue(error: z.ZodError, prefix: string): string {
   const issue = error.issues[0];
   const path = issue?.path.join('.');
-  const where = path ? `${prefix}${path}` : prefix.replace(/\.$/, '') || 'input';
+  const where = path
+    ? `${prefix}${path}`
+    : prefix.replace(/\.$/, '') || 'input';
   return `${where}: ${issue?.message ?? 'invalid'}`;
 }
 

@@ -6,10 +6,7 @@
  */
 import * as z from 'zod';
 import { type AppConfig, findFileSystem } from '../../shared/config.ts';
-import {
-  afterNotifySchema,
-  type Remediation,
-} from '../../shared/contracts.ts';
+import { afterNotifySchema, type Remediation } from '../../shared/contracts.ts';
 import { oneLine } from '../../shared/errors.ts';
 import type { Clock, EfsPort, IncidentStore } from '../../shared/ports.ts';
 
@@ -60,7 +57,11 @@ export async function remediate(
     ThroughputMode: 'elastic' as const,
   };
   if (action !== 'switch-to-elastic') {
-    return { ...base, status: 'not-attempted', reason: `${action} is not automated` };
+    return {
+      ...base,
+      status: 'not-attempted',
+      reason: `${action} is not automated`,
+    };
   }
   if (trigger.policy === 'off') {
     return { ...base, status: 'not-attempted', reason: 'policy is off' };
@@ -112,7 +113,11 @@ export async function remediate(
     return { ...base, status: 'failed', reason: oneLine(error) };
   }
   if (described.ThroughputMode === 'elastic') {
-    return { ...base, status: 'already-done', reason: 'already in Elastic mode' };
+    return {
+      ...base,
+      status: 'already-done',
+      reason: 'already in Elastic mode',
+    };
   }
   if (described.LifeCycleState !== 'available') {
     return {
@@ -123,7 +128,9 @@ export async function remediate(
   }
   const last = await ports.store.lastModeChange(trigger.fileSystemId);
   if (last && Date.parse(at) - Date.parse(last) < MODE_CHANGE_LOCK_MS) {
-    const retryAfter = new Date(Date.parse(last) + MODE_CHANGE_LOCK_MS).toISOString();
+    const retryAfter = new Date(
+      Date.parse(last) + MODE_CHANGE_LOCK_MS,
+    ).toISOString();
     return {
       ...base,
       status: 'locked',
@@ -156,11 +163,19 @@ export async function remediate(
       };
     }
     if (name === 'IncorrectFileSystemLifeCycleState') {
-      return { ...base, status: 'refused', reason: `EFS refused: ${message}`, call };
+      return {
+        ...base,
+        status: 'refused',
+        reason: `EFS refused: ${message}`,
+        call,
+      };
     }
     return { ...base, status: 'failed', reason: `${name}: ${message}`, call };
   }
-  await ports.store.recordModeChange({ fileSystemId: trigger.fileSystemId, at });
+  await ports.store.recordModeChange({
+    fileSystemId: trigger.fileSystemId,
+    at,
+  });
   return {
     ...base,
     status: 'applied',

@@ -4,8 +4,8 @@ import { EFSClient } from '@aws-sdk/client-efs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Resource } from 'sst';
 import { awsClientOptions } from '../../shared/adapters/aws-clients.ts';
-import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
 import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
+import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
 import { readConfigFromEnv } from '../../shared/config.ts';
 import { createRemediateHandler } from './lambda.ts';
 

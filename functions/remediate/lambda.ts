@@ -1,6 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { parseState, stepHandler } from '../../shared/lambda.ts';
-import { type RemediatePorts, remediate, remediateInputSchema } from './core.ts';
+import {
+  type RemediatePorts,
+  remediate,
+  remediateInputSchema,
+} from './core.ts';
 
 /** The Remediate step. */
 export function createRemediateHandler(ports: RemediatePorts, logger?: Logger) {

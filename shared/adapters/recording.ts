@@ -92,8 +92,9 @@ export function recordingClickHousePort(recording: Recording): ClickHousePort {
       if (recording.clickhouse.error) {
         throw new SourceUnavailableError(recording.clickhouse.error);
       }
-      const results: Awaited<ReturnType<ClickHousePort['snapshot']>>['results'] =
-        {};
+      const results: Awaited<
+        ReturnType<ClickHousePort['snapshot']>
+      >['results'] = {};
       for (const name of SNAPSHOT_QUERY_NAMES) {
         const rows = recording.clickhouse.results[name as SnapshotQueryName];
         results[name] = rows

@@ -4,12 +4,7 @@
  * the state alone, so the same messages appear in Slack, in the terminal and
  * in `--json` output.
  */
-import {
-  APPROVAL_BLOCK_ID,
-  APPROVE_ACTION_ID,
-  DECLINE_ACTION_ID,
-  encodeApprovalValue,
-} from '../slack/interaction.ts';
+
 import type {
   AfterDiagnose,
   AfterRemediate,
@@ -21,6 +16,12 @@ import type {
   Trigger,
   Verdict,
 } from '../contracts.ts';
+import {
+  APPROVAL_BLOCK_ID,
+  APPROVE_ACTION_ID,
+  DECLINE_ACTION_ID,
+  encodeApprovalValue,
+} from '../slack/interaction.ts';
 
 type Block = Record<string, unknown>;
 
@@ -110,7 +111,9 @@ export function runnersUp(diagnosis: Diagnosis, count = 3): string[] {
 
 /** The fix, its costs and its caveats, as mrkdwn. */
 export function fixText(recommendation: Recommendation): string {
-  const lines = [`*Recommended:* \`${recommendation.action}\`: ${recommendation.summary}`];
+  const lines = [
+    `*Recommended:* \`${recommendation.action}\`: ${recommendation.summary}`,
+  ];
   if (recommendation.costs.length) {
     lines.push(bullets(recommendation.costs.map(costLine)));
   }
@@ -138,7 +141,10 @@ export function findingMessage(
       type: 'header',
       text: {
         type: 'plain_text',
-        text: `${VERDICT_TITLES[diagnosis.verdict]}: ${trigger.fileSystemId}`.slice(0, 150),
+        text: `${VERDICT_TITLES[diagnosis.verdict]}: ${trigger.fileSystemId}`.slice(
+          0,
+          150,
+        ),
       },
     },
     section(
@@ -237,14 +243,17 @@ export function outcomeMessage(
   threadTs?: string,
 ): SlackMessage {
   const r = state.remediation;
-  const lines = [`${OUTCOME_ICON[r.status]} *Remediation ${r.status}*: ${r.reason}`];
+  const lines = [
+    `${OUTCOME_ICON[r.status]} *Remediation ${r.status}*: ${r.reason}`,
+  ];
   if (r.call) {
     lines.push(
       `${r.status === 'dry-run' ? 'Would call' : 'Called'}: \`UpdateFileSystem ${JSON.stringify(r.call)}\``,
     );
   }
   if (r.approvedBy) lines.push(`Approved by <@${r.approvedBy}>`);
-  if (r.retryAfter) lines.push(`Mode changes allowed again after ${r.retryAfter}`);
+  if (r.retryAfter)
+    lines.push(`Mode changes allowed again after ${r.retryAfter}`);
   return {
     channel,
     ...(threadTs ? { threadTs } : {}),

@@ -49,13 +49,17 @@ export function renderMessage(message: SlackMessage, style: Style): string {
     ? `${message.channel} (in thread)`
     : message.channel;
   lines.push(
-    style.color ? `\x1b[2m── Slack ${where} ──\x1b[22m` : `-- Slack ${where} --`,
+    style.color
+      ? `\x1b[2m── Slack ${where} ──\x1b[22m`
+      : `-- Slack ${where} --`,
   );
   for (const block of message.blocks) {
     const type = block.type;
     if (type === 'header') {
       const text = (block.text as { text: string }).text;
-      lines.push(bar + (style.color ? `\x1b[1m${text}\x1b[22m` : text.toUpperCase()));
+      lines.push(
+        bar + (style.color ? `\x1b[1m${text}\x1b[22m` : text.toUpperCase()),
+      );
     } else if (type === 'section') {
       const text = (block.text as { text: string }).text;
       lines.push(indent(mrkdwn(text, style), bar));
@@ -63,7 +67,10 @@ export function renderMessage(message: SlackMessage, style: Style): string {
       const elements = block.elements as { text: string }[];
       const text = elements.map((e) => e.text).join(' ');
       lines.push(
-        bar + (style.color ? `\x1b[2m${mrkdwn(text, style)}\x1b[22m` : mrkdwn(text, style)),
+        bar +
+          (style.color
+            ? `\x1b[2m${mrkdwn(text, style)}\x1b[22m`
+            : mrkdwn(text, style)),
       );
     } else if (type === 'actions') {
       const elements = block.elements as { text: { text: string } }[];

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runStart, startRequest } from '../../cli/start.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 
-const ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-prod';
+const ARN =
+  'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-prod';
 const sfnMock = mockClient(SFNClient);
 afterEach(() => sfnMock.reset());
 
@@ -14,7 +15,11 @@ function io() {
   return {
     out,
     err,
-    io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), color: false },
+    io: {
+      out: (t: string) => out.push(t),
+      err: (t: string) => err.push(t),
+      color: false,
+    },
   };
 }
 
@@ -28,7 +33,12 @@ describe('burstguard start', () => {
     const { out, io: ioObj } = io();
     // Act
     const code = await runStart(
-      { fileSystemId: FS_ID, windowMinutes: '60', dryRun: true, stateMachineArn: ARN },
+      {
+        fileSystemId: FS_ID,
+        windowMinutes: '60',
+        dryRun: true,
+        stateMachineArn: ARN,
+      },
       ioObj,
       new SFNClient({ region: 'us-east-1' }),
     );

@@ -80,16 +80,27 @@ describe('normalizeTrigger', () => {
   });
 
   it('accepts a trigger pasted as a JSON string', () => {
-    const trigger = normalizeTrigger(JSON.stringify({ fileSystemId: FS_ID }), ports);
+    const trigger = normalizeTrigger(
+      JSON.stringify({ fileSystemId: FS_ID }),
+      ports,
+    );
     expect(trigger.fileSystemId).toBe(FS_ID);
   });
 
   it.each([
-    ['not JSON', '{"fileSystemId": ', InvalidTriggerError, /trigger is not JSON/],
+    [
+      'not JSON',
+      '{"fileSystemId": ',
+      InvalidTriggerError,
+      /trigger is not JSON/,
+    ],
     ['not an object', [1, 2], InvalidTriggerError, /must be a JSON object/],
     [
       'a wrong detail-type',
-      { ...singleMetricAlarm(), 'detail-type': 'EC2 Instance State-change Notification' },
+      {
+        ...singleMetricAlarm(),
+        'detail-type': 'EC2 Instance State-change Notification',
+      },
       InvalidTriggerError,
       /^detail-type: expected "CloudWatch Alarm State Change"/,
     ],

@@ -80,7 +80,9 @@ function input(overrides: {
     },
     notification: { delivered: true, channel: '#c', messages: [] },
     ...(overrides.approval ? { approval: overrides.approval } : {}),
-    ...(overrides.approvalError ? { approvalError: overrides.approvalError } : {}),
+    ...(overrides.approvalError
+      ? { approvalError: overrides.approvalError }
+      : {}),
   };
 }
 
@@ -94,13 +96,18 @@ describe('remediate', () => {
   it('switches an approved, allowlisted file system to elastic and records it', async () => {
     const efs = fakeEfs();
     const store = createMemoryIncidentStore();
-    const out = await remediate(input({ approval: approved }), ports(efs, store));
+    const out = await remediate(
+      input({ approval: approved }),
+      ports(efs, store),
+    );
     expect(out).toMatchObject({
       status: 'applied',
       call: { FileSystemId: FS_ID, ThroughputMode: 'elastic' },
       approvedBy: 'U01APPROVER',
     });
-    expect(efs.calls).toEqual([{ FileSystemId: FS_ID, ThroughputMode: 'elastic' }]);
+    expect(efs.calls).toEqual([
+      { FileSystemId: FS_ID, ThroughputMode: 'elastic' },
+    ]);
     expect(await store.lastModeChange(FS_ID)).toBe(now.toISOString());
   });
 
@@ -146,7 +153,10 @@ describe('remediate', () => {
       input({ approval: { approved: false, by: 'U01APPROVER' } }),
       ports(efs),
     );
-    expect(declined).toMatchObject({ status: 'refused', reason: 'declined by U01APPROVER' });
+    expect(declined).toMatchObject({
+      status: 'refused',
+      reason: 'declined by U01APPROVER',
+    });
     const stranger = await remediate(
       input({ approval: { approved: true, by: 'U0STRANGER' } }),
       ports(efs),
@@ -172,8 +182,14 @@ describe('remediate', () => {
   it('keeps to one change per file system per 24 h', async () => {
     const efs = fakeEfs();
     const store = createMemoryIncidentStore();
-    await store.recordModeChange({ fileSystemId: FS_ID, at: '2026-11-22T10:00:00.000Z' });
-    const out = await remediate(input({ approval: approved }), ports(efs, store));
+    await store.recordModeChange({
+      fileSystemId: FS_ID,
+      at: '2026-11-22T10:00:00.000Z',
+    });
+    const out = await remediate(
+      input({ approval: approved }),
+      ports(efs, store),
+    );
     expect(out).toMatchObject({
       status: 'locked',
       retryAfter: '2026-11-23T10:00:00.000Z',
@@ -208,9 +224,9 @@ describe('remediate', () => {
   });
 
   it('parses Wait until times with and without the Z', () => {
-    expect(waitUntilFrom('Wait until 2026-11-24T01:02:03Z UTC and try again.')).toBe(
-      '2026-11-24T01:02:03.000Z',
-    );
+    expect(
+      waitUntilFrom('Wait until 2026-11-24T01:02:03Z UTC and try again.'),
+    ).toBe('2026-11-24T01:02:03.000Z');
     expect(waitUntilFrom('Wait until 2026-11-24T01:02:03 UTC')).toBe(
       '2026-11-24T01:02:03.000Z',
     );

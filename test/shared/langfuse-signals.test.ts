@@ -5,13 +5,18 @@ import {
 } from '../../shared/langfuse-signals.ts';
 
 /** Log lines as Langfuse's worker writes them, in both log formats. */
-const text = (message: string) =>
-  `2026-11-23T03:11:02.118Z error ${message}`;
+const text = (message: string) => `2026-11-23T03:11:02.118Z error ${message}`;
 const json = (message: string) =>
-  JSON.stringify({ level: 'error', message, timestamp: '2026-11-23T03:11:02.118Z' });
+  JSON.stringify({
+    level: 'error',
+    message,
+    timestamp: '2026-11-23T03:11:02.118Z',
+  });
 
 const pattern = (id: string) =>
-  LANGFUSE_LOG_SIGNALS.find((s) => s.id === id)?.filters.map((f) => f.pattern) ?? [];
+  LANGFUSE_LOG_SIGNALS.find((s) => s.id === id)?.filters.map(
+    (f) => f.pattern,
+  ) ?? [];
 const matchesAny = (patterns: string[], line: string) =>
   patterns.some((p) => matchesFilterPattern(p, line));
 
@@ -20,13 +25,22 @@ describe('the Langfuse log filter patterns', () => {
   const timeouts = pattern('langfuse_clickhouse_timeouts');
 
   it.each([
-    ['up to v3.147', 'Max attempts reached for traces record. Dropping record.'],
-    ['v3.148 and later', 'ClickhouseWriter: Max attempts reached, dropped 12 observations record(s)'],
-  ])('count dropped records as Langfuse %s logs them, text and json', (_, message) => {
-    expect(matchesAny(dropped, text(message))).toBe(true);
-    expect(matchesAny(dropped, json(message))).toBe(true);
-    expect(matchesAny(timeouts, text(message))).toBe(false);
-  });
+    [
+      'up to v3.147',
+      'Max attempts reached for traces record. Dropping record.',
+    ],
+    [
+      'v3.148 and later',
+      'ClickhouseWriter: Max attempts reached, dropped 12 observations record(s)',
+    ],
+  ])(
+    'count dropped records as Langfuse %s logs them, text and json',
+    (_, message) => {
+      expect(matchesAny(dropped, text(message))).toBe(true);
+      expect(matchesAny(dropped, json(message))).toBe(true);
+      expect(matchesAny(timeouts, text(message))).toBe(false);
+    },
+  );
 
   it('count ClickhouseWriter timeouts in both log formats', () => {
     const message = 'ClickhouseWriter.writeToClickhouse Error: Timeout error.';
@@ -40,10 +54,13 @@ describe('the Langfuse log filter patterns', () => {
     'ClickhouseWriter.writeToClickhouse Error: socket hang up',
     'max attempts reached for traces record. dropping record.',
     'Ingestion: processed 1000 events',
-  ])('ignore a line that is not a lost record or a write timeout: %s', (line) => {
-    expect(matchesAny(dropped, text(line))).toBe(false);
-    expect(matchesAny(timeouts, text(line))).toBe(false);
-  });
+  ])(
+    'ignore a line that is not a lost record or a write timeout: %s',
+    (line) => {
+      expect(matchesAny(dropped, text(line))).toBe(false);
+      expect(matchesAny(timeouts, text(line))).toBe(false);
+    },
+  );
 
   it('match their own documented examples', () => {
     for (const signal of LANGFUSE_LOG_SIGNALS) {

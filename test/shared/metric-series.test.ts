@@ -22,12 +22,16 @@ describe('choosePeriodSeconds', () => {
 
   it('moves to 5-minute data once 1-minute data has expired (15 days)', () => {
     const start = minutesBefore(16 * 1440);
-    expect(choosePeriodSeconds(start, minutesBefore(16 * 1440 - 60), now)).toBe(300);
+    expect(choosePeriodSeconds(start, minutesBefore(16 * 1440 - 60), now)).toBe(
+      300,
+    );
   });
 
   it('moves to 1-hour data past 63 days', () => {
     const start = minutesBefore(64 * 1440);
-    expect(choosePeriodSeconds(start, minutesBefore(64 * 1440 - 60), now)).toBe(3600);
+    expect(choosePeriodSeconds(start, minutesBefore(64 * 1440 - 60), now)).toBe(
+      3600,
+    );
   });
 });
 
@@ -35,7 +39,9 @@ describe('toSeries', () => {
   const grid = gridFor(minutesBefore(5), now, 60);
 
   it('places descending and ascending timestamps in the same slots', () => {
-    const times = [4, 3, 2, 1, 0].map((m) => minutesBefore(m + 1).toISOString());
+    const times = [4, 3, 2, 1, 0].map((m) =>
+      minutesBefore(m + 1).toISOString(),
+    );
     const desc = toSeries(
       { Id: 'a', Timestamps: times, Values: [5, 4, 3, 2, 1] },
       grid,
@@ -60,14 +66,19 @@ describe('toSeries', () => {
   });
 
   it('returns undefined for a result without datapoints', () => {
-    expect(toSeries({ Id: 'a', Timestamps: [], Values: [] }, grid, 60)).toBeUndefined();
+    expect(
+      toSeries({ Id: 'a', Timestamps: [], Values: [] }, grid, 60),
+    ).toBeUndefined();
   });
 
   it('reads epoch seconds and +0000 offsets as the CLI prints them', () => {
     const series = toSeries(
       {
         Id: 'a',
-        Timestamps: [minutesBefore(5).getTime() / 1000, '2026-11-23T02:56:00.000+0000'],
+        Timestamps: [
+          minutesBefore(5).getTime() / 1000,
+          '2026-11-23T02:56:00.000+0000',
+        ],
         Values: [1, 2],
       },
       grid,

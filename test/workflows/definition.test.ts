@@ -1,9 +1,6 @@
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import {
-  decisionSchema,
-  incidentSchema,
-} from '../../shared/contracts.ts';
+import { decisionSchema, incidentSchema } from '../../shared/contracts.ts';
 import * as errors from '../../shared/errors.ts';
 import {
   buildDefinition,
@@ -23,7 +20,9 @@ function allStates(definition: { States: Record<string, unknown> }) {
     for (const [name, raw] of Object.entries(states)) {
       const state = raw as State;
       out[name] = state;
-      for (const branch of (state.Branches as { States: Record<string, unknown> }[]) ?? []) {
+      for (const branch of (state.Branches as {
+        States: Record<string, unknown>;
+      }[]) ?? []) {
         visit(branch.States);
       }
     }
@@ -52,7 +51,9 @@ describe('the state machine definition', () => {
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
     expect(tasks.length).toBeGreaterThanOrEqual(9);
     for (const [name] of tasks) {
-      expect(handlers[name], `local handler for ${name}`).toBeTypeOf('function');
+      expect(handlers[name], `local handler for ${name}`).toBeTypeOf(
+        'function',
+      );
       expect(Object.keys(TASK_LAMBDA)).toContain(name);
     }
   });
@@ -82,7 +83,9 @@ describe('the state machine definition', () => {
   it('catches only error names that shared/errors.ts defines', () => {
     const named = new Set(
       Object.values(errors)
-        .filter((v): v is typeof errors.BurstguardError => typeof v === 'function')
+        .filter(
+          (v): v is typeof errors.BurstguardError => typeof v === 'function',
+        )
         .map((E) => {
           try {
             return new (E as new (m: string) => Error)('x').name;
@@ -102,7 +105,9 @@ describe('the state machine definition', () => {
   });
 
   it('gives every Gather branch its own Catch', () => {
-    const gather = definition.States.Gather as { Branches: { StartAt: string; States: Record<string, State> }[] };
+    const gather = definition.States.Gather as {
+      Branches: { StartAt: string; States: Record<string, State> }[];
+    };
     expect(gather.Branches).toHaveLength(3);
     for (const branch of gather.Branches) {
       const first = branch.States[branch.StartAt];
@@ -119,7 +124,10 @@ describe('the state machine definition', () => {
     };
     for (const state of Object.values(states)) {
       if (state.Type !== 'Choice') continue;
-      for (const choice of state.Choices as { Variable: string; StringEquals: string }[]) {
+      for (const choice of state.Choices as {
+        Variable: string;
+        StringEquals: string;
+      }[]) {
         expect(Object.keys(allowed)).toContain(choice.Variable);
         expect(allowed[choice.Variable]).toContain(choice.StringEquals);
       }
