@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { notify } from '../../functions/notify/core.ts';
+import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
+import {
+  createSlackPort,
+  createSlackWebClient,
+} from '../../shared/adapters/slack.ts';
+import { notificationSchema } from '../../shared/contracts.ts';
+import { FS_ID } from '../fixtures/alarm-events.ts';
+import { afterDiagnose } from '../fixtures/states.ts';
+import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+
+let double: SlackDouble;
+beforeAll(async () => {
+  double = await startSlackDouble();
+});
+afterAll(() => double.close());
+beforeEach(() => {
+  double.calls.length = 0;
+});
+
+function ports(store = createMemoryIncidentStore()) {
+  const client = createSlackWebClient({
+    token: 'xoxb-test-token',
+    slackApiUrl: double.url,
+    timeoutMs: 2_000,
+  });
+  return { slack: createSlackPort(client), store, channel: '#langfuse-oncall' };
+}
+
+describe('notify', () => {
+  it('posts the finding with its numbers and starts the incident thread', async () => {
+    // Prepare
+    const store = createMemoryIncidentStore();
+    const state = afterDiagnose();
+    await store.openOrJoin({
+      fileSystemId: FS_ID,
+      incidentId: state.incident.incidentId,
+      at: state.incident.openedAt,
+    });
+    // Act
+    const out = await notify({ kind: 'finding', state }, ports(store));
+    // Assess
+    expect(notificationSchema.parse(out)).toEqual(out);
+    expect(out.delivered).toBe(true);
+    expect(double.calls).toHaveLength(1);
+    const call = double.calls[0];
+    expect(call?.method).toBe('chat.postMessage');
+    expect(call?.body.channel).toBe('#langfuse-oncall');
+    const blocksText = JSON.stringify(call?.body.blocks);
+    expect(blocksText).toContain('efs-burst-credits-exhausted');
+    expect(blocksText).toContain('1.0 MiB/s permitted for 41 min');
+    expect(blocksText).toContain('not clickhouse-merge-backlog');
+    expect(blocksText).toContain('lock the mode for 24 h');
+    expect(blocksText).toContain('ClickHouse: unreachable after 5 s');
+    // The first message's ts becomes the incident's thread.
+    const joined = await store.openOrJoin({
+      fileSystemId: FS_ID,
+      incidentId: 'other',
+      at: 'x',
+    });
+    expect(joined.slackThreadTs).toBe(out.threadTs);
+  });
+
+  it('answers in the incident thread for the outcome', async () => {
+    const state = afterDiagnose({
+      incident: {
+        ...afterDiagnose().incident,
+        slackThreadTs: '1763867568.000100',
+        slackChannel: 'C0INCIDENT',
+      },
+    });
+    const out = await notify(
+      {
+        kind: 'outcome',
+        state: {
+          ...state,
+          notification: {
+            delivered: true,
+            channel: 'C0INCIDENT',
+            threadTs: '1763867568.000100',
+            messages: [],
+          },
+          remediation: {
+            action: 'switch-to-elastic',
+            status: 'applied',
+            reason: `switched ${FS_ID} from bursting to elastic`,
+            call: { FileSystemId: FS_ID, ThroughputMode: 'elastic' },
+            approvedBy: 'U01APPROVER',
+          },
+        },
+      },
+      ports(),
+    );
+    expect(out.delivered).toBe(true);
+    expect(double.calls[0]?.body.thread_ts).toBe('1763867568.000100');
+    expect(double.calls[0]?.body.channel).toBe('C0INCIDENT');
+    expect(JSON.stringify(double.calls[0]?.body.blocks)).toContain(
+      'Remediation applied',
+    );
+  });
+
+  it('keeps the finding in its output when Slack is down', async () => {
+    double.failNext(1, { kind: 'http', status: 500 });
+    const out = await notify(
+      { kind: 'finding', state: afterDiagnose() },
+      ports(),
+    );
+    expect(out.delivered).toBe(false);
+    expect(out.error).toMatch(/500/);
+    expect(out.error).not.toContain('xoxb-test-token');
+    expect(out.messages[0]?.text).toContain('EFS burst credits exhausted');
+  });
+});
