@@ -10,12 +10,10 @@ import {
   evidenceSchema,
   policySchema,
 } from '../shared/contracts.ts';
-import { diagnose } from '../shared/diagnosis/engine.ts';
 import { oneLine } from '../shared/errors.ts';
-import { readRecording } from '../shared/recording.ts';
 import { buildDefinition, placeholderArns } from '../workflows/definition.ts';
 import type { RunEvent } from '../workflows/local-runner.ts';
-import { type LocalRunReport, runRecording } from './local-run.ts';
+import type { LocalRunReport } from './local-run.ts';
 
 export const USAGE = `burstguard: EFS throughput starvation runbook for Langfuse on ClickHouse
 
@@ -172,6 +170,8 @@ async function cmdReplay(args: string[], io: Io): Promise<number> {
   const dir = positionals[0];
   if (!dir) throw new UsageError('replay needs a recording directory');
   const policy = parsePolicy(values.policy);
+  const { readRecording } = await import('../shared/recording.ts');
+  const { runRecording } = await import('./local-run.ts');
   const recording = await readRecording(dir);
   const json = Boolean(values.json);
   if (!json) io.err(`Replaying ${dir} (${recording.meta.fileSystemId})\n`);
@@ -231,6 +231,7 @@ async function cmdDiagnose(args: string[], io: Io): Promise<number> {
     );
   }
   const evidence: Evidence = parsed.data;
+  const { diagnose } = await import('../shared/diagnosis/engine.ts');
   const end = new Date().toISOString();
   const { diagnosis, recommendation } = diagnose(evidence, {
     region: String(values.region),
