@@ -99,8 +99,10 @@ function gatherBranch(
   stateName: TaskStateName,
   arn: string,
   source: 'efs' | 'langfuse' | 'clickhouse',
+  fatal: readonly string[] = [],
 ): State {
   const caughtName = `${stateName}Failed`;
+  const fatalName = `${stateName}Rejected`;
   return {
     StartAt: stateName,
     States: {
@@ -110,6 +112,11 @@ function gatherBranch(
         TimeoutSeconds: TASK_TIMEOUT_SECONDS.default,
         Retry: retryLambdaService,
         Catch: [
+          // An answer that ends the run (the file system does not exist)
+          // is not an unavailable source.
+          ...(fatal.length
+            ? [{ ErrorEquals: [...fatal], ResultPath: '$', Next: fatalName }]
+            : []),
           {
             ErrorEquals: ['States.ALL'],
             ResultPath: '$.caught',
@@ -123,6 +130,15 @@ function gatherBranch(
         Parameters: { source, 'caught.$': '$.caught' },
         End: true,
       },
+      ...(fatal.length
+        ? {
+            [fatalName]: {
+              Type: 'Fail',
+              ErrorPath: '$.Error',
+              CausePath: '$.Cause',
+            },
+          }
+        : {}),
     },
   };
 }
@@ -187,7 +203,9 @@ export function buildDefinition(arns: LambdaArns): {
       Gather: {
         Type: 'Parallel',
         Branches: [
-          gatherBranch('CollectEfs', arnOf('CollectEfs'), 'efs'),
+          gatherBranch('CollectEfs', arnOf('CollectEfs'), 'efs', [
+            'FileSystemNotFoundError',
+          ]),
           gatherBranch('CollectLangfuse', arnOf('CollectLangfuse'), 'langfuse'),
           gatherBranch(
             'CollectClickHouse',

@@ -111,10 +111,28 @@ describe('the state machine definition', () => {
     expect(gather.Branches).toHaveLength(3);
     for (const branch of gather.Branches) {
       const first = branch.States[branch.StartAt];
-      expect(first?.Catch, branch.StartAt).toEqual([
-        expect.objectContaining({ ErrorEquals: ['States.ALL'] }),
-      ]);
+      const catchers = first?.Catch as {
+        ErrorEquals: string[];
+        Next: string;
+      }[];
+      const last = catchers.at(-1);
+      expect(last?.ErrorEquals, branch.StartAt).toEqual(['States.ALL']);
+      // The catch-all turns the failure into "unavailable" evidence.
+      expect(branch.States[last?.Next ?? '']?.Type).toBe('Pass');
     }
+  });
+
+  it('ends the run when the file system does not exist', () => {
+    const gather = definition.States.Gather as {
+      Branches: { StartAt: string; States: Record<string, State> }[];
+    };
+    const efs = gather.Branches.find((b) => b.StartAt === 'CollectEfs');
+    const catchers = efs?.States.CollectEfs?.Catch as {
+      ErrorEquals: string[];
+      Next: string;
+    }[];
+    expect(catchers[0]?.ErrorEquals).toEqual(['FileSystemNotFoundError']);
+    expect(efs?.States[catchers[0]?.Next ?? '']?.Type).toBe('Fail');
   });
 
   it('compares in each Choice only values the cores compute', () => {
