@@ -65,8 +65,17 @@ describe('the EFS collector over the AWS SDK', () => {
       .on(GetMetricDataCommand)
       .resolvesOnce({
         MetricDataResults: [
-          metricResult('burst_credit_balance', end, credits.slice(0, 20), 'PartialData'),
-          metricResult('permitted_throughput', end, new Array(30).fill(1048576)),
+          metricResult(
+            'burst_credit_balance',
+            end,
+            credits.slice(0, 20),
+            'PartialData',
+          ),
+          metricResult(
+            'permitted_throughput',
+            end,
+            new Array(30).fill(1048576),
+          ),
         ],
         NextToken: 'page-2',
         Messages: [],
@@ -92,7 +101,9 @@ describe('the EFS collector over the AWS SDK', () => {
     const first = cwMock.commandCalls(GetMetricDataCommand)[0]?.args[0].input;
     expect(first?.MetricDataQueries).toHaveLength(9);
     expect(first?.MetricDataQueries?.[0]?.MetricStat?.Period).toBe(60);
-    expect(cwMock.commandCalls(GetMetricDataCommand)[1]?.args[0].input.NextToken).toBe('page-2');
+    expect(
+      cwMock.commandCalls(GetMetricDataCommand)[1]?.args[0].input.NextToken,
+    ).toBe('page-2');
     expect(evidence.fileSystem).toMatchObject({
       throughputMode: 'bursting',
       sizeStandardBytes: 3.6 * 1024 ** 3,
@@ -133,7 +144,9 @@ describe('the EFS collector over the AWS SDK', () => {
         ErrorCode: 'FileSystemNotFound',
       }),
     );
-    cwMock.on(GetMetricDataCommand).resolves({ MetricDataResults: [] } as never);
+    cwMock
+      .on(GetMetricDataCommand)
+      .resolves({ MetricDataResults: [] } as never);
     await expect(collectEfs(trigger, ports())).rejects.toThrow(
       FileSystemNotFoundError,
     );
@@ -142,8 +155,14 @@ describe('the EFS collector over the AWS SDK', () => {
   it('reports an EFS outage as an unavailable source', async () => {
     efsMock
       .on(DescribeFileSystemsCommand)
-      .rejects(Object.assign(new Error('Service Unavailable'), { name: 'InternalServerError' }));
-    cwMock.on(GetMetricDataCommand).resolves({ MetricDataResults: [] } as never);
+      .rejects(
+        Object.assign(new Error('Service Unavailable'), {
+          name: 'InternalServerError',
+        }),
+      );
+    cwMock
+      .on(GetMetricDataCommand)
+      .resolves({ MetricDataResults: [] } as never);
     const evidence = await collectEfs(trigger, ports());
     expect(evidence).toMatchObject({
       available: false,
@@ -180,7 +199,10 @@ describe('the Langfuse collector over the AWS SDK', () => {
         {
           Id: 'langfuse_dropped_records',
           Label: 'DroppedRecords',
-          Timestamps: [new Date(end.getTime() - 60_000), new Date(end.getTime() - 5 * 60_000)],
+          Timestamps: [
+            new Date(end.getTime() - 60_000),
+            new Date(end.getTime() - 5 * 60_000),
+          ],
           Values: [12, 3],
           StatusCode: 'Complete',
         },
@@ -205,7 +227,11 @@ describe('the Langfuse collector over the AWS SDK', () => {
     expect(dropped.reduce((a, b) => (a ?? 0) + (b ?? 0), 0)).toBe(15);
     expect(dropped.at(-1)).toBe(12);
     expect(dropped.includes(null)).toBe(false);
-    expect(evidence.metrics.langfuse_clickhouse_timeouts?.values.every((v) => v === 0)).toBe(true);
+    expect(
+      evidence.metrics.langfuse_clickhouse_timeouts?.values.every(
+        (v) => v === 0,
+      ),
+    ).toBe(true);
     const input = cwMock.commandCalls(GetMetricDataCommand)[0]?.args[0].input;
     expect(input?.MetricDataQueries?.[0]?.MetricStat?.Metric?.Namespace).toBe(
       `Burstguard/Langfuse/${FS_ID}`,
