@@ -153,13 +153,11 @@ describe('the EFS collector over the AWS SDK', () => {
   });
 
   it('reports an EFS outage as an unavailable source', async () => {
-    efsMock
-      .on(DescribeFileSystemsCommand)
-      .rejects(
-        Object.assign(new Error('Service Unavailable'), {
-          name: 'InternalServerError',
-        }),
-      );
+    efsMock.on(DescribeFileSystemsCommand).rejects(
+      Object.assign(new Error('Service Unavailable'), {
+        name: 'InternalServerError',
+      }),
+    );
     cwMock
       .on(GetMetricDataCommand)
       .resolves({ MetricDataResults: [] } as never);
