@@ -344,9 +344,22 @@ function scoreHealthy(s: Signals, evidence: Evidence): Scored {
   )
     score *= 0.3;
   if (s.ioLimitMinutes > 0) score *= 0.3;
+  // "No storage problem" also clears ClickHouse: a backlog or a silent
+  // server keeps it from winning.
   if (evidence.clickhouse.available) {
-    const parts = evidence.clickhouse.summary.maxPartsInPartition ?? 0;
-    score += parts <= PARTS_WARNING ? 0.2 : 0;
+    const ch = evidence.clickhouse.summary;
+    const parts = ch.maxPartsInPartition ?? 0;
+    if (parts <= PARTS_WARNING) score += 0.2;
+    else {
+      score *= 0.5;
+      out.evidenceAgainst.push(`ClickHouse: ${partsLine(ch)}`);
+    }
+    if ((ch.delayedInserts ?? 0) + (ch.rejectedInserts ?? 0) > 0) score *= 0.6;
+  } else if (s.clickhouseConfigured) {
+    score *= 0.5;
+    out.evidenceAgainst.push(
+      `ClickHouse did not answer: ${evidence.clickhouse.reason}`,
+    );
   }
   if (langfuseErrors(s) > 0) score *= 0.6;
   out.score = clamp01(score);
@@ -447,7 +460,7 @@ export function costOptions(
       monthlyUsd: round2(
         billed * table.provisionedUsdPerMibpsMonth + (storage ?? 0),
       ),
-      basis: `p95 demand ${formatRate(s.demandP95BytesPerSecond)} + 50% headroom; billed above the storage's ${formatRate(s.baselineBytesPerSecond ?? 0)} baseline, plus storage`,
+      basis: `p95 demand ${formatRate(s.demandP95BytesPerSecond)}${s.demandCapped ? ' (capped by starvation: real demand is higher)' : ' when not pinned'} + 50% headroom; billed above the storage's ${formatRate(s.baselineBytesPerSecond ?? 0)} baseline, plus storage`,
     });
   }
   costs.push({

@@ -39,6 +39,8 @@ export type Signals = {
   /** The longest unbroken pinned stretch, in minutes. */
   pinnedLongestMinutes: number;
   demandP95BytesPerSecond: number | null;
+  /** True when every period was pinned: real demand is higher. */
+  demandCapped: boolean;
   creditBytes: number | null;
   creditMaxBytes: number | null;
   creditSlopeBytesPerMinute: number;
@@ -189,12 +191,22 @@ export function computeSignals(
     }
   });
 
-  const demand: number[] = [];
+  // Demand from the periods that were not pinned: while pinned, metered
+  // throughput shows what was allowed, not what was asked for.
+  const demandAll: number[] = [];
+  const demandFree: number[] = [];
   if (m.metered_io_bytes) {
-    for (const v of m.metered_io_bytes.values) {
-      if (v !== null) demand.push(v / periodSeconds);
-    }
+    m.metered_io_bytes.values.forEach((v, i) => {
+      if (v === null) return;
+      demandAll.push(v / periodSeconds);
+      const u = utilization[i];
+      if (u === null || u === undefined || u < PINNED_PERCENT) {
+        demandFree.push(v / periodSeconds);
+      }
+    });
   }
+  const demandCapped = demandFree.length < 5 && demandAll.length > 0;
+  const demand = demandCapped ? demandAll : demandFree;
 
   const size = efs ? efs.fileSystem.sizeStandardBytes : null;
   const mode = efs ? efs.fileSystem.throughputMode : null;
@@ -264,6 +276,7 @@ export function computeSignals(
     pinnedOnsetMinute: onset,
     pinnedLongestMinutes: longest * periodMinutes,
     demandP95BytesPerSecond: quantile(demand, 0.95),
+    demandCapped,
     creditBytes,
     creditMaxBytes: creditMax,
     creditSlopeBytesPerMinute: forecast.slopeBytesPerMinute,

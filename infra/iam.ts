@@ -1,0 +1,169 @@
+/**
+ * Least-privilege IAM for burstguard's Lambdas: one list of statements per
+ * function, in the shape `sst.aws.Function`'s `permissions` takes, plus the
+ * SST resources each function links (which grant no IAM of their own).
+ *
+ * Every grant names the API call a handler makes; `test/infra/iam.test.ts`
+ * checks them against the handlers and adapters.
+ */
+import type * as pulumi from '@pulumi/pulumi';
+import type { AppConfig } from '../shared/config.ts';
+import type { LambdaName } from '../workflows/definition.ts';
+
+/** Where the app is deployed; ARNs are built from it. */
+export type AwsAccount = {
+  /** `aws`, `aws-cn` or `aws-us-gov`. */
+  partition: string;
+  region: string;
+  accountId: string;
+};
+
+/** One IAM Allow statement, as `sst.aws.Function`'s `permissions` item. */
+export type PermissionStatement = {
+  actions: string[];
+  resources: pulumi.Input<string>[];
+};
+
+/** Every function sst.config.ts deploys: the steps and the Slack endpoint. */
+export type FunctionName = LambdaName | 'slack-interactions';
+
+/** SST resources a handler reads through `Resource.<name>`. */
+export type LinkName =
+  | 'SlackBotToken'
+  | 'SlackSigningSecret'
+  | 'ClickHousePassword'
+  | 'Incidents';
+
+/**
+ * Which SST resources each function links. Secrets grant no IAM (SST puts
+ * their values in the function's encrypted environment); `Incidents` is a
+ * plain `sst.Linkable` carrying the table name, so the table's IAM comes
+ * from {@link INCIDENT_TABLE_ACTIONS} instead of SST Dynamo's `dynamodb:*`.
+ */
+export const FUNCTION_LINKS: Record<FunctionName, readonly LinkName[]> = {
+  normalize: [],
+  'open-incident': ['Incidents'],
+  'collect-efs': [],
+  'collect-langfuse': [],
+  'collect-clickhouse': ['ClickHousePassword'],
+  diagnose: [],
+  notify: ['SlackBotToken', 'Incidents'],
+  'request-approval': ['SlackBotToken', 'Incidents'],
+  remediate: ['Incidents'],
+  'slack-interactions': ['SlackBotToken', 'SlackSigningSecret', 'Incidents'],
+};
+
+/**
+ * The incident store reads with GetItem and changes items only with
+ * conditional UpdateItem, which also creates them
+ * (shared/adapters/dynamo-incident-store.ts). No PutItem: an unconditional
+ * put could overwrite another execution's open incident.
+ */
+export const INCIDENT_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:UpdateItem',
+] as const;
+
+/**
+ * Task-token callbacks for the Slack endpoint, scoped to the state machine
+ * as CDK's `StateMachine.grantTaskResponse` does. SendTaskFailure is for a
+ * rejected approval.
+ */
+export const TASK_CALLBACK_ACTIONS = [
+  'states:SendTaskSuccess',
+  'states:SendTaskFailure',
+] as const;
+
+/** `arn:aws:elasticfilesystem:REGION:ACCOUNT:file-system/fs-...`. */
+export function fileSystemArn(
+  account: AwsAccount,
+  fileSystemId: string,
+): string {
+  return `arn:${account.partition}:elasticfilesystem:${account.region}:${account.accountId}:file-system/${fileSystemId}`;
+}
+
+/** `arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME`. */
+export function alarmArn(account: AwsAccount, alarmName: string): string {
+  return `arn:${account.partition}:cloudwatch:${account.region}:${account.accountId}:alarm:${alarmName}`;
+}
+
+function incidentTableStatement(
+  incidentTableArn: pulumi.Input<string>,
+): PermissionStatement {
+  return { actions: [...INCIDENT_TABLE_ACTIONS], resources: [incidentTableArn] };
+}
+
+/**
+ * CloudWatch's GetMetricData has no resource-level permissions (Service
+ * Authorization Reference, Amazon CloudWatch), so its Resource is `*`.
+ */
+const getMetricData: PermissionStatement = {
+  actions: ['cloudwatch:GetMetricData'],
+  resources: ['*'],
+};
+
+/**
+ * The IAM statements of each step Lambda: EFS reads on the configured file
+ * systems only, UpdateFileSystem only on those with `remediationAllowed`,
+ * and the incident table for the functions that link it.
+ */
+export function stepFunctionPermissions(options: {
+  config: AppConfig;
+  account: AwsAccount;
+  incidentTableArn: pulumi.Input<string>;
+}): Record<LambdaName, PermissionStatement[]> {
+  const { config, account, incidentTableArn } = options;
+  const watched = config.fileSystems.map((f) =>
+    fileSystemArn(account, f.fileSystemId),
+  );
+  const allowlisted = config.fileSystems
+    .filter((f) => f.remediationAllowed)
+    .map((f) => fileSystemArn(account, f.fileSystemId));
+  const table = incidentTableStatement(incidentTableArn);
+  return {
+    normalize: [],
+    'open-incident': [table],
+    'collect-efs': [
+      {
+        actions: ['elasticfilesystem:DescribeFileSystems'],
+        resources: watched,
+      },
+      getMetricData,
+    ],
+    'collect-langfuse': [getMetricData],
+    'collect-clickhouse': [],
+    diagnose: [],
+    notify: [table],
+    'request-approval': [table],
+    remediate: [
+      table,
+      // IAM rejects a statement without resources: with an empty allowlist
+      // Remediate gets no EFS access at all, and refuses before calling.
+      ...(allowlisted.length > 0
+        ? [
+            {
+              actions: [
+                'elasticfilesystem:DescribeFileSystems',
+                'elasticfilesystem:UpdateFileSystem',
+              ],
+              resources: allowlisted,
+            },
+          ]
+        : []),
+    ],
+  };
+}
+
+/**
+ * The Slack interactions endpoint: the incident table, and the task-token
+ * callbacks on this app's state machine only.
+ */
+export function slackInteractionsPermissions(options: {
+  incidentTableArn: pulumi.Input<string>;
+  stateMachineArn: pulumi.Input<string>;
+}): PermissionStatement[] {
+  return [
+    incidentTableStatement(options.incidentTableArn),
+    { actions: [...TASK_CALLBACK_ACTIONS], resources: [options.stateMachineArn] },
+  ];
+}

@@ -1,0 +1,158 @@
+/**
+ * The runbook's Step Functions state machine as raw Pulumi resources. SST's
+ * `sst.aws.StepFunctions` emits JSONata only, and the definition here is the
+ * JSONPath ASL of workflows/definition.ts, the same one the local runner
+ * executes.
+ */
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import {
+  buildDefinition,
+  type LambdaArns,
+  type LambdaName,
+} from '../workflows/definition.ts';
+
+export type StateMachineArgs = {
+  /** `<app>-<stage>`, the start of every resource name. */
+  prefix: string;
+  /** The deployed ARN of each of the workflow's Lambdas. */
+  lambdaArns: Record<LambdaName, pulumi.Input<string>>;
+  /** Limits the role to Step Functions acting for this account. */
+  accountId?: string;
+  /** How long execution error logs are kept. */
+  logRetentionDays?: number;
+  tags?: Record<string, string>;
+};
+
+export type RunbookStateMachine = {
+  stateMachine: aws.sfn.StateMachine;
+  role: aws.iam.Role;
+  policy: aws.iam.RolePolicy;
+  logGroup: aws.cloudwatch.LogGroup;
+};
+
+/**
+ * Step Functions' vended-log delivery calls have no resource-level
+ * permissions, so AWS documents them on `*` (Step Functions developer guide,
+ * "IAM policies for logging to CloudWatch Logs").
+ */
+export const LOG_DELIVERY_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+] as const;
+
+/** Invoke on each function and on its versions and aliases (`ARN:*`). */
+export function invokeResources(arns: readonly string[]): string[] {
+  return [...new Set(arns)].flatMap((arn) => [arn, `${arn}:*`]);
+}
+
+/**
+ * Creates the Standard state machine, its role (Lambda invoke on exactly
+ * the workflow's functions, log delivery) and its error log group.
+ */
+export function createStateMachine(
+  args: StateMachineArgs,
+  opts?: pulumi.CustomResourceOptions,
+): RunbookStateMachine {
+  const { prefix, tags } = args;
+  const arns = pulumi.all(args.lambdaArns) as pulumi.Output<LambdaArns>;
+
+  // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy
+  // from growing with every log group (Step Functions developer guide,
+  // "Logging using CloudWatch Logs").
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `${prefix}-runbook-logs`,
+    {
+      name: `/aws/vendedlogs/states/${prefix}-runbook`,
+      retentionInDays: args.logRetentionDays ?? 30,
+      tags,
+    },
+    opts,
+  );
+
+  const role = new aws.iam.Role(
+    `${prefix}-runbook-role`,
+    {
+      description: 'burstguard state machine: invokes the runbook Lambdas',
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'states.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            // Confused-deputy guard (IAM user guide, "The confused deputy
+            // problem"): only Step Functions acting for this account.
+            ...(args.accountId
+              ? {
+                  Condition: {
+                    StringEquals: { 'aws:SourceAccount': args.accountId },
+                  },
+                }
+              : {}),
+          },
+        ],
+      }),
+      tags,
+    },
+    opts,
+  );
+
+  const policy = new aws.iam.RolePolicy(
+    `${prefix}-runbook-policy`,
+    {
+      role: role.id,
+      policy: arns.apply((resolved) =>
+        JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'InvokeRunbookLambdas',
+              Effect: 'Allow',
+              Action: 'lambda:InvokeFunction',
+              Resource: invokeResources(Object.values(resolved)),
+            },
+            {
+              Sid: 'DeliverExecutionLogs',
+              Effect: 'Allow',
+              Action: [...LOG_DELIVERY_ACTIONS],
+              Resource: '*',
+            },
+          ],
+        }),
+      ),
+    },
+    opts,
+  );
+
+  const stateMachine = new aws.sfn.StateMachine(
+    `${prefix}-runbook`,
+    {
+      name: `${prefix}-runbook`,
+      type: 'STANDARD',
+      roleArn: role.arn,
+      definition: arns.apply((resolved) =>
+        JSON.stringify(buildDefinition(resolved)),
+      ),
+      loggingConfiguration: {
+        level: 'ERROR',
+        // Execution data holds ClickHouse and Slack details; errors suffice.
+        includeExecutionData: false,
+        // Step Functions wants the log group ARN with its `:*` suffix.
+        logDestination: pulumi.interpolate`${logGroup.arn}:*`,
+      },
+      tags,
+    },
+    // The role's policy must exist before Step Functions validates that it
+    // may deliver logs and invoke the functions.
+    { ...opts, dependsOn: [policy] },
+  );
+
+  return { stateMachine, role, policy, logGroup };
+}
