@@ -8,6 +8,7 @@ import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import { FILE_SYSTEM_TAG } from '../functions/normalize/core.ts';
 import type { AppConfig } from '../shared/config.ts';
+import type { LangfuseMetricId } from '../shared/contracts.ts';
 import {
   LANGFUSE_LOG_SIGNALS,
   langfuseNamespace,
@@ -46,6 +47,11 @@ export type AlarmKind =
   | 'throughput-utilization-high'
   | 'langfuse-dropped-records'
   | 'langfuse-clickhouse-timeouts';
+
+const LANGFUSE_ALARM_KIND: Record<LangfuseMetricId, AlarmKind> = {
+  langfuse_dropped_records: 'langfuse-dropped-records',
+  langfuse_clickhouse_timeouts: 'langfuse-clickhouse-timeouts',
+};
 
 export type WatchedAlarm = {
   /** The alarm's name, as in the alarm state change event. */
@@ -228,11 +234,7 @@ export function createAlarms(
       }
     }
     for (const signal of LANGFUSE_LOG_SIGNALS) {
-      const kind: AlarmKind =
-        signal.id === 'langfuse_dropped_records'
-          ? 'langfuse-dropped-records'
-          : 'langfuse-clickhouse-timeouts';
-      add(kind, {
+      add(LANGFUSE_ALARM_KIND[signal.id], {
         alarmDescription: `${label}: Langfuse logged ${signal.metricName} (${signal.filters.map((f) => f.example).join(' | ')})`,
         namespace,
         metricName: signal.metricName,

@@ -90,7 +90,10 @@ export function alarmArn(account: AwsAccount, alarmName: string): string {
 function incidentTableStatement(
   incidentTableArn: pulumi.Input<string>,
 ): PermissionStatement {
-  return { actions: [...INCIDENT_TABLE_ACTIONS], resources: [incidentTableArn] };
+  return {
+    actions: [...INCIDENT_TABLE_ACTIONS],
+    resources: [incidentTableArn],
+  };
 }
 
 /**
@@ -164,6 +167,9 @@ export function slackInteractionsPermissions(options: {
 }): PermissionStatement[] {
   return [
     incidentTableStatement(options.incidentTableArn),
-    { actions: [...TASK_CALLBACK_ACTIONS], resources: [options.stateMachineArn] },
+    {
+      actions: [...TASK_CALLBACK_ACTIONS],
+      resources: [options.stateMachineArn],
+    },
   ];
 }

@@ -61,7 +61,9 @@ export function createStateMachine(
   opts?: pulumi.CustomResourceOptions,
 ): RunbookStateMachine {
   const { prefix, tags } = args;
-  const arns = pulumi.all(args.lambdaArns) as pulumi.Output<LambdaArns>;
+  const arns = pulumi
+    .all(args.lambdaArns)
+    .apply((resolved) => resolved as LambdaArns);
 
   // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy
   // from growing with every log group (Step Functions developer guide,

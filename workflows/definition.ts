@@ -74,6 +74,10 @@ const retryLambdaService = [
   },
 ];
 
+/**
+ * A Lambda Task. A ResultPath of '$' is left out rather than written: it is
+ * the default, and aws-local-stepfunctions mishandles an explicit '$'.
+ */
 function task(
   arn: string,
   resultPath: string | null,
@@ -85,7 +89,7 @@ function task(
     Resource: arn,
     TimeoutSeconds: TASK_TIMEOUT_SECONDS.default,
     Retry: retryLambdaService,
-    ResultPath: resultPath,
+    ...(resultPath === '$' ? {} : { ResultPath: resultPath }),
     Next: next,
     ...extra,
   };
@@ -115,7 +119,7 @@ function gatherBranch(
           // An answer that ends the run (the file system does not exist)
           // is not an unavailable source.
           ...(fatal.length
-            ? [{ ErrorEquals: [...fatal], ResultPath: '$', Next: fatalName }]
+            ? [{ ErrorEquals: [...fatal], Next: fatalName }]
             : []),
           {
             ErrorEquals: ['States.ALL'],
@@ -161,8 +165,9 @@ export function buildDefinition(arns: LambdaArns): {
         ResultSelector: { 'trigger.$': '$' },
         Catch: [
           {
+            // ResultPath '$' (the default): the error object replaces the
+            // trigger, which may not even be an object.
             ErrorEquals: [...TRIGGER_ERRORS],
-            ResultPath: '$',
             Next: 'RejectTrigger',
           },
         ],

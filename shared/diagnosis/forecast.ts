@@ -153,7 +153,8 @@ export function formatMinutes(minutes: number): string {
   if (minutes < 90) return `${Math.round(minutes)} min`;
   if (minutes < 48 * 60) {
     const h = Math.floor(minutes / 60);
-    return `${h} h ${Math.round(minutes - h * 60)} min`;
+    const m = Math.round(minutes - h * 60);
+    return m === 0 ? `${h} h` : `${h} h ${m} min`;
   }
   return `${(minutes / 1440).toFixed(1)} days`;
 }

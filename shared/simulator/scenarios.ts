@@ -83,13 +83,13 @@ const SPECS: Record<ScenarioName, Spec> = {
   'credits-exhausted': {
     mode: 'bursting',
     sizeBytes: 3.6 * GiB,
-    // Demand is ~1.4 MiB/s over the 1 MiB/s baseline: these credits last
-    // the first ~75 minutes of the window.
-    initialCreditsBytes: 6.2 * GiB,
+    // Metered demand is ~1.2 MiB/s against the 1 MiB/s floor: these credits
+    // last the first ~75 minutes of the window.
+    initialCreditsBytes: 0.8 * GiB,
     demand: (_, n) => ({
-      readBps: (1.2 + 0.3 * n()) * MiB,
-      writeBps: (1.6 + 0.4 * n()) * MiB,
-      metadataBps: (0.15 + 0.05 * n()) * MiB,
+      readBps: (0.5 + 0.15 * n()) * MiB,
+      writeBps: (0.95 + 0.2 * n()) * MiB,
+      metadataBps: (0.08 + 0.03 * n()) * MiB,
     }),
     clickhouse: 'slow-merges',
     trigger: 'credits',
@@ -248,7 +248,7 @@ function simulate(
     const timeouts =
       starvedFor >= 3 ? Math.round(4 + 30 * unmet * (0.7 + 0.6 * noise())) : 0;
     const dropped =
-      starvedFor >= 6 ? Math.round(80 * unmet * (0.6 + 0.8 * noise())) : 0;
+      starvedFor >= 6 ? Math.round(200 * unmet * (0.6 + 0.8 * noise())) : 0;
     out.push({
       t: new Date(start.getTime() + m * 60_000),
       creditsBytes: spec.mode === 'bursting' ? credits : null,

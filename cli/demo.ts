@@ -1,0 +1,93 @@
+/**
+ * `burstguard demo`: the whole runbook, offline, on a built-in incident. The
+ * real state machine and handlers; EFS and CloudWatch simulated with the
+ * Bursting physics; a real embedded ClickHouse (chDB) holding Langfuse's
+ * tables under an insert load like the Langfuse worker's; Slack rendered in
+ * the terminal.
+ */
+import type { Policy } from '../shared/contracts.ts';
+import { formatBytes } from '../shared/diagnosis/forecast.ts';
+import type { ClickHousePort } from '../shared/ports.ts';
+import {
+  SCENARIO_DESCRIPTIONS,
+  SCENARIOS,
+  type ScenarioName,
+  simulateScenario,
+} from '../shared/simulator/scenarios.ts';
+import { runRecording } from './local-run.ts';
+import type { Io } from './main.ts';
+import {
+  jsonReport,
+  progressPrinter,
+  summaryLines,
+  UsageError,
+} from './main.ts';
+
+export type DemoOptions = {
+  scenario: string;
+  policy?: Policy;
+  json: boolean;
+};
+
+/** The approver the demo stands in for: pressing Approve in Slack. */
+export const DEMO_APPROVER = 'U0LOCAL';
+
+export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
+  if (!SCENARIOS.includes(options.scenario as ScenarioName)) {
+    throw new UsageError(
+      `unknown scenario "${options.scenario}"; one of: ${SCENARIOS.join(', ')}`,
+    );
+  }
+  const name = options.scenario as ScenarioName;
+  const say = options.json ? () => undefined : io.err;
+  const recording = simulateScenario(name);
+  const fs = recording.describeFileSystems.FileSystems[0];
+  say(`burstguard demo: ${name}: ${SCENARIO_DESCRIPTIONS[name]}\n`);
+  if (fs) {
+    say(
+      `  simulated EFS ${fs.FileSystemId} (${fs.Name ?? 'unnamed'}): ${fs.ThroughputMode} mode, ${formatBytes(fs.SizeInBytes.ValueInStandard ?? fs.SizeInBytes.Value)} stored; ${recording.meta.start} to ${recording.meta.end}\n`,
+    );
+  }
+
+  let clickhouse: ClickHousePort | undefined;
+  let close = async () => undefined as void;
+  if (!recording.clickhouse.error) {
+    const { startDemoClickHouse } = await import('./demo-clickhouse.ts');
+    const started = Date.now();
+    const db = await startDemoClickHouse(
+      name === 'merge-backlog' ? 'backlog' : 'steady',
+    );
+    clickhouse = db.port;
+    close = db.close;
+    say(
+      `  embedded ClickHouse ${db.version} (chDB): Langfuse's traces, observations and scores tables, ${db.insertBatches} insert batches like the Langfuse worker's (${Date.now() - started} ms)\n`,
+    );
+  } else {
+    say(`  ClickHouse: ${recording.clickhouse.error} (simulated)\n`);
+  }
+
+  try {
+    say('\nRunning the state machine:\n');
+    const report = await runRecording(recording, {
+      policy: options.policy,
+      clickhouse,
+      write: options.json ? () => undefined : io.out,
+      color: io.color,
+      onEvent: options.json ? undefined : progressPrinter(io),
+      approver: async () => {
+        say(
+          `  (demo) ${DEMO_APPROVER} pressed "Approve: switch to Elastic" in Slack\n`,
+        );
+        return { approved: true, by: DEMO_APPROVER };
+      },
+    });
+    if (options.json) {
+      io.out(jsonReport(report));
+    } else {
+      io.out(`\n${summaryLines(report).join('\n')}\n`);
+    }
+    return report.execution.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The deploy-time configuration file, `burstguard.config.json` by default:
+ * the runtime configuration (shared/config.ts) plus what only the
+ * infrastructure needs, the Langfuse worker log groups of each file system.
+ */
+import { readFileSync } from 'node:fs';
+import * as z from 'zod';
+import { type AppConfig, parseConfig } from '../shared/config.ts';
+import { ConfigurationError } from '../shared/errors.ts';
+
+export const DEFAULT_CONFIG_FILE = 'burstguard.config.json';
+
+/**
+ * Lambda allows 4 KB of environment variables in all (Lambda developer
+ * guide, "Lambda quotas"); SST adds its own, so the configuration gets 3 KB.
+ */
+export const MAX_CONFIG_ENV_BYTES = 3072;
+
+// CloudWatch Logs log group names: 1-512 of these characters
+// (CreateLogGroup API reference).
+const logGroupNameSchema = z
+  .string()
+  .regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, 'not a CloudWatch Logs log group name');
+
+const deployOnlySchema = z.object({
+  fileSystems: z.array(
+    z.object({
+      fileSystemId: z.string(),
+      /** The Langfuse worker's log groups (ECS task logs). */
+      langfuseLogGroups: z.array(logGroupNameSchema).default([]),
+    }),
+  ),
+});
+
+export type DeployConfig = {
+  config: AppConfig;
+  /** Log group names per file system id. */
+  langfuseLogGroups: Record<string, string[]>;
+};
+
+/** Checks a parsed configuration file; one clear line when it is wrong. */
+export function parseDeployConfig(raw: unknown): DeployConfig {
+  const config = parseConfig(raw);
+  const result = deployOnlySchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.join('.') || '(root)';
+    throw new ConfigurationError(
+      `configuration ${where}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  const langfuseLogGroups: Record<string, string[]> = {};
+  for (const fs of result.data.fileSystems) {
+    langfuseLogGroups[fs.fileSystemId] = [
+      ...(langfuseLogGroups[fs.fileSystemId] ?? []),
+      ...fs.langfuseLogGroups,
+    ];
+  }
+  return { config, langfuseLogGroups };
+}
+
+/**
+ * Reads and checks the configuration file. A missing file says how to
+ * make one.
+ */
+export function loadDeployConfig(
+  path: string,
+  readText: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): DeployConfig {
+  let text: string;
+  try {
+    text = readText(path);
+  } catch (error) {
+    if ((error as { code?: string })?.code === 'ENOENT') {
+      throw new ConfigurationError(
+        `${path} not found: copy burstguard.config.example.json to ${DEFAULT_CONFIG_FILE} and edit it, or set BURSTGUARD_CONFIG_FILE to its path`,
+        { cause: error },
+      );
+    }
+    throw new ConfigurationError(`${path} could not be read`, {
+      cause: error,
+    });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigurationError(`${path} is not JSON`, { cause: error });
+  }
+  try {
+    return parseDeployConfig(raw);
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      throw new ConfigurationError(`${path}: ${error.message}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/**
+ * `BURSTGUARD_CONFIG` for every Lambda: the parsed runtime configuration
+ * with its defaults filled in, so every function reads the same values.
+ */
+export function configEnvironment(config: AppConfig): {
+  BURSTGUARD_CONFIG: string;
+} {
+  const text = JSON.stringify(config);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_CONFIG_ENV_BYTES) {
+    throw new ConfigurationError(
+      `configuration is ${bytes} bytes as JSON; Lambda environment variables allow ${MAX_CONFIG_ENV_BYTES} for it`,
+    );
+  }
+  return { BURSTGUARD_CONFIG: text };
+}

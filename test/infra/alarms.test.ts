@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ALARM_THRESHOLDS,
+  type AlarmsArgs,
+  createAlarms,
+} from '../../infra/alarms.ts';
+import {
+  LANGFUSE_LOG_SIGNALS,
+  langfuseNamespace,
+} from '../../shared/langfuse-signals.ts';
+import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
+import { testConfig } from '../fixtures/config.ts';
+import { ofType, type Registered, synth } from './pulumi-mocks.ts';
+
+const ALARM = 'aws:cloudwatch/metricAlarm:MetricAlarm';
+const FILTER = 'aws:cloudwatch/logMetricFilter:LogMetricFilter';
+const LOG_GROUPS = ['/ecs/langfuse-worker', '/ecs/langfuse-worker-2'];
+
+async function synthAlarms(overrides: Partial<AlarmsArgs> = {}) {
+  return synth(() =>
+    createAlarms({
+      prefix: 'burstguard-test',
+      config: testConfig(),
+      langfuseLogGroups: { [FS_ID]: LOG_GROUPS },
+      ...overrides,
+    }),
+  );
+}
+
+function alarmNamed(resources: Registered[], name: string): Registered {
+  const alarm = ofType(resources, ALARM).find((r) => r.inputs.name === name);
+  if (!alarm) throw new Error(`no alarm ${name}`);
+  return alarm;
+}
+
+describe('createAlarms', () => {
+  it('computes throughput utilization exactly as the EFS console does', async () => {
+    // Prepare / Act
+    const { resources } = await synthAlarms();
+
+    // Assess
+    const alarm = alarmNamed(
+      resources,
+      `burstguard-test-${FS_ID}-throughput-utilization-high`,
+    );
+    const dimensions = { FileSystemId: FS_ID };
+    expect(alarm.inputs.metricQueries).toEqual([
+      {
+        id: 'm1',
+        metric: {
+          namespace: 'AWS/EFS',
+          metricName: 'MeteredIOBytes',
+          dimensions,
+          period: 60,
+          stat: 'Sum',
+        },
+        returnData: false,
+      },
+      {
+        id: 'm2',
+        metric: {
+          namespace: 'AWS/EFS',
+          metricName: 'PermittedThroughput',
+          dimensions,
+          period: 60,
+          stat: 'Sum',
+        },
+        returnData: false,
+      },
+      {
+        id: 'e1',
+        expression: '(m1/1048576)/PERIOD(m1)',
+        label: 'Metered throughput (MiB/s)',
+        returnData: false,
+      },
+      {
+        id: 'e2',
+        expression: 'm2/1048576',
+        label: 'Permitted throughput (MiB/s)',
+        returnData: false,
+      },
+      {
+        id: 'utilization',
+        expression: 'e1*100/e2',
+        label: 'Throughput utilization (%)',
+        returnData: true,
+      },
+    ]);
+    expect(alarm.inputs).toMatchObject({
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      threshold: 90,
+      evaluationPeriods: 15,
+      datapointsToAlarm: 10,
+    });
+    expect(alarm.inputs.metricName).toBeUndefined();
+  });
+
+  it('alarms on low burst credits and on the IO limit per file system', async () => {
+    // Prepare / Act
+    const { resources } = await synthAlarms();
+
+    // Assess
+    for (const fileSystemId of [FS_ID, OTHER_FS_ID]) {
+      const credits = alarmNamed(
+        resources,
+        `burstguard-test-${fileSystemId}-burst-credit-balance-low`,
+      );
+      expect(credits.inputs).toMatchObject({
+        namespace: 'AWS/EFS',
+        metricName: 'BurstCreditBalance',
+        dimensions: { FileSystemId: fileSystemId },
+        statistic: 'Minimum',
+        comparisonOperator: 'LessThanThreshold',
+        threshold: 1024 ** 4,
+      });
+      const ioLimit = alarmNamed(
+        resources,
+        `burstguard-test-${fileSystemId}-percent-io-limit-high`,
+      );
+      expect(ioLimit.inputs).toMatchObject({
+        namespace: 'AWS/EFS',
+        metricName: 'PercentIOLimit',
+        dimensions: { FileSystemId: fileSystemId },
+        statistic: 'Maximum',
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        threshold: ALARM_THRESHOLDS.percentIoLimit,
+      });
+    }
+  });
+
+  it('creates one filter per Langfuse pattern and log group', async () => {
+    // Prepare / Act
+    const { resources } = await synthAlarms();
+
+    // Assess
+    const filters = ofType(resources, FILTER);
+    const expected = LOG_GROUPS.flatMap((logGroupName) =>
+      LANGFUSE_LOG_SIGNALS.flatMap((signal) =>
+        signal.filters.map((filter) => ({
+          logGroupName,
+          pattern: filter.pattern,
+          metricTransformation: {
+            name: signal.metricName,
+            namespace: langfuseNamespace('Burstguard/Langfuse', FS_ID),
+            value: '1',
+          },
+        })),
+      ),
+    );
+    expect(filters.map((f) => f.inputs)).toEqual(
+      expected.map((e) => expect.objectContaining(e)),
+    );
+    expect(
+      filters.every(
+        (f) =>
+          !('defaultValue' in
+            (f.inputs.metricTransformation as Record<string, unknown>)),
+      ),
+    ).toBe(true);
+  });
+
+  it('alarms on any Langfuse signal line within a minute', async () => {
+    // Prepare / Act
+    const { resources } = await synthAlarms();
+
+    // Assess
+    const namespace = langfuseNamespace('Burstguard/Langfuse', FS_ID);
+    const langfuseAlarms = ofType(resources, ALARM).filter(
+      (r) => r.inputs.namespace === namespace,
+    );
+    expect(langfuseAlarms.map((a) => a.inputs.metricName).sort()).toEqual(
+      LANGFUSE_LOG_SIGNALS.map((s) => s.metricName).sort(),
+    );
+    for (const alarm of langfuseAlarms) {
+      expect(alarm.inputs).toMatchObject({
+        statistic: 'Sum',
+        period: 60,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'notBreaching',
+      });
+    }
+  });
+
+  it('leaves out Langfuse filters and alarms without log groups', async () => {
+    // Prepare / Act
+    const { resources } = await synthAlarms({ langfuseLogGroups: {} });
+
+    // Assess
+    expect(ofType(resources, FILTER)).toEqual([]);
+    expect(ofType(resources, ALARM)).toHaveLength(6);
+  });
+
+  it('names each alarm with the prefix and tags it with its file system', async () => {
+    // Prepare / Act
+    const { result, resources } = await synthAlarms();
+
+    // Assess
+    const alarms = ofType(resources, ALARM);
+    expect(alarms).toHaveLength(3 + 3 + LANGFUSE_LOG_SIGNALS.length);
+    for (const alarm of alarms) {
+      const name = String(alarm.inputs.name);
+      const fileSystemId = name.includes(OTHER_FS_ID) ? OTHER_FS_ID : FS_ID;
+      expect(name.startsWith(`burstguard-test-${fileSystemId}-`)).toBe(true);
+      expect(alarm.inputs.tags).toEqual({
+        'burstguard:file-system-id': fileSystemId,
+      });
+    }
+    expect(result.alarms.map((a) => a.name).sort()).toEqual(
+      alarms.map((a) => a.inputs.name).sort(),
+    );
+  });
+
+  it('publishes each file system under its own namespace', async () => {
+    // Prepare
+    const config = testConfig({ langfuseMetricNamespace: 'Custom/Base' });
+
+    // Act
+    const { resources } = await synthAlarms({
+      config,
+      langfuseLogGroups: { [FS_ID]: ['/a'], [OTHER_FS_ID]: ['/b'] },
+    });
+
+    // Assess
+    const namespaces = new Set(
+      ofType(resources, FILTER).map(
+        (f) =>
+          (f.inputs.metricTransformation as Record<string, unknown>).namespace,
+      ),
+    );
+    expect([...namespaces].sort()).toEqual(
+      [`Custom/Base/${FS_ID}`, `Custom/Base/${OTHER_FS_ID}`].sort(),
+    );
+  });
+});

@@ -1,0 +1,221 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  FUNCTION_LINKS,
+  type FunctionName,
+  fileSystemArn,
+  INCIDENT_TABLE_ACTIONS,
+  type PermissionStatement,
+  slackInteractionsPermissions,
+  stepFunctionPermissions,
+  TASK_CALLBACK_ACTIONS,
+} from '../../infra/iam.ts';
+import { ENTRY_FUNCTIONS, LAMBDAS } from '../../workflows/definition.ts';
+import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
+import { testConfig } from '../fixtures/config.ts';
+import { TEST_ACCOUNT } from './pulumi-mocks.ts';
+
+const TABLE_ARN =
+  'arn:aws:dynamodb:us-east-1:123456789012:table/burstguard-test-incidents';
+const STATE_MACHINE_ARN =
+  'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-test-runbook';
+
+const fsArn = (id: string) => fileSystemArn(TEST_ACCOUNT, id);
+
+function allPermissions(): Record<FunctionName, PermissionStatement[]> {
+  return {
+    ...stepFunctionPermissions({
+      config: testConfig(),
+      account: TEST_ACCOUNT,
+      incidentTableArn: TABLE_ARN,
+    }),
+    'slack-interactions': slackInteractionsPermissions({
+      incidentTableArn: TABLE_ARN,
+      stateMachineArn: STATE_MACHINE_ARN,
+    }),
+  };
+}
+
+/** The resources each action is granted on, across a function's statements. */
+function grants(statements: PermissionStatement[]): Map<string, unknown[]> {
+  const byAction = new Map<string, unknown[]>();
+  for (const statement of statements) {
+    for (const action of statement.actions) {
+      byAction.set(action, [
+        ...(byAction.get(action) ?? []),
+        ...statement.resources,
+      ]);
+    }
+  }
+  return byAction;
+}
+
+function source(path: string): string {
+  return readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+}
+
+describe('stepFunctionPermissions', () => {
+  it('grants UpdateFileSystem only on allowlisted file systems', () => {
+    // Prepare / Act
+    const permissions = allPermissions();
+
+    // Assess
+    for (const [name, statements] of Object.entries(permissions)) {
+      const update = grants(statements).get(
+        'elasticfilesystem:UpdateFileSystem',
+      );
+      if (name === 'remediate') {
+        expect(update).toEqual([fsArn(FS_ID)]);
+      } else {
+        expect(update).toBeUndefined();
+      }
+    }
+  });
+
+  it('gives Remediate no EFS access when nothing is allowlisted', () => {
+    // Prepare
+    const config = testConfig();
+    for (const fs of config.fileSystems) fs.remediationAllowed = false;
+
+    // Act
+    const permissions = stepFunctionPermissions({
+      config,
+      account: TEST_ACCOUNT,
+      incidentTableArn: TABLE_ARN,
+    });
+
+    // Assess
+    const actions = permissions.remediate.flatMap((s) => s.actions);
+    expect(actions.filter((a) => a.startsWith('elasticfilesystem:'))).toEqual(
+      [],
+    );
+  });
+
+  it('lets CollectEfs describe the configured file systems and read metrics', () => {
+    // Prepare / Act
+    const granted = grants(allPermissions()['collect-efs']);
+
+    // Assess
+    expect(Object.fromEntries(granted)).toEqual({
+      'elasticfilesystem:DescribeFileSystems': [
+        fsArn(FS_ID),
+        fsArn(OTHER_FS_ID),
+      ],
+      // GetMetricData has no resource-level permissions.
+      'cloudwatch:GetMetricData': ['*'],
+    });
+  });
+
+  it('builds file system ARNs in the partition, region and account', () => {
+    // Prepare / Act
+    const arn = fileSystemArn(
+      { partition: 'aws-cn', region: 'cn-north-1', accountId: '210987654321' },
+      FS_ID,
+    );
+
+    // Assess
+    expect(arn).toBe(
+      `arn:aws-cn:elasticfilesystem:cn-north-1:210987654321:file-system/${FS_ID}`,
+    );
+  });
+});
+
+describe('function permissions', () => {
+  it('grants no wildcard action and no statement without resources', () => {
+    // Prepare / Act
+    const statements = Object.values(allPermissions()).flat();
+
+    // Assess
+    for (const statement of statements) {
+      expect(statement.actions.length).toBeGreaterThan(0);
+      expect(statement.resources.length).toBeGreaterThan(0);
+      for (const action of statement.actions) {
+        expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+      }
+    }
+  });
+
+  it('grants the incident table exactly to the functions that link it', () => {
+    // Prepare / Act
+    const permissions = allPermissions();
+
+    // Assess
+    for (const [name, statements] of Object.entries(permissions)) {
+      const onTable = statements.filter((s) => s.resources.includes(TABLE_ARN));
+      const links = FUNCTION_LINKS[name as FunctionName];
+      if (links.includes('Incidents')) {
+        expect(onTable).toEqual([
+          { actions: [...INCIDENT_TABLE_ACTIONS], resources: [TABLE_ARN] },
+        ]);
+      } else {
+        expect(onTable).toEqual([]);
+      }
+    }
+  });
+
+  it('lets the Slack endpoint answer task tokens of this state machine only', () => {
+    // Prepare / Act
+    const granted = grants(allPermissions()['slack-interactions']);
+
+    // Assess
+    for (const action of TASK_CALLBACK_ACTIONS) {
+      expect(granted.get(action)).toEqual([STATE_MACHINE_ARN]);
+    }
+    expect(granted.get('states:StartExecution')).toBeUndefined();
+  });
+});
+
+describe('links and grants against the code', () => {
+  it('links each function to exactly the SST resources its handler reads', () => {
+    // Prepare
+    const names = [...LAMBDAS, ...ENTRY_FUNCTIONS];
+
+    // Act
+    const used = Object.fromEntries(
+      names.map((name) => {
+        const text = source(`functions/${name}/handler.ts`);
+        const read = [...text.matchAll(/\bResource\.(\w+)/g)].map((m) => m[1]);
+        return [name, [...new Set(read)].sort()];
+      }),
+    );
+
+    // Assess
+    const linked = Object.fromEntries(
+      names.map((name) => [name, [...FUNCTION_LINKS[name]].sort()]),
+    );
+    expect(linked).toEqual(used);
+  });
+
+  it('grants the incident store exactly the DynamoDB calls it makes', () => {
+    // Prepare
+    const text = source('shared/adapters/dynamo-incident-store.ts');
+    const imports = text.match(/import \{([^}]*)\} from '@aws-sdk\/lib-dynamodb'/);
+
+    // Act
+    const commands = [...(imports?.[1] ?? '').matchAll(/\b(\w+)Command\b/g)].map(
+      (m) => `dynamodb:${m[1]}Item`,
+    );
+
+    // Assess
+    expect(commands.length).toBeGreaterThan(0);
+    expect([...new Set(commands)].sort()).toEqual(
+      [...INCIDENT_TABLE_ACTIONS].sort(),
+    );
+  });
+
+  it('grants the Slack endpoint every task-token call it makes', () => {
+    // Prepare
+    const text = source('functions/slack-interactions/handler.ts');
+
+    // Act
+    const calls = [...text.matchAll(/\b(SendTask\w+)Command\b/g)].map(
+      (m) => `states:${m[1]}`,
+    );
+
+    // Assess
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) {
+      expect(TASK_CALLBACK_ACTIONS).toContain(call);
+    }
+  });
+});
