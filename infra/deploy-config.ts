@@ -5,10 +5,39 @@
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import { type AppConfig, parseConfig } from '../shared/config.ts';
+import {
+  type AppConfig,
+  appConfigSchema,
+  parseConfig,
+} from '../shared/config.ts';
 import { ConfigurationError } from '../shared/errors.ts';
 
 export const DEFAULT_CONFIG_FILE = 'burstguard.config.json';
+
+/** The configuration file's path: BURSTGUARD_CONFIG_FILE, or the default. */
+export function configFilePath(env: NodeJS.ProcessEnv): string {
+  return env.BURSTGUARD_CONFIG_FILE || DEFAULT_CONFIG_FILE;
+}
+
+/**
+ * The region a configuration file names, without checking the rest; for
+ * SST's app(), which also runs for commands that need no configuration
+ * (`sst install`, `sst secret set`). Undefined when the file is missing or
+ * unreadable: run() reports that.
+ */
+export function configuredRegion(
+  path: string,
+  readText: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): string | undefined {
+  try {
+    const raw = JSON.parse(readText(path)) as { region?: unknown };
+    return typeof raw.region === 'string'
+      ? raw.region
+      : appConfigSchema.shape.region.parse(undefined);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Lambda allows 4 KB of environment variables in all (Lambda developer

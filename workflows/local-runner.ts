@@ -66,9 +66,23 @@ export type RunResult =
   | {
       status: 'FAILED';
       error: string;
+      /** The Cause as Step Functions has it (Lambda's JSON, or text). */
       cause: string;
+      /** The error message for a person: the cause's errorMessage. */
+      message: string;
       transitions: number;
     };
+
+/** The errorMessage of a Lambda error Cause, or the cause itself. */
+export function causeMessage(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed?.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // Not JSON: a Fail state's plain cause.
+  }
+  return cause;
+}
 
 /** The token a local run hands to RequestApproval for `$$.Task.Token`. */
 export const LOCAL_TASK_TOKEN = 'local-task-token';
@@ -248,6 +262,7 @@ export async function runLocal(
       status: 'FAILED',
       error: name,
       cause: failCause,
+      message: causeMessage(failCause),
       transitions,
     };
   }

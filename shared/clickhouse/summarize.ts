@@ -135,14 +135,18 @@ export function summarizeSnapshot(
   if (mergeParts && mergeParts.bytes > 0) {
     mergeBytesPerSecond = mergeParts.bytes / (windowMinutes * 60);
   } else if (merges && merges.length > 0) {
-    // Fall back to what merges in flight have read so far.
-    let bytes = 0;
-    let seconds = 0;
+    // Without part_log, the merges in flight: each has merged `progress` of
+    // its compressed input in `elapsed` seconds; they run side by side, so
+    // their rates add up. Compressed, like part_log's size_in_bytes.
+    let rate: number | null = null;
     for (const row of merges) {
-      bytes += num(row.bytes_read_uncompressed) ?? 0;
-      seconds = Math.max(seconds, num(row.elapsed) ?? 0);
+      const size = num(row.total_size_bytes_compressed);
+      const progress = num(row.progress);
+      const seconds = num(row.elapsed);
+      if (size === null || progress === null || !seconds) continue;
+      rate = (rate ?? 0) + (size * progress) / seconds;
     }
-    mergeBytesPerSecond = seconds > 0 ? bytes / seconds : null;
+    mergeBytesPerSecond = rate;
   } else if (mergeParts) {
     mergeBytesPerSecond = 0;
   }

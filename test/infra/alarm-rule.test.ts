@@ -171,13 +171,14 @@ describe('groupAlarmsForRules', () => {
     expect(groups.flat()).toEqual(alarms);
     expect(groups.every((g) => g.length > 0)).toBe(true);
     for (const group of groups) {
-      const arns = group.map((a) =>
-        // The longest ARN prefix the bound allows for.
-        `arn:aws-us-gov:cloudwatch:${'r'.repeat(20)}:123456789012:alarm:${a.name}`,
+      const arns = group.map(
+        (a) =>
+          // The longest ARN prefix the bound allows for.
+          `arn:aws-us-gov:cloudwatch:${'r'.repeat(20)}:123456789012:alarm:${a.name}`,
       );
-      expect(JSON.stringify(alarmEventPattern(arns)).length).toBeLessThanOrEqual(
-        MAX_EVENT_PATTERN_CHARS,
-      );
+      expect(
+        JSON.stringify(alarmEventPattern(arns)).length,
+      ).toBeLessThanOrEqual(MAX_EVENT_PATTERN_CHARS);
     }
   });
 });

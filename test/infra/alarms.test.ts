@@ -153,8 +153,10 @@ describe('createAlarms', () => {
     expect(
       filters.every(
         (f) =>
-          !('defaultValue' in
-            (f.inputs.metricTransformation as Record<string, unknown>)),
+          !(
+            'defaultValue' in
+            (f.inputs.metricTransformation as Record<string, unknown>)
+          ),
       ),
     ).toBe(true);
   });

@@ -189,12 +189,14 @@ describe('links and grants against the code', () => {
   it('grants the incident store exactly the DynamoDB calls it makes', () => {
     // Prepare
     const text = source('shared/adapters/dynamo-incident-store.ts');
-    const imports = text.match(/import \{([^}]*)\} from '@aws-sdk\/lib-dynamodb'/);
+    const imports = text.match(
+      /import \{([^}]*)\} from '@aws-sdk\/lib-dynamodb'/,
+    );
 
     // Act
-    const commands = [...(imports?.[1] ?? '').matchAll(/\b(\w+)Command\b/g)].map(
-      (m) => `dynamodb:${m[1]}Item`,
-    );
+    const commands = [
+      ...(imports?.[1] ?? '').matchAll(/\b(\w+)Command\b/g),
+    ].map((m) => `dynamodb:${m[1]}Item`);
 
     // Assess
     expect(commands.length).toBeGreaterThan(0);

@@ -45,7 +45,8 @@ await pulumi.runtime.setMocks(
     newResource(args) {
       const inputs = args.inputs as Record<string, unknown>;
       registered.push({ type: args.type, name: args.name, inputs });
-      const physical = typeof inputs.name === 'string' ? inputs.name : args.name;
+      const physical =
+        typeof inputs.name === 'string' ? inputs.name : args.name;
       return {
         id: `${physical}-id`,
         state: {
