@@ -18,7 +18,7 @@ export default $config({
       // Alarms and EventBridge rules are regional: deploy next to the file
       // systems. Without a config file (sst install, sst secret) the
       // provider's default region applies; run() then stops.
-      providers: { aws: region ? { region } : true },
+      ...(region ? { providers: { aws: { region } } } : {}),
     };
   },
   async run() {

@@ -18,6 +18,7 @@ export const SCENARIOS = [
   'merge-backlog',
   'clickhouse-unreachable',
   'healthy-blip',
+  'elastic-headroom',
   'too-little-data',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -37,6 +38,8 @@ export const SCENARIO_DESCRIPTIONS: Record<ScenarioName, string> = {
   'clickhouse-unreachable': 'storage healthy, ClickHouse not answering',
   'healthy-blip':
     'Bursting with plenty of credits: a short spike, nothing wrong',
+  'elastic-headroom':
+    'Elastic throughput with plenty of headroom and a quiet ClickHouse: nothing wrong',
   'too-little-data': 'a file system with five minutes of metrics',
 };
 
@@ -167,6 +170,17 @@ const SPECS: Record<ScenarioName, Spec> = {
     },
     clickhouse: 'healthy',
     trigger: 'utilization',
+  },
+  'elastic-headroom': {
+    mode: 'elastic',
+    sizeBytes: 18 * GiB,
+    demand: (_, n) => ({
+      readBps: (6 + 2 * n()) * MiB,
+      writeBps: (9 + 2 * n()) * MiB,
+      metadataBps: 0.8 * MiB,
+    }),
+    clickhouse: 'healthy',
+    trigger: 'manual',
   },
   'too-little-data': {
     mode: 'bursting',
