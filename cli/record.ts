@@ -8,7 +8,6 @@ import { EFSClient } from '@aws-sdk/client-efs';
 import { awsClientOptions } from '../shared/adapters/aws-clients.ts';
 import { createMetricsPort } from '../shared/adapters/aws-cloudwatch.ts';
 import { createEfsPort } from '../shared/adapters/aws-efs.ts';
-import { createClickHouseHttpPort } from '../shared/adapters/clickhouse-http.ts';
 import { fileSystemIdSchema } from '../shared/contracts.ts';
 import type { ClickHousePort, EfsPort, MetricsPort } from '../shared/ports.ts';
 import { captureRecording } from '../shared/record.ts';
@@ -54,7 +53,9 @@ export async function runRecord(
     efs: createEfsPort(new EFSClient(clientOptions)),
     metrics: createMetricsPort(new CloudWatchClient(clientOptions)),
     clickhouse: options.clickhouseUrl
-      ? createClickHouseHttpPort({
+      ? (
+          await import('../shared/adapters/clickhouse-http.ts')
+        ).createClickHouseHttpPort({
           url: options.clickhouseUrl,
           username: options.clickhouseUser,
           password: process.env.CLICKHOUSE_PASSWORD,

@@ -28,14 +28,22 @@ function capture() {
   return {
     out,
     err,
-    io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), color: false },
+    io: {
+      out: (t: string) => void out.push(t),
+      err: (t: string) => void err.push(t),
+      color: false,
+    },
   };
 }
 
 describe('burstguard replay', () => {
   it.each([
     ['credits-exhausted', 'efs-burst-credits-exhausted', 'switch-to-elastic'],
-    ['provisioned-saturated', 'efs-provisioned-throughput-saturated', 'increase-provisioned-throughput'],
+    [
+      'provisioned-saturated',
+      'efs-provisioned-throughput-saturated',
+      'increase-provisioned-throughput',
+    ],
     ['elastic-headroom', 'no-storage-problem', 'none'],
     ['clickhouse-unreachable', 'clickhouse-unreachable', 'investigate'],
   ] as const)('replays %s to %s with --json', async (name, verdict, action) => {
@@ -46,7 +54,13 @@ describe('burstguard replay', () => {
     expect(code).toBe(0);
     const report = JSON.parse(out.join(''));
     expect(Object.keys(report)).toEqual(
-      expect.arrayContaining(['incident', 'diagnosis', 'recommendation', 'remediation', 'slack']),
+      expect.arrayContaining([
+        'incident',
+        'diagnosis',
+        'recommendation',
+        'remediation',
+        'slack',
+      ]),
     );
     expect(report.diagnosis.verdict).toBe(verdict);
     expect(report.diagnosis.confidence).toBeGreaterThan(0);
@@ -62,16 +76,48 @@ describe('burstguard replay', () => {
     const { out, err, io } = capture();
     expect(await main(['replay', dir, '--policy', 'off'], io)).toBe(0);
     expect(out.join('')).toMatch(/-- Slack #langfuse-oncall --/);
-    expect(out.join('')).toMatch(/verdict: efs-burst-credits-exhausted \(confidence \d\.\d\d\)/);
+    expect(out.join('')).toMatch(
+      /verdict: efs-burst-credits-exhausted \(confidence \d\.\d\d\)/,
+    );
     expect(err.join('')).toMatch(/✓ Diagnose/);
   });
 
   it.each([
-    ['a missing file', async (dir: string) => rm(join(dir, 'efs-describe-file-systems.json')), /efs-describe-file-systems\.json: missing/],
-    ['bad JSON', async (dir: string) => writeFile(join(dir, 'meta.json'), '{"version": 1,'), /meta\.json: not valid JSON/],
-    ['an unknown version', async (dir: string) => writeFile(join(dir, 'meta.json'), JSON.stringify({ version: 2 })), /meta\.json: version: /],
-    ['a bad JSONEachRow line', async (dir: string) => writeFile(join(dir, 'clickhouse', 'parts.jsonl'), '{"a": 1}\nnot json\n'), /parts\.jsonl:2: not a JSON row/],
-    ['a malformed trigger', async (dir: string) => writeFile(join(dir, 'trigger.json'), JSON.stringify({ 'detail-type': 'Nope' })), /InvalidTriggerError: detail-type: expected/],
+    [
+      'a missing file',
+      async (dir: string) => rm(join(dir, 'efs-describe-file-systems.json')),
+      /efs-describe-file-systems\.json: missing/,
+    ],
+    [
+      'bad JSON',
+      async (dir: string) =>
+        writeFile(join(dir, 'meta.json'), '{"version": 1,'),
+      /meta\.json: not valid JSON/,
+    ],
+    [
+      'an unknown version',
+      async (dir: string) =>
+        writeFile(join(dir, 'meta.json'), JSON.stringify({ version: 2 })),
+      /meta\.json: version: /,
+    ],
+    [
+      'a bad JSONEachRow line',
+      async (dir: string) =>
+        writeFile(
+          join(dir, 'clickhouse', 'parts.jsonl'),
+          '{"a": 1}\nnot json\n',
+        ),
+      /parts\.jsonl:2: not a JSON row/,
+    ],
+    [
+      'a malformed trigger',
+      async (dir: string) =>
+        writeFile(
+          join(dir, 'trigger.json'),
+          JSON.stringify({ 'detail-type': 'Nope' }),
+        ),
+      /InvalidTriggerError: detail-type: expected/,
+    ],
   ])('exits 1 with one line for %s', async (_, breakIt, message) => {
     const dir = await recordingDir('credits-exhausted');
     await breakIt(dir);
@@ -88,7 +134,11 @@ describe('burstguard replay', () => {
     await writeFile(join(dir, 'notes-from-v2.json'), '{}');
     await writeFile(join(dir, 'clickhouse', 'query_log.jsonl'), 'whatever');
     const { out, io } = capture();
-    expect(await main(['replay', dir, '--json', '--policy', 'off'], io)).toBe(0);
-    expect(JSON.parse(out.join('')).diagnosis.verdict).toBe('efs-burst-credits-exhausted');
+    expect(await main(['replay', dir, '--json', '--policy', 'off'], io)).toBe(
+      0,
+    );
+    expect(JSON.parse(out.join('')).diagnosis.verdict).toBe(
+      'efs-burst-credits-exhausted',
+    );
   });
 });

@@ -1,0 +1,145 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CloudWatchClient,
+  GetMetricDataCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startDemoClickHouse } from '../../cli/demo-clickhouse.ts';
+import { main } from '../../cli/main.ts';
+import { runRecord } from '../../cli/record.ts';
+import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
+import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
+import { simulateScenario } from '../../shared/simulator/scenarios.ts';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+/** SDK-shaped answers (Dates, pages) made from a simulated incident. */
+function mockAwsFrom(end: Date) {
+  const source = simulateScenario('credits-exhausted', { end });
+  const efsMock = mockClient(EFSClient);
+  const cwMock = mockClient(CloudWatchClient);
+  const fs = structuredClone(
+    source.describeFileSystems.FileSystems[0],
+  ) as Record<string, unknown>;
+  fs.CreationTime = new Date(String(fs.CreationTime));
+  efsMock
+    .on(DescribeFileSystemsCommand)
+    .resolves({ FileSystems: [fs] } as never);
+  const results = source.metricData.MetricDataResults.map((r) => ({
+    ...r,
+    Timestamps: (r.Timestamps ?? []).map((t) => new Date(String(t))),
+  }));
+  // Two pages, as CloudWatch splits a large answer.
+  cwMock
+    .on(GetMetricDataCommand)
+    .resolvesOnce({
+      MetricDataResults: results.slice(0, 5),
+      NextToken: 'next',
+    } as never)
+    .resolvesOnce({ MetricDataResults: results.slice(5) } as never);
+  return { efsMock, cwMock };
+}
+
+describe('burstguard record', () => {
+  it('writes a recording that replays to the diagnosis of the live incident', async () => {
+    // Prepare: mocked AWS and a real chDB behind the ports.
+    const { efsMock, cwMock } = mockAwsFrom(new Date());
+    const db = await startDemoClickHouse('steady');
+    const out = await mkdtemp(join(tmpdir(), 'burstguard-record-'));
+    dirs.push(out);
+    const err: string[] = [];
+    const io = {
+      out: () => undefined,
+      err: (t: string) => void err.push(t),
+      color: false,
+    };
+    try {
+      // Act
+      const code = await runRecord(
+        {
+          fileSystemId: 'fs-0a1b2c3d4e5f67890',
+          out,
+          windowMinutes: '180',
+          region: 'us-east-1',
+          clickhouseUser: 'default',
+        },
+        io,
+        {
+          efs: createEfsPort(new EFSClient({ region: 'us-east-1' })),
+          metrics: createMetricsPort(
+            new CloudWatchClient({ region: 'us-east-1' }),
+          ),
+          clickhouse: db.port,
+        },
+      );
+      // Assess: the files of format v1, with progress on stderr.
+      expect(code).toBe(0);
+      expect(err.join('')).toMatch(/reading 11 metrics, 180 min at 60 s/);
+      expect((await readdir(out)).sort()).toEqual([
+        'clickhouse',
+        'cloudwatch-get-metric-data.json',
+        'efs-describe-file-systems.json',
+        'meta.json',
+        'trigger.json',
+      ]);
+      expect(await readdir(join(out, 'clickhouse'))).toEqual(
+        expect.arrayContaining(['parts.jsonl', 'merges.jsonl', 'events.jsonl']),
+      );
+      const meta = JSON.parse(await readFile(join(out, 'meta.json'), 'utf8'));
+      expect(meta).toMatchObject({
+        version: 1,
+        fileSystemId: 'fs-0a1b2c3d4e5f67890',
+        periodSeconds: 60,
+      });
+      const metrics = JSON.parse(
+        await readFile(join(out, 'cloudwatch-get-metric-data.json'), 'utf8'),
+      );
+      expect(metrics.MetricDataResults).toHaveLength(11);
+      expect(typeof metrics.MetricDataResults[0].Timestamps[0]).toBe('string');
+      expect(cwMock.commandCalls(GetMetricDataCommand)).toHaveLength(2);
+
+      // Act again: replay what was written.
+      const replayOut: string[] = [];
+      const replayCode = await main(
+        ['replay', out, '--json', '--policy', 'off'],
+        {
+          out: (t) => void replayOut.push(t),
+          err: () => undefined,
+          color: false,
+        },
+      );
+      expect(replayCode).toBe(0);
+      const report = JSON.parse(replayOut.join(''));
+      expect(report.diagnosis.verdict).toBe('efs-burst-credits-exhausted');
+      expect(report.diagnosis.signals.pinnedMinutes).toBeGreaterThan(60);
+      expect(report.diagnosis.signals.droppedRecords).toBeGreaterThan(0);
+      // chDB's snapshot came through the recording.
+      expect(report.diagnosis.signals.maxPartsInPartition).toBeGreaterThan(0);
+    } finally {
+      efsMock.restore();
+      cwMock.restore();
+      await db.close();
+    }
+  });
+
+  it('refuses a malformed file system id with one line', async () => {
+    await expect(
+      runRecord(
+        {
+          fileSystemId: 'fs-nope',
+          out: '/tmp/x',
+          windowMinutes: '180',
+          clickhouseUser: 'default',
+        },
+        { out: () => undefined, err: () => undefined, color: false },
+      ),
+    ).rejects.toThrow(/--file-system: must look like fs-/);
+  });
+});
