@@ -1,3 +1,4 @@
+/// <reference path="../sst-env.d.ts" />
 /**
  * Least-privilege IAM for burstguard's Lambdas: one list of statements per
  * function, in the shape `sst.aws.Function`'s `permissions` takes, plus the
@@ -7,6 +8,7 @@
  * checks them against the handlers and adapters.
  */
 import type * as pulumi from '@pulumi/pulumi';
+import type { Resource } from 'sst';
 import type { AppConfig } from '../shared/config.ts';
 import type { LambdaName } from '../workflows/definition.ts';
 
@@ -33,6 +35,10 @@ export type LinkName =
   | 'SlackSigningSecret'
   | 'ClickHousePassword'
   | 'Incidents';
+
+// Every link name is a resource sst-env.d.ts types for the handlers.
+type LinkNamesAreResources = LinkName extends keyof Resource ? true : never;
+export const LINK_NAMES_ARE_RESOURCES: LinkNamesAreResources = true;
 
 /**
  * Which SST resources each function links. Secrets grant no IAM (SST puts
