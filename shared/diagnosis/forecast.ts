@@ -18,7 +18,8 @@ export type Forecast = {
 };
 
 function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+  // A typed array sorts numerically, natively: much faster than a comparator.
+  const sorted = Float64Array.from(values).sort();
   const mid = Math.floor(sorted.length / 2);
   if (sorted.length === 0) return 0;
   return sorted.length % 2

@@ -83,7 +83,7 @@ function sum(series: Series | undefined): number | null {
 
 function quantile(values: number[], q: number): number | null {
   if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = Float64Array.from(values).sort();
   const index = Math.min(
     sorted.length - 1,
     Math.max(0, Math.ceil(q * sorted.length) - 1),
