@@ -1,0 +1,139 @@
+/**
+ * Feeds each step's output to the next step's schema, in the order the
+ * state machine runs them, so a contract change that breaks a neighbour
+ * fails here and not in AWS.
+ */
+import { describe, expect, it } from 'vitest';
+import { collectClickHouse } from '../functions/collect-clickhouse/core.ts';
+import { collectEfs } from '../functions/collect-efs/core.ts';
+import { collectLangfuse } from '../functions/collect-langfuse/core.ts';
+import { diagnoseState } from '../functions/diagnose/core.ts';
+import { normalizeTrigger } from '../functions/normalize/core.ts';
+import { notify, notifyInputSchema } from '../functions/notify/core.ts';
+import { openIncident } from '../functions/open-incident/core.ts';
+import { openIncidentInputSchema } from '../functions/open-incident/lambda.ts';
+import {
+  remediate,
+  remediateInputSchema,
+} from '../functions/remediate/core.ts';
+import { requestApprovalInputSchema } from '../functions/request-approval/core.ts';
+import { createMemoryIncidentStore } from '../shared/adapters/memory-incident-store.ts';
+import {
+  recordingClickHousePort,
+  recordingEfsPort,
+  recordingMetricsPort,
+} from '../shared/adapters/recording.ts';
+import {
+  afterDiagnoseSchema,
+  afterGatherSchema,
+  afterNormalizeSchema,
+  afterNotifySchema,
+  afterOpenSchema,
+  afterRemediateSchema,
+  diagnoseOutputSchema,
+  gatherBranchSchema,
+  incidentSchema,
+  notificationSchema,
+  remediationSchema,
+  triggerSchema,
+} from '../shared/contracts.ts';
+import { configForRecording } from '../shared/evidence.ts';
+import { simulateScenario } from '../shared/simulator/scenarios.ts';
+
+describe('the step chain', () => {
+  it('hands every step an input its schema accepts', async () => {
+    const recording = simulateScenario('credits-exhausted', {
+      end: new Date('2026-11-23T03:12:00Z'),
+    });
+    const config = configForRecording(recording);
+    const now = () => new Date(recording.meta.end);
+    const store = createMemoryIncidentStore();
+    const efs = recordingEfsPort(recording);
+    const metrics = recordingMetricsPort(recording);
+    const posted: unknown[] = [];
+    const slack = {
+      async postMessage(message: unknown) {
+        posted.push(message);
+        return { channel: 'C0INCIDENT', ts: '1763867568.000100' };
+      },
+    };
+
+    // Normalize
+    const trigger = triggerSchema.parse(
+      normalizeTrigger(recording.trigger, { config, now }),
+    );
+    const afterNormalize = afterNormalizeSchema.parse({ trigger });
+
+    // OpenIncident (its Parameters add the execution name)
+    const openInput = openIncidentInputSchema.parse({
+      ...afterNormalize,
+      executionName: 'exec-1',
+    });
+    const incident = incidentSchema.parse(
+      await openIncident(openInput, { store }),
+    );
+    const afterOpen = afterOpenSchema.parse({ ...afterNormalize, incident });
+
+    // Gather: each branch's output is a gather branch
+    const gathered = [
+      await collectEfs(afterOpen.trigger, { efs, metrics, clock: { now } }),
+      await collectLangfuse(afterOpen.trigger, {
+        metrics,
+        clock: { now },
+        config,
+      }),
+      await collectClickHouse(afterOpen.trigger, {
+        clickhouseFor: () => recordingClickHousePort(recording),
+      }),
+    ].map((b) => gatherBranchSchema.parse(b));
+    const afterGather = afterGatherSchema.parse({ ...afterOpen, gathered });
+
+    // Diagnose
+    const result = diagnoseOutputSchema.parse(
+      diagnoseState(afterGather, { config }),
+    );
+    const afterDiagnose = afterDiagnoseSchema.parse({ ...afterGather, result });
+    expect(result.decision.next).toBe('request-approval');
+
+    // Notify (Parameters: {kind, state})
+    const notification = notificationSchema.parse(
+      await notify(
+        notifyInputSchema.parse({ kind: 'finding', state: afterDiagnose }),
+        {
+          slack,
+          store,
+          channel: config.slackChannel,
+        },
+      ),
+    );
+    const afterNotify = afterNotifySchema.parse({
+      ...afterDiagnose,
+      notification,
+    });
+
+    // RequestApproval (Payload: {taskToken, state}), then Remediate
+    requestApprovalInputSchema.parse({
+      taskToken: 'token',
+      state: afterNotify,
+    });
+    const remediation = remediationSchema.parse(
+      await remediate(
+        remediateInputSchema.parse({
+          ...afterNotify,
+          approval: { approved: true, by: 'U0LOCAL' },
+        }),
+        { efs, store, clock: { now }, config },
+      ),
+    );
+    expect(remediation.status).toBe('applied');
+    const afterRemediate = afterRemediateSchema.parse({
+      ...afterNotify,
+      approval: { approved: true, by: 'U0LOCAL' },
+      remediation,
+    });
+
+    // NotifyOutcome
+    notifyInputSchema.parse({ kind: 'outcome', state: afterRemediate });
+    expect(posted).toHaveLength(1);
+  });
+});
