@@ -22,8 +22,11 @@ export const LAMBDAS = [
 ] as const;
 export type LambdaName = (typeof LAMBDAS)[number];
 
-/** Functions outside the state machine: the Slack interactions endpoint. */
-export const ENTRY_FUNCTIONS = ['slack-interactions'] as const;
+/**
+ * Functions outside the state machine: the Slack interactions endpoint and
+ * the scheduled preflight.
+ */
+export const ENTRY_FUNCTIONS = ['slack-interactions', 'preflight'] as const;
 export type LambdaArns = Record<LambdaName, string>;
 
 /** Which Lambda each Task state runs. */

@@ -1,0 +1,107 @@
+/**
+ * Preflight, on a schedule: for each configured file system in Bursting
+ * mode, read the last hours of BurstCreditBalance and warn in Slack when the
+ * forecast says the credits run out within the horizon, before Langfuse
+ * drops anything.
+ */
+import type { AppConfig } from '../../shared/config.ts';
+import type { SlackMessage } from '../../shared/contracts.ts';
+import {
+  type PreflightResult,
+  preflightCheck,
+} from '../../shared/diagnosis/forecast.ts';
+import { oneLine } from '../../shared/errors.ts';
+import { gridFor, toSeries } from '../../shared/metric-series.ts';
+import type { Clock, MetricsPort, SlackPort } from '../../shared/ports.ts';
+
+export type PreflightPorts = {
+  metrics: MetricsPort;
+  slack: SlackPort;
+  clock: Clock;
+  config: AppConfig;
+};
+
+export type PreflightOptions = {
+  /** How far back to fit the credit trend. */
+  lookbackMinutes: number;
+  /** Warn when credits are forecast to run out within this long. */
+  horizonMinutes: number;
+};
+
+export const DEFAULT_PREFLIGHT: PreflightOptions = {
+  lookbackMinutes: 180,
+  horizonMinutes: 360,
+};
+
+export type PreflightReport = {
+  results: PreflightResult[];
+  warned: boolean;
+  /** Why the warning did not reach Slack, if it did not. */
+  slackError?: string;
+  message?: SlackMessage;
+};
+
+/** Reads credits for every file system in one request and warns once. */
+export async function runPreflight(
+  ports: PreflightPorts,
+  options: PreflightOptions = DEFAULT_PREFLIGHT,
+): Promise<PreflightReport> {
+  const end = ports.clock.now();
+  const start = new Date(end.getTime() - options.lookbackMinutes * 60_000);
+  const grid = gridFor(start, end, 60);
+  const systems = ports.config.fileSystems;
+  const results = await ports.metrics.getMetricData({
+    queries: systems.map((fs, i) => ({
+      // GetMetricData Ids start with a lowercase letter.
+      id: `credits_${i}`,
+      namespace: 'AWS/EFS',
+      metricName: 'BurstCreditBalance',
+      dimensions: { FileSystemId: fs.fileSystemId },
+      stat: 'Minimum',
+    })),
+    start: grid.start,
+    end,
+    periodSeconds: 60,
+  });
+  const checks = preflightCheck(
+    systems.map((fs, i) => {
+      const result = results.find((r) => r.Id === `credits_${i}`);
+      return {
+        fileSystemId: fs.fileSystemId,
+        credits: result ? toSeries(result, grid, 60) : undefined,
+      };
+    }),
+    options.horizonMinutes,
+  );
+  const warnings = checks.filter((c) => c.warn);
+  if (warnings.length === 0) return { results: checks, warned: false };
+  const lines = warnings.map((w) => `• ${w.message}`).join('\n');
+  const text = `:large_orange_circle: Burst credits running out within ${Math.round(options.horizonMinutes / 60)} h: switch to Elastic before Langfuse starts dropping traces.`;
+  const message: SlackMessage = {
+    channel: ports.config.slackChannel,
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `${text}\n${lines}` } },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `burstguard preflight · trend over the last ${options.lookbackMinutes} min · run \`burstguard start --file-system ID --dry-run\` for a full diagnosis`,
+          },
+        ],
+      },
+    ],
+  };
+  try {
+    await ports.slack.postMessage(message);
+    return { results: checks, warned: true, message };
+  } catch (error) {
+    return {
+      results: checks,
+      warned: true,
+      message,
+      slackError: oneLine(error),
+    };
+  }
+}
