@@ -3,6 +3,8 @@
  * handlers, EFS and CloudWatch answered from the recording, ClickHouse from
  * the recording or a live embedded ClickHouse, Slack in the terminal.
  */
+
+import { evidenceFromGathered } from '../functions/diagnose/core.ts';
 import { createMemoryIncidentStore } from '../shared/adapters/memory-incident-store.ts';
 import {
   recordingClickHousePort,
@@ -11,8 +13,10 @@ import {
 } from '../shared/adapters/recording.ts';
 import { createTerminalSlackPort } from '../shared/adapters/terminal-slack.ts';
 import type {
+  AfterGather,
   AfterNotify,
   Diagnosis,
+  Evidence,
   Incident,
   Policy,
   Recommendation,
@@ -50,6 +54,8 @@ export type LocalRunReport = {
   recommendation: Recommendation | null;
   remediation: Remediation | null;
   slack: SlackMessage[];
+  /** What Gather found, as `burstguard diagnose --evidence` reads it. */
+  evidence: Evidence | null;
   execution: {
     status: RunResult['status'];
     transitions: number;
@@ -104,6 +110,9 @@ export async function runRecording(
     recommendation: stateResult?.recommendation ?? null,
     remediation: (out.remediation as Remediation | undefined) ?? null,
     slack: slack.posted,
+    evidence: Array.isArray(out.gathered)
+      ? evidenceFromGathered(out.gathered as AfterGather['gathered'])
+      : null,
     execution:
       result.status === 'SUCCEEDED'
         ? { status: result.status, transitions: result.transitions }

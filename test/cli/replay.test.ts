@@ -142,3 +142,32 @@ describe('burstguard replay', () => {
     );
   });
 });
+
+describe('burstguard diagnose', () => {
+  it('diagnoses the evidence a replay printed', async () => {
+    const dir = await recordingDir('merge-backlog');
+    const replayed = capture();
+    await main(['replay', dir, '--json', '--policy', 'off'], replayed.io);
+    const file = join(dir, 'replay.json');
+    await writeFile(file, replayed.out.join(''));
+    const { out, io } = capture();
+    expect(await main(['diagnose', '--evidence', file, '--json'], io)).toBe(0);
+    const result = JSON.parse(out.join(''));
+    expect(result.diagnosis.verdict).toBe('clickhouse-merge-backlog');
+    expect(result.recommendation.action).toBe('tune-clickhouse-inserts');
+  });
+
+  it('names the bad field of malformed evidence in one line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'burstguard-evidence-'));
+    dirs.push(dir);
+    const file = join(dir, 'evidence.json');
+    await writeFile(
+      file,
+      JSON.stringify({ efs: { source: 'efs', available: 'yes' } }),
+    );
+    const { err, io } = capture();
+    expect(await main(['diagnose', '--evidence', file], io)).toBe(1);
+    expect(err.join('')).toMatch(/evidence\.json: efs\.available: /);
+    expect(err.join('').trim().split('\n')).toHaveLength(1);
+  });
+});
