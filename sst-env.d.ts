@@ -47,6 +47,10 @@ declare module "sst" {
       "name": string
       "type": "sst.aws.Function"
     }
+    "Preflight": {
+      "name": string
+      "type": "sst.aws.Function"
+    }
     "Remediate": {
       "name": string
       "type": "sst.aws.Function"

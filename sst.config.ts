@@ -26,13 +26,18 @@ export default $config({
       await import('./infra/deploy-config.ts');
     const {
       FUNCTION_LINKS,
+      preflightPermissions,
       slackInteractionsPermissions,
       stepFunctionPermissions,
     } = await import('./infra/iam.ts');
-    const { componentName, functionHandler, FUNCTION_TIMEOUT_SECONDS } =
-      await import('./infra/functions.ts');
+    const {
+      componentName,
+      functionHandler,
+      FUNCTION_TIMEOUT_SECONDS,
+      PREFLIGHT_SCHEDULE,
+    } = await import('./infra/functions.ts');
     const { createStateMachine } = await import('./infra/state-machine.ts');
-    const { createAlarms } = await import('./infra/alarms.ts');
+    const { createAlarms, withAlarmNames } = await import('./infra/alarms.ts');
     const { configuredAlarms, createAlarmRule } = await import(
       './infra/alarm-rule.ts'
     );
@@ -54,6 +59,12 @@ export default $config({
       region: config.region,
       accountId: identity.accountId,
     };
+
+    // Alarms on EFS and on Langfuse's log lines, per file system. The
+    // Lambdas' configuration names the Langfuse alarms, which carry no
+    // FileSystemId dimension.
+    const { alarms } = createAlarms({ prefix, config, langfuseLogGroups });
+    const runtimeConfig = withAlarmNames(config, alarms);
 
     // Incident store, one item per file system. Functions link its name
     // only: their IAM comes from infra/iam.ts, not Dynamo's dynamodb:*.
@@ -93,7 +104,7 @@ export default $config({
         runtime: LAMBDA_RUNTIME,
         architecture: 'arm64',
         timeout: `${FUNCTION_TIMEOUT_SECONDS} seconds`,
-        environment: configEnvironment(config),
+        environment: configEnvironment(runtimeConfig),
         link: FUNCTION_LINKS[name].map((link) => linkables[link]),
         permissions,
         nodejs: bundling,
@@ -115,13 +126,17 @@ export default $config({
       accountId: account.accountId,
     });
 
-    // Alarms, and the EventBridge rule that starts the state machine.
-    const { alarms } = createAlarms({ prefix, config, langfuseLogGroups });
+    // The EventBridge rule: this app's alarms, and those the configuration
+    // lists, start the state machine.
     createAlarmRule({
       prefix,
       alarms: [
         ...alarms.map((a) => ({ name: a.name, arn: a.alarm.arn })),
-        ...configuredAlarms(config, account),
+        ...configuredAlarms(
+          config,
+          account,
+          alarms.map((a) => a.name),
+        ),
       ],
       stateMachineArn: stateMachine.arn,
       accountId: account.accountId,
@@ -137,6 +152,12 @@ export default $config({
       }),
       { url: true },
     );
+
+    // Preflight: forecasts burst credits and warns before an incident.
+    new sst.aws.Cron('PreflightSchedule', {
+      schedule: PREFLIGHT_SCHEDULE,
+      function: fn('preflight', preflightPermissions()).arn,
+    });
 
     return {
       stateMachineArn: stateMachine.arn,

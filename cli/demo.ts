@@ -50,7 +50,7 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
   }
 
   let clickhouse: ClickHousePort | undefined;
-  let close = async () => undefined as void;
+  let close: () => Promise<void> = async () => {};
   if (!recording.clickhouse.error) {
     const { startDemoClickHouse } = await import('./demo-clickhouse.ts');
     const started = Date.now();

@@ -73,6 +73,10 @@ export async function runRecord(
     ...live,
     progress: (line) => io.err(`  … ${line}\n`),
   });
+  // Idle ClickHouse sockets would keep the process alive a while.
+  await (
+    live.clickhouse as { close?: () => Promise<void> } | undefined
+  )?.close?.();
   const files = await writeRecording(options.out, recording);
   io.err(`wrote ${files.length} files to ${options.out}\n`);
   io.out(`${options.out}\n`);

@@ -91,13 +91,20 @@ export function groupAlarmsForRules<T extends { name: string }>(
 
 /**
  * The alarms users list in `fileSystems[].alarmNames`: their own alarms
- * that speak for a file system, which start the runbook too.
+ * that speak for a file system, which start the runbook too. Names in
+ * `except` (the alarms the app creates) are left out.
  */
 export function configuredAlarms(
   config: AppConfig,
   account: AwsAccount,
+  except: Iterable<string> = [],
 ): RuleAlarm[] {
-  const names = new Set(config.fileSystems.flatMap((f) => f.alarmNames));
+  const created = new Set(except);
+  const names = new Set(
+    config.fileSystems
+      .flatMap((f) => f.alarmNames)
+      .filter((name) => !created.has(name)),
+  );
   return [...names].map((name) => ({ name, arn: alarmArn(account, name) }));
 }
 

@@ -249,3 +249,33 @@ export function createAlarms(
 
   return { alarms, metricFilters };
 }
+
+/**
+ * The runtime configuration with each file system's Langfuse alarms added
+ * to its `alarmNames`. Those alarms have no FileSystemId dimension, and
+ * CloudWatch puts alarm tags in state change events only when tag
+ * propagation is turned on (CloudWatch user guide, "Alarm tags in action
+ * payloads"), which the Pulumi provider cannot set; the name is what
+ * Normalize can rely on.
+ */
+export function withAlarmNames(
+  config: AppConfig,
+  alarms: readonly Pick<WatchedAlarm, 'name' | 'kind' | 'fileSystemId'>[],
+): AppConfig {
+  return {
+    ...config,
+    fileSystems: config.fileSystems.map((fs) => {
+      const added = alarms
+        .filter(
+          (a) =>
+            a.fileSystemId === fs.fileSystemId &&
+            a.kind.startsWith('langfuse-'),
+        )
+        .map((a) => a.name);
+      return {
+        ...fs,
+        alarmNames: [...new Set([...fs.alarmNames, ...added])],
+      };
+    }),
+  };
+}

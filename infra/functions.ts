@@ -30,3 +30,10 @@ export function componentName(name: FunctionName): string {
 export function functionHandler(name: FunctionName): string {
   return `functions/${name}/handler.handler`;
 }
+
+/**
+ * How often the preflight forecasts burst credits. Its horizon is 6 h
+ * (functions/preflight/core.ts), so an hourly run warns several times
+ * before the credits run out.
+ */
+export const PREFLIGHT_SCHEDULE = 'rate(1 hour)';

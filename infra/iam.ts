@@ -10,7 +10,7 @@
 import type * as pulumi from '@pulumi/pulumi';
 import type { Resource } from 'sst';
 import type { AppConfig } from '../shared/config.ts';
-import type { LambdaName } from '../workflows/definition.ts';
+import type { ENTRY_FUNCTIONS, LambdaName } from '../workflows/definition.ts';
 
 /** Where the app is deployed; ARNs are built from it. */
 export type AwsAccount = {
@@ -26,8 +26,11 @@ export type PermissionStatement = {
   resources: pulumi.Input<string>[];
 };
 
-/** Every function sst.config.ts deploys: the steps and the Slack endpoint. */
-export type FunctionName = LambdaName | 'slack-interactions';
+/**
+ * Every function sst.config.ts deploys: the steps, the Slack endpoint and
+ * the scheduled preflight.
+ */
+export type FunctionName = LambdaName | (typeof ENTRY_FUNCTIONS)[number];
 
 /** SST resources a handler reads through `Resource.<name>`. */
 export type LinkName =
@@ -57,6 +60,7 @@ export const FUNCTION_LINKS: Record<FunctionName, readonly LinkName[]> = {
   'request-approval': ['SlackBotToken', 'Incidents'],
   remediate: ['Incidents'],
   'slack-interactions': ['SlackBotToken', 'SlackSigningSecret', 'Incidents'],
+  preflight: ['SlackBotToken'],
 };
 
 /**
@@ -178,4 +182,9 @@ export function slackInteractionsPermissions(options: {
       resources: [options.stateMachineArn],
     },
   ];
+}
+
+/** The scheduled preflight reads burst credits and posts to Slack. */
+export function preflightPermissions(): PermissionStatement[] {
+  return [getMetricData];
 }

@@ -39,6 +39,7 @@ const alarmEventSchema = z.object({
   region: z.string().min(1),
   detail: z.object({
     alarmName: z.string().min(1),
+    alarmTags: z.record(z.string(), z.string()).optional(),
     state: z.object({
       value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
       reason: z.string().optional(),
@@ -112,10 +113,21 @@ export function fileSystemOfAlarm(
     const id = metric.metricStat?.metric.dimensions?.FileSystemId;
     if (id) return id;
   }
-  // 2. The alarm's tags (EventBridge adds them as alarmTags).
-  const tagged = event.alarmTags?.[FILE_SYSTEM_TAG];
+  // 2. The alarm's tags, where tag propagation puts them (detail.alarmTags;
+  //    older events carried them at the top level).
+  const tagged =
+    event.detail.alarmTags?.[FILE_SYSTEM_TAG] ??
+    event.alarmTags?.[FILE_SYSTEM_TAG];
   if (tagged) return tagged;
-  // 3. The configuration: log-pattern alarms have no EFS dimension.
+  // 3. A Langfuse log-metric alarm: its namespace is <base>/<fileSystemId>.
+  for (const metric of event.detail.configuration?.metrics ?? []) {
+    const namespace = metric.metricStat?.metric.namespace ?? '';
+    if (namespace.startsWith(`${config.langfuseMetricNamespace}/`)) {
+      const id = namespace.slice(config.langfuseMetricNamespace.length + 1);
+      if (/^fs-[0-9a-f]{8,40}$/.test(id)) return id;
+    }
+  }
+  // 4. The configuration: alarms listed by name for a file system.
   return config.fileSystems.find((f) =>
     f.alarmNames.includes(event.detail.alarmName),
   )?.fileSystemId;

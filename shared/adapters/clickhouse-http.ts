@@ -7,16 +7,22 @@
  */
 import {
   type ClickHouseClient,
+  ClickHouseLogLevel,
   type ClickHouseSettings,
   createClient,
 } from '@clickhouse/client';
 import {
-  dateTimeParam,
   SNAPSHOT_QUERIES,
-  SNAPSHOT_SETTINGS,
+  snapshotSettings,
   WINDOWED_QUERIES,
+  windowParams,
 } from '../clickhouse/queries.ts';
-import { oneLine, SourceUnavailableError } from '../errors.ts';
+import {
+  describeClickHouseError,
+  type FailureKind,
+  formatSeconds,
+} from '../clickhouse/reasons.ts';
+import { SourceUnavailableError } from '../errors.ts';
 import {
   type ClickHousePort,
   type ClickHouseSnapshot,
@@ -24,43 +30,47 @@ import {
 } from '../ports.ts';
 
 export type ClickHouseHttpOptions = {
+  /** `http://host:8123` or `https://host:8443`; no credentials in it. */
   url: string;
   username: string;
   password?: string;
   database?: string;
+  /** Per request; keep it under the 30 s Task timeout. */
   timeoutMs: number;
-  /** A prepared client (tests); the options above are then ignored. */
+  /** PEM of a private CA for an https URL; public CAs need nothing. */
+  caCertPem?: string;
+  /** A prepared client (tests); url, credentials and TLS are then unused. */
   client?: ClickHouseClient;
 };
 
-/** Why a whole server is unusable, from one query's error; else null. */
-export function fatalReason(error: unknown, timeoutMs: number): string | null {
-  const text = oneLine(error);
-  const code = (error as { code?: string }).code;
-  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(text)) {
-    return `connection refused: ${text}`;
-  }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return `host not found: ${text}`;
-  }
-  if (/Authentication failed|AUTHENTICATION_FAILED|Code: 516|Code: 192|Code: 193/.test(text)) {
-    return `authentication failed: ${text.replace(/\s*\(version [^)]*\)\s*$/, '')}`;
-  }
-  if (/Timeout error/.test(text) || code === 'ETIMEDOUT') {
-    return `unreachable after ${timeoutMs / 1000} s: timed out`;
-  }
-  return null;
-}
-
-/** Removes anything that looks like a password from an error line. */
+/** Replaces the password wherever it appears in a line. */
 function redact(text: string, password?: string): string {
-  const cut = password ? text.split(password).join('***') : text;
-  return cut.slice(0, 300);
+  return password ? text.split(password).join('***') : text;
 }
 
+/** The URL without credentials, for messages. */
+function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.origin;
+  } catch {
+    return 'the configured URL';
+  }
+}
+
+/**
+ * A port that reads ClickHouse's system tables over HTTP(S). The client is
+ * created once and kept, so a warm Lambda reuses its sockets; the password
+ * goes in the Authorization header and never into a log or a reason.
+ */
 export function createClickHouseHttpPort(
   options: ClickHouseHttpOptions,
 ): ClickHousePort & { close(): Promise<void> } {
+  if (!(options.timeoutMs > 0)) {
+    throw new RangeError('timeoutMs must be a positive number');
+  }
   const client =
     options.client ??
     createClient({
@@ -69,33 +79,35 @@ export function createClickHouseHttpPort(
       password: options.password ?? '',
       database: options.database ?? 'default',
       request_timeout: options.timeoutMs,
-      // One query per table family, in parallel: a handful of sockets.
-      max_open_connections: 10,
-      compression: { request: false, response: true },
-      clickhouse_settings: SNAPSHOT_SETTINGS as ClickHouseSettings,
+      application: 'burstguard',
+      // Ten queries at once: one socket each, no queueing behind another.
+      max_open_connections: SNAPSHOT_QUERY_NAMES.length,
+      // The client logs failed requests itself, with their settings; the
+      // port reports them as reasons instead, once.
+      log: { level: ClickHouseLogLevel.OFF },
+      ...(options.caCertPem
+        ? { tls: { ca_cert: Buffer.from(options.caCertPem) } }
+        : {}),
     });
+  const settings = snapshotSettings(options.timeoutMs);
 
   return {
     async close() {
       await client.close();
     },
-    async snapshot({ start, end }) {
+    async snapshot(window) {
       const started = performance.now();
       const results: ClickHouseSnapshot['results'] = {};
-      const fatal: string[] = [];
+      const failures: { kind: FailureKind; reason: string }[] = [];
       await Promise.all(
         SNAPSHOT_QUERY_NAMES.map(async (name) => {
           try {
             const result = await client.query({
               query: SNAPSHOT_QUERIES[name],
               format: 'JSONEachRow',
+              clickhouse_settings: settings as ClickHouseSettings,
               ...(WINDOWED_QUERIES.has(name)
-                ? {
-                    query_params: {
-                      start: dateTimeParam(start),
-                      end: dateTimeParam(end),
-                    },
-                  }
+                ? { query_params: windowParams(window) }
                 : {}),
             });
             results[name] = {
@@ -103,20 +115,46 @@ export function createClickHouseHttpPort(
               rows: await result.json<Record<string, unknown>>(),
             };
           } catch (error) {
-            const reason = fatalReason(error, options.timeoutMs);
-            if (reason) fatal.push(redact(reason, options.password));
-            results[name] = {
-              ok: false,
-              reason: redact(reason ?? oneLine(error), options.password),
-            };
+            const failure = describeClickHouseError(error, {
+              timeoutMs: options.timeoutMs,
+            });
+            const reason = redact(failure.reason, options.password);
+            failures.push({ kind: failure.kind, reason });
+            results[name] = { ok: false, reason };
           }
         }),
       );
-      const answered = Object.values(results).filter((r) => r?.ok).length;
-      if (answered === 0 && fatal.length > 0) {
-        throw new SourceUnavailableError(fatal[0] as string);
+      const elapsedMs = Math.round(performance.now() - started);
+      if (failures.length === SNAPSHOT_QUERY_NAMES.length) {
+        const fatal = wholeServerFailure(failures, {
+          ...options,
+          elapsedMs,
+        });
+        if (fatal) throw new SourceUnavailableError(fatal);
       }
-      return { elapsedMs: Math.round(performance.now() - started), results };
+      return { elapsedMs, results };
     },
   };
+}
+
+/**
+ * When every query failed, one line that says the server cannot be used,
+ * or null when each failed for a reason of its own (then the snapshot goes
+ * back with every reason, and the step says no query answered).
+ */
+function wholeServerFailure(
+  failures: { kind: FailureKind; reason: string }[],
+  context: ClickHouseHttpOptions & { elapsedMs: number },
+): string | null {
+  if (failures.some((f) => f.kind === 'auth')) {
+    return `authentication failed for user ${context.username}`;
+  }
+  if (!failures.every((f) => f.kind === 'connection' || f.kind === 'timeout')) {
+    return null;
+  }
+  const connection = failures.find((f) => f.kind === 'connection');
+  if (connection) {
+    return `unreachable after ${formatSeconds(context.elapsedMs)}: ${connection.reason}`;
+  }
+  return `unreachable after ${formatSeconds(context.timeoutMs)}: no query answered at ${safeUrl(context.url)}`;
 }

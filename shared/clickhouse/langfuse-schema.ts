@@ -1,89 +1,130 @@
 /**
  * Langfuse's traces, observations and scores tables as its ClickHouse
  * migrations create them (langfuse/langfuse
- * packages/shared/clickhouse/migrations/unclustered 0001-0003: engines,
- * PARTITION BY, PRIMARY KEY and ORDER BY as there; the columns the worker
- * writes), and an insert load shaped like the Langfuse worker's: small
- * batches, often, each one a new part per partition.
+ * packages/shared/clickhouse/migrations/unclustered/0001_traces.up.sql,
+ * 0002_observations.up.sql, 0003_scores.up.sql: columns, indexes, engines,
+ * PARTITION BY, PRIMARY KEY and ORDER BY verbatim; the clustered variants
+ * differ only in Replicated* engines), and an insert load shaped like the
+ * Langfuse worker's: small batches, often, each one a new part per
+ * partition.
  */
 import type { Session } from 'chdb';
 
 export const LANGFUSE_TABLES = ['traces', 'observations', 'scores'] as const;
+export type LangfuseTable = (typeof LANGFUSE_TABLES)[number];
 
-export const LANGFUSE_DDL: Record<(typeof LANGFUSE_TABLES)[number], string> = {
+export const LANGFUSE_DDL: Record<LangfuseTable, string> = {
   traces: `CREATE TABLE IF NOT EXISTS traces (
-    id String,
-    timestamp DateTime64(3),
-    name String,
-    user_id Nullable(String),
-    metadata Map(LowCardinality(String), String),
-    release Nullable(String),
-    version Nullable(String),
-    project_id String,
-    public Bool,
-    bookmarked Bool,
-    tags Array(String),
-    input Nullable(String) CODEC(ZSTD(3)),
-    output Nullable(String) CODEC(ZSTD(3)),
-    session_id Nullable(String),
-    created_at DateTime64(3) DEFAULT now(),
+    \`id\` String,
+    \`timestamp\` DateTime64(3),
+    \`name\` String,
+    \`user_id\` Nullable(String),
+    \`metadata\` Map(LowCardinality(String), String),
+    \`release\` Nullable(String),
+    \`version\` Nullable(String),
+    \`project_id\` String,
+    \`public\` Bool,
+    \`bookmarked\` Bool,
+    \`tags\` Array(String),
+    \`input\` Nullable(String) CODEC(ZSTD(3)),
+    \`output\` Nullable(String) CODEC(ZSTD(3)),
+    \`session_id\` Nullable(String),
+    \`created_at\` DateTime64(3) DEFAULT now(),
     updated_at DateTime64(3) DEFAULT now(),
-    event_ts DateTime64(3),
-    is_deleted UInt8,
-    INDEX idx_id id TYPE bloom_filter(0.001) GRANULARITY 1
-  ) ENGINE = ReplacingMergeTree(event_ts, is_deleted)
-  PARTITION BY toYYYYMM(timestamp)
-  PRIMARY KEY (project_id, toDate(timestamp))
-  ORDER BY (project_id, toDate(timestamp), id)`,
+    \`event_ts\` DateTime64(3),
+    \`is_deleted\` UInt8,
+    INDEX idx_id id TYPE bloom_filter(0.001) GRANULARITY 1,
+    INDEX idx_res_metadata_key mapKeys(metadata) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_res_metadata_value mapValues(metadata) TYPE bloom_filter(0.01) GRANULARITY 1
+) ENGINE = ReplacingMergeTree(event_ts, is_deleted) Partition by toYYYYMM(timestamp)
+PRIMARY KEY (
+     project_id,
+     toDate(timestamp)
+)
+ORDER BY (
+    project_id,
+    toDate(timestamp),
+    id
+)`,
   observations: `CREATE TABLE IF NOT EXISTS observations (
-    id String,
-    trace_id String,
-    project_id String,
-    type LowCardinality(String),
-    parent_observation_id Nullable(String),
-    start_time DateTime64(3),
-    end_time Nullable(DateTime64(3)),
-    name String,
-    metadata Map(LowCardinality(String), String),
-    level LowCardinality(String),
-    status_message Nullable(String),
-    version Nullable(String),
-    input Nullable(String) CODEC(ZSTD(3)),
-    output Nullable(String) CODEC(ZSTD(3)),
-    provided_model_name Nullable(String),
-    usage_details Map(LowCardinality(String), UInt64),
-    total_cost Nullable(Decimal64(12)),
-    created_at DateTime64(3) DEFAULT now(),
-    updated_at DateTime64(3) DEFAULT now(),
+    \`id\` String,
+    \`trace_id\` String,
+    \`project_id\` String,
+    \`type\` LowCardinality(String),
+    \`parent_observation_id\` Nullable(String),
+    \`start_time\` DateTime64(3),
+    \`end_time\` Nullable(DateTime64(3)),
+    \`name\` String,
+    \`metadata\` Map(LowCardinality(String), String),
+    \`level\` LowCardinality(String),
+    \`status_message\` Nullable(String),
+    \`version\` Nullable(String),
+    \`input\` Nullable(String) CODEC(ZSTD(3)),
+    \`output\` Nullable(String) CODEC(ZSTD(3)),
+    \`provided_model_name\` Nullable(String),
+    \`internal_model_id\` Nullable(String),
+    \`model_parameters\` Nullable(String),
+    \`provided_usage_details\` Map(LowCardinality(String), UInt64),
+    \`usage_details\` Map(LowCardinality(String), UInt64),
+    \`provided_cost_details\` Map(LowCardinality(String), Decimal64(12)),
+    \`cost_details\` Map(LowCardinality(String), Decimal64(12)),
+    \`total_cost\` Nullable(Decimal64(12)),
+    \`completion_start_time\` Nullable(DateTime64(3)),
+    \`prompt_id\` Nullable(String),
+    \`prompt_name\` Nullable(String),
+    \`prompt_version\` Nullable(UInt16),
+    \`created_at\` DateTime64(3) DEFAULT now(),
+    \`updated_at\` DateTime64(3) DEFAULT now(),
     event_ts DateTime64(3),
     is_deleted UInt8,
     INDEX idx_id id TYPE bloom_filter() GRANULARITY 1,
-    INDEX idx_trace_id trace_id TYPE bloom_filter() GRANULARITY 1
-  ) ENGINE = ReplacingMergeTree(event_ts, is_deleted)
-  PARTITION BY toYYYYMM(start_time)
-  PRIMARY KEY (project_id, type, toDate(start_time))
-  ORDER BY (project_id, type, toDate(start_time), id)`,
+    INDEX idx_trace_id trace_id TYPE bloom_filter() GRANULARITY 1,
+    INDEX idx_project_id project_id TYPE bloom_filter() GRANULARITY 1
+) ENGINE = ReplacingMergeTree(event_ts, is_deleted) Partition by toYYYYMM(start_time)
+PRIMARY KEY (
+    project_id,
+    \`type\`,
+    toDate(start_time)
+)
+ORDER BY (
+    project_id,
+    \`type\`,
+    toDate(start_time),
+    id
+)`,
   scores: `CREATE TABLE IF NOT EXISTS scores (
-    id String,
-    timestamp DateTime64(3),
-    project_id String,
-    trace_id String,
-    observation_id Nullable(String),
-    name String,
-    value Float64,
-    source String,
-    comment Nullable(String) CODEC(ZSTD(1)),
-    data_type String,
-    string_value Nullable(String),
-    created_at DateTime64(3) DEFAULT now(),
-    updated_at DateTime64(3) DEFAULT now(),
+    \`id\` String,
+    \`timestamp\` DateTime64(3),
+    \`project_id\` String,
+    \`trace_id\` String,
+    \`observation_id\` Nullable(String),
+    \`name\` String,
+    \`value\` Float64,
+    \`source\` String,
+    \`comment\` Nullable(String) CODEC(ZSTD(1)),
+    \`author_user_id\` Nullable(String),
+    \`config_id\` Nullable(String),
+    \`data_type\` String,
+    \`string_value\` Nullable(String),
+    \`queue_id\` Nullable(String),
+    \`created_at\` DateTime64(3) DEFAULT now(),
+    \`updated_at\` DateTime64(3) DEFAULT now(),
     event_ts DateTime64(3),
-    is_deleted UInt8,
-    INDEX idx_id id TYPE bloom_filter(0.001) GRANULARITY 1
-  ) ENGINE = ReplacingMergeTree(event_ts, is_deleted)
-  PARTITION BY toYYYYMM(timestamp)
-  PRIMARY KEY (project_id, toDate(timestamp), name)
-  ORDER BY (project_id, toDate(timestamp), name, id)`,
+    \`is_deleted\` UInt8,
+    INDEX idx_id id TYPE bloom_filter(0.001) GRANULARITY 1,
+    INDEX idx_project_trace_observation (project_id, trace_id, observation_id) TYPE bloom_filter(0.001) GRANULARITY 1
+) ENGINE = ReplacingMergeTree(event_ts, is_deleted) Partition by toYYYYMM(timestamp)
+PRIMARY KEY (
+    project_id,
+    toDate(timestamp),
+    name
+)
+ORDER BY (
+    project_id,
+    toDate(timestamp),
+    name,
+    id
+)`,
 };
 
 /** Creates the three tables in the session's current database. */
@@ -100,10 +141,7 @@ export function createLangfuseTables(
 }
 
 /** One batch per table, as the worker flushes its queues. */
-const INSERTS: Record<
-  (typeof LANGFUSE_TABLES)[number],
-  (rows: number) => string
-> = {
+const INSERTS: Record<LangfuseTable, (rows: number) => string> = {
   traces: (rows) =>
     `INSERT INTO traces (id, timestamp, name, project_id, public, bookmarked, tags, metadata, input, output, event_ts, is_deleted) SELECT generateUUIDv4(), now64(3), 'chat', 'proj-demo', false, false, ['prod'], map('env', 'prod'), repeat('q', 200), repeat('a', 400), now64(3), 0 FROM numbers(${rows})`,
   observations: (rows) =>
@@ -121,7 +159,7 @@ export function insertLikeLangfuseWorker(
   options: {
     batches: number;
     rowsPerBatch: number;
-    tables?: readonly (typeof LANGFUSE_TABLES)[number][];
+    tables?: readonly LangfuseTable[];
   },
 ): number {
   const tables = options.tables ?? LANGFUSE_TABLES;
@@ -137,6 +175,26 @@ export function insertLikeLangfuseWorker(
 
 /** Stops background merges, so parts pile up as on starved storage. */
 export function stopMerges(session: Session): void {
-  for (const table of LANGFUSE_TABLES)
+  for (const table of LANGFUSE_TABLES) {
     session.query(`SYSTEM STOP MERGES ${table}`);
+  }
+}
+
+/** Lets background merges run again. */
+export function startMerges(session: Session): void {
+  for (const table of LANGFUSE_TABLES) {
+    session.query(`SYSTEM START MERGES ${table}`);
+  }
+}
+
+/** Active parts of the Langfuse tables in the session's database. */
+export function activeParts(session: Session): number {
+  return Number(
+    session
+      .query(
+        'SELECT count() FROM system.parts WHERE active AND database = currentDatabase()',
+        'TSV',
+      )
+      .trim(),
+  );
 }

@@ -9,6 +9,7 @@
  */
 import type { ClickHouseSummary } from '../contracts.ts';
 import type { ClickHouseSnapshot, SnapshotQueryName } from '../ports.ts';
+import { partLogWindow } from './queries.ts';
 
 type Row = Record<string, unknown>;
 
@@ -124,10 +125,12 @@ export function summarizeSnapshot(
       ? maxFromAsync
       : Math.max(maxFromParts, maxFromAsync ?? 0);
 
-  // part_log per minute over the minutes of the window.
+  // part_log per minute over the minutes it was read for; a minute without
+  // a row is a minute without parts, so the rows' count is not the divisor.
+  const read = partLogWindow(window);
   const windowMinutes = Math.max(
     1,
-    (window.end.getTime() - window.start.getTime()) / 60_000,
+    (read.end.getTime() - read.start.getTime()) / 60_000,
   );
   const newParts = perMinute(partLog, 'NewPart', windowMinutes);
   const mergeParts = perMinute(partLog, 'MergeParts', windowMinutes);

@@ -410,7 +410,7 @@ function clickhouseRows(kind: Spec['clickhouse'], end: Date, minutes: number) {
     kind === 'backlog' ? 6 : kind === 'slow-merges' ? 9 : 27;
   const mergeBytes = kind === 'slow-merges' ? 180 * KiB : 40 * MiB;
   const partLog: Record<string, unknown>[] = [];
-  for (let m = Math.max(0, minutes - 60); m < minutes; m++) {
+  for (let m = 0; m < minutes; m++) {
     const minute = new Date(end.getTime() - (minutes - m) * 60_000)
       .toISOString()
       .slice(0, 19)

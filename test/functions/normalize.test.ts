@@ -122,7 +122,12 @@ describe('normalizeTrigger', () => {
     ],
     [
       'an alarm that names no file system',
-      logPatternAlarm('unmapped-alarm'),
+      (() => {
+        const e = logPatternAlarm('unmapped-alarm');
+        const metric = e.detail.configuration.metrics[0];
+        if (metric) metric.metricStat.metric.namespace = 'Custom/Other';
+        return e;
+      })(),
       UnknownFileSystemError,
       /names no file system/,
     ],
@@ -160,5 +165,29 @@ describe('normalizeTrigger', () => {
     const act = () => normalizeTrigger(raw, ports);
     expect(act).toThrow(type);
     expect(act).toThrow(message);
+  });
+});
+
+describe('normalizeTrigger for Langfuse alarms', () => {
+  it('reads the file system from the tags under detail', () => {
+    const event = logPatternAlarm('other-alarm');
+    const tagged = {
+      ...event,
+      detail: {
+        ...event.detail,
+        alarmTags: { 'burstguard:file-system-id': OTHER_FS_ID },
+        configuration: { metrics: [] },
+      },
+    };
+    expect(normalizeTrigger(tagged, ports).fileSystemId).toBe(OTHER_FS_ID);
+  });
+
+  it('reads the file system from the Langfuse metric namespace', () => {
+    // logPatternAlarm's metric lives in Burstguard/Langfuse/<FS_ID>.
+    const trigger = normalizeTrigger(
+      logPatternAlarm('an-unlisted-alarm'),
+      ports,
+    );
+    expect(trigger.fileSystemId).toBe(FS_ID);
   });
 });

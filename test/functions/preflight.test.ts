@@ -39,9 +39,10 @@ describe('runPreflight', () => {
           new CloudWatchClient({ region: 'us-east-1' }),
         ),
         slack: {
-          postMessage: async (m) => (
-            posted.push(m), { channel: 'C0', ts: '1.1' }
-          ),
+          postMessage: async (m) => {
+            posted.push(m);
+            return { channel: 'C0', ts: '1.1' };
+          },
         },
         clock: { now: () => now },
         config: testConfig(),

@@ -201,6 +201,21 @@ describe('configuredAlarms', () => {
   });
 });
 
+describe('configuredAlarms, with the app alarms', () => {
+  it('leaves out the alarms the app creates itself', () => {
+    // Prepare
+    const config = testConfig();
+
+    // Act
+    const alarms = configuredAlarms(config, TEST_ACCOUNT, [
+      'burstguard-prod-langfuse-dropped-records',
+    ]);
+
+    // Assess
+    expect(alarms).toEqual([]);
+  });
+});
+
 describe('the rule role', () => {
   it('grants no wildcard action', async () => {
     // Prepare / Act

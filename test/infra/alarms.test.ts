@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { normalizeTrigger } from '../../functions/normalize/core.ts';
 import {
   ALARM_THRESHOLDS,
   type AlarmsArgs,
   createAlarms,
+  withAlarmNames,
 } from '../../infra/alarms.ts';
 import {
   LANGFUSE_LOG_SIGNALS,
   langfuseNamespace,
 } from '../../shared/langfuse-signals.ts';
-import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
+import {
+  FS_ID,
+  logPatternAlarm,
+  OTHER_FS_ID,
+} from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
 import { ofType, type Registered, synth } from './pulumi-mocks.ts';
 
@@ -234,5 +240,54 @@ describe('createAlarms', () => {
     expect([...namespaces].sort()).toEqual(
       [`Custom/Base/${FS_ID}`, `Custom/Base/${OTHER_FS_ID}`].sort(),
     );
+  });
+});
+
+describe('withAlarmNames', () => {
+  it('lets Normalize find the file system of a Langfuse alarm by its name', async () => {
+    // Prepare
+    const config = testConfig();
+    for (const fs of config.fileSystems) fs.alarmNames = [];
+    const { result } = await synthAlarms({ config });
+    const name = `burstguard-test-${FS_ID}-langfuse-dropped-records`;
+    const event = logPatternAlarm(name);
+    // Only the name speaks for the file system: not the namespace.
+    const metric = event.detail.configuration.metrics[0];
+    if (metric) metric.metricStat.metric.namespace = 'Custom/Other';
+
+    // Act
+    const runtimeConfig = withAlarmNames(config, result.alarms);
+    const trigger = normalizeTrigger(event, {
+      config: runtimeConfig,
+      now: () => new Date('2026-01-01T00:00:00Z'),
+    });
+
+    // Assess
+    expect(trigger.fileSystemId).toBe(FS_ID);
+    expect(() =>
+      normalizeTrigger(event, { config, now: () => new Date() }),
+    ).toThrow(/names no file system/);
+  });
+
+  it('adds only Langfuse alarms, next to the names already configured', async () => {
+    // Prepare
+    const config = testConfig();
+    const { result } = await synthAlarms({ config });
+
+    // Act
+    const runtimeConfig = withAlarmNames(config, result.alarms);
+
+    // Assess
+    expect(runtimeConfig.fileSystems.map((f) => f.alarmNames)).toEqual([
+      [
+        'burstguard-prod-langfuse-dropped-records',
+        `burstguard-test-${FS_ID}-langfuse-dropped-records`,
+        `burstguard-test-${FS_ID}-langfuse-clickhouse-timeouts`,
+      ],
+      [],
+    ]);
+    expect(config.fileSystems[0]?.alarmNames).toEqual([
+      'burstguard-prod-langfuse-dropped-records',
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import {
   fileSystemArn,
   INCIDENT_TABLE_ACTIONS,
   type PermissionStatement,
+  preflightPermissions,
   slackInteractionsPermissions,
   stepFunctionPermissions,
   TASK_CALLBACK_ACTIONS,
@@ -33,6 +34,7 @@ function allPermissions(): Record<FunctionName, PermissionStatement[]> {
       incidentTableArn: TABLE_ARN,
       stateMachineArn: STATE_MACHINE_ARN,
     }),
+    preflight: preflightPermissions(),
   };
 }
 
@@ -162,6 +164,18 @@ describe('function permissions', () => {
       expect(granted.get(action)).toEqual([STATE_MACHINE_ARN]);
     }
     expect(granted.get('states:StartExecution')).toBeUndefined();
+  });
+});
+
+describe('preflightPermissions', () => {
+  it('lets the preflight read metrics and nothing else', () => {
+    // Prepare / Act
+    const granted = grants(allPermissions().preflight);
+
+    // Assess
+    expect(Object.fromEntries(granted)).toEqual({
+      'cloudwatch:GetMetricData': ['*'],
+    });
   });
 });
 
