@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `burstguard` command: TypeScript sources run through tsx, on the
 // Lambda runtime's Node major version (nodejs24.x). On an older Node, it
-// re-runs itself with the Node 24 that `npm ci` installs (npm package node).
+// re-runs itself with the Node 24 that `npm install` installs (npm package node).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ if (major < 22) {
   );
   if (!existsSync(node)) {
     process.stderr.write(
-      `burstguard: needs Node 22 or later (found ${process.version}); run npm ci, which installs Node 24\n`,
+      `burstguard: needs Node 22 or later (found ${process.version}); run npm install, which installs Node 24\n`,
     );
     process.exit(1);
   }

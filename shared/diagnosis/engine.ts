@@ -492,10 +492,24 @@ function recommend(
   const caveats: string[] = [];
   let summary: string;
   switch (action) {
-    case 'switch-to-elastic':
+    case 'switch-to-elastic': {
       summary = `switch ${fsName} to Elastic throughput: no downtime, pay per GB moved, bursts to GiB/s`;
       caveats.push(CAVEAT_LOCK);
+      // At a steady load Provisioned can be far cheaper (langfuse-terraform-aws
+      // issue #39): say so, with both numbers, and why Elastic comes first.
+      const elastic = costs.find((c) => c.mode === 'elastic')?.monthlyUsd;
+      const provisioned = costs.find((c) => c.mode === 'provisioned');
+      if (
+        elastic != null &&
+        provisioned?.monthlyUsd != null &&
+        provisioned.monthlyUsd < elastic / 2
+      ) {
+        caveats.push(
+          `at this load Provisioned ${provisioned.provisionedMibps} MiB/s would cost about $${provisioned.monthlyUsd.toFixed(0)}/month against $${elastic.toFixed(0)} for Elastic; Elastic is the fix that needs no sizing, Provisioned the cheaper one once the load is known`,
+        );
+      }
       break;
+    }
     case 'increase-provisioned-throughput': {
       const target = costs.find(
         (c) => c.mode === 'provisioned',
