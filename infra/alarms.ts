@@ -8,9 +8,9 @@ import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import { FILE_SYSTEM_TAG } from '../functions/normalize/core.ts';
 import type { AppConfig } from '../shared/config.ts';
-import type { LangfuseMetricId } from '../shared/contracts.ts';
 import {
   LANGFUSE_LOG_SIGNALS,
+  type LogSignalId,
   langfuseNamespace,
 } from '../shared/langfuse-signals.ts';
 
@@ -48,7 +48,8 @@ export type AlarmKind =
   | 'langfuse-dropped-records'
   | 'langfuse-clickhouse-timeouts';
 
-const LANGFUSE_ALARM_KIND: Record<LangfuseMetricId, AlarmKind> = {
+/** Alarms on the log-filter metrics (Langfuse's own metric has none). */
+const LANGFUSE_ALARM_KIND: Record<LogSignalId, AlarmKind> = {
   langfuse_dropped_records: 'langfuse-dropped-records',
   langfuse_clickhouse_timeouts: 'langfuse-clickhouse-timeouts',
 };

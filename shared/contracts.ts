@@ -113,6 +113,9 @@ export type EfsMetricId = (typeof EFS_METRIC_IDS)[number];
 export const LANGFUSE_METRIC_IDS = [
   'langfuse_dropped_records',
   'langfuse_clickhouse_timeouts',
+  // Langfuse's own metric (ENABLE_AWS_CLOUDWATCH_METRIC_PUBLISHING=true):
+  // one per dropped record, namespace Langfuse, no dimensions.
+  'langfuse_writer_errors',
 ] as const;
 export type LangfuseMetricId = (typeof LANGFUSE_METRIC_IDS)[number];
 

@@ -9,9 +9,12 @@
  */
 import type { LangfuseMetricId } from './contracts.ts';
 
+/** The Langfuse metric Ids that come from log metric filters. */
+export type LogSignalId = Exclude<LangfuseMetricId, 'langfuse_writer_errors'>;
+
 export type LogSignal = {
   /** Recording-format metric Id the collector reads it under. */
-  id: LangfuseMetricId;
+  id: LogSignalId;
   metricName: string;
   /** One filter per wording; all publish 1 per matching line. */
   filters: { name: string; pattern: string; example: string }[];

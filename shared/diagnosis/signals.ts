@@ -237,7 +237,13 @@ export function computeSignals(
   }
 
   const lf = evidence.langfuse.available ? evidence.langfuse : null;
-  const dropped = lf ? sum(lf.metrics.langfuse_dropped_records) : null;
+  // Log lines and Langfuse's own counter see the same drops: take the larger.
+  const dropped = lf
+    ? Math.max(
+        sum(lf.metrics.langfuse_dropped_records) ?? 0,
+        sum(lf.metrics.langfuse_writer_errors) ?? 0,
+      )
+    : null;
   const timeouts = lf ? sum(lf.metrics.langfuse_clickhouse_timeouts) : null;
   let lfOnset: number | null = null;
   const lfPerPeriod: number[] = [];

@@ -593,6 +593,13 @@ export function simulateScenario(
         (m) => m.timeouts,
         true,
       ),
+      series(
+        'langfuse_writer_errors',
+        'langfuse.queue.clickhouse_writer.error',
+        minutes,
+        (m) => m.dropped,
+        true,
+      ),
     ],
     Messages: [],
   };

@@ -81,7 +81,7 @@ describe('burstguard record', () => {
       );
       // Assess: the files of format v1, with progress on stderr.
       expect(code).toBe(0);
-      expect(err.join('')).toMatch(/reading 11 metrics, 180 min at 60 s/);
+      expect(err.join('')).toMatch(/reading 12 metrics, 180 min at 60 s/);
       expect((await readdir(out)).sort()).toEqual([
         'clickhouse',
         'cloudwatch-get-metric-data.json',
@@ -101,7 +101,7 @@ describe('burstguard record', () => {
       const metrics = JSON.parse(
         await readFile(join(out, 'cloudwatch-get-metric-data.json'), 'utf8'),
       );
-      expect(metrics.MetricDataResults).toHaveLength(11);
+      expect(metrics.MetricDataResults).toHaveLength(12);
       expect(typeof metrics.MetricDataResults[0].Timestamps[0]).toBe('string');
       expect(cwMock.commandCalls(GetMetricDataCommand)).toHaveLength(2);
 
