@@ -33,6 +33,20 @@ export const appConfigSchema = z.object({
   approvers: z.array(z.string()).default([]),
   defaultWindowMinutes: z.number().int().min(15).max(21_600).default(180),
   clickhouseTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+  /**
+   * Your own EFS prices (a discount, a newer price list): override the
+   * dated table of the region in shared/pricing.ts, field by field.
+   */
+  prices: z
+    .object({
+      asOf: z.string().optional(),
+      source: z.string().optional(),
+      standardStorageUsdPerGbMonth: z.number().nonnegative().optional(),
+      elasticReadUsdPerGb: z.number().nonnegative().optional(),
+      elasticWriteUsdPerGb: z.number().nonnegative().optional(),
+      provisionedUsdPerMibpsMonth: z.number().nonnegative().optional(),
+    })
+    .optional(),
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 

@@ -82,7 +82,9 @@ export function priceTable(
   return {
     ...base,
     ...overrides,
-    ...(overridden ? { source: `${base.source}, with overrides` } : {}),
+    ...(overridden
+      ? { source: `${overrides.source ?? base.source}, with overrides` }
+      : {}),
     fallback: !known,
   };
 }

@@ -129,6 +129,7 @@ export function diagnoseState(
     region: state.trigger.region,
     windowStart: state.trigger.windowStart,
     windowEnd: state.trigger.windowEnd,
+    ...(ports.config.prices ? { prices: ports.config.prices } : {}),
   });
   const decision = decide(
     state.trigger,
