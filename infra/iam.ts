@@ -59,6 +59,7 @@ export const FUNCTION_LINKS: Record<FunctionName, readonly LinkName[]> = {
   notify: ['SlackBotToken', 'Incidents'],
   'request-approval': ['SlackBotToken', 'Incidents'],
   remediate: ['Incidents'],
+  verify: [],
   'slack-interactions': ['SlackBotToken', 'SlackSigningSecret', 'Incidents'],
   preflight: ['SlackBotToken'],
 };
@@ -144,6 +145,13 @@ export function stepFunctionPermissions(options: {
       getMetricData,
     ],
     'collect-langfuse': [getMetricData],
+    verify: [
+      {
+        actions: ['elasticfilesystem:DescribeFileSystems'],
+        resources: watched,
+      },
+      getMetricData,
+    ],
     'collect-clickhouse': [],
     diagnose: [],
     notify: [table],

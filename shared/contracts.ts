@@ -352,6 +352,22 @@ export const remediationSchema = z.object({
 });
 export type Remediation = z.infer<typeof remediationSchema>;
 
+// ------------------------------------------------------------------ Verify
+
+/** Whether the change worked, checked a while after it was made. */
+export const verificationSchema = z.object({
+  verdict: z.enum(['worked', 'not-yet', 'not-working', 'unknown']),
+  summary: z.string(),
+  checkedAt: isoTimeSchema,
+  throughputMode: z.string().nullable(),
+  minutesSinceChange: z.number(),
+  utilizationBeforePercent: z.number().nullable(),
+  utilizationAfterPercent: z.number().nullable(),
+  langfuseErrorsBefore: z.number().nullable(),
+  langfuseErrorsAfter: z.number().nullable(),
+});
+export type Verification = z.infer<typeof verificationSchema>;
+
 // ------------------------------------------------------ The whole run state
 
 /** The execution's state after each step, as the ASL ResultPaths build it. */
@@ -373,6 +389,7 @@ export const afterRemediateSchema = afterNotifySchema.extend({
     .object({ approved: z.boolean(), by: z.string().optional() })
     .optional(),
   remediation: remediationSchema,
+  verification: verificationSchema.optional(),
 });
 export type AfterNormalize = z.infer<typeof afterNormalizeSchema>;
 export type AfterOpen = z.infer<typeof afterOpenSchema>;

@@ -19,6 +19,7 @@ export const LAMBDAS = [
   'notify',
   'request-approval',
   'remediate',
+  'verify',
 ] as const;
 export type LambdaName = (typeof LAMBDAS)[number];
 
@@ -40,6 +41,7 @@ export const TASK_LAMBDA = {
   Notify: 'notify',
   RequestApproval: 'request-approval',
   Remediate: 'remediate',
+  Verify: 'verify',
   NotifyOutcome: 'notify',
   NotifyResolved: 'notify',
 } as const satisfies Record<string, LambdaName>;
@@ -51,6 +53,9 @@ export const TASK_TIMEOUT_SECONDS = {
   /** A person has this long to press Approve in Slack. */
   approval: 3600,
 } as const;
+
+/** How long after a switch Verify looks again: long enough for metrics. */
+export const VERIFY_AFTER_SECONDS = 600;
 
 /** Placeholder ARNs, for `burstguard definition` and Workflow Studio. */
 export function placeholderArns(
@@ -263,7 +268,34 @@ export function buildDefinition(arns: LambdaArns): {
         ResultPath: '$.approval',
         Next: 'Remediate',
       },
-      Remediate: task(arnOf('Remediate'), '$.remediation', 'NotifyOutcome'),
+      Remediate: task(arnOf('Remediate'), '$.remediation', 'Applied'),
+      Applied: {
+        Type: 'Choice',
+        Choices: [
+          {
+            Variable: '$.remediation.status',
+            StringEquals: 'applied',
+            Next: 'WaitForEffect',
+          },
+        ],
+        Default: 'NotifyOutcome',
+      },
+      WaitForEffect: {
+        Type: 'Wait',
+        Comment: 'let the new mode show in the metrics before checking',
+        Seconds: VERIFY_AFTER_SECONDS,
+        Next: 'Verify',
+      },
+      Verify: task(arnOf('Verify'), '$.verification', 'NotifyOutcome', {
+        // A failed check must not hide the outcome: report without it.
+        Catch: [
+          {
+            ErrorEquals: ['States.ALL'],
+            ResultPath: '$.verifyError',
+            Next: 'NotifyOutcome',
+          },
+        ],
+      }),
       NotifyOutcome: task(
         arnOf('NotifyOutcome'),
         '$.outcomeNotification',

@@ -14,6 +14,7 @@ import { createNotifyHandler } from '../functions/notify/lambda.ts';
 import { createOpenIncidentHandler } from '../functions/open-incident/lambda.ts';
 import { createRemediateHandler } from '../functions/remediate/lambda.ts';
 import { createRequestApprovalHandler } from '../functions/request-approval/lambda.ts';
+import { createVerifyHandler } from '../functions/verify/lambda.ts';
 import type { AppConfig } from '../shared/config.ts';
 import type { AfterNotify } from '../shared/contracts.ts';
 import { localContext, type StepHandler } from '../shared/lambda.ts';
@@ -151,6 +152,15 @@ export function localHandlers(
       },
       log('remediate'),
     ),
+    verify: createVerifyHandler(
+      {
+        efs: ports.efs,
+        metrics: ports.metrics,
+        clock: ports.clock,
+        config: ports.config,
+      },
+      log('verify'),
+    ),
   };
   const invoke = async (lambda: string, event: unknown) => {
     const handler = handlers[lambda];
@@ -205,6 +215,8 @@ export async function runLocal(
       taskResourceLocalHandlers: localHandlers(ports, options) as never,
       // Lambda service errors never happen locally; no waiting on retries.
       retryIntervalOverrides: {},
+      // The clock, not the wall, says when Verify looks (see LocalPorts).
+      waitTimeOverrides: { WaitForEffect: 0 },
     },
     context: {
       Task: { Token: LOCAL_TASK_TOKEN },

@@ -236,7 +236,21 @@ const OUTCOME_ICON: Record<Remediation['status'], string> = {
   failed: ':x:',
 };
 
-/** The outcome in the thread: applied or not, and why. */
+const VERIFY_ICON = {
+  worked: ':white_check_mark:',
+  'not-yet': ':hourglass_flowing_sand:',
+  'not-working': ':x:',
+  unknown: ':grey_question:',
+} as const;
+
+const VERIFY_WORDS = {
+  worked: 'Yes',
+  'not-yet': 'Too early to say',
+  'not-working': 'No',
+  unknown: 'Unknown',
+} as const;
+
+/** The outcome in the thread: applied or not, why, and whether it worked. */
 export function outcomeMessage(
   state: AfterRemediate,
   channel: string,
@@ -254,6 +268,14 @@ export function outcomeMessage(
   if (r.approvedBy) lines.push(`Approved by <@${r.approvedBy}>`);
   if (r.retryAfter)
     lines.push(`Mode changes allowed again after ${r.retryAfter}`);
+  const v = state.verification;
+  if (v) {
+    lines.push(
+      `${VERIFY_ICON[v.verdict]} *Did it work? ${VERIFY_WORDS[v.verdict]}* (checked ${v.minutesSinceChange} min after the change): ${v.summary}`,
+    );
+  } else if (r.status === 'applied') {
+    lines.push('_The effect could not be checked: see the execution for why._');
+  }
   return {
     channel,
     ...(threadTs ? { threadTs } : {}),

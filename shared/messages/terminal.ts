@@ -14,6 +14,8 @@ const EMOJI: Record<string, string> = {
   ':no_entry:': '⛔',
   ':lock:': '🔒',
   ':x:': '❌',
+  ':hourglass_flowing_sand:': '⏳',
+  ':grey_question:': '❔',
 };
 
 export type Style = { color: boolean };

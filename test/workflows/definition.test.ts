@@ -1,6 +1,10 @@
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { decisionSchema, incidentSchema } from '../../shared/contracts.ts';
+import {
+  decisionSchema,
+  incidentSchema,
+  remediationSchema,
+} from '../../shared/contracts.ts';
 import * as errors from '../../shared/errors.ts';
 import {
   buildDefinition,
@@ -139,6 +143,7 @@ describe('the state machine definition', () => {
     const allowed: Record<string, readonly string[]> = {
       '$.incident.next': incidentSchema.shape.next.options,
       '$.result.decision.next': decisionSchema.shape.next.options,
+      '$.remediation.status': remediationSchema.shape.status.options,
     };
     for (const state of Object.values(states)) {
       if (state.Type !== 'Choice') continue;

@@ -1,0 +1,21 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { parseState, stepHandler } from '../../shared/lambda.ts';
+import {
+  type VerifyPorts,
+  verifyInputSchema,
+  verifyRemediation,
+} from './core.ts';
+
+/** The Verify step, after the wait that follows a switch. */
+export function createVerifyHandler(ports: VerifyPorts, logger?: Logger) {
+  return stepHandler({
+    serviceName: 'verify',
+    logger,
+    parse: (event) => parseState(verifyInputSchema, event),
+    run: async (state, log) => {
+      const out = await verifyRemediation(state, ports);
+      log.info('verification', { ...out });
+      return out;
+    },
+  });
+}
