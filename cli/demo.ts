@@ -12,6 +12,7 @@ import {
   SCENARIO_DESCRIPTIONS,
   SCENARIOS,
   type ScenarioName,
+  simulateAfterSwitch,
   simulateScenario,
 } from '../shared/simulator/scenarios.ts';
 import { runRecording } from './local-run.ts';
@@ -74,6 +75,8 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
       write: options.json ? () => undefined : io.out,
       color: io.color,
       onEvent: options.json ? undefined : progressPrinter(io),
+      afterSwitch: (from, minutes) =>
+        simulateAfterSwitch(name, { from, minutes }),
       approver: async () => {
         say(
           `  (demo) ${DEMO_APPROVER} pressed "Approve: switch to Elastic" in Slack\n`,

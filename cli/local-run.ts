@@ -12,6 +12,7 @@ import {
   recordingMetricsPort,
 } from '../shared/adapters/recording.ts';
 import { createTerminalSlackPort } from '../shared/adapters/terminal-slack.ts';
+import type { MetricDataResult } from '../shared/aws-shapes.ts';
 import type {
   AfterGather,
   AfterNotify,
@@ -23,10 +24,12 @@ import type {
   Remediation,
   SlackMessage,
   Trigger,
+  Verification,
 } from '../shared/contracts.ts';
 import { configForRecording } from '../shared/evidence.ts';
-import type { ClickHousePort } from '../shared/ports.ts';
+import type { ClickHousePort, MetricsPort } from '../shared/ports.ts';
 import type { Recording } from '../shared/recording.ts';
+import { VERIFY_AFTER_SECONDS } from '../workflows/definition.ts';
 import {
   type RunEvent,
   type RunResult,
@@ -44,6 +47,11 @@ export type LocalRunOptions = {
   write: (text: string) => void;
   color: boolean;
   onEvent?: (event: RunEvent) => void;
+  /**
+   * Metrics for the minutes after a switch to Elastic (the demo simulates
+   * them); without it, Verify finds none, as a replay of a past incident.
+   */
+  afterSwitch?: (from: Date, minutes: number) => MetricDataResult[];
 };
 
 /** What `--json` prints: design.md's object, and the run's own facts. */
@@ -53,6 +61,8 @@ export type LocalRunReport = {
   diagnosis: Diagnosis | null;
   recommendation: Recommendation | null;
   remediation: Remediation | null;
+  /** Whether the switch worked, when one was made. */
+  verification: Verification | null;
   slack: SlackMessage[];
   /** What Gather found, as `burstguard diagnose --evidence` reads it. */
   evidence: Evidence | null;
@@ -84,14 +94,51 @@ export async function runRecording(
   });
   const clickhouse = options.clickhouse ?? recordingClickHousePort(recording);
   // The recording's end is "now" for the run, so 1-minute data still exists.
-  const now = new Date(Date.parse(recording.meta.end));
+  // After a switch, the clock moves on by the Wait that precedes Verify.
+  const end = Date.parse(recording.meta.end);
+  let switchedAt: number | undefined;
+  const clock = {
+    now: () =>
+      new Date(
+        switchedAt === undefined ? end : end + VERIFY_AFTER_SECONDS * 1000,
+      ),
+  };
+  const efs = recordingEfsPort(recording, {
+    onUpdate: () => {
+      switchedAt = end;
+    },
+  });
+  const recorded = recordingMetricsPort(recording);
+  const metrics: MetricsPort = {
+    resolutionSeconds: recorded.resolutionSeconds,
+    async getMetricData(request) {
+      const results = await recorded.getMetricData(request);
+      if (switchedAt === undefined || !options.afterSwitch) return results;
+      const later = options.afterSwitch(
+        new Date(switchedAt),
+        VERIFY_AFTER_SECONDS / 60,
+      );
+      const wanted = new Set(request.queries.map((q) => q.id));
+      return [...wanted].map((id) => {
+        const a = results.find((r) => r.Id === id);
+        const b = later.find((r) => r.Id === id);
+        return {
+          Id: id,
+          Label: a?.Label ?? b?.Label,
+          Timestamps: [...(a?.Timestamps ?? []), ...(b?.Timestamps ?? [])],
+          Values: [...(a?.Values ?? []), ...(b?.Values ?? [])],
+          StatusCode: 'Complete',
+        };
+      });
+    },
+  };
   const result = await runLocal(
     withPolicy(recording.trigger, options.policy),
     {
       config,
-      clock: { now: () => now },
-      efs: recordingEfsPort(recording),
-      metrics: recordingMetricsPort(recording),
+      clock,
+      efs,
+      metrics,
       clickhouseFor: () => clickhouse,
       slack,
       store: createMemoryIncidentStore(),
@@ -109,6 +156,7 @@ export async function runRecording(
     diagnosis: stateResult?.diagnosis ?? null,
     recommendation: stateResult?.recommendation ?? null,
     remediation: (out.remediation as Remediation | undefined) ?? null,
+    verification: (out.verification as Verification | undefined) ?? null,
     slack: slack.posted,
     evidence: Array.isArray(out.gathered)
       ? evidenceFromGathered(out.gathered as AfterGather['gathered'])

@@ -112,6 +112,11 @@ export function summaryLines(report: LocalRunReport): string[] {
   if (recommendation) lines.push(`action: ${recommendation.action}`);
   if (remediation)
     lines.push(`remediation: ${remediation.status}: ${remediation.reason}`);
+  if (report.verification) {
+    lines.push(
+      `verified: ${report.verification.verdict}: ${report.verification.summary}`,
+    );
+  }
   if (!diagnosis && report.incident) {
     lines.push(
       `incident ${report.incident.incidentId}: ${report.incident.next}`,

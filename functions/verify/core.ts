@@ -42,7 +42,10 @@ function median(values: number[]): number | null {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-const round = (x: number | null) => (x === null ? null : Math.round(x));
+const round = (x: number | null) =>
+  x === null ? null : Math.round(x * 100) / 100;
+/** Percent for people: two decimals under 1%, whole numbers above. */
+const pct = (x: number) => (x < 1 ? x.toFixed(2) : String(Math.round(x)));
 const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 
 /** Checks the switch; a source that cannot be read gives 'unknown'. */
@@ -180,6 +183,6 @@ export async function verifyRemediation(
     ...base,
     ...numbers,
     verdict: 'worked',
-    summary: `elastic since ${hhmm(changeMs)} UTC: throughput at ${Math.round(uAfterMedian ?? 0)}% of permitted${beforeText}, ${errorText}`,
+    summary: `elastic since ${hhmm(changeMs)} UTC: throughput at ${pct(uAfterMedian ?? 0)}% of permitted${beforeText}, ${errorText}`,
   };
 }

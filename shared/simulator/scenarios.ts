@@ -660,3 +660,62 @@ export function simulateScenario(
     clickhouse,
   };
 }
+
+/**
+ * The minutes after a switch to Elastic, for the demo's Verify step: the
+ * same demand, now served in full (Elastic permits far more than it asks),
+ * so throughput utilization falls and Langfuse stops failing. Returns
+ * GetMetricData results shaped like the recording's.
+ */
+export function simulateAfterSwitch(
+  name: ScenarioName,
+  options: { from: Date; minutes: number; seed?: number },
+): Recording['metricData']['MetricDataResults'] {
+  const spec: Spec = {
+    ...SPECS[name],
+    mode: 'elastic',
+    initialCreditsBytes: undefined,
+  };
+  const start = new Date(Math.floor(options.from.getTime() / 60_000) * 60_000);
+  const minutes = simulate(spec, start, options.minutes, options.seed ?? 11);
+  return [
+    series(
+      'permitted_throughput',
+      'PermittedThroughput',
+      minutes,
+      (m) => m.permittedBps,
+    ),
+    series(
+      'metered_io_bytes',
+      'MeteredIOBytes',
+      minutes,
+      (m) => m.meteredBytes,
+    ),
+    series(
+      'data_read_io_bytes',
+      'DataReadIOBytes',
+      minutes,
+      (m) => m.readBytes,
+    ),
+    series(
+      'data_write_io_bytes',
+      'DataWriteIOBytes',
+      minutes,
+      (m) => m.writeBytes,
+    ),
+    series(
+      'langfuse_dropped_records',
+      'DroppedRecords',
+      minutes,
+      (m) => m.dropped,
+      true,
+    ),
+    series(
+      'langfuse_clickhouse_timeouts',
+      'ClickHouseWriteTimeouts',
+      minutes,
+      (m) => m.timeouts,
+      true,
+    ),
+  ];
+}
