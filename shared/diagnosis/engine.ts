@@ -448,9 +448,16 @@ export function costOptions(
   }
   if (s.demandP95BytesPerSecond !== null) {
     // p95 demand with 50% headroom, at least 1 MiB/s, whole MiB/s.
+    // Pinned at a provisioned rate, demand is above it by an unknown
+    // amount: size at least 50% above the current setting.
+    const pinnedProvisioned =
+      s.mode === 'provisioned' &&
+      s.pinnedMinutes > 0 &&
+      s.provisionedMibps !== null;
     const mibps = Math.max(
       1,
       Math.ceil((s.demandP95BytesPerSecond * 1.5) / MiB),
+      pinnedProvisioned ? Math.ceil((s.provisionedMibps ?? 0) * 1.5) : 0,
     );
     const included = (s.baselineBytesPerSecond ?? 0) / MiB;
     const billed = Math.max(0, mibps - included);
@@ -460,7 +467,7 @@ export function costOptions(
       monthlyUsd: round2(
         billed * table.provisionedUsdPerMibpsMonth + (storage ?? 0),
       ),
-      basis: `p95 demand ${formatRate(s.demandP95BytesPerSecond)}${s.demandCapped ? ' (capped by starvation: real demand is higher)' : ' when not pinned'} + 50% headroom; billed above the storage's ${formatRate(s.baselineBytesPerSecond ?? 0)} baseline, plus storage`,
+      basis: `${pinnedProvisioned ? `pinned at the provisioned ${s.provisionedMibps} MiB/s, so demand is above it: 1.5 × that, or ` : ''}p95 demand ${formatRate(s.demandP95BytesPerSecond)}${s.demandCapped ? ' (capped by starvation: real demand is higher)' : ' when not pinned'} + 50% headroom; billed above the storage's ${formatRate(s.baselineBytesPerSecond ?? 0)} baseline, plus storage`,
     });
   }
   costs.push({
@@ -534,6 +541,20 @@ function recommend(
   return { action, summary, costs, caveats, priceTable: table };
 }
 
+/**
+ * The EFS metrics that are missing and should not be: burst credits exist
+ * only in Bursting mode, PercentIOLimit only in General Purpose mode.
+ */
+function relevantMissing(evidence: Evidence): string[] {
+  if (!evidence.efs.available) return [];
+  const { throughputMode, performanceMode } = evidence.efs.fileSystem;
+  return evidence.efs.missing.filter(
+    (id) =>
+      !(id === 'burst_credit_balance' && throughputMode !== 'bursting') &&
+      !(id === 'percent_io_limit' && performanceMode === 'maxIO'),
+  );
+}
+
 function confidenceOf(
   ranked: Scored[],
   s: Signals,
@@ -546,7 +567,7 @@ function confidenceOf(
   if (!s.langfuseAvailable) coverage -= 0.1;
   if (!evidence.clickhouse.available) coverage -= 0.1;
   if (evidence.efs.available)
-    coverage -= Math.min(0.2, 0.03 * evidence.efs.missing.length);
+    coverage -= Math.min(0.2, 0.03 * relevantMissing(evidence).length);
   const margin = clamp01((top - second) / 0.5);
   return clamp01(top * (0.6 + 0.4 * margin) * coverage);
 }
@@ -624,8 +645,8 @@ export function diagnose(
     : 'the file system';
   const gaps: string[] = [];
   if (!evidence.efs.available) gaps.push(`EFS: ${evidence.efs.reason}`);
-  else if (evidence.efs.missing.length)
-    gaps.push(`EFS metrics missing: ${evidence.efs.missing.join(', ')}`);
+  else if (relevantMissing(evidence).length)
+    gaps.push(`EFS metrics missing: ${relevantMissing(evidence).join(', ')}`);
   if (!evidence.langfuse.available)
     gaps.push(`Langfuse signals: ${evidence.langfuse.reason}`);
   if (!evidence.clickhouse.available)
