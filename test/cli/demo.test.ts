@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.ts';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    io: {
+      out: (t: string) => void out.push(t),
+      err: (t: string) => void err.push(t),
+      color: false,
+    },
+  };
+}
+
+describe('burstguard demo', () => {
+  it('runs the seed incident through the whole runbook and says the switch worked', async () => {
+    const { out, err, io } = capture();
+    const code = await main(['demo'], io);
+    expect(code).toBe(0);
+    const text = out.join('');
+    // The Slack thread, with the file system and the numbers behind it.
+    expect(text).toMatch(/-- Slack #langfuse-oncall --/);
+    expect(text).toContain('fs-0a1b2c3d4e5f67890');
+    expect(text).toMatch(/pinned at >= 95% of 1\.0 MiB\/s permitted for \d/);
+    expect(text).toMatch(/[\d,]+ Langfuse records dropped/);
+    expect(text).toMatch(/\[ Approve: switch to Elastic \]/);
+    expect(text).toMatch(/Did it work\? Yes/);
+    expect(text).toMatch(/^verdict: efs-burst-credits-exhausted \(confidence/m);
+    // Progress as the states run, and the real embedded ClickHouse.
+    expect(err.join('')).toMatch(/embedded ClickHouse 2\d\.\d+.* \(chDB\)/);
+    expect(err.join('')).toMatch(/✓ Verify/);
+  });
+
+  it('prints the design.md object with --json', async () => {
+    const { out, io } = capture();
+    expect(
+      await main(['demo', '--scenario', 'merge-backlog', '--json'], io),
+    ).toBe(0);
+    const report = JSON.parse(out.join(''));
+    expect(report.diagnosis.verdict).toBe('clickhouse-merge-backlog');
+    expect(report.recommendation.action).toBe('tune-clickhouse-inserts');
+    expect(report.remediation).toBeNull();
+    // Measured from chDB: merges stopped, the parts past parts_to_delay_insert.
+    expect(report.diagnosis.signals.maxPartsInPartition).toBeGreaterThan(1000);
+    expect(report.diagnosis.signals.delayedInserts).toBeGreaterThan(0);
+    // Over a thousand small inserts on two shared cores: give it room.
+  }, 90_000);
+
+  it('names the scenarios when given an unknown one', async () => {
+    const { err, io } = capture();
+    expect(await main(['demo', '--scenario', 'nope'], io)).toBe(2);
+    expect(err.join('')).toMatch(
+      /unknown scenario "nope"; one of: credits-exhausted, /,
+    );
+  });
+});
