@@ -61,7 +61,7 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
     clickhouse = db.port;
     close = db.close;
     say(
-      `  embedded ClickHouse ${db.version} (chDB): Langfuse's traces, observations and scores tables, ${db.insertBatches} insert batches like the Langfuse worker's (${Date.now() - started} ms)\n`,
+      `  embedded ClickHouse ${db.version} (chDB): Langfuse's traces, observations and scores tables, ${db.insertBatches} insert batches like the Langfuse worker's; ${db.settings} (${Date.now() - started} ms)\n`,
     );
   } else {
     say(`  ClickHouse: ${recording.clickhouse.error} (simulated)\n`);

@@ -43,8 +43,9 @@ describe('burstguard demo', () => {
     expect(report.diagnosis.verdict).toBe('clickhouse-merge-backlog');
     expect(report.recommendation.action).toBe('tune-clickhouse-inserts');
     expect(report.remediation).toBeNull();
-    // Measured from chDB: merges stopped, the parts past parts_to_delay_insert.
-    expect(report.diagnosis.signals.maxPartsInPartition).toBeGreaterThan(1000);
+    // Measured from chDB: merges stopped, the parts past the demo's
+    // parts_to_delay_insert (300), which the snapshot reads from the server.
+    expect(report.diagnosis.signals.maxPartsInPartition).toBeGreaterThan(300);
     expect(report.diagnosis.signals.delayedInserts).toBeGreaterThan(0);
     // Over a thousand small inserts on two shared cores: give it room.
   }, 90_000);
