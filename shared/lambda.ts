@@ -8,6 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import type { Trigger } from './contracts.ts';
 import { StateInputError } from './errors.ts';
 
 export type StepHandler<TResult> = (
@@ -65,4 +66,37 @@ export function localContext(functionName: string): Context {
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+/**
+ * A Gather branch's handler: the state after OpenIncident in, evidence out,
+ * an unavailable source logged as a warning (it is evidence, not a failure).
+ */
+export function collectorHandler<TPorts>(options: {
+  serviceName: string;
+  logger?: Logger;
+  schema: z.ZodType<{ trigger: Trigger }>;
+  collect: (
+    trigger: Trigger,
+    ports: TPorts,
+  ) => Promise<{ source: string; available: boolean; reason?: string }>;
+  ports: TPorts;
+}) {
+  return stepHandler({
+    serviceName: options.serviceName,
+    logger: options.logger,
+    parse: (event) => parseState(options.schema, event),
+    run: async (state, log) => {
+      const evidence = await options.collect(state.trigger, options.ports);
+      if (evidence.available) {
+        log.info('evidence collected', { source: evidence.source });
+      } else {
+        log.warn('source unavailable', {
+          source: evidence.source,
+          reason: evidence.reason,
+        });
+      }
+      return evidence;
+    },
+  });
 }

@@ -94,3 +94,29 @@ export function fillZeros(series: Series): Series {
 export function slotTime(series: Series, i: number): Date {
   return new Date(Date.parse(series.start) + i * series.periodSeconds * 1000);
 }
+
+/**
+ * The period and grid for a trigger's window: 60 s while 1-minute data
+ * exists, never finer than the metrics source can serve.
+ */
+export function windowGrid(
+  window: { windowStart: string; windowEnd: string },
+  now: Date,
+  resolutionSeconds = 60,
+): {
+  windowEnd: Date;
+  periodSeconds: number;
+  grid: { start: Date; points: number };
+} {
+  const windowStart = new Date(window.windowStart);
+  const windowEnd = new Date(window.windowEnd);
+  const periodSeconds = Math.max(
+    choosePeriodSeconds(windowStart, windowEnd, now),
+    resolutionSeconds,
+  );
+  return {
+    windowEnd,
+    periodSeconds,
+    grid: gridFor(windowStart, windowEnd, periodSeconds),
+  };
+}

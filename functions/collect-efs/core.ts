@@ -14,11 +14,7 @@ import {
   type Trigger,
 } from '../../shared/contracts.ts';
 import { FileSystemNotFoundError, oneLine } from '../../shared/errors.ts';
-import {
-  choosePeriodSeconds,
-  gridFor,
-  toSeries,
-} from '../../shared/metric-series.ts';
+import { toSeries, windowGrid } from '../../shared/metric-series.ts';
 import type {
   Clock,
   EfsPort,
@@ -98,13 +94,11 @@ export async function collectEfs(
   ports: CollectEfsPorts,
 ): Promise<EfsEvidence> {
   const started = Date.now();
-  const windowStart = new Date(trigger.windowStart);
-  const windowEnd = new Date(trigger.windowEnd);
-  const periodSeconds = Math.max(
-    choosePeriodSeconds(windowStart, windowEnd, ports.clock.now()),
-    ports.metrics.resolutionSeconds ?? 60,
+  const { windowEnd, periodSeconds, grid } = windowGrid(
+    trigger,
+    ports.clock.now(),
+    ports.metrics.resolutionSeconds,
   );
-  const grid = gridFor(windowStart, windowEnd, periodSeconds);
   const [described, results] = await Promise.allSettled([
     ports.efs.describeFileSystem(trigger.fileSystemId),
     ports.metrics.getMetricData({

@@ -16,11 +16,7 @@ import {
   LANGFUSE_LOG_SIGNALS,
   langfuseNamespace,
 } from '../../shared/langfuse-signals.ts';
-import {
-  choosePeriodSeconds,
-  gridFor,
-  toSeries,
-} from '../../shared/metric-series.ts';
+import { toSeries, windowGrid } from '../../shared/metric-series.ts';
 import type { Clock, MetricQuery, MetricsPort } from '../../shared/ports.ts';
 
 export type CollectLangfusePorts = {
@@ -71,13 +67,11 @@ export async function collectLangfuse(
   ports: CollectLangfusePorts,
 ): Promise<LangfuseEvidence> {
   const started = Date.now();
-  const windowStart = new Date(trigger.windowStart);
-  const windowEnd = new Date(trigger.windowEnd);
-  const periodSeconds = Math.max(
-    choosePeriodSeconds(windowStart, windowEnd, ports.clock.now()),
-    ports.metrics.resolutionSeconds ?? 60,
+  const { windowEnd, periodSeconds, grid } = windowGrid(
+    trigger,
+    ports.clock.now(),
+    ports.metrics.resolutionSeconds,
   );
-  const grid = gridFor(windowStart, windowEnd, periodSeconds);
   let results: Awaited<ReturnType<MetricsPort['getMetricData']>>;
   try {
     results = await ports.metrics.getMetricData({

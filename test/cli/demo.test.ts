@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      out: (t: string) => void out.push(t),
-      err: (t: string) => void err.push(t),
-      color: false,
-    },
-  };
-}
+import { capture } from '../support/io.ts';
 
 describe('burstguard demo', () => {
   it('runs the seed incident through the whole runbook and says the switch worked', async () => {

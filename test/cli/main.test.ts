@@ -3,22 +3,9 @@ import { promisify } from 'node:util';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
+import { capture } from '../support/io.ts';
 
 const run = promisify(execFile);
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      out: (t: string) => void out.push(t),
-      err: (t: string) => void err.push(t),
-      color: false,
-    },
-  };
-}
 
 describe('the burstguard command', () => {
   it('prints JSONPath ASL that asl-validator accepts', async () => {

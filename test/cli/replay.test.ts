@@ -8,6 +8,7 @@ import {
   type ScenarioName,
   simulateScenario,
 } from '../../shared/simulator/scenarios.ts';
+import { capture } from '../support/io.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');
 const dirs: string[] = [];
@@ -20,20 +21,6 @@ async function recordingDir(name: ScenarioName): Promise<string> {
   dirs.push(dir);
   await writeRecording(dir, simulateScenario(name, { end: END }));
   return dir;
-}
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      out: (t: string) => void out.push(t),
-      err: (t: string) => void err.push(t),
-      color: false,
-    },
-  };
 }
 
 describe('burstguard replay', () => {
