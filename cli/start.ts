@@ -2,6 +2,7 @@
  * `burstguard start`: starts an execution of the deployed state machine with
  * the console's manual input, as a person would from the AWS console.
  */
+import { readFileSync } from 'node:fs';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { fileSystemIdSchema } from '../shared/contracts.ts';
 import type { Io } from './main.ts';
@@ -16,11 +17,31 @@ export type StartOptions = {
   print?: boolean;
 };
 
+/**
+ * The state machine ARN `sst deploy` wrote to .sst/outputs.json, if this is
+ * the checkout that deployed it.
+ */
+export function deployedStateMachineArn(
+  read: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): string | undefined {
+  try {
+    const outputs = JSON.parse(read('.sst/outputs.json')) as {
+      stateMachineArn?: unknown;
+    };
+    return typeof outputs.stateMachineArn === 'string'
+      ? outputs.stateMachineArn
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The StartExecution request for a manual run. */
 export function startRequest(
   options: StartOptions,
   env: NodeJS.ProcessEnv,
   now: Date,
+  deployed: () => string | undefined = deployedStateMachineArn,
 ) {
   const id = fileSystemIdSchema.safeParse(options.fileSystemId);
   if (!id.success) {
@@ -36,10 +57,11 @@ export function startRequest(
   ) {
     throw new Error('--window-minutes: a whole number from 15 to 21600');
   }
-  const arn = options.stateMachineArn ?? env.BURSTGUARD_STATE_MACHINE_ARN;
+  const arn =
+    options.stateMachineArn ?? env.BURSTGUARD_STATE_MACHINE_ARN ?? deployed();
   if (!arn) {
     throw new Error(
-      'no state machine: pass --state-machine-arn or set BURSTGUARD_STATE_MACHINE_ARN (sst deploy prints it)',
+      'no state machine: pass --state-machine-arn, set BURSTGUARD_STATE_MACHINE_ARN, or run from the checkout that ran sst deploy',
     );
   }
   const stamp = now.toISOString().replace(/[:.]/g, '-');

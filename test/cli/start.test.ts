@@ -69,6 +69,18 @@ describe('burstguard start', () => {
       stateMachineArn: ARN,
       ...overrides,
     };
-    expect(() => startRequest(options, {}, new Date())).toThrow(message);
+    expect(() =>
+      startRequest(options, {}, new Date(), () => undefined),
+    ).toThrow(message);
+  });
+
+  it('finds the state machine that sst deploy wrote to .sst/outputs.json', () => {
+    const request = startRequest(
+      { fileSystemId: FS_ID, dryRun: false },
+      {},
+      new Date(),
+      () => ARN,
+    );
+    expect(request.stateMachineArn).toBe(ARN);
   });
 });
