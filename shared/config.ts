@@ -33,6 +33,13 @@ export const appConfigSchema = z.object({
   approvers: z.array(z.string()).default([]),
   defaultWindowMinutes: z.number().int().min(15).max(21_600).default(180),
   clickhouseTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+  /** The scheduled preflight: how far back to fit, how far ahead to warn. */
+  preflight: z
+    .object({
+      lookbackMinutes: z.number().int().min(30).max(1440).default(180),
+      horizonMinutes: z.number().int().min(15).max(10_080).default(360),
+    })
+    .default({ lookbackMinutes: 180, horizonMinutes: 360 }),
   /**
    * Your own EFS prices (a discount, a newer price list): override the
    * dated table of the region in shared/pricing.ts, field by field.

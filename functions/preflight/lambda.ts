@@ -9,7 +9,7 @@ export function createPreflightHandler(ports: PreflightPorts, logger?: Logger) {
     logger,
     parse: (event) => event,
     run: async (_, log) => {
-      const report = await runPreflight(ports);
+      const report = await runPreflight(ports, ports.config.preflight);
       for (const r of report.results) {
         log.info('preflight', { ...r });
       }
