@@ -46,6 +46,7 @@ const round = (x: number | null) =>
   x === null ? null : Math.round(x * 100) / 100;
 /** Percent for people: two decimals under 1%, whole numbers above. */
 const pct = (x: number) => (x < 1 ? x.toFixed(2) : String(Math.round(x)));
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
 const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 
 /** Checks the switch; a source that cannot be read gives 'unknown'. */
@@ -170,7 +171,7 @@ export async function verifyRemediation(
   const errorText =
     errorsAfter === null
       ? 'Langfuse signals not available'
-      : `${errorsAfter} Langfuse write errors in the ${Math.max(0, after.length - GRACE_MINUTES)} min since${errorsBefore !== null ? ` (${errorsBefore} in the ${BEFORE_MINUTES} min before)` : ''}`;
+      : `${count(errorsAfter)} Langfuse write errors in the ${Math.max(0, after.length - GRACE_MINUTES)} min since${errorsBefore !== null ? ` (${count(errorsBefore)} in the ${BEFORE_MINUTES} min before)` : ''}`;
   if (pinned || stillDropping) {
     return {
       ...base,
