@@ -345,8 +345,13 @@ export const remediationSchema = z.object({
   ]),
   reason: z.string(),
   call: updateFileSystemCallSchema.optional(),
-  /** From a TooManyRequests answer: when the 24 h lock ends. */
+  /**
+   * When a change is allowed again: from EFS's TooManyRequests answer, or
+   * from burstguard's own one-change-per-24-h limit (see `lockedBy`).
+   */
   retryAfter: isoTimeSchema.optional(),
+  /** Whose limit a `locked` status is: EFS's answer, or burstguard's own. */
+  lockedBy: z.enum(['efs', 'burstguard']).optional(),
   approvedBy: z.string().optional(),
   at: isoTimeSchema.optional(),
 });

@@ -18,6 +18,11 @@ import type {
   Trigger,
 } from '../../shared/contracts.ts';
 import { diagnose } from '../../shared/diagnosis/engine.ts';
+import {
+  EFS_WAIT_AFTER_PROVISIONED,
+  elasticAllowed,
+  MAX_IO_NO_ELASTIC,
+} from '../../shared/efs-rules.ts';
 
 export type DiagnosePorts = { config: AppConfig };
 
@@ -82,10 +87,27 @@ export function decide(
   recommendation: Recommendation,
   config: AppConfig,
 ): Decision {
+  if (recommendation.action === 'increase-provisioned-throughput') {
+    // Never automated, whatever the policy: the size is an estimate and a
+    // switch to (or increase of) Provisioned starts EFS's 24 h wait.
+    return {
+      next: 'done',
+      reason: `increase-provisioned-throughput is for a person to do, whatever the policy: burstguard only automates the switch to Elastic, the size is an estimate from this window, and ${EFS_WAIT_AFTER_PROVISIONED}`,
+    };
+  }
   if (recommendation.action !== 'switch-to-elastic') {
     return {
       next: 'done',
       reason: `${recommendation.action} is for a person to do; burstguard only switches to Elastic`,
+    };
+  }
+  if (
+    evidence.efs.available &&
+    !elasticAllowed(evidence.efs.fileSystem.performanceMode)
+  ) {
+    return {
+      next: 'done',
+      reason: `not switching ${trigger.fileSystemId} to Elastic: ${MAX_IO_NO_ELASTIC}`,
     };
   }
   const fs = findFileSystem(config, trigger.fileSystemId);

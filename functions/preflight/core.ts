@@ -76,7 +76,7 @@ export async function runPreflight(
   const warnings = checks.filter((c) => c.warn);
   if (warnings.length === 0) return { results: checks, warned: false };
   const lines = warnings.map((w) => `• ${w.message}`).join('\n');
-  const text = `:large_orange_circle: Burst credits running out within ${Math.round(options.horizonMinutes / 60)} h: switch to Elastic before Langfuse starts dropping traces.`;
+  const text = `:large_orange_circle: Burst credits running out within ${Math.round(options.horizonMinutes / 60)} h: act before Langfuse starts dropping traces (Elastic throughput for General Purpose file systems, Provisioned for Max I/O, where EFS offers no Elastic).`;
   const message: SlackMessage = {
     channel: ports.config.slackChannel,
     text,

@@ -1,12 +1,19 @@
 /**
  * Remediate: switch the file system to Elastic throughput, safely. Only
- * allowlisted file systems, only when `available`, a no-op when already
- * Elastic, at most one change per file system per 24 h, and a TooManyRequests
- * answer is read for its "Wait until ... UTC" time, never retried blindly.
+ * allowlisted General Purpose file systems (EFS offers Elastic only with
+ * General Purpose performance mode), only when `available`, a no-op when
+ * already Elastic, at most one change per file system per 24 h (burstguard's
+ * own limit), and a TooManyRequests answer is read for its "Wait until ...
+ * UTC" time, never retried blindly. Nothing else is automated.
  */
 import * as z from 'zod';
 import { type AppConfig, findFileSystem } from '../../shared/config.ts';
 import { afterNotifySchema, type Remediation } from '../../shared/contracts.ts';
+import {
+  elasticAllowed,
+  MAX_IO_NO_ELASTIC,
+  OWN_CAP,
+} from '../../shared/efs-rules.ts';
 import { oneLine } from '../../shared/errors.ts';
 import type { Clock, EfsPort, IncidentStore } from '../../shared/ports.ts';
 
@@ -27,14 +34,28 @@ export const remediateInputSchema = afterNotifySchema.extend({
 });
 export type RemediateInput = z.infer<typeof remediateInputSchema>;
 
-/** One throughput-mode change per 24 h (domain-facts.md, re:Post). */
+/**
+ * burstguard's own limit: one change per file system per 24 h, recorded in
+ * the incident store. Stricter than the current EFS user guide, which puts
+ * the 24 h wait only after a switch to Provisioned or an increase of it;
+ * older re:Post knowledge-center text puts it after any mode change.
+ */
 export const MODE_CHANGE_LOCK_MS = 24 * 3600_000;
 
-/** Reads the time from EFS's TooManyRequests message, if it has one. */
+/**
+ * Reads the time from EFS's TooManyRequests message, if it has one: "You
+ * have reached the maximum number of throughput mode changes or provisioned
+ * throughput value decreases. Wait until YYYY-MM-DDTHH:MM:SSZ UTC and try
+ * again." (re:Post knowledge center, "efs-max-throughput-mode-changes").
+ * That time, not a 24 h count of ours, says when EFS allows a change.
+ */
 export function waitUntilFrom(message: string): string | undefined {
-  const match = /Wait until (\d{4}-\d{2}-\d{2}T[0-9:.]+Z?)/.exec(message);
-  if (!match?.[1]) return undefined;
-  const text = match[1].endsWith('Z') ? match[1] : `${match[1]}Z`;
+  const match =
+    /Wait until (\d{4}-\d{2}-\d{2})[T ]([0-9:.]+)(Z)?(?:\s*UTC)?/.exec(
+      message,
+    );
+  if (!match?.[1] || !match[2]) return undefined;
+  const text = `${match[1]}T${match[2]}Z`;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
@@ -56,6 +77,15 @@ export async function remediate(
     FileSystemId: trigger.fileSystemId,
     ThroughputMode: 'elastic' as const,
   };
+  if (action === 'increase-provisioned-throughput') {
+    // The decision never routes here; refuse if something does anyway.
+    return {
+      ...base,
+      status: 'refused',
+      reason:
+        'increase-provisioned-throughput is never automated: the size is an estimate for a person to confirm, and EFS then holds the mode for 24 h',
+    };
+  }
   if (action !== 'switch-to-elastic') {
     return {
       ...base,
@@ -119,6 +149,13 @@ export async function remediate(
       reason: 'already in Elastic mode',
     };
   }
+  if (!elasticAllowed(described.PerformanceMode)) {
+    return {
+      ...base,
+      status: 'refused',
+      reason: `${trigger.fileSystemId} is Max I/O: ${MAX_IO_NO_ELASTIC}`,
+    };
+  }
   if (described.LifeCycleState !== 'available') {
     return {
       ...base,
@@ -134,8 +171,9 @@ export async function remediate(
     return {
       ...base,
       status: 'locked',
-      reason: `burstguard changed this file system at ${last}; at most one change per 24 h`,
+      reason: `burstguard changed this file system at ${last}; ${OWN_CAP}. EFS itself may allow a change sooner`,
       retryAfter,
+      lockedBy: 'burstguard',
     };
   }
   if (trigger.dryRun) {
@@ -157,9 +195,10 @@ export async function remediate(
       return {
         ...base,
         status: 'locked',
-        reason: `EFS refused: ${message}`,
+        reason: `EFS refused (TooManyRequests): ${message}`,
         call,
         ...(retryAfter ? { retryAfter } : {}),
+        lockedBy: 'efs',
       };
     }
     if (name === 'IncorrectFileSystemLifeCycleState') {

@@ -13,6 +13,16 @@ import type {
   Recommendation,
   Verdict,
 } from '../contracts.ts';
+import {
+  EFS_WAIT_AFTER_ELASTIC,
+  EFS_WAIT_AFTER_PROVISIONED,
+  elasticAllowed,
+  IOPS_LIMITS,
+  MAX_IO_NO_ELASTIC,
+  OWN_CAP,
+  PROVISIONED_MAX_MIBPS,
+  PROVISIONED_MIN_MIBPS,
+} from '../efs-rules.ts';
 import { describeTable, type PriceOverrides, priceTable } from '../pricing.ts';
 import { formatBytes, formatMinutes, formatRate } from './forecast.ts';
 import { computeSignals, PINNED_PERCENT, type Signals } from './signals.ts';
@@ -120,7 +130,7 @@ function scoreExhausted(s: Signals): Scored {
     s.sizeStandardBytes !== null
   ) {
     out.evidenceFor.push(
-      `permitted throughput ${formatRate(s.permittedBytesPerSecond ?? 0)} is the baseline of ${formatBytes(s.sizeStandardBytes)} stored (50 KiB/s per GiB, 1 MiB/s floor), down from the 100 MiB/s burst`,
+      `permitted throughput ${formatRate(s.permittedBytesPerSecond ?? 0)} is the baseline of ${formatBytes(s.sizeStandardBytes)} stored (50 KiB/s per GiB, 1 MiB/s floor), down from the ${formatRate(s.burstBytesPerSecond ?? 0)} burst (100 MiB/s per TiB of Standard storage, at least 100 MiB/s)`,
     );
   }
   const lf = langfuseLine(s);
@@ -215,7 +225,9 @@ function scoreIoLimit(s: Signals): Scored {
     evidenceAgainst: [],
   };
   if (s.performanceMode === 'maxIO') {
-    out.evidenceAgainst.push('Max I/O mode has no PercentIOLimit ceiling');
+    out.evidenceAgainst.push(
+      'PercentIOLimit is reported only for General Purpose file systems; this one is Max I/O',
+    );
     return out;
   }
   if (s.percentIoLimitMax === null) {
@@ -397,13 +409,25 @@ function scoreInsufficient(s: Signals, evidence: Evidence): Scored {
   return out;
 }
 
-function actionFor(verdict: Verdict): Action {
+/**
+ * The action for a verdict on this file system. Elastic only where EFS
+ * offers it (General Purpose); a Max I/O file system short of throughput
+ * gets Provisioned instead.
+ */
+export function actionFor(verdict: Verdict, s: Signals): Action {
+  const elastic = elasticAllowed(s.performanceMode);
   switch (verdict) {
     case 'efs-burst-credits-exhausted':
     case 'efs-burst-credits-draining':
-      return 'switch-to-elastic';
+      return elastic ? 'switch-to-elastic' : 'increase-provisioned-throughput';
     case 'efs-provisioned-throughput-saturated':
       return 'increase-provisioned-throughput';
+    case 'efs-io-limit':
+      // Elastic raises the General Purpose IOPS limit; already Elastic,
+      // there is no higher mode to go to.
+      return elastic && (s.mode === 'bursting' || s.mode === 'provisioned')
+        ? 'switch-to-elastic'
+        : 'investigate';
     case 'clickhouse-merge-backlog':
       return 'tune-clickhouse-inserts';
     case 'no-storage-problem':
@@ -449,16 +473,18 @@ export function costOptions(
   if (s.demandP95BytesPerSecond !== null) {
     // p95 demand with 50% headroom, at least 1 MiB/s, whole MiB/s.
     // Pinned at a provisioned rate, demand is above it by an unknown
-    // amount: size at least 50% above the current setting.
+    // amount: size at least 50% above the current setting. Within EFS's
+    // Provisioned range (1 to 3414 MiB/s, the top depending on Region).
     const pinnedProvisioned =
       s.mode === 'provisioned' &&
       s.pinnedMinutes > 0 &&
       s.provisionedMibps !== null;
-    const mibps = Math.max(
-      1,
+    const wanted = Math.max(
+      PROVISIONED_MIN_MIBPS,
       Math.ceil((s.demandP95BytesPerSecond * 1.5) / MiB),
       pinnedProvisioned ? Math.ceil((s.provisionedMibps ?? 0) * 1.5) : 0,
     );
+    const mibps = Math.min(PROVISIONED_MAX_MIBPS, wanted);
     const included = (s.baselineBytesPerSecond ?? 0) / MiB;
     const billed = Math.max(0, mibps - included);
     costs.push({
@@ -467,7 +493,7 @@ export function costOptions(
       monthlyUsd: round2(
         billed * table.provisionedUsdPerMibpsMonth + (storage ?? 0),
       ),
-      basis: `${pinnedProvisioned ? `pinned at the provisioned ${s.provisionedMibps} MiB/s, so demand is above it: 1.5 × that, or ` : ''}p95 demand ${formatRate(s.demandP95BytesPerSecond)}${s.demandCapped ? ' (capped by starvation: real demand is higher)' : ' when not pinned'} + 50% headroom; billed above the storage's ${formatRate(s.baselineBytesPerSecond ?? 0)} baseline, plus storage`,
+      basis: `${pinnedProvisioned ? `pinned at the provisioned ${s.provisionedMibps} MiB/s, so demand is above it: 1.5 × that, or ` : ''}p95 demand ${formatRate(s.demandP95BytesPerSecond)}${s.demandCapped ? ' (capped by starvation: real demand is higher)' : ' when not pinned'} + 50% headroom${wanted > mibps ? ` (${wanted} MiB/s wanted, above EFS's ${PROVISIONED_MAX_MIBPS} MiB/s Provisioned maximum)` : ''}; billed above the storage's ${formatRate(s.baselineBytesPerSecond ?? 0)} baseline, plus storage`,
     });
   }
   costs.push({
@@ -485,8 +511,12 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-const CAVEAT_LOCK =
-  'a throughput mode change may lock further mode changes for 24 h (increasing provisioned throughput is not limited)';
+/** The Elastic and Provisioned IOPS figures, for the IO-limit advice. */
+function iopsLine(mode: Signals['mode']): string {
+  const now =
+    mode === 'provisioned' ? IOPS_LIMITS.provisioned : IOPS_LIMITS.bursting;
+  return `in General Purpose mode ${mode ?? 'this'} throughput allows about ${now.read} read and ${now.write} write IOPS, Elastic up to ${IOPS_LIMITS.elastic.read} read and ${IOPS_LIMITS.elastic.write} write IOPS (${IOPS_LIMITS.elasticDefault.read} and ${IOPS_LIMITS.elasticDefault.write} by default, more on request; EFS performance table), and PercentIOLimit measures the limit of the current mode`;
+}
 
 function recommend(
   verdict: Verdict,
@@ -494,19 +524,24 @@ function recommend(
   context: DiagnoseContext,
   fsName: string,
 ): Recommendation {
-  const action = actionFor(verdict);
+  const action = actionFor(verdict, s);
   const { costs, table } = costOptions(s, context);
   const caveats: string[] = [];
+  const maxIo = !elasticAllowed(s.performanceMode);
   let summary: string;
   switch (action) {
     case 'switch-to-elastic': {
-      summary = `switch ${fsName} to Elastic throughput: no downtime, pay per GB moved, bursts to GiB/s`;
-      caveats.push(CAVEAT_LOCK);
+      summary =
+        verdict === 'efs-io-limit'
+          ? `switch ${fsName} to Elastic throughput to raise its IOPS limit: ${iopsLine(s.mode)}`
+          : `switch ${fsName} to Elastic throughput: no downtime, pay per GB moved, bursts to GiB/s`;
+      caveats.push(EFS_WAIT_AFTER_ELASTIC, OWN_CAP);
       // At a steady load Provisioned can be far cheaper (langfuse-terraform-aws
       // issue #39): say so, with both numbers, and why Elastic comes first.
       const elastic = costs.find((c) => c.mode === 'elastic')?.monthlyUsd;
       const provisioned = costs.find((c) => c.mode === 'provisioned');
       if (
+        verdict !== 'efs-io-limit' &&
         elastic != null &&
         provisioned?.monthlyUsd != null &&
         provisioned.monthlyUsd < elastic / 2
@@ -521,8 +556,20 @@ function recommend(
       const target = costs.find(
         (c) => c.mode === 'provisioned',
       )?.provisionedMibps;
-      summary = `raise provisioned throughput of ${fsName}${target ? ` to about ${target} MiB/s` : ''}, or switch to Elastic`;
-      caveats.push(CAVEAT_LOCK);
+      const verb = s.mode === 'provisioned' ? 'raise' : 'switch';
+      const size = target ? ` ${target} MiB/s` : '';
+      summary =
+        s.mode === 'provisioned'
+          ? `raise provisioned throughput of ${fsName}${target ? ` to about ${target} MiB/s` : ''}${maxIo ? '' : ', or switch to Elastic'}`
+          : `${verb} ${fsName} to Provisioned throughput${size}`;
+      if (maxIo) {
+        summary += `: ${MAX_IO_NO_ELASTIC}`;
+        caveats.push(
+          `not automated: burstguard only automates the switch to Elastic; a Provisioned size is an estimate from this window's demand for a person to confirm, and EFS then holds the mode for 24 h`,
+          'for the long run, AWS recommends General Purpose performance mode; moving the data to a General Purpose file system (e.g. with DataSync) makes Elastic possible',
+        );
+      }
+      caveats.push(EFS_WAIT_AFTER_PROVISIONED);
       break;
     }
     case 'tune-clickhouse-inserts':
@@ -535,7 +582,7 @@ function recommend(
     default:
       summary =
         verdict === 'efs-io-limit'
-          ? 'General Purpose IOPS limit: reduce small IO (ClickHouse log tables), or move to a file system in Max I/O mode; throughput mode will not help'
+          ? `${fsName} is already on Elastic throughput, the highest IOPS limit EFS offers: reduce small IO (ClickHouse log tables, many small parts) and look at ClickHouse before changing storage`
           : 'look at ClickHouse and the evidence that is missing before changing storage';
   }
   return { action, summary, costs, caveats, priceTable: table };
@@ -576,7 +623,7 @@ function findingsFor(winner: Scored, s: Signals, evidence: Evidence): string[] {
   const findings = [...winner.evidenceFor];
   if (s.efsAvailable && s.sizeStandardBytes !== null && s.mode) {
     findings.push(
-      `${s.mode} mode, ${formatBytes(s.sizeStandardBytes)} in Standard storage${s.baselineBytesPerSecond !== null && s.mode === 'bursting' ? `: baseline ${formatRate(s.baselineBytesPerSecond)}` : ''}`,
+      `${s.mode} mode${s.performanceMode === 'maxIO' ? ' (Max I/O performance mode)' : ''}, ${formatBytes(s.sizeStandardBytes)} in Standard storage${s.baselineBytesPerSecond !== null && s.mode === 'bursting' ? `: baseline ${formatRate(s.baselineBytesPerSecond)}, burst ${formatRate(s.burstBytesPerSecond ?? 0)} while credits last` : ''}`,
     );
   }
   if (s.readBytes !== null && s.writeBytes !== null) {
@@ -683,6 +730,7 @@ export function diagnose(
       signals: {
         sizeStandardBytes: s.sizeStandardBytes,
         baselineBytesPerSecond: s.baselineBytesPerSecond,
+        burstBytesPerSecond: s.burstBytesPerSecond,
         permittedBytesPerSecond: s.permittedBytesPerSecond,
         utilizationMaxPercent: s.utilizationMaxPercent,
         pinnedMinutes: s.pinnedMinutes,

@@ -3,6 +3,7 @@
  * total: a missing source or series gives nulls, never a throw.
  */
 import type { Evidence, Series } from '../contracts.ts';
+import { burstBytesPerSecondFor } from '../efs-rules.ts';
 import { forecastExhaustion } from './forecast.ts';
 
 const MiB = 1024 * 1024;
@@ -27,6 +28,8 @@ export type Signals = {
   /** Points of utilization data: how much the EFS story rests on. */
   dataPoints: number;
   baselineBytesPerSecond: number | null;
+  /** Bursting's burst rate for the Standard-class size. */
+  burstBytesPerSecond: number | null;
   permittedBytesPerSecond: number | null;
   permittedAtBaseline: boolean;
   utilization: (number | null)[];
@@ -273,6 +276,7 @@ export function computeSignals(
     periodSeconds,
     dataPoints: known.length,
     baselineBytesPerSecond: baseline,
+    burstBytesPerSecond: size === null ? null : burstBytesPerSecondFor(size),
     permittedBytesPerSecond: permitted,
     permittedAtBaseline,
     utilization,

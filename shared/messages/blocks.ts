@@ -266,8 +266,13 @@ export function outcomeMessage(
     );
   }
   if (r.approvedBy) lines.push(`Approved by <@${r.approvedBy}>`);
-  if (r.retryAfter)
-    lines.push(`Mode changes allowed again after ${r.retryAfter}`);
+  if (r.retryAfter) {
+    lines.push(
+      r.lockedBy === 'burstguard'
+        ? `burstguard's own limit (one change per file system per 24 h, not AWS's) allows its next change after ${r.retryAfter}`
+        : `EFS allows a change again after ${r.retryAfter} (the "Wait until" time of its TooManyRequests answer)`,
+    );
+  }
   const v = state.verification;
   if (v) {
     lines.push(
