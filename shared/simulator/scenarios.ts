@@ -1,12 +1,14 @@
 /**
- * Built-in incidents, simulated with EFS's Bursting physics (domain-facts.md):
- * credits accrue at the baseline while throughput is below it and are spent
- * above it; while credits last the file system may burst to 100 MiB/s, and
- * at zero the permitted throughput falls to the baseline (50 KiB/s per GiB,
- * at least 1 MiB/s). Reads are metered at one third. Each scenario is a
+ * Built-in incidents, simulated with EFS's Bursting physics (EFS user guide,
+ * "Performance"): credits accrue at the baseline while throughput is below
+ * it and are spent above it; while credits last the file system may burst to
+ * 100 MiB/s per TiB of Standard storage (at least 100 MiB/s), and at zero
+ * the permitted throughput falls to the baseline (50 KiB/s per GiB, at least
+ * 1 MiB/s). Reads are metered at one third. Each scenario is a
  * Recording, exactly as `burstguard record` would write it, so the demo and
  * the tests run the same code as a replay. Deterministic: seeded noise.
  */
+import { burstBytesPerSecondFor } from '../efs-rules.ts';
 import type { Recording } from '../recording.ts';
 import { RECORDING_VERSION } from '../recording.ts';
 
@@ -15,6 +17,9 @@ export const SCENARIOS = [
   'credits-draining',
   'provisioned-saturated',
   'io-limit',
+  'maxio-credits-exhausted',
+  'io-limit-bursting',
+  'credits-exhausted-2tib',
   'merge-backlog',
   'clickhouse-unreachable',
   'healthy-blip',
@@ -32,7 +37,13 @@ export const SCENARIO_DESCRIPTIONS: Record<ScenarioName, string> = {
   'provisioned-saturated':
     'Provisioned at 8 MiB/s, demand above it: pinned, Langfuse timing out',
   'io-limit':
-    'General Purpose mode at 100% PercentIOLimit from small ClickHouse log writes',
+    'General Purpose mode, already Elastic, at 100% PercentIOLimit from small ClickHouse log writes',
+  'maxio-credits-exhausted':
+    'Max I/O performance mode, Bursting, 40 GiB stored, credits exhausted: no Elastic for Max I/O, so Provisioned',
+  'io-limit-bursting':
+    'General Purpose, Bursting with plenty of credits, at 100% PercentIOLimit from small ClickHouse writes',
+  'credits-exhausted-2tib':
+    'Bursting, 2 TiB stored (200 MiB/s burst, 100 MiB/s baseline), credits exhausted under a 130 MiB/s load',
   'merge-backlog':
     'Elastic storage with headroom, ClickHouse piling up parts from tiny inserts',
   'clickhouse-unreachable': 'storage healthy, ClickHouse not answering',
@@ -47,10 +58,14 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 const TiB = 1024 * GiB;
-/** Every file system can burst to 100 MiB/s (under 1 TiB stored). */
-const BURST_BYTES_PER_SECOND = 100 * MiB;
-/** Maximum and initial credit balance under 1 TiB stored: 2.1 TiB. */
-const MAX_CREDITS_BYTES = 2.1 * TiB;
+/**
+ * Maximum (and initial) credit balance: 2.1 TiB under 1 TiB stored, 2.1 TiB
+ * per TiB stored above (EFS user guide, "Performance", Bursting).
+ */
+function maxCreditsBytes(sizeBytes: number): number {
+  return 2.1 * TiB * Math.max(1, sizeBytes / TiB);
+}
+const MAX_CREDITS_BYTES = maxCreditsBytes(0);
 /** Elastic's PermittedThroughput reports the max write throughput. */
 const ELASTIC_PERMITTED_BYTES_PER_SECOND = 3 * GiB;
 
@@ -133,6 +148,51 @@ const SPECS: Record<ScenarioName, Spec> = {
     percentIoLimit: (minute, n) => (minute < 70 ? 55 + 10 * n() : 97 + 3 * n()),
     clickhouse: 'healthy',
     trigger: 'io-limit',
+  },
+  'maxio-credits-exhausted': {
+    mode: 'bursting',
+    performanceMode: 'maxIO',
+    sizeBytes: 40 * GiB,
+    // Baseline 40 GiB × 50 KiB/s = 2,000 KiB/s; metered demand ~2.5 MiB/s
+    // spends ~33 MiB of credits a minute: 2.5 GiB last ~75 minutes.
+    initialCreditsBytes: 2.5 * GiB,
+    demand: (_, n) => ({
+      readBps: (0.9 + 0.2 * n()) * MiB,
+      writeBps: (1.95 + 0.2 * n()) * MiB,
+      metadataBps: (0.2 + 0.05 * n()) * MiB,
+    }),
+    clickhouse: 'slow-merges',
+    trigger: 'credits',
+  },
+  'io-limit-bursting': {
+    mode: 'bursting',
+    sizeBytes: 60 * GiB,
+    performanceMode: 'generalPurpose',
+    initialCreditsBytes: 1.9 * TiB,
+    // Metered ~2.4 MiB/s, under the 3 MiB/s baseline: credits grow, but
+    // small metadata-heavy IO holds the General Purpose IOPS limit.
+    demand: (_, n) => ({
+      readBps: (0.6 + 0.2 * n()) * MiB,
+      writeBps: (0.9 + 0.2 * n()) * MiB,
+      metadataBps: (1.1 + 0.2 * n()) * MiB,
+    }),
+    percentIoLimit: (minute, n) => (minute < 70 ? 50 + 10 * n() : 97 + 3 * n()),
+    clickhouse: 'healthy',
+    trigger: 'io-limit',
+  },
+  'credits-exhausted-2tib': {
+    mode: 'bursting',
+    sizeBytes: 2 * TiB,
+    // Baseline 100 MiB/s, burst 200 MiB/s; metered demand ~130 MiB/s spends
+    // ~1.8 GiB of credits a minute: 130 GiB last ~75 minutes.
+    initialCreditsBytes: 130 * GiB,
+    demand: (_, n) => ({
+      readBps: (60 + 6 * n()) * MiB,
+      writeBps: (105 + 8 * n()) * MiB,
+      metadataBps: (5 + n()) * MiB,
+    }),
+    clickhouse: 'slow-merges',
+    trigger: 'credits',
   },
   'merge-backlog': {
     mode: 'elastic',
@@ -226,7 +286,9 @@ function simulate(
 ): Minute[] {
   const noise = rng(seed);
   const baseline = baselineBytesPerSecond(spec.sizeBytes);
-  let credits = spec.initialCreditsBytes ?? MAX_CREDITS_BYTES;
+  const burst = burstBytesPerSecondFor(spec.sizeBytes);
+  const maxCredits = maxCreditsBytes(spec.sizeBytes);
+  let credits = spec.initialCreditsBytes ?? maxCredits;
   let starvedFor = 0;
   const out: Minute[] = [];
   for (let m = 0; m < minutes; m++) {
@@ -235,7 +297,7 @@ function simulate(
     const demandMetered = d.readBps / 3 + d.writeBps + d.metadataBps;
     let permitted: number;
     if (spec.mode === 'bursting') {
-      permitted = credits > 0 ? BURST_BYTES_PER_SECOND : baseline;
+      permitted = credits > 0 ? burst : baseline;
     } else if (spec.mode === 'provisioned') {
       permitted = (spec.provisionedMibps ?? 1) * MiB;
     } else {
@@ -250,7 +312,7 @@ function simulate(
         served = Math.min(served, baseline + credits / 60);
         credits = 0;
       } else {
-        credits = Math.min(MAX_CREDITS_BYTES, next);
+        credits = Math.min(maxCredits, next);
       }
     }
     const share = demandMetered > 0 ? served / demandMetered : 1;
