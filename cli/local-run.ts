@@ -52,6 +52,8 @@ export type LocalRunOptions = {
    * them); without it, Verify finds none, as a replay of a past incident.
    */
   afterSwitch?: (from: Date, minutes: number) => MetricDataResult[];
+  /** Sees every UpdateFileSystem call the run makes (tests, audits). */
+  onUpdateFileSystem?: (call: unknown) => void;
 };
 
 /** What `--json` prints: design.md's object, and the run's own facts. */
@@ -104,8 +106,9 @@ export async function runRecording(
       ),
   };
   const efs = recordingEfsPort(recording, {
-    onUpdate: () => {
+    onUpdate: (call) => {
       switchedAt = end;
+      options.onUpdateFileSystem?.(call);
     },
   });
   const recorded = recordingMetricsPort(recording);

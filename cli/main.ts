@@ -8,6 +8,7 @@ import { ZodError } from 'zod';
 import {
   type Evidence,
   evidenceSchema,
+  isoTimeSchema,
   policySchema,
 } from '../shared/contracts.ts';
 import { oneLine } from '../shared/errors.ts';
@@ -22,6 +23,7 @@ Usage:
   burstguard replay DIR [--json] [--policy off|approve|auto] [--approve]
   burstguard record --file-system ID --out DIR [--window-minutes N]
   burstguard diagnose --evidence FILE [--json]
+      [--region R --window-start ISO --window-end ISO]   (needed for a bare Evidence file)
   burstguard start --file-system ID [--window-minutes N] [--dry-run]
   burstguard definition [--region R] [--account N]
 
@@ -202,6 +204,57 @@ async function cmdReplay(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+/** The window and region a diagnosis is priced and rated over. */
+export type DiagnoseWindow = {
+  region: string;
+  windowStart: string;
+  windowEnd: string;
+};
+
+const BARE_EVIDENCE_USAGE =
+  'a bare Evidence file needs --region, --window-start and --window-end (ISO 8601, e.g. 2026-11-23T00:12:00Z); a replay or demo --json output carries them in its trigger';
+
+/**
+ * The window and region for `diagnose --evidence`: the flags when given,
+ * else the trigger of a `replay --json` / `demo --json` output. A bare
+ * Evidence file has no trigger, so it needs all three flags.
+ */
+export function diagnoseWindow(
+  raw: unknown,
+  flags: { region?: string; windowStart?: string; windowEnd?: string },
+): DiagnoseWindow {
+  const trigger = (raw as { trigger?: unknown })?.trigger as
+    | { region?: unknown; windowStart?: unknown; windowEnd?: unknown }
+    | null
+    | undefined;
+  const fromTrigger = (key: 'region' | 'windowStart' | 'windowEnd') => {
+    const value = trigger?.[key];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const region = flags.region ?? fromTrigger('region');
+  const windowStart = flags.windowStart ?? fromTrigger('windowStart');
+  const windowEnd = flags.windowEnd ?? fromTrigger('windowEnd');
+  if (!region || !windowStart || !windowEnd) {
+    throw new UsageError(BARE_EVIDENCE_USAGE);
+  }
+  for (const [flag, value] of [
+    ['--window-start', windowStart],
+    ['--window-end', windowEnd],
+  ] as const) {
+    if (!isoTimeSchema.safeParse(value).success) {
+      throw new UsageError(
+        `${flag} must be an ISO 8601 time such as 2026-11-23T00:12:00Z, not ${value}`,
+      );
+    }
+  }
+  if (Date.parse(windowEnd) <= Date.parse(windowStart)) {
+    throw new UsageError(
+      `--window-end (${windowEnd}) must be after --window-start (${windowStart})`,
+    );
+  }
+  return { region, windowStart, windowEnd };
+}
+
 async function cmdDiagnose(args: string[], io: Io): Promise<number> {
   const { values } = parse(() =>
     parseArgs({
@@ -210,7 +263,9 @@ async function cmdDiagnose(args: string[], io: Io): Promise<number> {
       options: {
         evidence: { type: 'string' },
         json: { type: 'boolean', default: false },
-        region: { type: 'string', default: 'us-east-1' },
+        region: { type: 'string' },
+        'window-start': { type: 'string' },
+        'window-end': { type: 'string' },
       },
     }),
   );
@@ -236,13 +291,13 @@ async function cmdDiagnose(args: string[], io: Io): Promise<number> {
     );
   }
   const evidence: Evidence = parsed.data;
-  const { diagnose } = await import('../shared/diagnosis/engine.ts');
-  const end = new Date().toISOString();
-  const { diagnosis, recommendation } = diagnose(evidence, {
-    region: String(values.region),
-    windowStart: end,
-    windowEnd: end,
+  const window = diagnoseWindow(raw, {
+    region: values.region as string | undefined,
+    windowStart: values['window-start'] as string | undefined,
+    windowEnd: values['window-end'] as string | undefined,
   });
+  const { diagnose } = await import('../shared/diagnosis/engine.ts');
+  const { diagnosis, recommendation } = diagnose(evidence, window);
   if (values.json) {
     io.out(`${JSON.stringify({ diagnosis, recommendation }, null, 2)}\n`);
   } else {
@@ -252,6 +307,7 @@ async function cmdDiagnose(args: string[], io: Io): Promise<number> {
         diagnosis.headline,
         ...diagnosis.findings.map((f) => `  • ${f}`),
         `action: ${recommendation.action}: ${recommendation.summary}`,
+        `window ${window.windowStart} to ${window.windowEnd}, ${window.region}`,
       ].join('\n')}\n`,
     );
   }

@@ -50,10 +50,7 @@ export const MODE_CHANGE_LOCK_MS = 24 * 3600_000;
  * That time, not a 24 h count of ours, says when EFS allows a change.
  */
 export function waitUntilFrom(message: string): string | undefined {
-  const match =
-    /Wait until (\d{4}-\d{2}-\d{2})[T ]([0-9:.]+)(Z)?(?:\s*UTC)?/.exec(
-      message,
-    );
+  const match = /Wait until (\d{4}-\d{2}-\d{2})[T ]([0-9:.]+)/.exec(message);
   if (!match?.[1] || !match[2]) return undefined;
   const text = `${match[1]}T${match[2]}Z`;
   const ms = Date.parse(text);
