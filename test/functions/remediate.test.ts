@@ -1,9 +1,13 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EFSClient } from '@aws-sdk/client-efs';
 import { describe, expect, it } from 'vitest';
 import {
   type RemediateInput,
   remediate,
   waitUntilFrom,
 } from '../../functions/remediate/core.ts';
+import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
 import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
 import type { FileSystemDescription } from '../../shared/aws-shapes.ts';
 import type { EfsPort } from '../../shared/ports.ts';
@@ -42,7 +46,10 @@ function input(overrides: {
   fileSystemId?: string;
   policy?: 'off' | 'approve' | 'auto';
   dryRun?: boolean;
-  action?: 'switch-to-elastic' | 'investigate';
+  action?:
+    | 'switch-to-elastic'
+    | 'investigate'
+    | 'increase-provisioned-throughput';
   approval?: { approved: boolean; by?: string };
   approvalError?: { Error: string; Cause?: string };
 }): RemediateInput {
@@ -193,7 +200,10 @@ describe('remediate', () => {
     expect(out).toMatchObject({
       status: 'locked',
       retryAfter: '2026-11-23T10:00:00.000Z',
+      lockedBy: 'burstguard',
     });
+    // The cap is named as burstguard's, not as an AWS rule.
+    expect(out.reason).toMatch(/burstguard's own limit, not AWS's/);
     expect(efs.calls).toEqual([]);
   });
 
@@ -209,8 +219,92 @@ describe('remediate', () => {
     expect(out).toMatchObject({
       status: 'locked',
       retryAfter: '2026-11-24T01:02:03.000Z',
+      lockedBy: 'efs',
     });
+    expect(out.reason).toMatch(/^EFS refused \(TooManyRequests\): /);
     expect(efs.calls).toHaveLength(1);
+  });
+
+  it('reads the Wait until time of a TooManyRequests answer as the real EFS client parses it off the wire', async () => {
+    // EFS's answer to UpdateFileSystem inside the 24 h wait: HTTP 429, the
+    // restJson error type header, and the body members of TooManyRequests
+    // (ErrorCode, Message: @aws-sdk/client-efs models). The message text is
+    // the one re:Post's knowledge center quotes (efs-max-throughput-mode-
+    // changes).
+    const message =
+      'You have reached the maximum number of throughput mode changes or provisioned throughput value decreases. Wait until 2026-11-24T01:02:03Z UTC and try again.';
+    const requests: { method?: string; url?: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        requests.push({ method: req.method, url: req.url, body });
+        res.writeHead(429, {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'TooManyRequests:',
+          'x-amzn-requestid': 'b3a7e8c2-0d1f-4f6e-9a51-7c4b0d2e1f00',
+        });
+        res.end(
+          JSON.stringify({ ErrorCode: 'TooManyRequests', Message: message }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) =>
+      server.listen(0, '127.0.0.1', resolve),
+    );
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = new EFSClient({
+        region: 'us-east-1',
+        endpoint: `http://127.0.0.1:${port}`,
+        credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
+        maxAttempts: 1,
+      });
+      const real = createEfsPort(client);
+      const efs: EfsPort = {
+        describeFileSystem: fakeEfs().describeFileSystem,
+        updateFileSystem: real.updateFileSystem,
+      };
+      const out = await remediate(input({ approval: approved }), ports(efs));
+      expect(out).toMatchObject({
+        status: 'locked',
+        retryAfter: '2026-11-24T01:02:03.000Z',
+        lockedBy: 'efs',
+      });
+      expect(out.reason).toContain(message);
+      // One PUT, never retried.
+      expect(requests).toHaveLength(1);
+      expect(requests[0]?.method).toBe('PUT');
+      expect(requests[0]?.url).toBe(`/2015-02-01/file-systems/${FS_ID}`);
+      expect(JSON.parse(requests[0]?.body ?? '{}')).toEqual({
+        ThroughputMode: 'elastic',
+      });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('refuses to switch a Max I/O file system to Elastic, even approved', async () => {
+    const efs = fakeEfs({ PerformanceMode: 'maxIO' });
+    const out = await remediate(input({ approval: approved }), ports(efs));
+    expect(out.status).toBe('refused');
+    expect(out.reason).toMatch(
+      /Max I\/O: EFS offers Elastic throughput only with General Purpose performance mode/,
+    );
+    expect(efs.calls).toEqual([]);
+  });
+
+  it('refuses increase-provisioned-throughput if it is ever reached', async () => {
+    const efs = fakeEfs({ PerformanceMode: 'maxIO' });
+    const out = await remediate(
+      input({ action: 'increase-provisioned-throughput', policy: 'auto' }),
+      ports(efs),
+    );
+    expect(out.status).toBe('refused');
+    expect(out.reason).toMatch(/never automated/);
+    expect(efs.calls).toEqual([]);
   });
 
   it('does not act on actions other than switching to elastic', async () => {
@@ -228,6 +322,9 @@ describe('remediate', () => {
       waitUntilFrom('Wait until 2026-11-24T01:02:03Z UTC and try again.'),
     ).toBe('2026-11-24T01:02:03.000Z');
     expect(waitUntilFrom('Wait until 2026-11-24T01:02:03 UTC')).toBe(
+      '2026-11-24T01:02:03.000Z',
+    );
+    expect(waitUntilFrom('Wait until 2026-11-24 01:02:03 UTC')).toBe(
       '2026-11-24T01:02:03.000Z',
     );
     expect(waitUntilFrom('Rate exceeded')).toBeUndefined();
