@@ -37,6 +37,34 @@ describe('burstguard demo', () => {
     // Over a thousand small inserts on two shared cores: give it room.
   }, 90_000);
 
+  it('runs the Max I/O scenario under policy auto without switching anything', async () => {
+    const { out, io } = capture();
+    expect(
+      await main(
+        [
+          'demo',
+          '--scenario',
+          'maxio-credits-exhausted',
+          '--policy',
+          'auto',
+          '--json',
+        ],
+        io,
+      ),
+    ).toBe(0);
+    const report = JSON.parse(out.join(''));
+    expect(report.diagnosis.verdict).toBe('efs-burst-credits-exhausted');
+    expect(report.recommendation.action).toBe(
+      'increase-provisioned-throughput',
+    );
+    // Remediate is never reached, so no UpdateFileSystem and no Verify.
+    expect(report.remediation).toBeNull();
+    expect(report.verification).toBeNull();
+    expect(JSON.stringify(report.slack)).not.toMatch(
+      /Approve: switch to Elastic/,
+    );
+  }, 90_000);
+
   it('names the scenarios when given an unknown one', async () => {
     const { err, io } = capture();
     expect(await main(['demo', '--scenario', 'nope'], io)).toBe(2);
