@@ -70,7 +70,7 @@ describe('the step chain', () => {
       executionName: 'exec-1',
     });
     const incident = incidentSchema.parse(
-      await openIncident(openInput, { store }),
+      await openIncident(openInput, { store, config }),
     );
     const afterOpen = afterOpenSchema.parse({ ...afterNormalize, incident });
 
