@@ -11,6 +11,7 @@ import {
 } from '../../functions/resolve-incident/core.ts';
 import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
 import type { Trigger } from '../../shared/contracts.ts';
+import { resolvedMessage } from '../../shared/messages/blocks.ts';
 import type { AlarmStateValue, AlarmsPort } from '../../shared/ports.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 
@@ -197,5 +198,24 @@ describe('resolveIncident after the quiet period', () => {
 
     // Assess
     expect(parsed.success).toBe(false);
+  });
+});
+
+describe('the resolved message', () => {
+  it('names the quiet period and the alarms, escaped for mrkdwn', () => {
+    // Act
+    const message = resolvedMessage(
+      trigger('<!channel> & a', 'OK', 'ALARM'),
+      '2026-11-23T02:40:00.000Z',
+      'C0INCIDENT',
+      '1763867568.000100',
+      { alarmNames: ['<!channel> & a', 'b'], quietSeconds: 900 },
+    );
+
+    // Assess: Slack "formatting text": &, < and > as entities
+    expect(message.text).toBe(
+      ':large_green_circle: Resolved: &lt;!channel&gt; &amp; a is OK again on fs-0123456789abcdef0, 20 min after the incident opened. All 2 alarms of the incident (&lt;!channel&gt; &amp; a, b) stayed OK for 15 min.',
+    );
+    expect(message.threadTs).toBe('1763867568.000100');
   });
 });

@@ -397,6 +397,9 @@ describe('the incident lifecycle on DynamoDB', () => {
       status: 'resolved',
       incidentId: first.incidentId,
     });
+    expect(seen.resolved[0]?.body.text).toContain(
+      `All 2 alarms of the incident (${CREDITS}, ${DROPPED}) stayed OK for 15 min.`,
+    );
   });
 
   it('opens a new incident, thread and card for an alarm after the resolve', async () => {
