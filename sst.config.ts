@@ -114,6 +114,7 @@ export default $config({
       config,
       account,
       incidentTableArn: table.arn,
+      alarmPrefix: prefix,
     });
     const lambdaArns = Object.fromEntries(
       LAMBDAS.map((name) => [name, fn(name, stepPermissions[name]).arn]),

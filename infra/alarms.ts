@@ -41,6 +41,29 @@ export const UTILIZATION_EXPRESSIONS = {
   utilization: 'e1*100/e2',
 } as const;
 
+/**
+ * How the Langfuse log alarms evaluate: 1 breaching minute out of the last
+ * 5. CloudWatch user guide, "Evaluating an alarm": an alarm is in ALARM
+ * when at least DatapointsToAlarm of the last EvaluationPeriods datapoints
+ * breach (they need not be consecutive), and goes back to OK once fewer do;
+ * with TreatMissingData `notBreaching` a minute without a matching log line
+ * counts as not breaching ("Configuring how CloudWatch alarms treat missing
+ * data").
+ *
+ * So one matching line still raises the alarm within a minute, as before,
+ * but the alarm goes OK only after 5 quiet minutes in a row: a writer that
+ * drops records every other minute keeps it in ALARM instead of flapping
+ * OK/ALARM, each flap a new incident. A larger M (3 of 5) would do worse
+ * on both counts: it needs three bad minutes to alarm, and a burst of
+ * exactly three goes OK after a single quiet minute. The incident's own
+ * quiet period (`incidentQuietMinutes`) comes on top of this.
+ */
+export const LANGFUSE_ALARM_EVALUATION = {
+  periodSeconds: 60,
+  evaluationPeriods: 5,
+  datapointsToAlarm: 1,
+} as const;
+
 export type AlarmKind =
   | 'burst-credit-balance-low'
   | 'percent-io-limit-high'
@@ -240,8 +263,9 @@ export function createAlarms(
         namespace,
         metricName: signal.metricName,
         statistic: 'Sum',
-        period: 60,
-        evaluationPeriods: 1,
+        period: LANGFUSE_ALARM_EVALUATION.periodSeconds,
+        evaluationPeriods: LANGFUSE_ALARM_EVALUATION.evaluationPeriods,
+        datapointsToAlarm: LANGFUSE_ALARM_EVALUATION.datapointsToAlarm,
         comparisonOperator: 'GreaterThanOrEqualToThreshold',
         threshold: 1,
       });

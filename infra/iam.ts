@@ -52,6 +52,7 @@ export const LINK_NAMES_ARE_RESOURCES: LinkNamesAreResources = true;
 export const FUNCTION_LINKS: Record<FunctionName, readonly LinkName[]> = {
   normalize: [],
   'open-incident': ['Incidents'],
+  'resolve-incident': ['Incidents'],
   'collect-efs': [],
   'collect-langfuse': [],
   'collect-clickhouse': ['ClickHousePassword'],
@@ -117,14 +118,40 @@ const getMetricData: PermissionStatement = {
 };
 
 /**
+ * The alarms ResolveIncident may read: the ones the app creates for each
+ * file system (`<prefix>-<fileSystemId>-<kind>`, infra/alarms.ts), and
+ * those the configuration lists by name. DescribeAlarms accepts the alarm
+ * resource type (Service Authorization Reference, Amazon CloudWatch), so
+ * the grant names these ARNs rather than `*`; the CloudWatch API reference
+ * notes that composite alarms can only be read with `*`, which is why
+ * only metric alarms are read.
+ */
+export function watchedAlarmArns(
+  config: AppConfig,
+  account: AwsAccount,
+  alarmPrefix: string,
+): string[] {
+  const created = config.fileSystems.map((f) =>
+    alarmArn(account, `${alarmPrefix}-${f.fileSystemId}-*`),
+  );
+  const listed = config.fileSystems
+    .flatMap((f) => f.alarmNames)
+    .map((name) => alarmArn(account, name));
+  return [...new Set([...created, ...listed])];
+}
+
+/**
  * The IAM statements of each step Lambda: EFS reads on the configured file
  * systems only, UpdateFileSystem only on those with `remediationAllowed`,
- * and the incident table for the functions that link it.
+ * DescribeAlarms on this app's alarms only, and the incident table for the
+ * functions that link it.
  */
 export function stepFunctionPermissions(options: {
   config: AppConfig;
   account: AwsAccount;
   incidentTableArn: pulumi.Input<string>;
+  /** `<app>-<stage>`, the start of every alarm name the app creates. */
+  alarmPrefix: string;
 }): Record<LambdaName, PermissionStatement[]> {
   const { config, account, incidentTableArn } = options;
   const watched = config.fileSystems.map((f) =>
@@ -137,6 +164,13 @@ export function stepFunctionPermissions(options: {
   return {
     normalize: [],
     'open-incident': [table],
+    'resolve-incident': [
+      table,
+      {
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: watchedAlarmArns(config, account, options.alarmPrefix),
+      },
+    ],
     'collect-efs': [
       {
         actions: ['elasticfilesystem:DescribeFileSystems'],

@@ -33,6 +33,12 @@ export const appConfigSchema = z.object({
   approvers: z.array(z.string()).default([]),
   defaultWindowMinutes: z.number().int().min(15).max(21_600).default(180),
   clickhouseTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+  /**
+   * How long every alarm of an incident must stay OK before the incident
+   * is resolved: after an OK, the state machine waits this long, then reads
+   * each joined alarm from CloudWatch again.
+   */
+  incidentQuietMinutes: z.number().int().min(1).max(1440).default(15),
   /** The scheduled preflight: how far back to fit, how far ahead to warn. */
   preflight: z
     .object({

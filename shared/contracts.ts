@@ -45,8 +45,17 @@ export const triggerSchema = z.object({
   kind: z.enum(['alarm', 'manual']),
   fileSystemId: fileSystemIdSchema,
   region: z.string().min(1),
-  /** ALARM opens or joins an incident; OK resolves it. */
+  /**
+   * ALARM opens or joins an incident; OK starts the quiet-period check that
+   * may resolve it.
+   */
   state: z.enum(['ALARM', 'OK']),
+  /**
+   * The alarm's state before this change (the event's
+   * `detail.previousState.value`): an OK that follows INSUFFICIENT_DATA
+   * says nothing about the incident and never resolves it.
+   */
+  previousState: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']).optional(),
   alarmName: z.string().optional(),
   alarmReason: z.string().optional(),
   /** Which signal raised the alarm, when it is known. */
@@ -68,16 +77,38 @@ export const incidentSchema = z.object({
   fileSystemId: fileSystemIdSchema,
   openedAt: isoTimeSchema,
   /**
-   * What the workflow does next, computed by the incident store step:
-   * `diagnose` for a new incident, `joined` when one is already open for the
-   * file system, `resolved` when an OK alarm closes the open one, `ignored`
-   * when an OK alarm finds nothing open.
+   * What the workflow does next, computed in TypeScript and compared by the
+   * state machine's Choices: `diagnose` for a new incident, `joined` when
+   * one is already open for the file system, `quiet-check` when an alarm of
+   * the open incident is OK again (wait the quiet period, then read every
+   * joined alarm), `resolved` when every joined alarm stayed OK and this
+   * run closed the incident, `still-alarming` when a joined alarm is not OK
+   * after the quiet period, `ignored` when there is nothing to do (nothing
+   * open, an OK after INSUFFICIENT_DATA, an alarm that never joined, or the
+   * incident changed during the quiet period).
    */
-  next: z.enum(['diagnose', 'joined', 'resolved', 'ignored']),
+  next: z.enum([
+    'diagnose',
+    'joined',
+    'resolved',
+    'ignored',
+    'quiet-check',
+    'still-alarming',
+  ]),
+  /** Why the run stops here, for `ignored` and `still-alarming`. */
+  reason: z.string().optional(),
   /** Slack thread of the incident, once the first message went out. */
   slackThreadTs: z.string().optional(),
   slackChannel: z.string().optional(),
   triggers: z.number().int().min(1),
+  /** Every alarm that opened or joined the incident, sorted. */
+  alarmNames: z.array(z.string().min(1)).optional(),
+  /** Seconds the QuietPeriod Wait state waits (its SecondsPath). */
+  quietSeconds: z.number().int().min(0).optional(),
+  /** What CloudWatch said of each joined alarm after the quiet period. */
+  alarmStates: z
+    .record(z.string(), z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA', 'missing']))
+    .optional(),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 

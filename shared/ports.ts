@@ -77,21 +77,57 @@ export type ClickHousePort = {
   snapshot(window: { start: Date; end: Date }): Promise<ClickHouseSnapshot>;
 };
 
+/** The state of a CloudWatch alarm (DescribeAlarms `StateValue`). */
+export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+/** CloudWatch DescribeAlarms by name, batched and paginated by the adapter. */
+export type AlarmsPort = {
+  /**
+   * The current state of each named alarm. A name CloudWatch does not
+   * return (deleted, renamed, or not a metric alarm) is absent.
+   */
+  alarmStates(
+    alarmNames: readonly string[],
+  ): Promise<Record<string, AlarmStateValue>>;
+};
+
 /** Slack chat.postMessage / chat.update. Throws SlackDeliveryError. */
 export type SlackPort = {
   postMessage(message: SlackMessage): Promise<{ channel: string; ts: string }>;
 };
 
+/** The incident a store holds for a file system, open or resolved. */
+export type IncidentRecord = Omit<Incident, 'next'> & {
+  status: 'open' | 'resolved';
+};
+
 /** One open incident per file system, with its Slack thread. */
 export type IncidentStore = {
-  /** Opens an incident, or joins the one already open for the file system. */
+  /**
+   * Opens an incident, or joins the one already open for the file system.
+   * `alarmName`, when the trigger is an alarm, is remembered among the
+   * incident's alarms.
+   */
   openOrJoin(input: {
     fileSystemId: string;
     incidentId: string;
     at: string;
+    alarmName?: string;
   }): Promise<Incident>;
-  /** Resolves the open incident; `next: 'ignored'` when none was open. */
-  resolve(input: { fileSystemId: string; at: string }): Promise<Incident>;
+  /**
+   * Resolves the open incident; `next: 'ignored'` when none was open. With
+   * `incidentId` and `triggers`, only that incident, and only while no
+   * alarm joined it since (its trigger count is unchanged): one
+   * conditional write decides between concurrent resolvers.
+   */
+  resolve(input: {
+    fileSystemId: string;
+    at: string;
+    incidentId?: string;
+    triggers?: number;
+  }): Promise<Incident>;
+  /** The file system's incident as stored, open or resolved. */
+  current(fileSystemId: string): Promise<IncidentRecord | undefined>;
   setThread(input: {
     fileSystemId: string;
     incidentId: string;

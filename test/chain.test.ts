@@ -17,6 +17,10 @@ import {
   remediateInputSchema,
 } from '../functions/remediate/core.ts';
 import { requestApprovalInputSchema } from '../functions/request-approval/core.ts';
+import {
+  resolveIncident,
+  resolveIncidentInputSchema,
+} from '../functions/resolve-incident/core.ts';
 import { createMemoryIncidentStore } from '../shared/adapters/memory-incident-store.ts';
 import {
   recordingClickHousePort,
@@ -70,7 +74,7 @@ describe('the step chain', () => {
       executionName: 'exec-1',
     });
     const incident = incidentSchema.parse(
-      await openIncident(openInput, { store }),
+      await openIncident(openInput, { store, config }),
     );
     const afterOpen = afterOpenSchema.parse({ ...afterNormalize, incident });
 
@@ -135,5 +139,64 @@ describe('the step chain', () => {
     // NotifyOutcome
     notifyInputSchema.parse({ kind: 'outcome', state: afterRemediate });
     expect(posted).toHaveLength(1);
+  });
+
+  it('hands the OK path from OpenIncident to ResolveIncident to NotifyResolved', async () => {
+    // Prepare: an incident opened by the recording's alarm
+    const recording = simulateScenario('credits-exhausted', {
+      end: new Date('2026-11-23T03:12:00Z'),
+    });
+    const config = configForRecording(recording);
+    const now = () => new Date('2026-11-23T03:40:00Z');
+    const store = createMemoryIncidentStore();
+    const alarm = triggerSchema.parse(
+      normalizeTrigger(recording.trigger, { config, now }),
+    );
+    await openIncident(
+      { trigger: alarm, executionName: 'exec-1' },
+      { store, config },
+    );
+    const okEvent = structuredClone(recording.trigger) as {
+      detail: { state: { value: string }; previousState?: { value: string } };
+    };
+    okEvent.detail.state.value = 'OK';
+    okEvent.detail.previousState = { value: 'ALARM' };
+
+    // Normalize -> OpenIncident (Parameters add the execution name)
+    const ok = triggerSchema.parse(normalizeTrigger(okEvent, { config, now }));
+    const incident = incidentSchema.parse(
+      await openIncident(
+        openIncidentInputSchema.parse({ trigger: ok, executionName: 'exec-2' }),
+        { store, config },
+      ),
+    );
+    expect(incident.next).toBe('quiet-check');
+
+    // QuietPeriod passes the state on; ResolveIncident (ResultPath
+    // $.incident)
+    const resolved = incidentSchema.parse(
+      await resolveIncident(
+        resolveIncidentInputSchema.parse(
+          afterOpenSchema.parse({ trigger: ok, incident }),
+        ),
+        {
+          alarms: {
+            async alarmStates(names) {
+              return Object.fromEntries(names.map((n) => [n, 'OK' as const]));
+            },
+          },
+          store,
+          clock: { now },
+        },
+      ),
+    );
+    expect(resolved.next).toBe('resolved');
+
+    // NotifyResolved (Parameters: {kind, state})
+    const input = notifyInputSchema.parse({
+      kind: 'resolved',
+      state: { trigger: ok, incident: resolved },
+    });
+    expect(input.kind).toBe('resolved');
   });
 });

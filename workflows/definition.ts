@@ -12,6 +12,7 @@ import { LAMBDA_SERVICE_ERRORS, TRIGGER_ERRORS } from '../shared/errors.ts';
 export const LAMBDAS = [
   'normalize',
   'open-incident',
+  'resolve-incident',
   'collect-efs',
   'collect-langfuse',
   'collect-clickhouse',
@@ -34,6 +35,7 @@ export type LambdaArns = Record<LambdaName, string>;
 export const TASK_LAMBDA = {
   Normalize: 'normalize',
   OpenIncident: 'open-incident',
+  ResolveIncident: 'resolve-incident',
   CollectEfs: 'collect-efs',
   CollectLangfuse: 'collect-langfuse',
   CollectClickHouse: 'collect-clickhouse',
@@ -203,15 +205,35 @@ export function buildDefinition(arns: LambdaArns): {
           },
           {
             Variable: '$.incident.next',
-            StringEquals: 'resolved',
-            Next: 'NotifyResolved',
+            StringEquals: 'quiet-check',
+            Next: 'QuietPeriod',
           },
         ],
         Default: 'AlreadyHandled',
       },
       AlreadyHandled: {
         Type: 'Succeed',
-        Comment: 'joined an open incident, or an OK with nothing open',
+        Comment:
+          'joined an open incident, an OK with nothing to resolve, or an alarm still not OK after the quiet period',
+      },
+      QuietPeriod: {
+        Type: 'Wait',
+        Comment:
+          'every joined alarm must stay OK this long (OpenIncident computed the seconds from the configuration)',
+        SecondsPath: '$.incident.quietSeconds',
+        Next: 'ResolveIncident',
+      },
+      ResolveIncident: task(arnOf('ResolveIncident'), '$.incident', 'Settled'),
+      Settled: {
+        Type: 'Choice',
+        Choices: [
+          {
+            Variable: '$.incident.next',
+            StringEquals: 'resolved',
+            Next: 'NotifyResolved',
+          },
+        ],
+        Default: 'AlreadyHandled',
       },
       Gather: {
         Type: 'Parallel',

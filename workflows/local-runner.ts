@@ -14,11 +14,13 @@ import { createNotifyHandler } from '../functions/notify/lambda.ts';
 import { createOpenIncidentHandler } from '../functions/open-incident/lambda.ts';
 import { createRemediateHandler } from '../functions/remediate/lambda.ts';
 import { createRequestApprovalHandler } from '../functions/request-approval/lambda.ts';
+import { createResolveIncidentHandler } from '../functions/resolve-incident/lambda.ts';
 import { createVerifyHandler } from '../functions/verify/lambda.ts';
 import type { AppConfig } from '../shared/config.ts';
 import type { AfterNotify } from '../shared/contracts.ts';
 import { localContext, type StepHandler } from '../shared/lambda.ts';
 import type {
+  AlarmsPort,
   ClickHousePort,
   Clock,
   EfsPort,
@@ -41,6 +43,12 @@ export type LocalPorts = {
   clickhouseFor(fileSystemId: string): ClickHousePort | undefined;
   slack: SlackPort;
   store: IncidentStore;
+  /**
+   * CloudWatch DescribeAlarms, read by ResolveIncident after the quiet
+   * period. Without it, a run that reaches the check fails there: a local
+   * run must say which states its alarms are in.
+   */
+  alarms?: AlarmsPort;
   /**
    * Stands in for a person pressing Approve or Decline in Slack, which in
    * AWS resumes the execution with SendTaskSuccess. Without it, an approval
@@ -106,6 +114,21 @@ function silentLogger(serviceName: string): Logger {
   return new Logger({ serviceName, logLevel: 'SILENT' });
 }
 
+/** The alarms port of a local run that was given none. */
+const noAlarms: AlarmsPort = {
+  async alarmStates() {
+    throw new Error(
+      'this local run has no CloudWatch alarms port to read the incident alarms from',
+    );
+  },
+};
+
+/**
+ * The Wait states of the definition. Locally they do not wait: the clock,
+ * not the wall, says when the next step looks (see LocalPorts).
+ */
+export const LOCAL_WAIT_MS = { WaitForEffect: 0, QuietPeriod: 0 } as const;
+
 /** The real handler of every Task state, wired to the given ports. */
 export function localHandlers(
   ports: LocalPorts,
@@ -119,8 +142,16 @@ export function localHandlers(
       log('normalize'),
     ),
     'open-incident': createOpenIncidentHandler(
-      { store: ports.store },
+      { store: ports.store, config: ports.config },
       log('open-incident'),
+    ),
+    'resolve-incident': createResolveIncidentHandler(
+      {
+        alarms: ports.alarms ?? noAlarms,
+        store: ports.store,
+        clock: ports.clock,
+      },
+      log('resolve-incident'),
     ),
     'collect-efs': createCollectEfsHandler(
       { efs: ports.efs, metrics: ports.metrics, clock: ports.clock },
@@ -202,6 +233,8 @@ export async function runLocal(
   options: {
     onEvent?: (event: RunEvent) => void;
     logger?: (serviceName: string) => Logger;
+    /** Milliseconds each Wait state really waits (default: none). */
+    waitMs?: Partial<Record<keyof typeof LOCAL_WAIT_MS, number>>;
   } = {},
 ): Promise<RunResult> {
   const machine = new StateMachine(
@@ -215,8 +248,8 @@ export async function runLocal(
       taskResourceLocalHandlers: localHandlers(ports, options) as never,
       // Lambda service errors never happen locally; no waiting on retries.
       retryIntervalOverrides: {},
-      // The clock, not the wall, says when Verify looks (see LocalPorts).
-      waitTimeOverrides: { WaitForEffect: 0 },
+      // The clock, not the wall, says when Verify and ResolveIncident look.
+      waitTimeOverrides: { ...LOCAL_WAIT_MS, ...options.waitMs },
     },
     context: {
       Task: { Token: LOCAL_TASK_TOKEN },

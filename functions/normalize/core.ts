@@ -45,6 +45,13 @@ const alarmEventSchema = z.object({
       reason: z.string().optional(),
       timestamp: z.string().optional(),
     }),
+    // The state the alarm left (CloudWatch user guide,
+    // cloudwatch-and-eventbridge: detail.previousState.value).
+    previousState: z
+      .object({
+        value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
+      })
+      .optional(),
     configuration: z
       .object({
         metrics: z
@@ -195,6 +202,9 @@ export function normalizeTrigger(raw: unknown, ports: NormalizePorts): Trigger {
       fileSystemId,
       region: event.region,
       state,
+      ...(event.detail.previousState
+        ? { previousState: event.detail.previousState.value }
+        : {}),
       alarmName: event.detail.alarmName,
       alarmReason: event.detail.state.reason,
       alarmMetric: alarmMetricName(event),

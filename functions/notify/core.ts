@@ -55,6 +55,10 @@ export function messageFor(input: NotifyInput, channel: string): SlackMessage {
         input.state.incident.openedAt,
         incidentChannel,
         state.incident.slackThreadTs,
+        {
+          alarmNames: state.incident.alarmNames,
+          quietSeconds: state.incident.quietSeconds,
+        },
       );
   }
 }

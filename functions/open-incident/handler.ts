@@ -3,7 +3,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Resource } from 'sst';
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
+import { readConfigFromEnv } from '../../shared/config.ts';
 import { createOpenIncidentHandler } from './lambda.ts';
+
+const config = readConfigFromEnv(process.env);
 
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
@@ -12,4 +15,5 @@ export const handler = createOpenIncidentHandler({
     client,
     tableName: Resource.Incidents.name,
   }),
+  config,
 });

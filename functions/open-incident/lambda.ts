@@ -23,6 +23,7 @@ export function createOpenIncidentHandler(
       log.info('incident', {
         incidentId: incident.incidentId,
         next: incident.next,
+        ...(incident.reason ? { reason: incident.reason } : {}),
       });
       return incident;
     },

@@ -5,7 +5,8 @@
  * fails and it joins instead.
  *
  * Item attributes: `status` (open | resolved), `incidentId`, `openedAt`,
- * `triggers`, `lastTriggerAt`, `resolvedAt`, `slackChannel`,
+ * `triggers`, `lastTriggerAt`, `alarmNames` (a string set: every alarm
+ * that opened or joined the incident), `resolvedAt`, `slackChannel`,
  * `slackThreadTs`, `lastModeChangeAt` (the 24 h rule, kept across
  * incidents), `approvalIncidentId`, `approvalTaskToken`, `approvalSavedAt`.
  */
@@ -21,6 +22,7 @@ import {
   type IncidentItem,
   ignoredIncident,
   toIncident,
+  toRecord,
 } from './memory-incident-store.ts';
 
 type Item = Record<string, unknown>;
@@ -29,6 +31,14 @@ function isConditionFailed(error: unknown): boolean {
   return (
     (error as { name?: string })?.name === 'ConditionalCheckFailedException'
   );
+}
+
+/** A string set as the document client reads it (a Set), or a list. */
+function names(value: unknown): string[] {
+  if (value instanceof Set || Array.isArray(value)) {
+    return [...value].filter((v): v is string => typeof v === 'string');
+  }
+  return [];
 }
 
 function text(item: Item, name: string): string | undefined {
@@ -61,6 +71,7 @@ function incidentOf(item: Item | undefined): IncidentItem | undefined {
     openedAt,
     triggers: typeof triggers === 'number' && triggers >= 1 ? triggers : 1,
     lastTriggerAt: text(item, 'lastTriggerAt') ?? openedAt,
+    alarmNames: names(item.alarmNames),
   };
   const resolvedAt = text(item, 'resolvedAt');
   const slackChannel = text(item, 'slackChannel');
@@ -113,13 +124,21 @@ export function createDynamoIncidentStore(options: {
     }
   }
 
-  async function open(fileSystemId: string, incidentId: string, at: string) {
+  async function open(
+    fileSystemId: string,
+    incidentId: string,
+    at: string,
+    alarmName: string | undefined,
+  ) {
+    // DynamoDB has no empty sets: a manual start leaves the set out.
     return update({
       Key: key(fileSystemId),
       UpdateExpression:
         'SET #status = :open, incidentId = :id, openedAt = :at,' +
         ' triggers = :one, lastTriggerAt = :at' +
-        ' REMOVE resolvedAt, slackChannel, slackThreadTs',
+        (alarmName ? ', alarmNames = :names' : '') +
+        ' REMOVE resolvedAt, slackChannel, slackThreadTs' +
+        (alarmName ? '' : ', alarmNames'),
       // A missing status is an item that only remembers a mode change.
       ConditionExpression: 'attribute_not_exists(#status) OR #status <> :open',
       ExpressionAttributeNames: { '#status': 'status' },
@@ -128,15 +147,24 @@ export function createDynamoIncidentStore(options: {
         ':id': incidentId,
         ':at': at,
         ':one': 1,
+        ...(alarmName ? { ':names': new Set([alarmName]) } : {}),
       },
       ReturnValues: 'ALL_NEW',
     });
   }
 
-  async function join(fileSystemId: string, incidentId: string, at: string) {
+  async function join(
+    fileSystemId: string,
+    incidentId: string,
+    at: string,
+    alarmName: string | undefined,
+  ) {
+    // ADD on a string set is idempotent per name: an alarm joins once.
     return update({
       Key: key(fileSystemId),
-      UpdateExpression: 'SET triggers = triggers + :one, lastTriggerAt = :at',
+      UpdateExpression:
+        'SET triggers = triggers + :one, lastTriggerAt = :at' +
+        (alarmName ? ' ADD alarmNames :names' : ''),
       // The opener's own retry (same id) must diagnose, not join itself.
       ConditionExpression: '#status = :open AND incidentId <> :id',
       ExpressionAttributeNames: { '#status': 'status' },
@@ -145,6 +173,7 @@ export function createDynamoIncidentStore(options: {
         ':id': incidentId,
         ':at': at,
         ':one': 1,
+        ...(alarmName ? { ':names': new Set([alarmName]) } : {}),
       },
       ReturnValues: 'ALL_NEW',
     });
@@ -161,15 +190,15 @@ export function createDynamoIncidentStore(options: {
   }
 
   return {
-    async openOrJoin({ fileSystemId, incidentId, at }) {
+    async openOrJoin({ fileSystemId, incidentId, at, alarmName }) {
       // Open, else join; an item that flips between the two (resolved in
       // between) is tried again from the start.
       for (let attempt = 0; attempt < MAX_OPEN_ATTEMPTS; attempt += 1) {
-        const opened = await open(fileSystemId, incidentId, at);
+        const opened = await open(fileSystemId, incidentId, at, alarmName);
         if (opened) {
           return incidentFrom(opened, 'diagnose');
         }
-        const joined = await join(fileSystemId, incidentId, at);
+        const joined = await join(fileSystemId, incidentId, at, alarmName);
         if (joined) {
           return incidentFrom(joined, 'joined');
         }
@@ -183,16 +212,23 @@ export function createDynamoIncidentStore(options: {
       );
     },
 
-    async resolve({ fileSystemId, at }) {
+    async resolve({ fileSystemId, at, incidentId, triggers }) {
+      // With an id and a trigger count, only that incident as it was: an
+      // alarm that joined since, or a new incident, fails the condition.
       const resolved = await update({
         Key: key(fileSystemId),
         UpdateExpression: 'SET #status = :resolved, resolvedAt = :at',
-        ConditionExpression: '#status = :open',
+        ConditionExpression:
+          '#status = :open' +
+          (incidentId !== undefined ? ' AND incidentId = :id' : '') +
+          (triggers !== undefined ? ' AND triggers = :triggers' : ''),
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':open': 'open',
           ':resolved': 'resolved',
           ':at': at,
+          ...(incidentId !== undefined ? { ':id': incidentId } : {}),
+          ...(triggers !== undefined ? { ':triggers': triggers } : {}),
         },
         ReturnValues: 'ALL_NEW',
       });
@@ -203,6 +239,11 @@ export function createDynamoIncidentStore(options: {
       return last
         ? toIncident(last, 'ignored')
         : ignoredIncident(fileSystemId, at);
+    },
+
+    async current(fileSystemId) {
+      const incident = incidentOf(await read(fileSystemId));
+      return incident ? toRecord(incident) : undefined;
     },
 
     async setThread({ fileSystemId, incidentId, channel, threadTs }) {

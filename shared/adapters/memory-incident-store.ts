@@ -4,7 +4,7 @@
  * the last throughput change kept across incidents.
  */
 import type { Incident } from '../contracts.ts';
-import type { IncidentStore } from '../ports.ts';
+import type { IncidentRecord, IncidentStore } from '../ports.ts';
 
 /** What both stores keep per file system. */
 export type IncidentItem = {
@@ -17,7 +17,15 @@ export type IncidentItem = {
   resolvedAt?: string;
   slackChannel?: string;
   slackThreadTs?: string;
+  /** Every alarm that opened or joined the incident. */
+  alarmNames: string[];
 };
+
+/** The stored incident, without a next move. */
+export function toRecord(item: IncidentItem): IncidentRecord {
+  const { next: _next, ...rest } = toIncident(item, 'ignored');
+  return { ...rest, status: item.status };
+}
 
 /** The Incident a store returns for an item and the step's next move. */
 export function toIncident(
@@ -36,6 +44,9 @@ export function toIncident(
   }
   if (item.slackThreadTs !== undefined) {
     incident.slackThreadTs = item.slackThreadTs;
+  }
+  if (item.alarmNames.length > 0) {
+    incident.alarmNames = [...item.alarmNames].sort();
   }
   return incident;
 }
@@ -75,7 +86,7 @@ export function createMemoryIncidentStore(): IncidentStore {
   };
 
   return {
-    async openOrJoin({ fileSystemId, incidentId, at }) {
+    async openOrJoin({ fileSystemId, incidentId, at, alarmName }) {
       const entry = entryOf(fileSystemId);
       const current = entry.incident;
       if (current?.status === 'open') {
@@ -85,6 +96,9 @@ export function createMemoryIncidentStore(): IncidentStore {
         }
         current.triggers += 1;
         current.lastTriggerAt = at;
+        if (alarmName && !current.alarmNames.includes(alarmName)) {
+          current.alarmNames.push(alarmName);
+        }
         return toIncident(current, 'joined');
       }
       entry.incident = {
@@ -94,13 +108,17 @@ export function createMemoryIncidentStore(): IncidentStore {
         openedAt: at,
         triggers: 1,
         lastTriggerAt: at,
+        alarmNames: alarmName ? [alarmName] : [],
       };
       return toIncident(entry.incident, 'diagnose');
     },
 
-    async resolve({ fileSystemId, at }) {
+    async resolve({ fileSystemId, at, incidentId, triggers }) {
       const current = entries.get(fileSystemId)?.incident;
-      if (current?.status !== 'open') {
+      const changed =
+        (incidentId !== undefined && current?.incidentId !== incidentId) ||
+        (triggers !== undefined && current?.triggers !== triggers);
+      if (current?.status !== 'open' || changed) {
         return current
           ? toIncident(current, 'ignored')
           : ignoredIncident(fileSystemId, at);
@@ -108,6 +126,11 @@ export function createMemoryIncidentStore(): IncidentStore {
       current.status = 'resolved';
       current.resolvedAt = at;
       return toIncident(current, 'resolved');
+    },
+
+    async current(fileSystemId) {
+      const current = entries.get(fileSystemId)?.incident;
+      return current ? toRecord(current) : undefined;
     },
 
     async setThread({ fileSystemId, incidentId, channel, threadTs }) {

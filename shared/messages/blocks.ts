@@ -289,12 +289,24 @@ export function outcomeMessage(
   };
 }
 
-/** The resolution in the thread when the alarm returns to OK. */
+/** Slack mrkdwn control characters as entities (Slack, "formatting text"). */
+function escapeMrkdwn(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+/**
+ * The resolution in the thread: the OK that started it and, after the quiet
+ * period, every alarm of the incident found still OK.
+ */
 export function resolvedMessage(
   trigger: Trigger,
   openedAt: string,
   channel: string,
   threadTs?: string,
+  quiet: { alarmNames?: readonly string[]; quietSeconds?: number } = {},
 ): SlackMessage {
   const minutes = Math.max(
     0,
@@ -302,7 +314,13 @@ export function resolvedMessage(
       (Date.parse(trigger.triggeredAt) - Date.parse(openedAt)) / 60_000,
     ),
   );
-  const text = `:large_green_circle: Resolved: ${trigger.alarmName ?? 'alarm'} is OK again on ${trigger.fileSystemId}, ${minutes} min after the incident opened.`;
+  const alarm = escapeMrkdwn(trigger.alarmName ?? 'alarm');
+  const names = (quiet.alarmNames ?? []).map(escapeMrkdwn);
+  const stayed =
+    quiet.quietSeconds !== undefined
+      ? ` ${names.length > 1 ? `All ${names.length} alarms of the incident (${names.join(', ')})` : 'It'} stayed OK for ${Math.round(quiet.quietSeconds / 60)} min.`
+      : '';
+  const text = `:large_green_circle: Resolved: ${alarm} is OK again on ${trigger.fileSystemId}, ${minutes} min after the incident opened.${stayed}`;
   return {
     channel,
     ...(threadTs ? { threadTs } : {}),

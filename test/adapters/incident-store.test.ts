@@ -1,3 +1,4 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
@@ -341,6 +342,155 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
     expect(joinedB).toMatchObject({ incidentId: 'inc-b', next: 'joined' });
   });
 
+  it('remembers every alarm that opened or joined the incident, once each', async () => {
+    // Prepare
+    await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T0,
+      alarmName: 'credits-low',
+    });
+
+    // Act
+    await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-2',
+      at: T1,
+      alarmName: 'langfuse-dropped-records',
+    });
+    const again = await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-3',
+      at: T2,
+      alarmName: 'credits-low',
+    });
+    const manual = await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-4',
+      at: T3,
+    });
+
+    // Assess
+    expect(incidentSchema.parse(again)).toMatchObject({
+      incidentId: 'inc-1',
+      triggers: 3,
+      alarmNames: ['credits-low', 'langfuse-dropped-records'],
+    });
+    expect(manual.alarmNames).toEqual([
+      'credits-low',
+      'langfuse-dropped-records',
+    ]);
+    expect(await store.current(FS)).toMatchObject({
+      status: 'open',
+      incidentId: 'inc-1',
+      triggers: 4,
+      alarmNames: ['credits-low', 'langfuse-dropped-records'],
+    });
+  });
+
+  it('forgets the alarms of a resolved incident when the next one opens', async () => {
+    // Prepare
+    await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T0,
+      alarmName: 'credits-low',
+    });
+    await store.resolve({ fileSystemId: FS, at: T1 });
+
+    // Act
+    const byAlarm = await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-2',
+      at: T2,
+      alarmName: 'io-limit',
+    });
+    await store.resolve({ fileSystemId: FS, at: T2 });
+    const byHand = await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-3',
+      at: T3,
+    });
+
+    // Assess
+    expect(byAlarm.alarmNames).toEqual(['io-limit']);
+    expect(byHand.alarmNames).toBeUndefined();
+  });
+
+  it('resolves only the incident it names, with its trigger count unchanged', async () => {
+    // Prepare
+    const opened = await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T0,
+      alarmName: 'credits-low',
+    });
+    await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-2',
+      at: T1,
+      alarmName: 'credits-low',
+    });
+
+    // Act: the count read before the re-alarm, then a wrong id, then the
+    // current count
+    const stale = await store.resolve({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      triggers: opened.triggers,
+      at: T2,
+    });
+    const other = await store.resolve({
+      fileSystemId: FS,
+      incidentId: 'inc-0',
+      triggers: 2,
+      at: T2,
+    });
+    const current = await store.resolve({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      triggers: 2,
+      at: T3,
+    });
+
+    // Assess
+    expect(stale).toMatchObject({ incidentId: 'inc-1', next: 'ignored' });
+    expect(other).toMatchObject({ incidentId: 'inc-1', next: 'ignored' });
+    expect(current).toMatchObject({ incidentId: 'inc-1', next: 'resolved' });
+    expect((await store.current(FS))?.status).toBe('resolved');
+  });
+
+  it('lets exactly one of many simultaneous resolvers win', async () => {
+    // Prepare
+    await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T0,
+      alarmName: 'credits-low',
+    });
+
+    // Act
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        store.resolve({
+          fileSystemId: FS,
+          incidentId: 'inc-1',
+          triggers: 1,
+          at: T1,
+        }),
+      ),
+    );
+
+    // Assess
+    expect(results.filter((r) => r.next === 'resolved')).toHaveLength(1);
+    expect(results.filter((r) => r.next === 'ignored')).toHaveLength(7);
+  });
+
+  it('has no current incident for a file system it never saw', async () => {
+    // Act / Assess
+    expect(await store.current(FS)).toBeUndefined();
+  });
+
   it('hands out an approval token once, and only to its incident', async () => {
     // Prepare
     const taskToken = `AQ${'x'.repeat(2_500)}`;
@@ -473,6 +623,37 @@ describe('the dynamo incident store on its table', () => {
 
     // Assess
     expect(joined).toMatchObject({ incidentId: 'inc-1', next: 'joined' });
+  });
+
+  it('keeps the alarms as a string set on the item', async () => {
+    // Prepare
+    const { store, tableName } = await makeStore('dynamo');
+
+    // Act
+    await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T0,
+      alarmName: 'credits-low',
+    });
+    await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-2',
+      at: T1,
+      alarmName: 'io-limit',
+    });
+
+    // Assess: the raw attribute, as DynamoDB holds it
+    const raw = await dynamo.client.send(
+      new GetItemCommand({
+        TableName: tableName,
+        Key: { fileSystemId: { S: FS } },
+      }),
+    );
+    expect(raw.Item?.alarmNames?.SS?.sort()).toEqual([
+      'credits-low',
+      'io-limit',
+    ]);
   });
 
   it('fails loudly when the table does not exist', async () => {

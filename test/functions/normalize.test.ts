@@ -61,6 +61,25 @@ describe('normalizeTrigger', () => {
   it('turns an OK alarm into a resolving trigger', () => {
     const trigger = normalizeTrigger(singleMetricAlarm({ state: 'OK' }), ports);
     expect(trigger.state).toBe('OK');
+    expect(trigger.previousState).toBe('ALARM');
+  });
+
+  it('keeps the state an OK alarm came from, INSUFFICIENT_DATA included', () => {
+    // Prepare: detail.previousState.value, as in the CloudWatch user
+    // guide's "CloudWatch alarm state change events" examples.
+    const event = singleMetricAlarm({
+      state: 'OK',
+      previousState: 'INSUFFICIENT_DATA',
+    });
+
+    // Act
+    const trigger = normalizeTrigger(event, ports);
+
+    // Assess
+    expect(triggerSchema.parse(trigger)).toMatchObject({
+      state: 'OK',
+      previousState: 'INSUFFICIENT_DATA',
+    });
   });
 
   it('accepts the console input with defaults from the configuration', () => {

@@ -167,6 +167,40 @@ describe('createAlarms', () => {
     ).toBe(true);
   });
 
+  it('keeps a Langfuse alarm in ALARM through quiet minutes shorter than its window', async () => {
+    // Prepare: CloudWatch's M-of-N rule as the user guide states it
+    // ("Evaluating an alarm"): ALARM while at least DatapointsToAlarm of the
+    // last EvaluationPeriods datapoints breach, OK once fewer do; missing
+    // datapoints count as not breaching under notBreaching ("Configuring
+    // how CloudWatch alarms treat missing data").
+    const { resources } = await synthAlarms();
+    const alarm = ofType(resources, ALARM).find(
+      (r) => r.inputs.metricName === LANGFUSE_LOG_SIGNALS[0]?.metricName,
+    );
+    const n = Number(alarm?.inputs.evaluationPeriods);
+    const m = Number(alarm?.inputs.datapointsToAlarm ?? n);
+    const states = (minutes: string) =>
+      [...minutes].map((_, i) => {
+        const window = minutes.slice(Math.max(0, i + 1 - n), i + 1);
+        const breaching = [...window].filter((c) => c === 'x').length;
+        return breaching >= m ? 'A' : 'O';
+      });
+
+    // Act: x = a minute with a matching Langfuse line, . = a quiet minute
+    const single = states('x');
+    const flapping = states('x.x.x.x.x.');
+    const ending = states('xxxx......');
+
+    // Assess
+    expect(alarm?.inputs.treatMissingData).toBe('notBreaching');
+    expect(m).toBeLessThan(n);
+    expect(single).toEqual(['A']);
+    expect(flapping.every((s) => s === 'A')).toBe(true);
+    // OK needs more than one quiet minute: here, n of them.
+    expect(ending.join('')).toBe(`${'A'.repeat(3 + n)}${'O'.repeat(7 - n)}`);
+    expect(n).toBeGreaterThanOrEqual(3);
+  });
+
   it('alarms on any Langfuse signal line within a minute', async () => {
     // Prepare / Act
     const { resources } = await synthAlarms();
@@ -183,7 +217,8 @@ describe('createAlarms', () => {
       expect(alarm.inputs).toMatchObject({
         statistic: 'Sum',
         period: 60,
-        evaluationPeriods: 1,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 1,
         threshold: 1,
         comparisonOperator: 'GreaterThanOrEqualToThreshold',
         treatMissingData: 'notBreaching',

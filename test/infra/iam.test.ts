@@ -21,6 +21,8 @@ const TABLE_ARN =
 const STATE_MACHINE_ARN =
   'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-test-runbook';
 
+const ALARM_PREFIX = 'burstguard-test';
+
 const fsArn = (id: string) => fileSystemArn(TEST_ACCOUNT, id);
 
 function allPermissions(): Record<FunctionName, PermissionStatement[]> {
@@ -29,6 +31,7 @@ function allPermissions(): Record<FunctionName, PermissionStatement[]> {
       config: testConfig(),
       account: TEST_ACCOUNT,
       incidentTableArn: TABLE_ARN,
+      alarmPrefix: ALARM_PREFIX,
     }),
     'slack-interactions': slackInteractionsPermissions({
       incidentTableArn: TABLE_ARN,
@@ -84,6 +87,7 @@ describe('stepFunctionPermissions', () => {
       config,
       account: TEST_ACCOUNT,
       incidentTableArn: TABLE_ARN,
+      alarmPrefix: ALARM_PREFIX,
     });
 
     // Assess
@@ -164,6 +168,51 @@ describe('function permissions', () => {
       expect(granted.get(action)).toEqual([STATE_MACHINE_ARN]);
     }
     expect(granted.get('states:StartExecution')).toBeUndefined();
+  });
+});
+
+describe('the quiet-period check', () => {
+  it("lets ResolveIncident describe only this app's alarms and those configured", () => {
+    // Prepare
+    const config = testConfig();
+    const listed = config.fileSystems.flatMap((f) => f.alarmNames);
+
+    // Act
+    const granted = grants(allPermissions()['resolve-incident']);
+
+    // Assess: DescribeAlarms scoped to alarm ARNs (the alarm resource type
+    // of the Service Authorization Reference), never `*`.
+    expect(granted.get('cloudwatch:DescribeAlarms')).toEqual([
+      `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${ALARM_PREFIX}-${FS_ID}-*`,
+      `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${ALARM_PREFIX}-${OTHER_FS_ID}-*`,
+      ...listed.map(
+        (name) => `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`,
+      ),
+    ]);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(granted.get('dynamodb:UpdateItem')).toEqual([TABLE_ARN]);
+    expect([...granted.keys()].sort()).toEqual(
+      ['cloudwatch:DescribeAlarms', ...INCIDENT_TABLE_ACTIONS].sort(),
+    );
+  });
+
+  it('grants DescribeAlarms to ResolveIncident alone, for the call its adapter makes', () => {
+    // Prepare
+    const text = source('shared/adapters/aws-alarms.ts');
+
+    // Act
+    const calls = [...text.matchAll(/\b(Describe\w+)Command\b/g)].map(
+      (m) => `cloudwatch:${m[1]}`,
+    );
+    const holders = Object.entries(allPermissions())
+      .filter(([, statements]) =>
+        grants(statements).has('cloudwatch:DescribeAlarms'),
+      )
+      .map(([name]) => name);
+
+    // Assess
+    expect([...new Set(calls)]).toEqual(['cloudwatch:DescribeAlarms']);
+    expect(holders).toEqual(['resolve-incident']);
   });
 });
 

@@ -156,4 +156,44 @@ describe('the state machine definition', () => {
       }
     }
   });
+
+  it('waits the quiet period the OpenIncident core computed, then re-reads the alarms', () => {
+    // Prepare / Act
+    const route = states.Route as unknown as {
+      Choices: { StringEquals: string; Next: string }[];
+    };
+    const wait = states.QuietPeriod;
+    const check = states.ResolveIncident;
+    const settled = states.Settled as unknown as {
+      Choices: { Variable: string; StringEquals: string; Next: string }[];
+      Default: string;
+    };
+
+    // Assess: OK -> QuietPeriod (seconds from $.incident.quietSeconds) ->
+    // ResolveIncident -> NotifyResolved only when it resolved.
+    expect(
+      route.Choices.find((c) => c.StringEquals === 'quiet-check')?.Next,
+    ).toBe('QuietPeriod');
+    expect(route.Choices.map((c) => c.Next)).not.toContain('NotifyResolved');
+    expect(wait).toMatchObject({
+      Type: 'Wait',
+      SecondsPath: '$.incident.quietSeconds',
+      Next: 'ResolveIncident',
+    });
+    expect(wait?.Seconds).toBeUndefined();
+    expect(check).toMatchObject({
+      Type: 'Task',
+      Resource: placeholderArns()['resolve-incident'],
+      ResultPath: '$.incident',
+      Next: 'Settled',
+    });
+    expect(settled.Choices).toEqual([
+      {
+        Variable: '$.incident.next',
+        StringEquals: 'resolved',
+        Next: 'NotifyResolved',
+      },
+    ]);
+    expect(states[settled.Default]?.Type).toBe('Succeed');
+  });
 });

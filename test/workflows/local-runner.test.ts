@@ -209,6 +209,12 @@ describe('the state machine, run locally with the real handlers', () => {
     };
     ok.detail.state.value = 'OK';
     ok.detail.state.timestamp = '2026-11-23T04:02:00.000+0000';
+    // After the quiet period CloudWatch still says OK.
+    p.alarms = {
+      async alarmStates(names) {
+        return Object.fromEntries(names.map((name) => [name, 'OK' as const]));
+      },
+    };
     const result = await runLocal(ok, p);
     if (result.status !== 'SUCCEEDED') throw new Error(result.cause);
     expect(p.slack.posted).toHaveLength(2);

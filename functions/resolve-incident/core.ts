@@ -1,0 +1,88 @@
+/**
+ * ResolveIncident: after the quiet period, reads every alarm that joined
+ * the incident from CloudWatch and resolves the incident only if all of
+ * them are OK and the incident is still the one this run waited for. The
+ * resolve is one conditional write (same incident id, same trigger count),
+ * so of two OKs waiting side by side only one resolves and posts.
+ */
+import type * as z from 'zod';
+import { afterOpenSchema, type Incident } from '../../shared/contracts.ts';
+import type { AlarmsPort, Clock, IncidentStore } from '../../shared/ports.ts';
+
+export type ResolveIncidentPorts = {
+  alarms: AlarmsPort;
+  store: IncidentStore;
+  clock: Clock;
+};
+
+export const resolveIncidentInputSchema = afterOpenSchema.extend({
+  incident: afterOpenSchema.shape.incident.refine(
+    (incident) => incident.next === 'quiet-check',
+    'must be an incident waiting for its quiet-period check',
+  ),
+});
+export type ResolveIncidentInput = z.infer<typeof resolveIncidentInputSchema>;
+
+type AlarmStates = NonNullable<Incident['alarmStates']>;
+
+/** The alarms to read: those that joined, or the OK's own for a manual one. */
+export function alarmsToRead(input: ResolveIncidentInput): string[] {
+  const joined = input.incident.alarmNames ?? [];
+  if (joined.length > 0) return [...joined];
+  return input.trigger.alarmName ? [input.trigger.alarmName] : [];
+}
+
+/** Reads the alarms and resolves the incident when all stayed OK. */
+export async function resolveIncident(
+  input: ResolveIncidentInput,
+  ports: ResolveIncidentPorts,
+): Promise<Incident> {
+  const { incident, trigger } = input;
+  const names = alarmsToRead(input);
+  const kept = {
+    ...(incident.quietSeconds !== undefined
+      ? { quietSeconds: incident.quietSeconds }
+      : {}),
+  };
+  if (names.length === 0) {
+    return {
+      ...incident,
+      ...kept,
+      next: 'ignored',
+      reason:
+        'no alarm to read: the incident has none and the trigger names none',
+    };
+  }
+  const read = await ports.alarms.alarmStates(names);
+  const alarmStates: AlarmStates = {};
+  for (const name of names) alarmStates[name] = read[name] ?? 'missing';
+  const notOk = names.filter((name) => alarmStates[name] !== 'OK');
+  if (notOk.length > 0) {
+    return {
+      ...incident,
+      ...kept,
+      next: 'still-alarming',
+      alarmStates,
+      reason: `not every alarm of the incident is OK: ${notOk
+        .map((name) => `${name} is ${alarmStates[name]}`)
+        .join(', ')}`,
+    };
+  }
+  const resolved = await ports.store.resolve({
+    fileSystemId: trigger.fileSystemId,
+    incidentId: incident.incidentId,
+    triggers: incident.triggers,
+    at: ports.clock.now().toISOString(),
+  });
+  if (resolved.next !== 'resolved') {
+    return {
+      ...resolved,
+      ...kept,
+      next: 'ignored',
+      alarmStates,
+      reason:
+        'the incident changed during the quiet period: an alarm joined it, another run resolved it, or a new incident opened',
+    };
+  }
+  return { ...resolved, ...kept, alarmStates };
+}

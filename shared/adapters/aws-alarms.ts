@@ -1,0 +1,58 @@
+/**
+ * AlarmsPort over the AWS SDK v3 CloudWatch client: DescribeAlarms by
+ * AlarmNames, at most 100 names per call, following NextToken.
+ *
+ * CloudWatch API reference, DescribeAlarms: `AlarmNames` holds at most 100
+ * items, `MaxRecords` is 1 to 100, and without `AlarmTypes` only metric
+ * alarms are returned. Composite alarms are left out on purpose: reading
+ * them needs `cloudwatch:DescribeAlarms` on `*`, and this app's grant is
+ * scoped to its own alarm ARNs.
+ */
+import {
+  type CloudWatchClient,
+  DescribeAlarmsCommand,
+} from '@aws-sdk/client-cloudwatch';
+import type { AlarmStateValue, AlarmsPort } from '../ports.ts';
+
+/** DescribeAlarms takes at most 100 alarm names per call. */
+export const MAX_ALARM_NAMES_PER_CALL = 100;
+/** Pages followed per batch before giving up; 100 names fit in one. */
+const MAX_PAGES = 10;
+
+const STATES = new Set<string>(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
+
+/** Wraps a CloudWatchClient. */
+export function createAlarmsPort(client: CloudWatchClient): AlarmsPort {
+  return {
+    async alarmStates(alarmNames) {
+      const unique = [...new Set(alarmNames)];
+      const states: Record<string, AlarmStateValue> = {};
+      for (let i = 0; i < unique.length; i += MAX_ALARM_NAMES_PER_CALL) {
+        const batch = unique.slice(i, i + MAX_ALARM_NAMES_PER_CALL);
+        let nextToken: string | undefined;
+        let pages = 0;
+        do {
+          const out = await client.send(
+            new DescribeAlarmsCommand({
+              AlarmNames: batch,
+              MaxRecords: MAX_ALARM_NAMES_PER_CALL,
+              NextToken: nextToken,
+            }),
+          );
+          for (const alarm of out.MetricAlarms ?? []) {
+            if (
+              alarm.AlarmName &&
+              alarm.StateValue &&
+              STATES.has(alarm.StateValue)
+            ) {
+              states[alarm.AlarmName] = alarm.StateValue as AlarmStateValue;
+            }
+          }
+          nextToken = out.NextToken;
+          pages += 1;
+        } while (nextToken && pages < MAX_PAGES);
+      }
+      return states;
+    },
+  };
+}

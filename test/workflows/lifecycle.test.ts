@@ -1,0 +1,451 @@
+/**
+ * The incident lifecycle end to end: the real state machine run locally
+ * (aws-local-stepfunctions) with the real handlers, the DynamoDB incident
+ * store on dynalite, the real Slack client against the loopback Slack
+ * double, and CloudWatch DescribeAlarms answered with the alarm states each
+ * scenario dictates. Alarm events are shaped like the CloudWatch user
+ * guide's "CloudWatch alarm state change events" (cloudwatch-and-eventbridge),
+ * `detail.previousState` included.
+ */
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+} from 'vitest';
+import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
+import {
+  recordingClickHousePort,
+  recordingEfsPort,
+  recordingMetricsPort,
+} from '../../shared/adapters/recording.ts';
+import {
+  createSlackPort,
+  createSlackWebClient,
+} from '../../shared/adapters/slack.ts';
+import { type Incident, incidentSchema } from '../../shared/contracts.ts';
+import { configForRecording } from '../../shared/evidence.ts';
+import type {
+  AlarmStateValue,
+  AlarmsPort,
+  IncidentStore,
+} from '../../shared/ports.ts';
+import type { Recording } from '../../shared/recording.ts';
+import { simulateScenario } from '../../shared/simulator/scenarios.ts';
+import { APPROVE_ACTION_ID } from '../../shared/slack/interaction.ts';
+import {
+  type LocalPorts,
+  type RunEvent,
+  type RunResult,
+  runLocal,
+} from '../../workflows/local-runner.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+
+const END = new Date('2026-11-23T03:12:00Z');
+const CREDITS = 'burstguard-prod-burst-credits-low';
+const DROPPED = 'burstguard-prod-langfuse-dropped-records';
+const MINUTE_MS = 60_000;
+
+let dynamo: LocalDynamo;
+let slack: SlackDouble;
+let tables = 0;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => {
+  await dynamo?.close();
+});
+beforeEach(async () => {
+  slack = await startSlackDouble();
+});
+afterEach(async () => {
+  await slack.close();
+});
+
+type Scenario = {
+  recording: Recording;
+  ports: LocalPorts & { store: IncidentStore };
+  /** Alarm states CloudWatch answers DescribeAlarms with, by name. */
+  cloudwatch: Record<string, AlarmStateValue>;
+  /** Runs before DescribeAlarms answers: what happens during the wait. */
+  duringWait: Array<() => Promise<void>>;
+  describeCalls: string[][];
+  /** The clock's minutes after the recording's end. */
+  setMinute(minute: number): void;
+  /** An alarm state change event at a minute after the recording's end. */
+  event(
+    alarmName: string,
+    state: 'ALARM' | 'OK',
+    minute: number,
+    previousState?: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA',
+  ): unknown;
+  run(input: unknown, onEvent?: (event: RunEvent) => void): Promise<RunResult>;
+};
+
+async function scenario(): Promise<Scenario> {
+  const recording = simulateScenario('credits-exhausted', { end: END });
+  tables += 1;
+  const tableName = `lifecycle-${tables}`;
+  await dynamo.createTable(tableName, 'fileSystemId');
+  let nowMs = END.getTime();
+  const cloudwatch: Record<string, AlarmStateValue> = {};
+  const duringWait: Array<() => Promise<void>> = [];
+  const describeCalls: string[][] = [];
+  const alarms: AlarmsPort = {
+    async alarmStates(names) {
+      describeCalls.push([...names]);
+      const hook = duringWait.shift();
+      if (hook) await hook();
+      return Object.fromEntries(
+        names.flatMap((n) => (cloudwatch[n] ? [[n, cloudwatch[n]]] : [])),
+      );
+    },
+  };
+  const ports: Scenario['ports'] = {
+    // The Langfuse alarm names its file system through the configuration.
+    config: configForRecording(recording, {
+      policy: 'approve',
+      alarmNames: [CREDITS, DROPPED],
+    }),
+    clock: { now: () => new Date(nowMs) },
+    efs: recordingEfsPort(recording),
+    metrics: recordingMetricsPort(recording),
+    clickhouseFor: () => recordingClickHousePort(recording),
+    slack: createSlackPort(
+      createSlackWebClient({
+        token: 'xoxb-lifecycle',
+        slackApiUrl: slack.url,
+        timeoutMs: 2_000,
+      }),
+    ),
+    store: createDynamoIncidentStore({
+      client: dynamo.documentClient,
+      tableName,
+    }),
+    alarms,
+  };
+  const base = recording.trigger as {
+    detail: Record<string, unknown> & { state: Record<string, unknown> };
+  };
+  return {
+    recording,
+    ports,
+    cloudwatch,
+    duringWait,
+    describeCalls,
+    setMinute(minute) {
+      nowMs = END.getTime() + minute * MINUTE_MS;
+    },
+    event(alarmName, state, minute, previousState) {
+      const event = structuredClone(base);
+      const at = new Date(END.getTime() + minute * MINUTE_MS);
+      event.detail.alarmName = alarmName;
+      event.detail.state = {
+        ...event.detail.state,
+        value: state,
+        timestamp: at.toISOString().replace('Z', '+0000'),
+      };
+      event.detail.previousState = {
+        value: previousState ?? (state === 'OK' ? 'ALARM' : 'OK'),
+        reason: 'Threshold Crossed',
+        timestamp: new Date(at.getTime() - MINUTE_MS)
+          .toISOString()
+          .replace('Z', '+0000'),
+      };
+      return event;
+    },
+    async run(input, onEvent) {
+      const result = await runLocal(input, ports, { onEvent });
+      if (result.status !== 'SUCCEEDED') {
+        throw new Error(`${result.error}: ${result.message}`);
+      }
+      return result;
+    },
+  };
+}
+
+/** What the Slack double saw, counted the way a person sees the channel. */
+function channel() {
+  const posts = slack.calls.filter((c) => c.method === 'chat.postMessage');
+  const blocks = (body: Record<string, unknown>) =>
+    (body.blocks as Array<{
+      type: string;
+      elements?: { action_id?: string }[];
+    }>) ?? [];
+  return {
+    roots: posts.filter((c) => c.body.thread_ts === undefined),
+    approvalCards: posts.filter((c) =>
+      blocks(c.body).some(
+        (b) =>
+          b.type === 'actions' &&
+          b.elements?.some((e) => e.action_id === APPROVE_ACTION_ID),
+      ),
+    ),
+    resolved: posts.filter((c) => String(c.body.text).includes('Resolved:')),
+    threads: new Set(
+      posts.map((c) => (c.body.thread_ts as string | undefined) ?? 'root'),
+    ),
+  };
+}
+
+function incidentOf(result: RunResult): Incident {
+  if (result.status !== 'SUCCEEDED') throw new Error(result.cause);
+  return incidentSchema.parse(result.output.incident);
+}
+
+describe('the incident lifecycle on DynamoDB', () => {
+  it('keeps ALARM, OK, ALARM within minutes as one incident, thread and approval card', async () => {
+    // Prepare
+    const s = await scenario();
+    const first = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 0)));
+    let realarm: Incident | undefined;
+    // The alarm comes back 3 minutes in, while the OK's run waits.
+    s.duringWait.push(async () => {
+      s.setMinute(3);
+      realarm = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 3)));
+      s.cloudwatch[CREDITS] = 'ALARM';
+    });
+    s.cloudwatch[CREDITS] = 'OK';
+
+    // Act
+    s.setMinute(1);
+    const ok = incidentOf(await s.run(s.event(CREDITS, 'OK', 1)));
+
+    // Assess
+    expect(first).toMatchObject({ next: 'diagnose', alarmNames: [CREDITS] });
+    expect(realarm).toMatchObject({
+      next: 'joined',
+      incidentId: first.incidentId,
+    });
+    expect(ok).toMatchObject({
+      next: 'still-alarming',
+      incidentId: first.incidentId,
+      alarmStates: { [CREDITS]: 'ALARM' },
+    });
+    const seen = channel();
+    expect(seen.roots).toHaveLength(1);
+    expect(seen.approvalCards).toHaveLength(1);
+    expect(seen.resolved).toHaveLength(0);
+    expect(seen.threads.size).toBe(2);
+    expect(await s.ports.store.current(first.fileSystemId)).toMatchObject({
+      status: 'open',
+      incidentId: first.incidentId,
+      triggers: 2,
+    });
+  });
+
+  it('does not resolve when the alarm re-alarmed during the wait, even if OK again at the read', async () => {
+    // Prepare
+    const s = await scenario();
+    const first = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 0)));
+    s.cloudwatch[CREDITS] = 'OK';
+    s.duringWait.push(async () => {
+      // ALARM at minute 3 joins; the alarm is OK again by the read.
+      s.setMinute(3);
+      await s.run(s.event(CREDITS, 'ALARM', 3));
+    });
+
+    // Act
+    s.setMinute(1);
+    const firstOk = incidentOf(await s.run(s.event(CREDITS, 'OK', 1)));
+    s.setMinute(20);
+    const secondOk = incidentOf(await s.run(s.event(CREDITS, 'OK', 5)));
+
+    // Assess: the first check found the incident changed; the second,
+    // started by the later OK, resolves it once, in its thread.
+    expect(firstOk).toMatchObject({ next: 'ignored' });
+    expect(firstOk.reason).toMatch(/changed during the quiet period/);
+    expect(secondOk).toMatchObject({
+      next: 'resolved',
+      incidentId: first.incidentId,
+    });
+    const seen = channel();
+    expect(seen.roots).toHaveLength(1);
+    expect(seen.approvalCards).toHaveLength(1);
+    expect(seen.resolved).toHaveLength(1);
+    expect(seen.threads.size).toBe(2);
+    expect(seen.resolved[0]?.body.thread_ts).toBe(
+      seen.approvalCards[0]?.body.thread_ts,
+    );
+  });
+
+  it('keeps one incident, thread and card when of two alarms one recovers', async () => {
+    // Prepare
+    const s = await scenario();
+    const first = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 0)));
+    s.setMinute(2);
+    const joined = incidentOf(await s.run(s.event(DROPPED, 'ALARM', 2)));
+    s.cloudwatch[CREDITS] = 'ALARM';
+    s.cloudwatch[DROPPED] = 'OK';
+
+    // Act
+    s.setMinute(20);
+    const ok = incidentOf(await s.run(s.event(DROPPED, 'OK', 5)));
+
+    // Assess
+    expect(joined).toMatchObject({
+      next: 'joined',
+      incidentId: first.incidentId,
+      alarmNames: [CREDITS, DROPPED].sort(),
+    });
+    expect(ok).toMatchObject({
+      next: 'still-alarming',
+      alarmStates: { [CREDITS]: 'ALARM', [DROPPED]: 'OK' },
+    });
+    expect(s.describeCalls).toEqual([[CREDITS, DROPPED].sort()]);
+    const seen = channel();
+    expect(seen.roots).toHaveLength(1);
+    expect(seen.approvalCards).toHaveLength(1);
+    expect(seen.resolved).toHaveLength(0);
+    expect((await s.ports.store.current(first.fileSystemId))?.status).toBe(
+      'open',
+    );
+  });
+
+  it('never resolves on an OK that follows INSUFFICIENT_DATA', async () => {
+    // Prepare
+    const s = await scenario();
+    const first = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 0)));
+    s.cloudwatch[CREDITS] = 'OK';
+
+    // Act
+    s.setMinute(30);
+    const ok = incidentOf(
+      await s.run(s.event(CREDITS, 'OK', 30, 'INSUFFICIENT_DATA')),
+    );
+
+    // Assess
+    expect(ok).toMatchObject({ next: 'ignored' });
+    expect(ok.reason).toMatch(/INSUFFICIENT_DATA/);
+    expect(s.describeCalls).toEqual([]);
+    expect(channel().resolved).toHaveLength(0);
+    expect(await s.ports.store.current(first.fileSystemId)).toMatchObject({
+      status: 'open',
+    });
+  });
+
+  it('ignores an OK from an alarm that never joined the incident', async () => {
+    // Prepare
+    const s = await scenario();
+    await s.run(s.event(CREDITS, 'ALARM', 0));
+    s.cloudwatch[CREDITS] = 'OK';
+    s.cloudwatch[DROPPED] = 'OK';
+
+    // Act
+    const ok = incidentOf(await s.run(s.event(DROPPED, 'OK', 4)));
+
+    // Assess
+    expect(ok.next).toBe('ignored');
+    expect(ok.reason).toMatch(/never joined/);
+    expect(s.describeCalls).toEqual([]);
+  });
+
+  it('resolves exactly once when every alarm stays OK through the quiet period', async () => {
+    // Prepare
+    const s = await scenario();
+    const first = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 0)));
+    await s.run(s.event(DROPPED, 'ALARM', 1));
+    s.cloudwatch[CREDITS] = 'OK';
+    s.cloudwatch[DROPPED] = 'OK';
+    // Both OKs wait side by side: neither reads CloudWatch before the
+    // other has started its wait.
+    let arrived = 0;
+    let release: () => void = () => undefined;
+    const bothWaiting = new Promise<void>((done) => {
+      release = done;
+    });
+    const barrier = async () => {
+      arrived += 1;
+      if (arrived === 2) release();
+      await bothWaiting;
+    };
+    s.duringWait.push(barrier, barrier);
+    const quietSeconds: unknown[] = [];
+    const onEvent = (event: RunEvent) => {
+      if (event.type === 'exited' && event.state === 'OpenIncident') {
+        quietSeconds.push(
+          (event.output as { incident: Incident }).incident.quietSeconds,
+        );
+      }
+    };
+
+    // Act
+    s.setMinute(25);
+    const results = await Promise.all([
+      s.run(s.event(CREDITS, 'OK', 6), onEvent),
+      s.run(s.event(DROPPED, 'OK', 7), onEvent),
+    ]);
+
+    // Assess
+    const nexts = results.map((r) => incidentOf(r).next).sort();
+    expect(nexts).toEqual(['ignored', 'resolved']);
+    expect(quietSeconds).toEqual([900, 900]);
+    const seen = channel();
+    expect(seen.roots).toHaveLength(1);
+    expect(seen.approvalCards).toHaveLength(1);
+    expect(seen.resolved).toHaveLength(1);
+    expect(seen.threads.size).toBe(2);
+    expect(seen.resolved[0]?.body.thread_ts).toBe(
+      seen.approvalCards[0]?.body.thread_ts,
+    );
+    expect(await s.ports.store.current(first.fileSystemId)).toMatchObject({
+      status: 'resolved',
+      incidentId: first.incidentId,
+    });
+    expect(seen.resolved[0]?.body.text).toContain(
+      `All 2 alarms of the incident (${CREDITS}, ${DROPPED}) stayed OK for 15 min.`,
+    );
+  });
+
+  it('opens a new incident, thread and card for an alarm after the resolve', async () => {
+    // Prepare
+    const s = await scenario();
+    const first = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 0)));
+    s.cloudwatch[CREDITS] = 'OK';
+    s.setMinute(20);
+    await s.run(s.event(CREDITS, 'OK', 2));
+
+    // Act
+    s.setMinute(60);
+    const next = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 60)));
+
+    // Assess
+    expect(next.next).toBe('diagnose');
+    expect(next.incidentId).not.toBe(first.incidentId);
+    const seen = channel();
+    expect(seen.roots).toHaveLength(2);
+    expect(seen.approvalCards).toHaveLength(2);
+    expect(seen.resolved).toHaveLength(1);
+  });
+
+  it('keeps a manual start working, and resolves it on an alarm of its file system', async () => {
+    // Prepare
+    const s = await scenario();
+    const manual = incidentOf(
+      await s.run({
+        fileSystemId: s.recording.meta.fileSystemId,
+        at: END.toISOString(),
+      }),
+    );
+    s.cloudwatch[CREDITS] = 'OK';
+
+    // Act
+    s.setMinute(20);
+    const ok = incidentOf(await s.run(s.event(CREDITS, 'OK', 3)));
+
+    // Assess
+    expect(manual).toMatchObject({ next: 'diagnose' });
+    expect(manual.alarmNames).toBeUndefined();
+    expect(ok).toMatchObject({
+      next: 'resolved',
+      incidentId: manual.incidentId,
+      alarmStates: { [CREDITS]: 'OK' },
+    });
+    expect(channel().resolved).toHaveLength(1);
+  });
+});
