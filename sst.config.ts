@@ -124,6 +124,7 @@ export default $config({
       prefix,
       lambdaArns,
       accountId: account.accountId,
+      partition: account.partition,
     });
 
     // The EventBridge rule: this app's alarms, and those the configuration

@@ -19,6 +19,11 @@ export type StateMachineArgs = {
   lambdaArns: Record<LambdaName, pulumi.Input<string>>;
   /** Limits the role to Step Functions acting for this account. */
   accountId?: string;
+  /**
+   * `aws`, `aws-cn` or `aws-us-gov`, for the service integration ARNs;
+   * by default the Lambda ARNs' partition.
+   */
+  partition?: string;
   /** How long execution error logs are kept. */
   logRetentionDays?: number;
   tags?: Record<string, string>;
@@ -140,7 +145,7 @@ export function createStateMachine(
       type: 'STANDARD',
       roleArn: role.arn,
       definition: arns.apply((resolved) =>
-        JSON.stringify(buildDefinition(resolved)),
+        JSON.stringify(buildDefinition(resolved, args.partition)),
       ),
       loggingConfiguration: {
         level: 'ERROR',
