@@ -72,7 +72,10 @@ describe('partition-aware ARNs', () => {
       );
 
       // Assess
-      const machine = onlyOfType(resources, 'aws:sfn/stateMachine:StateMachine');
+      const machine = onlyOfType(
+        resources,
+        'aws:sfn/stateMachine:StateMachine',
+      );
       const definition = JSON.parse(String(machine.inputs.definition));
       expect(definition.States.RequestApproval.Resource).toBe(
         `arn:${partition}:states:::lambda:invoke.waitForTaskToken`,
