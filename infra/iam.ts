@@ -37,6 +37,7 @@ export type LinkName =
   | 'SlackBotToken'
   | 'SlackSigningSecret'
   | 'ClickHousePassword'
+  | 'ClickHouseCaCertificate'
   | 'Incidents';
 
 // Every link name is a resource sst-env.d.ts types for the handlers.
@@ -54,7 +55,7 @@ export const FUNCTION_LINKS: Record<FunctionName, readonly LinkName[]> = {
   'open-incident': ['Incidents'],
   'collect-efs': [],
   'collect-langfuse': [],
-  'collect-clickhouse': ['ClickHousePassword'],
+  'collect-clickhouse': ['ClickHousePassword', 'ClickHouseCaCertificate'],
   diagnose: [],
   notify: ['SlackBotToken', 'Incidents'],
   'request-approval': ['SlackBotToken', 'Incidents'],
