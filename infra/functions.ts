@@ -53,7 +53,7 @@ export function functionHandler(name: FunctionName): string {
 export const PREFLIGHT_SCHEDULE = 'rate(1 hour)';
 
 /** Graviton: the same code, cheaper per GB-second than x86_64. */
-export const FUNCTION_ARCHITECTURE = 'arm64';
+export const FUNCTION_ARCHITECTURE = 'arm64' as const;
 
 /**
  * Functions whose job is to read ClickHouse: the only ones in the VPC. A
@@ -139,12 +139,13 @@ export function functionTable(context: {
  * `privateSubnets` and `securityGroups`, `url`, `concurrency.reserved`,
  * `permissions`, `link`), plus what all functions share.
  */
-export function sstFunctionArgs<Linkable, Nodejs>(
+export function sstFunctionArgs<Nodejs>(
   spec: FunctionSpec,
   shared: {
-    runtime: string;
+    /** Lambda's supported Node.js runtimes (SST's FunctionArgs `runtime`). */
+    runtime: 'nodejs22.x' | 'nodejs24.x';
     environment: Record<string, string>;
-    linkables: Record<LinkName, Linkable>;
+    linkables: Record<LinkName, unknown>;
     nodejs: Nodejs;
   },
 ) {

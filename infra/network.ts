@@ -6,7 +6,7 @@
  * the VPC and reaches AWS and Slack directly.
  */
 import * as aws from '@pulumi/aws';
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import type { ClickHouseNetworkConfig } from './deploy-config.ts';
 
 /** What `sst.aws.Function`'s `vpc` takes: subnets and security groups. */
