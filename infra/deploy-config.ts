@@ -53,12 +53,12 @@ const logGroupNameSchema = z
 
 // EC2 resource ids: a prefix and 8 or 17 hex digits (EC2 API reference,
 // "Resource IDs").
-const ec2Id = (prefix: string) =>
+const ec2Id = (prefix: string, what: string) =>
   z
     .string()
     .regex(
       new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`),
-      `not a ${prefix} id`,
+      `not ${what} id (${prefix}- and 8 or 17 hex digits)`,
     );
 
 /**
@@ -68,9 +68,15 @@ const ec2Id = (prefix: string) =>
  */
 export const clickhouseNetworkSchema = z
   .object({
-    subnetIds: z.array(ec2Id('subnet')).min(1, 'name at least one subnet'),
-    securityGroupIds: z.array(ec2Id('sg')).min(1).max(5).optional(),
-    vpcId: ec2Id('vpc').optional(),
+    subnetIds: z
+      .array(ec2Id('subnet', 'a subnet'))
+      .min(1, 'name at least one subnet'),
+    securityGroupIds: z
+      .array(ec2Id('sg', 'a security group'))
+      .min(1)
+      .max(5)
+      .optional(),
+    vpcId: ec2Id('vpc', 'a VPC').optional(),
   })
   .strict()
   .refine(
