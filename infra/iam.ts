@@ -86,7 +86,7 @@ export const TASK_CALLBACK_ACTIONS = [
   'states:SendTaskFailure',
 ] as const;
 
-/** `arn:aws:elasticfilesystem:REGION:ACCOUNT:file-system/fs-...`. */
+/** `arn:PARTITION:elasticfilesystem:REGION:ACCOUNT:file-system/fs-...`. */
 export function fileSystemArn(
   account: AwsAccount,
   fileSystemId: string,
@@ -94,7 +94,7 @@ export function fileSystemArn(
   return `arn:${account.partition}:elasticfilesystem:${account.region}:${account.accountId}:file-system/${fileSystemId}`;
 }
 
-/** `arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME`. */
+/** `arn:PARTITION:cloudwatch:REGION:ACCOUNT:alarm:NAME`. */
 export function alarmArn(account: AwsAccount, alarmName: string): string {
   return `arn:${account.partition}:cloudwatch:${account.region}:${account.accountId}:alarm:${alarmName}`;
 }
