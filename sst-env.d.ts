@@ -7,6 +7,10 @@
 import "sst"
 declare module "sst" {
   export interface Resource {
+    "ClickHouseCaCertificate": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
     "ClickHousePassword": {
       "type": "sst.sst.Secret"
       "value": string

@@ -22,21 +22,18 @@ export default $config({
     };
   },
   async run() {
-    const { configFilePath, configEnvironment, loadDeployConfig } =
-      await import('./infra/deploy-config.ts');
     const {
-      FUNCTION_LINKS,
-      preflightPermissions,
-      slackInteractionsPermissions,
-      stepFunctionPermissions,
-    } = await import('./infra/iam.ts');
-    const {
-      componentName,
-      functionHandler,
-      FUNCTION_TIMEOUT_SECONDS,
-      PREFLIGHT_SCHEDULE,
-    } = await import('./infra/functions.ts');
-    const { createStateMachine } = await import('./infra/state-machine.ts');
+      clickhousePorts,
+      configFilePath,
+      configEnvironment,
+      loadDeployConfig,
+    } = await import('./infra/deploy-config.ts');
+    const { functionTable, PREFLIGHT_SCHEDULE, SECRETS, sstFunctionArgs } =
+      await import('./infra/functions.ts');
+    const { collectorNetwork } = await import('./infra/network.ts');
+    const { createStateMachine, stateMachineArn } = await import(
+      './infra/state-machine.ts'
+    );
     const { createAlarms, withAlarmNames } = await import('./infra/alarms.ts');
     const { configuredAlarms, createAlarmRule } = await import(
       './infra/alarm-rule.ts'
@@ -46,7 +43,7 @@ export default $config({
       await import('./functions/esbuild-options.ts');
 
     // Configuration: burstguard.config.json, or BURSTGUARD_CONFIG_FILE.
-    const { config, langfuseLogGroups } = loadDeployConfig(
+    const { config, langfuseLogGroups, clickhouseNetwork } = loadDeployConfig(
       configFilePath(process.env),
     );
     const prefix = `${$app.name}-${$app.stage}`;
@@ -73,15 +70,27 @@ export default $config({
       primaryIndex: { hashKey: 'fileSystemId' },
     });
 
-    // Secrets: `npx sst secret set <Name> <value> --stage <stage>`.
+    // Secrets: `npx sst secret set <Name> <value> --stage <stage>`; those
+    // with a placeholder may stay unset.
+    const secret = (name: keyof typeof SECRETS) =>
+      new sst.Secret(name, SECRETS[name]);
     const linkables = {
-      SlackBotToken: new sst.Secret('SlackBotToken'),
-      SlackSigningSecret: new sst.Secret('SlackSigningSecret'),
-      ClickHousePassword: new sst.Secret('ClickHousePassword'),
+      SlackBotToken: secret('SlackBotToken'),
+      SlackSigningSecret: secret('SlackSigningSecret'),
+      ClickHousePassword: secret('ClickHousePassword'),
+      ClickHouseCaCertificate: secret('ClickHouseCaCertificate'),
       Incidents: new sst.Linkable('Incidents', {
         properties: { name: table.name },
       }),
     };
+
+    // The ClickHouse collector's subnets and security group (created when
+    // the configuration names a VPC instead of security groups).
+    const network = collectorNetwork({
+      prefix,
+      network: clickhouseNetwork,
+      ports: clickhousePorts(config),
+    });
 
     // Lambdas: one per folder under functions/.
     const bundling = {
@@ -94,30 +103,29 @@ export default $config({
         legalComments: LAMBDA_ESBUILD_OPTIONS.legalComments,
       },
     };
-    const fn = (
-      name: Parameters<typeof componentName>[0],
-      permissions: { actions: string[]; resources: $util.Input<string>[] }[],
-      extra: Partial<sst.aws.FunctionArgs> = {},
-    ) =>
-      new sst.aws.Function(componentName(name), {
-        handler: functionHandler(name),
-        runtime: LAMBDA_RUNTIME,
-        architecture: 'arm64',
-        timeout: `${FUNCTION_TIMEOUT_SECONDS} seconds`,
-        environment: configEnvironment(runtimeConfig),
-        link: FUNCTION_LINKS[name].map((link) => linkables[link]),
-        permissions,
-        nodejs: bundling,
-        ...extra,
-      });
-    const stepPermissions = stepFunctionPermissions({
+    // One sst.aws.Function per row of the function table (infra/functions.ts).
+    // The Slack endpoint's grant names the state machine by its ARN, which
+    // the Lambdas' ARNs must exist to create.
+    const functions = functionTable({
       config,
       account,
       incidentTableArn: table.arn,
       alarmPrefix: prefix,
+      stateMachineArn: stateMachineArn(account, prefix),
+      ...(network ? { clickhouseVpc: network.vpc } : {}),
     });
+    const fn = (name: keyof typeof functions) =>
+      new sst.aws.Function(
+        functions[name].component,
+        sstFunctionArgs(functions[name], {
+          runtime: LAMBDA_RUNTIME,
+          environment: configEnvironment(runtimeConfig),
+          linkables,
+          nodejs: bundling,
+        }),
+      );
     const lambdaArns = Object.fromEntries(
-      LAMBDAS.map((name) => [name, fn(name, stepPermissions[name]).arn]),
+      LAMBDAS.map((name) => [name, fn(name).arn]),
     ) as Record<(typeof LAMBDAS)[number], $util.Output<string>>;
 
     // State machine: the JSONPath ASL of workflows/definition.ts.
@@ -125,6 +133,7 @@ export default $config({
       prefix,
       lambdaArns,
       accountId: account.accountId,
+      partition: account.partition,
     });
 
     // The EventBridge rule: this app's alarms, and those the configuration
@@ -145,19 +154,12 @@ export default $config({
 
     // Slack interactivity: the approval buttons answer the task token.
     // Slack signs its requests; the handler checks that before anything.
-    const slackInteractions = fn(
-      'slack-interactions',
-      slackInteractionsPermissions({
-        incidentTableArn: table.arn,
-        stateMachineArn: stateMachine.arn,
-      }),
-      { url: true },
-    );
+    const slackInteractions = fn('slack-interactions');
 
     // Preflight: forecasts burst credits and warns before an incident.
     new sst.aws.Cron('PreflightSchedule', {
       schedule: PREFLIGHT_SCHEDULE,
-      function: fn('preflight', preflightPermissions()).arn,
+      function: fn('preflight').arn,
     });
 
     return {

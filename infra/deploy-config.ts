@@ -51,6 +51,43 @@ const logGroupNameSchema = z
   .string()
   .regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, 'not a CloudWatch Logs log group name');
 
+// EC2 resource ids: a prefix and 8 or 17 hex digits (EC2 API reference,
+// "Resource IDs").
+const ec2Id = (prefix: string, what: string) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`),
+      `not ${what} id (${prefix}- and 8 or 17 hex digits)`,
+    );
+
+/**
+ * Where the ClickHouse collector runs: subnets that reach ClickHouse, and
+ * either security groups of yours or a VPC in which burstguard creates one
+ * whose only egress is ClickHouse's port.
+ */
+export const clickhouseNetworkSchema = z
+  .object({
+    subnetIds: z
+      .array(ec2Id('subnet', 'a subnet'))
+      .min(1, 'name at least one subnet'),
+    securityGroupIds: z
+      .array(ec2Id('sg', 'a security group'))
+      .min(1)
+      .max(5)
+      .optional(),
+    vpcId: ec2Id('vpc', 'a VPC').optional(),
+  })
+  .strict()
+  .refine(
+    (n) => (n.securityGroupIds === undefined) !== (n.vpcId === undefined),
+    {
+      message:
+        'name securityGroupIds, or vpcId for burstguard to create a security group, not both',
+    },
+  );
+export type ClickHouseNetworkConfig = z.infer<typeof clickhouseNetworkSchema>;
+
 const deployOnlySchema = z.object({
   fileSystems: z.array(
     z.object({
@@ -59,13 +96,33 @@ const deployOnlySchema = z.object({
       langfuseLogGroups: z.array(logGroupNameSchema).default([]),
     }),
   ),
+  clickhouseNetwork: clickhouseNetworkSchema.optional(),
 });
 
 export type DeployConfig = {
   config: AppConfig;
   /** Log group names per file system id. */
   langfuseLogGroups: Record<string, string[]>;
+  /**
+   * The ClickHouse collector's subnets and security groups; without it the
+   * collector runs outside any VPC (a ClickHouse with a public endpoint).
+   */
+  clickhouseNetwork?: ClickHouseNetworkConfig;
 };
+
+/**
+ * The TCP ports of the configured ClickHouse URLs. @clickhouse/client
+ * connects to the URL as given (@clickhouse/client-common `config.ts`,
+ * `createUrl`), so a URL without a port means 80 or 443.
+ */
+export function clickhousePorts(config: AppConfig): number[] {
+  const ports = config.fileSystems.flatMap((fs) => {
+    if (!fs.clickhouseUrl) return [];
+    const url = new URL(fs.clickhouseUrl);
+    return [Number(url.port || (url.protocol === 'https:' ? 443 : 80))];
+  });
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
 
 /** Checks a parsed configuration file; one clear line when it is wrong. */
 export function parseDeployConfig(raw: unknown): DeployConfig {
@@ -85,7 +142,17 @@ export function parseDeployConfig(raw: unknown): DeployConfig {
       ...fs.langfuseLogGroups,
     ];
   }
-  return { config, langfuseLogGroups };
+  const { clickhouseNetwork } = result.data;
+  if (clickhouseNetwork?.vpcId && clickhousePorts(config).length === 0) {
+    throw new ConfigurationError(
+      'configuration clickhouseNetwork.vpcId: no file system names a clickhouseUrl, so the security group would have no port to open',
+    );
+  }
+  return {
+    config,
+    langfuseLogGroups,
+    ...(clickhouseNetwork ? { clickhouseNetwork } : {}),
+  };
 }
 
 /**

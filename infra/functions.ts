@@ -1,9 +1,23 @@
 /**
- * How sst.config.ts deploys each Lambda: names, handlers, timeout. Plain
- * data, so it is tested without the SST CLI.
+ * How sst.config.ts deploys each Lambda: one row per function (handler,
+ * VPC, permissions, URL, concurrency, links), mapped 1:1 onto
+ * `sst.aws.Function`'s arguments by {@link sstFunctionArgs}. Plain data, so
+ * it is tested, and shown by `npm run synth`, without the SST CLI.
  */
+import type * as pulumi from '@pulumi/pulumi';
+import type { AppConfig } from '../shared/config.ts';
 import { ENTRY_FUNCTIONS, LAMBDAS } from '../workflows/definition.ts';
-import type { FunctionName } from './iam.ts';
+import {
+  type AwsAccount,
+  FUNCTION_LINKS,
+  type FunctionName,
+  type LinkName,
+  type PermissionStatement,
+  preflightPermissions,
+  slackInteractionsPermissions,
+  stepFunctionPermissions,
+} from './iam.ts';
+import type { FunctionVpc } from './network.ts';
 
 /** Every function, the workflow's steps first. */
 export const FUNCTION_NAMES: readonly FunctionName[] = [
@@ -37,3 +51,132 @@ export function functionHandler(name: FunctionName): string {
  * before the credits run out.
  */
 export const PREFLIGHT_SCHEDULE = 'rate(1 hour)';
+
+/** Graviton: the same code, cheaper per GB-second than x86_64. */
+export const FUNCTION_ARCHITECTURE = 'arm64' as const;
+
+/**
+ * Functions whose job is to read ClickHouse: the only ones in the VPC. A
+ * step that needs ClickHouse data gets it from one of these (through the
+ * state machine) rather than joining the VPC, which has no NAT.
+ */
+export const VPC_FUNCTIONS: readonly FunctionName[] = ['collect-clickhouse'];
+
+/**
+ * Function URLs. Slack calls the interactions endpoint without AWS
+ * credentials, so it is public (`none`); the handler checks Slack's
+ * request signature before anything else.
+ */
+export const FUNCTION_URLS: Partial<
+  Record<FunctionName, { authorization: 'none' | 'iam' }>
+> = { 'slack-interactions': { authorization: 'none' } };
+
+/**
+ * Reserved concurrency per function. None is set: executions are one per
+ * incident, and a reservation would take from the account's pool.
+ */
+export const RESERVED_CONCURRENCY: Partial<Record<FunctionName, number>> = {};
+
+/** One function as deployed. */
+export type FunctionSpec = {
+  name: FunctionName;
+  /** SST component name, e.g. `CollectClickhouse`. */
+  component: string;
+  handler: string;
+  timeoutSeconds: number;
+  /** Subnets and security groups; only for {@link VPC_FUNCTIONS}. */
+  vpc?: FunctionVpc;
+  /** Its IAM statements (infra/iam.ts). */
+  permissions: PermissionStatement[];
+  url?: { authorization: 'none' | 'iam' };
+  reservedConcurrency?: number;
+  /** SST resources it reads through `Resource.<name>`. */
+  links: readonly LinkName[];
+};
+
+/**
+ * Every function's row. The ClickHouse collector gets `clickhouseVpc`
+ * when one is configured; the other functions never get a VPC.
+ */
+export function functionTable(context: {
+  config: AppConfig;
+  account: AwsAccount;
+  incidentTableArn: pulumi.Input<string>;
+  stateMachineArn: pulumi.Input<string>;
+  /** `<app>-<stage>`, the start of every alarm name the app creates. */
+  alarmPrefix: string;
+  clickhouseVpc?: FunctionVpc;
+}): Record<FunctionName, FunctionSpec> {
+  const permissions: Record<FunctionName, PermissionStatement[]> = {
+    ...stepFunctionPermissions(context),
+    'slack-interactions': slackInteractionsPermissions(context),
+    preflight: preflightPermissions(),
+  };
+  const table = {} as Record<FunctionName, FunctionSpec>;
+  for (const name of FUNCTION_NAMES) {
+    const vpc = VPC_FUNCTIONS.includes(name)
+      ? context.clickhouseVpc
+      : undefined;
+    const url = FUNCTION_URLS[name];
+    const reservedConcurrency = RESERVED_CONCURRENCY[name];
+    table[name] = {
+      name,
+      component: componentName(name),
+      handler: functionHandler(name),
+      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+      permissions: permissions[name],
+      links: FUNCTION_LINKS[name],
+      ...(vpc ? { vpc } : {}),
+      ...(url ? { url } : {}),
+      ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}),
+    };
+  }
+  return table;
+}
+
+/**
+ * The arguments of `new sst.aws.Function(spec.component, ...)` for a row:
+ * every field of the row, under the names SST's FunctionArgs uses
+ * (sst platform `src/components/aws/function.ts`: `vpc` with
+ * `privateSubnets` and `securityGroups`, `url`, `concurrency.reserved`,
+ * `permissions`, `link`), plus what all functions share.
+ */
+export function sstFunctionArgs<Nodejs>(
+  spec: FunctionSpec,
+  shared: {
+    /** Lambda's supported Node.js runtimes (SST's FunctionArgs `runtime`). */
+    runtime: 'nodejs22.x' | 'nodejs24.x';
+    environment: Record<string, string>;
+    linkables: Record<LinkName, unknown>;
+    nodejs: Nodejs;
+  },
+) {
+  return {
+    handler: spec.handler,
+    runtime: shared.runtime,
+    architecture: FUNCTION_ARCHITECTURE,
+    timeout: `${spec.timeoutSeconds} seconds` as const,
+    environment: shared.environment,
+    link: spec.links.map((link) => shared.linkables[link]),
+    permissions: spec.permissions,
+    nodejs: shared.nodejs,
+    ...(spec.vpc ? { vpc: spec.vpc } : {}),
+    ...(spec.url ? { url: spec.url } : {}),
+    ...(spec.reservedConcurrency !== undefined
+      ? { concurrency: { reserved: spec.reservedConcurrency } }
+      : {}),
+  };
+}
+
+/**
+ * The SST secrets, with their placeholder where unset is allowed
+ * (`new sst.Secret(name, placeholder)`; without one, deploy stops until
+ * `sst secret set` gives a value: sst platform `src/components/secret.ts`).
+ * An empty ClickHouse CA means the system's public CAs.
+ */
+export const SECRETS = {
+  SlackBotToken: undefined,
+  SlackSigningSecret: undefined,
+  ClickHousePassword: undefined,
+  ClickHouseCaCertificate: '',
+} as const satisfies Partial<Record<LinkName, string | undefined>>;

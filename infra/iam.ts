@@ -37,6 +37,7 @@ export type LinkName =
   | 'SlackBotToken'
   | 'SlackSigningSecret'
   | 'ClickHousePassword'
+  | 'ClickHouseCaCertificate'
   | 'Incidents';
 
 // Every link name is a resource sst-env.d.ts types for the handlers.
@@ -55,7 +56,7 @@ export const FUNCTION_LINKS: Record<FunctionName, readonly LinkName[]> = {
   'resolve-incident': ['Incidents'],
   'collect-efs': [],
   'collect-langfuse': [],
-  'collect-clickhouse': ['ClickHousePassword'],
+  'collect-clickhouse': ['ClickHousePassword', 'ClickHouseCaCertificate'],
   diagnose: [],
   notify: ['SlackBotToken', 'Incidents'],
   'request-approval': ['SlackBotToken', 'Incidents'],
@@ -86,7 +87,7 @@ export const TASK_CALLBACK_ACTIONS = [
   'states:SendTaskFailure',
 ] as const;
 
-/** `arn:aws:elasticfilesystem:REGION:ACCOUNT:file-system/fs-...`. */
+/** `arn:PARTITION:elasticfilesystem:REGION:ACCOUNT:file-system/fs-...`. */
 export function fileSystemArn(
   account: AwsAccount,
   fileSystemId: string,
@@ -94,7 +95,7 @@ export function fileSystemArn(
   return `arn:${account.partition}:elasticfilesystem:${account.region}:${account.accountId}:file-system/${fileSystemId}`;
 }
 
-/** `arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME`. */
+/** `arn:PARTITION:cloudwatch:REGION:ACCOUNT:alarm:NAME`. */
 export function alarmArn(account: AwsAccount, alarmName: string): string {
   return `arn:${account.partition}:cloudwatch:${account.region}:${account.accountId}:alarm:${alarmName}`;
 }

@@ -11,6 +11,7 @@ import {
   type LambdaArns,
   type LambdaName,
 } from '../workflows/definition.ts';
+import type { AwsAccount } from './iam.ts';
 
 export type StateMachineArgs = {
   /** `<app>-<stage>`, the start of every resource name. */
@@ -19,6 +20,11 @@ export type StateMachineArgs = {
   lambdaArns: Record<LambdaName, pulumi.Input<string>>;
   /** Limits the role to Step Functions acting for this account. */
   accountId?: string;
+  /**
+   * `aws`, `aws-cn` or `aws-us-gov`, for the service integration ARNs;
+   * by default the Lambda ARNs' partition.
+   */
+  partition?: string;
   /** How long execution error logs are kept. */
   logRetentionDays?: number;
   tags?: Record<string, string>;
@@ -46,6 +52,19 @@ export const LOG_DELIVERY_ACTIONS = [
   'logs:DescribeResourcePolicies',
   'logs:DescribeLogGroups',
 ] as const;
+
+/** The state machine's name: `<prefix>-runbook`. */
+export function stateMachineName(prefix: string): string {
+  return `${prefix}-runbook`;
+}
+
+/**
+ * The state machine's ARN before it exists, for grants that the state
+ * machine itself depends on (the Slack endpoint's task-token callbacks).
+ */
+export function stateMachineArn(account: AwsAccount, prefix: string): string {
+  return `arn:${account.partition}:states:${account.region}:${account.accountId}:stateMachine:${stateMachineName(prefix)}`;
+}
 
 /** Invoke on each function and on its versions and aliases (`ARN:*`). */
 export function invokeResources(arns: readonly string[]): string[] {
@@ -136,11 +155,11 @@ export function createStateMachine(
   const stateMachine = new aws.sfn.StateMachine(
     `${prefix}-runbook`,
     {
-      name: `${prefix}-runbook`,
+      name: stateMachineName(prefix),
       type: 'STANDARD',
       roleArn: role.arn,
       definition: arns.apply((resolved) =>
-        JSON.stringify(buildDefinition(resolved)),
+        JSON.stringify(buildDefinition(resolved, args.partition)),
       ),
       loggingConfiguration: {
         level: 'ERROR',

@@ -59,17 +59,58 @@ export const TASK_TIMEOUT_SECONDS = {
 /** How long after a switch Verify looks again: long enough for metrics. */
 export const VERIFY_AFTER_SECONDS = 600;
 
-/** Placeholder ARNs, for `burstguard definition` and Workflow Studio. */
+/**
+ * The partition of a region, from the AWS SDK's partition table
+ * (@aws-sdk/core util-endpoints `partitions.js`, each partition's
+ * `regionRegex`): ARNs start `arn:<partition>:`, so an ARN written for
+ * `aws` is refused in China and GovCloud.
+ */
+export function partitionOfRegion(region: string): string {
+  const partitions: [RegExp, string][] = [
+    [/^cn-\w+-\d+$/, 'aws-cn'],
+    [/^us-gov-\w+-\d+$/, 'aws-us-gov'],
+    [/^us-iso-\w+-\d+$/, 'aws-iso'],
+    [/^us-isob-\w+-\d+$/, 'aws-iso-b'],
+    [/^eu-isoe-\w+-\d+$/, 'aws-iso-e'],
+    [/^us-isof-\w+-\d+$/, 'aws-iso-f'],
+    [/^eusc-de-\w+-\d+$/, 'aws-eusc'],
+  ];
+  return partitions.find(([pattern]) => pattern.test(region))?.[1] ?? 'aws';
+}
+
+/** The partition an ARN names: `arn:<partition>:service:...`. */
+export function partitionOfArn(arn: string): string {
+  const [prefix, partition] = arn.split(':');
+  if (prefix !== 'arn' || !partition) {
+    throw new Error(`not an ARN: ${arn}`);
+  }
+  return partition;
+}
+
+/**
+ * Placeholder ARNs, for `burstguard definition` and Workflow Studio, in the
+ * region's partition unless one is given.
+ */
 export function placeholderArns(
   region = 'us-east-1',
   account = '123456789012',
+  partition = partitionOfRegion(region),
 ): LambdaArns {
   const arns = {} as LambdaArns;
   for (const name of LAMBDAS) {
     arns[name] =
-      `arn:aws:lambda:${region}:${account}:function:burstguard-${name}`;
+      `arn:${partition}:lambda:${region}:${account}:function:burstguard-${name}`;
   }
   return arns;
+}
+
+/**
+ * The service integration that invokes a Lambda and waits for its task
+ * token (Step Functions developer guide, "Wait for a Callback with Task
+ * Token"): `arn:<partition>:states:::lambda:invoke.waitForTaskToken`.
+ */
+export function lambdaInvokeWaitForTaskToken(partition: string): string {
+  return `arn:${partition}:states:::lambda:invoke.waitForTaskToken`;
 }
 
 type State = Record<string, unknown>;
@@ -157,12 +198,25 @@ function gatherBranch(
   };
 }
 
-/** Builds the ASL definition for the given Lambda ARNs. */
-export function buildDefinition(arns: LambdaArns): {
+/**
+ * Builds the ASL definition for the given Lambda ARNs. The service
+ * integrations use `partition`, by default the Lambda ARNs' own; a
+ * partition that differs from theirs is refused, since one state machine
+ * cannot reach across partitions.
+ */
+export function buildDefinition(
+  arns: LambdaArns,
+  partition: string = partitionOfArn(arns.normalize),
+): {
   Comment: string;
   StartAt: string;
   States: Record<string, State>;
 } {
+  for (const arn of Object.values(arns)) {
+    if (partitionOfArn(arn) !== partition) {
+      throw new Error(`${arn} is not in the ${partition} partition`);
+    }
+  }
   const arnOf = (state: TaskStateName) => arns[TASK_LAMBDA[state]];
   return {
     Comment:
@@ -273,7 +327,7 @@ export function buildDefinition(arns: LambdaArns): {
       },
       RequestApproval: {
         Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Resource: lambdaInvokeWaitForTaskToken(partition),
         Parameters: {
           FunctionName: arnOf('RequestApproval'),
           Payload: { 'taskToken.$': '$$.Task.Token', 'state.$': '$' },

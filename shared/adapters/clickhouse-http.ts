@@ -22,7 +22,8 @@ import {
   type FailureKind,
   formatSeconds,
 } from '../clickhouse/reasons.ts';
-import { SourceUnavailableError } from '../errors.ts';
+import type { AppConfig } from '../config.ts';
+import { ConfigurationError, SourceUnavailableError } from '../errors.ts';
 import {
   type ClickHousePort,
   type ClickHouseSnapshot,
@@ -157,4 +158,50 @@ function wholeServerFailure(
     return `unreachable after ${formatSeconds(context.elapsedMs)}: ${connection.reason}`;
   }
   return `unreachable after ${formatSeconds(context.timeoutMs)}: no query answered at ${safeUrl(context.url)}`;
+}
+
+const PEM_CERTIFICATE =
+  /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+
+/**
+ * The private CA from the `ClickHouseCaCertificate` secret: blank means the
+ * system's public CAs (undefined), anything else must hold a PEM
+ * certificate. @clickhouse/client hands it to Node's TLS as `ca`
+ * (`connection/node_https_connection.ts`: `ca: params.tls?.ca_cert`).
+ */
+export function caCertificateFromSecret(value: string): string | undefined {
+  const pem = value.trim();
+  if (pem === '') return undefined;
+  if (!PEM_CERTIFICATE.test(pem)) {
+    throw new ConfigurationError(
+      'ClickHouseCaCertificate is not a PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)',
+    );
+  }
+  return pem;
+}
+
+/**
+ * One port per file system that names a ClickHouse URL, with the
+ * password and private CA from the SST secrets.
+ */
+export function clickhousePortsFromConfig(
+  config: AppConfig,
+  secrets: { password: string; caCertificate: string },
+): Map<string, ClickHousePort & { close(): Promise<void> }> {
+  const caCertPem = caCertificateFromSecret(secrets.caCertificate);
+  const ports = new Map<string, ClickHousePort & { close(): Promise<void> }>();
+  for (const fs of config.fileSystems) {
+    if (!fs.clickhouseUrl) continue;
+    ports.set(
+      fs.fileSystemId,
+      createClickHouseHttpPort({
+        url: fs.clickhouseUrl,
+        username: fs.clickhouseUser,
+        password: secrets.password,
+        timeoutMs: config.clickhouseTimeoutMs,
+        ...(caCertPem ? { caCertPem } : {}),
+      }),
+    );
+  }
+  return ports;
 }

@@ -1,0 +1,309 @@
+/**
+ * A reviewer's view of what `sst deploy` creates, offline: the raw
+ * resources of infra/ evaluated with Pulumi mocks, as sst.config.ts wires
+ * them, plus one row per function from the function table, shaped as SST's
+ * Function component turns its arguments into `aws.lambda.Function` and its
+ * role. `sst.aws.Function` itself builds through the SST CLI and cannot run
+ * under mocks, so its translation is mirrored here from the sst platform's
+ * `src/components/aws/function.ts` (4.17.1): `vpcConfig` from `vpc`,
+ * `reservedConcurrentExecutions` from `concurrency.reserved`, the inline
+ * policy from `permissions`, and the managed policies
+ * AWSLambdaBasicExecutionRole (logging on, the default) and
+ * AWSLambdaVPCAccessExecutionRole (when `vpc` is set).
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { LAMBDA_RUNTIME } from '../functions/esbuild-options.ts';
+import { partitionOfRegion } from '../workflows/definition.ts';
+import { configuredAlarms, createAlarmRule } from './alarm-rule.ts';
+import { createAlarms, withAlarmNames } from './alarms.ts';
+import {
+  clickhousePorts,
+  configEnvironment,
+  type DeployConfig,
+} from './deploy-config.ts';
+import {
+  FUNCTION_NAMES,
+  type FunctionSpec,
+  functionTable,
+  PREFLIGHT_SCHEDULE,
+  SECRETS,
+  sstFunctionArgs,
+} from './functions.ts';
+import type { AwsAccount, LinkName } from './iam.ts';
+import { collectorNetwork } from './network.ts';
+import { createStateMachine, stateMachineArn } from './state-machine.ts';
+
+/** One resource as deploy would create it. */
+export type SynthRow = {
+  type: string;
+  name: string;
+  props: Record<string, unknown>;
+};
+
+/** The sample account the view is drawn for. */
+export const SYNTH_ACCOUNT_ID = '123456789012';
+/** The CIDR block the mocks give a configured VPC. */
+export const SYNTH_VPC_CIDR = '10.0.0.0/16';
+export const SYNTH_STAGE = 'synth';
+
+const FUNCTION_TYPE = 'aws:lambda/function:Function';
+
+type Registered = { type: string; name: string; inputs: unknown };
+
+/** An ARN shaped like the real one for the resource types infra/ makes. */
+function mockArn(
+  account: AwsAccount,
+  type: string,
+  physical: string,
+): string | undefined {
+  const { partition, region, accountId } = account;
+  const service = type.split(':')[1]?.split('/')[0];
+  switch (type) {
+    case 'aws:cloudwatch/metricAlarm:MetricAlarm':
+      return `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${physical}`;
+    case 'aws:sfn/stateMachine:StateMachine':
+      return `arn:${partition}:states:${region}:${accountId}:stateMachine:${physical}`;
+    case 'aws:cloudwatch/logGroup:LogGroup':
+      return `arn:${partition}:logs:${region}:${accountId}:log-group:${physical}`;
+    case 'aws:iam/role:Role':
+      return `arn:${partition}:iam::${accountId}:role/${physical}`;
+    case 'aws:cloudwatch/eventRule:EventRule':
+      return `arn:${partition}:events:${region}:${accountId}:rule/${physical}`;
+    default:
+      return `arn:${partition}:${service}:${region}:${accountId}:${physical}`;
+  }
+}
+
+function collect(value: unknown, into: pulumi.Resource[]): void {
+  if (pulumi.Resource.isInstance(value)) into.push(value);
+  else if (Array.isArray(value)) for (const v of value) collect(v, into);
+  else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) collect(v, into);
+  }
+}
+
+function resolved<T>(input: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
+  return new Promise((done) => {
+    pulumi.output(input).apply((value) => {
+      done(value);
+      return value;
+    });
+  });
+}
+
+/** Inputs that hold a JSON document as text, shown parsed. */
+const JSON_INPUTS = [
+  'policy',
+  'assumeRolePolicy',
+  'definition',
+  'eventPattern',
+];
+
+function withParsedDocuments(
+  inputs: Record<string, unknown>,
+): Record<string, unknown> {
+  const out = { ...inputs };
+  for (const key of JSON_INPUTS) {
+    const value = out[key];
+    if (typeof value === 'string') out[key] = JSON.parse(value);
+  }
+  return out;
+}
+
+/**
+ * The row SST's Function component makes of `sstFunctionArgs(spec)`: the
+ * Lambda with its role's managed policies and inline statements.
+ */
+export function functionRow(
+  spec: FunctionSpec,
+  partition: string,
+): Promise<SynthRow> {
+  const args = sstFunctionArgs(spec, {
+    runtime: LAMBDA_RUNTIME,
+    environment: { BURSTGUARD_CONFIG: '' },
+    // The link names stand for the SST components; Secrets and Linkables
+    // grant no IAM of their own (their getSSTLink has no `include`).
+    linkables: Object.fromEntries(
+      spec.links.map((link) => [link, link]),
+    ) as Record<LinkName, unknown>,
+    nodejs: undefined,
+  });
+  const managed = [
+    `arn:${partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`,
+    ...('vpc' in args
+      ? [
+          `arn:${partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole`,
+        ]
+      : []),
+  ];
+  const props = {
+    handler: args.handler,
+    runtime: args.runtime,
+    architectures: [args.architecture],
+    timeout: spec.timeoutSeconds,
+    environment: Object.keys(args.environment),
+    links: args.link,
+    ...('vpc' in args && args.vpc
+      ? {
+          vpcConfig: {
+            securityGroupIds: args.vpc.securityGroups,
+            subnetIds: args.vpc.privateSubnets,
+          },
+        }
+      : {}),
+    ...('concurrency' in args && args.concurrency
+      ? { reservedConcurrentExecutions: args.concurrency.reserved }
+      : {}),
+    ...('url' in args && args.url
+      ? {
+          url: {
+            authorizationType:
+              args.url.authorization === 'iam' ? 'AWS_IAM' : 'NONE',
+          },
+        }
+      : {}),
+    role: {
+      managedPolicyArns: managed,
+      statements: args.permissions.map((p) => ({
+        Effect: 'Allow',
+        Action: p.actions,
+        Resource: p.resources,
+      })),
+    },
+  };
+  return resolved(props).then((p) => ({
+    type: FUNCTION_TYPE,
+    name: spec.component,
+    props: p as Record<string, unknown>,
+  }));
+}
+
+/**
+ * Every resource deploy creates for a configuration, in the configured
+ * region's partition and a sample account. Sets Pulumi mocks for the
+ * process: call it from a script, once.
+ */
+export async function synthesize(deploy: DeployConfig): Promise<SynthRow[]> {
+  const { config, langfuseLogGroups, clickhouseNetwork } = deploy;
+  const account: AwsAccount = {
+    partition: partitionOfRegion(config.region),
+    region: config.region,
+    accountId: SYNTH_ACCOUNT_ID,
+  };
+  const registered: Registered[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const inputs = args.inputs as Record<string, unknown>;
+        registered.push({ type: args.type, name: args.name, inputs });
+        const physical =
+          typeof inputs.name === 'string' ? inputs.name : args.name;
+        const id =
+          args.type === 'aws:ec2/securityGroup:SecurityGroup'
+            ? 'sg-0000000000000000a'
+            : `${physical}-id`;
+        return {
+          id,
+          state: {
+            ...inputs,
+            name: physical,
+            arn: mockArn(account, args.type, physical),
+          },
+        };
+      },
+      call(args) {
+        if (args.token === 'aws:ec2/getVpc:getVpc') {
+          return { ...args.inputs, cidrBlock: SYNTH_VPC_CIDR };
+        }
+        return args.inputs;
+      },
+    },
+    'burstguard',
+    SYNTH_STAGE,
+    false,
+  );
+
+  const prefix = `burstguard-${SYNTH_STAGE}`;
+  const tableArn = `arn:${account.partition}:dynamodb:${account.region}:${account.accountId}:table/${prefix}-IncidentTable`;
+  const components: SynthRow[] = [
+    {
+      type: 'sst:aws:Dynamo',
+      name: 'IncidentTable',
+      props: {
+        fields: { fileSystemId: 'string' },
+        primaryIndex: { hashKey: 'fileSystemId' },
+      },
+    },
+    ...Object.entries(SECRETS).map(([name, placeholder]) => ({
+      type: 'sst:sst:Secret',
+      name,
+      props: placeholder === undefined ? {} : { placeholder },
+    })),
+    {
+      type: 'sst:aws:Cron',
+      name: 'PreflightSchedule',
+      props: { schedule: PREFLIGHT_SCHEDULE, function: 'Preflight' },
+    },
+  ];
+
+  // As sst.config.ts wires them.
+  const built = (() => {
+    const { alarms } = createAlarms({ prefix, config, langfuseLogGroups });
+    // The Lambdas' environment names the alarms; checked for its size.
+    configEnvironment(withAlarmNames(config, alarms));
+    const network = collectorNetwork({
+      prefix,
+      network: clickhouseNetwork,
+      ports: clickhousePorts(config),
+    });
+    const table = functionTable({
+      config,
+      account,
+      incidentTableArn: tableArn,
+      stateMachineArn: stateMachineArn(account, prefix),
+      alarmPrefix: prefix,
+      ...(network ? { clickhouseVpc: network.vpc } : {}),
+    });
+    const lambdaArns = Object.fromEntries(
+      FUNCTION_NAMES.map((name) => [
+        name,
+        `arn:${account.partition}:lambda:${account.region}:${account.accountId}:function:${prefix}-${table[name].component}`,
+      ]),
+    );
+    const machine = createStateMachine({
+      prefix,
+      lambdaArns: lambdaArns as never,
+      accountId: account.accountId,
+      partition: account.partition,
+    });
+    const rule = createAlarmRule({
+      prefix,
+      alarms: [
+        ...alarms.map((a) => ({ name: a.name, arn: a.alarm.arn })),
+        ...configuredAlarms(
+          config,
+          account,
+          alarms.map((a) => a.name),
+        ),
+      ],
+      stateMachineArn: machine.stateMachine.arn,
+      accountId: account.accountId,
+    });
+    return { alarms, network, machine, rule, table };
+  })();
+
+  const resources: pulumi.Resource[] = [];
+  collect(built, resources);
+  await Promise.all(resources.map((r) => resolved(r.urn)));
+  const raw = registered.map((r) => ({
+    type: r.type,
+    name: r.name,
+    props: withParsedDocuments(r.inputs as Record<string, unknown>),
+  }));
+  const functions = await Promise.all(
+    FUNCTION_NAMES.map((name) =>
+      functionRow(built.table[name], account.partition),
+    ),
+  );
+  return [...components, ...raw, ...functions];
+}

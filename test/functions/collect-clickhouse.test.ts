@@ -1,0 +1,119 @@
+/**
+ * The deployed ClickHouse collector against a real clickhouse-server over
+ * HTTPS whose self-signed certificate plays the private CA. The handler
+ * reads its secrets through SST's `Resource`, which takes each linked
+ * resource from an `SST_RESOURCE_<name>` JSON variable (sst
+ * `dist/resource/shared.js`, `loadResourceEnvironment`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectClickHouse } from '../../functions/collect-clickhouse/core.ts';
+import { normalizeTrigger } from '../../functions/normalize/core.ts';
+import { openIncident } from '../../functions/open-incident/core.ts';
+import {
+  caCertificateFromSecret,
+  clickhousePortsFromConfig,
+} from '../../shared/adapters/clickhouse-http.ts';
+import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
+import { type AppConfig, parseConfig } from '../../shared/config.ts';
+import { ConfigurationError } from '../../shared/errors.ts';
+import { localContext } from '../../shared/lambda.ts';
+import { FS_ID, singleMetricAlarm } from '../fixtures/alarm-events.ts';
+import {
+  type ClickHouseTestServer,
+  startClickHouseServer,
+} from '../support/clickhouse-server.ts';
+
+let server: ClickHouseTestServer;
+
+beforeAll(async () => {
+  server = await startClickHouseServer();
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+function configFor(url: string): AppConfig {
+  return parseConfig({
+    region: 'us-east-1',
+    clickhouseTimeoutMs: 5_000,
+    fileSystems: [
+      { fileSystemId: FS_ID, clickhouseUrl: url, clickhouseUser: server.user },
+    ],
+  });
+}
+
+/** The state after OpenIncident, built by the steps that make it. */
+async function afterOpen(config: AppConfig) {
+  const trigger = normalizeTrigger(singleMetricAlarm(), {
+    config,
+    now: () => new Date(),
+  });
+  const incident = await openIncident(
+    { trigger, executionName: 'exec-1' } as never,
+    { store: createMemoryIncidentStore(), config },
+  );
+  return { trigger, incident };
+}
+
+describe('the ClickHouse collector over TLS', () => {
+  it('reads ClickHouse through the handler with the CA secret', async () => {
+    // Prepare: the environment deploy gives the function
+    const config = configFor(server.httpsUrl);
+    process.env.BURSTGUARD_CONFIG = JSON.stringify(config);
+    process.env.SST_RESOURCE_ClickHousePassword = JSON.stringify({
+      type: 'sst.sst.Secret',
+      value: server.password,
+    });
+    process.env.SST_RESOURCE_ClickHouseCaCertificate = JSON.stringify({
+      type: 'sst.sst.Secret',
+      value: server.caCertPem,
+    });
+    const { handler } = await import(
+      '../../functions/collect-clickhouse/handler.ts'
+    );
+
+    // Act
+    const evidence = (await handler(
+      await afterOpen(config),
+      localContext('collect-clickhouse'),
+    )) as { available: boolean; reason?: string };
+
+    // Assess
+    expect(evidence.reason).toBeUndefined();
+    expect(evidence.available).toBe(true);
+  });
+
+  it('trusts only the system CAs when the secret is empty', async () => {
+    // Prepare
+    const config = configFor(server.httpsUrl);
+    const ports = clickhousePortsFromConfig(config, {
+      password: server.password,
+      caCertificate: '',
+    });
+
+    // Act
+    const evidence = await collectClickHouse(
+      (await afterOpen(config)).trigger,
+      { clickhouseFor: (id) => ports.get(id) },
+    );
+    await Promise.all([...ports.values()].map((p) => p.close()));
+
+    // Assess
+    expect(evidence).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/self-signed certificate/),
+    });
+  });
+
+  it('refuses a CA secret that holds no PEM certificate', () => {
+    // Prepare / Act / Assess
+    expect(() => caCertificateFromSecret('MIIBqDCCAU2gAwIBAgIU')).toThrow(
+      ConfigurationError,
+    );
+    expect(() => caCertificateFromSecret('MIIBqDCCAU2gAwIBAgIU')).toThrow(
+      /^ClickHouseCaCertificate is not a PEM certificate/,
+    );
+    expect(caCertificateFromSecret('  \n')).toBeUndefined();
+  });
+});

@@ -1,0 +1,236 @@
+/**
+ * The function table and its 1:1 mapping onto `sst.aws.Function`'s
+ * arguments (sst platform `src/components/aws/function.ts`: `vpc` with
+ * `privateSubnets`/`securityGroups`, `url`, `concurrency.reserved`,
+ * `permissions`, `link`), and sst.config.ts building every function
+ * through that mapping and nothing else.
+ */
+import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import {
+  FUNCTION_NAMES,
+  type FunctionSpec,
+  functionTable,
+  SECRETS,
+  sstFunctionArgs,
+  VPC_FUNCTIONS,
+} from '../../infra/functions.ts';
+import {
+  FUNCTION_LINKS,
+  type LinkName,
+  preflightPermissions,
+  slackInteractionsPermissions,
+  stepFunctionPermissions,
+} from '../../infra/iam.ts';
+import { testConfig } from '../fixtures/config.ts';
+import { TEST_ACCOUNT } from './pulumi-mocks.ts';
+
+const TABLE_ARN =
+  'arn:aws:dynamodb:us-east-1:123456789012:table/burstguard-test-incidents';
+const STATE_MACHINE_ARN =
+  'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-test-runbook';
+const VPC = {
+  privateSubnets: ['subnet-0123456789abcdef0'],
+  securityGroups: ['sg-0123456789abcdef0'],
+};
+
+function table(withVpc = true) {
+  return functionTable({
+    config: testConfig(),
+    account: TEST_ACCOUNT,
+    incidentTableArn: TABLE_ARN,
+    stateMachineArn: STATE_MACHINE_ARN,
+    alarmPrefix: 'burstguard-test',
+    ...(withVpc ? { clickhouseVpc: VPC } : {}),
+  });
+}
+
+const LINKABLES = {
+  SlackBotToken: { link: 'SlackBotToken' },
+  SlackSigningSecret: { link: 'SlackSigningSecret' },
+  ClickHousePassword: { link: 'ClickHousePassword' },
+  ClickHouseCaCertificate: { link: 'ClickHouseCaCertificate' },
+  Incidents: { link: 'Incidents' },
+} satisfies Record<LinkName, unknown>;
+
+function argsOf(spec: FunctionSpec) {
+  return sstFunctionArgs(spec, {
+    runtime: 'nodejs24.x',
+    environment: { BURSTGUARD_CONFIG: '{}' },
+    linkables: LINKABLES,
+    nodejs: { format: 'esm' },
+  });
+}
+
+describe('the function table', () => {
+  it('has one row per function, with the permissions infra/iam.ts grants', () => {
+    // Prepare
+    const expected = {
+      ...stepFunctionPermissions({
+        config: testConfig(),
+        account: TEST_ACCOUNT,
+        incidentTableArn: TABLE_ARN,
+        alarmPrefix: 'burstguard-test',
+      }),
+      'slack-interactions': slackInteractionsPermissions({
+        incidentTableArn: TABLE_ARN,
+        stateMachineArn: STATE_MACHINE_ARN,
+      }),
+      preflight: preflightPermissions(),
+    };
+
+    // Act
+    const rows = table();
+
+    // Assess
+    expect(Object.keys(rows).sort()).toEqual([...FUNCTION_NAMES].sort());
+    for (const name of FUNCTION_NAMES) {
+      expect(rows[name].permissions, name).toEqual(expected[name]);
+      expect(rows[name].links, name).toEqual(FUNCTION_LINKS[name]);
+    }
+  });
+
+  it('puts only the functions that read ClickHouse in the VPC', () => {
+    // Prepare / Act
+    const rows = Object.values(table());
+
+    // Assess
+    expect(VPC_FUNCTIONS).toEqual(['collect-clickhouse']);
+    expect(rows.filter((r) => r.vpc).map((r) => r.name)).toEqual([
+      'collect-clickhouse',
+    ]);
+    expect(table(false)['collect-clickhouse'].vpc).toBeUndefined();
+  });
+
+  it('links the private CA to the ClickHouse collector only', () => {
+    // Prepare / Act
+    const rows = Object.values(table());
+
+    // Assess
+    expect(
+      rows
+        .filter((r) => r.links.includes('ClickHouseCaCertificate'))
+        .map((r) => r.name),
+    ).toEqual(['collect-clickhouse']);
+    // Unset means the system CAs: a placeholder lets deploy go on.
+    expect(SECRETS.ClickHouseCaCertificate).toBe('');
+  });
+
+  it('gives a URL to the Slack endpoint only, and no reserved concurrency', () => {
+    // Prepare / Act
+    const rows = Object.values(table());
+
+    // Assess
+    expect(rows.filter((r) => r.url).map((r) => [r.name, r.url])).toEqual([
+      ['slack-interactions', { authorization: 'none' }],
+    ]);
+    expect(rows.filter((r) => r.reservedConcurrency !== undefined)).toEqual([]);
+  });
+});
+
+describe('sstFunctionArgs', () => {
+  it('maps every column of a row onto the argument SST reads', () => {
+    // Prepare
+    const spec: FunctionSpec = {
+      ...table()['collect-clickhouse'],
+      url: { authorization: 'iam' },
+      reservedConcurrency: 3,
+    };
+
+    // Act
+    const args = argsOf(spec);
+
+    // Assess
+    expect(args).toEqual({
+      handler: 'functions/collect-clickhouse/handler.handler',
+      runtime: 'nodejs24.x',
+      architecture: 'arm64',
+      timeout: `${spec.timeoutSeconds} seconds`,
+      environment: { BURSTGUARD_CONFIG: '{}' },
+      link: [LINKABLES.ClickHousePassword, LINKABLES.ClickHouseCaCertificate],
+      permissions: spec.permissions,
+      nodejs: { format: 'esm' },
+      vpc: VPC,
+      url: { authorization: 'iam' },
+      concurrency: { reserved: 3 },
+    });
+  });
+
+  it('leaves out vpc, url and concurrency where the row has none', () => {
+    // Prepare / Act
+    const args = argsOf(table().diagnose);
+
+    // Assess
+    expect('vpc' in args).toBe(false);
+    expect('url' in args).toBe(false);
+    expect('concurrency' in args).toBe(false);
+    expect(args.link).toEqual([]);
+  });
+});
+
+describe('sst.config.ts', () => {
+  const source = readFileSync(
+    new URL('../../sst.config.ts', import.meta.url),
+    'utf8',
+  );
+
+  it('builds every Lambda from its table row and nothing else', () => {
+    // Prepare / Act
+    const constructions = [...source.matchAll(/new sst\.aws\.Function\(/g)];
+    const mapped = source.match(
+      /new sst\.aws\.Function\(\s*functions\[name\]\.component,\s*sstFunctionArgs\(functions\[name\], \{[^}]*\}\),\s*\)/,
+    );
+
+    // Assess: one construction, whose arguments are the mapping alone
+    expect(constructions).toHaveLength(1);
+    expect(mapped).not.toBeNull();
+    expect(source).not.toMatch(/\bFunctionArgs\b/);
+  });
+
+  it('builds every function of the table', () => {
+    // Prepare / Act
+    const named = [...source.matchAll(/\bfn\('([a-z-]+)'\)/g)].map((m) => m[1]);
+    const stepsToo =
+      /LAMBDAS\.map\(\(name\) => \[name, fn\(name\)\.arn\]\)/.test(source);
+
+    // Assess
+    expect(stepsToo).toBe(true);
+    expect(named.sort()).toEqual(['preflight', 'slack-interactions']);
+  });
+});
+
+describe('the ClickHouse collector in a VPC without NAT', () => {
+  it('imports no AWS SDK, Slack client or other internet caller', async () => {
+    // Prepare / Act: the handler's whole import graph, as esbuild sees it
+    const result = await build({
+      entryPoints: [
+        new URL(
+          '../../functions/collect-clickhouse/handler.ts',
+          import.meta.url,
+        ).pathname,
+      ],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+
+    // Assess
+    const inputs = Object.keys(result.metafile.inputs);
+    const imported = Object.values(result.metafile.inputs).flatMap((input) =>
+      input.imports.map((i) => i.path),
+    );
+    const everything = [...inputs, ...imported];
+    expect(everything.some((p) => p.includes('@clickhouse/client'))).toBe(true);
+    expect(
+      everything.filter((p) =>
+        /@aws-sdk\/|@smithy\/|@slack\/|aws-xray-sdk|shared\/adapters\/(aws|slack|dynamo)/.test(
+          p,
+        ),
+      ),
+    ).toEqual([]);
+  });
+});

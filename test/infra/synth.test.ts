@@ -1,0 +1,352 @@
+/**
+ * `npm run synth` run as a reviewer runs it, and its output file read back:
+ * the network, the IAM and the partition of what deploy creates. SST's
+ * Function adds AWSLambdaVPCAccessExecutionRole when `vpc` is set (sst
+ * platform `src/components/aws/function.ts`, `managedPolicyArns`).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = new URL('../../', import.meta.url).pathname;
+const EXAMPLE = JSON.parse(
+  readFileSync(join(ROOT, 'burstguard.config.example.json'), 'utf8'),
+);
+const FUNCTION = 'aws:lambda/function:Function';
+const SYNTH_MS = 60_000;
+
+type Row = { type: string; name: string; props: Record<string, unknown> };
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: string | string[];
+};
+
+const dir = mkdtempSync(join(tmpdir(), 'burstguard-synth-'));
+let files = 0;
+
+/** Runs the script; exit code, stderr and the rows it wrote. */
+async function synth(
+  config?: unknown,
+  extraArgs: string[] = [],
+): Promise<{ code: number; stderr: string; rows: Row[] }> {
+  files += 1;
+  const out = join(dir, `out-${files}.json`);
+  const args = ['--import', 'tsx', 'scripts/synth.ts', '--out', out];
+  if (config !== undefined) {
+    const path = join(dir, `config-${files}.json`);
+    writeFileSync(path, JSON.stringify(config));
+    args.push('--config', path);
+  }
+  try {
+    await run(process.execPath, [...args, ...extraArgs], { cwd: ROOT });
+  } catch (error) {
+    const failed = error as { code: number; stderr: string };
+    return { code: failed.code, stderr: failed.stderr, rows: [] };
+  }
+  return {
+    code: 0,
+    stderr: '',
+    rows: JSON.parse(readFileSync(out, 'utf8')) as Row[],
+  };
+}
+
+let exampleRun: ReturnType<typeof synth> | undefined;
+
+/** The example configuration's output, written once for the tests reading it. */
+function synthExample(): ReturnType<typeof synth> {
+  exampleRun ??= synth();
+  return exampleRun;
+}
+
+/** Every IAM statement: inline role policies and the functions' roles. */
+function statements(rows: Row[]): { owner: string; statement: Statement }[] {
+  return rows.flatMap((row) => {
+    const list =
+      row.type === 'aws:iam/rolePolicy:RolePolicy'
+        ? (row.props.policy as { Statement: Statement[] }).Statement
+        : row.type === FUNCTION
+          ? (row.props.role as { statements: Statement[] }).statements
+          : [];
+    return list.map((statement) => ({ owner: row.name, statement }));
+  });
+}
+
+const asList = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
+
+function grantsOf(rows: Row[], action: string) {
+  return statements(rows)
+    .filter(({ statement }) => asList(statement.Action).includes(action))
+    .map(({ owner, statement }) => ({
+      owner,
+      resources: asList(statement.Resource),
+    }));
+}
+
+function withFileSystems(fileSystems: Record<string, unknown>[]) {
+  return { ...EXAMPLE, fileSystems };
+}
+
+const FS_A = 'fs-0123456789abcdef0';
+const FS_B = 'fs-0fedcba9876543210';
+const fsArn = (id: string) =>
+  `arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/${id}`;
+
+describe('npm run synth', () => {
+  it(
+    'puts only the ClickHouse collector in the VPC, with the VPC access policy',
+    async () => {
+      // Prepare / Act
+      const { code, rows } = await synthExample();
+
+      // Assess
+      expect(code).toBe(0);
+      const functions = rows.filter((r) => r.type === FUNCTION);
+      expect(functions).toHaveLength(13);
+      const inVpc = functions.filter((r) => r.props.vpcConfig !== undefined);
+      expect(inVpc.map((r) => r.name)).toEqual(['CollectClickhouse']);
+      expect(inVpc[0]?.props.vpcConfig).toEqual({
+        securityGroupIds: EXAMPLE.clickhouseNetwork.securityGroupIds,
+        subnetIds: EXAMPLE.clickhouseNetwork.subnetIds,
+      });
+      const vpcPolicy =
+        'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
+      const withVpcPolicy = functions.filter((r) =>
+        (
+          r.props.role as { managedPolicyArns: string[] }
+        ).managedPolicyArns.includes(vpcPolicy),
+      );
+      expect(withVpcPolicy.map((r) => r.name)).toEqual(['CollectClickhouse']);
+    },
+    SYNTH_MS,
+  );
+
+  it(
+    'grants no wildcard action anywhere',
+    async () => {
+      // Prepare / Act
+      const { rows } = await synthExample();
+
+      // Assess
+      const actions = statements(rows).flatMap(({ statement }) =>
+        asList(statement.Action),
+      );
+      expect(actions.length).toBeGreaterThan(10);
+      expect(actions.filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
+      expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    },
+    SYNTH_MS,
+  );
+
+  it(
+    'grants UpdateFileSystem only on the allowlisted file systems',
+    async () => {
+      // Prepare
+      const config = withFileSystems([
+        { fileSystemId: FS_A, remediationAllowed: true },
+        { fileSystemId: FS_B, remediationAllowed: false },
+      ]);
+
+      // Act
+      const { rows } = await synth(config);
+
+      // Assess
+      expect(grantsOf(rows, 'elasticfilesystem:UpdateFileSystem')).toEqual([
+        { owner: 'Remediate', resources: [fsArn(FS_A)] },
+      ]);
+      expect(
+        grantsOf(rows, 'elasticfilesystem:DescribeFileSystems').flatMap(
+          (g) => g.resources,
+        ),
+      ).not.toContain('*');
+    },
+    SYNTH_MS,
+  );
+
+  it(
+    'grants no UpdateFileSystem when nothing is allowlisted',
+    async () => {
+      // Prepare
+      const config = withFileSystems([
+        { fileSystemId: FS_A, remediationAllowed: false },
+      ]);
+
+      // Act
+      const { code, rows } = await synth(config);
+
+      // Assess
+      expect(code).toBe(0);
+      expect(rows.length).toBeGreaterThan(20);
+      expect(grantsOf(rows, 'elasticfilesystem:UpdateFileSystem')).toEqual([]);
+    },
+    SYNTH_MS,
+  );
+
+  it(
+    "creates a security group whose only rule is egress to ClickHouse's port",
+    async () => {
+      // Prepare
+      const config = {
+        ...EXAMPLE,
+        clickhouseNetwork: {
+          subnetIds: ['subnet-0123456789abcdef0'],
+          vpcId: 'vpc-0123456789abcdef0',
+        },
+      };
+
+      // Act
+      const { rows } = await synth(config);
+
+      // Assess: the example's ClickHouse is https://clickhouse.internal:8443
+      const groups = rows.filter(
+        (r) => r.type === 'aws:ec2/securityGroup:SecurityGroup',
+      );
+      expect(groups).toHaveLength(1);
+      const group = groups[0] as Row;
+      expect(group.props.vpcId).toBe('vpc-0123456789abcdef0');
+      expect(group.props.ingress).toEqual([]);
+      expect(group.props.egress).toEqual([
+        expect.objectContaining({
+          protocol: 'tcp',
+          fromPort: 8443,
+          toPort: 8443,
+          cidrBlocks: ['10.0.0.0/16'],
+        }),
+      ]);
+      const collector = rows.find((r) => r.name === 'CollectClickhouse');
+      expect(collector?.props.vpcConfig).toEqual({
+        securityGroupIds: ['sg-0000000000000000a'],
+        subnetIds: ['subnet-0123456789abcdef0'],
+      });
+    },
+    SYNTH_MS,
+  );
+
+  it(
+    'keeps every function outside a VPC when no network is configured',
+    async () => {
+      // Prepare
+      const { clickhouseNetwork: _, ...config } = EXAMPLE;
+
+      // Act
+      const { rows } = await synth(config);
+
+      // Assess
+      const functions = rows.filter((r) => r.type === FUNCTION);
+      expect(functions).toHaveLength(13);
+      expect(functions.filter((r) => r.props.vpcConfig)).toEqual([]);
+    },
+    SYNTH_MS,
+  );
+
+  it(
+    'names only aws-cn ARNs for a China region',
+    async () => {
+      // Prepare
+      const config = { ...EXAMPLE, region: 'cn-north-1' };
+
+      // Act
+      const { rows } = await synth(config);
+
+      // Assess
+      const arns = JSON.stringify(rows).match(/arn:[a-z-]+:/g) ?? [];
+      expect(arns.length).toBeGreaterThan(10);
+      expect([...new Set(arns)]).toEqual(['arn:aws-cn:']);
+      const machine = rows.find(
+        (r) => r.type === 'aws:sfn/stateMachine:StateMachine',
+      );
+      const definition = machine?.props.definition as {
+        States: Record<string, { Resource?: string }>;
+      };
+      expect(definition.States.RequestApproval?.Resource).toBe(
+        'arn:aws-cn:states:::lambda:invoke.waitForTaskToken',
+      );
+    },
+    SYNTH_MS,
+  );
+
+  it(
+    'lets the Slack endpoint answer task tokens of the deployed state machine',
+    async () => {
+      // Prepare / Act
+      const { rows } = await synthExample();
+
+      // Assess
+      const machine = rows.find(
+        (r) => r.type === 'aws:sfn/stateMachine:StateMachine',
+      );
+      expect(grantsOf(rows, 'states:SendTaskSuccess')).toEqual([
+        {
+          owner: 'SlackInteractions',
+          resources: [
+            `arn:aws:states:us-east-1:123456789012:stateMachine:${machine?.props.name}`,
+          ],
+        },
+      ]);
+      const url = rows.find((r) => r.name === 'SlackInteractions')?.props.url;
+      expect(url).toEqual({ authorizationType: 'NONE' });
+    },
+    SYNTH_MS,
+  );
+
+  it.each([
+    [[], /^synth: --out FILE is required; usage: npm run synth/, false],
+    [['--bogus'], /^synth: Unknown option '--bogus'.*; usage:/, true],
+  ])(
+    'says what is wrong with the flags %j in one line',
+    async (args, message, withOut) => {
+      // Prepare
+      const argv = withOut
+        ? [
+            '--import',
+            'tsx',
+            'scripts/synth.ts',
+            '--out',
+            join(dir, 'x.json'),
+            ...args,
+          ]
+        : ['--import', 'tsx', 'scripts/synth.ts', ...args];
+
+      // Act
+      const result = await run(process.execPath, argv, { cwd: ROOT }).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+
+      // Assess
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    },
+    SYNTH_MS,
+  );
+
+  it(
+    'says what is wrong with the configuration in one line',
+    async () => {
+      // Prepare
+      const config = {
+        ...EXAMPLE,
+        clickhouseNetwork: {
+          subnetIds: ['subnet-0123456789abcdef0'],
+          vpcId: 'vpc-0123456789abcdef0',
+          securityGroupIds: ['sg-0123456789abcdef0'],
+        },
+      };
+
+      // Act
+      const { code, stderr } = await synth(config);
+
+      // Assess
+      expect(code).toBe(2);
+      expect(stderr).toMatch(
+        /^synth: .*config-\d+\.json: configuration clickhouseNetwork: name securityGroupIds, or vpcId .*not both\n$/,
+      );
+    },
+    SYNTH_MS,
+  );
+});
