@@ -42,8 +42,9 @@ export default $config({
       './infra/alarm-rule.ts'
     );
     const { LAMBDAS } = await import('./workflows/definition.ts');
-    const { LAMBDA_ESBUILD_EXTERNAL, LAMBDA_ESBUILD_OPTIONS, LAMBDA_RUNTIME } =
-      await import('./functions/esbuild-options.ts');
+    const { LAMBDA_ARCHITECTURE, LAMBDA_NODEJS, LAMBDA_RUNTIME } = await import(
+      './functions/sst-build.ts'
+    );
 
     // Configuration: burstguard.config.json, or BURSTGUARD_CONFIG_FILE.
     const { config, langfuseLogGroups } = loadDeployConfig(
@@ -83,16 +84,13 @@ export default $config({
       }),
     };
 
-    // Lambdas: one per folder under functions/.
+    // Lambdas: one per folder under functions/. SST bundles each with the
+    // options functions/sst-build.ts replicates; only what SST reads is
+    // passed (test/deploy/bundles.test.ts builds and runs them that way).
     const bundling = {
-      format: 'esm' as const,
-      minify: LAMBDA_ESBUILD_OPTIONS.minify,
-      banner: LAMBDA_ESBUILD_OPTIONS.banner.js,
-      esbuild: {
-        external: [...LAMBDA_ESBUILD_EXTERNAL],
-        target: LAMBDA_ESBUILD_OPTIONS.target,
-        legalComments: LAMBDA_ESBUILD_OPTIONS.legalComments,
-      },
+      format: LAMBDA_NODEJS.format,
+      minify: LAMBDA_NODEJS.minify,
+      esbuild: { external: [...LAMBDA_NODEJS.esbuild.external] },
     };
     const fn = (
       name: Parameters<typeof componentName>[0],
@@ -102,7 +100,7 @@ export default $config({
       new sst.aws.Function(componentName(name), {
         handler: functionHandler(name),
         runtime: LAMBDA_RUNTIME,
-        architecture: 'arm64',
+        architecture: LAMBDA_ARCHITECTURE,
         timeout: `${FUNCTION_TIMEOUT_SECONDS} seconds`,
         environment: configEnvironment(runtimeConfig),
         link: FUNCTION_LINKS[name].map((link) => linkables[link]),
