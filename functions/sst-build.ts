@@ -10,11 +10,17 @@
  * `architecture`). Checked against the installed sst 4.17.1: its platform
  * (src/components/aws/function.ts) passes those args unchanged, and its
  * `sst` binary still carries the preamble below as one string
- * (test/deploy/sst-preamble.test.ts fails when it no longer does). The
+ * (test/deploy/sst-build.test.ts fails when it no longer does). The
  * binary embeds esbuild 0.27.2 (Go); this project builds with its own npm
  * esbuild, so the options match and the printer may differ in detail.
  */
 import type { BuildOptions } from 'esbuild';
+
+/**
+ * The sst version this replica was checked against. A different installed
+ * version fails test/deploy/sst-build.test.ts until build.go is read again.
+ */
+export const SST_CHECKED_VERSION = '4.17.1';
 
 /** The Lambda runtime every function deploys on. */
 export const LAMBDA_RUNTIME = 'nodejs24.x';
