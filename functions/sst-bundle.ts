@@ -30,12 +30,15 @@ export async function buildFunctionAsSst(
 ): Promise<BuiltFunction> {
   const dir = join(outDir, name);
   const file = join(dir, bundlePath(name));
-  await build(
-    sstBuildOptions({
-      entryPoint: `functions/${name}/handler.ts`,
-      outfile: file,
-      properties,
-    }),
-  );
+  await buildEntryAsSst(`functions/${name}/handler.ts`, file, properties);
   return { dir, file };
+}
+
+/** Bundles any entry point with SST's options, into `outfile`. */
+export async function buildEntryAsSst(
+  entryPoint: string,
+  outfile: string,
+  properties: SstNodeProperties = LAMBDA_NODEJS,
+): Promise<void> {
+  await build(sstBuildOptions({ entryPoint, outfile, properties }));
 }
