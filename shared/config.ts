@@ -39,6 +39,8 @@ export const appConfigSchema = z.object({
     .url()
     .refine(
       (text) => {
+        // zod runs this even after .url() refused the text.
+        if (!URL.canParse(text)) return false;
         const url = new URL(text);
         return (
           url.protocol === 'https:' ||
