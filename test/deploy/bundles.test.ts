@@ -85,23 +85,34 @@ let throughputMode = 'bursting';
 
 /**
  * GetMetricData (CloudWatch API reference, GetMetricData and
- * MetricDataResult): one result per query Id, timestamps in epoch seconds
- * as the JSON protocol carries them; an Id with no data is Complete and
- * empty.
+ * MetricDataResult): one result per query, found by its metric name,
+ * timestamps in epoch seconds as the JSON protocol carries them; a metric
+ * with no data is Complete and empty. The simulated incident is moved to
+ * end where the request's window ends, so a later window (the preflight's,
+ * now) sees the same incident.
  */
 function getMetricData(request: WireRequest) {
-  const queries = request.body.MetricDataQueries as { Id: string }[];
+  const queries = request.body.MetricDataQueries as {
+    Id: string;
+    MetricStat?: { Metric?: { MetricName?: string } };
+  }[];
+  const endSeconds = Number(request.body.EndTime);
+  const shiftMs =
+    Math.floor((endSeconds * 1000) / 60_000) * 60_000 -
+    new Date(RECORDING.meta.end).getTime();
+  const results = RECORDING.metricData.MetricDataResults;
   return {
     body: {
-      MetricDataResults: queries.map(({ Id }) => {
-        const found = RECORDING.metricData.MetricDataResults.find(
-          (r) => r.Id === Id,
-        );
+      MetricDataResults: queries.map(({ Id, MetricStat }) => {
+        const name = MetricStat?.Metric?.MetricName;
+        const found =
+          results.find((r) => r.Id === Id) ??
+          results.find((r) => name !== undefined && r.Label === name);
         return {
           Id,
           Label: found?.Label ?? Id,
           Timestamps: (found?.Timestamps ?? []).map(
-            (t) => new Date(t).getTime() / 1000,
+            (t) => (new Date(t).getTime() + shiftMs) / 1000,
           ),
           Values: found?.Values ?? [],
           StatusCode: 'Complete',
@@ -497,11 +508,24 @@ describe('every function as deployed', () => {
       detail: {},
     };
 
+    const before = slack.calls.length;
+
     const report = (await invoke('preflight', event)) as {
-      results: { fileSystemId: string }[];
+      results: { fileSystemId: string; warn: boolean; message: string }[];
+      warned: boolean;
     };
 
-    expect(report.results.map((r) => r.fileSystemId)).toEqual([FS_ID]);
+    // The simulated credits already sit at zero: read through the wire,
+    // but nothing left to forecast, so no warning (the alarm has fired).
+    expect(report.results).toMatchObject([
+      {
+        fileSystemId: FS_ID,
+        warn: false,
+        message: `${FS_ID}: burst credits 0 B, not falling`,
+      },
+    ]);
+    expect(report.warned).toBe(false);
+    expect(slack.calls.length).toBe(before);
   });
 
   it('ran every function once, with no call left unanswered', () => {
