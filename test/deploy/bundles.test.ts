@@ -45,6 +45,7 @@ import {
   toWire,
   WIRE_PROTOCOLS,
   type WireRequest,
+  type WireService,
 } from '../support/aws-wire.ts';
 import {
   type ClickHouseTestServer,
@@ -142,6 +143,48 @@ function updateFileSystem(request: WireRequest) {
   return { status: 202, body: toWire(description) };
 }
 
+/**
+ * The AWS APIs the functions call, one entry per service and operation.
+ * A call to an operation missing here fails the last test.
+ */
+const AWS_DOUBLES: WireService[] = [
+  {
+    serviceId: 'CloudWatch',
+    protocol: WIRE_PROTOCOLS.CloudWatch,
+    operations: { GetMetricData: getMetricData },
+  },
+  {
+    serviceId: 'CloudWatch Logs',
+    protocol: WIRE_PROTOCOLS['CloudWatch Logs'],
+    operations: {},
+  },
+  {
+    serviceId: 'EFS',
+    protocol: WIRE_PROTOCOLS.EFS,
+    operations: {
+      DescribeFileSystems: describeFileSystems,
+      UpdateFileSystem: updateFileSystem,
+    },
+  },
+  {
+    serviceId: 'SFN',
+    protocol: WIRE_PROTOCOLS.SFN,
+    // SendTaskSuccess answers an empty object (SFN API reference).
+    operations: { SendTaskSuccess: () => ({ body: {} }) },
+  },
+];
+
+/**
+ * The linked resources, by link name (infra/iam.ts FUNCTION_LINKS says
+ * which function gets which).
+ */
+const LINKS = {
+  SlackBotToken: () => secretLink(BOT_TOKEN),
+  SlackSigningSecret: () => secretLink(SIGNING_SECRET),
+  ClickHousePassword: () => secretLink(clickhouse.password),
+  Incidents: () => linkableLink({ name: TABLE }),
+};
+
 function environmentFor(
   name: FunctionName,
   sst: Record<string, string>,
@@ -171,13 +214,6 @@ function environmentFor(
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
   };
 }
-
-const LINKS = {
-  SlackBotToken: () => secretLink(BOT_TOKEN),
-  SlackSigningSecret: () => secretLink(SIGNING_SECRET),
-  ClickHousePassword: () => secretLink(clickhouse.password),
-  Incidents: () => linkableLink({ name: TABLE }),
-};
 
 /** Invokes a built function as deployed; any failure fails the test. */
 async function invoke(name: FunctionName, event: unknown): Promise<unknown> {
@@ -225,27 +261,7 @@ beforeAll(async () => {
     startDynalite(),
     startSlackDouble(),
     startClickHouseServer(),
-    startAwsWire([
-      {
-        serviceId: 'CloudWatch',
-        protocol: WIRE_PROTOCOLS.CloudWatch,
-        operations: { GetMetricData: getMetricData },
-      },
-      {
-        serviceId: 'EFS',
-        protocol: WIRE_PROTOCOLS.EFS,
-        operations: {
-          DescribeFileSystems: describeFileSystems,
-          UpdateFileSystem: updateFileSystem,
-        },
-      },
-      {
-        serviceId: 'SFN',
-        protocol: WIRE_PROTOCOLS.SFN,
-        // SendTaskSuccess answers an empty object (SFN API reference).
-        operations: { SendTaskSuccess: () => ({ body: {} }) },
-      },
-    ]),
+    startAwsWire(AWS_DOUBLES),
   ]);
   await dynamo.createTable(TABLE, 'fileSystemId');
   slack.requireToken(BOT_TOKEN);
