@@ -35,6 +35,14 @@ function sstBinaryPath(): string {
   return require.resolve(join(name, 'bin', binary));
 }
 
+let binary: Buffer | undefined;
+
+/** The binary's bytes, read once. */
+function sstBinary(): Buffer {
+  binary ??= readFileSync(sstBinaryPath());
+  return binary;
+}
+
 describe('the installed sst', () => {
   it('is the version the build replica was checked against', () => {
     const versionOf = (path: string) =>
@@ -53,14 +61,18 @@ describe('the installed sst', () => {
 
   it('carries the replicated ESM preamble in its binary, as one string', () => {
     // About 75 MB: one Buffer.indexOf, no string conversion of the whole.
-    const bytes = readFileSync(sstBinaryPath());
-
-    const at = bytes.indexOf(Buffer.from(SST_ESM_PREAMBLE, 'utf8'));
+    const at = sstBinary().indexOf(Buffer.from(SST_ESM_PREAMBLE, 'utf8'));
 
     expect(
       at,
       'the sst binary no longer contains the preamble of functions/sst-build.ts',
     ).toBeGreaterThan(-1);
+  });
+
+  it('still names resource.enc, the file the deploy test writes links to', () => {
+    expect(sstBinary().indexOf(Buffer.from('resource.enc'))).toBeGreaterThan(
+      -1,
+    );
   });
 });
 
