@@ -39,8 +39,9 @@ export default $config({
       './infra/alarm-rule.ts'
     );
     const { LAMBDAS } = await import('./workflows/definition.ts');
-    const { LAMBDA_ESBUILD_EXTERNAL, LAMBDA_ESBUILD_OPTIONS, LAMBDA_RUNTIME } =
-      await import('./functions/esbuild-options.ts');
+    const { LAMBDA_NODEJS, LAMBDA_RUNTIME } = await import(
+      './functions/sst-build.ts'
+    );
 
     // Configuration: burstguard.config.json, or BURSTGUARD_CONFIG_FILE.
     const { config, langfuseLogGroups, clickhouseNetwork } = loadDeployConfig(
@@ -92,16 +93,13 @@ export default $config({
       ports: clickhousePorts(config),
     });
 
-    // Lambdas: one per folder under functions/.
+    // Lambdas: one per folder under functions/. SST bundles each with the
+    // options functions/sst-build.ts replicates; only what SST reads is
+    // passed (test/deploy/bundles.test.ts builds and runs them that way).
     const bundling = {
-      format: 'esm' as const,
-      minify: LAMBDA_ESBUILD_OPTIONS.minify,
-      banner: LAMBDA_ESBUILD_OPTIONS.banner.js,
-      esbuild: {
-        external: [...LAMBDA_ESBUILD_EXTERNAL],
-        target: LAMBDA_ESBUILD_OPTIONS.target,
-        legalComments: LAMBDA_ESBUILD_OPTIONS.legalComments,
-      },
+      format: LAMBDA_NODEJS.format,
+      minify: LAMBDA_NODEJS.minify,
+      esbuild: { external: [...LAMBDA_NODEJS.esbuild.external] },
     };
     // One sst.aws.Function per row of the function table (infra/functions.ts).
     // The Slack endpoint's grant names the state machine by its ARN, which

@@ -4,7 +4,9 @@
  * `sst.aws.Function`'s arguments by {@link sstFunctionArgs}. Plain data, so
  * it is tested, and shown by `npm run synth`, without the SST CLI.
  */
+
 import type * as pulumi from '@pulumi/pulumi';
+import { LAMBDA_ARCHITECTURE } from '../functions/sst-build.ts';
 import type { AppConfig } from '../shared/config.ts';
 import { ENTRY_FUNCTIONS, LAMBDAS } from '../workflows/definition.ts';
 import {
@@ -53,7 +55,7 @@ export function functionHandler(name: FunctionName): string {
 export const PREFLIGHT_SCHEDULE = 'rate(1 hour)';
 
 /** Graviton: the same code, cheaper per GB-second than x86_64. */
-export const FUNCTION_ARCHITECTURE = 'arm64' as const;
+export const FUNCTION_ARCHITECTURE = LAMBDA_ARCHITECTURE;
 
 /**
  * Functions whose job is to read ClickHouse: the only ones in the VPC. A

@@ -12,7 +12,7 @@
  * AWSLambdaVPCAccessExecutionRole (when `vpc` is set).
  */
 import * as pulumi from '@pulumi/pulumi';
-import { LAMBDA_RUNTIME } from '../functions/esbuild-options.ts';
+import { LAMBDA_RUNTIME } from '../functions/sst-build.ts';
 import { partitionOfRegion } from '../workflows/definition.ts';
 import { configuredAlarms, createAlarmRule } from './alarm-rule.ts';
 import { createAlarms, withAlarmNames } from './alarms.ts';

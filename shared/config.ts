@@ -29,6 +29,28 @@ export const appConfigSchema = z.object({
   /** Namespace the Langfuse log metric filters publish to. */
   langfuseMetricNamespace: z.string().default('Burstguard/Langfuse'),
   slackChannel: z.string().default('#langfuse-oncall'),
+  /**
+   * Another Slack Web API base than Slack's own `https://slack.com/api/`
+   * (a test double, a proxy). The bot token travels with every call, so
+   * only https, or plain http to this machine's loopback, is accepted.
+   */
+  slackApiUrl: z
+    .string()
+    .url()
+    .refine(
+      (text) => {
+        // zod runs this even after .url() refused the text.
+        if (!URL.canParse(text)) return false;
+        const url = new URL(text);
+        return (
+          url.protocol === 'https:' ||
+          (url.protocol === 'http:' &&
+            ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+        );
+      },
+      { message: 'must be https (or http on loopback)' },
+    )
+    .optional(),
   /** Slack user ids allowed to approve a remediation. */
   approvers: z.array(z.string()).default([]),
   defaultWindowMinutes: z.number().int().min(15).max(21_600).default(180),

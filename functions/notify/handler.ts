@@ -16,6 +16,7 @@ export const handler = createNotifyHandler({
   slack: createSlackPort(
     createSlackWebClient({
       token: Resource.SlackBotToken.value,
+      slackApiUrl: config.slackApiUrl,
       timeoutMs: 5_000,
     }),
   ),

@@ -19,6 +19,7 @@ export const handler = createPreflightHandler({
   slack: createSlackPort(
     createSlackWebClient({
       token: Resource.SlackBotToken.value,
+      slackApiUrl: config.slackApiUrl,
       timeoutMs: 5_000,
     }),
   ),

@@ -17,6 +17,7 @@ export const handler = createRequestApprovalHandler({
   slack: createSlackPort(
     createSlackWebClient({
       token: Resource.SlackBotToken.value,
+      slackApiUrl: config.slackApiUrl,
       timeoutMs: 5_000,
     }),
   ),

@@ -31,6 +31,7 @@ export const handler = createSlackInteractionsHandler(
     slack: createSlackPort(
       createSlackWebClient({
         token: Resource.SlackBotToken.value,
+        slackApiUrl: config.slackApiUrl,
         timeoutMs: 1_500,
       }),
       { maxRateLimitRetries: 0 },

@@ -1,0 +1,117 @@
+/**
+ * How SST 4 bundles every Lambda, replicated so tests and `npm run bench`
+ * load the bundle that deploys, and what sst.config.ts hands SST for it.
+ *
+ * Source: the sst repository, pkg/runtime/node/build.go at commit
+ * f62353239f0eb7b0172ebdaf5350fc24375985a2 ("sst.aws.Function: do not
+ * insert esm polyfill banner for cjs"), the newest change to that file in
+ * the snapshot read; node.go there defines NodeProperties, the `nodejs`
+ * args that sst.aws.Function passes as build properties (with
+ * `architecture`). Checked against the installed sst 4.17.1: its platform
+ * (src/components/aws/function.ts) passes those args unchanged, and its
+ * `sst` binary still carries the preamble below as one string
+ * (test/deploy/sst-build.test.ts fails when it no longer does). The
+ * binary embeds esbuild 0.27.2 (Go); this project builds with its own npm
+ * esbuild, so the options match and the printer may differ in detail.
+ */
+import type { BuildOptions } from 'esbuild';
+
+/**
+ * The sst version this replica was checked against. A different installed
+ * version fails test/deploy/sst-build.test.ts until build.go is read again.
+ */
+export const SST_CHECKED_VERSION = '4.17.1';
+
+/** The Lambda runtime every function deploys on. */
+export const LAMBDA_RUNTIME = 'nodejs24.x';
+
+/** The instruction set every function deploys on. */
+export const LAMBDA_ARCHITECTURE = 'arm64' as const;
+
+/**
+ * What build.go starts every ESM bundle with, before `nodejs.banner`:
+ * `require`, `__filename` and `__dirname` for bundled CommonJS code. A
+ * banner of ours must not declare any of these again (a second
+ * `const require` fails the module at load with a SyntaxError).
+ */
+export const SST_ESM_PREAMBLE = [
+  `import { createRequire as topLevelCreateRequire } from 'module';`,
+  'const require = topLevelCreateRequire(import.meta.url);',
+  'import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"',
+  'const __filename = topLevelFileUrlToPath(import.meta.url)',
+  'const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))',
+].join('\n');
+
+/** build.go always marks these external (`forceExternal`). */
+export const SST_FORCE_EXTERNAL = ['sharp', 'pg-native'] as const;
+
+/**
+ * The `nodejs` properties build.go reads. `esbuild` is decoded into Go's
+ * esbuild.BuildOptions and only its `External` and `Target` are used;
+ * `Target` is a numeric enum there, so a string such as "node24" does not
+ * decode and the default, ESNext, applies. Other esbuild options (say
+ * `legalComments`) are dropped, so none is offered here.
+ */
+export type SstNodeProperties = {
+  format?: 'esm' | 'cjs';
+  minify?: boolean;
+  sourcemap?: boolean;
+  banner?: string;
+  esbuild?: { external?: string[] };
+};
+
+/**
+ * What sst.config.ts passes as `nodejs` for every function: ESM, minified,
+ * and the AWS SDK left to the runtime, which ships SDK v3. No banner: the
+ * preamble already provides `require`.
+ */
+export const LAMBDA_NODEJS = {
+  format: 'esm',
+  minify: true,
+  esbuild: { external: ['@aws-sdk/*'] },
+} as const satisfies SstNodeProperties;
+
+/**
+ * esbuild options equal to those build.go sets for a deploy (not `sst dev`)
+ * of an ESM function, for the given properties. The sst-version-check
+ * plugin is left out: it only refuses a mismatched `sst` package.
+ */
+export function sstBuildOptions(input: {
+  entryPoint: string;
+  outfile: string;
+  properties?: SstNodeProperties;
+}): BuildOptions {
+  const properties: SstNodeProperties = input.properties ?? LAMBDA_NODEJS;
+  if (properties.format === 'cjs') {
+    throw new Error('only the ESM build is replicated; functions deploy ESM');
+  }
+  return {
+    entryPoints: [input.entryPoint],
+    outfile: input.outfile,
+    platform: 'node',
+    format: 'esm',
+    target: 'esnext',
+    bundle: true,
+    keepNames: true,
+    metafile: true,
+    write: true,
+    splitting: false,
+    mainFields: ['module', 'main'],
+    external: [...SST_FORCE_EXTERNAL, ...(properties.esbuild?.external ?? [])],
+    banner: { js: `${SST_ESM_PREAMBLE}\n${properties.banner ?? ''}` },
+    minifyWhitespace: properties.minify === true,
+    minifySyntax: properties.minify === true,
+    minifyIdentifiers: properties.minify === true,
+    sourcemap: properties.sourcemap === true ? 'linked' : false,
+    logLevel: 'silent',
+  };
+}
+
+/**
+ * Where SST puts a handler's bundle inside the function's artifact
+ * directory: the handler's path with `.mjs` (Lambda's working directory
+ * is that artifact's root).
+ */
+export function bundlePath(name: string): string {
+  return `functions/${name}/handler.mjs`;
+}

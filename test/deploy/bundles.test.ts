@@ -1,0 +1,624 @@
+/**
+ * Every function built as `sst deploy` builds it (functions/sst-build.ts,
+ * after the sst repo's pkg/runtime/node/build.go), imported in a fresh
+ * Node 24 process as the nodejs24.x runtime imports it, and invoked once
+ * with a sample event and the environment deploy gives it:
+ * BURSTGUARD_CONFIG from infra/deploy-config.ts, links in an encrypted
+ * resource.enc as SST 4 ships them, Lambda's own variables. Its AWS
+ * clients reach loopback doubles through AWS_ENDPOINT_URL_<SERVICE>
+ * (test/support/aws-wire.ts), DynamoDB is dynalite, Slack the Slack
+ * double, ClickHouse a real clickhouse-server. The steps run in the order
+ * the state machine runs them, each fed the state as the ASL hands it on.
+ * A bundle that fails to load, or a handler that throws, fails here.
+ */
+import { createHmac } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFunctionAsSst } from '../../functions/sst-bundle.ts';
+import { configEnvironment } from '../../infra/deploy-config.ts';
+import { componentName, FUNCTION_NAMES } from '../../infra/functions.ts';
+import {
+  FUNCTION_LINKS,
+  type FunctionName,
+  type LinkName,
+} from '../../infra/iam.ts';
+import { type AppConfig, parseConfig } from '../../shared/config.ts';
+import {
+  afterDiagnoseSchema,
+  afterGatherSchema,
+  afterNotifySchema,
+  afterOpenSchema,
+  afterRemediateSchema,
+  diagnoseOutputSchema,
+  gatherBranchSchema,
+  incidentSchema,
+  notificationSchema,
+  remediationSchema,
+  triggerSchema,
+  verificationSchema,
+} from '../../shared/contracts.ts';
+import { simulateScenario } from '../../shared/simulator/scenarios.ts';
+import { ENTRY_FUNCTIONS, LAMBDAS } from '../../workflows/definition.ts';
+import { FS_ID, singleMetricAlarm } from '../fixtures/alarm-events.ts';
+import { describeFileSystemsResponse } from '../fixtures/aws-responses.ts';
+import {
+  type AwsWire,
+  startAwsWire,
+  toWire,
+  WIRE_PROTOCOLS,
+  type WireRequest,
+  type WireService,
+} from '../support/aws-wire.ts';
+import {
+  type ClickHouseTestServer,
+  startClickHouseServer,
+} from '../support/clickhouse-server.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { type Invocation, invokeBundle } from '../support/lambda-runtime.ts';
+import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+import {
+  linkableLink,
+  secretLink,
+  writeSstResources,
+} from '../support/sst-resources.ts';
+
+const TABLE = 'burstguard-deploy-test-incidents';
+const BOT_TOKEN = 'xoxb-deploy-test-token';
+const SIGNING_SECRET = 'deploy-test-signing-secret';
+const APPROVER = 'U01APPROVER';
+const TASK_TOKEN = 'deploy-test-task-token';
+const ALARM = singleMetricAlarm();
+const ALARM_AT = new Date(ALARM.detail.state.timestamp);
+
+/** CloudWatch's answers: a simulated incident, credits exhausted. */
+const RECORDING = simulateScenario('credits-exhausted', {
+  fileSystemId: FS_ID,
+  end: ALARM_AT,
+});
+
+let outDir: string;
+let built: Record<string, { dir: string; file: string }>;
+let dynamo: LocalDynamo;
+let slack: SlackDouble;
+let clickhouse: ClickHouseTestServer;
+let wire: AwsWire;
+let config: AppConfig;
+/** What EFS reports; UpdateFileSystem changes it, as the API does. */
+let throughputMode = 'bursting';
+
+/**
+ * GetMetricData (CloudWatch API reference, GetMetricData and
+ * MetricDataResult): one result per query, found by its metric name,
+ * timestamps in epoch seconds as the JSON protocol carries them; a metric
+ * with no data is Complete and empty. The simulated incident is moved to
+ * end where the request's window ends, so a later window (the preflight's,
+ * now) sees the same incident.
+ */
+function getMetricData(request: WireRequest) {
+  const queries = request.body.MetricDataQueries as {
+    Id: string;
+    MetricStat?: { Metric?: { MetricName?: string } };
+  }[];
+  const endSeconds = Number(request.body.EndTime);
+  const shiftMs =
+    Math.floor((endSeconds * 1000) / 60_000) * 60_000 -
+    new Date(RECORDING.meta.end).getTime();
+  const results = RECORDING.metricData.MetricDataResults;
+  return {
+    body: {
+      MetricDataResults: queries.map(({ Id, MetricStat }) => {
+        const name = MetricStat?.Metric?.MetricName;
+        const found =
+          results.find((r) => r.Id === Id) ??
+          results.find((r) => name !== undefined && r.Label === name);
+        return {
+          Id,
+          Label: found?.Label ?? Id,
+          Timestamps: (found?.Timestamps ?? []).map(
+            (t) => (new Date(t).getTime() + shiftMs) / 1000,
+          ),
+          Values: found?.Values ?? [],
+          StatusCode: 'Complete',
+        };
+      }),
+      Messages: [],
+    },
+  };
+}
+
+/** DescribeFileSystems, as in the EFS API reference example. */
+function describeFileSystems() {
+  return {
+    body: toWire(
+      describeFileSystemsResponse({ ThroughputMode: throughputMode }),
+    ),
+  };
+}
+
+/** UpdateFileSystem: 202 and the FileSystemDescription (EFS API reference). */
+function updateFileSystem(request: WireRequest) {
+  throughputMode = String(request.body.ThroughputMode);
+  const [description] = describeFileSystemsResponse({
+    ThroughputMode: throughputMode,
+    LifeCycleState: 'updating',
+  }).FileSystems;
+  return { status: 202, body: toWire(description) };
+}
+
+/**
+ * DescribeAlarms (CloudWatch API reference, DescribeAlarms and
+ * MetricAlarm): the named metric alarms with their StateValue; names that
+ * match no alarm are left out of MetricAlarms. Every alarm reads OK, as
+ * after an incident has ended.
+ */
+function describeAlarms(request: WireRequest) {
+  const names = (request.body.AlarmNames ?? []) as string[];
+  return {
+    body: {
+      MetricAlarms: names.map((name) => ({
+        AlarmName: name,
+        AlarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`,
+        StateValue: 'OK',
+        StateReason: 'Threshold Crossed: no datapoints were breaching',
+        StateUpdatedTimestamp: ALARM_AT.getTime() / 1000 + 600,
+      })),
+      CompositeAlarms: [],
+    },
+  };
+}
+
+/**
+ * The AWS APIs the functions call, one entry per service and operation.
+ * A call to an operation missing here fails the last test.
+ */
+const AWS_DOUBLES: WireService[] = [
+  {
+    serviceId: 'CloudWatch',
+    protocol: WIRE_PROTOCOLS.CloudWatch,
+    operations: {
+      GetMetricData: getMetricData,
+      DescribeAlarms: describeAlarms,
+    },
+  },
+  {
+    serviceId: 'CloudWatch Logs',
+    protocol: WIRE_PROTOCOLS['CloudWatch Logs'],
+    operations: {},
+  },
+  {
+    serviceId: 'EFS',
+    protocol: WIRE_PROTOCOLS.EFS,
+    operations: {
+      DescribeFileSystems: describeFileSystems,
+      UpdateFileSystem: updateFileSystem,
+    },
+  },
+  {
+    serviceId: 'SFN',
+    protocol: WIRE_PROTOCOLS.SFN,
+    // SendTaskSuccess answers an empty object (SFN API reference).
+    operations: { SendTaskSuccess: () => ({ body: {} }) },
+  },
+];
+
+/**
+ * The linked resources, by link name (infra/iam.ts FUNCTION_LINKS says
+ * which function gets which).
+ */
+const LINKS = {
+  SlackBotToken: () => secretLink(BOT_TOKEN),
+  SlackSigningSecret: () => secretLink(SIGNING_SECRET),
+  ClickHousePassword: () => secretLink(clickhouse.password),
+  // Unset (SST's empty placeholder): the system CAs; ClickHouse is on
+  // plain http on loopback here.
+  ClickHouseCaCertificate: () => secretLink(''),
+  Incidents: () => linkableLink({ name: TABLE }),
+} satisfies Record<LinkName, unknown>;
+
+function environmentFor(
+  name: FunctionName,
+  sst: Record<string, string>,
+): Record<string, string> {
+  return {
+    // What Lambda sets for every nodejs24.x function (Lambda developer
+    // guide, "Defined runtime environment variables").
+    PATH: '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin',
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    AWS_REGION: config.region,
+    AWS_DEFAULT_REGION: config.region,
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    AWS_LAMBDA_FUNCTION_NAME: `burstguard-test-${componentName(name)}`,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_ACCESS_KEY_ID: 'ASIADEPLOYTEST00000',
+    AWS_SECRET_ACCESS_KEY: 'deploy-test-secret',
+    AWS_SESSION_TOKEN: 'deploy-test-session',
+    LAMBDA_TASK_ROOT: built[name]?.dir ?? '',
+    _HANDLER: `functions/${name}/handler.handler`,
+    // What sst.config.ts and SST set.
+    ...configEnvironment(config),
+    ...sst,
+    // The loopback doubles.
+    ...wire.env,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+  };
+}
+
+/** Invokes a built function as deployed; any failure fails the test. */
+async function invoke(name: FunctionName, event: unknown): Promise<unknown> {
+  const fn = built[name];
+  if (!fn) throw new Error(`${name} was not built`);
+  const links = Object.fromEntries(
+    FUNCTION_LINKS[name].map((link) => [link, LINKS[link]()]),
+  );
+  const sst = await writeSstResources(fn.dir, links, {
+    name: 'burstguard',
+    stage: 'test',
+  });
+  const outcome: Invocation = await invokeBundle({
+    file: fn.file,
+    cwd: fn.dir,
+    env: environmentFor(name, sst),
+    event,
+    functionName: `burstguard-test-${componentName(name)}`,
+  });
+  if (!outcome.ok) {
+    throw new Error(
+      `${name} failed at ${outcome.phase}: ${outcome.errorType}: ${outcome.errorMessage}\n${outcome.output.slice(-3000)}`,
+    );
+  }
+  invoked.add(name);
+  return outcome.result;
+}
+
+const invoked = new Set<FunctionName>();
+
+beforeAll(async () => {
+  // Inside the project, so the external @aws-sdk/* resolves from its
+  // node_modules as the runtime resolves its own copy.
+  const parent = join(process.cwd(), '.burstguard');
+  mkdirSync(parent, { recursive: true });
+  outDir = await mkdtemp(join(parent, 'deploy-bundles-'));
+  const builds = await Promise.all(
+    FUNCTION_NAMES.map(
+      async (name) => [name, await buildFunctionAsSst(name, outDir)] as const,
+    ),
+  );
+  built = Object.fromEntries(builds);
+
+  [dynamo, slack, clickhouse, wire] = await Promise.all([
+    startDynalite(),
+    startSlackDouble(),
+    startClickHouseServer(),
+    startAwsWire(AWS_DOUBLES),
+  ]);
+  await dynamo.createTable(TABLE, 'fileSystemId');
+  slack.requireToken(BOT_TOKEN);
+  config = parseConfig({
+    region: 'us-east-1',
+    fileSystems: [
+      {
+        fileSystemId: FS_ID,
+        name: 'langfuse-clickhouse',
+        policy: 'approve',
+        remediationAllowed: true,
+        clickhouseUrl: clickhouse.httpUrl,
+        clickhouseUser: clickhouse.user,
+      },
+    ],
+    approvers: [APPROVER],
+    slackApiUrl: slack.url,
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all([
+    dynamo?.close(),
+    slack?.close(),
+    clickhouse?.stop(),
+    wire?.close(),
+  ]);
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+describe('every function as deployed', () => {
+  // The state as the ASL builds it, step by step.
+  let afterOpen: ReturnType<typeof afterOpenSchema.parse>;
+  let afterDiagnose: ReturnType<typeof afterDiagnoseSchema.parse>;
+  let afterNotify: ReturnType<typeof afterNotifySchema.parse>;
+
+  it('normalizes an alarm event (normalize)', async () => {
+    const trigger = triggerSchema.parse(await invoke('normalize', ALARM));
+
+    expect(trigger).toMatchObject({
+      kind: 'alarm',
+      fileSystemId: FS_ID,
+      state: 'ALARM',
+      alarmName: ALARM.detail.alarmName,
+      triggeredAt: ALARM_AT.toISOString(),
+    });
+    afterOpen = { trigger } as typeof afterOpen;
+  });
+
+  it('opens the incident in DynamoDB (open-incident)', async () => {
+    // Parameters: {trigger, executionName: $$.Execution.Name}
+    const incident = incidentSchema.parse(
+      await invoke('open-incident', {
+        trigger: afterOpen.trigger,
+        executionName: 'exec-deploy-1',
+      }),
+    );
+
+    expect(incident).toMatchObject({ fileSystemId: FS_ID, next: 'diagnose' });
+    afterOpen = afterOpenSchema.parse({ ...afterOpen, incident });
+  });
+
+  const gathered: unknown[] = [];
+
+  it('collects EFS evidence over the wire (collect-efs)', async () => {
+    const branch = gatherBranchSchema.parse(
+      await invoke('collect-efs', afterOpen),
+    );
+
+    expect(branch).toMatchObject({ source: 'efs', available: true });
+    expect(wire.calls.map((c) => c.operation)).toEqual(
+      expect.arrayContaining(['DescribeFileSystems', 'GetMetricData']),
+    );
+    gathered.push(branch);
+  });
+
+  it('collects Langfuse signals from CloudWatch (collect-langfuse)', async () => {
+    const branch = gatherBranchSchema.parse(
+      await invoke('collect-langfuse', afterOpen),
+    );
+
+    expect(branch).toMatchObject({ source: 'langfuse', available: true });
+    gathered.push(branch);
+  });
+
+  it('reads ClickHouse with the linked password (collect-clickhouse)', async () => {
+    const branch = gatherBranchSchema.parse(
+      await invoke('collect-clickhouse', afterOpen),
+    );
+
+    expect(branch).toMatchObject({ source: 'clickhouse', available: true });
+    gathered.push(branch);
+  });
+
+  it('diagnoses the gathered evidence (diagnose)', async () => {
+    const state = afterGatherSchema.parse({ ...afterOpen, gathered });
+
+    const result = diagnoseOutputSchema.parse(await invoke('diagnose', state));
+
+    expect(result.diagnosis.verdict).toBe('efs-burst-credits-exhausted');
+    expect(result.decision.next).toBe('request-approval');
+    afterDiagnose = afterDiagnoseSchema.parse({ ...state, result });
+  });
+
+  it('posts the finding to Slack (notify)', async () => {
+    const before = slack.calls.length;
+
+    const notification = notificationSchema.parse(
+      await invoke('notify', { kind: 'finding', state: afterDiagnose }),
+    );
+
+    expect(notification.delivered).toBe(true);
+    const posted = slack.calls.slice(before);
+    expect(posted.map((c) => c.method)).toContain('chat.postMessage');
+    expect(posted[0]?.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+    afterNotify = afterNotifySchema.parse({ ...afterDiagnose, notification });
+  });
+
+  let approveValue = '';
+
+  it('posts the approval card and keeps the task token (request-approval)', async () => {
+    const before = slack.calls.length;
+
+    // Payload: {taskToken: $$.Task.Token, state: $}
+    await invoke('request-approval', {
+      taskToken: TASK_TOKEN,
+      state: afterNotify,
+    });
+
+    const card = slack.calls
+      .slice(before)
+      .find((c) => c.method === 'chat.postMessage');
+    const elements = (
+      (card?.body.blocks ?? []) as {
+        elements?: { action_id?: string; value?: string }[];
+      }[]
+    ).flatMap((b) => b.elements ?? []);
+    approveValue = elements.find((e) => e.action_id === 'approve')?.value ?? '';
+    expect(approveValue).not.toBe('');
+  });
+
+  it('answers a signed Approve click with SendTaskSuccess (slack-interactions)', async () => {
+    const body = new URLSearchParams({
+      payload: JSON.stringify({
+        type: 'block_actions',
+        user: { id: APPROVER },
+        container: { message_ts: '1700000000.000002', channel_id: 'C00000001' },
+        message: { ts: '1700000000.000002', blocks: [] },
+        actions: [
+          {
+            type: 'button',
+            action_id: 'approve',
+            block_id: 'burstguard-approval',
+            value: approveValue,
+          },
+        ],
+      }),
+    }).toString();
+    // Slack's request signing: v0=HMAC-SHA256(secret, "v0:ts:body")
+    // (Slack API docs, "Verifying requests from Slack").
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = `v0=${createHmac('sha256', SIGNING_SECRET)
+      .update(`v0:${timestamp}:${body}`)
+      .digest('hex')}`;
+    // A function URL event (Lambda developer guide, "Invoking Lambda
+    // function URLs": payload format 2.0), body base64 as Lambda sends
+    // form posts.
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: '/',
+      rawQueryString: '',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': timestamp,
+        'x-slack-signature': signature,
+      },
+      requestContext: {
+        accountId: 'anonymous',
+        apiId: 'deploytest',
+        domainName: 'deploytest.lambda-url.us-east-1.on.aws',
+        domainPrefix: 'deploytest',
+        http: {
+          method: 'POST',
+          path: '/',
+          protocol: 'HTTP/1.1',
+          sourceIp: '203.0.113.7',
+          userAgent: 'Slackbot 1.0 (+https://api.slack.com/robots)',
+        },
+        requestId: 'deploy-test-request',
+        routeKey: '$default',
+        stage: '$default',
+        time: '23/Nov/2026:03:14:00 +0000',
+        timeEpoch: Number(timestamp) * 1000,
+      },
+      body: Buffer.from(body).toString('base64'),
+      isBase64Encoded: true,
+    };
+
+    const response = (await invoke('slack-interactions', event)) as {
+      statusCode: number;
+    };
+
+    expect(response.statusCode).toBe(200);
+    const answered = wire.calls.filter(
+      (c) => c.operation === 'SendTaskSuccess',
+    );
+    expect(answered).toHaveLength(1);
+    expect(answered[0]?.body.taskToken).toBe(TASK_TOKEN);
+    expect(JSON.parse(String(answered[0]?.body.output))).toMatchObject({
+      approved: true,
+      by: APPROVER,
+    });
+  });
+
+  let afterRemediate: ReturnType<typeof afterRemediateSchema.parse>;
+
+  it('switches the file system to Elastic over the wire (remediate)', async () => {
+    const state = {
+      ...afterNotify,
+      approval: { approved: true, by: APPROVER },
+    };
+
+    const remediation = remediationSchema.parse(
+      await invoke('remediate', state),
+    );
+
+    expect(remediation).toMatchObject({
+      action: 'switch-to-elastic',
+      status: 'applied',
+    });
+    const update = wire.calls.find((c) => c.operation === 'UpdateFileSystem');
+    expect(update?.pathParams.FileSystemId).toBe(FS_ID);
+    expect(update?.body.ThroughputMode).toBe('elastic');
+    afterRemediate = afterRemediateSchema.parse({ ...state, remediation });
+  });
+
+  it('checks the change (verify)', async () => {
+    const verification = verificationSchema.parse(
+      await invoke('verify', afterRemediate),
+    );
+
+    expect(verification.throughputMode).toBe('elastic');
+  });
+
+  it('forecasts burst credits on its schedule (preflight)', async () => {
+    // A Scheduled Event (EventBridge user guide, "Creating a rule that runs
+    // on a schedule"), as the Cron's rule sends it.
+    const event = {
+      version: '0',
+      id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '123456789012',
+      time: new Date().toISOString(),
+      region: 'us-east-1',
+      resources: [
+        'arn:aws:events:us-east-1:123456789012:rule/burstguard-test-PreflightSchedule',
+      ],
+      detail: {},
+    };
+
+    const before = slack.calls.length;
+
+    const report = (await invoke('preflight', event)) as {
+      results: { fileSystemId: string; warn: boolean; message: string }[];
+      warned: boolean;
+    };
+
+    // The simulated credits already sit at zero: read through the wire,
+    // but nothing left to forecast, so no warning (the alarm has fired).
+    expect(report.results).toMatchObject([
+      {
+        fileSystemId: FS_ID,
+        warn: false,
+        message: `${FS_ID}: burst credits 0 B, not falling`,
+      },
+    ]);
+    expect(report.warned).toBe(false);
+    expect(slack.calls.length).toBe(before);
+  });
+
+  let okState: ReturnType<typeof afterOpenSchema.parse>;
+
+  it('waits out an OK and re-reads the joined alarms (resolve-incident)', async () => {
+    const ok = singleMetricAlarm({ state: 'OK' });
+    const trigger = triggerSchema.parse(await invoke('normalize', ok));
+    const waiting = incidentSchema.parse(
+      await invoke('open-incident', {
+        trigger,
+        executionName: 'exec-deploy-2',
+      }),
+    );
+    expect(waiting).toMatchObject({ next: 'quiet-check', quietSeconds: 900 });
+    const before = wire.calls.length;
+
+    const incident = incidentSchema.parse(
+      await invoke('resolve-incident', { trigger, incident: waiting }),
+    );
+
+    expect(incident.next).toBe('resolved');
+    const read = wire.calls
+      .slice(before)
+      .find((c) => c.operation === 'DescribeAlarms');
+    expect(read?.body.AlarmNames).toEqual([ALARM.detail.alarmName]);
+    okState = afterOpenSchema.parse({ trigger, incident });
+  });
+
+  it('says Resolved in the incident thread (notify)', async () => {
+    const before = slack.calls.length;
+
+    const notification = notificationSchema.parse(
+      await invoke('notify', { kind: 'resolved', state: okState }),
+    );
+
+    expect(notification.delivered).toBe(true);
+    const posted = slack.calls.slice(before);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]?.body.thread_ts).toBe(afterNotify.notification.threadTs);
+  });
+
+  it('ran every function once, with no call left unanswered', () => {
+    expect([...invoked].sort()).toEqual(
+      [...LAMBDAS, ...ENTRY_FUNCTIONS].sort(),
+    );
+    expect(wire.unhandled).toEqual([]);
+  });
+});
