@@ -22,8 +22,12 @@ export default $config({
     };
   },
   async run() {
-    const { configFilePath, configEnvironment, loadDeployConfig } =
-      await import('./infra/deploy-config.ts');
+    const {
+      configFilePath,
+      configEnvironment,
+      loadDeployConfig,
+      withInsightsLogGroups,
+    } = await import('./infra/deploy-config.ts');
     const {
       FUNCTION_LINKS,
       preflightPermissions,
@@ -64,7 +68,12 @@ export default $config({
     // Lambdas' configuration names the Langfuse alarms, which carry no
     // FileSystemId dimension.
     const { alarms } = createAlarms({ prefix, config, langfuseLogGroups });
-    const runtimeConfig = withAlarmNames(config, alarms);
+    // ... and the log groups the Langfuse collector queries with Logs
+    // Insights for exact dropped-record counts.
+    const runtimeConfig = withInsightsLogGroups(
+      withAlarmNames(config, alarms),
+      langfuseLogGroups,
+    );
 
     // Incident store, one item per file system. Functions link its name
     // only: their IAM comes from infra/iam.ts, not Dynamo's dynamodb:*.
@@ -114,6 +123,7 @@ export default $config({
       config,
       account,
       incidentTableArn: table.arn,
+      langfuseLogGroups,
     });
     const lambdaArns = Object.fromEntries(
       LAMBDAS.map((name) => [name, fn(name, stepPermissions[name]).arn]),

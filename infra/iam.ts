@@ -98,6 +98,46 @@ export function alarmArn(account: AwsAccount, alarmName: string): string {
   return `arn:${account.partition}:cloudwatch:${account.region}:${account.accountId}:alarm:${alarmName}`;
 }
 
+/** `arn:aws:logs:REGION:ACCOUNT:log-group:NAME`. */
+export function logGroupArn(account: AwsAccount, logGroupName: string): string {
+  return `arn:${account.partition}:logs:${account.region}:${account.accountId}:log-group:${logGroupName}`;
+}
+
+/**
+ * Following a Logs Insights query. The Service Authorization Reference
+ * (Amazon CloudWatch Logs) lists no resource type for GetQueryResults or
+ * StopQuery, whose only argument is a query id, so their Resource is `*`;
+ * StartQuery takes the `log-group` resource and is granted on the
+ * configured log groups only.
+ */
+export const LOGS_INSIGHTS_FOLLOW_ACTIONS = [
+  'logs:GetQueryResults',
+  'logs:StopQuery',
+] as const;
+
+/**
+ * Logs Insights for the Langfuse collector: StartQuery on the configured
+ * Langfuse log groups (the group's ARN, and with `:*` as DescribeLogGroups
+ * prints it), and following its own queries. Nothing without log groups.
+ */
+export function logsInsightsStatements(
+  account: AwsAccount,
+  logGroupNames: readonly string[],
+): PermissionStatement[] {
+  const names = [...new Set(logGroupNames)];
+  if (names.length === 0) return [];
+  return [
+    {
+      actions: ['logs:StartQuery'],
+      resources: names.flatMap((name) => [
+        logGroupArn(account, name),
+        `${logGroupArn(account, name)}:*`,
+      ]),
+    },
+    { actions: [...LOGS_INSIGHTS_FOLLOW_ACTIONS], resources: ['*'] },
+  ];
+}
+
 function incidentTableStatement(
   incidentTableArn: pulumi.Input<string>,
 ): PermissionStatement {
@@ -125,8 +165,13 @@ export function stepFunctionPermissions(options: {
   config: AppConfig;
   account: AwsAccount;
   incidentTableArn: pulumi.Input<string>;
+  /** Langfuse worker log groups per file system (the deploy file's). */
+  langfuseLogGroups?: Record<string, readonly string[]>;
 }): Record<LambdaName, PermissionStatement[]> {
   const { config, account, incidentTableArn } = options;
+  const logGroups = config.fileSystems.flatMap(
+    (f) => options.langfuseLogGroups?.[f.fileSystemId] ?? [],
+  );
   const watched = config.fileSystems.map((f) =>
     fileSystemArn(account, f.fileSystemId),
   );
@@ -144,7 +189,10 @@ export function stepFunctionPermissions(options: {
       },
       getMetricData,
     ],
-    'collect-langfuse': [getMetricData],
+    'collect-langfuse': [
+      getMetricData,
+      ...logsInsightsStatements(account, logGroups),
+    ],
     verify: [
       {
         actions: ['elasticfilesystem:DescribeFileSystems'],

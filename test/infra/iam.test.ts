@@ -5,6 +5,8 @@ import {
   type FunctionName,
   fileSystemArn,
   INCIDENT_TABLE_ACTIONS,
+  LOGS_INSIGHTS_FOLLOW_ACTIONS,
+  logGroupArn,
   type PermissionStatement,
   preflightPermissions,
   slackInteractionsPermissions,
@@ -22,6 +24,11 @@ const STATE_MACHINE_ARN =
   'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-test-runbook';
 
 const fsArn = (id: string) => fileSystemArn(TEST_ACCOUNT, id);
+const LOG_GROUPS = {
+  [FS_ID]: ['/ecs/langfuse-worker'],
+  [OTHER_FS_ID]: ['/ecs/other-worker'],
+  'fs-0000000000000000f': ['/ecs/not-watched'],
+};
 
 function allPermissions(): Record<FunctionName, PermissionStatement[]> {
   return {
@@ -29,6 +36,7 @@ function allPermissions(): Record<FunctionName, PermissionStatement[]> {
       config: testConfig(),
       account: TEST_ACCOUNT,
       incidentTableArn: TABLE_ARN,
+      langfuseLogGroups: LOG_GROUPS,
     }),
     'slack-interactions': slackInteractionsPermissions({
       incidentTableArn: TABLE_ARN,
@@ -106,6 +114,61 @@ describe('stepFunctionPermissions', () => {
       // GetMetricData has no resource-level permissions.
       'cloudwatch:GetMetricData': ['*'],
     });
+  });
+
+  it('lets CollectLangfuse start Logs Insights queries on the configured log groups only', () => {
+    // Prepare / Act
+    const granted = grants(allPermissions()['collect-langfuse']);
+
+    // Assess: StartQuery takes the log-group resource; GetQueryResults and
+    // StopQuery take a query id and have no resource type (Service
+    // Authorization Reference, Amazon CloudWatch Logs).
+    const arn = (name: string) => logGroupArn(TEST_ACCOUNT, name);
+    expect(Object.fromEntries(granted)).toEqual({
+      'cloudwatch:GetMetricData': ['*'],
+      'logs:StartQuery': [
+        arn('/ecs/langfuse-worker'),
+        `${arn('/ecs/langfuse-worker')}:*`,
+        arn('/ecs/other-worker'),
+        `${arn('/ecs/other-worker')}:*`,
+      ],
+      'logs:GetQueryResults': ['*'],
+      'logs:StopQuery': ['*'],
+    });
+    for (const name of Object.keys(allPermissions())) {
+      if (name === 'collect-langfuse') continue;
+      const actions = allPermissions()[name as FunctionName].flatMap(
+        (s) => s.actions,
+      );
+      expect(actions.filter((a) => a.startsWith('logs:'))).toEqual([]);
+    }
+  });
+
+  it('grants no Logs Insights call without configured log groups', () => {
+    // Prepare / Act
+    const permissions = stepFunctionPermissions({
+      config: testConfig(),
+      account: TEST_ACCOUNT,
+      incidentTableArn: TABLE_ARN,
+    });
+
+    // Assess
+    expect(permissions['collect-langfuse']).toEqual([
+      { actions: ['cloudwatch:GetMetricData'], resources: ['*'] },
+    ]);
+  });
+
+  it('builds log group ARNs in the partition, region and account', () => {
+    // Prepare / Act
+    const arn = logGroupArn(
+      { partition: 'aws-us-gov', region: 'us-gov-west-1', accountId: '1' },
+      '/ecs/langfuse-worker',
+    );
+
+    // Assess
+    expect(arn).toBe(
+      'arn:aws-us-gov:logs:us-gov-west-1:1:log-group:/ecs/langfuse-worker',
+    );
   });
 
   it('builds file system ARNs in the partition, region and account', () => {
@@ -216,6 +279,21 @@ describe('links and grants against the code', () => {
     expect(commands.length).toBeGreaterThan(0);
     expect([...new Set(commands)].sort()).toEqual(
       [...INCIDENT_TABLE_ACTIONS].sort(),
+    );
+  });
+
+  it('grants the Logs Insights adapter exactly the calls it makes', () => {
+    // Prepare
+    const text = source('shared/adapters/aws-logs-insights.ts');
+
+    // Act
+    const calls = [...text.matchAll(/new (\w+)Command\(/g)].map(
+      (m) => `logs:${m[1]}`,
+    );
+
+    // Assess
+    expect([...new Set(calls)].sort()).toEqual(
+      ['logs:StartQuery', ...LOGS_INSIGHTS_FOLLOW_ACTIONS].sort(),
     );
   });
 
