@@ -85,6 +85,23 @@ export function toSeries(
   };
 }
 
+/**
+ * A series with its values rounded to `decimals` places: what the engine
+ * reads, without the 17 significant digits CloudWatch answers with. Bytes
+ * and counts keep whole units, percents hundredths. Full-precision doubles
+ * take about twice the JSON of the rounded values, and every state of the
+ * execution carries the evidence under Step Functions' 256 KB limit.
+ */
+export function roundSeries(series: Series, decimals: number): Series {
+  const scale = 10 ** decimals;
+  return {
+    ...series,
+    values: series.values.map((v) =>
+      v === null ? null : Math.round(v * scale) / scale,
+    ),
+  };
+}
+
 /** Sparse count series (log metric filters): a missing datapoint is zero. */
 export function fillZeros(series: Series): Series {
   return { ...series, values: series.values.map((v) => v ?? 0) };

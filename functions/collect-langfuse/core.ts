@@ -177,8 +177,9 @@ export async function collectLangfuse(
     // Metric filters publish nothing for minutes without a match, so an
     // empty slot, or an empty result, is zero events, not missing data.
     const series = toSeries(result, grid, periodSeconds);
+    // Counts of lines or records: whole numbers (the state stays small).
     const values = series
-      ? series.values.map((v) => v ?? 0)
+      ? series.values.map((v) => Math.round(v ?? 0))
       : new Array<number>(grid.points).fill(0);
     metrics[id] = {
       start: grid.start.toISOString(),
