@@ -104,21 +104,33 @@ export function logGroupArn(account: AwsAccount, logGroupName: string): string {
 }
 
 /**
- * Following a Logs Insights query. The Service Authorization Reference
- * (Amazon CloudWatch Logs) lists no resource type for GetQueryResults or
- * StopQuery, whose only argument is a query id, so their Resource is `*`;
- * StartQuery takes the `log-group` resource and is granted on the
- * configured log groups only.
+ * Logs Insights calls scoped to log groups. The Service Authorization
+ * Reference (Amazon CloudWatch Logs) gives StartQuery and GetQueryResults
+ * the required resource type `log-group`, and lists `logs:FilterLogEvents`
+ * among their dependent actions; FilterLogEvents reads the same log groups,
+ * so it is granted on them too. Its other dependent actions
+ * (DescribeLogGroups, DescribeQueryDefinitions, Unmask) reach beyond these
+ * log groups or reveal masked data, are not needed by a query that names
+ * its log groups, and are not granted: should AWS require them, the
+ * collector reports why and counts from the metric filters.
  */
-export const LOGS_INSIGHTS_FOLLOW_ACTIONS = [
+export const LOGS_INSIGHTS_LOG_GROUP_ACTIONS = [
+  'logs:StartQuery',
   'logs:GetQueryResults',
-  'logs:StopQuery',
+  'logs:FilterLogEvents',
 ] as const;
 
 /**
- * Logs Insights for the Langfuse collector: StartQuery on the configured
- * Langfuse log groups (the group's ARN, and with `:*` as DescribeLogGroups
- * prints it), and following its own queries. Nothing without log groups.
+ * StopQuery takes only a query id: the Service Authorization Reference lists
+ * no resource type for it, so its Resource is `*`.
+ */
+export const LOGS_INSIGHTS_STOP_ACTIONS = ['logs:StopQuery'] as const;
+
+/**
+ * Logs Insights for the Langfuse collector on the configured Langfuse log
+ * groups (`arn:${Partition}:logs:${Region}:${Account}:log-group:${Name}`,
+ * and with `:*` as DescribeLogGroups prints it), and stopping its own
+ * query. Nothing without log groups.
  */
 export function logsInsightsStatements(
   account: AwsAccount,
@@ -128,13 +140,13 @@ export function logsInsightsStatements(
   if (names.length === 0) return [];
   return [
     {
-      actions: ['logs:StartQuery'],
+      actions: [...LOGS_INSIGHTS_LOG_GROUP_ACTIONS],
       resources: names.flatMap((name) => [
         logGroupArn(account, name),
         `${logGroupArn(account, name)}:*`,
       ]),
     },
-    { actions: [...LOGS_INSIGHTS_FOLLOW_ACTIONS], resources: ['*'] },
+    { actions: [...LOGS_INSIGHTS_STOP_ACTIONS], resources: ['*'] },
   ];
 }
 

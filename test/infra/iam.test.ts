@@ -5,7 +5,8 @@ import {
   type FunctionName,
   fileSystemArn,
   INCIDENT_TABLE_ACTIONS,
-  LOGS_INSIGHTS_FOLLOW_ACTIONS,
+  LOGS_INSIGHTS_LOG_GROUP_ACTIONS,
+  LOGS_INSIGHTS_STOP_ACTIONS,
   logGroupArn,
   type PermissionStatement,
   preflightPermissions,
@@ -120,19 +121,22 @@ describe('stepFunctionPermissions', () => {
     // Prepare / Act
     const granted = grants(allPermissions()['collect-langfuse']);
 
-    // Assess: StartQuery takes the log-group resource; GetQueryResults and
-    // StopQuery take a query id and have no resource type (Service
-    // Authorization Reference, Amazon CloudWatch Logs).
+    // Assess: StartQuery and GetQueryResults require the log-group resource
+    // type, FilterLogEvents is their dependent action on the same groups;
+    // StopQuery has no resource type (Service Authorization Reference,
+    // Amazon CloudWatch Logs).
     const arn = (name: string) => logGroupArn(TEST_ACCOUNT, name);
+    const watched = [
+      arn('/ecs/langfuse-worker'),
+      `${arn('/ecs/langfuse-worker')}:*`,
+      arn('/ecs/other-worker'),
+      `${arn('/ecs/other-worker')}:*`,
+    ];
     expect(Object.fromEntries(granted)).toEqual({
       'cloudwatch:GetMetricData': ['*'],
-      'logs:StartQuery': [
-        arn('/ecs/langfuse-worker'),
-        `${arn('/ecs/langfuse-worker')}:*`,
-        arn('/ecs/other-worker'),
-        `${arn('/ecs/other-worker')}:*`,
-      ],
-      'logs:GetQueryResults': ['*'],
+      'logs:StartQuery': watched,
+      'logs:GetQueryResults': watched,
+      'logs:FilterLogEvents': watched,
       'logs:StopQuery': ['*'],
     });
     for (const name of Object.keys(allPermissions())) {
@@ -291,10 +295,13 @@ describe('links and grants against the code', () => {
       (m) => `logs:${m[1]}`,
     );
 
-    // Assess
-    expect([...new Set(calls)].sort()).toEqual(
-      ['logs:StartQuery', ...LOGS_INSIGHTS_FOLLOW_ACTIONS].sort(),
-    );
+    // Assess: every call granted; FilterLogEvents is granted as a
+    // dependent action, not called.
+    const granted = [
+      ...LOGS_INSIGHTS_LOG_GROUP_ACTIONS,
+      ...LOGS_INSIGHTS_STOP_ACTIONS,
+    ].filter((a) => a !== 'logs:FilterLogEvents');
+    expect([...new Set(calls)].sort()).toEqual(granted.sort());
   });
 
   it('grants the Slack endpoint every task-token call it makes', () => {
