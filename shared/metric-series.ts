@@ -5,7 +5,10 @@
 import { type MetricDataResult, toEpochMs } from './aws-shapes.ts';
 import type { Series } from './contracts.ts';
 
-/** CloudWatch keeps 1-minute data 15 days, 5-minute 63 days (domain-facts). */
+/**
+ * CloudWatch keeps 1-minute data 15 days, 5-minute 63 days (CloudWatch API
+ * reference, GetMetricData).
+ */
 const ONE_MINUTE_RETENTION_MS = 15 * 24 * 3600_000;
 const FIVE_MINUTE_RETENTION_MS = 63 * 24 * 3600_000;
 
