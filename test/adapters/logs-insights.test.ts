@@ -8,8 +8,8 @@
  * (`bytesScanned`, `recordsMatched`, `recordsScanned`) and `status`
  * (Scheduled | Running | Complete | Failed | Cancelled | Timeout | Unknown);
  * StopQuery answers `{"success": true}`. The query text itself is checked
- * here only for what is sent; it is verified against Logs Insights on AWS
- * alone (docs/recording-format.md, docs/diagnosis.md).
+ * here only for what is sent; what Logs Insights computes from it can be
+ * verified only on AWS (docs/recording-format.md, docs/diagnosis.md).
  */
 import {
   CloudWatchClient,
