@@ -25,6 +25,13 @@ import type { LogsInsightsPort } from '../ports.ts';
 /** StartQuery's limit on `logGroupNames` (CloudWatch Logs API reference). */
 export const MAX_LOG_GROUPS_PER_QUERY = 50;
 
+/**
+ * StartQuery's `limit`, the rows a query returns, at its maximum (valid
+ * range 1 to 10,000; older API references give 1,000 as the default). A
+ * binned count has one row per bin: at most 1,441 on the evidence grid.
+ */
+export const MAX_RESULT_ROWS = 10_000;
+
 /** Statuses after which GetQueryResults will not change any more. */
 const FAILED = new Set(['Failed', 'Cancelled', 'Timeout', 'Unknown']);
 
@@ -70,6 +77,7 @@ export function createLogsInsightsPort(
           startTime: Math.floor(start.getTime() / 1000),
           endTime: Math.ceil(end.getTime() / 1000) - 1,
           queryString,
+          limit: MAX_RESULT_ROWS,
         }),
         { abortSignal: bounded() },
       );

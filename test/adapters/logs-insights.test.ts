@@ -146,6 +146,8 @@ describe('the Langfuse collector with Logs Insights', () => {
     expect(start?.startTime).toBe(Date.parse('2026-11-23T02:30:00Z') / 1000);
     expect(start?.endTime).toBe(Date.parse('2026-11-23T02:59:59Z') / 1000);
     expect(start?.queryString).toMatch(/by bin\(1m\)$/);
+    // One row per bin: the limit is StartQuery's maximum, not the default.
+    expect(start?.limit).toBe(10_000);
     expect(
       logsMock.commandCalls(GetQueryResultsCommand)[0]?.args[0].input,
     ).toEqual({ queryId: QUERY_ID });
