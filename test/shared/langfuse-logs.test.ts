@@ -13,7 +13,8 @@
  *
  * Line shapes: packages/shared/src/server/logger.ts. LANGFUSE_LOG_FORMAT=text
  * prints `${timestamp} ${level} ${message}` after winston's format.align()
- * put a tab before the message, without the metadata; =json prints
+ * (logform's align.js prefixes the message with a tab) put a tab
+ * before the message, without the metadata; =json prints
  * winston's format.json() of the whole info object (metadata, level,
  * message, timestamp).
  */
