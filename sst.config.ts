@@ -27,6 +27,7 @@ export default $config({
       configFilePath,
       configEnvironment,
       loadDeployConfig,
+      withInsightsLogGroups,
     } = await import('./infra/deploy-config.ts');
     const { functionTable, PREFLIGHT_SCHEDULE, SECRETS, sstFunctionArgs } =
       await import('./infra/functions.ts');
@@ -62,7 +63,12 @@ export default $config({
     // Lambdas' configuration names the Langfuse alarms, which carry no
     // FileSystemId dimension.
     const { alarms } = createAlarms({ prefix, config, langfuseLogGroups });
-    const runtimeConfig = withAlarmNames(config, alarms);
+    // ... and the log groups the Langfuse collector queries with Logs
+    // Insights for exact dropped-record counts.
+    const runtimeConfig = withInsightsLogGroups(
+      withAlarmNames(config, alarms),
+      langfuseLogGroups,
+    );
 
     // Incident store, one item per file system. Functions link its name
     // only: their IAM comes from infra/iam.ts, not Dynamo's dynamodb:*.
@@ -111,6 +117,7 @@ export default $config({
       alarmPrefix: prefix,
       stateMachineArn: stateMachineArn(account, prefix),
       ...(network ? { clickhouseVpc: network.vpc } : {}),
+      langfuseLogGroups,
     });
     const fn = (name: keyof typeof functions) =>
       new sst.aws.Function(

@@ -9,6 +9,7 @@ import { createMemoryIncidentStore } from '../shared/adapters/memory-incident-st
 import {
   recordingClickHousePort,
   recordingEfsPort,
+  recordingLogsInsightsPort,
   recordingMetricsPort,
 } from '../shared/adapters/recording.ts';
 import { createTerminalSlackPort } from '../shared/adapters/terminal-slack.ts';
@@ -142,6 +143,7 @@ export async function runRecording(
       clock,
       efs,
       metrics,
+      logsInsights: recordingLogsInsightsPort(recording),
       clickhouseFor: () => clickhouse,
       slack,
       store: createMemoryIncidentStore(),

@@ -22,6 +22,7 @@ Usage:
   burstguard demo [--scenario NAME] [--policy off|approve|auto] [--json]
   burstguard replay DIR [--json] [--policy off|approve|auto] [--approve]
   burstguard record --file-system ID --out DIR [--window-minutes N]
+                   [--langfuse-log-group NAME ...]
   burstguard diagnose --evidence FILE [--json]
       [--region R --window-start ISO --window-end ISO]   (needed for a bare Evidence file)
   burstguard start --file-system ID [--window-minutes N] [--dry-run]
@@ -376,6 +377,7 @@ async function cmdRecord(args: string[], io: Io): Promise<number> {
         region: { type: 'string' },
         'clickhouse-url': { type: 'string' },
         'clickhouse-user': { type: 'string', default: 'default' },
+        'langfuse-log-group': { type: 'string', multiple: true },
       },
     }),
   );
@@ -388,6 +390,7 @@ async function cmdRecord(args: string[], io: Io): Promise<number> {
       region: values.region as string | undefined,
       clickhouseUrl: values['clickhouse-url'] as string | undefined,
       clickhouseUser: String(values['clickhouse-user']),
+      langfuseLogGroups: (values['langfuse-log-group'] as string[]) ?? [],
     },
     io,
   );

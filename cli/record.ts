@@ -4,12 +4,19 @@
  * CLICKHOUSE_PASSWORD (never a flag, so it stays out of shell history).
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EFSClient } from '@aws-sdk/client-efs';
 import { awsClientOptions } from '../shared/adapters/aws-clients.ts';
 import { createMetricsPort } from '../shared/adapters/aws-cloudwatch.ts';
 import { createEfsPort } from '../shared/adapters/aws-efs.ts';
+import { createLogsInsightsPort } from '../shared/adapters/aws-logs-insights.ts';
 import { fileSystemIdSchema } from '../shared/contracts.ts';
-import type { ClickHousePort, EfsPort, MetricsPort } from '../shared/ports.ts';
+import type {
+  ClickHousePort,
+  EfsPort,
+  LogsInsightsPort,
+  MetricsPort,
+} from '../shared/ports.ts';
 import { captureRecording } from '../shared/record.ts';
 import { writeRecording } from '../shared/recording.ts';
 import type { Io } from './main.ts';
@@ -21,12 +28,19 @@ export type RecordOptions = {
   region?: string;
   clickhouseUrl?: string;
   clickhouseUser: string;
+  /** The Langfuse worker's log groups, for the exact dropped-record count. */
+  langfuseLogGroups?: string[];
 };
 
 export async function runRecord(
   options: RecordOptions,
   io: Io,
-  ports?: { efs: EfsPort; metrics: MetricsPort; clickhouse?: ClickHousePort },
+  ports?: {
+    efs: EfsPort;
+    metrics: MetricsPort;
+    clickhouse?: ClickHousePort;
+    logsInsights?: LogsInsightsPort;
+  },
 ): Promise<number> {
   const id = fileSystemIdSchema.safeParse(options.fileSystemId);
   if (!id.success) {
@@ -52,6 +66,9 @@ export async function runRecord(
   const live = ports ?? {
     efs: createEfsPort(new EFSClient(clientOptions)),
     metrics: createMetricsPort(new CloudWatchClient(clientOptions)),
+    logsInsights: createLogsInsightsPort(
+      new CloudWatchLogsClient(clientOptions),
+    ),
     clickhouse: options.clickhouseUrl
       ? (
           await import('../shared/adapters/clickhouse-http.ts')
@@ -71,6 +88,7 @@ export async function runRecord(
     langfuseMetricNamespace:
       process.env.BURSTGUARD_LANGFUSE_NAMESPACE ?? 'Burstguard/Langfuse',
     ...live,
+    langfuseLogGroups: options.langfuseLogGroups ?? [],
     progress: (line) => io.err(`  … ${line}\n`),
   });
   // Idle ClickHouse sockets would keep the process alive a while.

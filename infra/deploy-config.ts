@@ -211,3 +211,23 @@ export function configEnvironment(config: AppConfig): {
   }
   return { BURSTGUARD_CONFIG: text };
 }
+
+/**
+ * The runtime configuration with each file system's Langfuse log groups as
+ * `insightsLogGroups`, where the Langfuse collector counts dropped records
+ * with Logs Insights.
+ */
+export function withInsightsLogGroups(
+  config: AppConfig,
+  langfuseLogGroups: Record<string, readonly string[]>,
+): AppConfig {
+  return {
+    ...config,
+    fileSystems: config.fileSystems.map((fs) => {
+      const groups = langfuseLogGroups[fs.fileSystemId] ?? [];
+      return groups.length > 0
+        ? { ...fs, insightsLogGroups: [...new Set(groups)] }
+        : fs;
+    }),
+  };
+}

@@ -107,6 +107,8 @@ export function functionTable(context: {
   stateMachineArn: pulumi.Input<string>;
   /** `<app>-<stage>`, the start of every alarm name the app creates. */
   alarmPrefix: string;
+  /** Langfuse worker log groups per file system (the deploy file's). */
+  langfuseLogGroups?: Record<string, readonly string[]>;
   clickhouseVpc?: FunctionVpc;
 }): Record<FunctionName, FunctionSpec> {
   const permissions: Record<FunctionName, PermissionStatement[]> = {

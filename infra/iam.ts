@@ -100,6 +100,58 @@ export function alarmArn(account: AwsAccount, alarmName: string): string {
   return `arn:${account.partition}:cloudwatch:${account.region}:${account.accountId}:alarm:${alarmName}`;
 }
 
+/** `arn:aws:logs:REGION:ACCOUNT:log-group:NAME`. */
+export function logGroupArn(account: AwsAccount, logGroupName: string): string {
+  return `arn:${account.partition}:logs:${account.region}:${account.accountId}:log-group:${logGroupName}`;
+}
+
+/**
+ * Logs Insights calls scoped to log groups. The Service Authorization
+ * Reference (Amazon CloudWatch Logs) gives StartQuery and GetQueryResults
+ * the required resource type `log-group`, and lists `logs:FilterLogEvents`
+ * among their dependent actions; FilterLogEvents reads the same log groups,
+ * so it is granted on them too. Its other dependent actions
+ * (DescribeLogGroups, DescribeQueryDefinitions, Unmask) reach beyond these
+ * log groups or reveal masked data, are not needed by a query that names
+ * its log groups, and are not granted: should AWS require them, the
+ * collector reports why and counts from the metric filters.
+ */
+export const LOGS_INSIGHTS_LOG_GROUP_ACTIONS = [
+  'logs:StartQuery',
+  'logs:GetQueryResults',
+  'logs:FilterLogEvents',
+] as const;
+
+/**
+ * StopQuery takes only a query id: the Service Authorization Reference lists
+ * no resource type for it, so its Resource is `*`.
+ */
+export const LOGS_INSIGHTS_STOP_ACTIONS = ['logs:StopQuery'] as const;
+
+/**
+ * Logs Insights for the Langfuse collector on the configured Langfuse log
+ * groups (`arn:${Partition}:logs:${Region}:${Account}:log-group:${Name}`,
+ * and with `:*` as DescribeLogGroups prints it), and stopping its own
+ * query. Nothing without log groups.
+ */
+export function logsInsightsStatements(
+  account: AwsAccount,
+  logGroupNames: readonly string[],
+): PermissionStatement[] {
+  const names = [...new Set(logGroupNames)];
+  if (names.length === 0) return [];
+  return [
+    {
+      actions: [...LOGS_INSIGHTS_LOG_GROUP_ACTIONS],
+      resources: names.flatMap((name) => [
+        logGroupArn(account, name),
+        `${logGroupArn(account, name)}:*`,
+      ]),
+    },
+    { actions: [...LOGS_INSIGHTS_STOP_ACTIONS], resources: ['*'] },
+  ];
+}
+
 function incidentTableStatement(
   incidentTableArn: pulumi.Input<string>,
 ): PermissionStatement {
@@ -153,8 +205,13 @@ export function stepFunctionPermissions(options: {
   incidentTableArn: pulumi.Input<string>;
   /** `<app>-<stage>`, the start of every alarm name the app creates. */
   alarmPrefix: string;
+  /** Langfuse worker log groups per file system (the deploy file's). */
+  langfuseLogGroups?: Record<string, readonly string[]>;
 }): Record<LambdaName, PermissionStatement[]> {
   const { config, account, incidentTableArn } = options;
+  const logGroups = config.fileSystems.flatMap(
+    (f) => options.langfuseLogGroups?.[f.fileSystemId] ?? [],
+  );
   const watched = config.fileSystems.map((f) =>
     fileSystemArn(account, f.fileSystemId),
   );
@@ -179,7 +236,10 @@ export function stepFunctionPermissions(options: {
       },
       getMetricData,
     ],
-    'collect-langfuse': [getMetricData],
+    'collect-langfuse': [
+      getMetricData,
+      ...logsInsightsStatements(account, logGroups),
+    ],
     verify: [
       {
         actions: ['elasticfilesystem:DescribeFileSystems'],

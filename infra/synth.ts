@@ -20,6 +20,7 @@ import {
   clickhousePorts,
   configEnvironment,
   type DeployConfig,
+  withInsightsLogGroups,
 } from './deploy-config.ts';
 import {
   FUNCTION_NAMES,
@@ -250,7 +251,9 @@ export async function synthesize(deploy: DeployConfig): Promise<SynthRow[]> {
   const built = (() => {
     const { alarms } = createAlarms({ prefix, config, langfuseLogGroups });
     // The Lambdas' environment names the alarms; checked for its size.
-    configEnvironment(withAlarmNames(config, alarms));
+    configEnvironment(
+      withInsightsLogGroups(withAlarmNames(config, alarms), langfuseLogGroups),
+    );
     const network = collectorNetwork({
       prefix,
       network: clickhouseNetwork,
@@ -262,6 +265,7 @@ export async function synthesize(deploy: DeployConfig): Promise<SynthRow[]> {
       incidentTableArn: tableArn,
       stateMachineArn: stateMachineArn(account, prefix),
       alarmPrefix: prefix,
+      langfuseLogGroups,
       ...(network ? { clickhouseVpc: network.vpc } : {}),
     });
     const lambdaArns = Object.fromEntries(

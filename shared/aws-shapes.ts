@@ -65,3 +65,32 @@ export function toEpochMs(value: Date | string | number): number {
   if (typeof value === 'number') return value < 1e12 ? value * 1000 : value;
   return Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
 }
+
+/**
+ * GetQueryResults' answer (CloudWatch Logs API reference): `results` is an
+ * array of rows, each an array of `{field, value}`; `status` is one of
+ * Scheduled, Running, Complete, Failed, Cancelled, Timeout, Unknown. The
+ * AWS CLI (`aws logs get-query-results`) prints the same keys.
+ */
+export const getQueryResultsOutputSchema = z
+  .object({
+    results: z.array(
+      z.array(
+        z.object({
+          field: z.string().optional(),
+          value: z.string().optional(),
+        }),
+      ),
+    ),
+    statistics: z
+      .object({
+        recordsMatched: z.number().optional(),
+        recordsScanned: z.number().optional(),
+        bytesScanned: z.number().optional(),
+      })
+      .loose()
+      .optional(),
+    status: z.string(),
+  })
+  .loose();
+export type GetQueryResultsOutput = z.infer<typeof getQueryResultsOutputSchema>;

@@ -20,6 +20,12 @@ export const fileSystemConfigSchema = z.object({
   /** ClickHouse HTTP endpoint of the Langfuse deployment on it. */
   clickhouseUrl: z.string().url().optional(),
   clickhouseUser: z.string().default('default'),
+  /**
+   * The Langfuse worker's CloudWatch Logs groups the Langfuse collector
+   * counts dropped records in with Logs Insights; filled in at deploy from
+   * the configuration file's `langfuseLogGroups`.
+   */
+  insightsLogGroups: z.array(z.string()).optional(),
 });
 export type FileSystemConfig = z.infer<typeof fileSystemConfigSchema>;
 

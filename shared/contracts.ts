@@ -190,6 +190,15 @@ export const efsEvidenceSchema = z.discriminatedUnion('available', [
 ]);
 export type EfsEvidence = z.infer<typeof efsEvidenceSchema>;
 
+export const droppedRecordsCountSchema = z.object({
+  source: z.enum(['logs-insights', 'metric-filter']),
+  series: seriesSchema.optional(),
+  /** Logs Insights bills per byte scanned: what this count cost. */
+  bytesScanned: z.number().nonnegative().optional(),
+  note: z.string().optional(),
+});
+export type DroppedRecordsCount = z.infer<typeof droppedRecordsCountSchema>;
+
 export const langfuseEvidenceSchema = z.discriminatedUnion('available', [
   z.object({
     source: z.literal('langfuse'),
@@ -198,6 +207,13 @@ export const langfuseEvidenceSchema = z.discriminatedUnion('available', [
     /** Sparse count series: a missing datapoint means zero events. */
     metrics: z.partialRecord(z.enum(LANGFUSE_METRIC_IDS), seriesSchema),
     missing: z.array(z.string()),
+    /**
+     * How dropped records were counted: exactly, from Langfuse's log lines
+     * with Logs Insights (`series` per period), or from the metric filters,
+     * which count lines (one per batch from Langfuse v3.148), with `note`
+     * saying why the exact count is not there.
+     */
+    droppedRecordsCount: droppedRecordsCountSchema.optional(),
   }),
   unavailableSchema.extend({ source: z.literal('langfuse') }),
 ]);

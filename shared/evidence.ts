@@ -8,6 +8,7 @@ import { collectLangfuse } from '../functions/collect-langfuse/core.ts';
 import {
   recordingClickHousePort,
   recordingEfsPort,
+  recordingLogsInsightsPort,
   recordingMetricsPort,
 } from './adapters/recording.ts';
 import { type AppConfig, parseConfig } from './config.ts';
@@ -38,6 +39,14 @@ export function configForRecording(
         fileSystemId: recording.meta.fileSystemId,
         remediationAllowed: true,
         alarmNames: alarmName ? [alarmName] : [],
+        // The Langfuse collector asks Logs Insights only with log groups.
+        ...(recording.logsInsights
+          ? {
+              insightsLogGroups: recording.meta.langfuseLogGroups?.length
+                ? recording.meta.langfuseLogGroups
+                : ['(recorded)'],
+            }
+          : {}),
         ...overrides,
       },
     ],
@@ -80,6 +89,7 @@ export async function evidenceFromRecording(
       metrics,
       clock,
       config: configForRecording(recording),
+      logsInsights: recordingLogsInsightsPort(recording),
     }),
     collectClickHouse(trigger, {
       clickhouseFor: () => recordingClickHousePort(recording),

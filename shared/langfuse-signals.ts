@@ -3,7 +3,8 @@
  * metric filter patterns, and the metrics those filters publish.
  *
  * The texts come from langfuse/langfuse
- * `worker/src/services/ClickhouseWriter/index.ts` (domain-facts.md). Filter
+ * `worker/src/services/ClickhouseWriter/index.ts` (tags v3.147.0 and
+ * v3.148.0; see shared/langfuse-logs.ts for the exact count). Filter
  * patterns match terms in the raw event, case-sensitively, so the same
  * pattern works for `LANGFUSE_LOG_FORMAT=text` and `=json`.
  */

@@ -5,7 +5,10 @@
 import { type MetricDataResult, toEpochMs } from './aws-shapes.ts';
 import type { Series } from './contracts.ts';
 
-/** CloudWatch keeps 1-minute data 15 days, 5-minute 63 days (domain-facts). */
+/**
+ * CloudWatch keeps 1-minute data 15 days, 5-minute 63 days (CloudWatch API
+ * reference, GetMetricData).
+ */
 const ONE_MINUTE_RETENTION_MS = 15 * 24 * 3600_000;
 const FIVE_MINUTE_RETENTION_MS = 63 * 24 * 3600_000;
 
@@ -82,6 +85,23 @@ export function toSeries(
     periodSeconds,
     values: out,
     ...(result.StatusCode ? { status: result.StatusCode } : {}),
+  };
+}
+
+/**
+ * A series with its values rounded to `decimals` places: what the engine
+ * reads, without the 17 significant digits CloudWatch answers with. Bytes
+ * and counts keep whole units, percents hundredths. Full-precision doubles
+ * take about twice the JSON of the rounded values, and every state of the
+ * execution carries the evidence under Step Functions' 256 KB limit.
+ */
+export function roundSeries(series: Series, decimals: number): Series {
+  const scale = 10 ** decimals;
+  return {
+    ...series,
+    values: series.values.map((v) =>
+      v === null ? null : Math.round(v * scale) / scale,
+    ),
   };
 }
 

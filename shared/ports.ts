@@ -4,7 +4,11 @@
  * read a recording, run chDB or print to the terminal. Core code sees only
  * these types.
  */
-import type { FileSystemDescription, MetricDataResult } from './aws-shapes.ts';
+import type {
+  FileSystemDescription,
+  GetQueryResultsOutput,
+  MetricDataResult,
+} from './aws-shapes.ts';
 import type { Incident, SlackMessage } from './contracts.ts';
 
 export type Clock = { now(): Date };
@@ -43,6 +47,23 @@ export type MetricsPort = {
     end: Date;
     periodSeconds: number;
   }): Promise<MetricDataResult[]>;
+};
+
+/**
+ * CloudWatch Logs Insights: runs one query over log groups and answers
+ * GetQueryResults' output once the query is Complete. Bounded: past
+ * `timeoutMs` the adapter stops the query and throws
+ * LogsInsightsTimeoutError; a Failed, Cancelled, Timeout or Unknown query
+ * throws too.
+ */
+export type LogsInsightsPort = {
+  query(request: {
+    logGroupNames: readonly string[];
+    queryString: string;
+    start: Date;
+    end: Date;
+    timeoutMs: number;
+  }): Promise<GetQueryResultsOutput>;
 };
 
 /** Names of the ClickHouse snapshot queries: the recording's file names. */

@@ -5,8 +5,14 @@
 import { efsQueries } from '../functions/collect-efs/core.ts';
 import { langfuseQueries } from '../functions/collect-langfuse/core.ts';
 import { oneLine } from './errors.ts';
+import { droppedRecordsQuery } from './langfuse-logs.ts';
 import { choosePeriodSeconds, gridFor } from './metric-series.ts';
-import type { ClickHousePort, EfsPort, MetricsPort } from './ports.ts';
+import type {
+  ClickHousePort,
+  EfsPort,
+  LogsInsightsPort,
+  MetricsPort,
+} from './ports.ts';
 import { RECORDING_VERSION, type Recording } from './recording.ts';
 
 export type CaptureOptions = {
@@ -18,8 +24,17 @@ export type CaptureOptions = {
   efs: EfsPort;
   metrics: MetricsPort;
   clickhouse?: ClickHousePort;
+  /** With log groups: the exact dropped-record count, from Logs Insights. */
+  logsInsights?: LogsInsightsPort;
+  langfuseLogGroups?: readonly string[];
   progress?: (line: string) => void;
 };
+
+/**
+ * How long `record` waits for the Logs Insights query: a person is
+ * waiting, not a Lambda timeout, but a query past this is stopped.
+ */
+export const RECORD_INSIGHTS_TIMEOUT_MS = 120_000;
 
 /** JSON as the AWS CLI prints it: Dates become ISO 8601 strings. */
 function plain<T>(value: T): T {
@@ -54,6 +69,25 @@ export async function captureRecording(
     periodSeconds,
   });
 
+  const logGroups = [...new Set(options.langfuseLogGroups ?? [])];
+  let logsInsights: Recording['logsInsights'];
+  if (options.logsInsights && logGroups.length > 0) {
+    say(`counting dropped records in ${logGroups.length} log group(s)`);
+    try {
+      logsInsights = plain(
+        await options.logsInsights.query({
+          logGroupNames: logGroups,
+          queryString: droppedRecordsQuery(periodSeconds / 60),
+          start: grid.start,
+          end,
+          timeoutMs: RECORD_INSIGHTS_TIMEOUT_MS,
+        }),
+      );
+    } catch (error) {
+      say(`Logs Insights: ${oneLine(error)} (not recorded)`);
+    }
+  }
+
   const clickhouse: Recording['clickhouse'] = { results: {} };
   if (!options.clickhouse) {
     clickhouse.error = 'no ClickHouse endpoint was given to record';
@@ -83,6 +117,7 @@ export async function captureRecording(
       periodSeconds,
       start: grid.start.toISOString(),
       end: end.toISOString(),
+      ...(logsInsights ? { langfuseLogGroups: logGroups } : {}),
     },
     trigger: {
       fileSystemId: options.fileSystemId,
@@ -90,6 +125,7 @@ export async function captureRecording(
     },
     describeFileSystems: plain({ FileSystems: [description] }),
     metricData: plain({ MetricDataResults: results, Messages: [] }),
+    ...(logsInsights ? { logsInsights } : {}),
     clickhouse,
   };
 }

@@ -4,12 +4,15 @@
  * trigger, and ClickHouse's snapshot queries as JSONEachRow. `replay` runs
  * the whole runbook on one; `record` writes one from live AWS and ClickHouse.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import {
   describeFileSystemsOutputSchema,
+  type GetQueryResultsOutput,
   getMetricDataOutputSchema,
+  getQueryResultsOutputSchema,
 } from './aws-shapes.ts';
 import { fileSystemIdSchema, isoTimeSchema } from './contracts.ts';
 import { RecordingError } from './errors.ts';
@@ -24,6 +27,11 @@ export const metaSchema = z.object({
   periodSeconds: z.number().int().min(60),
   start: isoTimeSchema,
   end: isoTimeSchema,
+  /**
+   * Added in format 1 without a version change (older readers ignore it):
+   * the Langfuse worker log groups the Logs Insights query ran over.
+   */
+  langfuseLogGroups: z.array(z.string()).optional(),
 });
 export type RecordingMeta = z.infer<typeof metaSchema>;
 
@@ -34,6 +42,11 @@ export type Recording = {
   trigger: unknown;
   describeFileSystems: z.infer<typeof describeFileSystemsOutputSchema>;
   metricData: z.infer<typeof getMetricDataOutputSchema>;
+  /**
+   * What `aws logs get-query-results` printed for the dropped-records query
+   * over the window (cloudwatch-logs-insights.json), when it was run.
+   */
+  logsInsights?: GetQueryResultsOutput;
   clickhouse: {
     /** Present when ClickHouse could not be queried: the error, one line. */
     error?: string;
@@ -46,6 +59,7 @@ export const RECORDING_FILES = {
   trigger: 'trigger.json',
   describeFileSystems: 'efs-describe-file-systems.json',
   metricData: 'cloudwatch-get-metric-data.json',
+  logsInsights: 'cloudwatch-logs-insights.json',
   clickhouseDir: 'clickhouse',
   clickhouseError: 'error.txt',
 } as const;
@@ -126,6 +140,16 @@ export async function readRecording(dir: string): Promise<Recording> {
     await readJson(dir, RECORDING_FILES.metricData),
     join(dir, RECORDING_FILES.metricData),
   );
+  // Optional: recordings made before it existed, or without log groups,
+  // count dropped records from the metric filters.
+  const insightsPath = join(dir, RECORDING_FILES.logsInsights);
+  const logsInsights = existsSync(insightsPath)
+    ? check(
+        getQueryResultsOutputSchema,
+        await readJson(dir, RECORDING_FILES.logsInsights),
+        insightsPath,
+      )
+    : undefined;
   const chDir = join(dir, RECORDING_FILES.clickhouseDir);
   const clickhouse: Recording['clickhouse'] = { results: {} };
   let names: string[] = [];
@@ -151,7 +175,14 @@ export async function readRecording(dir: string): Promise<Recording> {
       path,
     );
   }
-  return { meta, trigger, describeFileSystems, metricData, clickhouse };
+  return {
+    meta,
+    trigger,
+    describeFileSystems,
+    metricData,
+    ...(logsInsights ? { logsInsights } : {}),
+    clickhouse,
+  };
 }
 
 /** Writes a recording directory in format v1. */
@@ -173,6 +204,9 @@ export async function writeRecording(
     json(recording.describeFileSystems),
   );
   await put(RECORDING_FILES.metricData, json(recording.metricData));
+  if (recording.logsInsights) {
+    await put(RECORDING_FILES.logsInsights, json(recording.logsInsights));
+  }
   if (recording.clickhouse.error) {
     await put(
       join(RECORDING_FILES.clickhouseDir, RECORDING_FILES.clickhouseError),

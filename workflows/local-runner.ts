@@ -25,6 +25,7 @@ import type {
   Clock,
   EfsPort,
   IncidentStore,
+  LogsInsightsPort,
   MetricsPort,
   SlackPort,
 } from '../shared/ports.ts';
@@ -40,6 +41,8 @@ export type LocalPorts = {
   clock: Clock;
   efs: EfsPort;
   metrics: MetricsPort;
+  /** Absent: the Langfuse collector counts from the metric filters. */
+  logsInsights?: LogsInsightsPort;
   clickhouseFor(fileSystemId: string): ClickHousePort | undefined;
   slack: SlackPort;
   store: IncidentStore;
@@ -158,7 +161,12 @@ export function localHandlers(
       log('collect-efs'),
     ),
     'collect-langfuse': createCollectLangfuseHandler(
-      { metrics: ports.metrics, clock: ports.clock, config: ports.config },
+      {
+        metrics: ports.metrics,
+        clock: ports.clock,
+        config: ports.config,
+        ...(ports.logsInsights ? { logsInsights: ports.logsInsights } : {}),
+      },
       log('collect-langfuse'),
     ),
     'collect-clickhouse': createCollectClickHouseHandler(

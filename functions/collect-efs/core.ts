@@ -14,7 +14,11 @@ import {
   type Trigger,
 } from '../../shared/contracts.ts';
 import { FileSystemNotFoundError, oneLine } from '../../shared/errors.ts';
-import { toSeries, windowGrid } from '../../shared/metric-series.ts';
+import {
+  roundSeries,
+  toSeries,
+  windowGrid,
+} from '../../shared/metric-series.ts';
 import type {
   Clock,
   EfsPort,
@@ -36,17 +40,50 @@ export type CollectEfsPorts = {
  */
 export const EFS_METRICS: Record<
   EfsMetricId,
-  { metricName: string; stat: MetricQuery['stat'] }
+  {
+    metricName: string;
+    stat: MetricQuery['stat'];
+    /** Decimal places kept (roundSeries): bytes whole, percents 0.01. */
+    decimals: number;
+  }
 > = {
-  burst_credit_balance: { metricName: 'BurstCreditBalance', stat: 'Minimum' },
-  permitted_throughput: { metricName: 'PermittedThroughput', stat: 'Average' },
-  metered_io_bytes: { metricName: 'MeteredIOBytes', stat: 'Sum' },
-  total_io_bytes: { metricName: 'TotalIOBytes', stat: 'Sum' },
-  data_read_io_bytes: { metricName: 'DataReadIOBytes', stat: 'Sum' },
-  data_write_io_bytes: { metricName: 'DataWriteIOBytes', stat: 'Sum' },
-  metadata_io_bytes: { metricName: 'MetadataIOBytes', stat: 'Sum' },
-  percent_io_limit: { metricName: 'PercentIOLimit', stat: 'Maximum' },
-  client_connections: { metricName: 'ClientConnections', stat: 'Sum' },
+  burst_credit_balance: {
+    metricName: 'BurstCreditBalance',
+    stat: 'Minimum',
+    decimals: 0,
+  },
+  permitted_throughput: {
+    metricName: 'PermittedThroughput',
+    stat: 'Average',
+    decimals: 0,
+  },
+  metered_io_bytes: { metricName: 'MeteredIOBytes', stat: 'Sum', decimals: 0 },
+  total_io_bytes: { metricName: 'TotalIOBytes', stat: 'Sum', decimals: 0 },
+  data_read_io_bytes: {
+    metricName: 'DataReadIOBytes',
+    stat: 'Sum',
+    decimals: 0,
+  },
+  data_write_io_bytes: {
+    metricName: 'DataWriteIOBytes',
+    stat: 'Sum',
+    decimals: 0,
+  },
+  metadata_io_bytes: {
+    metricName: 'MetadataIOBytes',
+    stat: 'Sum',
+    decimals: 0,
+  },
+  percent_io_limit: {
+    metricName: 'PercentIOLimit',
+    stat: 'Maximum',
+    decimals: 2,
+  },
+  client_connections: {
+    metricName: 'ClientConnections',
+    stat: 'Sum',
+    decimals: 2,
+  },
 };
 
 /** The GetMetricData queries for one file system. */
@@ -128,7 +165,7 @@ export async function collectEfs(
     for (const id of EFS_METRIC_IDS) {
       const result = results.value.find((r) => r.Id === id);
       const series = result && toSeries(result, grid, periodSeconds);
-      if (series) metrics[id] = series;
+      if (series) metrics[id] = roundSeries(series, EFS_METRICS[id].decimals);
       else missing.push(id);
     }
   }

@@ -8,6 +8,7 @@ import { FileSystemNotFoundError, SourceUnavailableError } from '../errors.ts';
 import type {
   ClickHousePort,
   EfsPort,
+  LogsInsightsPort,
   MetricsPort,
   SnapshotQueryName,
 } from '../ports.ts';
@@ -81,6 +82,23 @@ export function recordingMetricsPort(recording: Recording): MetricsPort {
         }
         return { ...r, Timestamps: timestamps, Values: values };
       });
+    },
+  };
+}
+
+/**
+ * Logs Insights answering what the recording's
+ * cloudwatch-logs-insights.json holds; undefined when it holds none, so the
+ * collector counts from the metric filters as it did when recorded.
+ */
+export function recordingLogsInsightsPort(
+  recording: Recording,
+): LogsInsightsPort | undefined {
+  const recorded = recording.logsInsights;
+  if (!recorded) return undefined;
+  return {
+    async query() {
+      return structuredClone(recorded);
     },
   };
 }

@@ -65,7 +65,15 @@ function langfuseLine(s: Signals): string | null {
   const timeouts = s.clickhouseTimeouts ?? 0;
   if (dropped === 0 && timeouts === 0) return null;
   const parts: string[] = [];
-  if (dropped > 0) parts.push(`${fmtInt(dropped)} Langfuse records dropped`);
+  if (dropped > 0) {
+    parts.push(
+      `${fmtInt(dropped)} Langfuse records dropped (${
+        s.droppedRecordsSource === 'logs-insights'
+          ? 'counted exactly in its logs'
+          : 'from log metric filters'
+      })`,
+    );
+  }
   if (timeouts > 0) parts.push(`${fmtInt(timeouts)} ClickHouse write timeouts`);
   const lag =
     s.langfuseLagMinutes === null

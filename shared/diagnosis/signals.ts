@@ -57,6 +57,11 @@ export type Signals = {
   windowMinutes: number;
   langfuseAvailable: boolean;
   droppedRecords: number | null;
+  /**
+   * Where droppedRecords comes from: Langfuse's log lines counted exactly
+   * (Logs Insights), or the metric filters and Langfuse's own counter.
+   */
+  droppedRecordsSource: 'logs-insights' | 'metric-filter' | null;
   clickhouseTimeouts: number | null;
   langfuseOnsetMinute: number | null;
   /** Minutes from the onset of pinning to the first Langfuse error. */
@@ -240,18 +245,31 @@ export function computeSignals(
   }
 
   const lf = evidence.langfuse.available ? evidence.langfuse : null;
-  // Log lines and Langfuse's own counter see the same drops: take the larger.
+  // The exact count (Logs Insights) when the collector got one. Otherwise
+  // log lines and Langfuse's own counter see the same drops: take the
+  // larger (the filters count a v3.148+ batch line once).
+  const exact =
+    lf?.droppedRecordsCount?.source === 'logs-insights'
+      ? lf.droppedRecordsCount.series
+      : undefined;
   const dropped = lf
-    ? Math.max(
-        sum(lf.metrics.langfuse_dropped_records) ?? 0,
-        sum(lf.metrics.langfuse_writer_errors) ?? 0,
-      )
+    ? exact
+      ? (sum(exact) ?? 0)
+      : Math.max(
+          sum(lf.metrics.langfuse_dropped_records) ?? 0,
+          sum(lf.metrics.langfuse_writer_errors) ?? 0,
+        )
     : null;
+  const droppedSource: Signals['droppedRecordsSource'] = !lf
+    ? null
+    : exact
+      ? 'logs-insights'
+      : 'metric-filter';
   const timeouts = lf ? sum(lf.metrics.langfuse_clickhouse_timeouts) : null;
   let lfOnset: number | null = null;
   const lfPerPeriod: number[] = [];
   if (lf) {
-    const d = lf.metrics.langfuse_dropped_records?.values ?? [];
+    const d = (exact ?? lf.metrics.langfuse_dropped_records)?.values ?? [];
     const t = lf.metrics.langfuse_clickhouse_timeouts?.values ?? [];
     const n = Math.max(d.length, t.length);
     const lfPeriodMinutes = lf.periodSeconds / 60;
@@ -300,6 +318,7 @@ export function computeSignals(
     windowMinutes,
     langfuseAvailable: Boolean(lf),
     droppedRecords: dropped,
+    droppedRecordsSource: droppedSource,
     clickhouseTimeouts: timeouts,
     langfuseOnsetMinute: lfOnset,
     langfuseLagMinutes:

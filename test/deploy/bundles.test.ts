@@ -169,6 +169,44 @@ function describeAlarms(request: WireRequest) {
   };
 }
 
+/** The Langfuse worker's log group the collector queries. */
+const LOG_GROUP = '/ecs/langfuse-worker';
+const QUERY_ID = '12ab3456-12ab-123a-789e-1234567890ab';
+
+/**
+ * StartQuery (CloudWatch Logs API reference, StartQuery: `logGroupNames`,
+ * `startTime`/`endTime` in epoch seconds, `queryString`) answers a
+ * queryId; GetQueryResults answers `status`, the rows as `{field, value}`
+ * pairs and `statistics` (API reference example). One bin of the window:
+ * 1,437 records dropped in the minute the alarm fired.
+ */
+function startQuery(request: WireRequest) {
+  expect(request.body.logGroupNames).toEqual([LOG_GROUP]);
+  return { body: { queryId: QUERY_ID } };
+}
+
+function getQueryResults(request: WireRequest) {
+  expect(request.body.queryId).toBe(QUERY_ID);
+  const minute = new Date(Math.floor(ALARM_AT.getTime() / 60_000) * 60_000);
+  const bin = minute.toISOString().replace('T', ' ').replace('Z', '');
+  return {
+    body: {
+      status: 'Complete',
+      results: [
+        [
+          { field: 'bin(1m)', value: bin },
+          { field: 'droppedRecords', value: '1437' },
+        ],
+      ],
+      statistics: {
+        recordsMatched: 12,
+        recordsScanned: 51_234,
+        bytesScanned: 9_876_543,
+      },
+    },
+  };
+}
+
 /**
  * The AWS APIs the functions call, one entry per service and operation.
  * A call to an operation missing here fails the last test.
@@ -185,7 +223,10 @@ const AWS_DOUBLES: WireService[] = [
   {
     serviceId: 'CloudWatch Logs',
     protocol: WIRE_PROTOCOLS['CloudWatch Logs'],
-    operations: {},
+    operations: {
+      StartQuery: startQuery,
+      GetQueryResults: getQueryResults,
+    },
   },
   {
     serviceId: 'EFS',
@@ -307,6 +348,7 @@ beforeAll(async () => {
         remediationAllowed: true,
         clickhouseUrl: clickhouse.httpUrl,
         clickhouseUser: clickhouse.user,
+        insightsLogGroups: [LOG_GROUP],
       },
     ],
     approvers: [APPROVER],
@@ -375,7 +417,15 @@ describe('every function as deployed', () => {
       await invoke('collect-langfuse', afterOpen),
     );
 
-    expect(branch).toMatchObject({ source: 'langfuse', available: true });
+    expect(branch).toMatchObject({
+      source: 'langfuse',
+      available: true,
+      droppedRecordsCount: { source: 'logs-insights', bytesScanned: 9_876_543 },
+    });
+    const counted = (
+      branch as { droppedRecordsCount: { series: { values: number[] } } }
+    ).droppedRecordsCount.series.values.reduce((a, b) => a + b, 0);
+    expect(counted).toBe(1437);
     gathered.push(branch);
   });
 

@@ -6,6 +6,7 @@ import {
   loadDeployConfig,
   MAX_CONFIG_ENV_BYTES,
   parseDeployConfig,
+  withInsightsLogGroups,
 } from '../../infra/deploy-config.ts';
 import { readConfigFromEnv } from '../../shared/config.ts';
 import { ConfigurationError } from '../../shared/errors.ts';
@@ -144,5 +145,30 @@ describe('configFilePath', () => {
       '/etc/bg.json',
     );
     expect(configFilePath({})).toBe('burstguard.config.json');
+  });
+});
+
+describe('withInsightsLogGroups', () => {
+  it('hands the Langfuse collector each file system its log groups', () => {
+    // Prepare
+    const { config, langfuseLogGroups } = parseDeployConfig({
+      fileSystems: [
+        {
+          fileSystemId: FS_ID,
+          langfuseLogGroups: ['/ecs/langfuse-worker', '/ecs/langfuse-worker'],
+        },
+        { fileSystemId: OTHER_FS_ID },
+      ],
+    });
+
+    // Act
+    const runtime = withInsightsLogGroups(config, langfuseLogGroups);
+    const read = readConfigFromEnv(configEnvironment(runtime));
+
+    // Assess: what the Lambda reads back at cold start.
+    expect(read.fileSystems.map((f) => f.insightsLogGroups)).toEqual([
+      ['/ecs/langfuse-worker'],
+      undefined,
+    ]);
   });
 });

@@ -5,6 +5,9 @@ import {
   type FunctionName,
   fileSystemArn,
   INCIDENT_TABLE_ACTIONS,
+  LOGS_INSIGHTS_LOG_GROUP_ACTIONS,
+  LOGS_INSIGHTS_STOP_ACTIONS,
+  logGroupArn,
   type PermissionStatement,
   preflightPermissions,
   slackInteractionsPermissions,
@@ -24,6 +27,11 @@ const STATE_MACHINE_ARN =
 const ALARM_PREFIX = 'burstguard-test';
 
 const fsArn = (id: string) => fileSystemArn(TEST_ACCOUNT, id);
+const LOG_GROUPS = {
+  [FS_ID]: ['/ecs/langfuse-worker'],
+  [OTHER_FS_ID]: ['/ecs/other-worker'],
+  'fs-0000000000000000f': ['/ecs/not-watched'],
+};
 
 function allPermissions(): Record<FunctionName, PermissionStatement[]> {
   return {
@@ -32,6 +40,7 @@ function allPermissions(): Record<FunctionName, PermissionStatement[]> {
       account: TEST_ACCOUNT,
       incidentTableArn: TABLE_ARN,
       alarmPrefix: ALARM_PREFIX,
+      langfuseLogGroups: LOG_GROUPS,
     }),
     'slack-interactions': slackInteractionsPermissions({
       incidentTableArn: TABLE_ARN,
@@ -110,6 +119,65 @@ describe('stepFunctionPermissions', () => {
       // GetMetricData has no resource-level permissions.
       'cloudwatch:GetMetricData': ['*'],
     });
+  });
+
+  it('lets CollectLangfuse start Logs Insights queries on the configured log groups only', () => {
+    // Prepare / Act
+    const granted = grants(allPermissions()['collect-langfuse']);
+
+    // Assess: StartQuery and GetQueryResults require the log-group resource
+    // type, FilterLogEvents is their dependent action on the same groups;
+    // StopQuery has no resource type (Service Authorization Reference,
+    // Amazon CloudWatch Logs).
+    const arn = (name: string) => logGroupArn(TEST_ACCOUNT, name);
+    const watched = [
+      arn('/ecs/langfuse-worker'),
+      `${arn('/ecs/langfuse-worker')}:*`,
+      arn('/ecs/other-worker'),
+      `${arn('/ecs/other-worker')}:*`,
+    ];
+    expect(Object.fromEntries(granted)).toEqual({
+      'cloudwatch:GetMetricData': ['*'],
+      'logs:StartQuery': watched,
+      'logs:GetQueryResults': watched,
+      'logs:FilterLogEvents': watched,
+      'logs:StopQuery': ['*'],
+    });
+    for (const name of Object.keys(allPermissions())) {
+      if (name === 'collect-langfuse') continue;
+      const actions = allPermissions()[name as FunctionName].flatMap(
+        (s) => s.actions,
+      );
+      expect(actions.filter((a) => a.startsWith('logs:'))).toEqual([]);
+    }
+  });
+
+  it('grants no Logs Insights call without configured log groups', () => {
+    // Prepare / Act
+    const permissions = stepFunctionPermissions({
+      config: testConfig(),
+      account: TEST_ACCOUNT,
+      incidentTableArn: TABLE_ARN,
+      alarmPrefix: ALARM_PREFIX,
+    });
+
+    // Assess
+    expect(permissions['collect-langfuse']).toEqual([
+      { actions: ['cloudwatch:GetMetricData'], resources: ['*'] },
+    ]);
+  });
+
+  it('builds log group ARNs in the partition, region and account', () => {
+    // Prepare / Act
+    const arn = logGroupArn(
+      { partition: 'aws-us-gov', region: 'us-gov-west-1', accountId: '1' },
+      '/ecs/langfuse-worker',
+    );
+
+    // Assess
+    expect(arn).toBe(
+      'arn:aws-us-gov:logs:us-gov-west-1:1:log-group:/ecs/langfuse-worker',
+    );
   });
 
   it('builds file system ARNs in the partition, region and account', () => {
@@ -266,6 +334,24 @@ describe('links and grants against the code', () => {
     expect([...new Set(commands)].sort()).toEqual(
       [...INCIDENT_TABLE_ACTIONS].sort(),
     );
+  });
+
+  it('grants the Logs Insights adapter exactly the calls it makes', () => {
+    // Prepare
+    const text = source('shared/adapters/aws-logs-insights.ts');
+
+    // Act
+    const calls = [...text.matchAll(/new (\w+)Command\(/g)].map(
+      (m) => `logs:${m[1]}`,
+    );
+
+    // Assess: every call granted; FilterLogEvents is granted as a
+    // dependent action, not called.
+    const granted = [
+      ...LOGS_INSIGHTS_LOG_GROUP_ACTIONS,
+      ...LOGS_INSIGHTS_STOP_ACTIONS,
+    ].filter((a) => a !== 'logs:FilterLogEvents');
+    expect([...new Set(calls)].sort()).toEqual(granted.sort());
   });
 
   it('grants the Slack endpoint every task-token call it makes', () => {

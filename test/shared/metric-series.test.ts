@@ -3,6 +3,7 @@ import {
   choosePeriodSeconds,
   gridFor,
   MAX_POINTS_PER_SERIES,
+  roundSeries,
   toSeries,
 } from '../../shared/metric-series.ts';
 
@@ -85,5 +86,26 @@ describe('toSeries', () => {
       60,
     );
     expect(series?.values.slice(0, 2)).toEqual([1, 2]);
+  });
+});
+
+describe('roundSeries', () => {
+  it('keeps whole bytes and hundredths of a percent, and gaps as gaps', () => {
+    // Prepare: CloudWatch answers full-precision doubles.
+    const series = {
+      start: '2026-11-23T00:00:00.000Z',
+      periodSeconds: 60,
+      values: [1234567.891234567, null, 0.1 + 0.2, 99.99499999999],
+    };
+
+    // Act
+    const bytes = roundSeries(series, 0);
+    const percent = roundSeries(series, 2);
+
+    // Assess
+    expect(bytes.values).toEqual([1234568, null, 0, 100]);
+    expect(percent.values).toEqual([1234567.89, null, 0.3, 99.99]);
+    expect(JSON.stringify(percent.values)).toBe('[1234567.89,null,0.3,99.99]');
+    expect(bytes.start).toBe(series.start);
   });
 });
