@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: measures the performance budgets of design.md, prints a
+ * `npm run bench`: measures burstguard's performance budgets, prints a
  * table and writes bench/results.json ([{figure, value, unit, budget}]).
  * Benchmarks, not tests: the machines are shared and noisy, so every timing
  * is a median of several runs.

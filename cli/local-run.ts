@@ -57,7 +57,7 @@ export type LocalRunOptions = {
   onUpdateFileSystem?: (call: unknown) => void;
 };
 
-/** What `--json` prints: design.md's object, and the run's own facts. */
+/** What `--json` prints: the object the README documents, and the run's own facts. */
 export type LocalRunReport = {
   incident: Incident | null;
   trigger: Trigger | null;

@@ -140,7 +140,7 @@ function causeText(cause: string | undefined): string {
   }
 }
 
-/** `--json` output: design.md's object. */
+/** `--json` output: the object the README documents. */
 export function jsonReport(report: LocalRunReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -28,6 +28,8 @@ export const fileSystemDescriptionSchema = z
       .loose(),
     Tags: z.array(z.object({ Key: z.string(), Value: z.string() })).optional(),
     FileSystemArn: z.string().optional(),
+    /** Set only for One Zone file systems (EFS API reference). */
+    AvailabilityZoneName: z.string().optional(),
     CreationTime: timeSchema.optional(),
   })
   .loose();

@@ -172,6 +172,11 @@ export const fileSystemFactsSchema = z.object({
   sizeBytes: z.number().nonnegative(),
   sizeStandardBytes: z.number().nonnegative(),
   sizeMeasuredAt: isoTimeSchema.optional(),
+  /**
+   * The Availability Zone of a One Zone file system; absent for Regional
+   * ones (DescribeFileSystems' AvailabilityZoneName).
+   */
+  availabilityZoneName: z.string().optional(),
   tags: z.record(z.string(), z.string()),
 });
 export type FileSystemFacts = z.infer<typeof fileSystemFactsSchema>;
@@ -311,6 +316,11 @@ export const costOptionSchema = z.object({
   monthlyUsd: z.number().nullable(),
   basis: z.string(),
   provisionedMibps: z.number().optional(),
+  /**
+   * False when EFS does not offer the mode to this file system (Elastic on
+   * Max I/O); `basis` says why and `monthlyUsd` is null.
+   */
+  available: z.boolean().optional(),
 });
 export type CostOption = z.infer<typeof costOptionSchema>;
 

@@ -51,13 +51,16 @@ export function burstBytesPerSecondFor(sizeStandardBytes: number): number {
  * accessed data and 50,000 write IOPS, raised on request (same table,
  * footnote 3). PercentIOLimit measures how close the file system is to the
  * limit of its current configuration (EFS user guide, "CloudWatch metrics
- * for Amazon EFS").
+ * for Amazon EFS"). One Zone file systems have 35,000 read and 7,000 write
+ * IOPS whatever their throughput mode (same table, One Zone row).
  */
 export const IOPS_LIMITS = {
   bursting: { read: '35,000', write: '7,000' },
   provisioned: { read: '55,000', write: '25,000' },
   elastic: { read: '900,000–2,500,000', write: '500,000' },
   elasticDefault: { read: '250,000', write: '50,000' },
+  /** One Zone file systems, in every throughput mode. */
+  oneZone: { read: '35,000', write: '7,000' },
 } as const;
 
 /**

@@ -7,7 +7,8 @@
  * Source: the Amazon EFS pricing page (aws.amazon.com/efs/pricing) as of
  * the date below, for EFS Standard storage, Elastic Throughput reads and
  * writes, and Provisioned Throughput. The Elastic figures for us-east-1 are
- * $0.03 per GB read and $0.06 per GB written (domain-facts.md); the other
+ * $0.03 per GB read and $0.06 per GB written (the pricing page's Elastic
+ * Throughput rows); the other
  * regions follow AWS's usual regional ratios and are marked estimates until
  * checked against the AWS Price List API.
  */

@@ -113,6 +113,9 @@ export function fileSystemFacts(d: FileSystemDescription): FileSystemFacts {
     throughputMode: MODES.includes(mode) ? mode : 'bursting',
     performanceMode: d.PerformanceMode === 'maxIO' ? 'maxIO' : 'generalPurpose',
     provisionedThroughputMibps: d.ProvisionedThroughputInMibps,
+    ...(d.AvailabilityZoneName
+      ? { availabilityZoneName: d.AvailabilityZoneName }
+      : {}),
     lifeCycleState: d.LifeCycleState,
     sizeBytes: d.SizeInBytes.Value,
     // ValueInStandard is what the Bursting baseline is computed from.

@@ -13,7 +13,12 @@ import { partLogWindow } from './queries.ts';
 
 type Row = Record<string, unknown>;
 
-/** A replication entry retried this often is stuck (domain-facts.md). */
+/**
+ * A replication entry retried this often is stuck: burstguard's own
+ * threshold, not a ClickHouse setting (system.replication_queue counts
+ * attempts in `num_tries` and keeps the last error in `last_exception`;
+ * ClickHouse docs, "system.replication_queue").
+ */
 export const STUCK_REPLICATION_TRIES = 100;
 /** Top partitions kept in the evidence. */
 export const TOP_PARTITIONS = 10;

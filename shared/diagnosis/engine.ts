@@ -42,7 +42,10 @@ const STARVED_MINUTES = 15;
 const DRAIN_HORIZON_MINUTES = 24 * 60;
 /** MaxPartCountForPartition above this is worth a look (Altinity rules). */
 const PARTS_WARNING = 100;
-/** ClickHouse's default parts_to_delay_insert (domain-facts.md). */
+/**
+ * ClickHouse's default parts_to_delay_insert (ClickHouse docs, "MergeTree
+ * tables settings": parts_to_delay_insert, default 1000).
+ */
 const DEFAULT_PARTS_TO_DELAY = 1000;
 /** Fewer utilization points than this is too little to say. */
 const MIN_POINTS = 10;
@@ -431,9 +434,12 @@ export function actionFor(verdict: Verdict, s: Signals): Action {
     case 'efs-provisioned-throughput-saturated':
       return 'increase-provisioned-throughput';
     case 'efs-io-limit':
-      // Elastic raises the General Purpose IOPS limit; already Elastic,
-      // there is no higher mode to go to.
-      return elastic && (s.mode === 'bursting' || s.mode === 'provisioned')
+      // Elastic raises the Regional General Purpose IOPS limit; already
+      // Elastic, there is no higher mode to go to, and a One Zone file
+      // system has the same limit in every mode (EFS performance table).
+      return elastic &&
+        !s.oneZone &&
+        (s.mode === 'bursting' || s.mode === 'provisioned')
         ? 'switch-to-elastic'
         : 'investigate';
     case 'clickhouse-merge-backlog':
@@ -459,7 +465,14 @@ export function costOptions(
     s.sizeStandardBytes === null ? null : s.sizeStandardBytes / GB;
   const storage =
     storageGb === null ? null : storageGb * table.standardStorageUsdPerGbMonth;
-  if (s.readBytes !== null && s.writeBytes !== null) {
+  if (!elasticAllowed(s.performanceMode)) {
+    costs.push({
+      mode: 'elastic',
+      monthlyUsd: null,
+      available: false,
+      basis: MAX_IO_NO_ELASTIC,
+    });
+  } else if (s.readBytes !== null && s.writeBytes !== null) {
     // Elastic meters data and metadata reads and writes; metadata is
     // counted with writes here, the more expensive side.
     const readGb = (s.readBytes * scale) / GB;
@@ -589,9 +602,11 @@ function recommend(
       break;
     default:
       summary =
-        verdict === 'efs-io-limit'
-          ? `${fsName} is already on Elastic throughput, the highest IOPS limit EFS offers: reduce small IO (ClickHouse log tables, many small parts) and look at ClickHouse before changing storage`
-          : 'look at ClickHouse and the evidence that is missing before changing storage';
+        verdict !== 'efs-io-limit'
+          ? 'look at ClickHouse and the evidence that is missing before changing storage'
+          : s.oneZone
+            ? `${fsName} is a One Zone file system: ${IOPS_LIMITS.oneZone.read} read and ${IOPS_LIMITS.oneZone.write} write IOPS in every throughput mode (EFS performance table), so a mode change would not raise the limit: reduce small IO (ClickHouse log tables, many small parts), or move the data to a Regional file system`
+            : `${fsName} is already on Elastic throughput, the highest IOPS limit EFS offers: reduce small IO (ClickHouse log tables, many small parts) and look at ClickHouse before changing storage`;
   }
   return { action, summary, costs, caveats, priceTable: table };
 }
@@ -687,7 +702,8 @@ export function diagnose(
     scoreHealthy(s, evidence),
     scoreInsufficient(s, evidence),
   ];
-  // Stable order on ties: the table order of design.md.
+  // Stable order on ties: the order of VERDICTS in shared/contracts.ts,
+  // which is the order the scorers are listed in above.
   const ranked = scored
     .map((h, i) => ({ h: { ...h, score: clamp01(h.score) }, i }))
     .sort((a, b) => b.h.score - a.h.score || a.i - b.i)

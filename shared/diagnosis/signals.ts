@@ -22,6 +22,8 @@ export type Signals = {
   efsAvailable: boolean;
   mode: 'bursting' | 'provisioned' | 'elastic' | null;
   performanceMode: 'generalPurpose' | 'maxIO' | null;
+  /** One Zone file systems have one IOPS limit in every throughput mode. */
+  oneZone: boolean;
   sizeStandardBytes: number | null;
   provisionedMibps: number | null;
   periodSeconds: number;
@@ -289,6 +291,7 @@ export function computeSignals(
     efsAvailable: Boolean(efs),
     mode,
     performanceMode: efs ? efs.fileSystem.performanceMode : null,
+    oneZone: Boolean(efs?.fileSystem.availabilityZoneName),
     sizeStandardBytes: size,
     provisionedMibps: efs?.fileSystem.provisionedThroughputMibps ?? null,
     periodSeconds,

@@ -83,6 +83,7 @@ function costLine(cost: CostOption): string {
     cost.mode === 'provisioned' && cost.provisionedMibps !== undefined
       ? `Provisioned ${cost.provisionedMibps} MiB/s`
       : cost.mode[0]?.toUpperCase() + cost.mode.slice(1);
+  if (cost.available === false) return `${name}: not available (${cost.basis})`;
   return `${name}: ${usd(cost.monthlyUsd)}/month (${cost.basis})`;
 }
 

@@ -136,6 +136,31 @@ describe('the EFS collector over the AWS SDK', () => {
     expect(evidence.fileSystem.fileSystemId).toBe(FS_ID);
   });
 
+  it('keeps the zone of a One Zone file system, and none for a Regional one', async () => {
+    // DescribeFileSystems sets AvailabilityZoneName (and
+    // AvailabilityZoneId) only for One Zone file systems (EFS API
+    // reference, FileSystemDescription).
+    efsMock.on(DescribeFileSystemsCommand).resolves(
+      describeFileSystemsResponse({
+        AvailabilityZoneName: 'us-east-1a',
+        AvailabilityZoneId: 'use1-az6',
+      }) as never,
+    );
+    cwMock
+      .on(GetMetricDataCommand)
+      .resolves({ MetricDataResults: [] } as never);
+    const oneZone = await collectEfs(trigger, ports());
+    efsMock
+      .on(DescribeFileSystemsCommand)
+      .resolves(describeFileSystemsResponse() as never);
+    const regional = await collectEfs(trigger, ports());
+    if (!oneZone.available || !regional.available) {
+      throw new Error('expected evidence');
+    }
+    expect(oneZone.fileSystem.availabilityZoneName).toBe('us-east-1a');
+    expect(regional.fileSystem).not.toHaveProperty('availabilityZoneName');
+  });
+
   it('raises FileSystemNotFoundError for a file system that does not exist', async () => {
     efsMock.on(DescribeFileSystemsCommand).rejects(
       new FileSystemNotFound({

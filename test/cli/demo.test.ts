@@ -21,7 +21,7 @@ describe('burstguard demo', () => {
     expect(err.join('')).toMatch(/✓ Verify/);
   });
 
-  it('prints the design.md object with --json', async () => {
+  it('prints the documented object with --json', async () => {
     const { out, io } = capture();
     expect(
       await main(['demo', '--scenario', 'merge-backlog', '--json'], io),
@@ -60,9 +60,11 @@ describe('burstguard demo', () => {
     // Remediate is never reached, so no UpdateFileSystem and no Verify.
     expect(report.remediation).toBeNull();
     expect(report.verification).toBeNull();
-    expect(JSON.stringify(report.slack)).not.toMatch(
-      /Approve: switch to Elastic/,
-    );
+    const thread = JSON.stringify(report.slack);
+    expect(thread).not.toMatch(/Approve: switch to Elastic/);
+    // No price for a mode EFS does not offer this file system.
+    expect(thread).toMatch(/Elastic: not available \(EFS offers Elastic/);
+    expect(thread).not.toMatch(/Elastic: \$/);
   }, 90_000);
 
   it('names the scenarios when given an unknown one', async () => {

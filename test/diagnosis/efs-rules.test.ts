@@ -207,6 +207,13 @@ describe('exhausted credits on Max I/O', () => {
     expect(JSON.stringify(recommendation)).not.toMatch(/switch-to-elastic/);
   });
 
+  it('prices no Elastic for it: the mode is not offered', () => {
+    const { recommendation } = diagnose(evidence, context);
+    const elastic = recommendation.costs.find((c) => c.mode === 'elastic');
+    expect(elastic).toMatchObject({ available: false, monthlyUsd: null });
+    expect(elastic?.basis).toMatch(/only with General Purpose/);
+  });
+
   it('gives the same evidence on General Purpose the switch to Elastic', () => {
     const gp = exhausted({
       performanceMode: 'generalPurpose',
@@ -291,6 +298,22 @@ describe('the IO limit', () => {
     expect(diagnosis.verdict).toBe('efs-io-limit');
     expect(recommendation.action).toBe('investigate');
     expect(recommendation.summary).not.toMatch(/Max I\/O/);
+  });
+
+  it('stays investigate on a One Zone file system, whose limit no mode raises', () => {
+    // EFS performance table, One Zone row: 35,000 read / 7,000 write IOPS
+    // in Elastic, Provisioned and Bursting alike.
+    const evidence = atIoLimit('bursting');
+    if (!evidence.efs.available) throw new Error('fixture');
+    evidence.efs.fileSystem.availabilityZoneName = 'us-east-1a';
+
+    const { diagnosis, recommendation } = diagnose(evidence, context);
+
+    expect(diagnosis.verdict).toBe('efs-io-limit');
+    expect(recommendation.action).toBe('investigate');
+    expect(recommendation.summary).toMatch(
+      /One Zone file system: 35,000 read and 7,000 write IOPS in every throughput mode/,
+    );
   });
 });
 
