@@ -2,17 +2,20 @@
  * How SST 4 bundles every Lambda, replicated so tests and `npm run bench`
  * load the bundle that deploys, and what sst.config.ts hands SST for it.
  *
- * Source: the sst repository, pkg/runtime/node/build.go at commit
- * f62353239f0eb7b0172ebdaf5350fc24375985a2 ("sst.aws.Function: do not
- * insert esm polyfill banner for cjs"), the newest change to that file in
- * the snapshot read; node.go there defines NodeProperties, the `nodejs`
- * args that sst.aws.Function passes as build properties (with
- * `architecture`). Checked against the installed sst 4.17.1: its platform
- * (src/components/aws/function.ts) passes those args unchanged, and its
- * `sst` binary still carries the preamble below as one string
- * (test/deploy/sst-build.test.ts fails when it no longer does). The
- * binary embeds esbuild 0.27.2 (Go); this project builds with its own npm
- * esbuild, so the options match and the printer may differ in detail.
+ * Source: the sst repository, pkg/runtime/node/build.go as of commit
+ * f62353239f0eb7b0172ebdaf5350fc24375985a2 (2024-10-22, "sst.aws.Function:
+ * do not insert esm polyfill banner for cjs"), the last change to that file
+ * before the v3 series this copy follows; node.go there defines
+ * NodeProperties, the `nodejs` args that sst.aws.Function passes as build
+ * properties (with `architecture`). It is not the source of the 4.17.1
+ * release this project pins. That release was checked against it instead:
+ * its platform (src/components/aws/function.ts) passes the `nodejs` args
+ * unchanged, and its `sst` binary carries the preamble below as one string
+ * and the same builder's other marks (the sst-version-check plugin, the
+ * "loader info" log line, the version-mismatch message);
+ * test/deploy/sst-build.test.ts fails when any of them is gone. The binary
+ * embeds esbuild 0.27.2 (Go); this project builds with its own npm esbuild,
+ * so the options match and the printer may differ in detail.
  */
 import type { BuildOptions } from 'esbuild';
 

@@ -14,9 +14,10 @@
  *
  * A metric filter publishes 1 per matching line, so from v3.148 on it counts
  * batches, not records. The Logs Insights query below reads the count from
- * each summary line and counts 1 for each older line, and
- * {@link droppedRecordsInLine} is the same rule in TypeScript, tested on the
- * lines Langfuse prints.
+ * each summary line and counts 1 for each older line. Its two patterns are
+ * the constants below, and {@link droppedRecordsInLine} applies the very
+ * same patterns in TypeScript, so the tests on the lines Langfuse prints
+ * test the query's patterns too.
  *
  * Langfuse's logger (packages/shared/src/server/logger.ts) prints, with
  * LANGFUSE_LOG_FORMAT=text (the default), `${timestamp} ${level} ${message}`
@@ -30,12 +31,26 @@
  */
 import type { Series } from './contracts.ts';
 
-/** The v3.148+ summary: the count is the number after "dropped". */
-const SUMMARY_PATTERN =
-  /ClickhouseWriter: Max attempts reached, dropped (\d+) \S+ record\(s\)/;
-/** Up to v3.147: one line per record. */
-const PER_RECORD_PATTERN =
-  /Max attempts reached for \S+ record\. Dropping record\./;
+/**
+ * What may stand before the message: nothing in a JSON line's `message`
+ * field, `${timestamp} ${level} <tab>` in a text line. Anchoring the
+ * patterns there keeps a phrase quoted later in a line (a logged record,
+ * metadata printed after the message) from being counted.
+ */
+const MESSAGE_START = String.raw`^(?:\S+\s+){0,2}`;
+
+/**
+ * The v3.148+ summary: the count is the number after "dropped", captured
+ * as `batchDropped`. Regex source shared by the query and by
+ * {@link droppedRecordsInLine}; RE2 syntax and JavaScript's agree on it
+ * (named group, `\d`, `\S`, bounded repetition).
+ */
+export const SUMMARY_REGEX = String.raw`${MESSAGE_START}ClickhouseWriter: Max attempts reached, dropped (?<batchDropped>\d+) \S+ record\(s\)`;
+/** Up to v3.147: one line per record. Regex source, as above. */
+export const PER_RECORD_REGEX = String.raw`${MESSAGE_START}Max attempts reached for \S+ record\. Dropping record\.`;
+
+const SUMMARY_PATTERN = new RegExp(SUMMARY_REGEX);
+const PER_RECORD_PATTERN = new RegExp(PER_RECORD_REGEX);
 
 /**
  * The message of a log event: the `message` field of a JSON line
@@ -60,8 +75,8 @@ export function logMessage(line: string): string {
  */
 export function droppedRecordsInLine(line: string): number {
   const message = logMessage(line);
-  const summary = SUMMARY_PATTERN.exec(message);
-  if (summary?.[1] !== undefined) return Number.parseInt(summary[1], 10);
+  const dropped = SUMMARY_PATTERN.exec(message)?.groups?.batchDropped;
+  if (dropped !== undefined) return Number.parseInt(dropped, 10);
   return PER_RECORD_PATTERN.test(message) ? 1 : 0;
 }
 
@@ -84,8 +99,8 @@ export function droppedRecordsQuery(binMinutes: number): string {
   }
   return [
     'fields coalesce(message, @message) as msg',
-    '| filter msg like /ClickhouseWriter: Max attempts reached, dropped \\d+ / or msg like /Max attempts reached for \\S+ record\\. Dropping record\\./',
-    '| parse msg /ClickhouseWriter: Max attempts reached, dropped (?<batchDropped>\\d+) /',
+    `| filter msg like /${SUMMARY_REGEX}/ or msg like /${PER_RECORD_REGEX}/`,
+    `| parse msg /${SUMMARY_REGEX}/`,
     '| fields coalesce(batchDropped, 1) as dropped',
     `| stats sum(dropped) as ${DROPPED_RECORDS_FIELD} by bin(${binMinutes}m)`,
   ].join('\n');

@@ -69,6 +69,16 @@ describe('the installed sst', () => {
     ).toBeGreaterThan(-1);
   });
 
+  it.each([
+    // build.go's esbuild plugin that refuses a mismatched sst package, its
+    // log line for the loaders, and that plugin's message.
+    'sst-version-check',
+    'loader info',
+    'The sst package your application is importing (%v) does not match the sst cli version (%v).',
+  ])('carries the same builder as build.go: %s', (mark) => {
+    expect(sstBinary().indexOf(Buffer.from(mark, 'utf8'))).toBeGreaterThan(-1);
+  });
+
   it('still names resource.enc, the file the deploy test writes links to', () => {
     expect(sstBinary().indexOf(Buffer.from('resource.enc'))).toBeGreaterThan(
       -1,

@@ -185,3 +185,126 @@ describe('droppedRecordsQuery', () => {
     expect(() => droppedRecordsQuery(0.5)).toThrow(RangeError);
   });
 });
+
+/**
+ * The query text itself, run on sample lines by a small evaluator of the
+ * commands it uses, written from the CloudWatch Logs user guide
+ * ("CloudWatch Logs Insights language query syntax": `fields` with
+ * `coalesce(...) as`, `filter ... like /regex/` joined by `or`, `parse
+ * field /regex with (?<name>...)/`, `stats sum(...) as ... by bin(...)`;
+ * "Supported logs and discovered fields": a JSON event's top-level keys
+ * become fields, `@message` is the raw event). Any other command fails the
+ * test, so a query that grows past what is evaluated here is noticed.
+ * This checks the query's logic and patterns; Logs Insights itself runs it
+ * only on AWS.
+ */
+function runInsightsQuery(query: string, events: string[]): number {
+  const commands = query.split('\n').map((c) => c.replace(/^\| /, ''));
+  let rows: Record<string, unknown>[] = events.map((line) => {
+    const fields: Record<string, unknown> = { '@message': line };
+    try {
+      const parsed = JSON.parse(line) as unknown;
+      if (parsed && typeof parsed === 'object') Object.assign(fields, parsed);
+    } catch {
+      // A text event: only @message.
+    }
+    return fields;
+  });
+  const regex = (source: string) => new RegExp(source);
+  let total = 0;
+  for (const command of commands) {
+    let m = /^fields coalesce\((\S+), (\S+)\) as (\w+)$/.exec(command);
+    if (m) {
+      const [, a, b, as] = m as unknown as [string, string, string, string];
+      const value = (row: Record<string, unknown>, name: string) =>
+        /^\d+$/.test(name) ? Number(name) : row[name];
+      rows = rows.map((r) => ({ ...r, [as]: value(r, a) ?? value(r, b) }));
+      continue;
+    }
+    m = /^filter (.+)$/.exec(command);
+    if (m) {
+      const terms = (m[1] as string).split(' or ').map((term) => {
+        const t = /^(\w+) like \/(.+)\/$/.exec(term);
+        if (!t) throw new Error(`unsupported filter term: ${term}`);
+        return { field: t[1] as string, re: regex(t[2] as string) };
+      });
+      rows = rows.filter((r) =>
+        terms.some((t) => t.re.test(String(r[t.field] ?? ''))),
+      );
+      continue;
+    }
+    m = /^parse (\w+) \/(.+)\/$/.exec(command);
+    if (m) {
+      const [, field, source] = m as unknown as [string, string, string];
+      rows = rows.map((r) => ({
+        ...r,
+        ...regex(source).exec(String(r[field] ?? ''))?.groups,
+      }));
+      continue;
+    }
+    m = /^stats sum\((\w+)\) as \w+ by bin\(\d+m\)$/.exec(command);
+    if (m) {
+      total = rows.reduce((sum, r) => sum + Number(r[m?.[1] as string]), 0);
+      continue;
+    }
+    throw new Error(`command not evaluated here: ${command}`);
+  }
+  return total;
+}
+
+describe('the Logs Insights query, evaluated on Langfuse lines', () => {
+  it('counts records in both wordings and both formats', () => {
+    // Prepare: 1 + 1 (v3.147, one per line) + 12 + 37 (v3.148 summaries).
+    const events = [
+      text(OLD('traces')),
+      json({ item: { id: 't-1' } }, OLD('observations')),
+      text(NEW(12, 'traces')),
+      json({ droppedIds: [] }, NEW(37, 'observations')),
+      text('ClickhouseWriter.writeToClickhouse Error: Timeout error.'),
+    ];
+
+    // Act / Assess
+    expect(runInsightsQuery(droppedRecordsQuery(1), events)).toBe(51);
+  });
+
+  it('never counts a phrase quoted inside a logged record', () => {
+    // Prepare: a trace whose input quotes a summary line, in both formats.
+    const events = [
+      json({ item: { input: NEW(999, 'traces') } }, OLD('traces')),
+      text(`Received ingestion event with body ${NEW(999, 'traces')}`),
+      json({ body: NEW(999, 'traces') }, 'Received ingestion event'),
+    ];
+
+    // Act / Assess: only the v3.147 line counts, once.
+    expect(runInsightsQuery(droppedRecordsQuery(1), events)).toBe(1);
+  });
+
+  it('agrees with droppedRecordsInLine on every sample line', () => {
+    // Prepare
+    const lines = [
+      text(OLD('dataset_run_items_rmt')),
+      json({}, OLD('events_full')),
+      text(NEW(1000, 'events_full')),
+      json({}, NEW(4, 'blob_storage_file_log')),
+      text('ClickhouseWriter.flush traces'),
+    ];
+
+    // Act / Assess
+    for (const line of lines) {
+      expect(runInsightsQuery(droppedRecordsQuery(1), [line])).toBe(
+        droppedRecordsInLine(line),
+      );
+    }
+  });
+});
+
+describe('the documented query', () => {
+  it('is the query the collector runs', async () => {
+    // Prepare
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile('docs/recording-format.md', 'utf8');
+
+    // Act / Assess
+    expect(doc).toContain(droppedRecordsQuery(1));
+  });
+});
