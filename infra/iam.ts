@@ -100,7 +100,7 @@ export function alarmArn(account: AwsAccount, alarmName: string): string {
   return `arn:${account.partition}:cloudwatch:${account.region}:${account.accountId}:alarm:${alarmName}`;
 }
 
-/** `arn:aws:logs:REGION:ACCOUNT:log-group:NAME`. */
+/** `arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME`. */
 export function logGroupArn(account: AwsAccount, logGroupName: string): string {
   return `arn:${account.partition}:logs:${account.region}:${account.accountId}:log-group:${logGroupName}`;
 }

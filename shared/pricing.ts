@@ -17,15 +17,20 @@ export type PriceTable = {
   region: string;
   /** When these prices were read. */
   asOf: string;
-  /** Where they come from, and whether they were verified. */
+  /** Where they come from. */
   source: string;
+  /**
+   * False for regions whose figures are derived from us-east-1's rather
+   * than read from the pricing page; the message says so.
+   */
+  verified: boolean;
   standardStorageUsdPerGbMonth: number;
   elasticReadUsdPerGb: number;
   elasticWriteUsdPerGb: number;
   provisionedUsdPerMibpsMonth: number;
 };
 
-export type PriceOverrides = Partial<Omit<PriceTable, 'region'>>;
+export type PriceOverrides = Partial<Omit<PriceTable, 'region' | 'verified'>>;
 
 const PAGE = 'aws.amazon.com/efs/pricing';
 
@@ -34,6 +39,7 @@ export const PRICE_TABLES: Record<string, PriceTable> = {
     region: 'us-east-1',
     asOf: '2026-11-01',
     source: `${PAGE}`,
+    verified: true,
     standardStorageUsdPerGbMonth: 0.3,
     elasticReadUsdPerGb: 0.03,
     elasticWriteUsdPerGb: 0.06,
@@ -43,6 +49,7 @@ export const PRICE_TABLES: Record<string, PriceTable> = {
     region: 'us-west-2',
     asOf: '2026-11-01',
     source: `${PAGE} (same as us-east-1)`,
+    verified: false,
     standardStorageUsdPerGbMonth: 0.3,
     elasticReadUsdPerGb: 0.03,
     elasticWriteUsdPerGb: 0.06,
@@ -52,6 +59,7 @@ export const PRICE_TABLES: Record<string, PriceTable> = {
     region: 'eu-west-1',
     asOf: '2026-11-01',
     source: `${PAGE} (estimate: us-east-1 × 1.1)`,
+    verified: false,
     standardStorageUsdPerGbMonth: 0.33,
     elasticReadUsdPerGb: 0.033,
     elasticWriteUsdPerGb: 0.066,
@@ -61,6 +69,7 @@ export const PRICE_TABLES: Record<string, PriceTable> = {
     region: 'ap-northeast-1',
     asOf: '2026-11-01',
     source: `${PAGE} (estimate: us-east-1 × 1.2)`,
+    verified: false,
     standardStorageUsdPerGbMonth: 0.36,
     elasticReadUsdPerGb: 0.036,
     elasticWriteUsdPerGb: 0.072,
@@ -78,11 +87,19 @@ export function priceTable(
     ...(PRICE_TABLES['us-east-1'] as PriceTable),
     region,
     source: `${PAGE} (us-east-1 prices: no table for ${region})`,
+    verified: false,
   };
   const overridden = Object.keys(overrides).length > 0;
+  // All four figures given: the table is the user's own, read by them.
+  const complete =
+    overrides.standardStorageUsdPerGbMonth !== undefined &&
+    overrides.elasticReadUsdPerGb !== undefined &&
+    overrides.elasticWriteUsdPerGb !== undefined &&
+    overrides.provisionedUsdPerMibpsMonth !== undefined;
   return {
     ...base,
     ...overrides,
+    ...(complete ? { verified: true } : {}),
     ...(overridden
       ? { source: `${overrides.source ?? base.source}, with overrides` }
       : {}),
@@ -90,7 +107,13 @@ export function priceTable(
   };
 }
 
-/** "us-east-1 prices of 2026-11-01 (aws.amazon.com/efs/pricing)" */
+/**
+ * "us-east-1 prices of 2026-11-01 (aws.amazon.com/efs/pricing)", or, for a
+ * table not read from the pricing page, that it is an estimate.
+ */
 export function describeTable(table: PriceTable): string {
+  if (!table.verified) {
+    return `${table.region} prices estimated on ${table.asOf}, not read from the pricing page (${table.source}): set \`prices\` in the configuration for exact figures`;
+  }
   return `${table.region} prices of ${table.asOf} (${table.source})`;
 }
