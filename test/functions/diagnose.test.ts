@@ -96,11 +96,27 @@ describe('the Diagnose step', () => {
       fileSystemId: 'fs-0fedcba9876543210',
       policy: 'auto' as const,
     };
+    // Configured auto but off the allowlist: never changed.
+    const autoOther = {
+      ...config,
+      fileSystems: config.fileSystems.map((f) =>
+        f.fileSystemId === other.fileSystemId
+          ? { ...f, policy: 'auto' as const }
+          : f,
+      ),
+    };
+    expect(
+      decide(other, evidence, diagnosis, recommendation, autoOther),
+    ).toMatchObject({
+      next: 'done',
+      reason: 'fs-0fedcba9876543210 is not on the remediation allowlist',
+    });
+    // Configured off, the run asking for auto: still off.
     expect(
       decide(other, evidence, diagnosis, recommendation, config),
     ).toMatchObject({
       next: 'done',
-      reason: 'fs-0fedcba9876543210 is not on the remediation allowlist',
+      reason: 'policy is off: burstguard only reports',
     });
   });
 });
