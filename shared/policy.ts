@@ -4,7 +4,7 @@
  * (auto -> approve -> off), never more: whoever may start an execution must
  * not be able to skip the approver the configuration asks for.
  */
-import type { Policy } from './contracts.ts';
+import type { Decision, Policy, Trigger } from './contracts.ts';
 
 /** From least to most automated. */
 export const POLICY_ORDER: readonly Policy[] = ['off', 'approve', 'auto'];
@@ -60,4 +60,33 @@ export function policyStatement(
     return `policy: ${configured} (configured); ${ASKER[requestedBy]} asked for ${requested}, which can only lower it`;
   }
   return `policy: ${effective} (configured ${configured}), lowered to ${effective} by ${LOWERED_BY[requestedBy]}`;
+}
+
+/**
+ * The policy of a run and who asked for what. The configuration is the
+ * authority: a trigger's policy above the configured one (an input that
+ * skipped Normalize, a configuration lowered since) counts as a request,
+ * and a request can only lower it. A file system missing from the
+ * configuration (`configured` undefined) is never changed: off.
+ */
+export function policyOfRun(
+  trigger: Pick<Trigger, 'policy' | 'requestedPolicy' | 'policyRequestedBy'>,
+  configured: Policy | undefined,
+): NonNullable<Decision['policy']> {
+  const base = configured ?? 'off';
+  const requested =
+    trigger.requestedPolicy ??
+    (trigger.policy !== base ? trigger.policy : undefined);
+  const effective = lowerOf(effectivePolicy(base, requested), trigger.policy);
+  const requestedBy =
+    requested === undefined
+      ? undefined
+      : (trigger.policyRequestedBy ?? 'run-input');
+  return {
+    configured: base,
+    ...(requested ? { requested } : {}),
+    ...(requestedBy ? { requestedBy } : {}),
+    effective,
+    statement: policyStatement(base, requested, requestedBy),
+  };
 }

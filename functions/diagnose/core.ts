@@ -27,11 +27,7 @@ import {
   elasticAllowed,
   MAX_IO_NO_ELASTIC,
 } from '../../shared/efs-rules.ts';
-import {
-  effectivePolicy,
-  lowerOf,
-  policyStatement,
-} from '../../shared/policy.ts';
+import { policyOfRun } from '../../shared/policy.ts';
 
 export type DiagnosePorts = { config: AppConfig };
 
@@ -88,34 +84,12 @@ export function evidenceFromGathered(gathered: Gathered[]): Evidence {
   };
 }
 
-/**
- * The policy of this run and who asked for what. The configuration is the
- * authority: a trigger's policy above the configured one (an input that
- * skipped Normalize, a configuration lowered since) counts as a request,
- * and a request can only lower it.
- */
-export function runPolicy(
-  trigger: Trigger,
-  config: AppConfig,
-): NonNullable<Decision['policy']> {
-  // A file system missing from the configuration is never changed.
-  const configured = findFileSystem(config, trigger.fileSystemId)?.policy;
-  const base = configured ?? 'off';
-  const requested =
-    trigger.requestedPolicy ??
-    (trigger.policy !== base ? trigger.policy : undefined);
-  const effective = lowerOf(effectivePolicy(base, requested), trigger.policy);
-  const requestedBy =
-    requested === undefined
-      ? undefined
-      : (trigger.policyRequestedBy ?? 'run-input');
-  return {
-    configured: base,
-    ...(requested ? { requested } : {}),
-    ...(requestedBy ? { requestedBy } : {}),
-    effective,
-    statement: policyStatement(base, requested, requestedBy),
-  };
+/** The policy of this run under the configuration, and who asked. */
+export function runPolicy(trigger: Trigger, config: AppConfig) {
+  return policyOfRun(
+    trigger,
+    findFileSystem(config, trigger.fileSystemId)?.policy,
+  );
 }
 
 /** Why `auto` asks a person this time, or an empty list. */

@@ -7,10 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { decide, evidenceFromGathered } from '../../functions/diagnose/core.ts';
 import { normalizeTrigger } from '../../functions/normalize/core.ts';
+import { remediate } from '../../functions/remediate/core.ts';
+import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
+import { recordingEfsPort } from '../../shared/adapters/recording.ts';
 import { parseConfig } from '../../shared/config.ts';
 import type { Diagnosis, Policy, Trigger } from '../../shared/contracts.ts';
 import { InvalidTriggerError } from '../../shared/errors.ts';
 import { findingMessage } from '../../shared/messages/blocks.ts';
+import { simulateScenario } from '../../shared/simulator/scenarios.ts';
 import { FS_ID, singleMetricAlarm } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
@@ -258,6 +262,62 @@ describe('the decision after the finding', () => {
     );
     expect(text).toContain('*Sources disagree*');
     expect(text).toContain('credits-but-permitted-at-baseline');
+  });
+});
+
+describe('Remediate after the decision', () => {
+  // EFS answered from a simulated recording, shaped as
+  // `aws efs describe-file-systems` prints it.
+  const recording = simulateScenario('credits-exhausted', {
+    fileSystemId: FS_ID,
+    end: now,
+  });
+  const state = afterDiagnose();
+  const input = (
+    next: 'remediate' | 'request-approval',
+    extra: Record<string, unknown> = {},
+  ) => ({
+    ...state,
+    trigger: { ...state.trigger, policy: 'auto' as const },
+    result: { ...state.result, decision: { next, reason: 'r' } },
+    notification: { delivered: true, channel: '#c', messages: [] },
+    ...extra,
+  });
+  const ports = (calls: unknown[]) => ({
+    efs: recordingEfsPort(recording, { onUpdate: (c) => calls.push(c) }),
+    store: createMemoryIncidentStore(),
+    clock: { now: () => now },
+    config: configured('auto'),
+  });
+
+  it('needs an approver when auto asked a person, even under auto', async () => {
+    const calls: unknown[] = [];
+    const out = await remediate(
+      input('request-approval', {
+        approvalError: { Error: 'States.Timeout' },
+      }),
+      ports(calls),
+    );
+    expect(out.status).toBe('not-attempted');
+    expect(out.reason).toBe('nobody approved within 1 h');
+    expect(calls).toEqual([]);
+  });
+
+  it('switches without an approver when auto sent the run straight here', async () => {
+    const calls: unknown[] = [];
+    const out = await remediate(input('remediate'), ports(calls));
+    expect(out.status).toBe('applied');
+    expect(calls).toEqual([{ FileSystemId: FS_ID, ThroughputMode: 'elastic' }]);
+  });
+
+  it('needs an approver when the configuration says approve, whatever the trigger says', async () => {
+    const calls: unknown[] = [];
+    const out = await remediate(input('remediate'), {
+      ...ports(calls),
+      config: configured('approve'),
+    });
+    expect(out.status).toBe('refused');
+    expect(calls).toEqual([]);
   });
 });
 
