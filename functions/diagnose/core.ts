@@ -129,6 +129,7 @@ export function decide(
   };
 }
 
+/** The next state under the policy in force; the policy is added by decide. */
 function route(
   effective: Policy,
   trigger: Trigger,
