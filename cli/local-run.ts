@@ -17,6 +17,7 @@ import type { MetricDataResult } from '../shared/aws-shapes.ts';
 import type {
   AfterGather,
   AfterNotify,
+  Decision,
   Diagnosis,
   Evidence,
   Incident,
@@ -38,6 +39,7 @@ import {
 } from '../workflows/local-runner.ts';
 
 export type LocalRunOptions = {
+  /** The file system's configured policy for this run (default approve). */
   policy?: Policy;
   /** Overrides the recording's ClickHouse (e.g. a live chDB). */
   clickhouse?: ClickHousePort;
@@ -63,6 +65,11 @@ export type LocalRunReport = {
   trigger: Trigger | null;
   diagnosis: Diagnosis | null;
   recommendation: Recommendation | null;
+  /**
+   * Where the run went after the finding and why, with the policy it ran
+   * under and who asked for what (`decision.policy.statement`).
+   */
+  decision: Decision | null;
   remediation: Remediation | null;
   /** Whether the switch worked, when one was made. */
   verification: Verification | null;
@@ -76,14 +83,6 @@ export type LocalRunReport = {
     cause?: string;
   };
 };
-
-/** The trigger with a policy override applied, for console inputs. */
-function withPolicy(trigger: unknown, policy?: Policy): unknown {
-  if (!policy || trigger === null || typeof trigger !== 'object')
-    return trigger;
-  if ('fileSystemId' in trigger) return { ...trigger, policy };
-  return trigger;
-}
 
 export async function runRecording(
   recording: Recording,
@@ -137,7 +136,9 @@ export async function runRecording(
     },
   };
   const result = await runLocal(
-    withPolicy(recording.trigger, options.policy),
+    // The recorded trigger as it is: `policy` configures the file system,
+    // and a policy the recorded input asks for may still lower it.
+    recording.trigger,
     {
       config,
       clock,
@@ -153,13 +154,18 @@ export async function runRecording(
   );
   const out = result.status === 'SUCCEEDED' ? result.output : {};
   const stateResult = out.result as
-    | { diagnosis: Diagnosis; recommendation: Recommendation }
+    | {
+        diagnosis: Diagnosis;
+        recommendation: Recommendation;
+        decision?: Decision;
+      }
     | undefined;
   return {
     incident: (out.incident as Incident | undefined) ?? null,
     trigger: (out.trigger as Trigger | undefined) ?? null,
     diagnosis: stateResult?.diagnosis ?? null,
     recommendation: stateResult?.recommendation ?? null,
+    decision: stateResult?.decision ?? null,
     remediation: (out.remediation as Remediation | undefined) ?? null,
     verification: (out.verification as Verification | undefined) ?? null,
     slack: slack.posted,

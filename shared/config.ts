@@ -57,6 +57,12 @@ export const appConfigSchema = z.object({
       { message: 'must be https (or http on loopback)' },
     )
     .optional(),
+  /**
+   * Policy `auto` switches without asking only when the diagnosis'
+   * confidence is at least this (0 to 1) and no two sources contradict
+   * each other; otherwise it asks an approver, as `approve` does.
+   */
+  autoConfidenceFloor: z.number().min(0).max(1).default(0.8),
   /** Slack user ids allowed to approve a remediation. */
   approvers: z.array(z.string()).default([]),
   defaultWindowMinutes: z.number().int().min(15).max(21_600).default(180),

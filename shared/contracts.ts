@@ -65,7 +65,17 @@ export const triggerSchema = z.object({
   windowStart: isoTimeSchema,
   windowEnd: isoTimeSchema,
   dryRun: z.boolean(),
+  /**
+   * The policy this run acts under: the configured one, or lower when the
+   * run asked for less (a run can lower it, never raise it).
+   */
   policy: policySchema,
+  /** The file system's configured policy, when Normalize knew it. */
+  configuredPolicy: policySchema.optional(),
+  /** What the run asked for, if anything (it may only lower the policy). */
+  requestedPolicy: policySchema.optional(),
+  /** Who asked: the manual input, or the alarm's `burstguard:policy` tag. */
+  policyRequestedBy: z.enum(['run-input', 'alarm-tag']).optional(),
   note: z.string().optional(),
 });
 export type Trigger = z.infer<typeof triggerSchema>;
@@ -334,6 +344,21 @@ export const recommendationSchema = z.object({
 });
 export type Recommendation = z.infer<typeof recommendationSchema>;
 
+/**
+ * Two sources that cannot both be right (e.g. burst credits above zero
+ * while permitted throughput sits at the Bursting baseline). `auto` never
+ * acts on a diagnosis that has one: a person looks first.
+ */
+export const contradictionSchema = z.object({
+  /** Stable id, e.g. `credits-but-permitted-at-baseline`. */
+  id: z.string(),
+  /** What the sources say, with numbers. */
+  detail: z.string(),
+  /** Why the two cannot both be right, and the documentation that says so. */
+  why: z.string(),
+});
+export type Contradiction = z.infer<typeof contradictionSchema>;
+
 export const diagnosisSchema = z.object({
   verdict: verdictSchema,
   confidence: z.number().min(0).max(1),
@@ -344,6 +369,8 @@ export const diagnosisSchema = z.object({
   gaps: z.array(z.string()),
   /** The numbers behind the findings, for scripts and the Slack card. */
   signals: z.record(z.string(), z.number().nullable()),
+  /** Sources that disagree; absent in diagnoses made before it existed. */
+  contradictions: z.array(contradictionSchema).optional(),
 });
 export type Diagnosis = z.infer<typeof diagnosisSchema>;
 
@@ -351,6 +378,17 @@ export type Diagnosis = z.infer<typeof diagnosisSchema>;
 export const decisionSchema = z.object({
   next: z.enum(['done', 'request-approval', 'remediate']),
   reason: z.string(),
+  /** The policy the decision was made under, and who asked for what. */
+  policy: z
+    .object({
+      configured: policySchema,
+      requested: policySchema.optional(),
+      requestedBy: z.enum(['run-input', 'alarm-tag']).optional(),
+      effective: policySchema,
+      /** One line, e.g. "policy: approve (configured); the run asked for auto, which can only lower it". */
+      statement: z.string(),
+    })
+    .optional(),
 });
 export type Decision = z.infer<typeof decisionSchema>;
 

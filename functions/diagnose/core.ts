@@ -1,7 +1,10 @@
 /**
  * Diagnose: the Gather results become Evidence (a caught branch becomes an
  * unavailable source with its reason), the pure engine ranks the verdicts,
- * and the policy decides what the workflow does next.
+ * and the policy decides what the workflow does next. The policy is the
+ * configured one, lowered (never raised) by what the run asked for; `auto`
+ * acts alone only above the confidence floor and with no contradiction
+ * between sources, and otherwise asks an approver.
  */
 import type { AppConfig } from '../../shared/config.ts';
 import { findFileSystem } from '../../shared/config.ts';
@@ -14,6 +17,7 @@ import type {
   EfsEvidence,
   Evidence,
   LangfuseEvidence,
+  Policy,
   Recommendation,
   Trigger,
 } from '../../shared/contracts.ts';
@@ -23,6 +27,7 @@ import {
   elasticAllowed,
   MAX_IO_NO_ELASTIC,
 } from '../../shared/efs-rules.ts';
+import { policyOfRun } from '../../shared/policy.ts';
 
 export type DiagnosePorts = { config: AppConfig };
 
@@ -79,6 +84,29 @@ export function evidenceFromGathered(gathered: Gathered[]): Evidence {
   };
 }
 
+/** The policy of this run under the configuration, and who asked. */
+export function runPolicy(trigger: Trigger, config: AppConfig) {
+  return policyOfRun(
+    trigger,
+    findFileSystem(config, trigger.fileSystemId)?.policy,
+  );
+}
+
+/** Why `auto` asks a person this time, or an empty list. */
+export function autoHolds(diagnosis: Diagnosis, config: AppConfig): string[] {
+  const holds: string[] = [];
+  const floor = config.autoConfidenceFloor;
+  if (diagnosis.confidence < floor) {
+    holds.push(
+      `confidence ${Math.round(diagnosis.confidence * 100)}% is below the ${Math.round(floor * 100)}% floor for acting alone (autoConfidenceFloor)`,
+    );
+  }
+  for (const c of diagnosis.contradictions ?? []) {
+    holds.push(`sources contradict each other (${c.id}): ${c.detail}`);
+  }
+  return holds;
+}
+
 /** Where the workflow goes after the finding is posted. */
 export function decide(
   trigger: Trigger,
@@ -87,6 +115,29 @@ export function decide(
   recommendation: Recommendation,
   config: AppConfig,
 ): Decision {
+  const policy = runPolicy(trigger, config);
+  return {
+    ...route(
+      policy.effective,
+      trigger,
+      evidence,
+      diagnosis,
+      recommendation,
+      config,
+    ),
+    policy,
+  };
+}
+
+/** The next state under the policy in force; the policy is added by decide. */
+function route(
+  effective: Policy,
+  trigger: Trigger,
+  evidence: Evidence,
+  diagnosis: Diagnosis,
+  recommendation: Recommendation,
+  config: AppConfig,
+): Omit<Decision, 'policy'> {
   if (recommendation.action === 'increase-provisioned-throughput') {
     // Never automated, whatever the policy: the size is an estimate and a
     // switch to (or increase of) Provisioned starts EFS's 24 h wait.
@@ -111,7 +162,7 @@ export function decide(
     };
   }
   const fs = findFileSystem(config, trigger.fileSystemId);
-  if (trigger.policy === 'off') {
+  if (effective === 'off') {
     return { next: 'done', reason: 'policy is off: burstguard only reports' };
   }
   if (!fs?.remediationAllowed) {
@@ -132,8 +183,15 @@ export function decide(
       reason: 'dry run: print the UpdateFileSystem call, change nothing',
     };
   }
-  if (trigger.policy === 'auto') {
-    return { next: 'remediate', reason: 'policy is auto' };
+  if (effective === 'auto') {
+    const holds = autoHolds(diagnosis, config);
+    if (holds.length === 0) {
+      return { next: 'remediate', reason: 'policy is auto' };
+    }
+    return {
+      next: 'request-approval',
+      reason: `policy is auto, but it acts alone only with confidence at or above ${Math.round(config.autoConfidenceFloor * 100)}% and no contradiction between sources: ${holds.join('; ')}. Waiting for an approver (verdict ${diagnosis.verdict})`,
+    };
   }
   return {
     next: 'request-approval',

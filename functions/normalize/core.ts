@@ -3,7 +3,9 @@
  * the EventBridge "CloudWatch Alarm State Change" event (single-metric and
  * metric-math alarms) and the manual console input
  * `{"fileSystemId": "fs-...", "windowMinutes": 180, "dryRun": true}`;
- * rejects anything else with an error that names the bad field.
+ * rejects anything else with an error that names the bad field. A run may
+ * ask for a lower remediation policy than the file system's (the manual
+ * input's `policy`, an alarm's `burstguard:policy` tag), never a higher one.
  */
 import * as z from 'zod';
 import { type AppConfig, findFileSystem } from '../../shared/config.ts';
@@ -16,6 +18,7 @@ import {
   InvalidTriggerError,
   UnknownFileSystemError,
 } from '../../shared/errors.ts';
+import { effectivePolicy, POLICY_TAG } from '../../shared/policy.ts';
 
 export type NormalizePorts = { config: AppConfig; now: () => Date };
 
@@ -140,6 +143,20 @@ export function fileSystemOfAlarm(
   )?.fileSystemId;
 }
 
+/** The policy an alarm's `burstguard:policy` tag asks for, if any. */
+function policyOfAlarm(event: AlarmEvent) {
+  const tagged =
+    event.detail.alarmTags?.[POLICY_TAG] ?? event.alarmTags?.[POLICY_TAG];
+  if (tagged === undefined) return undefined;
+  const parsed = policySchema.safeParse(tagged);
+  if (!parsed.success) {
+    throw new InvalidTriggerError(
+      `alarm ${event.detail.alarmName}: tag ${POLICY_TAG} must be off, approve or auto, not ${JSON.stringify(tagged)}`,
+    );
+  }
+  return parsed.data;
+}
+
 function alarmMetricName(event: AlarmEvent): string | undefined {
   const names = (event.detail.configuration?.metrics ?? [])
     .map((m) => m.metricStat?.metric.name)
@@ -193,6 +210,7 @@ export function normalizeTrigger(raw: unknown, ports: NormalizePorts): Trigger {
         `file system ${fileSystemId} (from alarm ${event.detail.alarmName}) is not configured for burstguard`,
       );
     }
+    const requested = policyOfAlarm(event);
     const at = parseTime(
       event.detail.state.timestamp ?? event.time,
       ports.now(),
@@ -212,7 +230,14 @@ export function normalizeTrigger(raw: unknown, ports: NormalizePorts): Trigger {
       windowMinutes: config.defaultWindowMinutes,
       ...window(at, config.defaultWindowMinutes),
       dryRun: false,
-      policy: fs.policy,
+      policy: effectivePolicy(fs.policy, requested),
+      configuredPolicy: fs.policy,
+      ...(requested
+        ? {
+            requestedPolicy: requested,
+            policyRequestedBy: 'alarm-tag' as const,
+          }
+        : {}),
     };
   }
 
@@ -238,7 +263,14 @@ export function normalizeTrigger(raw: unknown, ports: NormalizePorts): Trigger {
     windowMinutes,
     ...window(at, windowMinutes),
     dryRun: manual.dryRun ?? false,
-    policy: manual.policy ?? fs.policy,
+    policy: effectivePolicy(fs.policy, manual.policy),
+    configuredPolicy: fs.policy,
+    ...(manual.policy
+      ? {
+          requestedPolicy: manual.policy,
+          policyRequestedBy: 'run-input' as const,
+        }
+      : {}),
     note: manual.note,
   };
 }

@@ -15,6 +15,7 @@ import {
   OWN_CAP,
 } from '../../shared/efs-rules.ts';
 import { oneLine } from '../../shared/errors.ts';
+import { policyOfRun } from '../../shared/policy.ts';
 import type { Clock, EfsPort, IncidentStore } from '../../shared/ports.ts';
 
 export type RemediatePorts = {
@@ -102,7 +103,13 @@ export async function remediate(
     };
   }
   let approvedBy: string | undefined;
-  if (!trigger.dryRun && trigger.policy === 'approve') {
+  // No approver needed only when the configured policy is auto, the run
+  // did not lower it, and Diagnose sent the run straight here: under the
+  // confidence floor or with contradicting sources, auto asks a person too.
+  const actsAlone =
+    policyOfRun(trigger, fsConfig.policy).effective === 'auto' &&
+    result.decision.next === 'remediate';
+  if (!trigger.dryRun && !actsAlone) {
     if (input.approvalError) {
       const timedOut = input.approvalError.Error === 'States.Timeout';
       return {

@@ -24,6 +24,7 @@ import {
   PROVISIONED_MIN_MIBPS,
 } from '../efs-rules.ts';
 import { describeTable, type PriceOverrides, priceTable } from '../pricing.ts';
+import { findContradictions } from './contradictions.ts';
 import { formatBytes, formatMinutes, formatRate } from './forecast.ts';
 import { computeSignals, PINNED_PERCENT, type Signals } from './signals.ts';
 
@@ -771,6 +772,7 @@ export function diagnose(
         delayedInserts: ch?.delayedInserts ?? null,
         rejectedInserts: ch?.rejectedInserts ?? null,
       },
+      contradictions: findContradictions(evidence),
     },
     recommendation: recommend(winner.verdict, s, context, fsName),
   };

@@ -162,8 +162,21 @@ export function findingMessage(
   if (diagnosis.gaps.length) {
     blocks.push(section(`*Could not check*\n${bullets(diagnosis.gaps)}`));
   }
+  const contradictions = diagnosis.contradictions ?? [];
+  if (contradictions.length) {
+    blocks.push(
+      section(
+        `*Sources disagree*\n${bullets(contradictions.map((c) => `\`${c.id}\`: ${c.detail} _(${c.why})_`))}`,
+      ),
+    );
+  }
   blocks.push(section(`*The fix*\n${fixText(recommendation)}`));
-  blocks.push(section(`*Next:* ${decision.reason}`));
+  // Who asked for which policy: a run may lower it, never raise it.
+  blocks.push(
+    section(
+      `*Next:* ${decision.reason}${decision.policy ? `\n${decision.policy.statement}` : ''}`,
+    ),
+  );
   const why =
     trigger.kind === 'alarm'
       ? `alarm ${trigger.alarmName ?? ''} ${trigger.state}`

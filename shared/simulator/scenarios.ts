@@ -25,6 +25,7 @@ export const SCENARIOS = [
   'healthy-blip',
   'elastic-headroom',
   'too-little-data',
+  'credits-contradictory',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -52,6 +53,8 @@ export const SCENARIO_DESCRIPTIONS: Record<ScenarioName, string> = {
   'elastic-headroom':
     'Elastic throughput with plenty of headroom and a quiet ClickHouse: nothing wrong',
   'too-little-data': 'a file system with five minutes of metrics',
+  'credits-contradictory':
+    'sources that disagree: 1.8 TiB of burst credits, yet permitted throughput at the 1 MiB/s floor and pinned; auto asks a person',
 };
 
 const KiB = 1024;
@@ -93,6 +96,12 @@ type Spec = {
   percentIoLimit?: (minute: number, noise: () => number) => number;
   /** Minutes of data that exist (the rest of the window has none). */
   dataMinutes?: number;
+  /**
+   * What CloudWatch reports as BurstCreditBalance, whatever the physics
+   * did: a recording whose sources contradict each other (credits above
+   * zero while permitted throughput sits at the baseline).
+   */
+  reportedCreditsBytes?: number;
   clickhouse: 'healthy' | 'slow-merges' | 'backlog' | 'unreachable';
   trigger: 'credits' | 'utilization' | 'io-limit' | 'log' | 'manual';
 };
@@ -255,6 +264,22 @@ const SPECS: Record<ScenarioName, Spec> = {
     clickhouse: 'healthy',
     trigger: 'manual',
   },
+  'credits-contradictory': {
+    mode: 'bursting',
+    sizeBytes: 3.6 * GiB,
+    // The physics of the seed incident with no credits at all: permitted
+    // throughput at the 1 MiB/s floor, pinned, Langfuse failing. Yet
+    // BurstCreditBalance reads 1.8 TiB, which EFS says would allow bursting.
+    initialCreditsBytes: 0,
+    reportedCreditsBytes: 1.8 * TiB,
+    demand: (_, n) => ({
+      readBps: (0.5 + 0.15 * n()) * MiB,
+      writeBps: (0.95 + 0.2 * n()) * MiB,
+      metadataBps: (0.08 + 0.03 * n()) * MiB,
+    }),
+    clickhouse: 'slow-merges',
+    trigger: 'utilization',
+  },
 };
 
 /** The Bursting baseline of a size: 50 KiB/s per GiB, 1 MiB/s floor. */
@@ -327,7 +352,10 @@ function simulate(
       starvedFor >= 6 ? Math.round(200 * unmet * (0.6 + 0.8 * noise())) : 0;
     out.push({
       t: new Date(start.getTime() + m * 60_000),
-      creditsBytes: spec.mode === 'bursting' ? credits : null,
+      creditsBytes:
+        spec.mode === 'bursting'
+          ? (spec.reportedCreditsBytes ?? credits)
+          : null,
       permittedBps: permitted,
       meteredBytes: served * 60,
       readBytes: d.readBps * share * 60,

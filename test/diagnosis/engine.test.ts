@@ -52,6 +52,9 @@ const EXPECTED: Record<(typeof SCENARIOS)[number], string> = {
   'healthy-blip': 'no-storage-problem',
   'elastic-headroom': 'no-storage-problem',
   'too-little-data': 'insufficient-evidence',
+  // The engine scores it as exhausted; the contradiction keeps auto from
+  // acting on it (test/diagnosis/contradictions.test.ts).
+  'credits-contradictory': 'efs-burst-credits-exhausted',
 };
 
 describe('diagnose', () => {

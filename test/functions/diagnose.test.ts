@@ -9,6 +9,17 @@ import { afterGatherSchema } from '../../shared/contracts.ts';
 import { testConfig } from '../fixtures/config.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
 
+/** The test configuration with the first file system set to `policy`. */
+function withPolicy(policy: 'off' | 'approve' | 'auto') {
+  const config = testConfig();
+  return {
+    ...config,
+    fileSystems: config.fileSystems.map((f, i) =>
+      i === 0 ? { ...f, policy } : f,
+    ),
+  };
+}
+
 describe('the Diagnose step', () => {
   it('turns a caught branch into an unavailable source with its reason', () => {
     const evidence = evidenceFromGathered([
@@ -62,13 +73,15 @@ describe('the Diagnose step', () => {
     const { diagnosis, recommendation } = state.result;
     const evidence = evidenceFromGathered(state.gathered);
     const config = testConfig();
+    // The file system configured with each policy, the run asking for
+    // nothing else: a run may only lower the configured policy.
     const at = (policy: 'off' | 'approve' | 'auto', dryRun = false) =>
       decide(
         { ...state.trigger, policy, dryRun },
         evidence,
         diagnosis,
         recommendation,
-        config,
+        withPolicy(policy),
       ).next;
     expect(at('off')).toBe('done');
     expect(at('approve')).toBe('request-approval');
@@ -83,11 +96,27 @@ describe('the Diagnose step', () => {
       fileSystemId: 'fs-0fedcba9876543210',
       policy: 'auto' as const,
     };
+    // Configured auto but off the allowlist: never changed.
+    const autoOther = {
+      ...config,
+      fileSystems: config.fileSystems.map((f) =>
+        f.fileSystemId === other.fileSystemId
+          ? { ...f, policy: 'auto' as const }
+          : f,
+      ),
+    };
+    expect(
+      decide(other, evidence, diagnosis, recommendation, autoOther),
+    ).toMatchObject({
+      next: 'done',
+      reason: 'fs-0fedcba9876543210 is not on the remediation allowlist',
+    });
+    // Configured off, the run asking for auto: still off.
     expect(
       decide(other, evidence, diagnosis, recommendation, config),
     ).toMatchObject({
       next: 'done',
-      reason: 'fs-0fedcba9876543210 is not on the remediation allowlist',
+      reason: 'policy is off: burstguard only reports',
     });
   });
 });
