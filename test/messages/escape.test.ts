@@ -267,7 +267,7 @@ describe('Slack messages with hostile text', () => {
     expect(shown).toContain('a & b');
   });
 
-  it('builds no message from the module with raw control text in a block', () => {
+  it('keeps the approval card buttons as plain_text labels', () => {
     // The approval card keeps its real buttons and its plain_text labels.
     const card = blocks.approvalMessage(hostileDiagnose(), 'C0');
     const actions = card.blocks.find((b) => b.type === 'actions') as {
