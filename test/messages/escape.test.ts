@@ -282,6 +282,31 @@ describe('Slack messages with hostile text', () => {
   });
 });
 
+describe('long hostile text', () => {
+  it('is cut within Slack section limits, never inside an entity', () => {
+    // Prepare: 3,000 characters of '<' become 12,000 of '&lt;'.
+    const state = hostileDiagnose();
+    const long = {
+      ...state,
+      result: {
+        ...state.result,
+        diagnosis: { ...state.result.diagnosis, headline: '<'.repeat(3000) },
+      },
+    };
+
+    // Act
+    const message = blocks.findingMessage(long, 'C0');
+
+    // Assess: Slack caps section text at 3,000 characters.
+    for (const text of texts(message)) {
+      expect(text.length).toBeLessThanOrEqual(3000);
+      expect(text).not.toMatch(/&[a-z]{0,3}…$/);
+      expect(text).not.toMatch(CONTROL);
+    }
+    expect(message.text.endsWith('&lt;…')).toBe(true);
+  });
+});
+
 describe('md', () => {
   it('escapes values and keeps the literal parts', () => {
     const name = '<!channel> & <https://evil.example|x>';
