@@ -37,6 +37,8 @@ import { median } from './figures.ts';
 export const LAMBDA_ENV: Record<string, string> = {
   BURSTGUARD_CONFIG: JSON.stringify({
     region: 'us-east-1',
+    // A loopback ClickHouse, plain http: development only.
+    allowInsecureClickhouseHttp: true,
     fileSystems: [
       {
         fileSystemId: 'fs-0123456789abcdef0',

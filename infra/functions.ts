@@ -74,10 +74,22 @@ export const FUNCTION_URLS: Partial<
 > = { 'slack-interactions': { authorization: 'none' } };
 
 /**
- * Reserved concurrency per function. None is set: executions are one per
- * incident, and a reservation would take from the account's pool.
+ * Reserved concurrency per function. Only the Slack endpoint has one: its
+ * function URL is public, and a flood of requests to it must not take the
+ * account's concurrency from the runbook's other functions (a reservation
+ * is both the function's floor and its ceiling: Lambda developer guide,
+ * "Configuring reserved concurrency for a function"). The others run once
+ * per incident, and a reservation would take from the account's pool.
+ * `slackEndpointReservedConcurrency: 0` leaves the endpoint unreserved:
+ * Lambda keeps 100 units of the account unreserved, so an account with a
+ * small quota may have nothing to reserve (same guide).
  */
-export const RESERVED_CONCURRENCY: Partial<Record<FunctionName, number>> = {};
+export function reservedConcurrency(
+  config: Pick<AppConfig, 'slackEndpointReservedConcurrency'>,
+): Partial<Record<FunctionName, number>> {
+  const slack = config.slackEndpointReservedConcurrency;
+  return slack > 0 ? { 'slack-interactions': slack } : {};
+}
 
 /** One function as deployed. */
 export type FunctionSpec = {
@@ -117,12 +129,13 @@ export function functionTable(context: {
     preflight: preflightPermissions(),
   };
   const table = {} as Record<FunctionName, FunctionSpec>;
+  const reserved = reservedConcurrency(context.config);
   for (const name of FUNCTION_NAMES) {
     const vpc = VPC_FUNCTIONS.includes(name)
       ? context.clickhouseVpc
       : undefined;
     const url = FUNCTION_URLS[name];
-    const reservedConcurrency = RESERVED_CONCURRENCY[name];
+    const reservedConcurrency = reserved[name];
     table[name] = {
       name,
       component: componentName(name),

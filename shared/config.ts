@@ -8,6 +8,34 @@ import * as z from 'zod';
 import { fileSystemIdSchema, policySchema } from './contracts.ts';
 import { ConfigurationError } from './errors.ts';
 
+/**
+ * A ClickHouse endpoint: http(s) only, and no `user:password@`, which
+ * @clickhouse/client would send instead of the secret's password and which
+ * would sit in plain text in every function's environment. Whether plain
+ * http is allowed is the whole configuration's call (see
+ * `allowInsecureClickhouseHttp`).
+ */
+const clickhouseUrlSchema = z
+  .string()
+  .url()
+  .superRefine((text, ctx) => {
+    // zod runs this even after .url() refused the text.
+    if (!URL.canParse(text)) return;
+    const url = new URL(text);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be an https:// URL, not ${url.protocol}`,
+      });
+    } else if (url.username || url.password) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must carry no credentials (user:password@): set clickhouseUser, and the password as the ClickHousePassword secret',
+      });
+    }
+  });
+
 export const fileSystemConfigSchema = z.object({
   fileSystemId: fileSystemIdSchema,
   /** A name people know it by, e.g. `langfuse-clickhouse`. */
@@ -17,8 +45,8 @@ export const fileSystemConfigSchema = z.object({
   remediationAllowed: z.boolean().default(false),
   /** Alarm names (log-pattern alarms) that speak for this file system. */
   alarmNames: z.array(z.string()).default([]),
-  /** ClickHouse HTTP endpoint of the Langfuse deployment on it. */
-  clickhouseUrl: z.string().url().optional(),
+  /** ClickHouse HTTPS endpoint of the Langfuse deployment on it. */
+  clickhouseUrl: clickhouseUrlSchema.optional(),
   clickhouseUser: z.string().default('default'),
   /**
    * The Langfuse worker's CloudWatch Logs groups the Langfuse collector
@@ -29,72 +57,104 @@ export const fileSystemConfigSchema = z.object({
 });
 export type FileSystemConfig = z.infer<typeof fileSystemConfigSchema>;
 
-export const appConfigSchema = z.object({
-  region: z.string().default('us-east-1'),
-  fileSystems: z.array(fileSystemConfigSchema).min(1),
-  /** Namespace the Langfuse log metric filters publish to. */
-  langfuseMetricNamespace: z.string().default('Burstguard/Langfuse'),
-  slackChannel: z.string().default('#langfuse-oncall'),
-  /**
-   * Another Slack Web API base than Slack's own `https://slack.com/api/`
-   * (a test double, a proxy). The bot token travels with every call, so
-   * only https, or plain http to this machine's loopback, is accepted.
-   */
-  slackApiUrl: z
-    .string()
-    .url()
-    .refine(
-      (text) => {
-        // zod runs this even after .url() refused the text.
-        if (!URL.canParse(text)) return false;
-        const url = new URL(text);
-        return (
-          url.protocol === 'https:' ||
-          (url.protocol === 'http:' &&
-            ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
-        );
-      },
-      { message: 'must be https (or http on loopback)' },
-    )
-    .optional(),
-  /**
-   * Policy `auto` switches without asking only when the diagnosis'
-   * confidence is at least this (0 to 1) and no two sources contradict
-   * each other; otherwise it asks an approver, as `approve` does.
-   */
-  autoConfidenceFloor: z.number().min(0).max(1).default(0.8),
-  /** Slack user ids allowed to approve a remediation. */
-  approvers: z.array(z.string()).default([]),
-  defaultWindowMinutes: z.number().int().min(15).max(21_600).default(180),
-  clickhouseTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
-  /**
-   * How long every alarm of an incident must stay OK before the incident
-   * is resolved: after an OK, the state machine waits this long, then reads
-   * each joined alarm from CloudWatch again.
-   */
-  incidentQuietMinutes: z.number().int().min(1).max(1440).default(15),
-  /** The scheduled preflight: how far back to fit, how far ahead to warn. */
-  preflight: z
-    .object({
-      lookbackMinutes: z.number().int().min(30).max(1440).default(180),
-      horizonMinutes: z.number().int().min(15).max(10_080).default(360),
-    })
-    .default({ lookbackMinutes: 180, horizonMinutes: 360 }),
-  /**
-   * Your own EFS prices (a discount, a newer price list): override the
-   * dated table of the region in shared/pricing.ts, field by field.
-   */
-  prices: z
-    .object({
-      asOf: z.string().optional(),
-      source: z.string().optional(),
-      standardStorageUsdPerGbMonth: z.number().nonnegative().optional(),
-      elasticReadUsdPerGb: z.number().nonnegative().optional(),
-      elasticWriteUsdPerGb: z.number().nonnegative().optional(),
-      provisionedUsdPerMibpsMonth: z.number().nonnegative().optional(),
-    })
-    .optional(),
-});
+export const appConfigSchema = z
+  .object({
+    region: z.string().default('us-east-1'),
+    fileSystems: z.array(fileSystemConfigSchema).min(1),
+    /**
+     * Lets a `clickhouseUrl` be plain http, for loopback and development:
+     * the ClickHouse password then crosses the network in clear.
+     */
+    allowInsecureClickhouseHttp: z.boolean().default(false),
+    /**
+     * Reserved concurrency of the Slack interactions endpoint, a public
+     * function URL: a flood of requests to it cannot take more than this
+     * from the account's concurrency, which the runbook's functions share.
+     * 0 leaves it unreserved (accounts with a small concurrency quota: Lambda
+     * keeps 100 units unreserved, so a reservation may not fit).
+     */
+    slackEndpointReservedConcurrency: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(5),
+    /** Namespace the Langfuse log metric filters publish to. */
+    langfuseMetricNamespace: z.string().default('Burstguard/Langfuse'),
+    slackChannel: z.string().default('#langfuse-oncall'),
+    /**
+     * Another Slack Web API base than Slack's own `https://slack.com/api/`
+     * (a test double, a proxy). The bot token travels with every call, so
+     * only https, or plain http to this machine's loopback, is accepted.
+     */
+    slackApiUrl: z
+      .string()
+      .url()
+      .refine(
+        (text) => {
+          // zod runs this even after .url() refused the text.
+          if (!URL.canParse(text)) return false;
+          const url = new URL(text);
+          return (
+            url.protocol === 'https:' ||
+            (url.protocol === 'http:' &&
+              ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+          );
+        },
+        { message: 'must be https (or http on loopback)' },
+      )
+      .optional(),
+    /**
+     * Policy `auto` switches without asking only when the diagnosis'
+     * confidence is at least this (0 to 1) and no two sources contradict
+     * each other; otherwise it asks an approver, as `approve` does.
+     */
+    autoConfidenceFloor: z.number().min(0).max(1).default(0.8),
+    /** Slack user ids allowed to approve a remediation. */
+    approvers: z.array(z.string()).default([]),
+    defaultWindowMinutes: z.number().int().min(15).max(21_600).default(180),
+    clickhouseTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+    /**
+     * How long every alarm of an incident must stay OK before the incident
+     * is resolved: after an OK, the state machine waits this long, then reads
+     * each joined alarm from CloudWatch again.
+     */
+    incidentQuietMinutes: z.number().int().min(1).max(1440).default(15),
+    /** The scheduled preflight: how far back to fit, how far ahead to warn. */
+    preflight: z
+      .object({
+        lookbackMinutes: z.number().int().min(30).max(1440).default(180),
+        horizonMinutes: z.number().int().min(15).max(10_080).default(360),
+      })
+      .default({ lookbackMinutes: 180, horizonMinutes: 360 }),
+    /**
+     * Your own EFS prices (a discount, a newer price list): override the
+     * dated table of the region in shared/pricing.ts, field by field.
+     */
+    prices: z
+      .object({
+        asOf: z.string().optional(),
+        source: z.string().optional(),
+        standardStorageUsdPerGbMonth: z.number().nonnegative().optional(),
+        elasticReadUsdPerGb: z.number().nonnegative().optional(),
+        elasticWriteUsdPerGb: z.number().nonnegative().optional(),
+        provisionedUsdPerMibpsMonth: z.number().nonnegative().optional(),
+      })
+      .optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.allowInsecureClickhouseHttp) return;
+    config.fileSystems.forEach((fs, i) => {
+      if (fs.clickhouseUrl && new URL(fs.clickhouseUrl).protocol === 'http:') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fileSystems', i, 'clickhouseUrl'],
+          message:
+            'must be https (plain http only with allowInsecureClickhouseHttp: true, for loopback and development)',
+        });
+      }
+    });
+  });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
 /** Parses and checks the configuration; one clear line when it is wrong. */

@@ -164,11 +164,43 @@ function alarmMetricName(event: AlarmEvent): string | undefined {
   return names.length ? [...new Set(names)].join('+') : undefined;
 }
 
-function parseTime(text: string | undefined, fallback: Date): Date {
-  if (!text) return fallback;
-  // CloudWatch writes state timestamps as 2019-10-02T17:04:40.989+0000.
-  const ms = Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  return Number.isNaN(ms) ? fallback : new Date(ms);
+/**
+ * An ISO 8601 time with a zone, as CloudWatch writes state timestamps
+ * (2019-10-02T17:04:40.989+0000) and EventBridge writes `time`
+ * (2019-10-02T17:04:40Z). Anything else (`1`, a year of six digits) is
+ * refused rather than left to Date.parse, which reads `1` as 2001.
+ */
+const ISO_TIME =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+/** The earliest trigger time taken: before it, the clock or input is wrong. */
+const EARLIEST_TRIGGER_MS = Date.UTC(2000, 0, 1);
+/** How far after now a trigger time may be: clocks drift, not by a day. */
+const MAX_FUTURE_MS = 24 * 60 * 60_000;
+
+/**
+ * The time a trigger names, or now when it names none. A time that is not
+ * ISO 8601, before 2000 or more than a day after now is a trigger error:
+ * the window would be computed from it.
+ */
+function triggerTime(field: string, text: string | undefined, now: Date): Date {
+  if (text === undefined) return now;
+  const ms = ISO_TIME.test(text)
+    ? Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))
+    : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new InvalidTriggerError(
+      `${field}: ${JSON.stringify(text)} is not an ISO 8601 time (e.g. 2026-11-23T03:12:48.554+0000)`,
+    );
+  }
+  if (ms < EARLIEST_TRIGGER_MS) {
+    throw new InvalidTriggerError(`${field}: ${text} is before 2000`);
+  }
+  if (ms > now.getTime() + MAX_FUTURE_MS) {
+    throw new InvalidTriggerError(
+      `${field}: ${text} is more than a day after now (${now.toISOString()})`,
+    );
+  }
+  return new Date(ms);
 }
 
 function window(end: Date, windowMinutes: number) {
@@ -211,10 +243,14 @@ export function normalizeTrigger(raw: unknown, ports: NormalizePorts): Trigger {
       );
     }
     const requested = policyOfAlarm(event);
-    const at = parseTime(
-      event.detail.state.timestamp ?? event.time,
-      ports.now(),
-    );
+    const at =
+      event.detail.state.timestamp !== undefined
+        ? triggerTime(
+            'detail.state.timestamp',
+            event.detail.state.timestamp,
+            ports.now(),
+          )
+        : triggerTime('time', event.time, ports.now());
     return {
       kind: 'alarm',
       fileSystemId,
@@ -252,7 +288,7 @@ export function normalizeTrigger(raw: unknown, ports: NormalizePorts): Trigger {
       `fileSystemId: ${manual.fileSystemId} is not configured for burstguard (configured: ${config.fileSystems.map((f) => f.fileSystemId).join(', ')})`,
     );
   }
-  const at = manual.at ? new Date(manual.at) : ports.now();
+  const at = triggerTime('at', manual.at, ports.now());
   const windowMinutes = manual.windowMinutes ?? config.defaultWindowMinutes;
   return {
     kind: 'manual',

@@ -11,6 +11,7 @@ import {
   preflightCheck,
 } from '../../shared/diagnosis/forecast.ts';
 import { oneLine } from '../../shared/errors.ts';
+import { preflightMessage } from '../../shared/messages/blocks.ts';
 import { gridFor, toSeries } from '../../shared/metric-series.ts';
 import type { Clock, MetricsPort, SlackPort } from '../../shared/ports.ts';
 
@@ -75,24 +76,11 @@ export async function runPreflight(
   );
   const warnings = checks.filter((c) => c.warn);
   if (warnings.length === 0) return { results: checks, warned: false };
-  const lines = warnings.map((w) => `• ${w.message}`).join('\n');
-  const text = `:large_orange_circle: Burst credits running out within ${Math.round(options.horizonMinutes / 60)} h: act before Langfuse starts dropping traces (Elastic throughput for General Purpose file systems, Provisioned for Max I/O, where EFS offers no Elastic).`;
-  const message: SlackMessage = {
-    channel: ports.config.slackChannel,
-    text,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `${text}\n${lines}` } },
-      {
-        type: 'context',
-        elements: [
-          {
-            type: 'mrkdwn',
-            text: `burstguard preflight · trend over the last ${options.lookbackMinutes} min · run \`burstguard start --file-system ID --dry-run\` for a full diagnosis`,
-          },
-        ],
-      },
-    ],
-  };
+  const message = preflightMessage(
+    warnings,
+    options,
+    ports.config.slackChannel,
+  );
   try {
     await ports.slack.postMessage(message);
     return { results: checks, warned: true, message };

@@ -29,6 +29,7 @@ import {
   type ClickHouseSnapshot,
   SNAPSHOT_QUERY_NAMES,
 } from '../ports.ts';
+import { redactSecret } from '../redact.ts';
 
 export type ClickHouseHttpOptions = {
   /** `http://host:8123` or `https://host:8443`; no credentials in it. */
@@ -43,11 +44,6 @@ export type ClickHouseHttpOptions = {
   /** A prepared client (tests); url, credentials and TLS are then unused. */
   client?: ClickHouseClient;
 };
-
-/** Replaces the password wherever it appears in a line. */
-function redact(text: string, password?: string): string {
-  return password ? text.split(password).join('***') : text;
-}
 
 /** The URL without credentials, for messages. */
 function safeUrl(url: string): string {
@@ -116,10 +112,12 @@ export function createClickHouseHttpPort(
               rows: await result.json<Record<string, unknown>>(),
             };
           } catch (error) {
+            // The password is redacted before the reason is shortened.
             const failure = describeClickHouseError(error, {
               timeoutMs: options.timeoutMs,
+              ...(options.password ? { secret: options.password } : {}),
             });
-            const reason = redact(failure.reason, options.password);
+            const reason = redactSecret(failure.reason, options.password);
             failures.push({ kind: failure.kind, reason });
             results[name] = { ok: false, reason };
           }

@@ -5,6 +5,7 @@
  * the kind, not the text.
  */
 import { oneLine } from '../errors.ts';
+import { redactThenTruncate } from '../redact.ts';
 
 /**
  * `connection`: no answer at all (refused, DNS, TLS, reset). `auth`: the
@@ -116,12 +117,6 @@ function missingTable(message: string): string | null {
   return match?.[1] ?? null;
 }
 
-function truncate(text: string): string {
-  return text.length > REASON_MAX_CHARS
-    ? `${text.slice(0, REASON_MAX_CHARS - 1)}…`
-    : text;
-}
-
 /**
  * Classifies a failed query and says why in one line, e.g. `system.part_log
  * does not exist on this server (its part_log section is off)` or
@@ -129,8 +124,14 @@ function truncate(text: string): string {
  */
 export function describeClickHouseError(
   error: unknown,
-  options: { timeoutMs?: number } = {},
+  options: {
+    timeoutMs?: number;
+    /** The password: redacted from the reason before it is shortened. */
+    secret?: string;
+  } = {},
 ): { kind: FailureKind; reason: string } {
+  const truncate = (text: string) =>
+    redactThenTruncate(text, REASON_MAX_CHARS, options.secret);
   const text = messageOf(error);
   const code = socketCode(error);
   if (code) {

@@ -19,9 +19,11 @@ import type {
 import {
   APPROVAL_BLOCK_ID,
   APPROVE_ACTION_ID,
+  type ApprovalDecision,
   DECLINE_ACTION_ID,
   encodeApprovalValue,
 } from '../slack/interaction.ts';
+import { clipMd, joinMd, type Mrkdwn, md, mention } from './mrkdwn.ts';
 
 type Block = Record<string, unknown>;
 
@@ -55,22 +57,47 @@ export function verdictTitle(verdict: Verdict): string {
   return VERDICT_TITLES[verdict];
 }
 
-function clip(text: string): string {
-  return text.length > MAX_SECTION_CHARS
-    ? `${text.slice(0, MAX_SECTION_CHARS - 1)}…`
-    : text;
+// Blocks take Mrkdwn only: text from outside (tags, names, ClickHouse
+// identifiers and errors, alarm names) gets in through `md`, escaped.
+function section(text: Mrkdwn): Block {
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: clipMd(text, MAX_SECTION_CHARS).toString() },
+  };
 }
 
-function section(text: string): Block {
-  return { type: 'section', text: { type: 'mrkdwn', text: clip(text) } };
+function context(text: Mrkdwn): Block {
+  return {
+    type: 'context',
+    elements: [
+      { type: 'mrkdwn', text: clipMd(text, MAX_SECTION_CHARS).toString() },
+    ],
+  };
 }
 
-function context(text: string): Block {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: clip(text) }] };
+/**
+ * The `text` of chat.postMessage: Slack parses it as mrkdwn too (its
+ * `mrkdwn` argument, on by default; docs.slack.dev, chat.postMessage), and
+ * shows it in notifications, so it is built as Mrkdwn like the blocks.
+ */
+function fallback(text: Mrkdwn): string {
+  return clipMd(text, MAX_SECTION_CHARS).toString();
 }
 
-function bullets(lines: string[]): string {
-  return lines.map((l) => `• ${l}`).join('\n');
+/**
+ * plain_text is shown as written, never parsed for `<!channel>` or links
+ * (Block Kit reference, "Text object": markup only when type is mrkdwn);
+ * only text written here or checked ids go in one anyway.
+ */
+function plainText(text: string, max: number): Block {
+  return { type: 'plain_text', text: text.slice(0, max) };
+}
+
+function bullets(lines: readonly (Mrkdwn | string)[]): Mrkdwn {
+  return joinMd(
+    lines.map((l) => md`• ${l}`),
+    '\n',
+  );
 }
 
 function usd(value: number | null): string {
@@ -78,17 +105,20 @@ function usd(value: number | null): string {
   return value >= 100 ? `$${value.toFixed(0)}` : `$${value.toFixed(2)}`;
 }
 
-function costLine(cost: CostOption): string {
+function costLine(cost: CostOption): Mrkdwn {
   const name =
     cost.mode === 'provisioned' && cost.provisionedMibps !== undefined
       ? `Provisioned ${cost.provisionedMibps} MiB/s`
       : cost.mode[0]?.toUpperCase() + cost.mode.slice(1);
-  if (cost.available === false) return `${name}: not available (${cost.basis})`;
-  return `${name}: ${usd(cost.monthlyUsd)}/month (${cost.basis})`;
+  if (cost.available === false)
+    return md`${name}: not available (${cost.basis})`;
+  return md`${name}: ${usd(cost.monthlyUsd)}/month (${cost.basis})`;
 }
 
-function subject(trigger: Trigger, name?: string): string {
-  return name ? `${trigger.fileSystemId} (${name})` : trigger.fileSystemId;
+function subject(trigger: Trigger, name?: string): Mrkdwn {
+  return name
+    ? md`${trigger.fileSystemId} (${name})`
+    : md`${trigger.fileSystemId}`;
 }
 
 function fileSystemName(state: AfterDiagnose): string | undefined {
@@ -100,31 +130,31 @@ function fileSystemName(state: AfterDiagnose): string | undefined {
 }
 
 /** The "what it is not" lines: each runner-up and the evidence against it. */
-export function runnersUp(diagnosis: Diagnosis, count = 3): string[] {
+function runnersUp(diagnosis: Diagnosis, count = 3): Mrkdwn[] {
   return diagnosis.ranked
     .filter((h) => h.verdict !== diagnosis.verdict)
     .slice(0, count)
     .map((h) => {
       const against = h.evidenceAgainst[0] ?? 'weaker evidence';
-      return `not ${h.verdict} (score ${h.score.toFixed(2)}): ${against}`;
+      return md`not ${h.verdict} (score ${h.score.toFixed(2)}): ${against}`;
     });
 }
 
 /** The fix, its costs and its caveats, as mrkdwn. */
-export function fixText(recommendation: Recommendation): string {
+function fixText(recommendation: Recommendation): Mrkdwn {
   const lines = [
-    `*Recommended:* \`${recommendation.action}\`: ${recommendation.summary}`,
+    md`*Recommended:* \`${recommendation.action}\`: ${recommendation.summary}`,
   ];
   if (recommendation.costs.length) {
     lines.push(bullets(recommendation.costs.map(costLine)));
   }
   if (recommendation.caveats.length) {
-    lines.push(bullets(recommendation.caveats.map((c) => `_${c}_`)));
+    lines.push(bullets(recommendation.caveats.map((c) => md`_${c}_`)));
   }
   if (recommendation.priceTable) {
-    lines.push(`_Prices: ${recommendation.priceTable}_`);
+    lines.push(md`_Prices: ${recommendation.priceTable}_`);
   }
-  return lines.join('\n');
+  return joinMd(lines, '\n');
 }
 
 /** The first message of the thread: what is wrong, with numbers. */
@@ -135,61 +165,61 @@ export function findingMessage(
 ): SlackMessage {
   const { trigger } = state;
   const { diagnosis, recommendation, decision } = state.result;
-  const title = `${SEVERITY[diagnosis.verdict]} ${VERDICT_TITLES[diagnosis.verdict]}: ${subject(trigger, fileSystemName(state))}`;
+  const title = md`${SEVERITY[diagnosis.verdict]} ${VERDICT_TITLES[diagnosis.verdict]}: ${subject(trigger, fileSystemName(state))}`;
   const confidence = `${Math.round(diagnosis.confidence * 100)}%`;
   const blocks: Block[] = [
     {
       type: 'header',
-      text: {
-        type: 'plain_text',
-        text: `${VERDICT_TITLES[diagnosis.verdict]}: ${trigger.fileSystemId}`.slice(
-          0,
-          150,
-        ),
-      },
+      // The file system id is checked (fs- and hex) by the trigger schema.
+      text: plainText(
+        `${VERDICT_TITLES[diagnosis.verdict]}: ${trigger.fileSystemId}`,
+        150,
+      ),
     },
     section(
-      `${diagnosis.headline}\n*Verdict:* \`${diagnosis.verdict}\` · *confidence* ${confidence}`,
+      md`${diagnosis.headline}\n*Verdict:* \`${diagnosis.verdict}\` · *confidence* ${confidence}`,
     ),
   ];
   if (diagnosis.findings.length) {
-    blocks.push(section(`*What is wrong*\n${bullets(diagnosis.findings)}`));
+    blocks.push(section(md`*What is wrong*\n${bullets(diagnosis.findings)}`));
   }
   const notIt = runnersUp(diagnosis);
   if (notIt.length) {
-    blocks.push(section(`*What it is not*\n${bullets(notIt)}`));
+    blocks.push(section(md`*What it is not*\n${bullets(notIt)}`));
   }
   if (diagnosis.gaps.length) {
-    blocks.push(section(`*Could not check*\n${bullets(diagnosis.gaps)}`));
+    blocks.push(section(md`*Could not check*\n${bullets(diagnosis.gaps)}`));
   }
   const contradictions = diagnosis.contradictions ?? [];
   if (contradictions.length) {
     blocks.push(
       section(
-        `*Sources disagree*\n${bullets(contradictions.map((c) => `\`${c.id}\`: ${c.detail} _(${c.why})_`))}`,
+        md`*Sources disagree*\n${bullets(contradictions.map((c) => md`\`${c.id}\`: ${c.detail} _(${c.why})_`))}`,
       ),
     );
   }
-  blocks.push(section(`*The fix*\n${fixText(recommendation)}`));
+  blocks.push(section(md`*The fix*\n${fixText(recommendation)}`));
   // Who asked for which policy: a run may lower it, never raise it.
   blocks.push(
     section(
-      `*Next:* ${decision.reason}${decision.policy ? `\n${decision.policy.statement}` : ''}`,
+      decision.policy
+        ? md`*Next:* ${decision.reason}\n${decision.policy.statement}`
+        : md`*Next:* ${decision.reason}`,
     ),
   );
   const why =
     trigger.kind === 'alarm'
-      ? `alarm ${trigger.alarmName ?? ''} ${trigger.state}`
-      : 'started by hand';
+      ? md`alarm ${trigger.alarmName ?? ''} ${trigger.state}`
+      : md`started by hand`;
   blocks.push(
     context(
-      `incident ${state.incident.incidentId} · ${why} · window ${trigger.windowStart} to ${trigger.windowEnd} (${trigger.windowMinutes} min)`,
+      md`incident ${state.incident.incidentId} · ${why} · window ${trigger.windowStart} to ${trigger.windowEnd} (${trigger.windowMinutes} min)`,
     ),
   );
   return {
     channel,
     ...(threadTs ? { threadTs } : {}),
-    text: `${title}. ${diagnosis.headline}`,
+    text: fallback(md`${title}. ${diagnosis.headline}`),
     blocks,
   };
 }
@@ -209,10 +239,12 @@ export function approvalMessage(
   return {
     channel,
     ...(threadTs ? { threadTs } : {}),
-    text: `Approve switching ${trigger.fileSystemId} to Elastic throughput?`,
+    text: fallback(
+      md`Approve switching ${trigger.fileSystemId} to Elastic throughput?`,
+    ),
     blocks: [
       section(
-        `*Approve switching ${subject(trigger, fileSystemName(state))} to Elastic throughput?*\nThe call: \`UpdateFileSystem ${trigger.fileSystemId} ThroughputMode=elastic\` (no downtime).`,
+        md`*Approve switching ${subject(trigger, fileSystemName(state))} to Elastic throughput?*\nThe call: \`UpdateFileSystem ${trigger.fileSystemId} ThroughputMode=elastic\` (no downtime).`,
       ),
       section(fixText(recommendation)),
       {
@@ -223,19 +255,21 @@ export function approvalMessage(
             type: 'button',
             action_id: APPROVE_ACTION_ID,
             style: 'primary',
-            text: { type: 'plain_text', text: 'Approve: switch to Elastic' },
+            text: plainText('Approve: switch to Elastic', 75),
             value,
           },
           {
             type: 'button',
             action_id: DECLINE_ACTION_ID,
             style: 'danger',
-            text: { type: 'plain_text', text: 'Decline' },
+            text: plainText('Decline', 75),
             value,
           },
         ],
       },
-      context('Only listed approvers can answer. The request expires in 1 h.'),
+      context(
+        md`Only listed approvers can answer. The request expires in 1 h.`,
+      ),
     ],
   };
 }
@@ -272,43 +306,37 @@ export function outcomeMessage(
 ): SlackMessage {
   const r = state.remediation;
   const lines = [
-    `${OUTCOME_ICON[r.status]} *Remediation ${r.status}*: ${r.reason}`,
+    md`${OUTCOME_ICON[r.status]} *Remediation ${r.status}*: ${r.reason}`,
   ];
   if (r.call) {
     lines.push(
-      `${r.status === 'dry-run' ? 'Would call' : 'Called'}: \`UpdateFileSystem ${JSON.stringify(r.call)}\``,
+      md`${r.status === 'dry-run' ? 'Would call' : 'Called'}: \`UpdateFileSystem ${JSON.stringify(r.call)}\``,
     );
   }
-  if (r.approvedBy) lines.push(`Approved by <@${r.approvedBy}>`);
+  if (r.approvedBy) lines.push(md`Approved by ${mention(r.approvedBy)}`);
   if (r.retryAfter) {
     lines.push(
       r.lockedBy === 'burstguard'
-        ? `burstguard's own limit (one change per file system per 24 h, not AWS's) allows its next change after ${r.retryAfter}`
-        : `EFS allows a change again after ${r.retryAfter} (the "Wait until" time of its TooManyRequests answer)`,
+        ? md`burstguard's own limit (one change per file system per 24 h, not AWS's) allows its next change after ${r.retryAfter}`
+        : md`EFS allows a change again after ${r.retryAfter} (the "Wait until" time of its TooManyRequests answer)`,
     );
   }
   const v = state.verification;
   if (v) {
     lines.push(
-      `${VERIFY_ICON[v.verdict]} *Did it work? ${VERIFY_WORDS[v.verdict]}* (checked ${v.minutesSinceChange} min after the change): ${v.summary}`,
+      md`${VERIFY_ICON[v.verdict]} *Did it work? ${VERIFY_WORDS[v.verdict]}* (checked ${v.minutesSinceChange} min after the change): ${v.summary}`,
     );
   } else if (r.status === 'applied') {
-    lines.push('_The effect could not be checked: see the execution for why._');
+    lines.push(
+      md`_The effect could not be checked: see the execution for why._`,
+    );
   }
   return {
     channel,
     ...(threadTs ? { threadTs } : {}),
-    text: `Remediation ${r.status}: ${r.reason}`,
-    blocks: [section(lines.join('\n'))],
+    text: fallback(md`Remediation ${r.status}: ${r.reason}`),
+    blocks: [section(joinMd(lines, '\n'))],
   };
-}
-
-/** Slack mrkdwn control characters as entities (Slack, "formatting text"). */
-function escapeMrkdwn(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
 }
 
 /**
@@ -328,17 +356,64 @@ export function resolvedMessage(
       (Date.parse(trigger.triggeredAt) - Date.parse(openedAt)) / 60_000,
     ),
   );
-  const alarm = escapeMrkdwn(trigger.alarmName ?? 'alarm');
-  const names = (quiet.alarmNames ?? []).map(escapeMrkdwn);
+  const alarm = trigger.alarmName ?? 'alarm';
+  const names = quiet.alarmNames ?? [];
+  const who =
+    names.length > 1
+      ? md`All ${names.length} alarms of the incident (${joinMd(names, ', ')})`
+      : md`It`;
   const stayed =
     quiet.quietSeconds !== undefined
-      ? ` ${names.length > 1 ? `All ${names.length} alarms of the incident (${names.join(', ')})` : 'It'} stayed OK for ${Math.round(quiet.quietSeconds / 60)} min.`
-      : '';
-  const text = `:large_green_circle: Resolved: ${alarm} is OK again on ${trigger.fileSystemId}, ${minutes} min after the incident opened.${stayed}`;
+      ? md` ${who} stayed OK for ${Math.round(quiet.quietSeconds / 60)} min.`
+      : md``;
+  const text = md`:large_green_circle: Resolved: ${alarm} is OK again on ${trigger.fileSystemId}, ${minutes} min after the incident opened.${stayed}`;
   return {
     channel,
     ...(threadTs ? { threadTs } : {}),
-    text,
+    text: fallback(text),
     blocks: [section(text)],
+  };
+}
+
+/**
+ * The approval card once answered: the card without its buttons and a
+ * line saying who answered and when. The kept blocks are the card as
+ * Slack sends it back in the interaction payload, built here before.
+ */
+export function answeredCard(
+  decision: ApprovalDecision,
+  at: string,
+): { text: string; blocks: Block[] } {
+  const verb = decision.approved ? 'Approved' : 'Declined';
+  const icon = decision.approved ? ':white_check_mark:' : ':no_entry_sign:';
+  const who = mention(decision.userId);
+  const kept = (decision.messageBlocks ?? []).filter(
+    (block) => block.block_id !== APPROVAL_BLOCK_ID,
+  );
+  return {
+    text: fallback(md`${verb} by ${who}`),
+    blocks: [...kept, context(md`${icon} ${verb} by ${who} at ${at}`)],
+  };
+}
+
+/**
+ * The preflight warning: which file systems run out of burst credits
+ * within the horizon, one line each.
+ */
+export function preflightMessage(
+  warnings: readonly { message: string }[],
+  options: { lookbackMinutes: number; horizonMinutes: number },
+  channel: string,
+): SlackMessage {
+  const text = md`:large_orange_circle: Burst credits running out within ${Math.round(options.horizonMinutes / 60)} h: act before Langfuse starts dropping traces (Elastic throughput for General Purpose file systems, Provisioned for Max I/O, where EFS offers no Elastic).`;
+  return {
+    channel,
+    text: fallback(text),
+    blocks: [
+      section(md`${text}\n${bullets(warnings.map((w) => w.message))}`),
+      context(
+        md`burstguard preflight · trend over the last ${options.lookbackMinutes} min · run \`burstguard start --file-system ID --dry-run\` for a full diagnosis`,
+      ),
+    ],
   };
 }

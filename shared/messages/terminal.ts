@@ -20,8 +20,28 @@ const EMOJI: Record<string, string> = {
 
 export type Style = { color: boolean };
 
+/**
+ * Control characters of the terminal (an escape sequence in an EFS tag
+ * could move the cursor or recolour the screen), shown as U+FFFD instead.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters to replace
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * The entities Slack decodes for display (`&lt;`, `&gt;`, `&amp;`), decoded
+ * the same way, last, so `&amp;lt;` shows as `&lt;` as it does in Slack.
+ */
+function decodeEntities(text: string): string {
+  return text.replace(
+    /&(lt|gt|amp);/g,
+    (_, name: string) => ({ lt: '<', gt: '>', amp: '&' })[name] ?? '',
+  );
+}
+
 function mrkdwn(text: string, style: Style): string {
-  let out = text.replace(/:[a-z_]+:/g, (code) => EMOJI[code] ?? code);
+  let out = text
+    .replace(TERMINAL_CONTROLS, '\ufffd')
+    .replace(/:[a-z_]+:/g, (code) => EMOJI[code] ?? code);
   out = out.replace(/<@([A-Z0-9]+)>/g, '@$1');
   if (style.color) {
     out = out
@@ -33,7 +53,7 @@ function mrkdwn(text: string, style: Style): string {
       .replace(/\*([^*\n]+)\*/g, '$1')
       .replace(/(^|\s)_([^_\n]+)_(?=\s|$|[.,;])/g, '$1$2');
   }
-  return out;
+  return decodeEntities(out);
 }
 
 function indent(text: string, prefix: string): string {

@@ -6,9 +6,9 @@
  * 3 s, so nothing here waits on more than three quick calls.
  */
 import { oneLine } from '../errors.ts';
+import { answeredCard } from '../messages/blocks.ts';
 import type { IncidentStore } from '../ports.ts';
 import {
-  APPROVAL_BLOCK_ID,
   type ApprovalDecision,
   approvalTaskOutput,
   parseApprovalInteraction,
@@ -74,23 +74,6 @@ function header(
     }
   }
   return undefined;
-}
-
-/** The card without its buttons, and a line saying who answered. */
-function answeredCard(decision: ApprovalDecision, at: string) {
-  const verb = decision.approved ? 'Approved' : 'Declined';
-  const icon = decision.approved ? ':white_check_mark:' : ':no_entry_sign:';
-  const line = `${icon} ${verb} by <@${decision.userId}> at ${at}`;
-  const kept = (decision.messageBlocks ?? []).filter(
-    (block) => block.block_id !== APPROVAL_BLOCK_ID,
-  );
-  return {
-    text: `${verb} by <@${decision.userId}>`,
-    blocks: [
-      ...kept,
-      { type: 'context', elements: [{ type: 'mrkdwn', text: line }] },
-    ],
-  };
 }
 
 /**

@@ -207,6 +207,36 @@ describe('createClickHouseHttpPort', () => {
     });
   });
 
+  it.each(Array.from({ length: 20 }, (_, k) => k))(
+    'leaves no start of a 19-character password cut after %i characters in a reason',
+    async (kept) => {
+      // Prepare: the reason is cut at 200 characters, `kept` characters
+      // into the password the error text quotes.
+      const password = 'Tr0ub4dor-and-3more';
+      const { client } = fakeClient((name) =>
+        name === 'disks'
+          ? new Error(`${'x'.repeat(199 - kept)}${password} rest of the text`)
+          : [],
+      );
+      const withPassword = createClickHouseHttpPort({
+        url: 'https://clickhouse.internal:8443',
+        username: 'burstguard',
+        password,
+        timeoutMs: 5_000,
+        client,
+      });
+
+      // Act
+      const snapshot = await withPassword.snapshot(window);
+
+      // Assess
+      const text = JSON.stringify(snapshot);
+      for (let n = 4; n <= password.length; n += 1) {
+        expect(text).not.toContain(password.slice(0, n));
+      }
+    },
+  );
+
   it('refuses a timeout that is not a positive number', () => {
     expect(() =>
       createClickHouseHttpPort({

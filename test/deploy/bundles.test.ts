@@ -340,6 +340,8 @@ beforeAll(async () => {
   slack.requireToken(BOT_TOKEN);
   config = parseConfig({
     region: 'us-east-1',
+    // The test's clickhouse-server listens on loopback, plain http.
+    allowInsecureClickhouseHttp: true,
     fileSystems: [
       {
         fileSystemId: FS_ID,

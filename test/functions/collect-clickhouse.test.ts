@@ -37,6 +37,8 @@ function configFor(url: string): AppConfig {
   return parseConfig({
     region: 'us-east-1',
     clickhouseTimeoutMs: 5_000,
+    // The test's clickhouse-server listens on loopback, plain http too.
+    allowInsecureClickhouseHttp: true,
     fileSystems: [
       { fileSystemId: FS_ID, clickhouseUrl: url, clickhouseUser: server.user },
     ],

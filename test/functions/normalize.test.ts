@@ -210,3 +210,79 @@ describe('normalizeTrigger for Langfuse alarms', () => {
     expect(trigger.fileSystemId).toBe(FS_ID);
   });
 });
+
+describe('trigger times', () => {
+  /** The alarm event with its state timestamp (or `time`) replaced. */
+  function alarmAt(field: 'timestamp' | 'time', value: unknown) {
+    const event = singleMetricAlarm() as unknown as {
+      time?: unknown;
+      detail: { state: { timestamp?: unknown } };
+    };
+    if (field === 'time') {
+      delete event.detail.state.timestamp;
+      event.time = value;
+    } else {
+      event.detail.state.timestamp = value;
+    }
+    return event;
+  }
+
+  it.each([
+    ['1', /^detail\.state\.timestamp: "1" is not an ISO 8601 time/],
+    [
+      '-271821-04-20T00:00:00.000Z',
+      /^detail\.state\.timestamp: "-271821-04-20T00:00:00.000Z" is not an ISO 8601 time/,
+    ],
+    [
+      '+275760-09-13T00:00:00.000Z',
+      /^detail\.state\.timestamp: "\+275760-09-13T00:00:00.000Z" is not/,
+    ],
+    ['yesterday', /^detail\.state\.timestamp: "yesterday" is not/],
+    ['2026-13-45T99:00:00Z', /^detail\.state\.timestamp: .* is not an ISO/],
+    [
+      '1970-01-01T00:00:00.000+0000',
+      /^detail\.state\.timestamp: 1970-01-01T00:00:00.000\+0000 is before 2000$/,
+    ],
+    [
+      '2026-11-24T03:15:01.000+0000',
+      /^detail\.state\.timestamp: 2026-11-24T03:15:01.000\+0000 is more than a day after now \(2026-11-23T03:15:00.000Z\)$/,
+    ],
+  ])(
+    'refuses the alarm timestamp %s with one named error',
+    (value, message) => {
+      const attempt = () =>
+        normalizeTrigger(alarmAt('timestamp', value), ports);
+
+      expect(attempt).toThrow(InvalidTriggerError);
+      expect(attempt).toThrow(message);
+    },
+  );
+
+  it('refuses an unparseable event time when the state has no timestamp', () => {
+    const attempt = () => normalizeTrigger(alarmAt('time', '1'), ports);
+
+    expect(attempt).toThrow(InvalidTriggerError);
+    expect(attempt).toThrow(/^time: "1" is not an ISO 8601 time/);
+  });
+
+  it.each([
+    ['2026-11-24T03:14:59Z', '2026-11-24T03:14:59.000Z'],
+    ['2000-01-01T00:00:00Z', '2000-01-01T00:00:00.000Z'],
+    ['2026-11-23T03:12:48.554+0000', '2026-11-23T03:12:48.554Z'],
+  ])('takes the alarm timestamp %s', (value, windowEnd) => {
+    const trigger = normalizeTrigger(alarmAt('timestamp', value), ports);
+
+    expect(trigger.windowEnd).toBe(windowEnd);
+    expect(triggerSchema.parse(trigger)).toEqual(trigger);
+  });
+
+  it.each([
+    ['0001-01-01T00:00:00Z', /^at: 0001-01-01T00:00:00Z is before 2000$/],
+    ['9999-12-31T00:00:00Z', /^at: 9999-12-31T00:00:00Z is more than a day/],
+  ])('refuses the manual time %s', (at, message) => {
+    const attempt = () => normalizeTrigger({ fileSystemId: FS_ID, at }, ports);
+
+    expect(attempt).toThrow(InvalidTriggerError);
+    expect(attempt).toThrow(message);
+  });
+});

@@ -294,7 +294,8 @@ describe('withAlarmNames', () => {
     const runtimeConfig = withAlarmNames(config, result.alarms);
     const trigger = normalizeTrigger(event, {
       config: runtimeConfig,
-      now: () => new Date('2026-01-01T00:00:00Z'),
+      // The event's own time: a trigger more than a day ahead is refused.
+      now: () => new Date('2026-11-23T03:15:00Z'),
     });
 
     // Assess

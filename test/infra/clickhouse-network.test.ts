@@ -18,6 +18,7 @@ const SUBNET = 'subnet-0123456789abcdef0';
 
 function deploy(clickhouseNetwork: unknown, clickhouseUrl?: string) {
   return parseDeployConfig({
+    allowInsecureClickhouseHttp: true,
     fileSystems: [
       { fileSystemId: FS_ID, ...(clickhouseUrl ? { clickhouseUrl } : {}) },
     ],
@@ -107,6 +108,7 @@ describe('clickhousePorts', () => {
   it('opens the port of each URL, 80 or 443 when the URL names none', () => {
     // Prepare
     const config = parseConfig({
+      allowInsecureClickhouseHttp: true,
       fileSystems: [
         { fileSystemId: FS_ID, clickhouseUrl: 'https://ch.internal:8443' },
         { fileSystemId: OTHER_FS_ID, clickhouseUrl: 'https://ch2.internal' },

@@ -117,7 +117,7 @@ describe('the function table', () => {
     expect(SECRETS.ClickHouseCaCertificate).toBe('');
   });
 
-  it('gives a URL to the Slack endpoint only, and no reserved concurrency', () => {
+  it('gives a URL and 5 reserved units to the Slack endpoint only, by default', () => {
     // Prepare / Act
     const rows = Object.values(table());
 
@@ -125,7 +125,35 @@ describe('the function table', () => {
     expect(rows.filter((r) => r.url).map((r) => [r.name, r.url])).toEqual([
       ['slack-interactions', { authorization: 'none' }],
     ]);
-    expect(rows.filter((r) => r.reservedConcurrency !== undefined)).toEqual([]);
+    expect(
+      rows
+        .filter((r) => r.reservedConcurrency !== undefined)
+        .map((r) => [r.name, r.reservedConcurrency]),
+    ).toEqual([['slack-interactions', 5]]);
+  });
+
+  it.each([
+    [0, undefined],
+    [12, 12],
+  ])('reserves %i for the Slack endpoint as configured', (units, expected) => {
+    // Prepare / Act
+    const rows = functionTable({
+      config: testConfig({ slackEndpointReservedConcurrency: units }),
+      account: TEST_ACCOUNT,
+      incidentTableArn: TABLE_ARN,
+      stateMachineArn: STATE_MACHINE_ARN,
+      alarmPrefix: 'burstguard-test',
+    });
+
+    // Assess
+    expect(rows['slack-interactions'].reservedConcurrency).toBe(expected);
+    expect(
+      Object.values(rows).filter(
+        (r) =>
+          r.name !== 'slack-interactions' &&
+          r.reservedConcurrency !== undefined,
+      ),
+    ).toEqual([]);
   });
 });
 

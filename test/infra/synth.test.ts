@@ -293,6 +293,45 @@ describe('npm run synth', () => {
     SYNTH_MS,
   );
 
+  it(
+    'reserves 5 concurrent executions for the public Slack endpoint only',
+    async () => {
+      // Prepare / Act
+      const { rows } = await synthExample();
+
+      // Assess: reservedConcurrentExecutions is what SST's
+      // `concurrency.reserved` sets on the Lambda function.
+      const reserved = rows
+        .filter((r) => r.type === FUNCTION)
+        .filter((r) => r.props.reservedConcurrentExecutions !== undefined)
+        .map((r) => [r.name, r.props.reservedConcurrentExecutions]);
+      expect(reserved).toEqual([['SlackInteractions', 5]]);
+    },
+    SYNTH_MS,
+  );
+
+  it(
+    'reserves nothing with slackEndpointReservedConcurrency 0, for small accounts',
+    async () => {
+      // Prepare
+      const config = { ...EXAMPLE, slackEndpointReservedConcurrency: 0 };
+
+      // Act
+      const { code, rows } = await synth(config);
+
+      // Assess
+      expect(code).toBe(0);
+      const functions = rows.filter((r) => r.type === FUNCTION);
+      expect(functions).toHaveLength(13);
+      expect(
+        functions.filter(
+          (r) => r.props.reservedConcurrentExecutions !== undefined,
+        ),
+      ).toEqual([]);
+    },
+    SYNTH_MS,
+  );
+
   it.each([
     [[], /^synth: --out FILE is required; usage: npm run synth/, false],
     [['--bogus'], /^synth: Unknown option '--bogus'.*; usage:/, true],

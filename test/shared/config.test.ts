@@ -31,3 +31,69 @@ describe('slackApiUrl', () => {
     );
   });
 });
+
+describe('clickhouseUrl', () => {
+  const withUrl = (clickhouseUrl: string, extra: object = {}) => ({
+    ...extra,
+    fileSystems: [{ fileSystemId: FS_ID, clickhouseUrl }],
+  });
+
+  it.each(['https://clickhouse.internal:8443', 'https://ch.example.com/'])(
+    'accepts %s',
+    (url) => {
+      expect(parseConfig(withUrl(url)).fileSystems[0]?.clickhouseUrl).toBe(url);
+    },
+  );
+
+  it('refuses plain http unless allowInsecureClickhouseHttp is true', () => {
+    const url = 'http://127.0.0.1:8123';
+
+    expect(() => parseConfig(withUrl(url))).toThrow(
+      new ConfigurationError(
+        'configuration fileSystems.0.clickhouseUrl: must be https (plain http only with allowInsecureClickhouseHttp: true, for loopback and development)',
+      ),
+    );
+    expect(
+      parseConfig(withUrl(url, { allowInsecureClickhouseHttp: true }))
+        .fileSystems[0]?.clickhouseUrl,
+    ).toBe(url);
+  });
+
+  it.each([
+    ['https://burstguard:s3cret@ch.internal:8443', true],
+    ['https://burstguard@ch.internal:8443', false],
+    ['http://burstguard:s3cret@127.0.0.1:8123', true],
+  ])(
+    'refuses credentials in %s, even where http is allowed',
+    (url, insecure) => {
+      const attempt = () =>
+        parseConfig(withUrl(url, { allowInsecureClickhouseHttp: insecure }));
+
+      expect(attempt).toThrow(
+        new ConfigurationError(
+          'configuration fileSystems.0.clickhouseUrl: must carry no credentials (user:password@): set clickhouseUser, and the password as the ClickHousePassword secret',
+        ),
+      );
+    },
+  );
+
+  it.each([
+    ['ftp://ch.internal/', 'ftp:'],
+    ['file:///etc/passwd', 'file:'],
+    ['clickhouse://ch.internal:9000', 'clickhouse:'],
+  ])('refuses the scheme of %s', (url, scheme) => {
+    expect(() =>
+      parseConfig(withUrl(url, { allowInsecureClickhouseHttp: true })),
+    ).toThrow(
+      new ConfigurationError(
+        `configuration fileSystems.0.clickhouseUrl: must be an https:// URL, not ${scheme}`,
+      ),
+    );
+  });
+
+  it('keeps the error to one line that names the field', () => {
+    expect(() => parseConfig(withUrl('http://ch.internal'))).toThrow(
+      /^configuration fileSystems\.0\.clickhouseUrl: [^\n]+$/,
+    );
+  });
+});

@@ -1,0 +1,146 @@
+/**
+ * A hostile EFS Name tag through the whole runbook: the real state machine
+ * run locally, the real handlers, the real Slack client posting to the
+ * loopback Slack double. The tag and the alarm name carry Slack control
+ * sequences (`<!channel>` pings everyone in the channel, `<url|text>` is a
+ * link); Slack wants `&`, `<`, `>` sent as `&amp;`, `&lt;`, `&gt;` wherever
+ * they are not meant (Slack API docs, "Formatting text for app surfaces",
+ * escaping: https://docs.slack.dev/messaging/formatting-message-text), in
+ * the blocks and in the `text` of chat.postMessage, which Slack parses as
+ * mrkdwn too (docs.slack.dev, chat.postMessage, argument `mrkdwn`).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
+import {
+  recordingClickHousePort,
+  recordingEfsPort,
+  recordingMetricsPort,
+} from '../../shared/adapters/recording.ts';
+import {
+  createSlackPort,
+  createSlackWebClient,
+} from '../../shared/adapters/slack.ts';
+import { configForRecording } from '../../shared/evidence.ts';
+import { escapeMrkdwn } from '../../shared/messages/mrkdwn.ts';
+import type { AlarmStateValue } from '../../shared/ports.ts';
+import { simulateScenario } from '../../shared/simulator/scenarios.ts';
+import { APPROVE_ACTION_ID } from '../../shared/slack/interaction.ts';
+import { type LocalPorts, runLocal } from '../../workflows/local-runner.ts';
+import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+
+const END = new Date('2026-11-23T03:12:00Z');
+const MINUTE_MS = 60_000;
+const NAME = '<!channel> <https://evil.example/approve|Approve here>';
+const ALARM = 'burstguard-credits <!here> & <@U0ATTACKER>';
+/** Control sequences Slack acts on. */
+const CONTROL = /<[!@#]|<https?:/;
+
+let slack: SlackDouble;
+beforeEach(async () => {
+  slack = await startSlackDouble();
+});
+afterEach(async () => {
+  await slack.close();
+});
+
+function texts(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(texts);
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, inner]) =>
+      key === 'text' && typeof inner === 'string' ? [inner] : texts(inner),
+    );
+  }
+  return [];
+}
+
+describe('a hostile EFS Name tag in a replayed incident', () => {
+  it('appears escaped in the finding, the approval card, the outcome and the resolution', async () => {
+    // Prepare: the credits-exhausted incident, its file system named by
+    // an attacker, and an alarm name of the same kind.
+    const recording = simulateScenario('credits-exhausted', { end: END });
+    const described = recording.describeFileSystems.FileSystems[0];
+    if (!described) throw new Error('the scenario describes no file system');
+    described.Name = NAME;
+    described.Tags = [
+      ...(described.Tags ?? []).filter((t) => t.Key !== 'Name'),
+      { Key: 'Name', Value: NAME },
+    ];
+    const event = structuredClone(recording.trigger) as {
+      detail: Record<string, unknown> & { state: Record<string, unknown> };
+    };
+    event.detail.alarmName = ALARM;
+    let nowMs = END.getTime();
+    const cloudwatch: Record<string, AlarmStateValue> = {};
+    const ports: LocalPorts = {
+      config: {
+        ...configForRecording(recording, { policy: 'approve' }),
+        approvers: ['U0APPROVER'],
+      },
+      clock: { now: () => new Date(nowMs) },
+      efs: recordingEfsPort(recording),
+      metrics: recordingMetricsPort(recording),
+      clickhouseFor: () => recordingClickHousePort(recording),
+      slack: createSlackPort(
+        createSlackWebClient({
+          token: 'xoxb-escape',
+          slackApiUrl: slack.url,
+          timeoutMs: 2_000,
+        }),
+      ),
+      store: createMemoryIncidentStore(),
+      alarms: {
+        async alarmStates(names) {
+          return Object.fromEntries(
+            names.flatMap((n) => (cloudwatch[n] ? [[n, cloudwatch[n]]] : [])),
+          );
+        },
+      },
+      approver: async () => ({ approved: true, by: 'U0APPROVER' }),
+    };
+    const ok = structuredClone(event);
+    ok.detail.state = {
+      ...ok.detail.state,
+      value: 'OK',
+      timestamp: new Date(END.getTime() + MINUTE_MS)
+        .toISOString()
+        .replace('Z', '+0000'),
+    };
+    ok.detail.previousState = { value: 'ALARM' };
+
+    // Act: the alarm, an approval, the switch; then the OK, the quiet
+    // period, every alarm still OK.
+    const alarmRun = await runLocal(event, ports);
+    cloudwatch[ALARM] = 'OK';
+    nowMs = END.getTime() + MINUTE_MS;
+    const okRun = await runLocal(ok, ports);
+
+    // Assess
+    expect(alarmRun.status).toBe('SUCCEEDED');
+    expect(okRun.status).toBe('SUCCEEDED');
+    const posts = slack.calls
+      .filter((c) => c.method === 'chat.postMessage')
+      .map((c) => c.body as { text: string; blocks: unknown[] });
+    const finding = posts.find((p) => p.text.includes('burst credits'));
+    const card = posts.find((p) =>
+      JSON.stringify(p.blocks).includes(`"action_id":"${APPROVE_ACTION_ID}"`),
+    );
+    const outcome = posts.find((p) => p.text.startsWith('Remediation'));
+    const resolved = posts.find((p) => p.text.includes('Resolved:'));
+    expect(
+      [finding, card, outcome, resolved].map((p) => p !== undefined),
+    ).toEqual([true, true, true, true]);
+    // The one control sequence meant: the approver's mention, which
+    // burstguard writes itself from a checked user id.
+    for (const post of posts) {
+      for (const text of texts(post)) {
+        expect(text.replaceAll('<@U0APPROVER>', '')).not.toMatch(CONTROL);
+      }
+    }
+    const shown = (p: unknown) => texts(p).join('\n');
+    expect(shown(finding)).toContain(escapeMrkdwn(NAME));
+    expect(shown(finding)).toContain(escapeMrkdwn(ALARM));
+    expect(shown(card)).toContain(escapeMrkdwn(NAME));
+    expect(shown(outcome)).toContain('Approved by <@U0APPROVER>');
+    expect(shown(resolved)).toContain(escapeMrkdwn(ALARM));
+  });
+});
