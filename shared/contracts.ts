@@ -389,6 +389,9 @@ export const remediationSchema = z.object({
     'refused',
     'locked',
     'failed',
+    // UpdateFileSystem was (or may have been) called and gave no clear
+    // answer: the change may have happened. Verify reads the mode back.
+    'unknown',
   ]),
   reason: z.string(),
   call: updateFileSystemCallSchema.optional(),

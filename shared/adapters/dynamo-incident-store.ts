@@ -272,7 +272,8 @@ export function createDynamoIncidentStore(options: {
     async recordModeChange({ fileSystemId, at }) {
       await update({
         Key: key(fileSystemId),
-        UpdateExpression: 'SET lastModeChangeAt = :at REMOVE modeChangeIncidentId',
+        UpdateExpression:
+          'SET lastModeChangeAt = :at REMOVE modeChangeIncidentId',
         ExpressionAttributeValues: { ':at': at },
       });
     },

@@ -234,6 +234,7 @@ const OUTCOME_ICON: Record<Remediation['status'], string> = {
   refused: ':no_entry:',
   locked: ':lock:',
   failed: ':x:',
+  unknown: ':warning:',
 };
 
 const VERIFY_ICON = {
