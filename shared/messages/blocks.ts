@@ -7,6 +7,7 @@
 
 import type {
   AfterDiagnose,
+  AfterFailure,
   AfterRemediate,
   CostOption,
   Diagnosis,
@@ -279,7 +280,11 @@ export function outcomeMessage(
     lines.push(
       `${VERIFY_ICON[v.verdict]} *Did it work? ${VERIFY_WORDS[v.verdict]}* (checked ${v.minutesSinceChange} min after the change): ${v.summary}`,
     );
-  } else if (r.status === 'applied') {
+  } else if (state.verifyError) {
+    lines.push(
+      `:grey_question: *Did it work? Unknown*: the check failed (${escapeMrkdwn(errorLine(state.verifyError))}); look at the file system's throughput in the EFS console.`,
+    );
+  } else if (r.status === 'applied' || r.status === 'unknown') {
     lines.push('_The effect could not be checked: see the execution for why._');
   }
   return {
@@ -327,5 +332,97 @@ export function resolvedMessage(
     ...(threadTs ? { threadTs } : {}),
     text,
     blocks: [section(text)],
+  };
+}
+
+/** Characters of an error's cause shown in the thread. */
+const MAX_CAUSE_CHARS = 300;
+
+/** "Error: message" from a Step Functions error object, Lambda's or not. */
+export function errorLine(error: { Error: string; Cause?: string }): string {
+  let cause = error.Cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed?.errorMessage === 'string') cause = parsed.errorMessage;
+  } catch {
+    // A plain cause.
+  }
+  cause = cause.replace(/\s+/g, ' ').trim();
+  if (cause.length > MAX_CAUSE_CHARS) {
+    cause = `${cause.slice(0, MAX_CAUSE_CHARS - 1)}…`;
+  }
+  return cause && cause !== error.Error
+    ? `${error.Error}: ${cause}`
+    : error.Error;
+}
+
+/**
+ * What the incident store says of the change when a step failed: the claim
+ * burstguard writes before UpdateFileSystem, read by NotifyFailure.
+ */
+export type ChangeKnowledge =
+  | { kind: 'claimed'; at: string }
+  | { kind: 'not-claimed' }
+  | { kind: 'unreadable'; error: string };
+
+/**
+ * A step failed: which, with what error, and everything known about a
+ * change of the file system, so the thread always hears of a switch.
+ */
+export function failureMessage(
+  state: AfterFailure,
+  channel: string,
+  threadTs: string | undefined,
+  change: ChangeKnowledge | undefined,
+): SlackMessage {
+  const fileSystemId =
+    state.trigger?.fileSystemId ?? state.incident?.fileSystemId;
+  const where = fileSystemId ? ` on ${fileSystemId}` : '';
+  const error = escapeMrkdwn(errorLine(state.failure));
+  const head = `:x: *burstguard failed at ${state.failedState}*${where}: ${error}`;
+  const lines = [head];
+  const r = state.remediation;
+  if (r) {
+    lines.push(
+      `${OUTCOME_ICON[r.status]} *Remediation ${r.status}*: ${escapeMrkdwn(r.reason)}`,
+    );
+    if (r.call && r.status !== 'dry-run') {
+      lines.push(`Called: \`UpdateFileSystem ${JSON.stringify(r.call)}\``);
+    }
+    if (r.status === 'applied' || r.status === 'unknown') {
+      lines.push(
+        'The outcome message could not follow: check the throughput mode in the EFS console.',
+      );
+    }
+  } else if (change?.kind === 'claimed' && fileSystemId) {
+    lines.push(
+      `:warning: burstguard claimed the change of ${fileSystemId} at ${change.at} and may have called \`UpdateFileSystem ${JSON.stringify({ FileSystemId: fileSystemId, ThroughputMode: 'elastic' })}\`: the outcome is unknown, check the EFS console. burstguard makes no other change before ${new Date(Date.parse(change.at) + 24 * 3600_000).toISOString()}.`,
+    );
+  } else if (change?.kind === 'unreadable') {
+    lines.push(
+      `:warning: Whether UpdateFileSystem was called is unknown (the incident store could not be read: ${escapeMrkdwn(change.error)}): check the EFS console.`,
+    );
+  } else if (
+    change?.kind === 'not-claimed' &&
+    state.failedState === 'Remediate'
+  ) {
+    lines.push(
+      'UpdateFileSystem was not called: burstguard had not claimed the change, which it does before every call.',
+    );
+  }
+  if (state.incident) {
+    lines.push(
+      `_incident ${escapeMrkdwn(state.incident.incidentId)}: it stays open until its alarms are OK; a new alarm joins it._`,
+    );
+  } else if (state.failedState === 'OpenIncident' && fileSystemId) {
+    lines.push(
+      '_The incident may or may not be open in the incident store; the next alarm joins it or opens one._',
+    );
+  }
+  return {
+    channel,
+    ...(threadTs ? { threadTs } : {}),
+    text: `burstguard failed at ${state.failedState}${where}: ${errorLine(state.failure)}`,
+    blocks: [section(lines.join('\n'))],
   };
 }
