@@ -437,6 +437,9 @@ export const remediationSchema = z.object({
     'refused',
     'locked',
     'failed',
+    // UpdateFileSystem was (or may have been) called and gave no clear
+    // answer: the change may have happened. Verify reads the mode back.
+    'unknown',
   ]),
   reason: z.string(),
   call: updateFileSystemCallSchema.optional(),
@@ -490,7 +493,30 @@ export const afterRemediateSchema = afterNotifySchema.extend({
     .optional(),
   remediation: remediationSchema,
   verification: verificationSchema.optional(),
+  /** The Verify step's error, when the check itself failed (its Catch). */
+  verifyError: z
+    .object({ Error: z.string(), Cause: z.string().optional() })
+    .optional(),
 });
+/**
+ * The state NotifyFailure receives: whatever the run had when a step failed
+ * (each part optional, since any step may fail), the error its Catch put in
+ * `failure`, and the failed state's name.
+ */
+export const afterFailureSchema = z.object({
+  trigger: triggerSchema.optional(),
+  incident: incidentSchema.optional(),
+  notification: notificationSchema.optional(),
+  approval: z
+    .object({ approved: z.boolean(), by: z.string().optional() })
+    .optional(),
+  remediation: remediationSchema.optional(),
+  verification: verificationSchema.optional(),
+  failure: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  failedState: z.string(),
+});
+export type AfterFailure = z.infer<typeof afterFailureSchema>;
+
 export type AfterNormalize = z.infer<typeof afterNormalizeSchema>;
 export type AfterOpen = z.infer<typeof afterOpenSchema>;
 export type AfterGather = z.infer<typeof afterGatherSchema>;

@@ -84,6 +84,16 @@ export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.TooManyRequestsException',
 ] as const;
 
+/**
+ * What a Catch lists to catch every error: States.ALL must stand alone in
+ * its catcher and does not match States.DataLimitExceeded (Step Functions
+ * developer guide, "error handling"), so that one gets a catcher first.
+ */
+export const CATCH_ALL_ERRORS = [
+  ['States.DataLimitExceeded'],
+  ['States.ALL'],
+] as const;
+
 /** Errors that end the run: the trigger itself is wrong. */
 export const TRIGGER_ERRORS = [
   'InvalidTriggerError',

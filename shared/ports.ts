@@ -122,6 +122,12 @@ export type IncidentRecord = Omit<Incident, 'next'> & {
   status: 'open' | 'resolved';
 };
 
+/** What a claim of the one change per 24 h found. */
+export type ModeChangeClaim =
+  | { outcome: 'claimed'; at: string }
+  | { outcome: 'own'; at: string }
+  | { outcome: 'held'; at: string; incidentId?: string };
+
 /** One open incident per file system, with its Slack thread. */
 export type IncidentStore = {
   /**
@@ -158,6 +164,32 @@ export type IncidentStore = {
   /** When burstguard last changed this file system's throughput mode. */
   lastModeChange(fileSystemId: string): Promise<string | undefined>;
   recordModeChange(input: { fileSystemId: string; at: string }): Promise<void>;
+  /**
+   * Claims the file system's one change per `lockMs` for an incident, before
+   * UpdateFileSystem is called: one conditional write, so of two runs racing
+   * for the same file system exactly one gets `claimed`. `own` when this
+   * incident already holds the claim (a retry of its own Remediate), `held`
+   * when another change (or claim) is younger than `lockMs`.
+   */
+  claimModeChange(input: {
+    fileSystemId: string;
+    incidentId: string;
+    at: string;
+    lockMs: number;
+  }): Promise<ModeChangeClaim>;
+  /**
+   * Gives the claim back when EFS refused the call, so the change did not
+   * happen: only the claim this incident made at `at` is removed.
+   */
+  releaseModeChange(input: {
+    fileSystemId: string;
+    incidentId: string;
+    at: string;
+  }): Promise<void>;
+  /** The last change or claim, with the incident that made it, if known. */
+  modeChangeClaim(
+    fileSystemId: string,
+  ): Promise<{ at: string; incidentId?: string } | undefined>;
   /**
    * Keeps a Step Functions task token for the approval of an incident. A
    * Slack button value holds at most 2,000 characters and a task token can

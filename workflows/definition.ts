@@ -6,7 +6,11 @@
  * Every Choice compares one field a core function computed; decisions live in
  * tested TypeScript, not in ASL expressions.
  */
-import { LAMBDA_SERVICE_ERRORS, TRIGGER_ERRORS } from '../shared/errors.ts';
+import {
+  CATCH_ALL_ERRORS,
+  LAMBDA_SERVICE_ERRORS,
+  TRIGGER_ERRORS,
+} from '../shared/errors.ts';
 
 /** The Lambda functions of the workflow, by their folder under functions/. */
 export const LAMBDAS = [
@@ -46,6 +50,7 @@ export const TASK_LAMBDA = {
   Verify: 'verify',
   NotifyOutcome: 'notify',
   NotifyResolved: 'notify',
+  NotifyFailure: 'notify',
 } as const satisfies Record<string, LambdaName>;
 export type TaskStateName = keyof typeof TASK_LAMBDA;
 
@@ -147,6 +152,41 @@ function task(
 }
 
 /**
+ * The Catch of a Task that tells the thread when it fails: the error object
+ * goes to `$.failure`, then `<state>Failed` names the state and
+ * NotifyFailure says what is known (a change made or claimed included).
+ */
+function toldCatch(stateName: string): State[] {
+  return CATCH_ALL_ERRORS.map((errors) => ({
+    ErrorEquals: [...errors],
+    ResultPath: '$.failure',
+    Next: `${stateName}Failed`,
+  }));
+}
+
+/** The Pass state between a caught Task and NotifyFailure. */
+function failedState(stateName: string): State {
+  return {
+    Type: 'Pass',
+    Result: stateName,
+    ResultPath: '$.failedState',
+    Next: 'NotifyFailure',
+  };
+}
+
+/** Tasks whose failure NotifyFailure tells the thread about. */
+export const TOLD_TASKS = [
+  'Normalize',
+  'OpenIncident',
+  'ResolveIncident',
+  'Diagnose',
+  'Notify',
+  'Remediate',
+  'NotifyOutcome',
+  'NotifyResolved',
+] as const satisfies readonly TaskStateName[];
+
+/**
  * One Gather branch: the collector, and a Catch that turns its failure into
  * "unavailable" evidence so one failing source never fails the run.
  */
@@ -234,6 +274,7 @@ export function buildDefinition(
             ErrorEquals: [...TRIGGER_ERRORS],
             Next: 'RejectTrigger',
           },
+          ...toldCatch('Normalize'),
         ],
       }),
       RejectTrigger: {
@@ -248,6 +289,7 @@ export function buildDefinition(
           'trigger.$': '$.trigger',
           'executionName.$': '$$.Execution.Name',
         },
+        Catch: toldCatch('OpenIncident'),
       }),
       Route: {
         Type: 'Choice',
@@ -277,7 +319,9 @@ export function buildDefinition(
         SecondsPath: '$.incident.quietSeconds',
         Next: 'ResolveIncident',
       },
-      ResolveIncident: task(arnOf('ResolveIncident'), '$.incident', 'Settled'),
+      ResolveIncident: task(arnOf('ResolveIncident'), '$.incident', 'Settled', {
+        Catch: toldCatch('ResolveIncident'),
+      }),
       Settled: {
         Type: 'Choice',
         Choices: [
@@ -305,9 +349,12 @@ export function buildDefinition(
         ResultPath: '$.gathered',
         Next: 'Diagnose',
       },
-      Diagnose: task(arnOf('Diagnose'), '$.result', 'Notify'),
+      Diagnose: task(arnOf('Diagnose'), '$.result', 'Notify', {
+        Catch: toldCatch('Diagnose'),
+      }),
       Notify: task(arnOf('Notify'), '$.notification', 'Decide', {
         Parameters: { kind: 'finding', 'state.$': '$' },
+        Catch: toldCatch('Notify'),
       }),
       Decide: {
         Type: 'Choice',
@@ -334,23 +381,30 @@ export function buildDefinition(
         },
         TimeoutSeconds: TASK_TIMEOUT_SECONDS.approval,
         Retry: retryLambdaService,
-        Catch: [
-          {
-            ErrorEquals: ['States.ALL'],
-            ResultPath: '$.approvalError',
-            Next: 'Remediate',
-          },
-        ],
+        // No answer is an answer: Remediate reports it as not attempted.
+        Catch: CATCH_ALL_ERRORS.map((errors) => ({
+          ErrorEquals: [...errors],
+          ResultPath: '$.approvalError',
+          Next: 'Remediate',
+        })),
         ResultPath: '$.approval',
         Next: 'Remediate',
       },
-      Remediate: task(arnOf('Remediate'), '$.remediation', 'Applied'),
+      Remediate: task(arnOf('Remediate'), '$.remediation', 'Applied', {
+        Catch: toldCatch('Remediate'),
+      }),
       Applied: {
         Type: 'Choice',
+        // A change that may have happened is checked like one that did.
         Choices: [
           {
             Variable: '$.remediation.status',
             StringEquals: 'applied',
+            Next: 'WaitForEffect',
+          },
+          {
+            Variable: '$.remediation.status',
+            StringEquals: 'unknown',
             Next: 'WaitForEffect',
           },
         ],
@@ -364,13 +418,11 @@ export function buildDefinition(
       },
       Verify: task(arnOf('Verify'), '$.verification', 'NotifyOutcome', {
         // A failed check must not hide the outcome: report without it.
-        Catch: [
-          {
-            ErrorEquals: ['States.ALL'],
-            ResultPath: '$.verifyError',
-            Next: 'NotifyOutcome',
-          },
-        ],
+        Catch: CATCH_ALL_ERRORS.map((errors) => ({
+          ErrorEquals: [...errors],
+          ResultPath: '$.verifyError',
+          Next: 'NotifyOutcome',
+        })),
       }),
       NotifyOutcome: task(
         arnOf('NotifyOutcome'),
@@ -378,11 +430,38 @@ export function buildDefinition(
         'Done',
         {
           Parameters: { kind: 'outcome', 'state.$': '$' },
+          Catch: toldCatch('NotifyOutcome'),
         },
       ),
       NotifyResolved: task(arnOf('NotifyResolved'), '$.notification', 'Done', {
         Parameters: { kind: 'resolved', 'state.$': '$' },
+        Catch: toldCatch('NotifyResolved'),
       }),
+      ...Object.fromEntries(
+        TOLD_TASKS.map((name) => [`${name}Failed`, failedState(name)]),
+      ),
+      NotifyFailure: task(
+        arnOf('NotifyFailure'),
+        '$.failureNotification',
+        'Failed',
+        {
+          Parameters: { kind: 'failure', 'state.$': '$' },
+          // Slack being down is already in this step's output; a failure
+          // here leaves the error in the execution's own.
+          Catch: CATCH_ALL_ERRORS.map((errors) => ({
+            ErrorEquals: [...errors],
+            ResultPath: '$.failureNotificationError',
+            Next: 'Failed',
+          })),
+        },
+      ),
+      Failed: {
+        Type: 'Fail',
+        Comment:
+          'a step failed; NotifyFailure told the thread what is known, including any change made',
+        ErrorPath: '$.failure.Error',
+        CausePath: '$.failure.Cause',
+      },
       Done: { Type: 'Succeed' },
     },
   };

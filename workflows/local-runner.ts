@@ -132,11 +132,17 @@ const noAlarms: AlarmsPort = {
  */
 export const LOCAL_WAIT_MS = { WaitForEffect: 0, QuietPeriod: 0 } as const;
 
+/** A local handler for each Task state of the definition. */
+export type LocalTaskHandlers = Record<
+  TaskStateName,
+  (input: unknown) => Promise<unknown>
+>;
+
 /** The real handler of every Task state, wired to the given ports. */
 export function localHandlers(
   ports: LocalPorts,
   options: { logger?: (serviceName: string) => Logger } = {},
-): Record<TaskStateName, (input: unknown) => Promise<unknown>> {
+): LocalTaskHandlers {
   const log = options.logger ?? silentLogger;
   const channel = ports.config.slackChannel;
   const handlers: Record<string, StepHandler<unknown>> = {
@@ -243,6 +249,11 @@ export async function runLocal(
     logger?: (serviceName: string) => Logger;
     /** Milliseconds each Wait state really waits (default: none). */
     waitMs?: Partial<Record<keyof typeof LOCAL_WAIT_MS, number>>;
+    /**
+     * Replaces Task handlers, for tests that make a step fail the way its
+     * Lambda would (throw, time out, be throttled).
+     */
+    wrapHandlers?: (handlers: LocalTaskHandlers) => LocalTaskHandlers;
   } = {},
 ): Promise<RunResult> {
   const machine = new StateMachine(
@@ -253,9 +264,13 @@ export async function runLocal(
   );
   const execution = machine.run(input as never, {
     overrides: {
-      taskResourceLocalHandlers: localHandlers(ports, options) as never,
+      taskResourceLocalHandlers: (options.wrapHandlers ?? ((h) => h))(
+        localHandlers(ports, options),
+      ) as never,
       // Lambda service errors never happen locally; no waiting on retries.
-      retryIntervalOverrides: {},
+      retryIntervalOverrides: Object.fromEntries(
+        Object.keys(TASK_LAMBDA).map((state) => [state, 0]),
+      ),
       // The clock, not the wall, says when Verify and ResolveIncident look.
       waitTimeOverrides: { ...LOCAL_WAIT_MS, ...options.waitMs },
     },

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import {
   afterDiagnoseSchema,
+  afterFailureSchema,
   afterOpenSchema,
   afterRemediateSchema,
   type Notification,
@@ -13,6 +14,8 @@ import {
 } from '../../shared/contracts.ts';
 import { oneLine } from '../../shared/errors.ts';
 import {
+  type ChangeKnowledge,
+  failureMessage,
   findingMessage,
   outcomeMessage,
   resolvedMessage,
@@ -29,11 +32,25 @@ export const notifyInputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('finding'), state: afterDiagnoseSchema }),
   z.object({ kind: z.literal('outcome'), state: afterRemediateSchema }),
   z.object({ kind: z.literal('resolved'), state: afterOpenSchema }),
+  z.object({ kind: z.literal('failure'), state: afterFailureSchema }),
 ]);
 export type NotifyInput = z.infer<typeof notifyInputSchema>;
 
 /** The message for a notify input, threaded where the incident has one. */
-export function messageFor(input: NotifyInput, channel: string): SlackMessage {
+export function messageFor(
+  input: NotifyInput,
+  channel: string,
+  change?: ChangeKnowledge,
+): SlackMessage {
+  if (input.kind === 'failure') {
+    const { state } = input;
+    return failureMessage(
+      state,
+      state.notification?.channel ?? state.incident?.slackChannel ?? channel,
+      state.notification?.threadTs ?? state.incident?.slackThreadTs,
+      change,
+    );
+  }
   const { state } = input;
   const incidentChannel = state.incident.slackChannel ?? channel;
   switch (input.kind) {
@@ -63,19 +80,55 @@ export function messageFor(input: NotifyInput, channel: string): SlackMessage {
   }
 }
 
+/**
+ * What the store says of a change by this incident, for a failure: the
+ * claim is written before every UpdateFileSystem call.
+ */
+async function changeKnowledge(
+  input: NotifyInput,
+  store: IncidentStore,
+): Promise<ChangeKnowledge | undefined> {
+  if (input.kind !== 'failure' || input.state.remediation) return undefined;
+  const { trigger, incident } = input.state;
+  if (!trigger || !incident) return undefined;
+  try {
+    const claim = await store.modeChangeClaim(trigger.fileSystemId);
+    return claim?.incidentId === incident.incidentId
+      ? { kind: 'claimed', at: claim.at }
+      : { kind: 'not-claimed' };
+  } catch (error) {
+    return { kind: 'unreadable', error: oneLine(error) };
+  }
+}
+
+/** The incident whose thread a first message starts, if it has none. */
+function threadOwner(input: NotifyInput) {
+  if (input.kind !== 'finding' && input.kind !== 'failure') return undefined;
+  const { trigger, incident } = input.state;
+  if (!trigger || !incident || incident.slackThreadTs) return undefined;
+  if (input.kind === 'failure' && input.state.notification?.threadTs) {
+    return undefined;
+  }
+  return {
+    fileSystemId: trigger.fileSystemId,
+    incidentId: incident.incidentId,
+  };
+}
+
 /** Posts one message; a Slack failure is reported, not thrown. */
 export async function notify(
   input: NotifyInput,
   ports: NotifyPorts,
 ): Promise<Notification> {
-  const message = messageFor(input, ports.channel);
+  const change = await changeKnowledge(input, ports.store);
+  const message = messageFor(input, ports.channel, change);
   try {
     const posted = await ports.slack.postMessage(message);
     const threadTs = message.threadTs ?? posted.ts;
-    if (!input.state.incident.slackThreadTs && input.kind === 'finding') {
+    const owner = threadOwner(input);
+    if (owner && !message.threadTs) {
       await ports.store.setThread({
-        fileSystemId: input.state.trigger.fileSystemId,
-        incidentId: input.state.incident.incidentId,
+        ...owner,
         channel: posted.channel,
         threadTs,
       });

@@ -4,7 +4,9 @@
  * General Purpose performance mode), only when `available`, a no-op when
  * already Elastic, at most one change per file system per 24 h (burstguard's
  * own limit), and a TooManyRequests answer is read for its "Wait until ...
- * UTC" time, never retried blindly. Nothing else is automated.
+ * UTC" time, never retried blindly. The 24 h is claimed in the incident
+ * store before UpdateFileSystem is called, so two runs cannot both switch,
+ * and given back when EFS refuses. Nothing else is automated.
  */
 import * as z from 'zod';
 import { type AppConfig, findFileSystem } from '../../shared/config.ts';
@@ -146,6 +148,13 @@ export async function remediate(
   } catch (error) {
     return { ...base, status: 'failed', reason: oneLine(error) };
   }
+  const { incidentId } = input.incident;
+  const claim = await ports.store.modeChangeClaim(trigger.fileSystemId);
+  if (claim?.incidentId === incidentId && !trigger.dryRun) {
+    // This incident claimed the change before: a retry of Remediate. It
+    // must not call again, and must not skip Verify.
+    return ownClaim(base, call, described, claim.at, approvedBy);
+  }
   if (described.ThroughputMode === 'elastic') {
     return {
       ...base,
@@ -167,20 +176,10 @@ export async function remediate(
       reason: `LifeCycleState is ${described.LifeCycleState}; a change needs available`,
     };
   }
-  const last = await ports.store.lastModeChange(trigger.fileSystemId);
-  if (last && Date.parse(at) - Date.parse(last) < MODE_CHANGE_LOCK_MS) {
-    const retryAfter = new Date(
-      Date.parse(last) + MODE_CHANGE_LOCK_MS,
-    ).toISOString();
-    return {
-      ...base,
-      status: 'locked',
-      reason: `burstguard changed this file system at ${last}; ${OWN_CAP}. EFS itself may allow a change sooner`,
-      retryAfter,
-      lockedBy: 'burstguard',
-    };
-  }
   if (trigger.dryRun) {
+    if (claim && Date.parse(at) - Date.parse(claim.at) < MODE_CHANGE_LOCK_MS) {
+      return ownLock(base, claim.at);
+    }
     return {
       ...base,
       status: 'dry-run',
@@ -189,17 +188,42 @@ export async function remediate(
       ...(approvedBy ? { approvedBy } : {}),
     };
   }
+  // The claim is written before the call: of two runs, one calls.
+  const claimed = await ports.store.claimModeChange({
+    fileSystemId: trigger.fileSystemId,
+    incidentId,
+    at,
+    lockMs: MODE_CHANGE_LOCK_MS,
+  });
+  if (claimed.outcome === 'held') {
+    return ownLock(base, claimed.at);
+  }
+  if (claimed.outcome === 'own') {
+    return ownClaim(base, call, described, claimed.at, approvedBy);
+  }
   try {
     await ports.efs.updateFileSystem(call);
   } catch (error) {
     const name = errorName(error);
     const message = oneLine(error);
+    if (!REFUSALS.has(name)) {
+      // A timeout, a 500, a dropped connection: EFS may have made the
+      // change. The claim stays, so nothing calls again within 24 h.
+      return {
+        ...base,
+        status: 'unknown',
+        reason: `UpdateFileSystem did not answer clearly (${name}: ${message}); the change may have happened: check the EFS console`,
+        call,
+        ...(approvedBy ? { approvedBy } : {}),
+      };
+    }
+    const released = await release(ports, trigger.fileSystemId, incidentId, at);
     if (name === 'TooManyRequests') {
       const retryAfter = waitUntilFrom(message);
       return {
         ...base,
         status: 'locked',
-        reason: `EFS refused (TooManyRequests): ${message}`,
+        reason: `EFS refused (TooManyRequests): ${message}${released}`,
         call,
         ...(retryAfter ? { retryAfter } : {}),
         lockedBy: 'efs',
@@ -209,16 +233,17 @@ export async function remediate(
       return {
         ...base,
         status: 'refused',
-        reason: `EFS refused: ${message}`,
+        reason: `EFS refused: ${message}${released}`,
         call,
       };
     }
-    return { ...base, status: 'failed', reason: `${name}: ${message}`, call };
+    return {
+      ...base,
+      status: 'failed',
+      reason: `${name}: ${message}${released}`,
+      call,
+    };
   }
-  await ports.store.recordModeChange({
-    fileSystemId: trigger.fileSystemId,
-    at,
-  });
   return {
     ...base,
     status: 'applied',
@@ -226,4 +251,85 @@ export async function remediate(
     call,
     ...(approvedBy ? { approvedBy } : {}),
   };
+}
+
+/**
+ * UpdateFileSystem errors that mean the change did not happen, from the EFS
+ * API reference for UpdateFileSystem ("Errors"): BadRequest (400, malformed
+ * or invalid), FileSystemNotFound (404; FileSystemNotFoundError once the
+ * adapter names it), IncorrectFileSystemLifeCycleState (409, not
+ * `available`), InsufficientThroughputCapacity (503, "try again later"),
+ * ThroughputLimitExceeded (400), TooManyRequests (429, the 24 h rule). An
+ * API throttle (ThrottlingException) is refused before it is processed.
+ * InternalServerError (500) and every timeout or network error are not
+ * here: the change may have happened.
+ */
+export const REFUSALS: ReadonlySet<string> = new Set([
+  'BadRequest',
+  'FileSystemNotFound',
+  'FileSystemNotFoundError',
+  'IncorrectFileSystemLifeCycleState',
+  'InsufficientThroughputCapacity',
+  'ThroughputLimitExceeded',
+  'TooManyRequests',
+  'ThrottlingException',
+]);
+
+type Base = { action: Remediation['action']; at: string };
+type Call = NonNullable<Remediation['call']>;
+
+/** burstguard's own 24 h limit, held by an earlier change or claim. */
+function ownLock(base: Base, last: string): Remediation {
+  const retryAfter = new Date(
+    Date.parse(last) + MODE_CHANGE_LOCK_MS,
+  ).toISOString();
+  return {
+    ...base,
+    status: 'locked',
+    reason: `burstguard changed this file system at ${last}; ${OWN_CAP}. EFS itself may allow a change sooner`,
+    retryAfter,
+    lockedBy: 'burstguard',
+  };
+}
+
+/** This incident claimed the change in an earlier attempt of Remediate. */
+function ownClaim(
+  base: Base,
+  call: Call,
+  described: { ThroughputMode?: string; LifeCycleState: string },
+  claimedAt: string,
+  approvedBy: string | undefined,
+): Remediation {
+  const by = approvedBy ? { approvedBy } : {};
+  if (described.ThroughputMode === 'elastic') {
+    return {
+      ...base,
+      status: 'applied',
+      reason: `this incident claimed the change at ${claimedAt} and ${call.FileSystemId} is now elastic: an earlier attempt of this step switched it`,
+      call,
+      ...by,
+    };
+  }
+  return {
+    ...base,
+    status: 'unknown',
+    reason: `this incident claimed the change at ${claimedAt} and may have called UpdateFileSystem; EFS shows ${described.ThroughputMode ?? 'bursting'} (${described.LifeCycleState}): check the EFS console. burstguard does not call again within 24 h`,
+    call,
+    ...by,
+  };
+}
+
+/** Gives the claim back; says so in the reason when that failed. */
+async function release(
+  ports: RemediatePorts,
+  fileSystemId: string,
+  incidentId: string,
+  at: string,
+): Promise<string> {
+  try {
+    await ports.store.releaseModeChange({ fileSystemId, incidentId, at });
+    return '';
+  } catch (error) {
+    return ` (the claim could not be released, ${oneLine(error)}: burstguard will not try again before ${new Date(Date.parse(at) + MODE_CHANGE_LOCK_MS).toISOString()})`;
+  }
 }

@@ -8,7 +8,8 @@
  * `triggers`, `lastTriggerAt`, `alarmNames` (a string set: every alarm
  * that opened or joined the incident), `resolvedAt`, `slackChannel`,
  * `slackThreadTs`, `lastModeChangeAt` (the 24 h rule, kept across
- * incidents), `approvalIncidentId`, `approvalTaskToken`, `approvalSavedAt`.
+ * incidents; written by the conditional claim before UpdateFileSystem),
+ * `modeChangeIncidentId` (the incident that claimed it), `approvalIncidentId`, `approvalTaskToken`, `approvalSavedAt`.
  */
 import {
   type DynamoDBDocumentClient,
@@ -19,6 +20,7 @@ import type { Incident } from '../contracts.ts';
 import { BurstguardError } from '../errors.ts';
 import type { IncidentStore } from '../ports.ts';
 import {
+  cutoffOf,
   type IncidentItem,
   ignoredIncident,
   toIncident,
@@ -270,9 +272,61 @@ export function createDynamoIncidentStore(options: {
     async recordModeChange({ fileSystemId, at }) {
       await update({
         Key: key(fileSystemId),
-        UpdateExpression: 'SET lastModeChangeAt = :at',
+        UpdateExpression:
+          'SET lastModeChangeAt = :at REMOVE modeChangeIncidentId',
         ExpressionAttributeValues: { ':at': at },
       });
+    },
+
+    async claimModeChange({ fileSystemId, incidentId, at, lockMs }) {
+      // One conditional write decides between racing runs (DynamoDB
+      // developer guide, "condition expressions"): the item takes the claim
+      // only when no change is younger than the lock.
+      const claimed = await update({
+        Key: key(fileSystemId),
+        UpdateExpression:
+          'SET lastModeChangeAt = :at, modeChangeIncidentId = :id',
+        ConditionExpression:
+          'attribute_not_exists(lastModeChangeAt) OR lastModeChangeAt < :cutoff',
+        ExpressionAttributeValues: {
+          ':at': at,
+          ':id': incidentId,
+          ':cutoff': cutoffOf(at, lockMs),
+        },
+      });
+      if (claimed) {
+        return { outcome: 'claimed', at };
+      }
+      const item = (await read(fileSystemId)) ?? {};
+      const last = text(item, 'lastModeChangeAt') ?? at;
+      const holder = text(item, 'modeChangeIncidentId');
+      if (holder === incidentId) {
+        return { outcome: 'own', at: last };
+      }
+      return {
+        outcome: 'held',
+        at: last,
+        ...(holder ? { incidentId: holder } : {}),
+      };
+    },
+
+    async releaseModeChange({ fileSystemId, incidentId, at }) {
+      // Only this incident's own claim: a later claim stays.
+      await update({
+        Key: key(fileSystemId),
+        UpdateExpression: 'REMOVE lastModeChangeAt, modeChangeIncidentId',
+        ConditionExpression:
+          'modeChangeIncidentId = :id AND lastModeChangeAt = :at',
+        ExpressionAttributeValues: { ':id': incidentId, ':at': at },
+      });
+    },
+
+    async modeChangeClaim(fileSystemId) {
+      const item = await read(fileSystemId);
+      const at = item ? text(item, 'lastModeChangeAt') : undefined;
+      if (!item || !at) return undefined;
+      const holder = text(item, 'modeChangeIncidentId');
+      return { at, ...(holder ? { incidentId: holder } : {}) };
     },
 
     async saveApprovalToken({ fileSystemId, incidentId, taskToken, at }) {

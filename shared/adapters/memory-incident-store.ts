@@ -62,9 +62,19 @@ export function ignoredIncident(fileSystemId: string, at: string): Incident {
   };
 }
 
+/**
+ * The oldest change time that still holds the lock at `at`. Both stores keep
+ * ISO 8601 UTC times from toISOString, which sort as text.
+ */
+export function cutoffOf(at: string, lockMs: number): string {
+  return new Date(Date.parse(at) - lockMs).toISOString();
+}
+
 type Entry = {
   incident?: IncidentItem;
   lastModeChangeAt?: string;
+  /** The incident that claimed the last change, when it was a claim. */
+  modeChangeIncidentId?: string;
   /** Task token of the approval step, with the incident it belongs to. */
   approval?: { incidentId: string; taskToken: string; savedAt: string };
 };
@@ -148,7 +158,51 @@ export function createMemoryIncidentStore(): IncidentStore {
     },
 
     async recordModeChange({ fileSystemId, at }) {
-      entryOf(fileSystemId).lastModeChangeAt = at;
+      const entry = entryOf(fileSystemId);
+      entry.lastModeChangeAt = at;
+      entry.modeChangeIncidentId = undefined;
+    },
+
+    async claimModeChange({ fileSystemId, incidentId, at, lockMs }) {
+      const entry = entryOf(fileSystemId);
+      const last = entry.lastModeChangeAt;
+      if (last && entry.modeChangeIncidentId === incidentId) {
+        return { outcome: 'own', at: last };
+      }
+      if (last && last >= cutoffOf(at, lockMs)) {
+        return {
+          outcome: 'held',
+          at: last,
+          ...(entry.modeChangeIncidentId
+            ? { incidentId: entry.modeChangeIncidentId }
+            : {}),
+        };
+      }
+      entry.lastModeChangeAt = at;
+      entry.modeChangeIncidentId = incidentId;
+      return { outcome: 'claimed', at };
+    },
+
+    async releaseModeChange({ fileSystemId, incidentId, at }) {
+      const entry = entries.get(fileSystemId);
+      if (
+        entry?.modeChangeIncidentId === incidentId &&
+        entry.lastModeChangeAt === at
+      ) {
+        entry.lastModeChangeAt = undefined;
+        entry.modeChangeIncidentId = undefined;
+      }
+    },
+
+    async modeChangeClaim(fileSystemId) {
+      const entry = entries.get(fileSystemId);
+      if (!entry?.lastModeChangeAt) return undefined;
+      return {
+        at: entry.lastModeChangeAt,
+        ...(entry.modeChangeIncidentId
+          ? { incidentId: entry.modeChangeIncidentId }
+          : {}),
+      };
     },
 
     async saveApprovalToken({ fileSystemId, incidentId, taskToken, at }) {

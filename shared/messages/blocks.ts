@@ -7,6 +7,7 @@
 
 import type {
   AfterDiagnose,
+  AfterFailure,
   AfterRemediate,
   CostOption,
   Diagnosis,
@@ -282,6 +283,7 @@ const OUTCOME_ICON: Record<Remediation['status'], string> = {
   refused: ':no_entry:',
   locked: ':lock:',
   failed: ':x:',
+  unknown: ':warning:',
 };
 
 const VERIFY_ICON = {
@@ -326,7 +328,11 @@ export function outcomeMessage(
     lines.push(
       md`${VERIFY_ICON[v.verdict]} *Did it work? ${VERIFY_WORDS[v.verdict]}* (checked ${v.minutesSinceChange} min after the change): ${v.summary}`,
     );
-  } else if (r.status === 'applied') {
+  } else if (state.verifyError) {
+    lines.push(
+      md`:grey_question: *Did it work? Unknown*: the check failed (${errorLine(state.verifyError)}); look at the file system's throughput in the EFS console.`,
+    );
+  } else if (r.status === 'applied' || r.status === 'unknown') {
     lines.push(
       md`_The effect could not be checked: see the execution for why._`,
     );
@@ -415,5 +421,99 @@ export function preflightMessage(
         md`burstguard preflight · trend over the last ${options.lookbackMinutes} min · run \`burstguard start --file-system ID --dry-run\` for a full diagnosis`,
       ),
     ],
+  };
+}
+
+/** Characters of an error's cause shown in the thread. */
+const MAX_CAUSE_CHARS = 300;
+
+/** "Error: message" from a Step Functions error object, Lambda's or not. */
+function errorLine(error: { Error: string; Cause?: string }): string {
+  let cause = error.Cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed?.errorMessage === 'string') cause = parsed.errorMessage;
+  } catch {
+    // A plain cause.
+  }
+  cause = cause.replace(/\s+/g, ' ').trim();
+  if (cause.length > MAX_CAUSE_CHARS) {
+    cause = `${cause.slice(0, MAX_CAUSE_CHARS - 1)}…`;
+  }
+  return cause && cause !== error.Error
+    ? `${error.Error}: ${cause}`
+    : error.Error;
+}
+
+/**
+ * What the incident store says of the change when a step failed: the claim
+ * burstguard writes before UpdateFileSystem, read by NotifyFailure.
+ */
+export type ChangeKnowledge =
+  | { kind: 'claimed'; at: string }
+  | { kind: 'not-claimed' }
+  | { kind: 'unreadable'; error: string };
+
+/**
+ * A step failed: which, with what error, and everything known about a
+ * change of the file system, so the thread always hears of a switch.
+ */
+export function failureMessage(
+  state: AfterFailure,
+  channel: string,
+  threadTs: string | undefined,
+  change: ChangeKnowledge | undefined,
+): SlackMessage {
+  const fileSystemId =
+    state.trigger?.fileSystemId ?? state.incident?.fileSystemId;
+  const where = fileSystemId ? ` on ${fileSystemId}` : '';
+  const error = errorLine(state.failure);
+  const head = md`:x: *burstguard failed at ${state.failedState}*${where}: ${error}`;
+  const lines: Mrkdwn[] = [head];
+  const r = state.remediation;
+  if (r) {
+    lines.push(
+      md`${OUTCOME_ICON[r.status]} *Remediation ${r.status}*: ${r.reason}`,
+    );
+    if (r.call && r.status !== 'dry-run') {
+      lines.push(md`Called: \`UpdateFileSystem ${JSON.stringify(r.call)}\``);
+    }
+    if (r.status === 'applied' || r.status === 'unknown') {
+      lines.push(
+        md`The outcome message could not follow: check the throughput mode in the EFS console.`,
+      );
+    }
+  } else if (change?.kind === 'claimed' && fileSystemId) {
+    lines.push(
+      md`:warning: burstguard claimed the change of ${fileSystemId} at ${change.at} and may have called \`UpdateFileSystem ${JSON.stringify({ FileSystemId: fileSystemId, ThroughputMode: 'elastic' })}\`: the outcome is unknown, check the EFS console. burstguard makes no other change before ${new Date(Date.parse(change.at) + 24 * 3600_000).toISOString()}.`,
+    );
+  } else if (change?.kind === 'unreadable') {
+    lines.push(
+      md`:warning: Whether UpdateFileSystem was called is unknown (the incident store could not be read: ${change.error}): check the EFS console.`,
+    );
+  } else if (
+    change?.kind === 'not-claimed' &&
+    state.failedState === 'Remediate'
+  ) {
+    lines.push(
+      md`UpdateFileSystem was not called: burstguard had not claimed the change, which it does before every call.`,
+    );
+  }
+  if (state.incident) {
+    lines.push(
+      md`_incident ${state.incident.incidentId}: it stays open until its alarms are OK; a new alarm joins it._`,
+    );
+  } else if (state.failedState === 'OpenIncident' && fileSystemId) {
+    lines.push(
+      md`_The incident may or may not be open in the incident store; the next alarm joins it or opens one._`,
+    );
+  }
+  return {
+    channel,
+    ...(threadTs ? { threadTs } : {}),
+    text: fallback(
+      md`burstguard failed at ${state.failedState}${where}: ${errorLine(state.failure)}`,
+    ),
+    blocks: [section(joinMd(lines, '\n'))],
   };
 }

@@ -13,6 +13,7 @@ const T0 = '2026-03-02T10:00:00.000Z';
 const T1 = '2026-03-02T10:01:00.000Z';
 const T2 = '2026-03-02T10:02:00.000Z';
 const T3 = '2026-03-02T10:03:00.000Z';
+const DAY_MS = 24 * 3600_000;
 
 let dynamo: LocalDynamo;
 let tableCount = 0;
@@ -296,6 +297,119 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
     expect(before).toBeUndefined();
     expect(await store.lastModeChange(FS)).toBe(T2);
     expect(await store.lastModeChange(OTHER_FS)).toBeUndefined();
+  });
+
+  it('lets exactly one of many simultaneous runs claim the change', async () => {
+    // Act
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        store.claimModeChange({
+          fileSystemId: FS,
+          incidentId: `inc-${i}`,
+          at: T1,
+          lockMs: DAY_MS,
+        }),
+      ),
+    );
+
+    // Assess
+    const won = claims.flatMap((c, i) =>
+      c.outcome === 'claimed' ? [`inc-${i}`] : [],
+    );
+    expect(won).toHaveLength(1);
+    expect(claims.filter((c) => c.outcome === 'held')).toHaveLength(7);
+    expect(await store.modeChangeClaim(FS)).toEqual({
+      at: T1,
+      incidentId: won[0],
+    });
+    expect(await store.lastModeChange(FS)).toBe(T1);
+  });
+
+  it('answers own to the incident that already holds the claim', async () => {
+    // Prepare
+    await store.claimModeChange({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T1,
+      lockMs: DAY_MS,
+    });
+
+    // Act
+    const again = await store.claimModeChange({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T2,
+      lockMs: DAY_MS,
+    });
+    const other = await store.claimModeChange({
+      fileSystemId: FS,
+      incidentId: 'inc-2',
+      at: T2,
+      lockMs: DAY_MS,
+    });
+
+    // Assess
+    expect(again).toEqual({ outcome: 'own', at: T1 });
+    expect(other).toEqual({ outcome: 'held', at: T1, incidentId: 'inc-1' });
+  });
+
+  it('claims again once the last change is older than the lock', async () => {
+    // Prepare
+    await store.recordModeChange({ fileSystemId: FS, at: T0 });
+    const held = await store.claimModeChange({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T1,
+      lockMs: DAY_MS,
+    });
+
+    // Act
+    const later = new Date(Date.parse(T0) + DAY_MS + 1000).toISOString();
+    const claim = await store.claimModeChange({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: later,
+      lockMs: DAY_MS,
+    });
+
+    // Assess
+    expect(held).toEqual({ outcome: 'held', at: T0 });
+    expect(claim).toEqual({ outcome: 'claimed', at: later });
+  });
+
+  it('releases only the claim of the incident that made it', async () => {
+    // Prepare
+    await store.claimModeChange({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T1,
+      lockMs: DAY_MS,
+    });
+
+    // Act
+    await store.releaseModeChange({
+      fileSystemId: FS,
+      incidentId: 'inc-2',
+      at: T1,
+    });
+    const afterOther = await store.modeChangeClaim(FS);
+    await store.releaseModeChange({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T1,
+    });
+
+    // Assess
+    expect(afterOther).toEqual({ at: T1, incidentId: 'inc-1' });
+    expect(await store.modeChangeClaim(FS)).toBeUndefined();
+    expect(
+      await store.claimModeChange({
+        fileSystemId: FS,
+        incidentId: 'inc-2',
+        at: T2,
+        lockMs: DAY_MS,
+      }),
+    ).toEqual({ outcome: 'claimed', at: T2 });
   });
 
   it('opens an incident on a file system that only has a mode change', async () => {

@@ -112,3 +112,94 @@ describe('notify', () => {
     expect(out.messages[0]?.text).toContain('EFS burst credits exhausted');
   });
 });
+
+describe('notify of a failed step', () => {
+  function failed(failedState: string, extra: Record<string, unknown> = {}) {
+    const state = afterDiagnose({
+      incident: {
+        ...afterDiagnose().incident,
+        slackThreadTs: '1763867568.000100',
+        slackChannel: 'C0INCIDENT',
+      },
+    });
+    return {
+      kind: 'failure' as const,
+      state: {
+        trigger: state.trigger,
+        incident: state.incident,
+        failure: {
+          Error: 'States.Timeout',
+          Cause: 'Task timed out after 30.00 seconds',
+        },
+        failedState,
+        ...extra,
+      },
+    };
+  }
+
+  it('says UpdateFileSystem may have been called when the incident claimed the change', async () => {
+    // Prepare
+    const store = createMemoryIncidentStore();
+    const input = failed('Remediate');
+    await store.claimModeChange({
+      fileSystemId: FS_ID,
+      incidentId: input.state.incident.incidentId,
+      at: '2026-11-23T03:20:00.000Z',
+      lockMs: 24 * 3600_000,
+    });
+    // Act
+    const out = await notify(input, ports(store));
+    // Assess
+    expect(out.delivered).toBe(true);
+    const body = double.calls[0]?.body;
+    expect(body?.thread_ts).toBe('1763867568.000100');
+    const text = JSON.stringify(body?.blocks);
+    expect(text).toContain('burstguard failed at Remediate');
+    expect(text).toContain(
+      'States.Timeout: Task timed out after 30.00 seconds',
+    );
+    expect(text).toContain('may have called `UpdateFileSystem');
+    expect(text).toContain('2026-11-24T03:20:00.000Z');
+  });
+
+  it('says UpdateFileSystem was not called when no claim was made', async () => {
+    const out = await notify(failed('Remediate'), ports());
+    expect(out.delivered).toBe(true);
+    const text = JSON.stringify(double.calls[0]?.body.blocks);
+    expect(text).toContain('UpdateFileSystem was not called');
+  });
+
+  it('says the outcome is unknown when the incident store cannot be read', async () => {
+    const store = createMemoryIncidentStore();
+    store.modeChangeClaim = async () => {
+      throw new Error('Rate of requests exceeds the allowed throughput');
+    };
+    await notify(failed('Remediate'), ports(store));
+    const text = JSON.stringify(double.calls[0]?.body.blocks);
+    expect(text).toContain('Whether UpdateFileSystem was called is unknown');
+    expect(text).toContain('Rate of requests exceeds the allowed throughput');
+  });
+
+  it('repeats an applied change when the outcome message itself failed', async () => {
+    const input = failed('NotifyOutcome', {
+      remediation: {
+        action: 'switch-to-elastic',
+        status: 'applied',
+        reason: 'switched fs from bursting to elastic',
+        call: { FileSystemId: FS_ID, ThroughputMode: 'elastic' },
+      },
+    });
+    await notify(input, ports());
+    const text = JSON.stringify(double.calls[0]?.body.blocks);
+    expect(text).toContain('burstguard failed at NotifyOutcome');
+    expect(text).toContain('Remediation applied');
+    expect(text).toContain('Called: `UpdateFileSystem');
+  });
+
+  it('keeps the failure in its output when Slack is down', async () => {
+    double.failNext(5, { kind: 'platform', error: 'fatal_error' });
+    const out = await notify(failed('Verify'), ports());
+    expect(out.delivered).toBe(false);
+    expect(out.messages[0]?.text).toContain('burstguard failed at Verify');
+  });
+});

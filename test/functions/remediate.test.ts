@@ -286,6 +286,123 @@ describe('remediate', () => {
     }
   });
 
+  // Each error of the EFS API reference for UpdateFileSystem ("Errors")
+  // that means the change did not happen gives the claim back.
+  it.each([
+    ['BadRequest', 'failed'],
+    ['IncorrectFileSystemLifeCycleState', 'refused'],
+    ['InsufficientThroughputCapacity', 'failed'],
+    ['ThroughputLimitExceeded', 'failed'],
+    ['TooManyRequests', 'locked'],
+    ['ThrottlingException', 'failed'],
+  ])('releases the claim when EFS refuses with %s', async (name, status) => {
+    const store = createMemoryIncidentStore();
+    const efs = fakeEfs({}, Object.assign(new Error('no'), { name }));
+    const out = await remediate(
+      input({ approval: approved }),
+      ports(efs, store),
+    );
+    expect(out.status).toBe(status);
+    expect(efs.calls).toHaveLength(1);
+    expect(await store.modeChangeClaim(FS_ID)).toBeUndefined();
+  });
+
+  it.each([['InternalServerError'], ['TimeoutError'], ['ECONNRESET']])(
+    'keeps the claim and says the outcome is unknown after %s',
+    async (name) => {
+      const store = createMemoryIncidentStore();
+      const efs = fakeEfs({}, Object.assign(new Error('no answer'), { name }));
+      const out = await remediate(
+        input({ approval: approved }),
+        ports(efs, store),
+      );
+      expect(out.status).toBe('unknown');
+      expect(out.reason).toMatch(/may have happened: check the EFS console/);
+      expect(out.call).toEqual({
+        FileSystemId: FS_ID,
+        ThroughputMode: 'elastic',
+      });
+      expect(await store.modeChangeClaim(FS_ID)).toEqual({
+        at: now.toISOString(),
+        incidentId: `${FS_ID}/x`,
+      });
+      // A second run within the lock does not call.
+      const again = await remediate(
+        {
+          ...input({ approval: approved }),
+          incident: { ...input({}).incident, incidentId: 'other' },
+        },
+        ports(efs, store),
+      );
+      expect(again).toMatchObject({ status: 'locked', lockedBy: 'burstguard' });
+      expect(efs.calls).toHaveLength(1);
+    },
+  );
+
+  it('claims the change before calling UpdateFileSystem', async () => {
+    const store = createMemoryIncidentStore();
+    const claims: unknown[] = [];
+    const efs = fakeEfs();
+    const update = efs.updateFileSystem;
+    efs.updateFileSystem = async (call) => {
+      claims.push(await store.modeChangeClaim(FS_ID));
+      return update(call);
+    };
+    await remediate(input({ approval: approved }), ports(efs, store));
+    expect(claims).toEqual([
+      { at: now.toISOString(), incidentId: `${FS_ID}/x` },
+    ]);
+  });
+
+  it('lets exactly one of two simultaneous runs call UpdateFileSystem', async () => {
+    const store = createMemoryIncidentStore();
+    const efs = fakeEfs();
+    const [a, b] = await Promise.all([
+      remediate(input({ approval: approved }), ports(efs, store)),
+      remediate(
+        {
+          ...input({ approval: approved }),
+          incident: { ...input({}).incident, incidentId: 'other' },
+        },
+        ports(efs, store),
+      ),
+    ]);
+    expect([a.status, b.status].sort()).toEqual(['applied', 'locked']);
+    expect(efs.calls).toHaveLength(1);
+  });
+
+  it('goes on to Verify when a retry finds its own claim and the file system elastic', async () => {
+    const store = createMemoryIncidentStore();
+    const efs = fakeEfs();
+    await remediate(input({ approval: approved }), ports(efs, store));
+    const elastic = fakeEfs({ ThroughputMode: 'elastic' });
+    const retry = await remediate(
+      input({ approval: approved }),
+      ports(elastic, store),
+    );
+    expect(retry.status).toBe('applied');
+    expect(retry.reason).toMatch(/an earlier attempt of this step switched it/);
+    expect(elastic.calls).toEqual([]);
+  });
+
+  it('does not call again when a retry finds its own claim and no change', async () => {
+    const store = createMemoryIncidentStore();
+    await store.claimModeChange({
+      fileSystemId: FS_ID,
+      incidentId: `${FS_ID}/x`,
+      at: now.toISOString(),
+      lockMs: 24 * 3600_000,
+    });
+    const efs = fakeEfs();
+    const retry = await remediate(
+      input({ approval: approved }),
+      ports(efs, store),
+    );
+    expect(retry.status).toBe('unknown');
+    expect(retry.reason).toMatch(/may have called UpdateFileSystem/);
+    expect(efs.calls).toEqual([]);
+  });
+
   it('refuses to switch a Max I/O file system to Elastic, even approved', async () => {
     const efs = fakeEfs({ PerformanceMode: 'maxIO' });
     const out = await remediate(input({ approval: approved }), ports(efs));

@@ -174,9 +174,49 @@ const CASES: Record<keyof typeof blocks, () => Built[]> = {
       remediation: { ...state.remediation, lockedBy: 'burstguard' as const },
       verification: undefined,
     };
+    const verifyFailed = {
+      ...state,
+      verification: undefined,
+      verifyError: { Error: 'Error', Cause: `DescribeFileSystems ${ALL}` },
+    };
     return [
       blocks.outcomeMessage(state, 'C0', '1.2'),
       blocks.outcomeMessage(locked, 'C0'),
+      blocks.outcomeMessage(verifyFailed, 'C0'),
+    ];
+  },
+  failureMessage: () => {
+    const state = hostileRemediate();
+    const failed = {
+      trigger: state.trigger,
+      incident: state.incident,
+      failure: {
+        Error: 'Error',
+        Cause: JSON.stringify({ errorMessage: `lock write failed ${ALL}` }),
+      },
+      failedState: 'Remediate',
+    };
+    return [
+      blocks.failureMessage(
+        { ...failed, remediation: state.remediation },
+        'C0',
+        '1.2',
+        undefined,
+      ),
+      blocks.failureMessage(failed, 'C0', '1.2', {
+        kind: 'claimed',
+        at: '2026-11-23T03:12:48.554Z',
+      }),
+      blocks.failureMessage(failed, 'C0', undefined, {
+        kind: 'unreadable',
+        error: `DynamoDB ${ALL}`,
+      }),
+      blocks.failureMessage(
+        { ...failed, failure: { Error: `States.${HOSTILE[1]}` } },
+        'C0',
+        undefined,
+        { kind: 'not-claimed' },
+      ),
     ];
   },
   resolvedMessage: () => {

@@ -197,3 +197,74 @@ describe('the state machine definition', () => {
     expect(states[settled.Default]?.Type).toBe('Succeed');
   });
 });
+
+describe('the catches of the definition', () => {
+  type Catcher = { ErrorEquals: string[]; Next: string };
+  type AnyState = {
+    Type: string;
+    Catch?: Catcher[];
+    Next?: string;
+    Resource?: string;
+    Parameters?: { kind?: string };
+    Choices?: { Next: string }[];
+    Default?: string;
+  };
+  const states = buildDefinition(placeholderArns()).States as Record<
+    string,
+    AnyState
+  >;
+
+  it('catches every error of every top-level Task, DataLimitExceeded listed on its own', () => {
+    const uncaught = Object.entries(states).filter(([, s]) => {
+      if (s.Type !== 'Task') return false;
+      const listed = (s.Catch ?? []).flatMap((c) => c.ErrorEquals);
+      return !(
+        listed.includes('States.ALL') &&
+        listed.includes('States.DataLimitExceeded')
+      );
+    });
+    expect(uncaught.map(([name]) => name)).toEqual([]);
+    // States.ALL must stand alone in its catcher (Step Functions developer
+    // guide, "error handling").
+    for (const s of Object.values(states)) {
+      for (const c of s.Catch ?? []) {
+        if (c.ErrorEquals.includes('States.ALL')) {
+          expect(c.ErrorEquals).toEqual(['States.ALL']);
+        }
+      }
+    }
+  });
+
+  it('leads every caught failure after OpenIncident to a Slack message', () => {
+    // Follow each catcher's Next through Pass, Wait, Task and every branch
+    // of a Choice until a Task that posts (the notify Lambda).
+    const reachesNotify = (name: string, seen = new Set<string>()): boolean => {
+      if (seen.has(name)) return false;
+      seen.add(name);
+      const s = states[name];
+      if (!s) return false;
+      if (s.Type === 'Task' && s.Resource?.endsWith('burstguard-notify')) {
+        return true;
+      }
+      if (s.Type === 'Task' && s.Next) return reachesNotify(s.Next, seen);
+      if ((s.Type === 'Pass' || s.Type === 'Wait') && s.Next) {
+        return reachesNotify(s.Next, seen);
+      }
+      if (s.Type === 'Choice') {
+        // Every way out of a Choice must reach a message.
+        const outs = [...(s.Choices ?? []).map((c) => c.Next), s.Default];
+        return outs.every((n) => n && reachesNotify(n, new Set(seen)));
+      }
+      return false;
+    };
+    const silent: string[] = [];
+    for (const [name, s] of Object.entries(states)) {
+      if (s.Type !== 'Task' || name === 'NotifyFailure') continue;
+      for (const c of s.Catch ?? []) {
+        if (!reachesNotify(c.Next)) silent.push(`${name} -> ${c.Next}`);
+      }
+    }
+    // A rejected trigger names no file system of ours: nothing to tell.
+    expect(silent).toEqual(['Normalize -> RejectTrigger']);
+  });
+});

@@ -1,0 +1,287 @@
+/**
+ * Every change is told, and the lock locks. The real state machine runs
+ * locally (aws-local-stepfunctions) with the real handlers, the DynamoDB
+ * incident store on dynalite, and the real Slack client against the
+ * loopback Slack double. The lock is claimed with a DynamoDB conditional
+ * write (DynamoDB developer guide, "condition expressions"); a Catch names
+ * the error a Task failed with (Step Functions developer guide, "error
+ * handling").
+ */
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+} from 'vitest';
+import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
+import {
+  recordingClickHousePort,
+  recordingEfsPort,
+  recordingMetricsPort,
+} from '../../shared/adapters/recording.ts';
+import {
+  createSlackPort,
+  createSlackWebClient,
+} from '../../shared/adapters/slack.ts';
+import type { FileSystemDescription } from '../../shared/aws-shapes.ts';
+import { configForRecording } from '../../shared/evidence.ts';
+import type { EfsPort, IncidentStore } from '../../shared/ports.ts';
+import { simulateScenario } from '../../shared/simulator/scenarios.ts';
+import {
+  type LocalPorts,
+  type RunEvent,
+  runLocal,
+} from '../../workflows/local-runner.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+
+const END = new Date('2026-11-23T03:12:00Z');
+const APPROVER = 'U0LOCAL';
+
+let dynamo: LocalDynamo;
+let slack: SlackDouble;
+let tables = 0;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => {
+  await dynamo?.close();
+});
+beforeEach(async () => {
+  slack = await startSlackDouble();
+});
+afterEach(async () => {
+  await slack.close();
+});
+
+async function dynamoStore(): Promise<IncidentStore> {
+  tables += 1;
+  const tableName = `told-${tables}`;
+  await dynamo.createTable(tableName, 'fileSystemId');
+  return createDynamoIncidentStore({
+    client: dynamo.documentClient,
+    tableName,
+  });
+}
+
+function setup(store: IncidentStore, efs?: EfsPort & { calls: unknown[] }) {
+  const recording = simulateScenario('credits-exhausted', { end: END });
+  const efsPort = efs ?? recordingEfsPort(recording);
+  const ports: LocalPorts & { efs: EfsPort & { calls: unknown[] } } = {
+    config: configForRecording(recording, { policy: 'approve' }),
+    clock: { now: () => END },
+    efs: efsPort,
+    metrics: recordingMetricsPort(recording),
+    clickhouseFor: () => recordingClickHousePort(recording),
+    slack: createSlackPort(
+      createSlackWebClient({
+        token: 'xoxb-told',
+        slackApiUrl: slack.url,
+        timeoutMs: 2_000,
+      }),
+    ),
+    store,
+    approver: async () => ({ approved: true, by: APPROVER }),
+  };
+  return { recording, ports };
+}
+
+/** Every message text the Slack double received, blocks included. */
+function posted(): string[] {
+  return slack.calls
+    .filter((c) => c.method === 'chat.postMessage')
+    .map((c) => `${String(c.body.text)}\n${JSON.stringify(c.body.blocks)}`);
+}
+
+function entered(events: RunEvent[]): string[] {
+  return events.flatMap((e) => (e.type === 'entered' ? [e.state] : []));
+}
+
+describe('a change that a later failure follows', () => {
+  it('tells the thread of the switch when the incident store fails right after it', async () => {
+    // Prepare: DynamoDB answers nothing once UpdateFileSystem was called.
+    const inner = await dynamoStore();
+    const { ports } = setup(inner);
+    const store = new Proxy(inner, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          if (ports.efs.calls.length > 0) {
+            throw Object.assign(
+              new Error('We currently do not have sufficient capacity'),
+              {
+                name: 'InternalServerError',
+              },
+            );
+          }
+          return value.apply(target, args);
+        };
+      },
+    });
+    const events: RunEvent[] = [];
+
+    // Act
+    const result = await runLocal(
+      { fileSystemId: ports.config.fileSystems[0]?.fileSystemId },
+      { ...ports, store },
+      { onEvent: (e) => events.push(e) },
+    );
+
+    // Assess
+    expect(ports.efs.calls).toHaveLength(1);
+    expect(posted().some((m) => m.includes('Called: `UpdateFileSystem'))).toBe(
+      true,
+    );
+    expect(entered(events)).toContain('Verify');
+    expect(result.status).toBe('SUCCEEDED');
+  });
+
+  it('goes on to Verify when Remediate is retried after its switch', async () => {
+    // Prepare: the Lambda service fails the invocation after the function
+    // switched the file system; the Task's Retry runs it again.
+    const { ports } = setup(await dynamoStore());
+    const events: RunEvent[] = [];
+    let invocations = 0;
+
+    // Act
+    const result = await runLocal(
+      { fileSystemId: ports.config.fileSystems[0]?.fileSystemId },
+      ports,
+      {
+        onEvent: (e) => events.push(e),
+        wrapHandlers: (handlers) => ({
+          ...handlers,
+          Remediate: async (input) => {
+            const out = await handlers.Remediate(input);
+            invocations += 1;
+            if (invocations === 1) {
+              throw Object.assign(new Error('Lambda was unable to respond'), {
+                name: 'Lambda.ServiceException',
+              });
+            }
+            return out;
+          },
+        }),
+      },
+    );
+
+    // Assess
+    expect(invocations).toBe(2);
+    expect(ports.efs.calls).toHaveLength(1);
+    expect(entered(events)).toContain('Verify');
+    const outcome = posted().find((m) => m.includes('Remediation'));
+    expect(outcome).toMatch(/Remediation applied/);
+    expect(outcome).not.toMatch(/already in Elastic mode/);
+    expect(result.status).toBe('SUCCEEDED');
+  });
+
+  it('says UpdateFileSystem may have been called when Remediate times out after it', async () => {
+    // Prepare: the function switched, then ran past its Task timeout.
+    const { ports } = setup(await dynamoStore());
+
+    // Act
+    const result = await runLocal(
+      { fileSystemId: ports.config.fileSystems[0]?.fileSystemId },
+      ports,
+      {
+        wrapHandlers: (handlers) => ({
+          ...handlers,
+          Remediate: async (input) => {
+            await handlers.Remediate(input);
+            throw Object.assign(new Error('Task timed out'), {
+              name: 'States.Timeout',
+            });
+          },
+        }),
+      },
+    );
+
+    // Assess
+    expect(ports.efs.calls).toHaveLength(1);
+    const told = posted().find((m) => m.includes('failed at Remediate'));
+    expect(told).toContain('States.Timeout');
+    expect(told).toMatch(/may have called `UpdateFileSystem/);
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+  });
+});
+
+/**
+ * An EFS that accepts every UpdateFileSystem and keeps describing the file
+ * system as it was: DescribeFileSystems is eventually consistent (EFS API
+ * reference), so a second run may well read the old mode.
+ */
+function acceptingEfs(
+  described: FileSystemDescription,
+): EfsPort & { calls: unknown[] } {
+  const calls: unknown[] = [];
+  return {
+    calls,
+    async describeFileSystem() {
+      return structuredClone(described);
+    },
+    async updateFileSystem(call) {
+      calls.push(call);
+      return {
+        ...structuredClone(described),
+        ThroughputMode: call.ThroughputMode,
+      };
+    },
+  };
+}
+
+describe('two runs at once', () => {
+  it('make exactly one UpdateFileSystem call between them', async () => {
+    // Prepare: run A waits for its approval; meanwhile its incident is
+    // resolved (its alarm stayed OK through the quiet period) and a new
+    // alarm opens incident B. Both approvals arrive at the same moment, so
+    // both runs reach Remediate together.
+    const store = await dynamoStore();
+    const recording = simulateScenario('credits-exhausted', { end: END });
+    const efs = acceptingEfs(
+      recording.describeFileSystems.FileSystems[0] as FileSystemDescription,
+    );
+    const { ports } = setup(store, efs);
+    const fileSystemId = ports.config.fileSystems[0]?.fileSystemId as string;
+    let release: () => void = () => undefined;
+    const together = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let aWaiting: () => void = () => undefined;
+    const aIsWaiting = new Promise<void>((resolve) => {
+      aWaiting = resolve;
+    });
+    const approverA = async () => {
+      await store.resolve({ fileSystemId, at: END.toISOString() });
+      aWaiting();
+      await together;
+      return { approved: true, by: APPROVER };
+    };
+    const approverB = async () => {
+      release();
+      return { approved: true, by: APPROVER };
+    };
+
+    // Act
+    const runA = runLocal({ fileSystemId }, { ...ports, approver: approverA });
+    await aIsWaiting;
+    const runB = runLocal({ fileSystemId }, { ...ports, approver: approverB });
+    const [a, b] = await Promise.all([runA, runB]);
+
+    // Assess
+    expect([a.status, b.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    const statuses = [a, b].map(
+      (r) =>
+        (r as { output: { remediation?: { status: string } } }).output
+          .remediation?.status,
+    );
+    expect(statuses.sort()).toEqual(['applied', 'locked']);
+    expect(efs.calls).toEqual([
+      { FileSystemId: fileSystemId, ThroughputMode: 'elastic' },
+    ]);
+  });
+});
