@@ -19,7 +19,9 @@ const sfn = new SFNClient(awsClientOptions(config.region));
 export const handler = createSlackInteractionsHandler(
   {
     store: createDynamoIncidentStore({
-      client: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+      client: DynamoDBDocumentClient.from(
+        new DynamoDBClient(awsClientOptions(config.region)),
+      ),
       tableName: Resource.Incidents.name,
     }),
     tasks: {
