@@ -104,14 +104,17 @@ export function budgetedRetryStrategy(
   };
 }
 
-/** Client options for `new XClient(awsClientOptions(region))`. */
+/**
+ * Client options for `new XClient(awsClientOptions(region))`; without a
+ * region the SDK reads it from the environment.
+ */
 export function awsClientOptions(
-  region: string,
+  region: string | undefined,
   limits: Partial<AwsCallLimits> = {},
 ) {
   const resolved = { ...AWS_CALL_LIMITS, ...limits };
   return {
-    region,
+    ...(region ? { region } : {}),
     maxAttempts: resolved.maxAttempts,
     retryStrategy: budgetedRetryStrategy(resolved),
     requestHandler: {
