@@ -88,7 +88,10 @@ export type ApprovalOutcome =
   | 'busy'
   /** The task can no longer be answered; the token is forgotten. */
   | 'task-failed'
-  /** Step Functions did not take the answer; the token is kept. */
+  /**
+   * Step Functions did not take the answer, or the incident store could
+   * not be read; the token is kept.
+   */
   | 'task-unavailable';
 
 export type ApprovalResponse = {
@@ -300,14 +303,28 @@ export async function handleApprovalInteraction(
     incidentId: decision.incidentId,
   };
   const claimId = ports.newClaimId?.() ?? crypto.randomUUID();
-  const claim = await ports.store.claimApprovalToken({
-    ...key,
-    claimId,
-    at: new Date(request.nowSeconds * 1000).toISOString(),
-    leaseUntil: new Date(
-      (request.nowSeconds + APPROVAL_CLAIM_LEASE_SECONDS) * 1000,
-    ).toISOString(),
-  });
+  let claim: Awaited<ReturnType<ApprovalPorts['store']['claimApprovalToken']>>;
+  try {
+    claim = await ports.store.claimApprovalToken({
+      ...key,
+      claimId,
+      at: new Date(request.nowSeconds * 1000).toISOString(),
+      leaseUntil: new Date(
+        (request.nowSeconds + APPROVAL_CLAIM_LEASE_SECONDS) * 1000,
+      ).toISOString(),
+    });
+  } catch (error) {
+    // Nothing was claimed: the token waits for the next click.
+    return finish(
+      {
+        outcome: 'task-unavailable',
+        detail: `incident store unavailable for ${decision.incidentId}: ${errorName(error)}: ${oneLine(error)}`,
+        decision,
+        reply: `The approval could not be read (${errorName(error)}); nothing was recorded. Press the button again.`,
+      },
+      responseUrl,
+    );
+  }
   if (claim.kind === 'none') {
     return finish(
       {

@@ -9,6 +9,7 @@
  * has exceeded the configured ... requestTimeout" without it, and the call
  * waits on, into the Lambda timeout.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EFSClient } from '@aws-sdk/client-efs';
@@ -168,6 +169,41 @@ describe('AWS calls against an endpoint that never answers', () => {
       expect(ms).toBeLessThan(5_000);
     }
   }, 30_000);
+});
+
+describe('the deployed functions', () => {
+  it('build every AWS client with awsClientOptions', () => {
+    // Each handler.ts (and the CLI) is the wiring that deploys: a client
+    // built with `{}` would have no deadline and the SDK's default retry.
+    const files = [
+      ...readdirSync('functions').map((d) => `functions/${d}/handler.ts`),
+      'cli/record.ts',
+      'cli/start.ts',
+    ].filter((f) => existsSync(f));
+    const unbounded: string[] = [];
+    let clients = 0;
+
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const bound = new Set(
+        [...text.matchAll(/const (\w+) = awsClientOptions\(/g)].map(
+          (m) => m[1],
+        ),
+      );
+      const built = /new (\w+Client)\(\s*(awsClientOptions\(|\w+|\{[^}]*\})/g;
+      for (const m of text.matchAll(built)) {
+        if (m[1] === 'WebClient') continue;
+        clients += 1;
+        const arg = m[2] ?? '';
+        if (arg !== 'awsClientOptions(' && !bound.has(arg)) {
+          unbounded.push(`${file}: new ${m[1]}(${arg})`);
+        }
+      }
+    }
+
+    expect(clients).toBeGreaterThanOrEqual(10);
+    expect(unbounded).toEqual([]);
+  });
 });
 
 describe('UpdateFileSystem refused with TooManyRequests', () => {

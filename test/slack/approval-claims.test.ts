@@ -373,6 +373,42 @@ describe('the reply and the log line', () => {
     );
   });
 
+  it('tells the clicker when the incident store cannot be read', async () => {
+    // Prepare
+    const { tasks, sent } = tasksFailingWith();
+    const down = named('TimeoutError', 'Request timed out');
+
+    // Act
+    const response = await handleApprovalInteraction(
+      signed(body('approve')),
+      {
+        signingSecret: SECRET,
+        approvers: [APPROVER],
+        responseUrlOrigins: [new URL(slack.url).origin],
+      },
+      {
+        store: {
+          ...store,
+          async claimApprovalToken() {
+            throw down;
+          },
+        },
+        tasks,
+        responder: createResponseUrlResponder({ timeoutMs: 2_000 }),
+      },
+    );
+
+    // Assess
+    expect(response).toMatchObject({
+      statusCode: 200,
+      outcome: 'task-unavailable',
+    });
+    expect(sent).toEqual([]);
+    expect(slack.responses.at(-1)?.body.text).toBe(
+      'The approval could not be read (TimeoutError); nothing was recorded. Press the button again.',
+    );
+  });
+
   it('masks any long opaque run, and the token itself', () => {
     expect(redactTaskToken(`a ${TASK_TOKEN} b`)).toBe('a [redacted] b');
     expect(redactTaskToken('short tok', 'tok')).toBe('short [task token]');
