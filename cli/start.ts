@@ -2,8 +2,10 @@
  * `burstguard start`: starts an execution of the deployed state machine with
  * the console's manual input, as a person would from the AWS console.
  */
+
 import { readFileSync } from 'node:fs';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { awsClientOptions } from '../shared/adapters/aws-clients.ts';
 import { fileSystemIdSchema } from '../shared/contracts.ts';
 import type { Io } from './main.ts';
 
@@ -84,7 +86,7 @@ export async function runStart(
 ): Promise<number> {
   const request = startRequest(options, process.env, new Date());
   const region = options.region ?? request.stateMachineArn.split(':')[3];
-  const sfn = client ?? new SFNClient({ region });
+  const sfn = client ?? new SFNClient(awsClientOptions(region));
   const out = await sfn.send(new StartExecutionCommand(request));
   io.out(
     `started ${out.executionArn} (${options.dryRun ? 'dry run: remediation only prints its call' : 'remediation by policy'})\n`,

@@ -79,13 +79,12 @@ export const INCIDENT_TABLE_ACTIONS = [
 
 /**
  * Task-token callbacks for the Slack endpoint, scoped to the state machine
- * as CDK's `StateMachine.grantTaskResponse` does. SendTaskFailure is for a
- * rejected approval.
+ * as CDK's `StateMachine.grantTaskResponse` does, but only the call the
+ * endpoint makes: a decline is a SendTaskSuccess with `approved: false`
+ * (shared/slack/interaction.ts approvalTaskOutput), so SendTaskFailure is
+ * not granted.
  */
-export const TASK_CALLBACK_ACTIONS = [
-  'states:SendTaskSuccess',
-  'states:SendTaskFailure',
-] as const;
+export const TASK_CALLBACK_ACTIONS = ['states:SendTaskSuccess'] as const;
 
 /** `arn:PARTITION:elasticfilesystem:REGION:ACCOUNT:file-system/fs-...`. */
 export function fileSystemArn(

@@ -202,11 +202,48 @@ export type IncidentStore = {
     taskToken: string;
     at: string;
   }): Promise<void>;
-  /** Returns and forgets the token, so an approval is answered only once. */
+  /**
+   * Returns and forgets the token, so an approval is answered only once.
+   * Only for an answer given in the same process right after (the local
+   * runner); the Slack endpoint claims the token and settles it instead,
+   * so a failed SendTaskSuccess does not lose it.
+   */
   takeApprovalToken(input: {
     fileSystemId: string;
     incidentId: string;
   }): Promise<
     { incidentId: string; taskToken: string; savedAt: string } | undefined
   >;
+  /**
+   * Claims the waiting approval's token for one answer, in one conditional
+   * write: of two clicks at once, one gets `claimed` and the other `busy`.
+   * The claim lasts until `leaseUntil` (ISO 8601), after which a claimer
+   * that died before settling no longer blocks the approval.
+   */
+  claimApprovalToken(input: {
+    fileSystemId: string;
+    incidentId: string;
+    claimId: string;
+    at: string;
+    leaseUntil: string;
+  }): Promise<ApprovalClaim>;
+  /**
+   * Ends a claim: `consumed` forgets the token (the task was answered, or
+   * can never be), `released` keeps it for the next click. A claim that
+   * is no longer this claimer's is left alone.
+   */
+  settleApprovalToken(input: {
+    fileSystemId: string;
+    incidentId: string;
+    claimId: string;
+    outcome: 'consumed' | 'released';
+  }): Promise<void>;
 };
+
+/** What claiming an approval token found. */
+export type ApprovalClaim =
+  | { kind: 'claimed'; incidentId: string; taskToken: string; savedAt: string }
+  /** Another answer holds the token right now. */
+  | { kind: 'busy' }
+  /** No token waits for this incident: answered, expired, or never saved. */
+  | { kind: 'none' };

@@ -2,13 +2,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Resource } from 'sst';
+import { awsClientOptions } from '../../shared/adapters/aws-clients.ts';
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
 import { readConfigFromEnv } from '../../shared/config.ts';
 import { createOpenIncidentHandler } from './lambda.ts';
 
 const config = readConfigFromEnv(process.env);
 
-const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const client = DynamoDBDocumentClient.from(
+  new DynamoDBClient(awsClientOptions(config.region)),
+);
 
 export const handler = createOpenIncidentHandler({
   store: createDynamoIncidentStore({

@@ -14,7 +14,9 @@ const config = readConfigFromEnv(process.env);
 export const handler = createRemediateHandler({
   efs: createEfsPort(new EFSClient(awsClientOptions(config.region))),
   store: createDynamoIncidentStore({
-    client: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+    client: DynamoDBDocumentClient.from(
+      new DynamoDBClient(awsClientOptions(config.region)),
+    ),
     tableName: Resource.Incidents.name,
   }),
   clock: { now: () => new Date() },

@@ -1,8 +1,8 @@
 /**
  * RequestApproval: posts the approval card (the change, its cost, the 24 h
  * lock) in the incident's thread and keeps the task token. The execution
- * waits until an approver presses a button (SendTaskSuccess or
- * SendTaskFailure from the Slack interactions function) or the hour runs out.
+ * waits until an approver presses a button (SendTaskSuccess from the Slack
+ * interactions function, `approved` true or false) or the hour runs out.
  */
 import * as z from 'zod';
 import { afterNotifySchema } from '../../shared/contracts.ts';

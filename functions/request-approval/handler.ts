@@ -2,6 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Resource } from 'sst';
+import { awsClientOptions } from '../../shared/adapters/aws-clients.ts';
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
 import {
   createSlackPort,
@@ -22,7 +23,9 @@ export const handler = createRequestApprovalHandler({
     }),
   ),
   store: createDynamoIncidentStore({
-    client: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+    client: DynamoDBDocumentClient.from(
+      new DynamoDBClient(awsClientOptions(config.region)),
+    ),
     tableName: Resource.Incidents.name,
   }),
   channel: config.slackChannel,

@@ -17,7 +17,9 @@ export const handler = createResolveIncidentHandler({
     new CloudWatchClient(awsClientOptions(config.region)),
   ),
   store: createDynamoIncidentStore({
-    client: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+    client: DynamoDBDocumentClient.from(
+      new DynamoDBClient(awsClientOptions(config.region)),
+    ),
     tableName: Resource.Incidents.name,
   }),
   clock: { now: () => new Date() },

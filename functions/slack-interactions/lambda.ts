@@ -12,17 +12,16 @@ import type {
 } from 'aws-lambda';
 import type { IncidentStore } from '../../shared/ports.ts';
 import {
-  type CardUpdater,
+  type ApprovalPorts,
   handleApprovalInteraction,
-  type TaskCallbackPort,
 } from '../../shared/slack/approval.ts';
 
-export type SlackInteractionsPorts = {
-  store: Pick<IncidentStore, 'takeApprovalToken'>;
-  tasks: TaskCallbackPort;
-  slack?: CardUpdater;
+export type SlackInteractionsPorts = ApprovalPorts & {
+  store: Pick<IncidentStore, 'claimApprovalToken' | 'settleApprovalToken'>;
   signingSecret: string;
   approvers: readonly string[];
+  /** Origins a `response_url` may have (Slack's unless set). */
+  responseUrlOrigins?: readonly string[];
   nowSeconds: () => number;
 };
 
@@ -43,7 +42,13 @@ export function createSlackInteractionsHandler(
           rawBody,
           nowSeconds: ports.nowSeconds(),
         },
-        { signingSecret: ports.signingSecret, approvers: ports.approvers },
+        {
+          signingSecret: ports.signingSecret,
+          approvers: ports.approvers,
+          ...(ports.responseUrlOrigins
+            ? { responseUrlOrigins: ports.responseUrlOrigins }
+            : {}),
+        },
         ports,
       );
       const level = response.statusCode >= 400 ? 'warn' : 'info';

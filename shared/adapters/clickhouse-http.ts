@@ -45,6 +45,46 @@ export type ClickHouseHttpOptions = {
   client?: ClickHouseClient;
 };
 
+/**
+ * Time past `timeoutMs` after which the whole snapshot is aborted.
+ * @clickhouse/client's `request_timeout` is an inactivity timeout (the
+ * request's `timeout` and `socket.setTimeout` in its
+ * connection/socket_pool.js, "Timeout error."): a server that keeps
+ * sending a byte now and then never trips it. The AbortSignal is a hard
+ * deadline for every query, its body included; the grace lets the
+ * client's own timeout name a silent server first.
+ */
+export const CLICKHOUSE_DEADLINE_GRACE_MS = 500;
+
+/** The promise, or a rejection when the signal aborts first. */
+function beforeDeadline<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  onAbort: () => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => {
+      onAbort();
+      reject(signal.reason);
+    };
+    if (signal.aborted) {
+      abort();
+      return;
+    }
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** The URL without credentials, for messages. */
 function safeUrl(url: string): string {
   try {
@@ -94,6 +134,8 @@ export function createClickHouseHttpPort(
     },
     async snapshot(window) {
       const started = performance.now();
+      const deadlineMs = options.timeoutMs + CLICKHOUSE_DEADLINE_GRACE_MS;
+      const deadline = AbortSignal.timeout(deadlineMs);
       const results: ClickHouseSnapshot['results'] = {};
       const failures: { kind: FailureKind; reason: string }[] = [];
       await Promise.all(
@@ -103,20 +145,35 @@ export function createClickHouseHttpPort(
               query: SNAPSHOT_QUERIES[name],
               format: 'JSONEachRow',
               clickhouse_settings: settings as ClickHouseSettings,
+              abort_signal: deadline,
               ...(WINDOWED_QUERIES.has(name)
                 ? { query_params: windowParams(window) }
                 : {}),
             });
+            // The client lets go of abort_signal once the headers are in
+            // (node_base_connection.js, `controllerCleanup` in `finally`):
+            // the body is raced against the deadline here, and its stream
+            // closed when the deadline passes.
             results[name] = {
               ok: true,
-              rows: await result.json<Record<string, unknown>>(),
+              rows: await beforeDeadline(
+                result.json<Record<string, unknown>>(),
+                deadline,
+                () => result.close(),
+              ),
             };
           } catch (error) {
             // The password is redacted before the reason is shortened.
-            const failure = describeClickHouseError(error, {
-              timeoutMs: options.timeoutMs,
-              ...(options.password ? { secret: options.password } : {}),
-            });
+            const failure: { kind: FailureKind; reason: string } =
+              deadline.aborted
+                ? {
+                    kind: 'timeout',
+                    reason: `no complete answer within ${formatSeconds(deadlineMs)}`,
+                  }
+                : describeClickHouseError(error, {
+                    timeoutMs: options.timeoutMs,
+                    ...(options.password ? { secret: options.password } : {}),
+                  });
             const reason = redactSecret(failure.reason, options.password);
             failures.push({ kind: failure.kind, reason });
             results[name] = { ok: false, reason };

@@ -9,7 +9,10 @@
  * that opened or joined the incident), `resolvedAt`, `slackChannel`,
  * `slackThreadTs`, `lastModeChangeAt` (the 24 h rule, kept across
  * incidents; written by the conditional claim before UpdateFileSystem),
- * `modeChangeIncidentId` (the incident that claimed it), `approvalIncidentId`, `approvalTaskToken`, `approvalSavedAt`.
+ * `modeChangeIncidentId` (the incident that claimed it),
+ * `approvalIncidentId`, `approvalTaskToken`, `approvalSavedAt`, and while a
+ * click answers the approval, `approvalClaimId` and `approvalClaimUntil`
+ * (ISO 8601; strings of one format compare in time order).
  */
 import {
   type DynamoDBDocumentClient,
@@ -332,9 +335,10 @@ export function createDynamoIncidentStore(options: {
     async saveApprovalToken({ fileSystemId, incidentId, taskToken, at }) {
       await update({
         Key: key(fileSystemId),
+        // A new token starts unclaimed.
         UpdateExpression:
           'SET approvalIncidentId = :id, approvalTaskToken = :token,' +
-          ' approvalSavedAt = :at',
+          ' approvalSavedAt = :at REMOVE approvalClaimId, approvalClaimUntil',
         ExpressionAttributeValues: {
           ':id': incidentId,
           ':token': taskToken,
@@ -348,7 +352,8 @@ export function createDynamoIncidentStore(options: {
       const old = await update({
         Key: key(fileSystemId),
         UpdateExpression:
-          'REMOVE approvalIncidentId, approvalTaskToken, approvalSavedAt',
+          'REMOVE approvalIncidentId, approvalTaskToken, approvalSavedAt,' +
+          ' approvalClaimId, approvalClaimUntil',
         ConditionExpression: 'approvalIncidentId = :id',
         ExpressionAttributeValues: { ':id': incidentId },
         ReturnValues: 'ALL_OLD',
@@ -362,6 +367,66 @@ export function createDynamoIncidentStore(options: {
         taskToken,
         savedAt: text(old, 'approvalSavedAt') ?? '',
       };
+    },
+
+    async claimApprovalToken({
+      fileSystemId,
+      incidentId,
+      claimId,
+      at,
+      leaseUntil,
+    }) {
+      // One conditional write: the token is this incident's and nobody
+      // holds it, or the holder's lease has run out.
+      const claimed = await update({
+        Key: key(fileSystemId),
+        UpdateExpression:
+          'SET approvalClaimId = :claim, approvalClaimUntil = :until',
+        ConditionExpression:
+          'approvalIncidentId = :id AND attribute_exists(approvalTaskToken)' +
+          ' AND (attribute_not_exists(approvalClaimUntil)' +
+          ' OR approvalClaimUntil < :at)',
+        ExpressionAttributeValues: {
+          ':id': incidentId,
+          ':claim': claimId,
+          ':until': leaseUntil,
+          ':at': at,
+        },
+        ReturnValues: 'ALL_NEW',
+      });
+      const taskToken = claimed
+        ? text(claimed, 'approvalTaskToken')
+        : undefined;
+      if (claimed && taskToken) {
+        return {
+          kind: 'claimed',
+          incidentId,
+          taskToken,
+          savedAt: text(claimed, 'approvalSavedAt') ?? '',
+        };
+      }
+      const item = await read(fileSystemId);
+      return item &&
+        text(item, 'approvalIncidentId') === incidentId &&
+        text(item, 'approvalTaskToken')
+        ? { kind: 'busy' }
+        : { kind: 'none' };
+    },
+
+    async settleApprovalToken({ fileSystemId, incidentId, claimId, outcome }) {
+      // Only the holder settles: after its lease ran out another click may
+      // hold the token, and that claim is left alone.
+      await update({
+        Key: key(fileSystemId),
+        UpdateExpression:
+          outcome === 'consumed'
+            ? 'REMOVE approvalIncidentId, approvalTaskToken,' +
+              ' approvalSavedAt, approvalClaimId, approvalClaimUntil'
+            : 'REMOVE approvalClaimId, approvalClaimUntil',
+        ConditionExpression:
+          'approvalIncidentId = :id AND approvalClaimId = :claim',
+        ExpressionAttributeValues: { ':id': incidentId, ':claim': claimId },
+      });
     },
   };
 }

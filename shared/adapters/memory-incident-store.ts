@@ -76,7 +76,14 @@ type Entry = {
   /** The incident that claimed the last change, when it was a claim. */
   modeChangeIncidentId?: string;
   /** Task token of the approval step, with the incident it belongs to. */
-  approval?: { incidentId: string; taskToken: string; savedAt: string };
+  approval?: {
+    incidentId: string;
+    taskToken: string;
+    savedAt: string;
+    /** The answer holding the token, and until when (ISO 8601). */
+    claimId?: string | undefined;
+    claimUntil?: string | undefined;
+  };
 };
 
 /**
@@ -216,7 +223,53 @@ export function createMemoryIncidentStore(): IncidentStore {
         return undefined;
       }
       entry.approval = undefined;
-      return { ...approval };
+      return {
+        incidentId: approval.incidentId,
+        taskToken: approval.taskToken,
+        savedAt: approval.savedAt,
+      };
+    },
+
+    async claimApprovalToken({
+      fileSystemId,
+      incidentId,
+      claimId,
+      at,
+      leaseUntil,
+    }) {
+      const approval = entries.get(fileSystemId)?.approval;
+      if (approval?.incidentId !== incidentId) {
+        return { kind: 'none' };
+      }
+      if (approval.claimUntil !== undefined && approval.claimUntil >= at) {
+        return { kind: 'busy' };
+      }
+      approval.claimId = claimId;
+      approval.claimUntil = leaseUntil;
+      return {
+        kind: 'claimed',
+        incidentId,
+        taskToken: approval.taskToken,
+        savedAt: approval.savedAt,
+      };
+    },
+
+    async settleApprovalToken({ fileSystemId, incidentId, claimId, outcome }) {
+      const entry = entries.get(fileSystemId);
+      const approval = entry?.approval;
+      if (
+        !entry ||
+        approval?.incidentId !== incidentId ||
+        approval.claimId !== claimId
+      ) {
+        return;
+      }
+      if (outcome === 'consumed') {
+        entry.approval = undefined;
+        return;
+      }
+      approval.claimId = undefined;
+      approval.claimUntil = undefined;
     },
   };
 }

@@ -192,3 +192,47 @@ export function createSlackPort(
     },
   };
 }
+
+/**
+ * Replies through an interaction's `response_url`: a JSON POST (Slack API
+ * docs, "Handling user interaction"), bounded by an AbortSignal deadline
+ * and never following a redirect, so the reply goes to the host that was
+ * checked and nowhere else. The URL is checked by the caller.
+ */
+export function createResponseUrlResponder(options: {
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}): {
+  respond(url: string, reply: Record<string, unknown>): Promise<void>;
+} {
+  const fetchFn = options.fetch ?? fetch;
+  return {
+    async respond(url, reply) {
+      let response: Response;
+      try {
+        response = await fetchFn(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+          body: JSON.stringify(reply),
+          redirect: 'error',
+          signal: AbortSignal.timeout(options.timeoutMs),
+        });
+      } catch (error) {
+        const timedOut = (error as Error)?.name === 'TimeoutError';
+        throw new SlackDeliveryError(
+          timedOut
+            ? `slack response_url: no answer within ${options.timeoutMs} ms`
+            : `slack response_url: ${oneLine(error)}`,
+          { cause: error },
+        );
+      }
+      // The body is read so the socket is freed; its text is not needed.
+      await response.text().catch(() => '');
+      if (!response.ok) {
+        throw new SlackDeliveryError(
+          `slack response_url: answered HTTP ${response.status}`,
+        );
+      }
+    },
+  };
+}

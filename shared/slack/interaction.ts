@@ -137,6 +137,8 @@ export type InteractionResult =
       incidentId: string;
       fileSystemId: string;
       approved: boolean;
+      /** Where to tell them so (the payload's `response_url`). */
+      responseUrl?: string;
     }
   /** A well-formed interaction that is not an approval button. */
   | { kind: 'ignored'; reason: string }
@@ -212,6 +214,7 @@ export function parseApprovalInteraction(input: {
       userId,
       approved,
       ...value,
+      ...(payload.response_url ? { responseUrl: payload.response_url } : {}),
     };
   }
   const decision: ApprovalDecision = { approved, ...value, userId };

@@ -276,6 +276,27 @@ describe('createSlackPort', () => {
     expect(slack.calls).toHaveLength(1);
   });
 
+  it('ends a call to a Slack that never answers at the client timeout', async () => {
+    // Prepare: the double accepts the request and never answers.
+    // @slack/web-api 8.x aborts each request with
+    // `AbortSignal.timeout(timeout)` handed to fetch (dist/WebClient.js,
+    // makeRequest), so `timeout` is a deadline, not a warning.
+    slack.failNext(1, { kind: 'hang' });
+    const { port } = makePort({ timeoutMs: 300 });
+    const started = performance.now();
+
+    // Act
+    const error = await deliveryError(port.postMessage(finding));
+
+    // Assess: a named error saying it timed out, far below the 30 s Task.
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect(error.message).toBe(
+      'slack chat.postMessage: request failed: The operation was aborted due to timeout',
+    );
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(slack.calls).toHaveLength(1);
+  });
+
   it('fails in one line without the token when Slack is unreachable', async () => {
     // Prepare
     const { url } = slack;

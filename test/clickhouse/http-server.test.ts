@@ -24,6 +24,7 @@ import {
   freePort,
   startClickHouseServer,
   startSilentServer,
+  startTricklingServer,
 } from '../support/clickhouse-server.ts';
 
 const window = {
@@ -232,6 +233,36 @@ describe('the HTTP adapter against clickhouse-server', () => {
       `unreachable after 1 s: no query answered at ${silent.url}`,
     );
   });
+
+  it(
+    'ends a snapshot at its deadline when the server trickles bytes and never finishes',
+    async () => {
+      // Prepare: a byte every 200 ms keeps the socket busy, so the client's
+      // request_timeout (an inactivity timeout) alone would wait forever.
+      const trickling = await startTricklingServer(200);
+      const port = createClickHouseHttpPort({
+        url: trickling.url,
+        username: server.user,
+        password: server.password,
+        timeoutMs: 1_000,
+      });
+      const started = performance.now();
+
+      // Act
+      const error = await port.snapshot(window).catch((e: unknown) => e);
+      const elapsedMs = performance.now() - started;
+      await port.close();
+      await trickling.close();
+
+      // Assess: a named error, well inside the Task timeout.
+      expect(error).toBeInstanceOf(SourceUnavailableError);
+      expect((error as Error).message).toBe(
+        `unreachable after 1 s: no query answered at ${trickling.url}`,
+      );
+      expect(elapsedMs).toBeLessThan(FAST_TEST_MS);
+    },
+    PATIENT_TIMEOUT_MS,
+  );
 
   it('keeps every request read-only even for a user that may write', async () => {
     // Prepare

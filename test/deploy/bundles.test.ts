@@ -494,6 +494,9 @@ describe('every function as deployed', () => {
         user: { id: APPROVER },
         container: { message_ts: '1700000000.000002', channel_id: 'C00000001' },
         message: { ts: '1700000000.000002', blocks: [] },
+        // On the Slack double, whose origin the deployed config allows
+        // (the configured slackApiUrl's) beside https://hooks.slack.com.
+        response_url: slack.responseUrl('deploy'),
         actions: [
           {
             type: 'button',
@@ -559,6 +562,15 @@ describe('every function as deployed', () => {
       approved: true,
       by: APPROVER,
     });
+    // The clicker is told, ephemerally (Slack shows no body of a
+    // block_actions answer).
+    expect(slack.responses.map((r) => r.body)).toEqual([
+      {
+        response_type: 'ephemeral',
+        text: `You approved switching ${FS_ID} to Elastic throughput; the workflow goes on.`,
+        replace_original: false,
+      },
+    ]);
   });
 
   let afterRemediate: ReturnType<typeof afterRemediateSchema.parse>;

@@ -113,6 +113,8 @@ describe('parseApprovalInteraction', () => {
       approved: true,
       incidentId: INCIDENT,
       fileSystemId: FS,
+      // Where to tell them they may not answer.
+      responseUrl: 'https://hooks.slack.com/actions/T0TEAM/1/abc',
     });
   });
 

@@ -43,10 +43,15 @@ export type WireRequest = {
   headers: IncomingHttpHeaders;
 };
 
-/** An answer: a body (status 200 unless said), or an error. */
+/**
+ * An answer: a body (status 200 unless said), an error, or none at all:
+ * `hang` keeps the accepted connection open and never answers, as a
+ * stalled endpoint does, until the client gives up or the double closes.
+ */
 export type WireResponse =
   | { status?: number; body: unknown }
-  | { error: { status: number; code: string; message: string } };
+  | { error: { status: number; code: string; message: string } }
+  | { hang: true };
 
 export type WireOperation = (
   request: WireRequest,
@@ -190,6 +195,9 @@ function startService(
       'content-type': contentType(service.protocol),
       'x-amzn-requestid': crypto.randomUUID(),
     };
+    if ('hang' in answer) {
+      return;
+    }
     if ('error' in answer) {
       const { status, code, message } = answer.error;
       if (service.protocol.kind === 'restJson1') {
@@ -258,6 +266,8 @@ export const WIRE_PROTOCOLS = {
   'CloudWatch Logs': { kind: 'awsJson1_1', target: 'Logs_20140328' },
   /** Step Functions: awsJson1_0, target AWSStepFunctions. */
   SFN: { kind: 'awsJson1_0', target: 'AWSStepFunctions' },
+  /** DynamoDB: awsJson1_0, target DynamoDB_20120810. */
+  DynamoDB: { kind: 'awsJson1_0', target: 'DynamoDB_20120810' },
   /**
    * EFS: restJson1, the paths of the EFS API reference
    * (DescribeFileSystems, UpdateFileSystem).

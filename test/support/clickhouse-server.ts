@@ -8,6 +8,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -105,6 +107,40 @@ export async function startSilentServer(): Promise<{
     url: `http://127.0.0.1:${address.port}`,
     close: async () => {
       for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * A server that answers 200 with JSONEachRow headers, then sends one
+ * whitespace byte every `everyMs` and never ends the body: no socket is
+ * ever idle for long, so an inactivity timeout alone never fires.
+ */
+export async function startTricklingServer(everyMs = 200): Promise<{
+  url: string;
+  close(): Promise<void>;
+}> {
+  const timers = new Set<NodeJS.Timeout>();
+  const server = createHttpServer((_request, response) => {
+    response.writeHead(200, {
+      'content-type': 'application/x-ndjson; charset=UTF-8',
+      'x-clickhouse-format': 'JSONEachRow',
+    });
+    const timer = setInterval(() => response.write(' '), everyMs);
+    timers.add(timer);
+    response.on('close', () => {
+      clearInterval(timer);
+      timers.delete(timer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      for (const timer of timers) clearInterval(timer);
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -2,7 +2,14 @@
  * A Slack Web API double on loopback, for the real @slack/web-api client
  * pointed at it with `slackApiUrl`. It speaks chat.postMessage and
  * chat.update, records every call, and can be told to rate limit (429 with
- * Retry-After), fail (HTTP 5xx or `ok: false`), stall, or check the token.
+ * Retry-After), fail (HTTP 5xx or `ok: false`), stall, never answer, or
+ * check the token.
+ *
+ * It also stands in for the `response_url` of interaction payloads
+ * (`https://hooks.slack.com/actions/...` in Slack; a JSON POST with
+ * `response_type`, `text`, `replace_original`: Slack API docs, "Handling
+ * user interaction"): `responseUrl()` gives one on this double, and every
+ * POST to it is kept in `responses`.
  */
 import {
   createServer,
@@ -25,12 +32,25 @@ export type SlackFault =
   | { kind: 'rate-limit'; retryAfterSeconds: number }
   | { kind: 'http'; status: number }
   | { kind: 'platform'; error: string }
-  | { kind: 'stall'; ms: number };
+  | { kind: 'stall'; ms: number }
+  /** Accepts the request and never answers, until the double closes. */
+  | { kind: 'hang' };
+
+/** A POST to a response_url of this double. */
+export type SlackResponsePost = {
+  path: string;
+  body: Record<string, unknown>;
+  headers: IncomingHttpHeaders;
+};
 
 export type SlackDouble = {
   /** Base URL for `slackApiUrl`, ending in `/api/`. */
   url: string;
   calls: SlackCall[];
+  /** A response_url on this double, as Slack puts one in a payload. */
+  responseUrl(id?: string): string;
+  /** Every POST to a response_url, in order. */
+  responses: SlackResponsePost[];
   /** The next `count` calls meet `fault` (queued after earlier faults). */
   failNext(count: number, fault: SlackFault): void;
   /** Answers `invalid_auth` unless the bearer token is this one. */
@@ -99,7 +119,21 @@ export async function startSlackDouble(): Promise<SlackDouble> {
     return id;
   };
 
+  const responses: SlackResponsePost[] = [];
+
   const server = createServer(async (request, response) => {
+    const path = (request.url ?? '').split('?')[0] ?? '';
+    if (path.startsWith('/actions/')) {
+      const text = await readBody(request);
+      responses.push({
+        path,
+        body: JSON.parse(text || '{}') as Record<string, unknown>,
+        headers: request.headers,
+      });
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end('ok');
+      return;
+    }
     const method = (request.url ?? '').replace(/^\/api\//, '').split('?')[0];
     const text = await readBody(request);
     const contentType = request.headers['content-type'] ?? '';
@@ -124,6 +158,9 @@ export async function startSlackDouble(): Promise<SlackDouble> {
     }
     if (fault?.kind === 'platform') {
       send(response, 200, { ok: false, error: fault.error });
+      return;
+    }
+    if (fault?.kind === 'hang') {
       return;
     }
     if (fault?.kind === 'stall') {
@@ -188,6 +225,10 @@ export async function startSlackDouble(): Promise<SlackDouble> {
   return {
     url: `http://127.0.0.1:${port}/api/`,
     calls,
+    responses,
+    responseUrl(id = '1') {
+      return `http://127.0.0.1:${port}/actions/T0TEAM/${id}/response-secret`;
+    },
     failNext(count, fault) {
       for (let i = 0; i < count; i += 1) {
         faults.push(fault);

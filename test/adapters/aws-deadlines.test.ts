@@ -1,0 +1,247 @@
+/**
+ * Every AWS client burstguard builds (awsClientOptions) against loopback
+ * doubles that accept the connection and never answer, or that refuse
+ * UpdateFileSystem with EFS's 24 h rule. The clients find the doubles
+ * through AWS_ENDPOINT_URL_<SERVICE> (test/support/aws-wire.ts).
+ *
+ * Why a deadline needs `throwOnRequestTimeout`: @smithy/node-http-handler
+ * 4.x (`setRequestTimeout`, dist-cjs/index.js) only logs "[WARN] a request
+ * has exceeded the configured ... requestTimeout" without it, and the call
+ * waits on, into the Lambda timeout.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EFSClient } from '@aws-sdk/client-efs';
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../infra/functions.ts';
+import {
+  AWS_CALL_LIMITS,
+  awsClientOptions,
+} from '../../shared/adapters/aws-clients.ts';
+import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
+import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
+import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
+import { FS_ID } from '../fixtures/alarm-events.ts';
+import {
+  type AwsWire,
+  startAwsWire,
+  WIRE_PROTOCOLS,
+  type WireResponse,
+} from '../support/aws-wire.ts';
+
+const credentials = { accessKeyId: 'AKIDDEADLINE', secretAccessKey: 'x' };
+const HANG: WireResponse = { hang: true };
+const LAMBDA_TIMEOUT_MS = FUNCTION_TIMEOUT_SECONDS * 1000;
+
+/**
+ * The 24 h rule's answer to UpdateFileSystem: 429 TooManyRequests with
+ * ErrorCode and Message (EFS API reference, UpdateFileSystem errors; the
+ * text from re:Post knowledge center efs-max-throughput-mode-changes).
+ */
+const TOO_MANY_REQUESTS: WireResponse = {
+  error: {
+    status: 429,
+    code: 'TooManyRequests',
+    message:
+      'You have reached the maximum number of throughput mode changes or provisioned throughput value decreases. Wait until 2026-11-24T03:00:00Z UTC and try again.',
+  },
+};
+
+let wire: AwsWire;
+/** What UpdateFileSystem answers in the current test. */
+let updateAnswer: WireResponse = TOO_MANY_REQUESTS;
+const saved: Record<string, string | undefined> = {};
+
+beforeAll(async () => {
+  wire = await startAwsWire([
+    {
+      serviceId: 'EFS',
+      protocol: WIRE_PROTOCOLS.EFS,
+      operations: {
+        DescribeFileSystems: () => HANG,
+        UpdateFileSystem: () => updateAnswer,
+      },
+    },
+    {
+      serviceId: 'CloudWatch',
+      protocol: WIRE_PROTOCOLS.CloudWatch,
+      operations: { GetMetricData: () => HANG },
+    },
+    {
+      serviceId: 'SFN',
+      protocol: WIRE_PROTOCOLS.SFN,
+      operations: { SendTaskSuccess: () => HANG },
+    },
+    {
+      serviceId: 'DynamoDB',
+      protocol: WIRE_PROTOCOLS.DynamoDB,
+      operations: { GetItem: () => HANG },
+    },
+  ]);
+  for (const [name, url] of Object.entries(wire.env)) {
+    saved[name] = process.env[name];
+    process.env[name] = url;
+  }
+});
+
+afterAll(async () => {
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  await wire?.close();
+});
+
+/** Runs a call; its error and how long it took to fail. */
+async function failure(call: () => Promise<unknown>) {
+  const started = performance.now();
+  const error = await call().then(
+    () => undefined,
+    (e: Error) => e,
+  );
+  return { error, ms: performance.now() - started };
+}
+
+function callsTo(operation: string): number {
+  return wire.calls.filter((c) => c.operation === operation).length;
+}
+
+describe('AWS calls against an endpoint that never answers', () => {
+  it('ends a call with the default limits in a TimeoutError, well inside the Lambda timeout', async () => {
+    const before = callsTo('DescribeFileSystems');
+    const efs = createEfsPort(
+      new EFSClient({ ...awsClientOptions('us-east-1'), credentials }),
+    );
+
+    const { error, ms } = await failure(() => efs.describeFileSystem(FS_ID));
+
+    expect(error).toMatchObject({ name: 'TimeoutError' });
+    expect(error?.message).toMatch(/exceeded the configured 4000 ms/);
+    // Generous: the budget plus a margin, still far from 20 s.
+    expect(ms).toBeLessThan(AWS_CALL_LIMITS.callBudgetMs + 3_000);
+    expect(AWS_CALL_LIMITS.callBudgetMs + 3_000).toBeLessThan(
+      LAMBDA_TIMEOUT_MS,
+    );
+    // Retried once at most, inside the budget.
+    const attempts = callsTo('DescribeFileSystems') - before;
+    expect(attempts).toBeGreaterThanOrEqual(1);
+    expect(attempts).toBeLessThanOrEqual(AWS_CALL_LIMITS.maxAttempts);
+  }, 30_000);
+
+  it('bounds CloudWatch, Step Functions and DynamoDB calls the same way', async () => {
+    const limits = { attemptTimeoutMs: 300, callBudgetMs: 1_000 };
+    const options = { ...awsClientOptions('us-east-1', limits), credentials };
+    const metrics = createMetricsPort(new CloudWatchClient(options));
+    const sfn = new SFNClient(options);
+    const store = createDynamoIncidentStore({
+      client: DynamoDBDocumentClient.from(new DynamoDBClient(options)),
+      tableName: 'incidents',
+    });
+
+    const outcomes = await Promise.all([
+      failure(() =>
+        metrics.getMetricData({
+          queries: [
+            {
+              id: 'burst_credit_balance',
+              namespace: 'AWS/EFS',
+              metricName: 'BurstCreditBalance',
+              dimensions: { FileSystemId: FS_ID },
+              stat: 'Minimum',
+            },
+          ],
+          start: new Date('2026-11-23T00:00:00Z'),
+          end: new Date('2026-11-23T03:00:00Z'),
+          periodSeconds: 60,
+        }),
+      ),
+      failure(() =>
+        sfn.send(new SendTaskSuccessCommand({ taskToken: 't', output: '{}' })),
+      ),
+      failure(() => store.current(FS_ID)),
+    ]);
+
+    for (const { error, ms } of outcomes) {
+      expect(error).toMatchObject({ name: 'TimeoutError' });
+      expect(ms).toBeLessThan(5_000);
+    }
+  }, 30_000);
+});
+
+describe('the deployed functions', () => {
+  it('build every AWS client with awsClientOptions', () => {
+    // Each handler.ts (and the CLI) is the wiring that deploys: a client
+    // built with `{}` would have no deadline and the SDK's default retry.
+    const files = [
+      ...readdirSync('functions').map((d) => `functions/${d}/handler.ts`),
+      'cli/record.ts',
+      'cli/start.ts',
+    ].filter((f) => existsSync(f));
+    const unbounded: string[] = [];
+    let clients = 0;
+
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const bound = new Set(
+        [...text.matchAll(/const (\w+) = awsClientOptions\(/g)].map(
+          (m) => m[1],
+        ),
+      );
+      const built = /new (\w+Client)\(\s*(awsClientOptions\(|\w+|\{[^}]*\})/g;
+      for (const m of text.matchAll(built)) {
+        if (m[1] === 'WebClient') continue;
+        clients += 1;
+        const arg = m[2] ?? '';
+        if (arg !== 'awsClientOptions(' && !bound.has(arg)) {
+          unbounded.push(`${file}: new ${m[1]}(${arg})`);
+        }
+      }
+    }
+
+    expect(clients).toBeGreaterThanOrEqual(10);
+    expect(unbounded).toEqual([]);
+  });
+});
+
+describe('UpdateFileSystem refused with TooManyRequests', () => {
+  it('is sent once: the SDK does not retry the 24 h rule', async () => {
+    updateAnswer = TOO_MANY_REQUESTS;
+    const before = callsTo('UpdateFileSystem');
+    const efs = createEfsPort(
+      new EFSClient({ ...awsClientOptions('us-east-1'), credentials }),
+    );
+
+    const { error } = await failure(() =>
+      efs.updateFileSystem({ FileSystemId: FS_ID, ThroughputMode: 'elastic' }),
+    );
+
+    expect(error).toMatchObject({ name: 'TooManyRequests' });
+    expect(error?.message).toMatch(/Wait until 2026-11-24T03:00:00Z UTC/);
+    expect(callsTo('UpdateFileSystem') - before).toBe(1);
+  });
+
+  it('still retries a transient server error once', async () => {
+    // InternalServerError, 500 (EFS API reference): transient, retried.
+    updateAnswer = {
+      error: {
+        status: 500,
+        code: 'InternalServerError',
+        message: 'internal error',
+      },
+    };
+    const before = callsTo('UpdateFileSystem');
+    const efs = createEfsPort(
+      new EFSClient({ ...awsClientOptions('us-east-1'), credentials }),
+    );
+
+    const { error } = await failure(() =>
+      efs.updateFileSystem({ FileSystemId: FS_ID, ThroughputMode: 'elastic' }),
+    );
+
+    expect(error).toMatchObject({ name: 'InternalServerError' });
+    expect(callsTo('UpdateFileSystem') - before).toBe(2);
+  });
+});

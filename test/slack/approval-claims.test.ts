@@ -1,0 +1,447 @@
+/**
+ * Atomic approvals: the task token is claimed with a conditional write,
+ * forgotten only once SendTaskSuccess succeeded (or can never succeed),
+ * and kept when Step Functions did not take the answer, on both stores
+ * (DynamoDB as dynalite). The clicker hears what happened through the
+ * payload's `response_url`, an ephemeral message (Slack API docs,
+ * "Handling user interaction": Slack shows no acknowledgement body for
+ * `block_actions`; reply with `response_url`, `response_type:
+ * "ephemeral"`, `replace_original: false`), posted only to Slack's host.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
+import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
+import { createResponseUrlResponder } from '../../shared/adapters/slack.ts';
+import type { IncidentStore } from '../../shared/ports.ts';
+import {
+  APPROVAL_CLAIM_LEASE_SECONDS,
+  type ApprovalPorts,
+  handleApprovalInteraction,
+  redactTaskToken,
+  type TaskCallbackPort,
+} from '../../shared/slack/approval.ts';
+import {
+  APPROVAL_BLOCK_ID,
+  encodeApprovalValue,
+} from '../../shared/slack/interaction.ts';
+import { slackSignature } from '../../shared/slack/signature.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+
+const FS = 'fs-0123456789abcdef0';
+const INCIDENT = `${FS}/2026-03-02T10:00:00.000Z`;
+const APPROVER = 'U0APPROVER';
+const SECRET = 'burstguard-test-signing-secret';
+const NOW_SECONDS = 1_772_445_600;
+/** Shaped like a Step Functions task token: long opaque base64. */
+const TASK_TOKEN = `AQCEAAAAKgAAAAMAAAAA${'Zm9vYmFy'.repeat(60)}==`;
+
+let dynamo: LocalDynamo;
+let slack: SlackDouble;
+let tables = 0;
+
+beforeAll(async () => {
+  [dynamo, slack] = await Promise.all([startDynalite(), startSlackDouble()]);
+});
+
+afterAll(async () => {
+  await Promise.all([dynamo?.close(), slack?.close()]);
+});
+
+function body(
+  actionId: string,
+  options: { userId?: string; responseUrl?: string } = {},
+): string {
+  const payload = {
+    type: 'block_actions',
+    user: { id: options.userId ?? APPROVER, username: 'dana' },
+    container: { message_ts: '1700000000.000200', channel_id: 'C0ONCALL' },
+    message: { ts: '1700000000.000200', blocks: [] },
+    response_url: options.responseUrl ?? slack.responseUrl(),
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: APPROVAL_BLOCK_ID,
+        value: encodeApprovalValue({ incidentId: INCIDENT, fileSystemId: FS }),
+      },
+    ],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+function signed(rawBody: string, nowSeconds = NOW_SECONDS) {
+  const timestamp = String(nowSeconds);
+  return {
+    headers: {
+      'X-Slack-Request-Timestamp': timestamp,
+      'X-Slack-Signature': slackSignature(SECRET, timestamp, rawBody),
+    },
+    rawBody,
+    nowSeconds,
+  };
+}
+
+/** SendTaskSuccess that fails with each error in turn, then succeeds. */
+function tasksFailingWith(...errors: Error[]) {
+  const sent: { taskToken: string; output: string }[] = [];
+  const tasks: TaskCallbackPort = {
+    async sendTaskSuccess(input) {
+      sent.push(input);
+      const error = errors.shift();
+      if (error) throw error;
+    },
+  };
+  return { tasks, sent };
+}
+
+function named(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name });
+}
+
+const CONFIG = {
+  signingSecret: SECRET,
+  approvers: [APPROVER],
+  // The double's origin stands in for https://hooks.slack.com.
+  responseUrlOrigins: [] as string[],
+};
+
+describe.each(['memory', 'dynamo'] as const)(
+  'approvals on the %s store',
+  (kind) => {
+    let store: IncidentStore;
+    let config: typeof CONFIG;
+
+    beforeEach(async () => {
+      if (kind === 'memory') {
+        store = createMemoryIncidentStore();
+      } else {
+        tables += 1;
+        const tableName = `approvals-${tables}`;
+        await dynamo.createTable(tableName, 'fileSystemId');
+        store = createDynamoIncidentStore({
+          client: dynamo.documentClient,
+          tableName,
+        });
+      }
+      await store.saveApprovalToken({
+        fileSystemId: FS,
+        incidentId: INCIDENT,
+        taskToken: TASK_TOKEN,
+        at: '2026-03-02T10:05:00.000Z',
+      });
+      config = {
+        ...CONFIG,
+        responseUrlOrigins: [new URL(slack.url).origin],
+      };
+      slack.responses.length = 0;
+    });
+
+    function ports(tasks: TaskCallbackPort): ApprovalPorts {
+      return {
+        store,
+        tasks,
+        responder: createResponseUrlResponder({ timeoutMs: 2_000 }),
+      };
+    }
+
+    it('keeps the token when SendTaskSuccess fails, so the next click answers the task', async () => {
+      // Prepare: Step Functions throttles the first answer.
+      const { tasks, sent } = tasksFailingWith(
+        named('ThrottlingException', 'Rate exceeded'),
+      );
+
+      // Act
+      const first = await handleApprovalInteraction(
+        signed(body('approve')),
+        config,
+        ports(tasks),
+      );
+      const second = await handleApprovalInteraction(
+        signed(body('approve')),
+        config,
+        ports(tasks),
+      );
+      const third = await handleApprovalInteraction(
+        signed(body('approve')),
+        config,
+        ports(tasks),
+      );
+
+      // Assess
+      expect(first.outcome).toBe('task-unavailable');
+      expect(second.outcome).toBe('answered');
+      expect(third.outcome).toBe('no-pending-approval');
+      expect(sent.map((s) => s.taskToken)).toEqual([TASK_TOKEN, TASK_TOKEN]);
+      expect(slack.responses.map((r) => r.body.text)).toEqual([
+        'Step Functions did not take your answer (ThrottlingException); nothing was recorded. Press the button again.',
+        `You approved switching ${FS} to Elastic throughput; the workflow goes on.`,
+        'This approval was already answered or has expired.',
+      ]);
+    });
+
+    it('forgets the token when the task can no longer be answered', async () => {
+      // Prepare
+      const { tasks, sent } = tasksFailingWith(
+        named('TaskTimedOut', 'Task Timed Out'),
+      );
+
+      // Act
+      const first = await handleApprovalInteraction(
+        signed(body('approve')),
+        config,
+        ports(tasks),
+      );
+      const second = await handleApprovalInteraction(
+        signed(body('approve')),
+        config,
+        ports(tasks),
+      );
+
+      // Assess
+      expect(first.outcome).toBe('task-failed');
+      expect(second.outcome).toBe('no-pending-approval');
+      expect(sent).toHaveLength(1);
+      expect(slack.responses[0]?.body.text).toBe(
+        'The workflow is no longer waiting for this approval (TaskTimedOut); this click changed nothing.',
+      );
+    });
+
+    it('answers the task once when two approvers click at the same moment', async () => {
+      // Prepare: SendTaskSuccess takes a while, so both claims overlap.
+      const sent: string[] = [];
+      const tasks: TaskCallbackPort = {
+        async sendTaskSuccess(input) {
+          sent.push(input.taskToken);
+          await new Promise((done) => setTimeout(done, 50));
+        },
+      };
+
+      // Act
+      const outcomes = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          handleApprovalInteraction(
+            signed(body('approve')),
+            config,
+            ports(tasks),
+          ),
+        ),
+      );
+
+      // Assess
+      const counts = outcomes.map((o) => o.outcome).sort();
+      expect(counts.filter((o) => o === 'answered')).toHaveLength(1);
+      expect(
+        counts.every((o) =>
+          ['answered', 'busy', 'no-pending-approval'].includes(o),
+        ),
+      ).toBe(true);
+      expect(sent).toHaveLength(1);
+    });
+
+    it('lets a later click take over a claim whose holder died', async () => {
+      // Prepare: a claim that was never settled (the function was killed).
+      await store.claimApprovalToken({
+        fileSystemId: FS,
+        incidentId: INCIDENT,
+        claimId: 'dead-claimer',
+        at: new Date(NOW_SECONDS * 1000).toISOString(),
+        leaseUntil: new Date(
+          (NOW_SECONDS + APPROVAL_CLAIM_LEASE_SECONDS) * 1000,
+        ).toISOString(),
+      });
+      const { tasks, sent } = tasksFailingWith();
+
+      // Act
+      const during = await handleApprovalInteraction(
+        signed(body('approve'), NOW_SECONDS + 5),
+        config,
+        ports(tasks),
+      );
+      const after = await handleApprovalInteraction(
+        signed(body('approve'), NOW_SECONDS + APPROVAL_CLAIM_LEASE_SECONDS + 1),
+        config,
+        ports(tasks),
+      );
+
+      // Assess
+      expect(during.outcome).toBe('busy');
+      expect(after.outcome).toBe('answered');
+      expect(sent).toHaveLength(1);
+    });
+
+    it('tells someone off the approvers list, and keeps the token', async () => {
+      // Prepare
+      const { tasks, sent } = tasksFailingWith();
+
+      // Act
+      const response = await handleApprovalInteraction(
+        signed(body('approve', { userId: 'U0STRANGER' })),
+        config,
+        ports(tasks),
+      );
+      const approver = await handleApprovalInteraction(
+        signed(body('approve')),
+        config,
+        ports(tasks),
+      );
+
+      // Assess
+      expect(response.outcome).toBe('forbidden');
+      expect(approver.outcome).toBe('answered');
+      expect(sent).toHaveLength(1);
+      expect(slack.responses[0]?.body).toEqual({
+        response_type: 'ephemeral',
+        text: 'You are not on the burstguard approvers list, so this click changed nothing.',
+        replace_original: false,
+      });
+    });
+  },
+);
+
+describe('the reply and the log line', () => {
+  let store: IncidentStore;
+
+  beforeEach(async () => {
+    store = createMemoryIncidentStore();
+    await store.saveApprovalToken({
+      fileSystemId: FS,
+      incidentId: INCIDENT,
+      taskToken: TASK_TOKEN,
+      at: '2026-03-02T10:05:00.000Z',
+    });
+    slack.responses.length = 0;
+  });
+
+  it("posts to no response_url off Slack's host", async () => {
+    // Prepare: Slack's own origin only; the payload names another host.
+    const { tasks } = tasksFailingWith();
+    const forged = 'https://evil.example/actions/T0/1/x';
+
+    // Act
+    const response = await handleApprovalInteraction(
+      signed(body('approve', { responseUrl: forged })),
+      { signingSecret: SECRET, approvers: [APPROVER] },
+      {
+        store,
+        tasks,
+        responder: {
+          async respond(url) {
+            throw new Error(`posted to ${url}`);
+          },
+        },
+      },
+    );
+
+    // Assess
+    expect(response.outcome).toBe('answered');
+    expect(response.detail).toContain(
+      'reply not sent: response_url is not on https://hooks.slack.com',
+    );
+    expect(response.detail).not.toContain('posted to');
+  });
+
+  it('never logs the task token an error quotes', async () => {
+    // Prepare: an error whose text carries the token, as InvalidToken does.
+    const { tasks } = tasksFailingWith(
+      named('InvalidToken', `Invalid Token: '${TASK_TOKEN}'`),
+    );
+
+    // Act
+    const response = await handleApprovalInteraction(
+      signed(body('approve')),
+      {
+        signingSecret: SECRET,
+        approvers: [APPROVER],
+        responseUrlOrigins: [new URL(slack.url).origin],
+      },
+      {
+        store,
+        tasks,
+        responder: createResponseUrlResponder({ timeoutMs: 2_000 }),
+      },
+    );
+
+    // Assess
+    expect(response.outcome).toBe('task-failed');
+    expect(response.detail).toContain('InvalidToken');
+    expect(response.detail).not.toContain(TASK_TOKEN.slice(20, 84));
+    expect(JSON.stringify(slack.responses)).not.toContain(
+      TASK_TOKEN.slice(20, 84),
+    );
+  });
+
+  it('tells the clicker when the incident store cannot be read', async () => {
+    // Prepare
+    const { tasks, sent } = tasksFailingWith();
+    const down = named('TimeoutError', 'Request timed out');
+
+    // Act
+    const response = await handleApprovalInteraction(
+      signed(body('approve')),
+      {
+        signingSecret: SECRET,
+        approvers: [APPROVER],
+        responseUrlOrigins: [new URL(slack.url).origin],
+      },
+      {
+        store: {
+          ...store,
+          async claimApprovalToken() {
+            throw down;
+          },
+        },
+        tasks,
+        responder: createResponseUrlResponder({ timeoutMs: 2_000 }),
+      },
+    );
+
+    // Assess
+    expect(response).toMatchObject({
+      statusCode: 200,
+      outcome: 'task-unavailable',
+    });
+    expect(sent).toEqual([]);
+    expect(slack.responses.at(-1)?.body.text).toBe(
+      'The approval could not be read (TimeoutError); nothing was recorded. Press the button again.',
+    );
+  });
+
+  it('masks any long opaque run, and the token itself', () => {
+    expect(redactTaskToken(`a ${TASK_TOKEN} b`)).toBe('a [redacted] b');
+    expect(redactTaskToken('short tok', 'tok')).toBe('short [task token]');
+  });
+
+  it('ends a reply to a response_url that never answers at its deadline', async () => {
+    // Prepare
+    const responder = createResponseUrlResponder({ timeoutMs: 300 });
+    // Accepts the connection, never answers.
+    const silent = createServer(() => {});
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const { port } = silent.address() as AddressInfo;
+
+    try {
+      // Act
+      const started = performance.now();
+      const error = await responder
+        .respond(`http://127.0.0.1:${port}/actions/T0/1/x`, {
+          response_type: 'ephemeral',
+          text: 'hi',
+          replace_original: false,
+        })
+        .catch((e: Error) => e);
+
+      // Assess
+      expect(error).toMatchObject({ name: 'SlackDeliveryError' });
+      expect((error as Error).message).toBe(
+        'slack response_url: no answer within 300 ms',
+      );
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+});
