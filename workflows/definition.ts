@@ -7,6 +7,7 @@
  * tested TypeScript, not in ASL expressions.
  */
 import { LAMBDA_SERVICE_ERRORS, TRIGGER_ERRORS } from '../shared/errors.ts';
+import { APPROVAL_TIMEOUT_SECONDS } from '../shared/slack/interaction.ts';
 
 /** The Lambda functions of the workflow, by their folder under functions/. */
 export const LAMBDAS = [
@@ -46,6 +47,9 @@ export const TASK_LAMBDA = {
   Verify: 'verify',
   NotifyOutcome: 'notify',
   NotifyResolved: 'notify',
+  NotifyJoined: 'notify',
+  NotifyCheckFailed: 'notify',
+  Done: 'resolve-incident',
 } as const satisfies Record<string, LambdaName>;
 export type TaskStateName = keyof typeof TASK_LAMBDA;
 
@@ -53,7 +57,7 @@ export type TaskStateName = keyof typeof TASK_LAMBDA;
 export const TASK_TIMEOUT_SECONDS = {
   default: 30,
   /** A person has this long to press Approve in Slack. */
-  approval: 3600,
+  approval: APPROVAL_TIMEOUT_SECONDS,
 } as const;
 
 /** How long after a switch Verify looks again: long enough for metrics. */
@@ -262,9 +266,24 @@ export function buildDefinition(
             StringEquals: 'quiet-check',
             Next: 'QuietPeriod',
           },
+          {
+            Variable: '$.incident.next',
+            StringEquals: 'joined',
+            Next: 'NotifyJoined',
+          },
         ],
         Default: 'AlreadyHandled',
       },
+      NotifyJoined: task(
+        arnOf('NotifyJoined'),
+        '$.notification',
+        'AlreadyHandled',
+        {
+          // One line in the incident's thread: what joined; the diagnosis
+          // above stands.
+          Parameters: { kind: 'joined', 'state.$': '$' },
+        },
+      ),
       AlreadyHandled: {
         Type: 'Succeed',
         Comment:
@@ -277,7 +296,23 @@ export function buildDefinition(
         SecondsPath: '$.incident.quietSeconds',
         Next: 'ResolveIncident',
       },
-      ResolveIncident: task(arnOf('ResolveIncident'), '$.incident', 'Settled'),
+      ResolveIncident: task(arnOf('ResolveIncident'), '$.incident', 'Settled', {
+        // Alarms that cannot be read leave the incident open: say so in its
+        // thread; the hourly preflight checks it again.
+        Catch: [
+          {
+            ErrorEquals: ['States.ALL'],
+            ResultPath: '$.resolveError',
+            Next: 'NotifyCheckFailed',
+          },
+        ],
+      }),
+      NotifyCheckFailed: task(
+        arnOf('NotifyCheckFailed'),
+        '$.notification',
+        'AlreadyHandled',
+        { Parameters: { kind: 'check-failed', 'state.$': '$' } },
+      ),
       Settled: {
         Type: 'Choice',
         Choices: [
@@ -380,10 +415,32 @@ export function buildDefinition(
           Parameters: { kind: 'outcome', 'state.$': '$' },
         },
       ),
-      NotifyResolved: task(arnOf('NotifyResolved'), '$.notification', 'Done', {
-        Parameters: { kind: 'resolved', 'state.$': '$' },
+      NotifyResolved: task(
+        arnOf('NotifyResolved'),
+        '$.notification',
+        'Finished',
+        { Parameters: { kind: 'resolved', 'state.$': '$' } },
+      ),
+      // Every run that opened an incident ends here: an incident no alarm
+      // joined (a manual run's) has no OK to wait for, so it ends with its
+      // run (a conditional write: still no alarm, same id).
+      Done: task(arnOf('Done'), '$.closed', 'Finished', {
+        Parameters: {
+          endOfRun: true,
+          'trigger.$': '$.trigger',
+          'incident.$': '$.incident',
+        },
+        // Left open, the incident is ended later by the next ALARM (idle
+        // rule) or the hourly preflight.
+        Catch: [
+          {
+            ErrorEquals: ['States.ALL'],
+            ResultPath: '$.closeError',
+            Next: 'Finished',
+          },
+        ],
       }),
-      Done: { Type: 'Succeed' },
+      Finished: { Type: 'Succeed' },
     },
   };
 }
