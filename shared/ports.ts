@@ -110,6 +110,14 @@ export type AlarmsPort = {
   alarmStates(
     alarmNames: readonly string[],
   ): Promise<Record<string, AlarmStateValue>>;
+  /**
+   * The same, with when each alarm entered its state (DescribeAlarms
+   * `StateUpdatedTimestamp`, absent when CloudWatch gives none). A port
+   * without it (a local double) answers through `alarmStates` alone.
+   */
+  alarmStatesSince?(
+    alarmNames: readonly string[],
+  ): Promise<Record<string, { state: AlarmStateValue; since?: string }>>;
 };
 
 /** Slack chat.postMessage / chat.update. Throws SlackDeliveryError. */
