@@ -16,6 +16,10 @@ import {
   expect,
   it,
 } from 'vitest';
+import {
+  type PreflightReport,
+  runPreflight,
+} from '../../functions/preflight/core.ts';
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
 import {
   recordingClickHousePort,
@@ -75,6 +79,10 @@ type Scenario = {
   /** Runs before DescribeAlarms answers: what happens during the wait. */
   duringWait: Array<() => Promise<void>>;
   describeCalls: string[][];
+  /** Makes DescribeAlarms fail, as a throttled or denied call would. */
+  failDescribe(error: Error | undefined): void;
+  /** The hourly preflight with the same ports (its incident check). */
+  preflight(): Promise<PreflightReport>;
   /** The clock's minutes after the recording's end. */
   setMinute(minute: number): void;
   /** An alarm state change event at a minute after the recording's end. */
@@ -96,9 +104,11 @@ async function scenario(): Promise<Scenario> {
   const cloudwatch: Record<string, AlarmStateValue> = {};
   const duringWait: Array<() => Promise<void>> = [];
   const describeCalls: string[][] = [];
+  let describeError: Error | undefined;
   const alarms: AlarmsPort = {
     async alarmStates(names) {
       describeCalls.push([...names]);
+      if (describeError) throw describeError;
       const hook = duringWait.shift();
       if (hook) await hook();
       return Object.fromEntries(
@@ -138,6 +148,21 @@ async function scenario(): Promise<Scenario> {
     cloudwatch,
     duringWait,
     describeCalls,
+    failDescribe(error) {
+      describeError = error;
+    },
+    preflight() {
+      return runPreflight(
+        {
+          metrics: ports.metrics,
+          slack: ports.slack,
+          clock: ports.clock,
+          config: ports.config,
+          incidents: { store: ports.store, alarms },
+        },
+        ports.config.preflight,
+      );
+    },
     setMinute(minute) {
       nowMs = END.getTime() + minute * MINUTE_MS;
     },
@@ -423,29 +448,49 @@ describe('the incident lifecycle on DynamoDB', () => {
     expect(seen.resolved).toHaveLength(1);
   });
 
-  it('keeps a manual start working, and resolves it on an alarm of its file system', async () => {
-    // Prepare
+  it('keeps a manual start working, and resolves it once an alarm that joined it stays OK', async () => {
+    // Prepare: a manual run, and while it waits for its approval the
+    // credits alarm fires and joins (CloudWatch sends ALARM before it can
+    // send an OK whose previous state is ALARM).
     const s = await scenario();
-    const manual = incidentOf(
-      await s.run({
-        fileSystemId: s.recording.meta.fileSystemId,
-        at: END.toISOString(),
-      }),
-    );
+    let joined: Incident | undefined;
+    s.ports.approver = async () => {
+      s.setMinute(2);
+      joined = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 2)));
+      return { approved: false, by: 'U0ONCALL' };
+    };
+    const manual = await s.run({
+      fileSystemId: s.recording.meta.fileSystemId,
+      at: END.toISOString(),
+    });
+    s.ports.approver = undefined;
     s.cloudwatch[CREDITS] = 'OK';
 
     // Act
     s.setMinute(20);
-    const ok = incidentOf(await s.run(s.event(CREDITS, 'OK', 3)));
+    const ok = incidentOf(await s.run(s.event(CREDITS, 'OK', 5)));
 
-    // Assess
-    expect(manual).toMatchObject({ next: 'diagnose' });
-    expect(manual.alarmNames).toBeUndefined();
+    // Assess: the alarm that joined kept the manual incident open past its
+    // run; its OK, after the quiet period, resolves it.
+    const opened = incidentOf(manual);
+    expect(opened).toMatchObject({ next: 'diagnose' });
+    expect(opened.alarmNames).toBeUndefined();
+    expect(manual.status === 'SUCCEEDED' && manual.output.closed).toMatchObject(
+      { next: 'ignored' },
+    );
+    expect(joined).toMatchObject({
+      next: 'joined',
+      incidentId: opened.incidentId,
+      alarmNames: [CREDITS],
+    });
     expect(ok).toMatchObject({
       next: 'resolved',
-      incidentId: manual.incidentId,
+      incidentId: opened.incidentId,
       alarmStates: { [CREDITS]: 'OK' },
     });
-    expect(channel().resolved).toHaveLength(1);
+    const seen = channel();
+    expect(seen.roots).toHaveLength(1);
+    expect(seen.approvalCards).toHaveLength(1);
+    expect(seen.resolved).toHaveLength(1);
   });
 });
