@@ -209,7 +209,11 @@ describe('the state machine definition', () => {
         (c) => c.Next,
       ),
     ];
-    const reaches = (from: string, to: string, seen = new Set<string>()) => {
+    const reaches = (
+      from: string,
+      to: string,
+      seen = new Set<string>(),
+    ): boolean => {
       if (from === to) return true;
       if (seen.has(from)) return false;
       seen.add(from);
