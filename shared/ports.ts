@@ -112,7 +112,8 @@ export type AlarmsPort = {
   ): Promise<Record<string, AlarmStateValue>>;
   /**
    * The same, with when each alarm entered its state (DescribeAlarms
-   * `StateUpdatedTimestamp`, absent when CloudWatch gives none). A port
+   * `StateTransitionedTimestamp`, else `StateUpdatedTimestamp`; absent when
+   * CloudWatch gives neither). A port
    * without it (a local double) answers through `alarmStates` alone.
    */
   alarmStatesSince?(

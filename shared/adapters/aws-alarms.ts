@@ -45,9 +45,12 @@ export function createAlarmsPort(client: CloudWatchClient): AlarmsPort {
             alarm.StateValue &&
             STATES.has(alarm.StateValue)
           ) {
-            // MetricAlarm.StateUpdatedTimestamp: when the state last
-            // changed (the SDK reads it as a Date).
-            const updated = alarm.StateUpdatedTimestamp;
+            // CloudWatch API reference, MetricAlarm:
+            // StateTransitionedTimestamp is when StateValue last changed;
+            // StateUpdatedTimestamp also moves when EvaluationState does,
+            // so it is never earlier and stands in when the first is absent.
+            const updated =
+              alarm.StateTransitionedTimestamp ?? alarm.StateUpdatedTimestamp;
             found[alarm.AlarmName] = {
               state: alarm.StateValue as AlarmStateValue,
               ...(updated instanceof Date && !Number.isNaN(updated.getTime())
