@@ -51,6 +51,14 @@ export async function closeRun(
       reason: 'this run did not open the incident',
     };
   }
+  if (incident.alarmNames?.length) {
+    // Opened by an alarm: it ends by its quiet-period check, never here.
+    return {
+      ...incident,
+      next: 'ignored',
+      reason: 'an alarm opened the incident: it ends when its alarms stay OK',
+    };
+  }
   const closed = await ports.store.closeUnalarmed({
     fileSystemId: trigger.fileSystemId,
     incidentId: incident.incidentId,
