@@ -54,8 +54,10 @@ export const UTILIZATION_EXPRESSIONS = {
  * but the alarm goes OK only after 5 quiet minutes in a row: a writer that
  * drops records every other minute keeps it in ALARM instead of flapping
  * OK/ALARM, each flap a new incident. A larger M (3 of 5) would do worse
- * on both counts: it needs three bad minutes to alarm, and a burst of
- * exactly three goes OK after a single quiet minute. The incident's own
+ * on both counts: it needs three bad minutes to alarm, and it goes OK as
+ * soon as fewer than three of the last five minutes breach, so a burst of
+ * exactly three bad minutes goes OK after three quiet minutes (when its
+ * first bad minute leaves the five-minute window), not five. The incident's own
  * quiet period (`incidentQuietMinutes`) comes on top of this.
  */
 export const LANGFUSE_ALARM_EVALUATION = {

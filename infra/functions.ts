@@ -126,7 +126,7 @@ export function functionTable(context: {
   const permissions: Record<FunctionName, PermissionStatement[]> = {
     ...stepFunctionPermissions(context),
     'slack-interactions': slackInteractionsPermissions(context),
-    preflight: preflightPermissions(),
+    preflight: preflightPermissions(context),
   };
   const table = {} as Record<FunctionName, FunctionSpec>;
   const reserved = reservedConcurrency(context.config);

@@ -63,7 +63,7 @@ export const FUNCTION_LINKS: Record<FunctionName, readonly LinkName[]> = {
   remediate: ['Incidents'],
   verify: [],
   'slack-interactions': ['SlackBotToken', 'SlackSigningSecret', 'Incidents'],
-  preflight: ['SlackBotToken'],
+  preflight: ['SlackBotToken', 'Incidents'],
 };
 
 /**
@@ -170,7 +170,8 @@ const getMetricData: PermissionStatement = {
 };
 
 /**
- * The alarms ResolveIncident may read: the ones the app creates for each
+ * The alarms ResolveIncident, OpenIncident (an idle incident's) and the
+ * preflight's incident check may read: the ones the app creates for each
  * file system (`<prefix>-<fileSystemId>-<kind>`, infra/alarms.ts), and
  * those the configuration lists by name. DescribeAlarms accepts the alarm
  * resource type (Service Authorization Reference, Amazon CloudWatch), so
@@ -218,16 +219,15 @@ export function stepFunctionPermissions(options: {
     .filter((f) => f.remediationAllowed)
     .map((f) => fileSystemArn(account, f.fileSystemId));
   const table = incidentTableStatement(incidentTableArn);
+  const describeAlarms = describeWatchedAlarms(
+    config,
+    account,
+    options.alarmPrefix,
+  );
   return {
     normalize: [],
-    'open-incident': [table],
-    'resolve-incident': [
-      table,
-      {
-        actions: ['cloudwatch:DescribeAlarms'],
-        resources: watchedAlarmArns(config, account, options.alarmPrefix),
-      },
-    ],
+    'open-incident': [table, describeAlarms],
+    'resolve-incident': [table, describeAlarms],
     'collect-efs': [
       {
         actions: ['elasticfilesystem:DescribeFileSystems'],
@@ -286,7 +286,33 @@ export function slackInteractionsPermissions(options: {
   ];
 }
 
-/** The scheduled preflight reads burst credits and posts to Slack. */
-export function preflightPermissions(): PermissionStatement[] {
-  return [getMetricData];
+/** DescribeAlarms on the alarms an incident can have joined. */
+function describeWatchedAlarms(
+  config: AppConfig,
+  account: AwsAccount,
+  alarmPrefix: string,
+): PermissionStatement {
+  return {
+    actions: ['cloudwatch:DescribeAlarms'],
+    resources: watchedAlarmArns(config, account, alarmPrefix),
+  };
+}
+
+/**
+ * The scheduled preflight reads burst credits and posts to Slack, and
+ * checks open incidents: the incident table (GetItem, and the conditional
+ * UpdateItem that resolves) and DescribeAlarms on the same alarms as
+ * ResolveIncident.
+ */
+export function preflightPermissions(options: {
+  config: AppConfig;
+  account: AwsAccount;
+  incidentTableArn: pulumi.Input<string>;
+  alarmPrefix: string;
+}): PermissionStatement[] {
+  return [
+    getMetricData,
+    incidentTableStatement(options.incidentTableArn),
+    describeWatchedAlarms(options.config, options.account, options.alarmPrefix),
+  ];
 }

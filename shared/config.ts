@@ -120,6 +120,14 @@ export const appConfigSchema = z
      * each joined alarm from CloudWatch again.
      */
     incidentQuietMinutes: z.number().int().min(1).max(1440).default(15),
+    /**
+     * An open incident that no trigger joined for this long, and whose
+     * joined alarms all read OK, is over: the next ALARM opens a new
+     * incident (new diagnosis, thread and approval card) instead of joining
+     * it, and the hourly preflight resolves such an incident that no alarm
+     * ever joined.
+     */
+    incidentIdleHours: z.number().int().min(1).max(168).default(24),
     /** The scheduled preflight: how far back to fit, how far ahead to warn. */
     preflight: z
       .object({

@@ -115,6 +115,11 @@ export const incidentSchema = z.object({
   alarmNames: z.array(z.string().min(1)).optional(),
   /** Seconds the QuietPeriod Wait state waits (its SecondsPath). */
   quietSeconds: z.number().int().min(0).optional(),
+  /**
+   * When the incident's approval card was posted, while that approval is
+   * still unanswered: a person may still approve after the incident ends.
+   */
+  approvalRequestedAt: isoTimeSchema.optional(),
   /** What CloudWatch said of each joined alarm after the quiet period. */
   alarmStates: z
     .record(z.string(), z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA', 'missing']))

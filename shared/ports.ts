@@ -110,6 +110,15 @@ export type AlarmsPort = {
   alarmStates(
     alarmNames: readonly string[],
   ): Promise<Record<string, AlarmStateValue>>;
+  /**
+   * The same, with when each alarm entered its state (DescribeAlarms
+   * `StateTransitionedTimestamp`, else `StateUpdatedTimestamp`; absent when
+   * CloudWatch gives neither). A port
+   * without it (a local double) answers through `alarmStates` alone.
+   */
+  alarmStatesSince?(
+    alarmNames: readonly string[],
+  ): Promise<Record<string, { state: AlarmStateValue; since?: string }>>;
 };
 
 /** Slack chat.postMessage / chat.update. Throws SlackDeliveryError. */
@@ -120,6 +129,8 @@ export type SlackPort = {
 /** The incident a store holds for a file system, open or resolved. */
 export type IncidentRecord = Omit<Incident, 'next'> & {
   status: 'open' | 'resolved';
+  /** When an alarm or a manual run last opened or joined the incident. */
+  lastTriggerAt: string;
 };
 
 /** What a claim of the one change per 24 h found. */
@@ -140,6 +151,37 @@ export type IncidentStore = {
     incidentId: string;
     at: string;
     alarmName?: string;
+    /**
+     * Join only an incident triggered at or after this time. An open
+     * incident idle since before it is neither joined nor replaced: the
+     * answer is that incident with `next: 'ignored'`, and the caller
+     * decides (see {@link IncidentStore.replaceIdle}).
+     */
+    activeSince?: string;
+  }): Promise<Incident>;
+  /**
+   * Opens a new incident in place of an idle open one, with one
+   * conditional write: only while the idle incident is still open with the
+   * same id and trigger count. `undefined` when it changed.
+   */
+  replaceIdle(input: {
+    fileSystemId: string;
+    idleIncidentId: string;
+    idleTriggers: number;
+    incidentId: string;
+    at: string;
+    alarmName?: string;
+  }): Promise<Incident | undefined>;
+  /**
+   * Resolves the incident when no alarm ever joined it (a manual run's
+   * incident, at the end of its run): one conditional write on the same
+   * id and no alarm names. `next: 'ignored'` when an alarm joined, another
+   * run resolved it, or a new incident opened.
+   */
+  closeUnalarmed(input: {
+    fileSystemId: string;
+    incidentId: string;
+    at: string;
   }): Promise<Incident>;
   /**
    * Resolves the open incident; `next: 'ignored'` when none was open. With

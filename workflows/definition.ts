@@ -11,6 +11,7 @@ import {
   LAMBDA_SERVICE_ERRORS,
   TRIGGER_ERRORS,
 } from '../shared/errors.ts';
+import { APPROVAL_TIMEOUT_SECONDS } from '../shared/slack/interaction.ts';
 
 /** The Lambda functions of the workflow, by their folder under functions/. */
 export const LAMBDAS = [
@@ -51,6 +52,9 @@ export const TASK_LAMBDA = {
   NotifyOutcome: 'notify',
   NotifyResolved: 'notify',
   NotifyFailure: 'notify',
+  NotifyJoined: 'notify',
+  NotifyCheckFailed: 'notify',
+  Done: 'resolve-incident',
 } as const satisfies Record<string, LambdaName>;
 export type TaskStateName = keyof typeof TASK_LAMBDA;
 
@@ -58,7 +62,7 @@ export type TaskStateName = keyof typeof TASK_LAMBDA;
 export const TASK_TIMEOUT_SECONDS = {
   default: 30,
   /** A person has this long to press Approve in Slack. */
-  approval: 3600,
+  approval: APPROVAL_TIMEOUT_SECONDS,
 } as const;
 
 /** How long after a switch Verify looks again: long enough for metrics. */
@@ -178,12 +182,14 @@ function failedState(stateName: string): State {
 export const TOLD_TASKS = [
   'Normalize',
   'OpenIncident',
-  'ResolveIncident',
+  'NotifyJoined',
+  'NotifyCheckFailed',
   'Diagnose',
   'Notify',
   'Remediate',
   'NotifyOutcome',
   'NotifyResolved',
+  'Done',
 ] as const satisfies readonly TaskStateName[];
 
 /**
@@ -304,9 +310,25 @@ export function buildDefinition(
             StringEquals: 'quiet-check',
             Next: 'QuietPeriod',
           },
+          {
+            Variable: '$.incident.next',
+            StringEquals: 'joined',
+            Next: 'NotifyJoined',
+          },
         ],
         Default: 'AlreadyHandled',
       },
+      NotifyJoined: task(
+        arnOf('NotifyJoined'),
+        '$.notification',
+        'AlreadyHandled',
+        {
+          // One line in the incident's thread: what joined; the diagnosis
+          // above stands.
+          Parameters: { kind: 'joined', 'state.$': '$' },
+          Catch: toldCatch('NotifyJoined'),
+        },
+      ),
       AlreadyHandled: {
         Type: 'Succeed',
         Comment:
@@ -320,8 +342,23 @@ export function buildDefinition(
         Next: 'ResolveIncident',
       },
       ResolveIncident: task(arnOf('ResolveIncident'), '$.incident', 'Settled', {
-        Catch: toldCatch('ResolveIncident'),
+        // Alarms that cannot be read leave the incident open: say so in its
+        // thread; the hourly preflight checks it again.
+        Catch: CATCH_ALL_ERRORS.map((errors) => ({
+          ErrorEquals: [...errors],
+          ResultPath: '$.resolveError',
+          Next: 'NotifyCheckFailed',
+        })),
       }),
+      NotifyCheckFailed: task(
+        arnOf('NotifyCheckFailed'),
+        '$.notification',
+        'AlreadyHandled',
+        {
+          Parameters: { kind: 'check-failed', 'state.$': '$' },
+          Catch: toldCatch('NotifyCheckFailed'),
+        },
+      ),
       Settled: {
         Type: 'Choice',
         Choices: [
@@ -433,10 +470,15 @@ export function buildDefinition(
           Catch: toldCatch('NotifyOutcome'),
         },
       ),
-      NotifyResolved: task(arnOf('NotifyResolved'), '$.notification', 'Done', {
-        Parameters: { kind: 'resolved', 'state.$': '$' },
-        Catch: toldCatch('NotifyResolved'),
-      }),
+      NotifyResolved: task(
+        arnOf('NotifyResolved'),
+        '$.notification',
+        'Finished',
+        {
+          Parameters: { kind: 'resolved', 'state.$': '$' },
+          Catch: toldCatch('NotifyResolved'),
+        },
+      ),
       ...Object.fromEntries(
         TOLD_TASKS.map((name) => [`${name}Failed`, failedState(name)]),
       ),
@@ -462,7 +504,20 @@ export function buildDefinition(
         ErrorPath: '$.failure.Error',
         CausePath: '$.failure.Cause',
       },
-      Done: { Type: 'Succeed' },
+      // Every run that opened an incident ends here: an incident no alarm
+      // joined (a manual run's) has no OK to wait for, so it ends with its
+      // run (a conditional write: still no alarm, same id).
+      Done: task(arnOf('Done'), '$.closed', 'Finished', {
+        Parameters: {
+          endOfRun: true,
+          'trigger.$': '$.trigger',
+          'incident.$': '$.incident',
+        },
+        // Left open, the incident is ended later by the next ALARM (idle
+        // rule) or the hourly preflight; the thread hears of the failure.
+        Catch: toldCatch('Done'),
+      }),
+      Finished: { Type: 'Succeed' },
     },
   };
 }

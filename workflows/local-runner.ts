@@ -151,7 +151,11 @@ export function localHandlers(
       log('normalize'),
     ),
     'open-incident': createOpenIncidentHandler(
-      { store: ports.store, config: ports.config },
+      {
+        store: ports.store,
+        config: ports.config,
+        ...(ports.alarms ? { alarms: ports.alarms } : {}),
+      },
       log('open-incident'),
     ),
     'resolve-incident': createResolveIncidentHandler(
@@ -181,7 +185,7 @@ export function localHandlers(
     ),
     diagnose: createDiagnoseHandler({ config: ports.config }, log('diagnose')),
     notify: createNotifyHandler(
-      { slack: ports.slack, store: ports.store, channel },
+      { slack: ports.slack, store: ports.store, channel, clock: ports.clock },
       log('notify'),
     ),
     'request-approval': createRequestApprovalHandler(
@@ -226,16 +230,18 @@ export function localHandlers(
   out.RequestApproval = async (input) => {
     const payload = (input as { Payload: { state: AfterNotify } }).Payload;
     await invoke('request-approval', payload);
+    const timeout = new Error('no approver answered');
+    timeout.name = 'States.Timeout';
+    // The card stays open (its token stored) while the person decides, as
+    // in AWS; the click takes the token (slack-interactions).
+    if (!ports.approver) throw timeout;
+    const answer = await ports.approver(payload.state);
     const token = await ports.store.takeApprovalToken({
       fileSystemId: payload.state.trigger.fileSystemId,
       incidentId: payload.state.incident.incidentId,
     });
-    if (!ports.approver || token === undefined) {
-      const timeout = new Error('no approver answered');
-      timeout.name = 'States.Timeout';
-      throw timeout;
-    }
-    return ports.approver(payload.state);
+    if (token === undefined) throw timeout;
+    return answer;
   };
   return out;
 }

@@ -15,40 +15,73 @@ import {
 import { oneLine } from '../../shared/errors.ts';
 import {
   type ChangeKnowledge,
+  checkFailedMessage,
   failureMessage,
   findingMessage,
+  joinedMessage,
   outcomeMessage,
   resolvedMessage,
 } from '../../shared/messages/blocks.ts';
-import type { IncidentStore, SlackPort } from '../../shared/ports.ts';
+import type { Clock, IncidentStore, SlackPort } from '../../shared/ports.ts';
 
 export type NotifyPorts = {
   slack: SlackPort;
   store: IncidentStore;
   channel: string;
+  /** When the message is written: whether an approval card is still open. */
+  clock?: Clock;
 };
+
+/** The error a Catch put in the state (`$.resolveError`). */
+const caughtSchema = z.object({
+  Error: z.string(),
+  Cause: z.string().optional(),
+});
 
 export const notifyInputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('finding'), state: afterDiagnoseSchema }),
   z.object({ kind: z.literal('outcome'), state: afterRemediateSchema }),
   z.object({ kind: z.literal('resolved'), state: afterOpenSchema }),
   z.object({ kind: z.literal('failure'), state: afterFailureSchema }),
+  z.object({ kind: z.literal('joined'), state: afterOpenSchema }),
+  z.object({
+    kind: z.literal('check-failed'),
+    state: afterOpenSchema.extend({ resolveError: caughtSchema }),
+  }),
 ]);
 export type NotifyInput = z.infer<typeof notifyInputSchema>;
 
-/** The message for a notify input, threaded where the incident has one. */
+/** The error message of a Catch's Cause (Lambda's JSON), or its name. */
+function caughtText(caught: z.infer<typeof caughtSchema>): string {
+  try {
+    const parsed = JSON.parse(caught.Cause ?? '') as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') {
+      return `${caught.Error}: ${parsed.errorMessage}`;
+    }
+  } catch {
+    // A plain-text cause.
+  }
+  return caught.Cause ? `${caught.Error}: ${caught.Cause}` : caught.Error;
+}
+
+/**
+ * The message for a notify input, threaded where the incident has one;
+ * `undefined` for a joined trigger while the incident has no thread yet
+ * (its finding, still to come, is the first message).
+ */
 export function messageFor(
   input: NotifyInput,
   channel: string,
-  change?: ChangeKnowledge,
-): SlackMessage {
+  options: { change?: ChangeKnowledge; now?: string } = {},
+): SlackMessage | undefined {
+  const { now } = options;
   if (input.kind === 'failure') {
     const { state } = input;
     return failureMessage(
       state,
       state.notification?.channel ?? state.incident?.slackChannel ?? channel,
       state.notification?.threadTs ?? state.incident?.slackThreadTs,
-      change,
+      options.change,
     );
   }
   const { state } = input;
@@ -75,7 +108,27 @@ export function messageFor(
         {
           alarmNames: state.incident.alarmNames,
           quietSeconds: state.incident.quietSeconds,
+          ...(state.incident.approvalRequestedAt
+            ? { approvalRequestedAt: state.incident.approvalRequestedAt }
+            : {}),
+          ...(now ? { now } : {}),
         },
+      );
+    case 'joined':
+      return state.incident.slackThreadTs
+        ? joinedMessage(
+            state.trigger,
+            incidentChannel,
+            state.incident.slackThreadTs,
+          )
+        : undefined;
+    case 'check-failed':
+      return checkFailedMessage(
+        input.state.trigger,
+        input.state.incident.incidentId,
+        incidentChannel,
+        state.incident.slackThreadTs,
+        caughtText(input.state.resolveError),
       );
   }
 }
@@ -121,7 +174,18 @@ export async function notify(
   ports: NotifyPorts,
 ): Promise<Notification> {
   const change = await changeKnowledge(input, ports.store);
-  const message = messageFor(input, ports.channel, change);
+  const message = messageFor(input, ports.channel, {
+    ...(change ? { change } : {}),
+    ...(ports.clock ? { now: ports.clock.now().toISOString() } : {}),
+  });
+  if (!message) {
+    return {
+      delivered: false,
+      channel: input.state.incident?.slackChannel ?? ports.channel,
+      error: 'the incident has no thread yet: its finding is still to come',
+      messages: [],
+    };
+  }
   try {
     const posted = await ports.slack.postMessage(message);
     const threadTs = message.threadTs ?? posted.ts;

@@ -28,4 +28,5 @@ export const handler = createNotifyHandler({
     tableName: Resource.Incidents.name,
   }),
   channel: config.slackChannel,
+  clock: { now: () => new Date() },
 });

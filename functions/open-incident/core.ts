@@ -4,17 +4,35 @@
  * resolves anything by itself: when it comes from an alarm of the open
  * incident, the run goes on to wait the quiet period and then reads every
  * joined alarm again (ResolveIncident).
+ *
+ * An incident nothing joined for `incidentIdleHours` is not joined by the
+ * next ALARM when every alarm that joined it reads OK in CloudWatch (or
+ * none ever joined, as after a manual run whose end could not close it):
+ * that ALARM opens a new incident in its place, with one conditional write.
  */
 
 import { ignoredIncident } from '../../shared/adapters/memory-incident-store.ts';
 import type { AppConfig } from '../../shared/config.ts';
 import type { Incident, Trigger } from '../../shared/contracts.ts';
-import type { IncidentRecord, IncidentStore } from '../../shared/ports.ts';
+import type {
+  AlarmsPort,
+  IncidentRecord,
+  IncidentStore,
+} from '../../shared/ports.ts';
 
 export type OpenIncidentPorts = {
   store: IncidentStore;
-  config: Pick<AppConfig, 'incidentQuietMinutes'>;
+  config: Pick<AppConfig, 'incidentQuietMinutes'> &
+    Partial<Pick<AppConfig, 'incidentIdleHours'>>;
+  /**
+   * CloudWatch DescribeAlarms, read only when an ALARM meets an idle
+   * incident. Without it such an incident with alarms is joined.
+   */
+  alarms?: AlarmsPort;
 };
+
+/** The default of `incidentIdleHours` (shared/config.ts). */
+const DEFAULT_IDLE_HOURS = 24;
 
 function withNext(
   record: IncidentRecord,
@@ -65,6 +83,18 @@ async function afterOk(
   });
 }
 
+/** Whether every alarm of an idle incident reads OK now. */
+async function allOk(
+  incident: Incident,
+  alarms: AlarmsPort | undefined,
+): Promise<boolean> {
+  const names = incident.alarmNames ?? [];
+  if (names.length === 0) return true;
+  if (!alarms) return false;
+  const states = await alarms.alarmStates(names);
+  return names.every((name) => states[name] === 'OK');
+}
+
 /** Opens or joins the incident of an ALARM, or starts an OK's check. */
 export async function openIncident(
   input: { trigger: Trigger; executionName: string },
@@ -74,12 +104,34 @@ export async function openIncident(
   if (trigger.state === 'OK') {
     return afterOk(trigger, ports);
   }
-  return ports.store.openOrJoin({
+  const idleHours = ports.config.incidentIdleHours ?? DEFAULT_IDLE_HOURS;
+  const opening = {
     fileSystemId: trigger.fileSystemId,
     incidentId: `${trigger.fileSystemId}/${trigger.triggeredAt}/${input.executionName}`,
     at: trigger.triggeredAt,
     ...(trigger.kind === 'alarm' && trigger.alarmName
       ? { alarmName: trigger.alarmName }
       : {}),
-  });
+  };
+  const activeSince = new Date(
+    Date.parse(trigger.triggeredAt) - idleHours * 3_600_000,
+  ).toISOString();
+  const incident = await ports.store.openOrJoin({ ...opening, activeSince });
+  if (incident.next !== 'ignored') return incident;
+  // The open incident is idle: over if its alarms all read OK.
+  if (await allOk(incident, ports.alarms)) {
+    const replaced = await ports.store.replaceIdle({
+      ...opening,
+      idleIncidentId: incident.incidentId,
+      idleTriggers: incident.triggers,
+    });
+    if (replaced) {
+      return {
+        ...replaced,
+        reason: `replaces ${incident.incidentId}, idle for more than ${idleHours} h with every alarm OK`,
+      };
+    }
+  }
+  // Still alarming, or it changed meanwhile: join as any other trigger.
+  return ports.store.openOrJoin(opening);
 }

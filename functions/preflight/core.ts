@@ -13,13 +13,25 @@ import {
 import { oneLine } from '../../shared/errors.ts';
 import { preflightMessage } from '../../shared/messages/blocks.ts';
 import { gridFor, toSeries } from '../../shared/metric-series.ts';
-import type { Clock, MetricsPort, SlackPort } from '../../shared/ports.ts';
+import type {
+  AlarmsPort,
+  Clock,
+  IncidentStore,
+  MetricsPort,
+  SlackPort,
+} from '../../shared/ports.ts';
+import { type SweepResult, sweepIncidents } from './sweep.ts';
 
 export type PreflightPorts = {
   metrics: MetricsPort;
   slack: SlackPort;
   clock: Clock;
   config: AppConfig;
+  /**
+   * The incident table and DescribeAlarms, for the hourly check of open
+   * incidents (sweep.ts). Without them, only the forecast runs.
+   */
+  incidents?: { store: IncidentStore; alarms: AlarmsPort };
 };
 
 export type PreflightOptions = {
@@ -36,16 +48,35 @@ export const DEFAULT_PREFLIGHT: PreflightOptions = {
 
 export type PreflightReport = {
   results: PreflightResult[];
+  /** The check of open incidents, one result per configured file system. */
+  incidents?: SweepResult[];
   warned: boolean;
   /** Why the warning did not reach Slack, if it did not. */
   slackError?: string;
   message?: SlackMessage;
 };
 
-/** Reads credits for every file system in one request and warns once. */
+/**
+ * Checks open incidents (when given the incident ports), then reads credits
+ * for every file system in one request and warns once.
+ */
 export async function runPreflight(
   ports: PreflightPorts,
   options: PreflightOptions = DEFAULT_PREFLIGHT,
+): Promise<PreflightReport> {
+  // The check never throws, and runs first: a failing forecast must not
+  // leave an incident open.
+  const incidents = ports.incidents
+    ? await sweepIncidents({ ...ports, ...ports.incidents })
+    : undefined;
+  const forecast = await forecastCredits(ports, options);
+  return incidents ? { ...forecast, incidents } : forecast;
+}
+
+/** Reads credits for every file system in one request and warns once. */
+async function forecastCredits(
+  ports: PreflightPorts,
+  options: PreflightOptions,
 ): Promise<PreflightReport> {
   const end = ports.clock.now();
   const start = new Date(end.getTime() - options.lookbackMinutes * 60_000);

@@ -1,8 +1,13 @@
-// Production entry: runs on a schedule set in sst.config.ts.
+// Production entry: runs on a schedule set in sst.config.ts; the incident
+// table is linked for the hourly check of open incidents.
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Resource } from 'sst';
+import { createAlarmsPort } from '../../shared/adapters/aws-alarms.ts';
 import { awsClientOptions } from '../../shared/adapters/aws-clients.ts';
 import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
+import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
 import {
   createSlackPort,
   createSlackWebClient,
@@ -11,11 +16,10 @@ import { readConfigFromEnv } from '../../shared/config.ts';
 import { createPreflightHandler } from './lambda.ts';
 
 const config = readConfigFromEnv(process.env);
+const cloudwatch = new CloudWatchClient(awsClientOptions(config.region));
 
 export const handler = createPreflightHandler({
-  metrics: createMetricsPort(
-    new CloudWatchClient(awsClientOptions(config.region)),
-  ),
+  metrics: createMetricsPort(cloudwatch),
   slack: createSlackPort(
     createSlackWebClient({
       token: Resource.SlackBotToken.value,
@@ -25,4 +29,13 @@ export const handler = createPreflightHandler({
   ),
   clock: { now: () => new Date() },
   config,
+  incidents: {
+    store: createDynamoIncidentStore({
+      client: DynamoDBDocumentClient.from(
+        new DynamoDBClient(awsClientOptions(config.region)),
+      ),
+      tableName: Resource.Incidents.name,
+    }),
+    alarms: createAlarmsPort(cloudwatch),
+  },
 });

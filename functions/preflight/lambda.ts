@@ -13,6 +13,13 @@ export function createPreflightHandler(ports: PreflightPorts, logger?: Logger) {
       for (const r of report.results) {
         log.info('preflight', { ...r });
       }
+      for (const { message: _message, ...r } of report.incidents ?? []) {
+        if (r.outcome === 'failed' || r.slackError) {
+          log.error('incident check', { ...r });
+        } else {
+          log.info('incident check', { ...r });
+        }
+      }
       if (report.slackError) {
         log.error('preflight warning not delivered; it is kept here', {
           error: report.slackError,

@@ -4,8 +4,12 @@
  * them are OK and the incident is still the one this run waited for. The
  * resolve is one conditional write (same incident id, same trigger count),
  * so of two OKs waiting side by side only one resolves and posts.
+ *
+ * The same function ends a run: an incident no alarm ever joined (a manual
+ * run's) has nothing to wait for, so it is resolved when its own run ends,
+ * again with one conditional write (same id, still no alarm).
  */
-import type * as z from 'zod';
+import * as z from 'zod';
 import { afterOpenSchema, type Incident } from '../../shared/contracts.ts';
 import type { AlarmsPort, Clock, IncidentStore } from '../../shared/ports.ts';
 
@@ -24,6 +28,52 @@ export const resolveIncidentInputSchema = afterOpenSchema.extend({
 export type ResolveIncidentInput = z.infer<typeof resolveIncidentInputSchema>;
 
 type AlarmStates = NonNullable<Incident['alarmStates']>;
+
+/** The last step of a run that opened or diagnosed an incident. */
+export const endOfRunInputSchema = afterOpenSchema.extend({
+  endOfRun: z.literal(true),
+});
+export type EndOfRunInput = z.infer<typeof endOfRunInputSchema>;
+
+/**
+ * Resolves the run's incident if no alarm ever joined it; `ignored` with
+ * the reason otherwise (an alarm incident ends by its quiet-period check).
+ */
+export async function closeRun(
+  input: EndOfRunInput,
+  ports: Pick<ResolveIncidentPorts, 'store' | 'clock'>,
+): Promise<Incident> {
+  const { incident, trigger } = input;
+  if (incident.next !== 'diagnose') {
+    return {
+      ...incident,
+      next: 'ignored',
+      reason: 'this run did not open the incident',
+    };
+  }
+  if (incident.alarmNames?.length) {
+    // Opened by an alarm: it ends by its quiet-period check, never here.
+    return {
+      ...incident,
+      next: 'ignored',
+      reason: 'an alarm opened the incident: it ends when its alarms stay OK',
+    };
+  }
+  const closed = await ports.store.closeUnalarmed({
+    fileSystemId: trigger.fileSystemId,
+    incidentId: incident.incidentId,
+    at: ports.clock.now().toISOString(),
+  });
+  if (closed.next === 'resolved') return closed;
+  return {
+    ...closed,
+    next: 'ignored',
+    reason:
+      closed.incidentId === incident.incidentId && closed.alarmNames
+        ? 'an alarm joined the incident: it ends when its alarms stay OK'
+        : 'the incident is no longer open',
+  };
+}
 
 /** The alarms to read: those that joined, or the OK's own for a manual one. */
 export function alarmsToRead(input: ResolveIncidentInput): string[] {

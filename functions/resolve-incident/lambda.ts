@@ -1,12 +1,21 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import * as z from 'zod';
 import { parseState, stepHandler } from '../../shared/lambda.ts';
 import {
+  closeRun,
+  endOfRunInputSchema,
   type ResolveIncidentPorts,
   resolveIncident,
   resolveIncidentInputSchema,
 } from './core.ts';
 
-/** The ResolveIncident step. */
+/** The quiet-period check (ResolveIncident) or the end of a run (Done). */
+export const resolveStepInputSchema = z.union([
+  endOfRunInputSchema,
+  resolveIncidentInputSchema,
+]);
+
+/** The ResolveIncident and Done steps. */
 export function createResolveIncidentHandler(
   ports: ResolveIncidentPorts,
   logger?: Logger,
@@ -14,8 +23,17 @@ export function createResolveIncidentHandler(
   return stepHandler({
     serviceName: 'resolve-incident',
     logger,
-    parse: (event) => parseState(resolveIncidentInputSchema, event),
+    parse: (event) => parseState(resolveStepInputSchema, event),
     run: async (state, log) => {
+      if ('endOfRun' in state) {
+        const closed = await closeRun(state, ports);
+        log.info('end of run', {
+          incidentId: closed.incidentId,
+          next: closed.next,
+          ...(closed.reason ? { reason: closed.reason } : {}),
+        });
+        return closed;
+      }
       const incident = await resolveIncident(state, ports);
       log.info('quiet-period check', {
         incidentId: incident.incidentId,

@@ -23,36 +23,58 @@ const STATES = new Set<string>(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
 
 /** Wraps a CloudWatchClient. */
 export function createAlarmsPort(client: CloudWatchClient): AlarmsPort {
+  async function describe(alarmNames: readonly string[]) {
+    const unique = [...new Set(alarmNames)];
+    const found: Record<string, { state: AlarmStateValue; since?: string }> =
+      {};
+    for (let i = 0; i < unique.length; i += MAX_ALARM_NAMES_PER_CALL) {
+      const batch = unique.slice(i, i + MAX_ALARM_NAMES_PER_CALL);
+      let nextToken: string | undefined;
+      let pages = 0;
+      do {
+        const out = await client.send(
+          new DescribeAlarmsCommand({
+            AlarmNames: batch,
+            MaxRecords: MAX_ALARM_NAMES_PER_CALL,
+            NextToken: nextToken,
+          }),
+        );
+        for (const alarm of out.MetricAlarms ?? []) {
+          if (
+            alarm.AlarmName &&
+            alarm.StateValue &&
+            STATES.has(alarm.StateValue)
+          ) {
+            // CloudWatch API reference, MetricAlarm:
+            // StateTransitionedTimestamp is when StateValue last changed;
+            // StateUpdatedTimestamp also moves when EvaluationState does,
+            // so it is never earlier and stands in when the first is absent.
+            const updated =
+              alarm.StateTransitionedTimestamp ?? alarm.StateUpdatedTimestamp;
+            found[alarm.AlarmName] = {
+              state: alarm.StateValue as AlarmStateValue,
+              ...(updated instanceof Date && !Number.isNaN(updated.getTime())
+                ? { since: updated.toISOString() }
+                : {}),
+            };
+          }
+        }
+        nextToken = out.NextToken;
+        pages += 1;
+      } while (nextToken && pages < MAX_PAGES);
+    }
+    return found;
+  }
+
   return {
     async alarmStates(alarmNames) {
-      const unique = [...new Set(alarmNames)];
-      const states: Record<string, AlarmStateValue> = {};
-      for (let i = 0; i < unique.length; i += MAX_ALARM_NAMES_PER_CALL) {
-        const batch = unique.slice(i, i + MAX_ALARM_NAMES_PER_CALL);
-        let nextToken: string | undefined;
-        let pages = 0;
-        do {
-          const out = await client.send(
-            new DescribeAlarmsCommand({
-              AlarmNames: batch,
-              MaxRecords: MAX_ALARM_NAMES_PER_CALL,
-              NextToken: nextToken,
-            }),
-          );
-          for (const alarm of out.MetricAlarms ?? []) {
-            if (
-              alarm.AlarmName &&
-              alarm.StateValue &&
-              STATES.has(alarm.StateValue)
-            ) {
-              states[alarm.AlarmName] = alarm.StateValue as AlarmStateValue;
-            }
-          }
-          nextToken = out.NextToken;
-          pages += 1;
-        } while (nextToken && pages < MAX_PAGES);
-      }
-      return states;
+      const found = await describe(alarmNames);
+      return Object.fromEntries(
+        Object.entries(found).map(([name, { state }]) => [name, state]),
+      );
+    },
+    async alarmStatesSince(alarmNames) {
+      return describe(alarmNames);
     },
   };
 }

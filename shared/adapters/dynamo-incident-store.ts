@@ -25,6 +25,7 @@ import type { IncidentStore } from '../ports.ts';
 import {
   cutoffOf,
   type IncidentItem,
+  idleIncident,
   ignoredIncident,
   toIncident,
   toRecord,
@@ -82,6 +83,11 @@ function incidentOf(item: Item | undefined): IncidentItem | undefined {
   const slackChannel = text(item, 'slackChannel');
   const slackThreadTs = text(item, 'slackThreadTs');
   if (resolvedAt) incident.resolvedAt = resolvedAt;
+  // The approval token kept for this incident: its card is still open.
+  const approvalSavedAt = text(item, 'approvalSavedAt');
+  if (approvalSavedAt && text(item, 'approvalIncidentId') === incidentId) {
+    incident.approvalRequestedAt = approvalSavedAt;
+  }
   if (slackChannel) incident.slackChannel = slackChannel;
   if (slackThreadTs) incident.slackThreadTs = slackThreadTs;
   return incident;
@@ -163,6 +169,7 @@ export function createDynamoIncidentStore(options: {
     incidentId: string,
     at: string,
     alarmName: string | undefined,
+    activeSince: string | undefined,
   ) {
     // ADD on a string set is idempotent per name: an alarm joins once.
     return update({
@@ -171,7 +178,10 @@ export function createDynamoIncidentStore(options: {
         'SET triggers = triggers + :one, lastTriggerAt = :at' +
         (alarmName ? ' ADD alarmNames :names' : ''),
       // The opener's own retry (same id) must diagnose, not join itself.
-      ConditionExpression: '#status = :open AND incidentId <> :id',
+      // ISO 8601 UTC times compare as strings.
+      ConditionExpression:
+        '#status = :open AND incidentId <> :id' +
+        (activeSince !== undefined ? ' AND lastTriggerAt >= :active' : ''),
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':open': 'open',
@@ -179,6 +189,7 @@ export function createDynamoIncidentStore(options: {
         ':at': at,
         ':one': 1,
         ...(alarmName ? { ':names': new Set([alarmName]) } : {}),
+        ...(activeSince !== undefined ? { ':active': activeSince } : {}),
       },
       ReturnValues: 'ALL_NEW',
     });
@@ -195,7 +206,7 @@ export function createDynamoIncidentStore(options: {
   }
 
   return {
-    async openOrJoin({ fileSystemId, incidentId, at, alarmName }) {
+    async openOrJoin({ fileSystemId, incidentId, at, alarmName, activeSince }) {
       // Open, else join; an item that flips between the two (resolved in
       // between) is tried again from the start.
       for (let attempt = 0; attempt < MAX_OPEN_ATTEMPTS; attempt += 1) {
@@ -203,7 +214,13 @@ export function createDynamoIncidentStore(options: {
         if (opened) {
           return incidentFrom(opened, 'diagnose');
         }
-        const joined = await join(fileSystemId, incidentId, at, alarmName);
+        const joined = await join(
+          fileSystemId,
+          incidentId,
+          at,
+          alarmName,
+          activeSince,
+        );
         if (joined) {
           return incidentFrom(joined, 'joined');
         }
@@ -211,10 +228,72 @@ export function createDynamoIncidentStore(options: {
         if (current?.status === 'open' && current.incidentId === incidentId) {
           return toIncident(current, 'diagnose');
         }
+        if (
+          current?.status === 'open' &&
+          activeSince !== undefined &&
+          current.lastTriggerAt < activeSince
+        ) {
+          return idleIncident(current);
+        }
       }
       throw new BurstguardError(
         `incident table ${tableName}: ${fileSystemId} changed under ${MAX_OPEN_ATTEMPTS} attempts to open or join`,
       );
+    },
+
+    async replaceIdle(input) {
+      const { fileSystemId, incidentId, at, alarmName } = input;
+      const replaced = await update({
+        Key: key(fileSystemId),
+        UpdateExpression:
+          'SET incidentId = :id, openedAt = :at, triggers = :one,' +
+          ' lastTriggerAt = :at' +
+          (alarmName ? ', alarmNames = :names' : '') +
+          ' REMOVE resolvedAt, slackChannel, slackThreadTs' +
+          (alarmName ? '' : ', alarmNames'),
+        // Only the idle incident as it was read: a trigger that joined it
+        // since, or another replacement, fails the condition.
+        ConditionExpression:
+          '#status = :open AND incidentId = :idle AND triggers = :triggers',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':open': 'open',
+          ':idle': input.idleIncidentId,
+          ':triggers': input.idleTriggers,
+          ':id': incidentId,
+          ':at': at,
+          ':one': 1,
+          ...(alarmName ? { ':names': new Set([alarmName]) } : {}),
+        },
+        ReturnValues: 'ALL_NEW',
+      });
+      return replaced ? incidentFrom(replaced, 'diagnose') : undefined;
+    },
+
+    async closeUnalarmed({ fileSystemId, incidentId, at }) {
+      // No alarm names: an alarm that joined keeps the incident open for
+      // its own quiet-period check.
+      const closed = await update({
+        Key: key(fileSystemId),
+        UpdateExpression: 'SET #status = :resolved, resolvedAt = :at',
+        ConditionExpression:
+          '#status = :open AND incidentId = :id AND attribute_not_exists(alarmNames)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':open': 'open',
+          ':resolved': 'resolved',
+          ':id': incidentId,
+          ':at': at,
+        },
+        ReturnValues: 'ALL_NEW',
+      });
+      if (closed) {
+        return incidentFrom(closed, 'resolved');
+      }
+      const last = incidentOf(await read(fileSystemId));
+      return last
+        ? toIncident(last, 'ignored')
+        : ignoredIncident(fileSystemId, at);
     },
 
     async resolve({ fileSystemId, at, incidentId, triggers }) {

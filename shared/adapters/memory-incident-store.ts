@@ -19,12 +19,14 @@ export type IncidentItem = {
   slackThreadTs?: string;
   /** Every alarm that opened or joined the incident. */
   alarmNames: string[];
+  /** When the approval card of this incident went out, while unanswered. */
+  approvalRequestedAt?: string;
 };
 
 /** The stored incident, without a next move. */
 export function toRecord(item: IncidentItem): IncidentRecord {
   const { next: _next, ...rest } = toIncident(item, 'ignored');
-  return { ...rest, status: item.status };
+  return { ...rest, status: item.status, lastTriggerAt: item.lastTriggerAt };
 }
 
 /** The Incident a store returns for an item and the step's next move. */
@@ -48,7 +50,18 @@ export function toIncident(
   if (item.alarmNames.length > 0) {
     incident.alarmNames = [...item.alarmNames].sort();
   }
+  if (item.approvalRequestedAt !== undefined) {
+    incident.approvalRequestedAt = item.approvalRequestedAt;
+  }
   return incident;
+}
+
+/** The answer of openOrJoin for an open incident idle since `activeSince`. */
+export function idleIncident(item: IncidentItem): Incident {
+  return {
+    ...toIncident(item, 'ignored'),
+    reason: `the open incident is idle since ${item.lastTriggerAt}`,
+  };
 }
 
 /** The answer to an OK alarm when no incident of the file system exists. */
@@ -102,8 +115,31 @@ export function createMemoryIncidentStore(): IncidentStore {
     return entry;
   };
 
+  const withApproval = (entry: Entry | undefined) => {
+    const item = entry?.incident;
+    if (!item) return undefined;
+    const approval = entry.approval;
+    return approval?.incidentId === item.incidentId
+      ? { ...item, approvalRequestedAt: approval.savedAt }
+      : item;
+  };
+  const fresh = (
+    fileSystemId: string,
+    incidentId: string,
+    at: string,
+    alarmName: string | undefined,
+  ): IncidentItem => ({
+    fileSystemId,
+    status: 'open',
+    incidentId,
+    openedAt: at,
+    triggers: 1,
+    lastTriggerAt: at,
+    alarmNames: alarmName ? [alarmName] : [],
+  });
+
   return {
-    async openOrJoin({ fileSystemId, incidentId, at, alarmName }) {
+    async openOrJoin({ fileSystemId, incidentId, at, alarmName, activeSince }) {
       const entry = entryOf(fileSystemId);
       const current = entry.incident;
       if (current?.status === 'open') {
@@ -111,23 +147,55 @@ export function createMemoryIncidentStore(): IncidentStore {
         if (current.incidentId === incidentId) {
           return toIncident(current, 'diagnose');
         }
+        if (activeSince !== undefined && current.lastTriggerAt < activeSince) {
+          return idleIncident(current);
+        }
         current.triggers += 1;
         current.lastTriggerAt = at;
         if (alarmName && !current.alarmNames.includes(alarmName)) {
           current.alarmNames.push(alarmName);
         }
-        return toIncident(current, 'joined');
+        return toIncident(withApproval(entry) ?? current, 'joined');
       }
-      entry.incident = {
-        fileSystemId,
-        status: 'open',
-        incidentId,
-        openedAt: at,
-        triggers: 1,
-        lastTriggerAt: at,
-        alarmNames: alarmName ? [alarmName] : [],
-      };
+      entry.incident = fresh(fileSystemId, incidentId, at, alarmName);
       return toIncident(entry.incident, 'diagnose');
+    },
+
+    async replaceIdle(input) {
+      const entry = entries.get(input.fileSystemId);
+      const current = entry?.incident;
+      if (
+        !entry ||
+        current?.status !== 'open' ||
+        current.incidentId !== input.idleIncidentId ||
+        current.triggers !== input.idleTriggers
+      ) {
+        return undefined;
+      }
+      entry.incident = fresh(
+        input.fileSystemId,
+        input.incidentId,
+        input.at,
+        input.alarmName,
+      );
+      return toIncident(entry.incident, 'diagnose');
+    },
+
+    async closeUnalarmed({ fileSystemId, incidentId, at }) {
+      const entry = entries.get(fileSystemId);
+      const current = entry?.incident;
+      if (
+        current?.status !== 'open' ||
+        current.incidentId !== incidentId ||
+        current.alarmNames.length > 0
+      ) {
+        return current
+          ? toIncident(current, 'ignored')
+          : ignoredIncident(fileSystemId, at);
+      }
+      current.status = 'resolved';
+      current.resolvedAt = at;
+      return toIncident(withApproval(entry) ?? current, 'resolved');
     },
 
     async resolve({ fileSystemId, at, incidentId, triggers }) {
@@ -142,11 +210,14 @@ export function createMemoryIncidentStore(): IncidentStore {
       }
       current.status = 'resolved';
       current.resolvedAt = at;
-      return toIncident(current, 'resolved');
+      return toIncident(
+        withApproval(entries.get(fileSystemId)) ?? current,
+        'resolved',
+      );
     },
 
     async current(fileSystemId) {
-      const current = entries.get(fileSystemId)?.incident;
+      const current = withApproval(entries.get(fileSystemId));
       return current ? toRecord(current) : undefined;
     },
 

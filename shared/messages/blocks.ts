@@ -19,6 +19,7 @@ import type {
 } from '../contracts.ts';
 import {
   APPROVAL_BLOCK_ID,
+  APPROVAL_TIMEOUT_SECONDS,
   APPROVE_ACTION_ID,
   type ApprovalDecision,
   DECLINE_ACTION_ID,
@@ -354,7 +355,12 @@ export function resolvedMessage(
   openedAt: string,
   channel: string,
   threadTs?: string,
-  quiet: { alarmNames?: readonly string[]; quietSeconds?: number } = {},
+  quiet: {
+    alarmNames?: readonly string[];
+    quietSeconds?: number;
+    approvalRequestedAt?: string;
+    now?: string;
+  } = {},
 ): SlackMessage {
   const minutes = Math.max(
     0,
@@ -372,7 +378,7 @@ export function resolvedMessage(
     quiet.quietSeconds !== undefined
       ? md` ${who} stayed OK for ${Math.round(quiet.quietSeconds / 60)} min.`
       : md``;
-  const text = md`:large_green_circle: Resolved: ${alarm} is OK again on ${trigger.fileSystemId}, ${minutes} min after the incident opened.${stayed}`;
+  const text = md`:large_green_circle: Resolved: ${alarm} is OK again on ${trigger.fileSystemId}, ${minutes} min after the incident opened.${stayed}${pendingApprovalNote(quiet.approvalRequestedAt, quiet.now ?? trigger.triggeredAt)}`;
   return {
     channel,
     ...(threadTs ? { threadTs } : {}),
@@ -516,4 +522,105 @@ export function failureMessage(
     ),
     blocks: [section(joinMd(lines, '\n'))],
   };
+}
+
+/**
+ * What a Resolved message says of an approval card still waiting: the
+ * incident ending does not withdraw it, a person still decides.
+ */
+function pendingApprovalNote(
+  requestedAt: string | undefined,
+  now: string,
+): Mrkdwn {
+  if (requestedAt === undefined) return md``;
+  const expiresMs = Date.parse(requestedAt) + APPROVAL_TIMEOUT_SECONDS * 1000;
+  if (!(expiresMs > Date.parse(now))) return md``;
+  const expires = new Date(expiresMs).toISOString().slice(11, 16);
+  return md` The approval card above is still open until it expires at ${expires} UTC: approving it will still switch the file system.`;
+}
+
+/**
+ * One line in the thread for a trigger that joined the open incident: what
+ * joined, and that the diagnosis above stands (no second diagnosis, card
+ * or thread).
+ */
+export function joinedMessage(
+  trigger: Trigger,
+  channel: string,
+  threadTs: string,
+): SlackMessage {
+  const what =
+    trigger.kind === 'alarm'
+      ? trigger.alarmReason
+        ? md`${trigger.alarmName ?? 'an alarm'} (${oneLineOf(trigger.alarmReason)})`
+        : md`${trigger.alarmName ?? 'an alarm'}`
+      : trigger.note
+        ? md`a manual run (${oneLineOf(trigger.note)})`
+        : md`a manual run`;
+  const text = md`:heavy_plus_sign: ${what} joined this incident; the diagnosis above stands.`;
+  return { channel, threadTs, text: fallback(text), blocks: [section(text)] };
+}
+
+/**
+ * The quiet-period check could not read the alarms: the incident stays
+ * open, and the hourly preflight checks it again.
+ */
+export function checkFailedMessage(
+  trigger: Trigger,
+  incidentId: string,
+  channel: string,
+  threadTs: string | undefined,
+  error: string,
+): SlackMessage {
+  const alarm = trigger.alarmName ?? 'an alarm';
+  const text = md`:warning: ${alarm} went OK, but the quiet-period check could not be made (${oneLineOf(error)}). Incident ${incidentId} stays open; the hourly preflight checks its alarms again within the hour and resolves it here if they are all OK.`;
+  return {
+    channel,
+    ...(threadTs ? { threadTs } : {}),
+    text: fallback(text),
+    blocks: [section(text)],
+  };
+}
+
+/**
+ * The resolution the hourly check makes: every joined alarm read OK long
+ * after the last trigger (an OK that was missed, followed
+ * INSUFFICIENT_DATA, or whose own check failed).
+ */
+export function sweptResolvedMessage(
+  incident: {
+    fileSystemId: string;
+    openedAt: string;
+    alarmNames?: readonly string[];
+    approvalRequestedAt?: string;
+  },
+  now: string,
+  idleMinutes: number,
+  channel: string,
+  threadTs?: string,
+): SlackMessage {
+  const names = incident.alarmNames ?? [];
+  const minutes = Math.max(
+    0,
+    Math.round((Date.parse(now) - Date.parse(incident.openedAt)) / 60_000),
+  );
+  const which =
+    names.length === 0
+      ? md`no alarm ever joined it`
+      : names.length > 1
+        ? md`all ${names.length} alarms of the incident (${joinMd(names, ', ')}) read OK`
+        : md`${names[0] ?? ''} reads OK`;
+  const text = md`:large_green_circle: Resolved: ${which} on ${incident.fileSystemId}, with nothing new for ${idleMinutes} min; ${minutes} min after the incident opened.${pendingApprovalNote(incident.approvalRequestedAt, now)}`;
+  return {
+    channel,
+    ...(threadTs ? { threadTs } : {}),
+    text: fallback(text),
+    blocks: [section(text)],
+  };
+}
+
+/** Untrusted text on one line, so it cannot fake a message below it. */
+function oneLineOf(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }

@@ -240,3 +240,10 @@ export function approvalTaskOutput(decision: ApprovalDecision): {
 } {
   return { approved: decision.approved, by: decision.userId };
 }
+
+/**
+ * How long an approval card waits for a person: the RequestApproval task's
+ * timeout in the state machine. Until then, approving still resumes the
+ * run and switches the file system, even after the incident resolved.
+ */
+export const APPROVAL_TIMEOUT_SECONDS = 3600;

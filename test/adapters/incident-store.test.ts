@@ -54,6 +54,171 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
     ({ store } = await makeStore(kind));
   });
 
+  it('neither joins nor replaces an incident idle since activeSince, and says so', async () => {
+    // Prepare
+    await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T0,
+      alarmName: 'credits',
+    });
+
+    // Act
+    const idle = await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-2',
+      at: T3,
+      alarmName: 'io',
+      activeSince: T1,
+    });
+    const fresh = await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-3',
+      at: T3,
+      alarmName: 'io',
+      activeSince: T0,
+    });
+
+    // Assess
+    expect(idle).toMatchObject({
+      incidentId: 'inc-1',
+      next: 'ignored',
+      triggers: 1,
+    });
+    expect(idle.reason).toBe(`the open incident is idle since ${T0}`);
+    expect(fresh).toMatchObject({
+      incidentId: 'inc-1',
+      next: 'joined',
+      triggers: 2,
+    });
+  });
+
+  it('replaces an idle incident only as it was read', async () => {
+    // Prepare
+    await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T0,
+      alarmName: 'credits',
+    });
+    await store.setThread({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      channel: 'C1',
+      threadTs: '1.1',
+    });
+
+    // Act
+    const stale = await store.replaceIdle({
+      fileSystemId: FS,
+      idleIncidentId: 'inc-1',
+      idleTriggers: 2,
+      incidentId: 'inc-2',
+      at: T2,
+      alarmName: 'io',
+    });
+    const replaced = await store.replaceIdle({
+      fileSystemId: FS,
+      idleIncidentId: 'inc-1',
+      idleTriggers: 1,
+      incidentId: 'inc-2',
+      at: T2,
+      alarmName: 'io',
+    });
+    const again = await store.replaceIdle({
+      fileSystemId: FS,
+      idleIncidentId: 'inc-1',
+      idleTriggers: 1,
+      incidentId: 'inc-3',
+      at: T3,
+    });
+
+    // Assess: a new incident without the old thread or alarms.
+    expect(stale).toBeUndefined();
+    expect(incidentSchema.parse(replaced)).toEqual({
+      incidentId: 'inc-2',
+      fileSystemId: FS,
+      openedAt: T2,
+      next: 'diagnose',
+      triggers: 1,
+      alarmNames: ['io'],
+    });
+    expect(again).toBeUndefined();
+    expect(await store.current(FS)).toMatchObject({
+      status: 'open',
+      incidentId: 'inc-2',
+      lastTriggerAt: T2,
+    });
+  });
+
+  it('closes at the end of its run only an incident no alarm joined', async () => {
+    // Prepare
+    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
+    await store.openOrJoin({
+      fileSystemId: OTHER_FS,
+      incidentId: 'inc-2',
+      at: T0,
+    });
+    await store.openOrJoin({
+      fileSystemId: OTHER_FS,
+      incidentId: 'inc-3',
+      at: T1,
+      alarmName: 'credits',
+    });
+
+    // Act
+    const closed = await store.closeUnalarmed({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T2,
+    });
+    const twice = await store.closeUnalarmed({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T3,
+    });
+    const joined = await store.closeUnalarmed({
+      fileSystemId: OTHER_FS,
+      incidentId: 'inc-2',
+      at: T2,
+    });
+
+    // Assess
+    expect(closed).toMatchObject({ incidentId: 'inc-1', next: 'resolved' });
+    expect(twice.next).toBe('ignored');
+    expect(joined).toMatchObject({ next: 'ignored', alarmNames: ['credits'] });
+    expect((await store.current(OTHER_FS))?.status).toBe('open');
+  });
+
+  it('tells of an approval card still waiting for the incident', async () => {
+    // Prepare
+    await store.openOrJoin({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T0,
+      alarmName: 'credits',
+    });
+    await store.saveApprovalToken({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      taskToken: 'token',
+      at: T1,
+    });
+
+    // Act
+    const resolved = await store.resolve({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T2,
+    });
+    await store.takeApprovalToken({ fileSystemId: FS, incidentId: 'inc-1' });
+    const answered = await store.current(FS);
+
+    // Assess
+    expect(resolved.approvalRequestedAt).toBe(T1);
+    expect(answered?.approvalRequestedAt).toBeUndefined();
+  });
+
   it('opens an incident to diagnose when none is open', async () => {
     // Act
     const incident = await store.openOrJoin({

@@ -603,43 +603,6 @@ describe('every function as deployed', () => {
     expect(verification.throughputMode).toBe('elastic');
   });
 
-  it('forecasts burst credits on its schedule (preflight)', async () => {
-    // A Scheduled Event (EventBridge user guide, "Creating a rule that runs
-    // on a schedule"), as the Cron's rule sends it.
-    const event = {
-      version: '0',
-      id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: '123456789012',
-      time: new Date().toISOString(),
-      region: 'us-east-1',
-      resources: [
-        'arn:aws:events:us-east-1:123456789012:rule/burstguard-test-PreflightSchedule',
-      ],
-      detail: {},
-    };
-
-    const before = slack.calls.length;
-
-    const report = (await invoke('preflight', event)) as {
-      results: { fileSystemId: string; warn: boolean; message: string }[];
-      warned: boolean;
-    };
-
-    // The simulated credits already sit at zero: read through the wire,
-    // but nothing left to forecast, so no warning (the alarm has fired).
-    expect(report.results).toMatchObject([
-      {
-        fileSystemId: FS_ID,
-        warn: false,
-        message: `${FS_ID}: burst credits 0 B, not falling`,
-      },
-    ]);
-    expect(report.warned).toBe(false);
-    expect(slack.calls.length).toBe(before);
-  });
-
   let okState: ReturnType<typeof afterOpenSchema.parse>;
 
   it('waits out an OK and re-reads the joined alarms (resolve-incident)', async () => {
@@ -677,6 +640,68 @@ describe('every function as deployed', () => {
     const posted = slack.calls.slice(before);
     expect(posted).toHaveLength(1);
     expect(posted[0]?.body.thread_ts).toBe(afterNotify.notification.threadTs);
+  });
+
+  it('forecasts burst credits and checks open incidents on its schedule (preflight)', async () => {
+    // An incident left open (its OK never came): opened by the same ALARM,
+    // long past its quiet period, every alarm OK on the CloudWatch double.
+    const trigger = triggerSchema.parse(await invoke('normalize', ALARM));
+    const left = incidentSchema.parse(
+      await invoke('open-incident', {
+        trigger,
+        executionName: 'exec-deploy-3',
+      }),
+    );
+    expect(left.next).toBe('diagnose');
+    // A Scheduled Event (EventBridge user guide, "Creating a rule that runs
+    // on a schedule"), as the Cron's rule sends it.
+    const event = {
+      version: '0',
+      id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '123456789012',
+      time: new Date().toISOString(),
+      region: 'us-east-1',
+      resources: [
+        'arn:aws:events:us-east-1:123456789012:rule/burstguard-test-PreflightSchedule',
+      ],
+      detail: {},
+    };
+
+    const before = slack.calls.length;
+    const wireBefore = wire.calls.length;
+
+    const report = (await invoke('preflight', event)) as {
+      results: { fileSystemId: string; warn: boolean; message: string }[];
+      warned: boolean;
+      incidents: { incidentId: string; outcome: string; posted: boolean }[];
+    };
+
+    // The simulated credits already sit at zero: read through the wire,
+    // but nothing left to forecast, so no warning (the alarm has fired).
+    expect(report.results).toMatchObject([
+      {
+        fileSystemId: FS_ID,
+        warn: false,
+        message: `${FS_ID}: burst credits 0 B, not falling`,
+      },
+    ]);
+    expect(report.warned).toBe(false);
+    // The open incident: its alarm re-read over the wire, resolved on
+    // dynalite, Resolved posted (no forecast warning).
+    expect(report.incidents).toMatchObject([
+      { incidentId: left.incidentId, outcome: 'resolved', posted: true },
+    ]);
+    const read = wire.calls
+      .slice(wireBefore)
+      .find((c) => c.operation === 'DescribeAlarms');
+    expect(read?.body.AlarmNames).toEqual([ALARM.detail.alarmName]);
+    const posted = slack.calls.slice(before);
+    expect(posted).toHaveLength(1);
+    expect(String(posted[0]?.body.text)).toMatch(
+      /^:large_green_circle: Resolved:/,
+    );
   });
 
   it('ran every function once, with no call left unanswered', () => {

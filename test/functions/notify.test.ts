@@ -111,6 +111,57 @@ describe('notify', () => {
     expect(out.error).not.toContain('xoxb-test-token');
     expect(out.messages[0]?.text).toContain('EFS burst credits exhausted');
   });
+
+  it('posts nothing for a join while the incident has no thread yet', async () => {
+    // Prepare: the opener's finding is still to come.
+    const { trigger, incident } = afterDiagnose();
+
+    // Act
+    const out = await notify(
+      {
+        kind: 'joined',
+        state: { trigger, incident: { ...incident, next: 'joined' } },
+      },
+      ports(),
+    );
+
+    // Assess
+    expect(notificationSchema.parse(out)).toEqual(out);
+    expect(out).toMatchObject({ delivered: false, messages: [] });
+    expect(double.calls).toHaveLength(0);
+  });
+
+  it('escapes an alarm name in a failed check and names the Lambda error', async () => {
+    // Prepare
+    const { trigger, incident } = afterDiagnose();
+
+    // Act
+    await notify(
+      {
+        kind: 'check-failed',
+        state: {
+          trigger: { ...trigger, state: 'OK', alarmName: 'a<b>&c' },
+          incident: { ...incident, slackThreadTs: '1.2', next: 'quiet-check' },
+          resolveError: {
+            Error: 'AccessDeniedException',
+            Cause: JSON.stringify({
+              errorType: 'AccessDeniedException',
+              errorMessage:
+                'not authorized to perform: cloudwatch:DescribeAlarms',
+            }),
+          },
+        },
+      },
+      ports(),
+    );
+
+    // Assess
+    expect(double.calls).toHaveLength(1);
+    expect(double.calls[0]?.body.thread_ts).toBe('1.2');
+    expect(String(double.calls[0]?.body.text)).toBe(
+      ':warning: a&lt;b&gt;&amp;c went OK, but the quiet-period check could not be made (AccessDeniedException: not authorized to perform: cloudwatch:DescribeAlarms). Incident fs-0123456789abcdef0/2026-11-23T03:12:48.554Z/exec-1 stays open; the hourly preflight checks its alarms again within the hour and resolves it here if they are all OK.',
+    );
+  });
 });
 
 describe('notify of a failed step', () => {

@@ -77,7 +77,12 @@ describe('the function table', () => {
         incidentTableArn: TABLE_ARN,
         stateMachineArn: STATE_MACHINE_ARN,
       }),
-      preflight: preflightPermissions(),
+      preflight: preflightPermissions({
+        config: testConfig(),
+        account: TEST_ACCOUNT,
+        incidentTableArn: TABLE_ARN,
+        alarmPrefix: 'burstguard-test',
+      }),
     };
 
     // Act

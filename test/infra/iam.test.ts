@@ -46,7 +46,12 @@ function allPermissions(): Record<FunctionName, PermissionStatement[]> {
       incidentTableArn: TABLE_ARN,
       stateMachineArn: STATE_MACHINE_ARN,
     }),
-    preflight: preflightPermissions(),
+    preflight: preflightPermissions({
+      config: testConfig(),
+      account: TEST_ACCOUNT,
+      incidentTableArn: TABLE_ARN,
+      alarmPrefix: ALARM_PREFIX,
+    }),
   };
 }
 
@@ -264,7 +269,7 @@ describe('the quiet-period check', () => {
     );
   });
 
-  it('grants DescribeAlarms to ResolveIncident alone, for the call its adapter makes', () => {
+  it('grants DescribeAlarms exactly to the functions whose handler reads alarms, for the call its adapter makes', () => {
     // Prepare
     const text = source('shared/adapters/aws-alarms.ts');
 
@@ -278,21 +283,48 @@ describe('the quiet-period check', () => {
       )
       .map(([name]) => name);
 
-    // Assess
+    const readers = [...LAMBDAS, ...ENTRY_FUNCTIONS].filter((name) =>
+      source(`functions/${name}/handler.ts`).includes('createAlarmsPort('),
+    );
+
+    // Assess: OpenIncident (an idle incident's alarms), ResolveIncident
+    // (the quiet-period check) and the preflight (its incident check).
     expect([...new Set(calls)]).toEqual(['cloudwatch:DescribeAlarms']);
-    expect(holders).toEqual(['resolve-incident']);
+    expect(holders.sort()).toEqual(readers.sort());
+    expect(readers.sort()).toEqual([
+      'open-incident',
+      'preflight',
+      'resolve-incident',
+    ]);
+    const permissions = allPermissions();
+    for (const name of readers) {
+      expect(
+        grants(permissions[name]).get('cloudwatch:DescribeAlarms'),
+        name,
+      ).toEqual(
+        grants(permissions['resolve-incident']).get(
+          'cloudwatch:DescribeAlarms',
+        ),
+      );
+    }
   });
 });
 
 describe('preflightPermissions', () => {
-  it('lets the preflight read metrics and nothing else', () => {
+  it('lets the preflight read metrics, the incident table and the watched alarms, and nothing else', () => {
     // Prepare / Act
     const granted = grants(allPermissions().preflight);
 
     // Assess
     expect(Object.fromEntries(granted)).toEqual({
       'cloudwatch:GetMetricData': ['*'],
+      'dynamodb:GetItem': [TABLE_ARN],
+      'dynamodb:UpdateItem': [TABLE_ARN],
+      'cloudwatch:DescribeAlarms': grants(
+        allPermissions()['resolve-incident'],
+      ).get('cloudwatch:DescribeAlarms'),
     });
+    expect(granted.get('cloudwatch:DescribeAlarms')).not.toContain('*');
   });
 });
 

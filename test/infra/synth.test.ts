@@ -143,6 +143,35 @@ describe('npm run synth', () => {
   );
 
   it(
+    "lets the preflight read and resolve incidents and describe only the app's alarms",
+    async () => {
+      // Prepare / Act
+      const { rows } = await synthExample();
+
+      // Assess: the same DescribeAlarms grant as ResolveIncident, and the
+      // incident table's two actions, in the preflight's role policy.
+      const describe = grantsOf(rows, 'cloudwatch:DescribeAlarms');
+      const preflight = describe.find((g) => g.owner === 'Preflight');
+      const resolve = describe.find((g) => g.owner === 'ResolveIncident');
+      expect(preflight?.resources.length).toBeGreaterThan(0);
+      expect(preflight?.resources).toEqual(resolve?.resources);
+      expect(preflight?.resources).not.toContain('*');
+      for (const action of ['dynamodb:GetItem', 'dynamodb:UpdateItem']) {
+        expect(
+          grantsOf(rows, action).map((g) => g.owner),
+          action,
+        ).toContain('Preflight');
+      }
+      expect(describe.map((g) => g.owner).sort()).toEqual([
+        'OpenIncident',
+        'Preflight',
+        'ResolveIncident',
+      ]);
+    },
+    SYNTH_MS,
+  );
+
+  it(
     'grants UpdateFileSystem only on the allowlisted file systems',
     async () => {
       // Prepare

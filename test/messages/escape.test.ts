@@ -239,6 +239,49 @@ const CASES: Record<keyof typeof blocks, () => Built[]> = {
       '2026-11-23T03:20:00.000Z',
     ),
   ],
+  joinedMessage: () => {
+    const { trigger } = hostileDiagnose();
+    return [
+      blocks.joinedMessage(trigger, 'C0', '1.2'),
+      blocks.joinedMessage(
+        { ...trigger, kind: 'manual', note: `by ${ALL}` },
+        'C0',
+        '1.2',
+      ),
+    ];
+  },
+  checkFailedMessage: () => [
+    blocks.checkFailedMessage(
+      hostileDiagnose().trigger,
+      hostileDiagnose().incident.incidentId,
+      'C0',
+      '1.2',
+      `ThrottlingException: ${ALL}`,
+    ),
+  ],
+  sweptResolvedMessage: () => [
+    blocks.sweptResolvedMessage(
+      {
+        fileSystemId: FS_ID,
+        openedAt: '2026-11-23T03:12:48.554Z',
+        alarmNames: [...HOSTILE],
+      },
+      '2026-11-23T05:12:48.554Z',
+      15,
+      'C0',
+      '1.2',
+    ),
+    blocks.sweptResolvedMessage(
+      {
+        fileSystemId: FS_ID,
+        openedAt: '2026-11-23T03:12:48.554Z',
+        alarmNames: [HOSTILE[0]],
+      },
+      '2026-11-23T05:12:48.554Z',
+      15,
+      'C0',
+    ),
+  ],
   preflightMessage: () => [
     blocks.preflightMessage(
       HOSTILE.map((message) => ({ message })),

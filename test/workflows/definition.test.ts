@@ -196,6 +196,109 @@ describe('the state machine definition', () => {
     ]);
     expect(states[settled.Default]?.Type).toBe('Succeed');
   });
+
+  it('passes every run that opened an incident through Done, which closes it, and no run that only joined or checked', () => {
+    // Prepare: follow every Next, Default, Choice and Catch target.
+    const targets = (state: State): string[] => [
+      ...(typeof state.Next === 'string' ? [state.Next] : []),
+      ...(typeof state.Default === 'string' ? [state.Default] : []),
+      ...((state.Choices as { Next: string }[] | undefined) ?? []).map(
+        (c) => c.Next,
+      ),
+      ...((state.Catch as { Next: string }[] | undefined) ?? []).map(
+        (c) => c.Next,
+      ),
+    ];
+    const reaches = (
+      from: string,
+      to: string,
+      seen = new Set<string>(),
+    ): boolean => {
+      if (from === to) return true;
+      if (seen.has(from)) return false;
+      seen.add(from);
+      const state = definition.States[from] as State | undefined;
+      return state
+        ? targets(state).some((next) => reaches(next, to, seen))
+        : false;
+    };
+    const done = states.Done as State & { Parameters: unknown };
+
+    // Act
+    const ends = Object.entries(definition.States)
+      .filter(([, raw]) => (raw as State).Type === 'Succeed')
+      .map(([name]) => name);
+
+    // Assess: Gather's every path (Decide off, NotifyOutcome after a
+    // remediation or a declined approval) ends at Done; joins, checks and
+    // ignored runs never do.
+    expect(ends.sort()).toEqual(['AlreadyHandled', 'Finished']);
+    for (const from of ['Decide', 'NotifyOutcome', 'RequestApproval']) {
+      expect(reaches(from, 'AlreadyHandled'), from).toBe(false);
+      expect(reaches(from, 'Done'), from).toBe(true);
+    }
+    for (const from of ['QuietPeriod', 'NotifyJoined']) {
+      expect(reaches(from, 'Done'), from).toBe(false);
+    }
+    expect(done).toMatchObject({
+      Type: 'Task',
+      Resource: placeholderArns()['resolve-incident'],
+      ResultPath: '$.closed',
+      Next: 'Finished',
+      Parameters: {
+        endOfRun: true,
+        'trigger.$': '$.trigger',
+        'incident.$': '$.incident',
+      },
+    });
+    // A close that fails is told in the thread like any failed step.
+    expect(done.Catch).toEqual([
+      {
+        ErrorEquals: ['States.DataLimitExceeded'],
+        ResultPath: '$.failure',
+        Next: 'DoneFailed',
+      },
+      {
+        ErrorEquals: ['States.ALL'],
+        ResultPath: '$.failure',
+        Next: 'DoneFailed',
+      },
+    ]);
+  });
+
+  it('posts a join in the thread and catches a failed quiet-period check', () => {
+    // Prepare / Act
+    const route = states.Route as unknown as {
+      Choices: { StringEquals: string; Next: string }[];
+    };
+
+    // Assess
+    expect(route.Choices.find((c) => c.StringEquals === 'joined')?.Next).toBe(
+      'NotifyJoined',
+    );
+    expect(states.NotifyJoined).toMatchObject({
+      Resource: placeholderArns().notify,
+      Parameters: { kind: 'joined', 'state.$': '$' },
+      Next: 'AlreadyHandled',
+    });
+    expect(states.ResolveIncident?.Catch).toEqual([
+      {
+        ErrorEquals: ['States.DataLimitExceeded'],
+        ResultPath: '$.resolveError',
+        Next: 'NotifyCheckFailed',
+      },
+      {
+        ErrorEquals: ['States.ALL'],
+        ResultPath: '$.resolveError',
+        Next: 'NotifyCheckFailed',
+      },
+    ]);
+    expect(states.NotifyCheckFailed).toMatchObject({
+      Resource: placeholderArns().notify,
+      Parameters: { kind: 'check-failed', 'state.$': '$' },
+      Next: 'AlreadyHandled',
+    });
+  });
 });
 
 describe('the catches of the definition', () => {

@@ -16,6 +16,10 @@ import {
   expect,
   it,
 } from 'vitest';
+import {
+  type PreflightReport,
+  runPreflight,
+} from '../../functions/preflight/core.ts';
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
 import {
   recordingClickHousePort,
@@ -75,6 +79,10 @@ type Scenario = {
   /** Runs before DescribeAlarms answers: what happens during the wait. */
   duringWait: Array<() => Promise<void>>;
   describeCalls: string[][];
+  /** Makes DescribeAlarms fail, as a throttled or denied call would. */
+  failDescribe(error: Error | undefined): void;
+  /** The hourly preflight with the same ports (its incident check). */
+  preflight(): Promise<PreflightReport>;
   /** The clock's minutes after the recording's end. */
   setMinute(minute: number): void;
   /** An alarm state change event at a minute after the recording's end. */
@@ -96,9 +104,11 @@ async function scenario(): Promise<Scenario> {
   const cloudwatch: Record<string, AlarmStateValue> = {};
   const duringWait: Array<() => Promise<void>> = [];
   const describeCalls: string[][] = [];
+  let describeError: Error | undefined;
   const alarms: AlarmsPort = {
     async alarmStates(names) {
       describeCalls.push([...names]);
+      if (describeError) throw describeError;
       const hook = duringWait.shift();
       if (hook) await hook();
       return Object.fromEntries(
@@ -138,6 +148,21 @@ async function scenario(): Promise<Scenario> {
     cloudwatch,
     duringWait,
     describeCalls,
+    failDescribe(error) {
+      describeError = error;
+    },
+    preflight() {
+      return runPreflight(
+        {
+          metrics: ports.metrics,
+          slack: ports.slack,
+          clock: ports.clock,
+          config: ports.config,
+          incidents: { store: ports.store, alarms },
+        },
+        ports.config.preflight,
+      );
+    },
     setMinute(minute) {
       nowMs = END.getTime() + minute * MINUTE_MS;
     },
@@ -423,29 +448,371 @@ describe('the incident lifecycle on DynamoDB', () => {
     expect(seen.resolved).toHaveLength(1);
   });
 
-  it('keeps a manual start working, and resolves it on an alarm of its file system', async () => {
-    // Prepare
+  it('keeps a manual start working, and resolves it once an alarm that joined it stays OK', async () => {
+    // Prepare: a manual run, and while it waits for its approval the
+    // credits alarm fires and joins (CloudWatch sends ALARM before it can
+    // send an OK whose previous state is ALARM).
     const s = await scenario();
-    const manual = incidentOf(
-      await s.run({
-        fileSystemId: s.recording.meta.fileSystemId,
-        at: END.toISOString(),
-      }),
-    );
+    let joined: Incident | undefined;
+    s.ports.approver = async () => {
+      s.setMinute(2);
+      joined = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 2)));
+      return { approved: false, by: 'U0ONCALL' };
+    };
+    const manual = await s.run({
+      fileSystemId: s.recording.meta.fileSystemId,
+      at: END.toISOString(),
+    });
+    s.ports.approver = undefined;
     s.cloudwatch[CREDITS] = 'OK';
 
     // Act
     s.setMinute(20);
-    const ok = incidentOf(await s.run(s.event(CREDITS, 'OK', 3)));
+    const ok = incidentOf(await s.run(s.event(CREDITS, 'OK', 5)));
 
-    // Assess
-    expect(manual).toMatchObject({ next: 'diagnose' });
-    expect(manual.alarmNames).toBeUndefined();
+    // Assess: the alarm that joined kept the manual incident open past its
+    // run; its OK, after the quiet period, resolves it.
+    const opened = incidentOf(manual);
+    expect(opened).toMatchObject({ next: 'diagnose' });
+    expect(opened.alarmNames).toBeUndefined();
+    expect(manual.status === 'SUCCEEDED' && manual.output.closed).toMatchObject(
+      { next: 'ignored' },
+    );
+    expect(joined).toMatchObject({
+      next: 'joined',
+      incidentId: opened.incidentId,
+      alarmNames: [CREDITS],
+    });
     expect(ok).toMatchObject({
       next: 'resolved',
-      incidentId: manual.incidentId,
+      incidentId: opened.incidentId,
       alarmStates: { [CREDITS]: 'OK' },
     });
+    const seen = channel();
+    expect(seen.roots).toHaveLength(1);
+    expect(seen.approvalCards).toHaveLength(1);
+    expect(seen.resolved).toHaveLength(1);
+  });
+});
+
+/** The text of every message posted into the first incident's thread. */
+function threadTexts(): string[] {
+  const posts = slack.calls.filter((c) => c.method === 'chat.postMessage');
+  const thread = posts.find((c) => c.body.thread_ts !== undefined)?.body
+    .thread_ts;
+  return posts
+    .filter((c) => thread !== undefined && c.body.thread_ts === thread)
+    .map((c) => String(c.body.text));
+}
+
+const DAY_MINUTES = 24 * 60;
+
+describe('how an incident ends', () => {
+  it('ends a manual dry run with its run, so a real ALARM three days later gets its own diagnosis, thread and card', async () => {
+    // Prepare: the manual run three days before the recorded incident.
+    const s = await scenario();
+    s.setMinute(-3 * DAY_MINUTES);
+    const manual = await s.run({
+      fileSystemId: s.recording.meta.fileSystemId,
+      dryRun: true,
+      at: new Date(END.getTime() - 3 * DAY_MINUTES * MINUTE_MS).toISOString(),
+    });
+    const before = channel();
+
+    // Act
+    s.setMinute(0);
+    const alarmRun = await s.run(s.event(CREDITS, 'ALARM', 0));
+
+    // Assess
+    expect(manual.status === 'SUCCEEDED' && manual.output.closed).toMatchObject(
+      { next: 'resolved', incidentId: incidentOf(manual).incidentId },
+    );
+    const alarm = incidentOf(alarmRun);
+    expect(alarm.next).toBe('diagnose');
+    expect(alarm.incidentId).not.toBe(incidentOf(manual).incidentId);
+    expect(
+      alarmRun.status === 'SUCCEEDED' && alarmRun.output.result,
+    ).toMatchObject({
+      diagnosis: { verdict: 'efs-burst-credits-exhausted' },
+    });
+    const seen = channel();
+    expect(before.roots).toHaveLength(1);
+    expect(seen.roots).toHaveLength(2);
+    expect(seen.approvalCards).toHaveLength(before.approvalCards.length + 1);
+  });
+
+  it.each([
+    ['Decide off', 'off' as const, undefined],
+    ['a declined approval', 'approve' as const, false],
+    ['an approved dry run (NotifyOutcome)', 'approve' as const, true],
+  ])(
+    'closes a manual incident at the end of its run after %s',
+    async (_, policy, approved) => {
+      // Prepare
+      const s = await scenario();
+      if (approved !== undefined) {
+        s.ports.approver = async () => ({ approved, by: 'U0ONCALL' });
+      }
+      const states: string[] = [];
+
+      // Act
+      const run = await s.run(
+        { fileSystemId: s.recording.meta.fileSystemId, dryRun: true, policy },
+        (event) => {
+          if (event.type === 'entered') states.push(event.state);
+        },
+      );
+
+      // Assess
+      const incident = incidentOf(run);
+      expect(states.slice(-2)).toEqual(['Done', 'Finished']);
+      expect(await s.ports.store.current(incident.fileSystemId)).toMatchObject({
+        status: 'resolved',
+        incidentId: incident.incidentId,
+      });
+    },
+  );
+
+  it('does not close an alarm incident at the end of its run', async () => {
+    // Prepare
+    const s = await scenario();
+
+    // Act
+    const run = await s.run(s.event(CREDITS, 'ALARM', 0));
+
+    // Assess
+    expect(run.status === 'SUCCEEDED' && run.output.closed).toMatchObject({
+      next: 'ignored',
+    });
+    expect(
+      (await s.ports.store.current(incidentOf(run).fileSystemId))?.status,
+    ).toBe('open');
+  });
+
+  it('opens a new incident for an ALARM when the open one is idle past incidentIdleHours with every alarm OK', async () => {
+    // Prepare: the credits alarm's OK never reached us; CloudWatch has it
+    // OK now.
+    const s = await scenario();
+    const first = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 0)));
+    s.cloudwatch[CREDITS] = 'OK';
+    s.cloudwatch[DROPPED] = 'ALARM';
+
+    // Act
+    s.setMinute(25 * 60);
+    const next = incidentOf(await s.run(s.event(DROPPED, 'ALARM', 25 * 60)));
+
+    // Assess
+    expect(next.next).toBe('diagnose');
+    expect(next.incidentId).not.toBe(first.incidentId);
+    expect(next.alarmNames).toEqual([DROPPED]);
+    expect(next.reason).toMatch(/idle for more than 24 h/);
+    expect(s.describeCalls).toEqual([[CREDITS]]);
+    expect(channel().roots).toHaveLength(2);
+  });
+
+  it('joins an idle incident whose alarm still reads ALARM', async () => {
+    // Prepare
+    const s = await scenario();
+    const first = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 0)));
+    s.cloudwatch[CREDITS] = 'ALARM';
+
+    // Act
+    s.setMinute(25 * 60);
+    const next = incidentOf(await s.run(s.event(DROPPED, 'ALARM', 25 * 60)));
+
+    // Assess
+    expect(next).toMatchObject({
+      next: 'joined',
+      incidentId: first.incidentId,
+    });
+    expect(channel().roots).toHaveLength(1);
+  });
+
+  it('joins an incident active within incidentIdleHours without reading CloudWatch', async () => {
+    // Prepare
+    const s = await scenario();
+    const first = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 0)));
+    s.cloudwatch[CREDITS] = 'OK';
+
+    // Act
+    s.setMinute(23 * 60);
+    const next = incidentOf(await s.run(s.event(DROPPED, 'ALARM', 23 * 60)));
+
+    // Assess
+    expect(next).toMatchObject({
+      next: 'joined',
+      incidentId: first.incidentId,
+    });
+    expect(s.describeCalls).toEqual([]);
+  });
+});
+
+describe('a trigger that joins an open incident', () => {
+  it('posts one line in the thread for a manual start, with its note escaped', async () => {
+    // Prepare
+    const s = await scenario();
+    await s.run(s.event(CREDITS, 'ALARM', 0));
+    const before = channel();
+
+    // Act
+    s.setMinute(5);
+    const joined = incidentOf(
+      await s.run({
+        fileSystemId: s.recording.meta.fileSystemId,
+        note: 'checking <!channel> & co',
+      }),
+    );
+
+    // Assess
+    expect(joined.next).toBe('joined');
+    const after = channel();
+    expect(after.roots).toHaveLength(before.roots.length);
+    expect(after.approvalCards).toHaveLength(1);
+    expect(threadTexts().at(-1)).toBe(
+      ':heavy_plus_sign: a manual run (checking &lt;!channel&gt; &amp; co) joined this incident; the diagnosis above stands.',
+    );
+  });
+
+  it('posts one line in the thread for an alarm, with its name and reason', async () => {
+    // Prepare
+    const s = await scenario();
+    await s.run(s.event(CREDITS, 'ALARM', 0));
+    const event = s.event(DROPPED, 'ALARM', 2) as {
+      detail: { state: { reason: string } };
+    };
+    event.detail.state.reason =
+      'Threshold Crossed: 1 datapoint [3.0 (23/11/26 03:13:00)] was >= 1.0';
+
+    // Act
+    s.setMinute(2);
+    await s.run(event);
+
+    // Assess
+    const seen = channel();
+    expect(seen.roots).toHaveLength(1);
+    expect(seen.approvalCards).toHaveLength(1);
+    expect(threadTexts().at(-1)).toBe(
+      `:heavy_plus_sign: ${DROPPED} (Threshold Crossed: 1 datapoint [3.0 (23/11/26 03:13:00)] was &gt;= 1.0) joined this incident; the diagnosis above stands.`,
+    );
+  });
+});
+
+describe('an incident whose OK starts no check', () => {
+  it('is resolved by the hourly preflight after ALARM, INSUFFICIENT_DATA, OK', async () => {
+    // Prepare: the OK follows INSUFFICIENT_DATA (the rule never delivers
+    // INSUFFICIENT_DATA itself), so its run ignores it.
+    const s = await scenario();
+    const first = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 0)));
+    s.setMinute(30);
+    const ok = incidentOf(
+      await s.run(s.event(CREDITS, 'OK', 30, 'INSUFFICIENT_DATA')),
+    );
+    s.cloudwatch[CREDITS] = 'OK';
+
+    // Act
+    s.setMinute(60);
+    const report = await s.preflight();
+
+    // Assess
+    expect(ok.next).toBe('ignored');
+    expect(report.incidents).toMatchObject([
+      { incidentId: first.incidentId, outcome: 'resolved', posted: true },
+    ]);
+    expect(await s.ports.store.current(first.fileSystemId)).toMatchObject({
+      status: 'resolved',
+      incidentId: first.incidentId,
+    });
+    const texts = threadTexts();
+    expect(texts.at(-1)).toMatch(
+      new RegExp(
+        `^:large_green_circle: Resolved: ${CREDITS} reads OK on ${first.fileSystemId}, with nothing new for 60 min; 60 min after the incident opened\\.`,
+      ),
+    );
     expect(channel().resolved).toHaveLength(1);
+  });
+
+  it('says in the thread that the check could not be made, and the preflight resolves it later', async () => {
+    // Prepare
+    const s = await scenario();
+    const first = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 0)));
+    s.cloudwatch[CREDITS] = 'OK';
+    const throttled = new Error('Rate exceeded');
+    throttled.name = 'Throttling';
+    s.failDescribe(throttled);
+
+    // Act
+    s.setMinute(20);
+    const check = await s.run(s.event(CREDITS, 'OK', 5));
+    const stillOpen = await s.ports.store.current(first.fileSystemId);
+    s.failDescribe(undefined);
+    s.setMinute(80);
+    const report = await s.preflight();
+
+    // Assess
+    expect(check.status).toBe('SUCCEEDED');
+    expect(stillOpen?.status).toBe('open');
+    const texts = threadTexts();
+    expect(texts).toContain(
+      `:warning: ${CREDITS} went OK, but the quiet-period check could not be made (Throttling: Rate exceeded). Incident ${first.incidentId} stays open; the hourly preflight checks its alarms again within the hour and resolves it here if they are all OK.`,
+    );
+    expect(report.incidents?.[0]).toMatchObject({
+      outcome: 'resolved',
+      posted: true,
+    });
+    expect(channel().resolved).toHaveLength(1);
+  });
+
+  it('leaves an incident alone while its alarm reads ALARM or it is within the quiet period', async () => {
+    // Prepare
+    const s = await scenario();
+    await s.run(s.event(CREDITS, 'ALARM', 0));
+    s.cloudwatch[CREDITS] = 'ALARM';
+
+    // Act
+    s.setMinute(5);
+    const early = await s.preflight();
+    s.setMinute(60);
+    const alarming = await s.preflight();
+
+    // Assess
+    expect(early.incidents?.[0]?.outcome).toBe('waiting');
+    expect(alarming.incidents?.[0]?.outcome).toBe('still-alarming');
+    expect(channel().resolved).toHaveLength(0);
+  });
+});
+
+describe('the Resolved message', () => {
+  it('says the approval card above is still open and approving still switches', async () => {
+    // Prepare: nobody answered the card (it is open for an hour).
+    const s = await scenario();
+    await s.run(s.event(CREDITS, 'ALARM', 0));
+    s.cloudwatch[CREDITS] = 'OK';
+
+    // Act
+    s.setMinute(20);
+    await s.run(s.event(CREDITS, 'OK', 3));
+
+    // Assess
+    const [resolved] = channel().resolved;
+    expect(String(resolved?.body.text)).toContain(
+      'The approval card above is still open until it expires at 04:12 UTC: approving it will still switch the file system.',
+    );
+  });
+
+  it('says nothing of an approval once it was answered', async () => {
+    // Prepare
+    const s = await scenario();
+    s.ports.approver = async () => ({ approved: false, by: 'U0ONCALL' });
+    await s.run(s.event(CREDITS, 'ALARM', 0));
+    s.ports.approver = undefined;
+    s.cloudwatch[CREDITS] = 'OK';
+
+    // Act
+    s.setMinute(20);
+    await s.run(s.event(CREDITS, 'OK', 3));
+
+    // Assess
+    const [resolved] = channel().resolved;
+    expect(String(resolved?.body.text)).not.toContain('approval card');
   });
 });

@@ -188,7 +188,7 @@ describe('the state machine, run locally with the real handlers', () => {
     );
   });
 
-  it('joins a second alarm to the open incident instead of diagnosing again', async () => {
+  it('joins a second alarm to the open incident instead of diagnosing again, with one line in its thread', async () => {
     const recording = simulateScenario('credits-exhausted', { end: END });
     const p = ports(recording, { policy: 'off' });
     await runLocal(recording.trigger, p);
@@ -196,8 +196,13 @@ describe('the state machine, run locally with the real handlers', () => {
     if (second.status !== 'SUCCEEDED') throw new Error(second.cause);
     expect((second.output.incident as { next: string }).next).toBe('joined');
     expect(second.output.result).toBeUndefined();
-    expect(p.slack.posted).toHaveLength(1);
-    expect(second.transitions).toBeLessThanOrEqual(4);
+    // The join is one line in the incident's thread, no second finding.
+    expect(p.slack.posted).toHaveLength(2);
+    expect(p.slack.posted[1]?.threadTs).toBe('1763867568.000001');
+    expect(p.slack.posted[1]?.text).toMatch(
+      /joined this incident; the diagnosis above stands\.$/,
+    );
+    expect(second.transitions).toBeLessThanOrEqual(5);
   });
 
   it('resolves the incident in the same thread when the alarm is OK again', async () => {

@@ -32,6 +32,7 @@ import type { EfsPort, IncidentStore } from '../../shared/ports.ts';
 import { simulateScenario } from '../../shared/simulator/scenarios.ts';
 import {
   type LocalPorts,
+  type LocalTaskHandlers,
   type RunEvent,
   runLocal,
 } from '../../workflows/local-runner.ts';
@@ -138,7 +139,13 @@ describe('a change that a later failure follows', () => {
       true,
     );
     expect(entered(events)).toContain('Verify');
-    expect(result.status).toBe('SUCCEEDED');
+    // The store is still down when the run closes its manual incident:
+    // that failure is told too, and the run ends failed.
+    expect(posted().some((m) => m.includes('failed at Done'))).toBe(true);
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      error: 'InternalServerError',
+    });
   });
 
   it('goes on to Verify when Remediate is retried after its switch', async () => {
@@ -255,21 +262,37 @@ describe('two runs at once', () => {
     const aIsWaiting = new Promise<void>((resolve) => {
       aWaiting = resolve;
     });
-    const approverA = async () => {
-      await store.resolve({ fileSystemId, at: END.toISOString() });
-      aWaiting();
-      await together;
-      return { approved: true, by: APPROVER };
-    };
-    const approverB = async () => {
-      release();
-      return { approved: true, by: APPROVER };
-    };
+    let remediations = 0;
+    // Both runs are approved at once; run A's Remediate waits, after its
+    // incident was resolved, until run B's Remediate starts.
+    const wrapHandlers = (handlers: LocalTaskHandlers): LocalTaskHandlers => ({
+      ...handlers,
+      Remediate: async (input) => {
+        remediations += 1;
+        if (remediations === 1) {
+          await store.resolve({ fileSystemId, at: END.toISOString() });
+          aWaiting();
+          await together;
+        } else {
+          release();
+        }
+        return handlers.Remediate(input);
+      },
+    });
+    const approver = async () => ({ approved: true, by: APPROVER });
 
     // Act
-    const runA = runLocal({ fileSystemId }, { ...ports, approver: approverA });
+    const runA = runLocal(
+      { fileSystemId },
+      { ...ports, approver },
+      { wrapHandlers },
+    );
     await aIsWaiting;
-    const runB = runLocal({ fileSystemId }, { ...ports, approver: approverB });
+    const runB = runLocal(
+      { fileSystemId },
+      { ...ports, approver },
+      { wrapHandlers },
+    );
     const [a, b] = await Promise.all([runA, runB]);
 
     // Assess
