@@ -33,6 +33,7 @@ import type { ClickHousePort, MetricsPort } from '../shared/ports.ts';
 import type { Recording } from '../shared/recording.ts';
 import { VERIFY_AFTER_SECONDS } from '../workflows/definition.ts';
 import {
+  type LocalTaskHandlers,
   type RunEvent,
   type RunResult,
   runLocal,
@@ -57,6 +58,8 @@ export type LocalRunOptions = {
   afterSwitch?: (from: Date, minutes: number) => MetricDataResult[];
   /** Sees every UpdateFileSystem call the run makes (tests, audits). */
   onUpdateFileSystem?: (call: unknown) => void;
+  /** Wraps the Task handlers (tests that inject a failure). */
+  wrapHandlers?: (handlers: LocalTaskHandlers) => LocalTaskHandlers;
 };
 
 /** What `--json` prints: the object the README documents, and the run's own facts. */
@@ -150,7 +153,10 @@ export async function runRecording(
       store: createMemoryIncidentStore(),
       approver: options.approver,
     },
-    { onEvent: options.onEvent },
+    {
+      onEvent: options.onEvent,
+      ...(options.wrapHandlers ? { wrapHandlers: options.wrapHandlers } : {}),
+    },
   );
   const out = result.status === 'SUCCEEDED' ? result.output : {};
   const stateResult = out.result as

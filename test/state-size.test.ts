@@ -14,6 +14,7 @@ import { runRecording } from '../cli/local-run.ts';
 import { triggerSchema } from '../shared/contracts.ts';
 import type { Recording } from '../shared/recording.ts';
 import { simulateScenario } from '../shared/simulator/scenarios.ts';
+import type { LocalTaskHandlers } from '../workflows/local-runner.ts';
 
 const LIMIT_BYTES = 262_144;
 const MAX_WINDOW_MINUTES = triggerSchema.shape.windowMinutes.maxValue ?? 0;
@@ -89,10 +90,35 @@ function documentedMaximaAtLargestWindow(): Recording {
   return recording;
 }
 
+/**
+ * A long Lambda error. Step Functions keeps Lambda's JSON (`errorType`,
+ * `errorMessage`, `trace`) as the Cause; the local runner keeps the first
+ * two, so a real Cause is larger by the stack (about 1.5 KB for these 20
+ * frames), well within the margin this test prints. The 4 KB message is
+ * far past what burstguard's own errors carry (one line each).
+ */
+function lambdaError(name: string): Error {
+  const error = Object.assign(new Error(`${name}: ${'x'.repeat(4096)}`), {
+    name,
+  });
+  error.stack = [
+    `${name}: ${error.message}`,
+    ...Array.from(
+      { length: 20 },
+      (_, i) => `    at frame${i} (file:///var/task/index.mjs:1:${i})`,
+    ),
+  ].join('\n');
+  return error;
+}
+
 /** JSON bytes of every state's output, in the order the run left them. */
-async function stateSizes(recording: Recording) {
+async function stateSizes(
+  recording: Recording,
+  wrapHandlers?: (handlers: LocalTaskHandlers) => LocalTaskHandlers,
+) {
   const sizes: { state: string; bytes: number }[] = [];
   const report = await runRecording(recording, {
+    ...(wrapHandlers ? { wrapHandlers } : {}),
     write: () => undefined,
     color: false,
     policy: 'approve',
@@ -110,6 +136,20 @@ async function stateSizes(recording: Recording) {
 
 const seed = await stateSizes(seedIncidentAtLargestWindow());
 const maxima = await stateSizes(documentedMaximaAtLargestWindow());
+// The largest states, then Verify and NotifyOutcome failing with long
+// errors: the state that NotifyFailure gets carries both.
+const failing = await stateSizes(
+  documentedMaximaAtLargestWindow(),
+  (handlers) => ({
+    ...handlers,
+    Verify: async () => {
+      throw lambdaError('VerifyError');
+    },
+    NotifyOutcome: async () => {
+      throw lambdaError('SlackDeliveryError');
+    },
+  }),
+);
 const largest = (sizes: { bytes: number }[]) =>
   Math.max(...sizes.map((s) => s.bytes));
 
@@ -133,6 +173,24 @@ describe(`every state at a ${MAX_WINDOW_MINUTES}-minute window`, () => {
       expect(bytes, `${state}: ${bytes} bytes`).toBeLessThan(LIMIT_BYTES);
     },
   );
+
+  it.each(
+    failing.sizes.map(
+      (s) => [s.state, s.bytes, LIMIT_BYTES - s.bytes] as const,
+    ),
+  )(
+    'keeps %s under 256 KB on a failing run at documented maxima (%i bytes, %i to spare)',
+    (state, bytes) => {
+      // Assess
+      expect(bytes, `${state}: ${bytes} bytes`).toBeLessThan(LIMIT_BYTES);
+    },
+  );
+
+  it('went through NotifyFailure with both errors in its state', () => {
+    // Assess
+    expect(failing.sizes.map((s) => s.state)).toContain('NotifyFailure');
+    expect(failing.report.execution.status).toBe('FAILED');
+  });
 
   it(`measured the whole run: the largest states are ${largest(seed.sizes)} and ${largest(maxima.sizes)} bytes`, () => {
     // Assess: the run went through Gather, Diagnose, Notify and on.
