@@ -3,13 +3,15 @@
  */
 import {
   DescribeFileSystemsCommand,
-  type EFSClient,
+  EFSClient,
+  type EFSClientConfig,
   FileSystemNotFound,
   UpdateFileSystemCommand,
 } from '@aws-sdk/client-efs';
 import { fileSystemDescriptionSchema } from '../aws-shapes.ts';
 import { FileSystemNotFoundError } from '../errors.ts';
 import type { EfsPort } from '../ports.ts';
+import { awsClientOptions } from './aws-clients.ts';
 
 function isNotFound(error: unknown): boolean {
   return (
@@ -18,8 +20,14 @@ function isNotFound(error: unknown): boolean {
   );
 }
 
-/** Wraps an EFSClient; FileSystemNotFound becomes FileSystemNotFoundError. */
-export function createEfsPort(client: EFSClient): EfsPort {
+/**
+ * Wraps an EFSClient; FileSystemNotFound becomes FileSystemNotFoundError.
+ * UpdateFileSystem goes through `updateClient` when one is given.
+ */
+export function createEfsPort(
+  client: EFSClient,
+  updateClient: EFSClient = client,
+): EfsPort {
   return {
     async describeFileSystem(fileSystemId) {
       try {
@@ -45,7 +53,7 @@ export function createEfsPort(client: EFSClient): EfsPort {
     },
     async updateFileSystem(call) {
       try {
-        const out = await client.send(new UpdateFileSystemCommand(call));
+        const out = await updateClient.send(new UpdateFileSystemCommand(call));
         return fileSystemDescriptionSchema.parse(out);
       } catch (error) {
         if (isNotFound(error)) {
@@ -58,4 +66,26 @@ export function createEfsPort(client: EFSClient): EfsPort {
       }
     },
   };
+}
+
+/**
+ * The EFS port Remediate deploys with. DescribeFileSystems is a read and is
+ * retried like any other call; UpdateFileSystem is sent exactly once, by a
+ * client that never retries: a timeout or a 5xx may mean the change was
+ * made (EFS API reference, UpdateFileSystem: InternalServerError), and any
+ * 429 (TooManyRequests, the 24 h rule, or throttling) is an answer to
+ * report, not to repeat. Remediate then says "may have changed" and
+ * Verify reads the mode back.
+ */
+export function createRemediationEfsPort(
+  region: string | undefined,
+  extra: Partial<EFSClientConfig> = {},
+): EfsPort {
+  return createEfsPort(
+    new EFSClient({ ...awsClientOptions(region), ...extra }),
+    new EFSClient({
+      ...awsClientOptions(region, { maxAttempts: 1 }),
+      ...extra,
+    }),
+  );
 }

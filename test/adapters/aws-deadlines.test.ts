@@ -22,7 +22,10 @@ import {
   awsClientOptions,
 } from '../../shared/adapters/aws-clients.ts';
 import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
-import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
+import {
+  createEfsPort,
+  createRemediationEfsPort,
+} from '../../shared/adapters/aws-efs.ts';
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import {
@@ -206,42 +209,103 @@ describe('the deployed functions', () => {
   });
 });
 
-describe('UpdateFileSystem refused with TooManyRequests', () => {
-  it('is sent once: the SDK does not retry the 24 h rule', async () => {
-    updateAnswer = TOO_MANY_REQUESTS;
-    const before = callsTo('UpdateFileSystem');
-    const efs = createEfsPort(
-      new EFSClient({ ...awsClientOptions('us-east-1'), credentials }),
-    );
+describe("UpdateFileSystem, as Remediate's EFS port sends it", () => {
+  // createRemediationEfsPort is what functions/remediate/handler.ts
+  // deploys. A mutation is sent once: after a timeout or a 5xx the change
+  // may have been made (EFS API reference, UpdateFileSystem errors), and a
+  // 429 is EFS's answer (the 24 h rule, or throttling) to report.
+  const remediationPort = () =>
+    createRemediationEfsPort('us-east-1', { credentials });
 
-    const { error } = await failure(() =>
-      efs.updateFileSystem({ FileSystemId: FS_ID, ThroughputMode: 'elastic' }),
-    );
-
-    expect(error).toMatchObject({ name: 'TooManyRequests' });
-    expect(error?.message).toMatch(/Wait until 2026-11-24T03:00:00Z UTC/);
-    expect(callsTo('UpdateFileSystem') - before).toBe(1);
-  });
-
-  it('still retries a transient server error once', async () => {
-    // InternalServerError, 500 (EFS API reference): transient, retried.
-    updateAnswer = {
-      error: {
-        status: 500,
-        code: 'InternalServerError',
-        message: 'internal error',
+  it.each([
+    [
+      'TooManyRequests (the 24 h rule, 429)',
+      TOO_MANY_REQUESTS,
+      'TooManyRequests',
+    ],
+    [
+      'ThrottlingException (429)',
+      {
+        error: {
+          status: 429,
+          code: 'ThrottlingException',
+          message: 'Rate exceeded',
+        },
       },
-    };
-    const before = callsTo('UpdateFileSystem');
-    const efs = createEfsPort(
-      new EFSClient({ ...awsClientOptions('us-east-1'), credentials }),
-    );
+      'ThrottlingException',
+    ],
+    [
+      'a 429 with a code the SDK does not know',
+      { error: { status: 429, code: 'SlowDown', message: 'slow down' } },
+      'SlowDown',
+    ],
+    [
+      'InternalServerError (500)',
+      {
+        error: {
+          status: 500,
+          code: 'InternalServerError',
+          message: 'internal error',
+        },
+      },
+      'InternalServerError',
+    ],
+  ] as const)(
+    'is sent once when EFS answers %s',
+    async (_name, answer, code) => {
+      updateAnswer = answer;
+      const before = callsTo('UpdateFileSystem');
+
+      const { error } = await failure(() =>
+        remediationPort().updateFileSystem({
+          FileSystemId: FS_ID,
+          ThroughputMode: 'elastic',
+        }),
+      );
+
+      expect(error).toMatchObject({ name: code });
+      expect(callsTo('UpdateFileSystem') - before).toBe(1);
+    },
+  );
+
+  it('keeps the "Wait until" time of the 24 h rule in the error', async () => {
+    updateAnswer = TOO_MANY_REQUESTS;
 
     const { error } = await failure(() =>
-      efs.updateFileSystem({ FileSystemId: FS_ID, ThroughputMode: 'elastic' }),
+      remediationPort().updateFileSystem({
+        FileSystemId: FS_ID,
+        ThroughputMode: 'elastic',
+      }),
     );
 
-    expect(error).toMatchObject({ name: 'InternalServerError' });
-    expect(callsTo('UpdateFileSystem') - before).toBe(2);
+    expect(error?.message).toMatch(/Wait until 2026-11-24T03:00:00Z UTC/);
   });
+
+  it('is sent once when EFS never answers, and fails at the attempt deadline', async () => {
+    updateAnswer = HANG;
+    const before = callsTo('UpdateFileSystem');
+
+    const { error, ms } = await failure(() =>
+      remediationPort().updateFileSystem({
+        FileSystemId: FS_ID,
+        ThroughputMode: 'elastic',
+      }),
+    );
+
+    expect(error).toMatchObject({ name: 'TimeoutError' });
+    expect(callsTo('UpdateFileSystem') - before).toBe(1);
+    // One 4 s attempt and no second: generous bound, below two attempts.
+    expect(ms).toBeLessThan(2 * AWS_CALL_LIMITS.attemptTimeoutMs);
+  }, 20_000);
+
+  it('still retries a read: DescribeFileSystems that never answers is tried twice', async () => {
+    const before = callsTo('DescribeFileSystems');
+
+    const { error } = await failure(() =>
+      remediationPort().describeFileSystem(FS_ID),
+    );
+
+    expect(error).toMatchObject({ name: 'TimeoutError' });
+    expect(callsTo('DescribeFileSystems') - before).toBe(2);
+  }, 20_000);
 });
