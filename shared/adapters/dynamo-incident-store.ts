@@ -9,11 +9,13 @@
  * that opened or joined the incident), `resolvedAt`, `slackChannel`,
  * `slackThreadTs`, `lastModeChangeAt` (the 24 h rule, kept across
  * incidents; written by the conditional claim before UpdateFileSystem),
- * `modeChangeIncidentId` (the incident that claimed it),
+ * `modeChangeIncidentId` (the incident that claimed it), `modeChangeClaimId` (the call
+ * that wrote the claim, so a retried write recognises its own),
  * `approvalIncidentId`, `approvalTaskToken`, `approvalSavedAt`, and while a
  * click answers the approval, `approvalClaimId` and `approvalClaimUntil`
  * (ISO 8601; strings of one format compare in time order).
  */
+import { randomUUID } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -363,16 +365,21 @@ export function createDynamoIncidentStore(options: {
     async claimModeChange({ fileSystemId, incidentId, at, lockMs }) {
       // One conditional write decides between racing runs (DynamoDB
       // developer guide, "condition expressions"): the item takes the claim
-      // only when no change is younger than the lock.
+      // only when no change is younger than the lock. The write carries an
+      // id of this call: when DynamoDB applied it but the answer was lost
+      // and the SDK's retry then failed the condition, the id read back
+      // says the claim is this call's, not an earlier run's.
+      const claimId = randomUUID();
       const claimed = await update({
         Key: key(fileSystemId),
         UpdateExpression:
-          'SET lastModeChangeAt = :at, modeChangeIncidentId = :id',
+          'SET lastModeChangeAt = :at, modeChangeIncidentId = :id, modeChangeClaimId = :claim',
         ConditionExpression:
           'attribute_not_exists(lastModeChangeAt) OR lastModeChangeAt < :cutoff',
         ExpressionAttributeValues: {
           ':at': at,
           ':id': incidentId,
+          ':claim': claimId,
           ':cutoff': cutoffOf(at, lockMs),
         },
       });
@@ -382,6 +389,9 @@ export function createDynamoIncidentStore(options: {
       const item = (await read(fileSystemId)) ?? {};
       const last = text(item, 'lastModeChangeAt') ?? at;
       const holder = text(item, 'modeChangeIncidentId');
+      if (text(item, 'modeChangeClaimId') === claimId) {
+        return { outcome: 'claimed', at: last };
+      }
       if (holder === incidentId) {
         return { outcome: 'own', at: last };
       }
@@ -396,7 +406,8 @@ export function createDynamoIncidentStore(options: {
       // Only this incident's own claim: a later claim stays.
       await update({
         Key: key(fileSystemId),
-        UpdateExpression: 'REMOVE lastModeChangeAt, modeChangeIncidentId',
+        UpdateExpression:
+          'REMOVE lastModeChangeAt, modeChangeIncidentId, modeChangeClaimId',
         ConditionExpression:
           'modeChangeIncidentId = :id AND lastModeChangeAt = :at',
         ExpressionAttributeValues: { ':id': incidentId, ':at': at },

@@ -854,6 +854,53 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 });
 
 describe('the dynamo incident store on its table', () => {
+  it('keeps a claim whose answer was lost as its own, so the switch goes ahead', async () => {
+    // Prepare: DynamoDB applies the claim, the answer never arrives, and
+    // the SDK's retry of the same UpdateItem then fails its condition
+    // (what a timed-out first attempt and a retry look like to the store).
+    const { tableName } = await makeStore('dynamo');
+    const real = dynamo.documentClient;
+    let claims = 0;
+    const lossy = {
+      send: async (command: { input: { UpdateExpression?: string } }) => {
+        const isClaim =
+          command.input.UpdateExpression?.includes('modeChangeClaimId') &&
+          command.input.UpdateExpression.startsWith('SET');
+        if (isClaim && claims === 0) {
+          claims += 1;
+          await real.send(command as never);
+          return real.send(command as never);
+        }
+        return real.send(command as never);
+      },
+    };
+    const store = createDynamoIncidentStore({
+      client: lossy as never,
+      tableName,
+    });
+
+    // Act
+    const claim = await store.claimModeChange({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T0,
+      lockMs: 24 * 3600_000,
+    });
+
+    // Assess: this call's claim, not an earlier run's ('own' means "an
+    // earlier invocation may have called UpdateFileSystem").
+    expect(claims).toBe(1);
+    expect(claim).toEqual({ outcome: 'claimed', at: T0 });
+    // A second call by the same incident is a retry of the step: 'own'.
+    const retry = await store.claimModeChange({
+      fileSystemId: FS,
+      incidentId: 'inc-1',
+      at: T1,
+      lockMs: 24 * 3600_000,
+    });
+    expect(retry.outcome).toBe('own');
+  });
+
   it('keeps one item per file system', async () => {
     // Prepare
     const { store, tableName } = await makeStore('dynamo');
