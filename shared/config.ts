@@ -11,9 +11,14 @@ import { ConfigurationError } from './errors.ts';
 /**
  * A ClickHouse endpoint: http(s) only, and no `user:password@`, which
  * @clickhouse/client would send instead of the secret's password and which
- * would sit in plain text in every function's environment. Whether plain
- * http is allowed is the whole configuration's call (see
- * `allowInsecureClickhouseHttp`).
+ * would sit in plain text in every function's environment. No query string
+ * or fragment either: the client reads its own settings from the URL's
+ * parameters and lets them override the code's (`loadConfigOptionsFromURL`
+ * in @clickhouse/client-common's config.js: `access_token`,
+ * `http_header_*`, `request_timeout`, `clickhouse_setting_*`, ...), so a
+ * parameter could carry a credential or undo the read-only, bounded
+ * settings. Whether plain http is allowed is the whole configuration's call
+ * (see `allowInsecureClickhouseHttp`).
  */
 const clickhouseUrlSchema = z
   .string()
@@ -32,6 +37,12 @@ const clickhouseUrlSchema = z
         code: 'custom',
         message:
           'must carry no credentials (user:password@): set clickhouseUser, and the password as the ClickHousePassword secret',
+      });
+    } else if (url.search || url.hash || text.includes('?')) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must carry no query string or fragment: @clickhouse/client would read settings and credentials from it; burstguard sets its own',
       });
     }
   });

@@ -78,6 +78,24 @@ describe('clickhouseUrl', () => {
   );
 
   it.each([
+    // Parameters @clickhouse/client reads from the URL and lets override
+    // the code's own settings (client-common config.js,
+    // loadConfigOptionsFromURL).
+    'https://ch.internal:8443/?access_token=eyJhbGciOi',
+    'https://ch.internal:8443/?http_header_Authorization=Basic%20Yjpz',
+    'https://ch.internal:8443/?request_timeout=0&log_level=TRACE',
+    'https://ch.internal:8443/?clickhouse_setting_readonly=0',
+    'https://ch.internal:8443/#fragment',
+    'https://ch.internal:8443/?',
+  ])('refuses a query string or fragment in %s', (url) => {
+    expect(() => parseConfig(withUrl(url, {}))).toThrow(
+      new ConfigurationError(
+        'configuration fileSystems.0.clickhouseUrl: must carry no query string or fragment: @clickhouse/client would read settings and credentials from it; burstguard sets its own',
+      ),
+    );
+  });
+
+  it.each([
     ['ftp://ch.internal/', 'ftp:'],
     ['file:///etc/passwd', 'file:'],
     ['clickhouse://ch.internal:9000', 'clickhouse:'],
