@@ -102,11 +102,14 @@ export const TRIGGER_ERRORS = [
 
 /** One line for a person: the error's message without a stack. */
 export function oneLine(error: unknown): string {
-  if (error instanceof Error) {
-    const text = error.message || error.name;
-    return text.replace(/\s+/g, ' ').trim();
-  }
-  return String(error).replace(/\s+/g, ' ').trim();
+  const text =
+    error instanceof Error ? error.message || error.name : String(error);
+  // One line, and no terminal control sequence (an alarm name can carry
+  // ESC ... that a terminal would run): shown as U+FFFD.
+  return text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
 /** A step received a state that does not match its contract (a bug). */

@@ -342,6 +342,18 @@ export async function handleApprovalInteraction(
     const name = errorName(error);
     const why = redactTaskToken(oneLine(error), claim.taskToken);
     const dead = DEAD_TOKEN_ERRORS.has(name);
+    // A timeout or a server error leaves it open whether Step Functions
+    // took the answer (SFN API reference, SendTaskSuccess: the call may
+    // have succeeded); a refusal such as throttling means it did not.
+    const status = (error as { $metadata?: { httpStatusCode?: number } })
+      ?.$metadata?.httpStatusCode;
+    const unsure =
+      name === 'TimeoutError' ||
+      name === 'AbortError' ||
+      (status !== undefined && status >= 500) ||
+      (status === undefined &&
+        !DEAD_TOKEN_ERRORS.has(name) &&
+        !/Throttl|TooMany/.test(name));
     const settle = await ports.store
       .settleApprovalToken({
         ...key,
@@ -365,9 +377,11 @@ export async function handleApprovalInteraction(
             outcome: 'task-unavailable',
             detail: `SendTaskSuccess for ${decision.incidentId}: ${name}: ${why}; token kept${settle}`,
             decision,
-            reply: settle
-              ? `Step Functions did not take your answer (${name}); nothing was recorded. Press the button again in a minute.`
-              : `Step Functions did not take your answer (${name}); nothing was recorded. Press the button again.`,
+            reply: unsure
+              ? `Step Functions did not confirm your answer (${name}); it may or may not have been recorded. Press the button again: if it was, the second click changes nothing.`
+              : settle
+                ? `Step Functions did not take your answer (${name}); nothing was recorded. Press the button again in a minute.`
+                : `Step Functions did not take your answer (${name}); nothing was recorded. Press the button again.`,
           },
       responseUrl,
     );

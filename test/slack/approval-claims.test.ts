@@ -182,6 +182,27 @@ describe.each(['memory', 'dynamo'] as const)(
       ]);
     });
 
+    it('does not tell the clicker nothing was recorded when SendTaskSuccess timed out', async () => {
+      // Prepare: the answer reached Step Functions, the reply did not (a
+      // timeout says nothing of whether the call succeeded).
+      const { tasks } = tasksFailingWith(
+        named('TimeoutError', 'Request timed out'),
+      );
+
+      // Act
+      const first = await handleApprovalInteraction(
+        signed(body('approve')),
+        config,
+        ports(tasks),
+      );
+
+      // Assess
+      expect(first.outcome).toBe('task-unavailable');
+      expect(slack.responses.map((r) => r.body.text)).toEqual([
+        'Step Functions did not confirm your answer (TimeoutError); it may or may not have been recorded. Press the button again: if it was, the second click changes nothing.',
+      ]);
+    });
+
     it('forgets the token when the task can no longer be answered', async () => {
       // Prepare
       const { tasks, sent } = tasksFailingWith(
