@@ -132,12 +132,17 @@ export async function remediate(
       };
     }
     approvedBy = input.approval.by;
+    // The same rule as the Slack endpoint: an empty list lets nobody
+    // approve, so an answer sent to the task token by other means
+    // (states:SendTaskSuccess) switches nothing either.
     const approvers = ports.config.approvers;
-    if (approvers.length && (!approvedBy || !approvers.includes(approvedBy))) {
+    if (!approvedBy || !approvers.includes(approvedBy)) {
       return {
         ...base,
         status: 'refused',
-        reason: `${approvedBy ?? 'an unknown user'} is not on the approvers list`,
+        reason: approvers.length
+          ? `${approvedBy ?? 'an unknown user'} is not on the approvers list`
+          : 'the approvers list is empty: nobody may approve a switch (set approvers in the configuration)',
       };
     }
   }

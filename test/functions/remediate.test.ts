@@ -173,6 +173,25 @@ describe('remediate', () => {
     expect(efs.calls).toEqual([]);
   });
 
+  it('lets nobody approve when the approvers list is empty', async () => {
+    // Prepare: the Slack endpoint refuses every click with an empty list;
+    // an answer sent to the task token by other means must not switch.
+    const efs = fakeEfs();
+    const base = ports(efs);
+    const noApprovers = { ...base, config: { ...base.config, approvers: [] } };
+
+    // Act
+    const out = await remediate(input({ approval: approved }), noApprovers);
+
+    // Assess
+    expect(out).toMatchObject({
+      status: 'refused',
+      reason:
+        'the approvers list is empty: nobody may approve a switch (set approvers in the configuration)',
+    });
+    expect(efs.calls).toEqual([]);
+  });
+
   it('reports an approval that timed out without changing anything', async () => {
     const efs = fakeEfs();
     const out = await remediate(
