@@ -3,19 +3,25 @@ import * as z from 'zod';
 import { parseState, stepHandler } from '../../shared/lambda.ts';
 import {
   closeRun,
+  endFailedRun,
+  endFailedRunInputSchema,
   endOfRunInputSchema,
   type ResolveIncidentPorts,
   resolveIncident,
   resolveIncidentInputSchema,
 } from './core.ts';
 
-/** The quiet-period check (ResolveIncident) or the end of a run (Done). */
+/**
+ * The quiet-period check (ResolveIncident), the end of a run (Done) or of
+ * a failed one (EndFailedRun).
+ */
 export const resolveStepInputSchema = z.union([
+  endFailedRunInputSchema,
   endOfRunInputSchema,
   resolveIncidentInputSchema,
 ]);
 
-/** The ResolveIncident and Done steps. */
+/** The ResolveIncident, Done and EndFailedRun steps. */
 export function createResolveIncidentHandler(
   ports: ResolveIncidentPorts,
   logger?: Logger,
@@ -25,6 +31,11 @@ export function createResolveIncidentHandler(
     logger,
     parse: (event) => parseState(resolveStepInputSchema, event),
     run: async (state, log) => {
+      if ('endFailedRun' in state) {
+        const end = await endFailedRun(state, ports);
+        log.info('end of failed run', { ...end });
+        return end;
+      }
       if ('endOfRun' in state) {
         const closed = await closeRun(state, ports);
         log.info('end of run', {
