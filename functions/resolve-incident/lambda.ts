@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
+import { causeMessage } from '../../shared/errors.ts';
 import { parseState, stepHandler } from '../../shared/lambda.ts';
 import {
   closeRun,
@@ -32,6 +33,15 @@ export function createResolveIncidentHandler(
     parse: (event) => parseState(resolveStepInputSchema, event),
     run: async (state, log) => {
       if ('endFailedRun' in state) {
+        // The failure is logged before anything else is tried: should
+        // Slack be down too, it stays here and in the execution's output.
+        const { failedState, failure } = state.state;
+        log.error('the run failed', {
+          failedState,
+          error: failure.Error,
+          cause: causeMessage(failure.Cause ?? '').slice(0, 300),
+          incidentId: state.state.incident?.incidentId,
+        });
         const end = await endFailedRun(state, ports);
         log.info('end of failed run', { ...end });
         return end;
