@@ -388,9 +388,13 @@ export function resolvedMessage(
 }
 
 /**
- * The approval card once answered: the card without its buttons and a
- * line saying who answered and when. The kept blocks are the card as
- * Slack sends it back in the interaction payload, built here before.
+ * The approval card once answered, in place of the card: what was decided,
+ * by whom and when, without buttons. Built from trusted fields only (the
+ * incident and file system ids of the checked button value, the decision,
+ * the signed request's user id, the time), never from the `message.blocks`
+ * of the interaction payload: whether Slack sends those back with their
+ * text still escaped is not documented, and chat.update would post them
+ * again as mrkdwn.
  */
 export function answeredCard(
   decision: ApprovalDecision,
@@ -399,12 +403,17 @@ export function answeredCard(
   const verb = decision.approved ? 'Approved' : 'Declined';
   const icon = decision.approved ? ':white_check_mark:' : ':no_entry_sign:';
   const who = mention(decision.userId);
-  const kept = (decision.messageBlocks ?? []).filter(
-    (block) => block.block_id !== APPROVAL_BLOCK_ID,
-  );
+  const what = decision.approved
+    ? md`switching ${decision.fileSystemId} to Elastic throughput (\`UpdateFileSystem ${decision.fileSystemId} ThroughputMode=elastic\`); the outcome follows in this thread.`
+    : md`switching ${decision.fileSystemId} to Elastic throughput: nothing will be changed.`;
   return {
     text: fallback(md`${verb} by ${who}`),
-    blocks: [...kept, context(md`${icon} ${verb} by ${who} at ${at}`)],
+    blocks: [
+      section(md`${icon} *${verb}*: ${what}`),
+      context(
+        md`${verb} by ${who} at ${at} · incident ${decision.incidentId}`,
+      ),
+    ],
   };
 }
 
