@@ -410,9 +410,7 @@ export function answeredCard(
     text: fallback(md`${verb} by ${who}`),
     blocks: [
       section(md`${icon} *${verb}*: ${what}`),
-      context(
-        md`${verb} by ${who} at ${at} · incident ${decision.incidentId}`,
-      ),
+      context(md`${verb} by ${who} at ${at} · incident ${decision.incidentId}`),
     ],
   };
 }
