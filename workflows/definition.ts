@@ -536,8 +536,9 @@ export function buildDefinition(
           'trigger.$': '$.trigger',
           'incident.$': '$.incident',
         },
-        // Left open, the incident is ended later by the next ALARM (idle
-        // rule) or the hourly preflight; the thread hears of the failure.
+        // EndFailedRun tries the close once more; left open, the incident
+        // is ended later by the next ALARM (idle rule) or the hourly
+        // preflight, and the thread hears of the failure.
         Catch: toldCatch('Done'),
       }),
       Finished: { Type: 'Succeed' },
