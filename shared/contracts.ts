@@ -504,6 +504,19 @@ export const afterRemediateSchema = afterNotifySchema.extend({
     .optional(),
 });
 /**
+ * What a failed run did with its incident (EndFailedRun): `ended` when the
+ * run's own incident had no alarm and was closed with it, `open` when it
+ * stays open for its alarms (or is no longer this run's), `none` when the
+ * run failed before it had an incident.
+ */
+export const runEndSchema = z.object({
+  outcome: z.enum(['ended', 'open', 'none']),
+  reason: z.string(),
+  incidentId: z.string().optional(),
+});
+export type RunEnd = z.infer<typeof runEndSchema>;
+
+/**
  * The state NotifyFailure receives: whatever the run had when a step failed
  * (each part optional, since any step may fail), the error its Catch put in
  * `failure`, and the failed state's name.
@@ -519,6 +532,12 @@ export const afterFailureSchema = z.object({
   verification: verificationSchema.optional(),
   failure: z.object({ Error: z.string(), Cause: z.string().optional() }),
   failedState: z.string(),
+  /** What EndFailedRun did with the incident before NotifyFailure. */
+  runEnd: runEndSchema.optional(),
+  /** EndFailedRun's own error, when it could not tell (its Catch). */
+  runEndError: z
+    .object({ Error: z.string(), Cause: z.string().optional() })
+    .optional(),
 });
 export type AfterFailure = z.infer<typeof afterFailureSchema>;
 

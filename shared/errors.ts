@@ -119,3 +119,17 @@ export class StateInputError extends BurstguardError {
     this.name = 'StateInputError';
   }
 }
+
+/**
+ * The errorMessage of a Lambda error Cause (the JSON Lambda reports to Step
+ * Functions: errorType, errorMessage), or the cause itself.
+ */
+export function causeMessage(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed?.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // Not JSON: a Fail state's plain cause.
+  }
+  return cause;
+}

@@ -55,6 +55,7 @@ export const TASK_LAMBDA = {
   NotifyJoined: 'notify',
   NotifyCheckFailed: 'notify',
   Done: 'resolve-incident',
+  EndFailedRun: 'resolve-incident',
 } as const satisfies Record<string, LambdaName>;
 export type TaskStateName = keyof typeof TASK_LAMBDA;
 
@@ -168,13 +169,16 @@ function toldCatch(stateName: string): State[] {
   }));
 }
 
-/** The Pass state between a caught Task and NotifyFailure. */
+/**
+ * The Pass state between a caught Task (or Gather) and the failure path:
+ * EndFailedRun, then NotifyFailure.
+ */
 function failedState(stateName: string): State {
   return {
     Type: 'Pass',
     Result: stateName,
     ResultPath: '$.failedState',
-    Next: 'NotifyFailure',
+    Next: 'EndFailedRun',
   };
 }
 
@@ -385,6 +389,11 @@ export function buildDefinition(
         ],
         ResultPath: '$.gathered',
         Next: 'Diagnose',
+        // A branch that ends the run (the file system does not exist) fails
+        // the Parallel with its error (Step Functions developer guide,
+        // "Parallel state": any branch failing fails the whole state): the
+        // thread hears of it like any failed step.
+        Catch: toldCatch('Gather'),
       },
       Diagnose: task(arnOf('Diagnose'), '$.result', 'Notify', {
         Catch: toldCatch('Diagnose'),
@@ -480,8 +489,22 @@ export function buildDefinition(
         },
       ),
       ...Object.fromEntries(
-        TOLD_TASKS.map((name) => [`${name}Failed`, failedState(name)]),
+        [...TOLD_TASKS, 'Gather'].map((name) => [
+          `${name}Failed`,
+          failedState(name),
+        ]),
       ),
+      // A failed run ends its incident as Done would (a manual one ends
+      // with its run, an alarm's waits for its alarms) before the thread
+      // hears of it, so the message says which.
+      EndFailedRun: task(arnOf('EndFailedRun'), '$.runEnd', 'NotifyFailure', {
+        Parameters: { endFailedRun: true, 'state.$': '$' },
+        Catch: CATCH_ALL_ERRORS.map((errors) => ({
+          ErrorEquals: [...errors],
+          ResultPath: '$.runEndError',
+          Next: 'NotifyFailure',
+        })),
+      }),
       NotifyFailure: task(
         arnOf('NotifyFailure'),
         '$.failureNotification',
@@ -513,8 +536,9 @@ export function buildDefinition(
           'trigger.$': '$.trigger',
           'incident.$': '$.incident',
         },
-        // Left open, the incident is ended later by the next ALARM (idle
-        // rule) or the hourly preflight; the thread hears of the failure.
+        // EndFailedRun tries the close once more; left open, the incident
+        // is ended later by the next ALARM (idle rule) or the hourly
+        // preflight, and the thread hears of the failure.
         Catch: toldCatch('Done'),
       }),
       Finished: { Type: 'Succeed' },

@@ -18,6 +18,7 @@ import { createResolveIncidentHandler } from '../functions/resolve-incident/lamb
 import { createVerifyHandler } from '../functions/verify/lambda.ts';
 import type { AppConfig } from '../shared/config.ts';
 import type { AfterNotify } from '../shared/contracts.ts';
+import { causeMessage } from '../shared/errors.ts';
 import { localContext, type StepHandler } from '../shared/lambda.ts';
 import type {
   AlarmsPort,
@@ -86,15 +87,7 @@ export type RunResult =
     };
 
 /** The errorMessage of a Lambda error Cause, or the cause itself. */
-export function causeMessage(cause: string): string {
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed?.errorMessage === 'string') return parsed.errorMessage;
-  } catch {
-    // Not JSON: a Fail state's plain cause.
-  }
-  return cause;
-}
+export { causeMessage };
 
 /** The token a local run hands to RequestApproval for `$$.Task.Token`. */
 export const LOCAL_TASK_TOKEN = 'local-task-token';

@@ -10,7 +10,12 @@
  * again with one conditional write (same id, still no alarm).
  */
 import * as z from 'zod';
-import { afterOpenSchema, type Incident } from '../../shared/contracts.ts';
+import {
+  afterFailureSchema,
+  afterOpenSchema,
+  type Incident,
+  type RunEnd,
+} from '../../shared/contracts.ts';
 import type { AlarmsPort, Clock, IncidentStore } from '../../shared/ports.ts';
 
 export type ResolveIncidentPorts = {
@@ -72,6 +77,44 @@ export async function closeRun(
       closed.incidentId === incident.incidentId && closed.alarmNames
         ? 'an alarm joined the incident: it ends when its alarms stay OK'
         : 'the incident is no longer open',
+  };
+}
+
+/**
+ * The input of EndFailedRun: the whole state of a run that failed, whose
+ * trigger and incident may be missing (it may have failed before either).
+ */
+export const endFailedRunInputSchema = z.object({
+  endFailedRun: z.literal(true),
+  state: afterFailureSchema,
+});
+export type EndFailedRunInput = z.infer<typeof endFailedRunInputSchema>;
+
+/**
+ * Ends a failed run's incident the way Done ends a finished one: a manual
+ * incident (no alarm joined it) has nothing to wait for, so it ends with
+ * its run; an alarm's stays open until its alarms are OK. NotifyFailure
+ * says which, from this result.
+ */
+export async function endFailedRun(
+  input: EndFailedRunInput,
+  ports: Pick<ResolveIncidentPorts, 'store' | 'clock'>,
+): Promise<RunEnd> {
+  const { trigger, incident } = input.state;
+  if (!trigger || !incident) {
+    return {
+      outcome: 'none',
+      reason: 'the run failed before it opened or joined an incident',
+    };
+  }
+  const closed = await closeRun({ trigger, incident, endOfRun: true }, ports);
+  return {
+    outcome: closed.next === 'resolved' ? 'ended' : 'open',
+    reason:
+      closed.next === 'resolved'
+        ? 'no alarm joined the incident: it ends with its run'
+        : (closed.reason ?? 'the incident stays open'),
+    incidentId: incident.incidentId,
   };
 }
 

@@ -1,21 +1,28 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
+import { causeMessage } from '../../shared/errors.ts';
 import { parseState, stepHandler } from '../../shared/lambda.ts';
 import {
   closeRun,
+  endFailedRun,
+  endFailedRunInputSchema,
   endOfRunInputSchema,
   type ResolveIncidentPorts,
   resolveIncident,
   resolveIncidentInputSchema,
 } from './core.ts';
 
-/** The quiet-period check (ResolveIncident) or the end of a run (Done). */
+/**
+ * The quiet-period check (ResolveIncident), the end of a run (Done) or of
+ * a failed one (EndFailedRun).
+ */
 export const resolveStepInputSchema = z.union([
+  endFailedRunInputSchema,
   endOfRunInputSchema,
   resolveIncidentInputSchema,
 ]);
 
-/** The ResolveIncident and Done steps. */
+/** The ResolveIncident, Done and EndFailedRun steps. */
 export function createResolveIncidentHandler(
   ports: ResolveIncidentPorts,
   logger?: Logger,
@@ -25,6 +32,20 @@ export function createResolveIncidentHandler(
     logger,
     parse: (event) => parseState(resolveStepInputSchema, event),
     run: async (state, log) => {
+      if ('endFailedRun' in state) {
+        // The failure is logged before anything else is tried: should
+        // Slack be down too, it stays here and in the execution's output.
+        const { failedState, failure } = state.state;
+        log.error('the run failed', {
+          failedState,
+          error: failure.Error,
+          cause: causeMessage(failure.Cause ?? '').slice(0, 300),
+          incidentId: state.state.incident?.incidentId,
+        });
+        const end = await endFailedRun(state, ports);
+        log.info('end of failed run', { ...end });
+        return end;
+      }
       if ('endOfRun' in state) {
         const closed = await closeRun(state, ports);
         log.info('end of run', {

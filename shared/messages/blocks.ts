@@ -388,9 +388,13 @@ export function resolvedMessage(
 }
 
 /**
- * The approval card once answered: the card without its buttons and a
- * line saying who answered and when. The kept blocks are the card as
- * Slack sends it back in the interaction payload, built here before.
+ * The approval card once answered, in place of the card: what was decided,
+ * by whom and when, without buttons. Built from trusted fields only (the
+ * incident and file system ids of the checked button value, the decision,
+ * the signed request's user id, the time), never from the `message.blocks`
+ * of the interaction payload: whether Slack sends those back with their
+ * text still escaped is not documented, and chat.update would post them
+ * again as mrkdwn.
  */
 export function answeredCard(
   decision: ApprovalDecision,
@@ -399,12 +403,15 @@ export function answeredCard(
   const verb = decision.approved ? 'Approved' : 'Declined';
   const icon = decision.approved ? ':white_check_mark:' : ':no_entry_sign:';
   const who = mention(decision.userId);
-  const kept = (decision.messageBlocks ?? []).filter(
-    (block) => block.block_id !== APPROVAL_BLOCK_ID,
-  );
+  const what = decision.approved
+    ? md`switching ${decision.fileSystemId} to Elastic throughput (\`UpdateFileSystem ${decision.fileSystemId} ThroughputMode=elastic\`); the outcome follows in this thread.`
+    : md`switching ${decision.fileSystemId} to Elastic throughput: nothing will be changed.`;
   return {
     text: fallback(md`${verb} by ${who}`),
-    blocks: [...kept, context(md`${icon} ${verb} by ${who} at ${at}`)],
+    blocks: [
+      section(md`${icon} *${verb}*: ${what}`),
+      context(md`${verb} by ${who} at ${at} · incident ${decision.incidentId}`),
+    ],
   };
 }
 
@@ -461,6 +468,18 @@ export type ChangeKnowledge =
   | { kind: 'unreadable'; error: string };
 
 /**
+ * States of a run that come before Remediate on its way: a failure there
+ * means this run made no change.
+ */
+const BEFORE_REMEDIATE = new Set([
+  'Normalize',
+  'OpenIncident',
+  'Gather',
+  'Diagnose',
+  'Notify',
+]);
+
+/**
  * A step failed: which, with what error, and everything known about a
  * change of the file system, so the thread always hears of a switch.
  */
@@ -476,6 +495,11 @@ export function failureMessage(
   const error = errorLine(state.failure);
   const head = md`:x: *burstguard failed at ${state.failedState}*${where}: ${error}`;
   const lines: Mrkdwn[] = [head];
+  if (state.failure.Error === 'FileSystemNotFoundError' && fileSystemId) {
+    lines.push(
+      md`EFS says ${fileSystemId} does not exist (FileSystemNotFound): check the file system id in the alarm's dimensions and in burstguard's configuration.`,
+    );
+  }
   const r = state.remediation;
   if (r) {
     lines.push(
@@ -493,6 +517,10 @@ export function failureMessage(
     lines.push(
       md`:warning: burstguard claimed the change of ${fileSystemId} at ${change.at} and may have called \`UpdateFileSystem ${JSON.stringify({ FileSystemId: fileSystemId, ThroughputMode: 'elastic' })}\`: the outcome is unknown, check the EFS console. burstguard makes no other change before ${new Date(Date.parse(change.at) + 24 * 3600_000).toISOString()}.`,
     );
+  } else if (BEFORE_REMEDIATE.has(state.failedState)) {
+    lines.push(
+      md`No change was made: the run stopped before Remediate, so it did not call UpdateFileSystem.`,
+    );
   } else if (change?.kind === 'unreadable') {
     lines.push(
       md`:warning: Whether UpdateFileSystem was called is unknown (the incident store could not be read: ${change.error}): check the EFS console.`,
@@ -505,7 +533,20 @@ export function failureMessage(
       md`UpdateFileSystem was not called: burstguard had not claimed the change, which it does before every call.`,
     );
   }
-  if (state.incident) {
+  const end = state.runEnd;
+  if (state.incident && state.runEndError) {
+    lines.push(
+      md`_incident ${state.incident.incidentId} could not be ended with this run (${errorLine(state.runEndError)}): if no alarm joined it, the hourly preflight ends it once idle; otherwise it stays open until its alarms are OK._`,
+    );
+  } else if (state.incident && end?.outcome === 'ended') {
+    lines.push(
+      md`_incident ${state.incident.incidentId} ended with this run: no alarm joined it, so there is nothing to wait for. The next alarm or run opens a new one._`,
+    );
+  } else if (state.incident && end?.outcome === 'open') {
+    lines.push(
+      md`_incident ${state.incident.incidentId} stays open (${end.reason}); a new alarm joins it._`,
+    );
+  } else if (state.incident) {
     lines.push(
       md`_incident ${state.incident.incidentId}: it stays open until its alarms are OK; a new alarm joins it._`,
     );

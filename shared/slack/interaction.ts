@@ -102,12 +102,9 @@ const payloadSchema = z.object({
     })
     .optional(),
   channel: z.object({ id: z.string() }).optional(),
-  message: z
-    .object({
-      ts: z.string(),
-      blocks: z.array(z.record(z.string(), z.unknown())).optional(),
-    })
-    .optional(),
+  // Only the card's ts: its blocks, as Slack sends them back, are never
+  // reused (the answered card is built from trusted fields).
+  message: z.object({ ts: z.string() }).optional(),
   response_url: z.string().optional(),
 });
 
@@ -121,8 +118,6 @@ export type ApprovalDecision = {
   /** Where the card is, to update it in place. */
   channelId?: string;
   messageTs?: string;
-  /** The card's blocks as Slack holds them, to rewrite without buttons. */
-  messageBlocks?: Record<string, unknown>[];
   responseUrl?: string;
 };
 
@@ -224,7 +219,6 @@ export function parseApprovalInteraction(input: {
   if (userName) decision.userName = userName;
   if (channelId) decision.channelId = channelId;
   if (messageTs) decision.messageTs = messageTs;
-  if (payload.message?.blocks) decision.messageBlocks = payload.message.blocks;
   if (payload.response_url) decision.responseUrl = payload.response_url;
   return { kind: 'decision', decision };
 }

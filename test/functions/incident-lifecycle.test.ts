@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { openIncident } from '../../functions/open-incident/core.ts';
 import {
+  endFailedRun,
   resolveIncident,
   resolveIncidentInputSchema,
 } from '../../functions/resolve-incident/core.ts';
@@ -217,5 +218,72 @@ describe('the resolved message', () => {
       ':large_green_circle: Resolved: &lt;!channel&gt; &amp; a is OK again on fs-0123456789abcdef0, 20 min after the incident opened. All 2 alarms of the incident (&lt;!channel&gt; &amp; a, b) stayed OK for 15 min.',
     );
     expect(message.threadTs).toBe('1763867568.000100');
+  });
+});
+
+describe('endFailedRun', () => {
+  const clock = { now: () => new Date(T0) };
+  const failure = { Error: 'FileSystemNotFoundError', Cause: 'gone' };
+
+  it('ends a manual incident with its failed run', async () => {
+    // Prepare
+    const store = createMemoryIncidentStore();
+    const t = trigger(undefined, 'ALARM');
+    const incident = await openIncident(
+      { trigger: t, executionName: 'e1' },
+      { store, config },
+    );
+
+    // Act
+    const end = await endFailedRun(
+      {
+        endFailedRun: true,
+        state: { trigger: t, incident, failure, failedState: 'Gather' },
+      },
+      { store, clock },
+    );
+
+    // Assess
+    expect(end).toEqual({
+      outcome: 'ended',
+      reason: 'no alarm joined the incident: it ends with its run',
+      incidentId: incident.incidentId,
+    });
+    expect((await store.current(FS_ID))?.status).toBe('resolved');
+  });
+
+  it("leaves an alarm's incident open for its alarms", async () => {
+    // Prepare
+    const store = createMemoryIncidentStore();
+    const t = trigger('credits', 'ALARM');
+    const incident = await openIncident(
+      { trigger: t, executionName: 'e1' },
+      { store, config },
+    );
+
+    // Act
+    const end = await endFailedRun(
+      {
+        endFailedRun: true,
+        state: { trigger: t, incident, failure, failedState: 'Gather' },
+      },
+      { store, clock },
+    );
+
+    // Assess
+    expect(end).toMatchObject({ outcome: 'open' });
+    expect(end.reason).toMatch(/alarm opened the incident/);
+    expect((await store.current(FS_ID))?.status).toBe('open');
+  });
+
+  it('says there is no incident when the run failed before it had one', async () => {
+    // Act
+    const end = await endFailedRun(
+      { endFailedRun: true, state: { failure, failedState: 'Normalize' } },
+      { store: createMemoryIncidentStore(), clock },
+    );
+
+    // Assess
+    expect(end.outcome).toBe('none');
   });
 });

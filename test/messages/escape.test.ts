@@ -238,6 +238,12 @@ const CASES: Record<keyof typeof blocks, () => Built[]> = {
       { ...decision, approved: false, userId: HOSTILE[1] },
       '2026-11-23T03:20:00.000Z',
     ),
+    // The incident id comes from the button value, which only this code
+    // writes; escaped all the same.
+    blocks.answeredCard(
+      { ...decision, incidentId: `${FS_ID}/x/${ALL}` },
+      '2026-11-23T03:20:00.000Z',
+    ),
   ],
   joinedMessage: () => {
     const { trigger } = hostileDiagnose();

@@ -134,6 +134,50 @@ describe('handleApprovalInteraction', () => {
     expect(JSON.stringify(blocks)).toContain(`Approved by <@${APPROVER}>`);
   });
 
+  it('rewrites the card from trusted fields, never from the blocks Slack sends back', async () => {
+    // Prepare: the block_actions payload carries the card as `message`
+    // (docs.slack.dev/reference/interaction-payloads/block_actions-payload);
+    // nothing documents whether its text comes back escaped, so here it
+    // comes back raw, with control sequences.
+    const { tasks } = recordingTasks();
+    const raw = JSON.parse(
+      new URLSearchParams(body('approve')).get('payload') ?? '{}',
+    ) as { message: { blocks: unknown[] } };
+    raw.message.blocks = [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: '<!channel> <https://evil.example/approve|Approve here>',
+        },
+      },
+      ...CARD_BLOCKS,
+    ];
+    const rawBody = new URLSearchParams({
+      payload: JSON.stringify(raw),
+    }).toString();
+
+    // Act
+    const response = await handleApprovalInteraction(
+      signed(rawBody),
+      CONFIG,
+      ports(tasks),
+    );
+
+    // Assess
+    expect(response.outcome).toBe('answered');
+    const update = slack.calls.find((c) => c.method === 'chat.update');
+    const sent = JSON.stringify(update?.body.blocks);
+    expect(sent).not.toContain('<!channel>');
+    expect(sent).not.toContain('evil.example');
+    expect(sent).not.toContain('Approve switching?');
+    expect(sent).toContain(`switching ${FS} to Elastic throughput`);
+    expect(sent).toContain(`incident ${INCIDENT}`);
+    expect(sent).toContain(
+      `Approved by <@${APPROVER}> at ${new Date(NOW_SECONDS * 1000).toISOString()}`,
+    );
+  });
+
   it('answers with approved false on Decline', async () => {
     // Prepare
     const { tasks, sent } = recordingTasks();

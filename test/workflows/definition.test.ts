@@ -126,6 +126,72 @@ describe('the state machine definition', () => {
     }
   });
 
+  it('tells the thread when a Gather branch ends the run', () => {
+    // Prepare: a branch's Fail state fails the whole Parallel (Step
+    // Functions developer guide, "Parallel state").
+    const gather = definition.States.Gather as State & {
+      Catch: { ErrorEquals: string[]; ResultPath: string; Next: string }[];
+    };
+
+    // Act: follow the catch to the message.
+    const path: string[] = [];
+    let name: string | undefined = gather.Catch.at(-1)?.Next;
+    while (name && !path.includes(name)) {
+      path.push(name);
+      name = (definition.States[name] as State | undefined)?.Next as
+        | string
+        | undefined;
+    }
+
+    // Assess
+    expect(gather.Catch.map((c) => c.ErrorEquals)).toEqual(
+      errors.CATCH_ALL_ERRORS.map((e) => [...e]),
+    );
+    expect(gather.Catch.every((c) => c.ResultPath === '$.failure')).toBe(true);
+    expect(path).toEqual([
+      'GatherFailed',
+      'EndFailedRun',
+      'NotifyFailure',
+      'Failed',
+    ]);
+    expect(definition.States.GatherFailed).toMatchObject({
+      Type: 'Pass',
+      Result: 'Gather',
+      ResultPath: '$.failedState',
+    });
+  });
+
+  it('ends the incident of a failed run before telling the thread, and tells even when that fails', () => {
+    // Prepare / Act
+    const end = states.EndFailedRun as State & {
+      Catch: { ResultPath: string; Next: string }[];
+    };
+
+    // Assess: the whole state goes in (a run may fail before it has a
+    // trigger or an incident, and a missing path would fail the Task).
+    expect(end).toMatchObject({
+      Type: 'Task',
+      Resource: placeholderArns()['resolve-incident'],
+      Parameters: { endFailedRun: true, 'state.$': '$' },
+      ResultPath: '$.runEnd',
+      Next: 'NotifyFailure',
+    });
+    for (const c of end.Catch) {
+      expect(c).toMatchObject({
+        ResultPath: '$.runEndError',
+        Next: 'NotifyFailure',
+      });
+    }
+    // Every told failure goes through it (a Gather branch's own catch
+    // stays in its branch: unavailable evidence, not a failure).
+    for (const [name, raw] of Object.entries(definition.States)) {
+      const state = raw as State;
+      if (name.endsWith('Failed') && state.Type === 'Pass') {
+        expect(state.Next, name).toBe('EndFailedRun');
+      }
+    }
+  });
+
   it('ends the run when the file system does not exist', () => {
     const gather = definition.States.Gather as {
       Branches: { StartAt: string; States: Record<string, State> }[];
@@ -317,9 +383,9 @@ describe('the catches of the definition', () => {
     AnyState
   >;
 
-  it('catches every error of every top-level Task, DataLimitExceeded listed on its own', () => {
+  it('catches every error of every top-level Task and Parallel, DataLimitExceeded listed on its own', () => {
     const uncaught = Object.entries(states).filter(([, s]) => {
-      if (s.Type !== 'Task') return false;
+      if (s.Type !== 'Task' && s.Type !== 'Parallel') return false;
       const listed = (s.Catch ?? []).flatMap((c) => c.ErrorEquals);
       return !(
         listed.includes('States.ALL') &&
@@ -362,7 +428,8 @@ describe('the catches of the definition', () => {
     };
     const silent: string[] = [];
     for (const [name, s] of Object.entries(states)) {
-      if (s.Type !== 'Task' || name === 'NotifyFailure') continue;
+      if (s.Type !== 'Task' && s.Type !== 'Parallel') continue;
+      if (name === 'NotifyFailure') continue;
       for (const c of s.Catch ?? []) {
         if (!reachesNotify(c.Next)) silent.push(`${name} -> ${c.Next}`);
       }

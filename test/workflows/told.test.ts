@@ -308,3 +308,76 @@ describe('two runs at once', () => {
     ]);
   });
 });
+
+describe('a file system EFS says does not exist', () => {
+  /**
+   * DescribeFileSystems answers FileSystemNotFound (404) for an id that
+   * does not exist (EFS API reference, DescribeFileSystems errors); the
+   * recording's EFS double with no file system raises it the same way as
+   * the SDK adapter (FileSystemNotFoundError).
+   */
+  function gone(store: IncidentStore) {
+    const missing = simulateScenario('credits-exhausted', { end: END });
+    missing.describeFileSystems.FileSystems = [];
+    return setup(store, recordingEfsPort(missing));
+  }
+
+  it('tells the thread and ends a manual incident with its run', async () => {
+    // Prepare
+    const store = await dynamoStore();
+    const { ports } = gone(store);
+    const fileSystemId = ports.config.fileSystems[0]?.fileSystemId as string;
+    const events: RunEvent[] = [];
+
+    // Act
+    const result = await runLocal({ fileSystemId }, ports, {
+      onEvent: (e) => events.push(e),
+    });
+
+    // Assess: Gather caught the branch's error; the run still fails with it.
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      error: 'FileSystemNotFoundError',
+    });
+    expect(entered(events)).toEqual(
+      expect.arrayContaining(['GatherFailed', 'EndFailedRun', 'NotifyFailure']),
+    );
+    const messages = posted();
+    expect(messages).toHaveLength(1);
+    const told = messages[0] ?? '';
+    expect(told).toContain(`failed at Gather* on ${fileSystemId}`);
+    expect(told).toContain(
+      `EFS says ${fileSystemId} does not exist (FileSystemNotFound)`,
+    );
+    expect(told).toContain('No change was made');
+    expect(told).toMatch(/incident \S+ ended with this run/);
+    expect(ports.efs.calls).toHaveLength(0);
+    expect((await store.current(fileSystemId))?.status).toBe('resolved');
+  });
+
+  it("tells the thread and leaves an alarm's incident open for its alarms", async () => {
+    // Prepare
+    const store = await dynamoStore();
+    const { recording, ports } = gone(store);
+    const fileSystemId = recording.meta.fileSystemId;
+
+    // Act
+    const result = await runLocal(recording.trigger, ports);
+
+    // Assess
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      error: 'FileSystemNotFoundError',
+    });
+    const told = posted();
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain('does not exist (FileSystemNotFound)');
+    expect(told[0]).toMatch(
+      /incident \S+ stays open \(an alarm opened the incident: it ends when its alarms stay OK\)/,
+    );
+    const incident = await store.current(fileSystemId);
+    expect(incident?.status).toBe('open');
+    // The message starts the incident's thread, where its OK is told.
+    expect(incident?.slackThreadTs).toBeTruthy();
+  });
+});
