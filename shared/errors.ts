@@ -100,16 +100,17 @@ export const TRIGGER_ERRORS = [
   'UnknownFileSystemError',
 ] as const;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters to replace
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+
 /** One line for a person: the error's message without a stack. */
+
 export function oneLine(error: unknown): string {
   const text =
     error instanceof Error ? error.message || error.name : String(error);
   // One line, and no terminal control sequence (an alarm name can carry
   // ESC ... that a terminal would run): shown as U+FFFD.
-  return text
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
+  return text.replace(/\s+/g, ' ').trim().replace(CONTROL_CHARACTERS, '\ufffd');
 }
 
 /** A step received a state that does not match its contract (a bug). */

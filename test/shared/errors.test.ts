@@ -20,6 +20,7 @@ describe('oneLine', () => {
     );
 
     expect(text).toBe('alarm \ufffd]0;PWNED\ufffd\ufffd[2J name \ufffd31m');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: what must not pass
     expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 
