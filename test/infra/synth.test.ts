@@ -418,3 +418,47 @@ describe('npm run synth', () => {
     SYNTH_MS,
   );
 });
+
+describe('docs/deploy.md', () => {
+  it(
+    "lists every function's actions as synth shows them, and no other",
+    async () => {
+      // Prepare: the IAM table's rows, `| principals | actions | ... |`,
+      // where principals and actions are backquoted names.
+      const doc = readFileSync(join(ROOT, 'docs/deploy.md'), 'utf8');
+      const documented = new Map<string, Set<string>>();
+      for (const line of doc.split('\n')) {
+        const cells = line.split('|').map((c) => c.trim());
+        const [principals, actions] = [cells[1] ?? '', cells[2] ?? ''];
+        const names = [...principals.matchAll(/`([A-Z][A-Za-z]+)`/g)].map(
+          (m) => m[1] as string,
+        );
+        const granted = [...actions.matchAll(/`([a-z0-9-]+:[A-Za-z*]+)`/g)].map(
+          (m) => m[1] as string,
+        );
+        for (const name of names) {
+          const set = documented.get(name) ?? new Set<string>();
+          for (const action of granted) set.add(action);
+          documented.set(name, set);
+        }
+      }
+
+      // Act
+      const { rows } = await synthExample();
+
+      // Assess
+      for (const fn of rows.filter((r) => r.type === FUNCTION)) {
+        const statements = (fn.props.role as { statements: Statement[] })
+          .statements;
+        const synthesized = new Set(
+          statements.flatMap((s) => [s.Action].flat()),
+        );
+        expect(
+          [...(documented.get(fn.name) ?? [])].sort(),
+          `docs/deploy.md IAM table, ${fn.name}`,
+        ).toEqual([...synthesized].sort());
+      }
+    },
+    SYNTH_MS,
+  );
+});
