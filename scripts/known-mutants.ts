@@ -72,7 +72,8 @@ export const KNOWN_MUTANTS: KnownMutant[] = [
     description: 'the Slack signature compared on its first 8 bytes only',
     file: 'shared/slack/signature.ts',
     search: '!timingSafeEqual(expected, received)',
-    replace: '!timingSafeEqual(expected.subarray(0, 8), received.subarray(0, 8))',
+    replace:
+      '!timingSafeEqual(expected.subarray(0, 8), received.subarray(0, 8))',
     tests: ['test/slack/signature-near-miss.test.ts'],
   },
   {
@@ -204,6 +205,37 @@ function scratchCopy(root: string): string {
   return dir;
 }
 
+/** Runs vitest on `tests` in `dir`; the names of the failed tests. */
+function runTests(
+  dir: string,
+  tests: string[],
+  label: string,
+): { status: number | null; failed: string[]; stderr: string } {
+  const report = join(dir, `.mutant-${label}.json`);
+  try {
+    const vitest = spawnSync(
+      join(dir, 'node_modules', '.bin', 'vitest'),
+      ['run', '--reporter=json', `--outputFile=${report}`, ...tests],
+      { cwd: dir, encoding: 'utf8', timeout: 600_000 },
+    );
+    const json: VitestJson = existsSync(report)
+      ? JSON.parse(readFileSync(report, 'utf8'))
+      : {};
+    const failed = (json.testResults ?? []).flatMap((file) => {
+      const name = file.name.replace(`${dir}/`, '');
+      const names = (file.assertionResults ?? [])
+        .filter((a) => a.status === 'failed')
+        .map((a) => `${name} > ${a.fullName}`);
+      // A file that fails to load (a type the mutant broke) kills too.
+      if (names.length) return names;
+      return file.assertionResults?.length ? [] : [`${name} (did not load)`];
+    });
+    return { status: vitest.status, failed, stderr: vitest.stderr ?? '' };
+  } finally {
+    rmSync(report, { force: true });
+  }
+}
+
 function runMutant(dir: string, mutant: KnownMutant): Outcome {
   const path = join(dir, mutant.file);
   const original = readFileSync(path, 'utf8');
@@ -213,33 +245,10 @@ function runMutant(dir: string, mutant: KnownMutant): Outcome {
   } catch (error) {
     return { id: mutant.id, status: 'error', detail: String(error) };
   }
-  const report = join(dir, `.mutant-${mutant.id}.json`);
   writeFileSync(path, mutated);
   try {
-    const vitest = spawnSync(
-      join(dir, 'node_modules', '.bin', 'vitest'),
-      [
-        'run',
-        '--reporter=json',
-        `--outputFile=${report}`,
-        ...mutant.tests,
-      ],
-      { cwd: dir, encoding: 'utf8', timeout: 600_000 },
-    );
-    const json: VitestJson = existsSync(report)
-      ? JSON.parse(readFileSync(report, 'utf8'))
-      : {};
-    const failed = (json.testResults ?? []).flatMap((file) => {
-      const names = (file.assertionResults ?? [])
-        .filter((a) => a.status === 'failed')
-        .map((a) => `${file.name.replace(`${dir}/`, '')} > ${a.fullName}`);
-      // A file that fails to load (a type the mutant broke) kills too.
-      return names.length || !file.assertionResults?.length
-        ? names.length
-          ? names
-          : [`${file.name.replace(`${dir}/`, '')} (did not load)`]
-        : [];
-    });
+    const vitest = runTests(dir, mutant.tests, mutant.id);
+    const { failed } = vitest;
     if (vitest.status === 0 || failed.length === 0) {
       return {
         id: mutant.id,
@@ -253,7 +262,6 @@ function runMutant(dir: string, mutant: KnownMutant): Outcome {
     return { id: mutant.id, status: 'killed', by: failed };
   } finally {
     writeFileSync(path, original);
-    rmSync(report, { force: true });
   }
 }
 
@@ -276,6 +284,16 @@ function main(): void {
       process.exit(130);
     });
   }
+  // The killing tests must pass on the code as it is, or a "kill" would
+  // say nothing about the mutant.
+  const tests = [...new Set(mutants.flatMap((m) => m.tests))];
+  const baseline = runTests(dir, tests, 'baseline');
+  if (baseline.status !== 0) {
+    console.error(
+      `the tests fail without any mutant: ${baseline.failed.join('; ') || baseline.stderr.split('\n').slice(-5).join(' ')}`,
+    );
+    process.exit(2);
+  }
   let bad = 0;
   for (const mutant of mutants) {
     const outcome = runMutant(dir, mutant);
@@ -284,7 +302,9 @@ function main(): void {
       console.log(`killed    ${mutant.id}: ${outcome.by[0]}${more}`);
     } else {
       bad += 1;
-      console.log(`${outcome.status.padEnd(9)} ${mutant.id}: ${outcome.detail}`);
+      console.log(
+        `${outcome.status.padEnd(9)} ${mutant.id}: ${outcome.detail}`,
+      );
     }
   }
   console.log(
@@ -293,6 +313,9 @@ function main(): void {
   process.exitCode = bad ? 1 : 0;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
+if (
+  process.argv[1] &&
+  resolve(process.argv[1]) === new URL(import.meta.url).pathname
+) {
   main();
 }

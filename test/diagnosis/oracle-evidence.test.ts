@@ -51,9 +51,7 @@ function answer(table: Table) {
     let slot = 0;
     for (const run of runs) {
       for (let k = 0; k < run.periods; k++) {
-        timestamps.push(
-          new Date(startMs + slot * table.periodSeconds * 1000),
-        );
+        timestamps.push(new Date(startMs + slot * table.periodSeconds * 1000));
         values.push(run.value);
         slot++;
       }
@@ -273,10 +271,7 @@ describe('utilization over hand-written tables', () => {
       expect(asked).toEqual([c.table.periodSeconds]);
       expect(signals.periodSeconds).toBe(c.table.periodSeconds);
       expect(signals.utilizationMaxPercent).toBeCloseTo(c.maxPercent, 6);
-      expect(signals.utilizationMedianPercent).toBeCloseTo(
-        c.medianPercent,
-        6,
-      );
+      expect(signals.utilizationMedianPercent).toBeCloseTo(c.medianPercent, 6);
       expect(signals.pinnedMinutes).toBe(c.pinnedMinutes);
       // The pinned stretch is the window's last one.
       expect(signals.pinnedOnsetMinute).toBe(

@@ -8,7 +8,10 @@
  * never could be).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RemediateInput, remediate } from '../../functions/remediate/core.ts';
+import {
+  type RemediateInput,
+  remediate,
+} from '../../functions/remediate/core.ts';
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
 import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
 import type { FileSystemDescription } from '../../shared/aws-shapes.ts';

@@ -31,9 +31,10 @@ async function alarmOf(kind: string): Promise<AlarmInputs> {
       langfuseLogGroups: { [FS_ID]: ['/ecs/langfuse-worker'] },
     }),
   );
-  const alarm = ofType(resources, 'aws:cloudwatch/metricAlarm:MetricAlarm').find(
-    (r) => r.inputs.name === `burstguard-test-${FS_ID}-${kind}`,
-  );
+  const alarm = ofType(
+    resources,
+    'aws:cloudwatch/metricAlarm:MetricAlarm',
+  ).find((r) => r.inputs.name === `burstguard-test-${FS_ID}-${kind}`);
   if (!alarm) throw new Error(`no ${kind} alarm`);
   return alarm.inputs as AlarmInputs;
 }

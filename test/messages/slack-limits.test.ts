@@ -7,20 +7,20 @@
  * through the same client: Slack must take them.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createSlackPort,
-  createSlackWebClient,
-} from '../../shared/adapters/slack.ts';
-import type { SlackMessage } from '../../shared/contracts.ts';
-import { findingMessage } from '../../shared/messages/blocks.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
-import { configForRecording } from '../../shared/evidence.ts';
 import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
 import {
   recordingClickHousePort,
   recordingEfsPort,
   recordingMetricsPort,
 } from '../../shared/adapters/recording.ts';
+import {
+  createSlackPort,
+  createSlackWebClient,
+} from '../../shared/adapters/slack.ts';
+import type { SlackMessage } from '../../shared/contracts.ts';
+import { configForRecording } from '../../shared/evidence.ts';
+import { findingMessage } from '../../shared/messages/blocks.ts';
+import { simulateScenario } from '../../shared/simulator/scenarios.ts';
 import { runLocal } from '../../workflows/local-runner.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
 
@@ -186,7 +186,9 @@ describe('messages the runbook builds', () => {
     const sections = message.blocks.filter(
       (b) => (b as { type: string }).type === 'section',
     ) as { text: { text: string } }[];
-    const what = sections.find((s) => s.text.text.startsWith('*What is wrong*'));
+    const what = sections.find((s) =>
+      s.text.text.startsWith('*What is wrong*'),
+    );
     expect(what?.text.text.length).toBeLessThanOrEqual(3000);
     // The beginning survives the clip.
     expect(what?.text.text).toContain('• 0 merges behind');

@@ -20,7 +20,8 @@ export function captureLogs(): CapturedLog {
   const stream = new Writable({
     write(chunk, _encoding, done) {
       for (const line of String(chunk).split('\n')) {
-        if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+        if (line.trim())
+          lines.push(JSON.parse(line) as Record<string, unknown>);
       }
       done();
     },

@@ -168,7 +168,10 @@ export function blockProblems(blocks: unknown): string[] {
  * when Slack would take it.
  */
 export function slackRefusal(body: Obj): SlackRefusal | undefined {
-  if (typeof body.text === 'string' && chars(body.text) > SLACK_LIMITS.textChars) {
+  if (
+    typeof body.text === 'string' &&
+    chars(body.text) > SLACK_LIMITS.textChars
+  ) {
     return { ok: false, error: 'msg_too_long' };
   }
   if (body.blocks === undefined) return undefined;

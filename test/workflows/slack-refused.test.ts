@@ -101,7 +101,7 @@ describe('a finding Slack refuses', () => {
 
     // Assess: Slack saw 51 blocks and refused them.
     const post = slack.calls.find((c) => c.method === 'chat.postMessage');
-    expect((post?.body.blocks as unknown[]).length).toBe(51);
+    expect(post?.body.blocks).toHaveLength(51);
     expect(output.notification.delivered).toBe(false);
     expect(output.notification.error).toMatch(/invalid_blocks/);
     // The finding, whole, in the execution output.

@@ -65,10 +65,9 @@ describe('Verify failing after a switch', () => {
           ...handlers,
           Verify: async () => {
             verifyCalls += 1;
-            throw Object.assign(
-              new Error('Rate exceeded for GetMetricData'),
-              { name: 'Throttling' },
-            );
+            throw Object.assign(new Error('Rate exceeded for GetMetricData'), {
+              name: 'Throttling',
+            });
           },
         }),
       },
