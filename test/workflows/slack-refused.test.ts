@@ -8,6 +8,7 @@
  * Notify function's structured log, and both say the post failed.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runRecording } from '../../cli/local-run.ts';
 import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
 import {
   recordingClickHousePort,
@@ -184,5 +185,55 @@ describe('a finding Slack refuses', () => {
     expect(output.notification.delivered).toBe(true);
     expect(failed).toEqual([]);
     expect(lines.some((l) => l.message === 'posted to Slack')).toBe(true);
+  });
+});
+
+describe('the --json report of a run whose Slack post failed', () => {
+  it('says the finding was not delivered and keeps it', async () => {
+    // Prepare: the replay's Slack is the double, which refuses 51 blocks.
+    const recording = simulateScenario('credits-exhausted', { end: END });
+    const real = createSlackPort(
+      createSlackWebClient({
+        token: 'xoxb-refused',
+        slackApiUrl: slack.url,
+        timeoutMs: 2_000,
+      }),
+    );
+
+    // Act
+    const report = await runRecording(recording, {
+      policy: 'off',
+      write: () => undefined,
+      color: false,
+      slack: padded(51)(real),
+    });
+
+    // Assess: the JSON a user scripts against says so, and holds the finding.
+    const json = JSON.parse(JSON.stringify(report));
+    expect(json.diagnosis.verdict).toBe('efs-burst-credits-exhausted');
+    expect(json.slackDelivery[0]).toMatchObject({
+      step: 'Notify',
+      delivered: false,
+    });
+    expect(json.slackDelivery[0].error).toMatch(/invalid_blocks/);
+    expect(json.slack[0].text).toContain('EFS burst credits exhausted');
+    expect(json.execution.status).toBe('SUCCEEDED');
+  });
+
+  it('says each post was delivered when Slack took it', async () => {
+    // Prepare
+    const recording = simulateScenario('credits-exhausted', { end: END });
+
+    // Act
+    const report = await runRecording(recording, {
+      policy: 'off',
+      write: () => undefined,
+      color: false,
+    });
+
+    // Assess
+    expect(report.slackDelivery.length).toBeGreaterThan(0);
+    expect(report.slackDelivery.every((d) => d.delivered)).toBe(true);
+    expect(report.slackDelivery.length).toBe(report.slack.length);
   });
 });
