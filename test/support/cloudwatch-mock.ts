@@ -26,7 +26,7 @@ import {
   type GetMetricDataCommandOutput,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
-import type { AwsStub } from 'aws-sdk-client-mock';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 
 /** One minute of a metric, as a statistic set (one sample by default). */
 export type MinuteDatapoint = {
@@ -96,7 +96,7 @@ type Cursor = { query: number; point: number };
  * clock, for retention and StartTime rounding.
  */
 export function mockGetMetricData(
-  mock: AwsStub<object, object, CloudWatchClient['config']>,
+  mock: AwsClientStub<CloudWatchClient>,
   metrics: HeldMetric[],
   options: {
     now: Date;
