@@ -390,3 +390,99 @@ describe('the burst credit forecast over a long window', () => {
     expect(signals.forecastMinutesToZero).toBeCloseTo(900, 6);
   });
 });
+
+describe('verdicts over hand-written tables', () => {
+  it('names a Provisioned file system pinned at its provisioned rate (3 h at 300 s)', async () => {
+    // Prepare: 20 days ago, so 300 s. Provisioned 100 MiB/s; PermittedThroughput
+    // reads 104,857,600 B/s. Metered 31,457,280,000 B per 300 s = 100 MiB/s
+    // -> 100% for the last 24 periods (120 min), 30% (9,437,184,000 B) before.
+    const table: Table = {
+      periodSeconds: 300,
+      windowStart: '2026-11-03T00:00:00.000Z',
+      windowEnd: '2026-11-03T03:00:00.000Z',
+      now: '2026-11-23T03:00:00.000Z',
+      metrics: {
+        metered_io_bytes: [
+          { periods: 12, value: 9_437_184_000 },
+          { periods: 24, value: 31_457_280_000 },
+        ],
+        permitted_throughput: [{ periods: 36, value: 100 * MiB }],
+      },
+      order: 'descending',
+    };
+    const description = {
+      ...describeFs({ Value: 50 * GiB, ValueInStandard: 50 * GiB }),
+      ThroughputMode: 'provisioned',
+      ProvisionedThroughputInMibps: 100,
+    } as FileSystemDescription;
+
+    // Act
+    const { signals, result } = await signalsOf(table, description);
+
+    // Assess
+    expect(signals.pinnedMinutes).toBe(120);
+    expect(signals.utilizationMedianPercent).toBeCloseTo(100, 6);
+    expect(result.diagnosis.verdict).toBe(
+      'efs-provisioned-throughput-saturated',
+    );
+  });
+
+  it('names the IO limit when PercentIOLimit sits at 99% and throughput is low (1 h at 60 s)', async () => {
+    // Prepare: utilization 20% (12,582,912 B a minute of 1 MiB/s), plenty
+    // of credits (2 TiB), PercentIOLimit 99 every minute.
+    const table: Table = {
+      periodSeconds: 60,
+      windowStart: '2026-11-23T02:00:00.000Z',
+      windowEnd: '2026-11-23T03:00:00.000Z',
+      now: '2026-11-23T03:00:00.000Z',
+      metrics: {
+        metered_io_bytes: [{ periods: 60, value: 12_582_912 }],
+        permitted_throughput: [{ periods: 60, value: 100 * MiB }],
+        burst_credit_balance: [{ periods: 60, value: 2 * 1024 * GiB }],
+        percent_io_limit: [{ periods: 60, value: 99 }],
+      },
+      order: 'ascending',
+    };
+
+    // Act
+    const { signals, result } = await signalsOf(table);
+
+    // Assess
+    expect(signals.percentIoLimitMax).toBe(99);
+    expect(signals.ioLimitMinutes).toBe(60);
+    expect(result.diagnosis.verdict).toBe('efs-io-limit');
+  });
+
+  it('names exhausted credits over 15 days at 900 s when the last 2 hours sit at the baseline', async () => {
+    // Prepare: the 15-day table above, with credits at zero for the last
+    // 8 periods and 3 GiB Standard: baseline 1 MiB/s (the floor), which
+    // PermittedThroughput reads.
+    const table: Table = {
+      periodSeconds: 900,
+      windowStart: '2026-11-08T03:00:00.000Z',
+      windowEnd: '2026-11-23T03:00:00.000Z',
+      now: '2026-11-23T03:00:00.000Z',
+      metrics: {
+        metered_io_bytes: [
+          { periods: 1432, value: 471_859_200 },
+          { periods: 8, value: 943_718_400 },
+        ],
+        permitted_throughput: [{ periods: 1440, value: MiB }],
+        burst_credit_balance: [
+          { periods: 1432, value: 100 * GiB },
+          { periods: 8, value: 0 },
+        ],
+      },
+      order: 'ascending',
+    };
+
+    // Act
+    const { signals, result } = await signalsOf(table);
+
+    // Assess
+    expect(signals.baselineBytesPerSecond).toBe(MiB);
+    expect(signals.creditsNearZero).toBe(true);
+    expect(result.diagnosis.verdict).toBe('efs-burst-credits-exhausted');
+    expect(result.recommendation.action).toBe('switch-to-elastic');
+  });
+});
