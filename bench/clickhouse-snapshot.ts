@@ -1,8 +1,12 @@
 /**
  * The ClickHouse snapshot against a Langfuse-shaped database with 5,000
  * active parts (merges stopped, small inserts as the Langfuse worker makes
- * them), in embedded chDB: time per snapshot, rows it returns, and that it
- * reads system tables only.
+ * them), in embedded chDB: time per snapshot and rows it returns. chDB has
+ * no system.part_log or system.asynchronous_metrics, so those two queries
+ * fail here and are not in the time; the figure says how many answered.
+ * The transport is timed against a real server (bench/clickhouse-http.ts).
+ * That the snapshot reads system tables only is a test
+ * (test/clickhouse/tables-read.test.ts), not a figure.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +19,6 @@ import {
   insertLikeLangfuseWorker,
   stopMerges,
 } from '../shared/clickhouse/langfuse-schema.ts';
-import { SNAPSHOT_QUERIES } from '../shared/clickhouse/queries.ts';
-import { SNAPSHOT_QUERY_NAMES } from '../shared/ports.ts';
 import { type Figure, median } from './figures.ts';
 
 const PARTS = 5_000;
@@ -30,16 +32,6 @@ const RUNS = 7;
 function scratchDir(): string {
   const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
   return mkdtempSync(join(base, 'burstguard-bench-'));
-}
-
-/** Tables the snapshot queries read from, from their text. */
-function tablesRead(): string[] {
-  const tables = new Set<string>();
-  for (const name of SNAPSHOT_QUERY_NAMES) {
-    for (const match of SNAPSHOT_QUERIES[name].matchAll(/\bFROM\s+([\w.]+)/gi))
-      if (match[1]) tables.add(match[1]);
-  }
-  return [...tables];
 }
 
 /** Median snapshot time and rows returned at 5,000 active parts. */
@@ -68,19 +60,26 @@ export async function benchClickHouseSnapshot(): Promise<Figure[]> {
     await port.snapshot(window);
     const times: number[] = [];
     let rows = 0;
+    let answered = 0;
+    let asked = 0;
     for (let i = 0; i < RUNS; i++) {
       const started = performance.now();
       const snapshot = await port.snapshot(window);
       times.push(performance.now() - started);
       rows = 0;
+      answered = 0;
+      asked = 0;
       for (const result of Object.values(snapshot.results)) {
-        if (result?.ok) rows += result.rows.length;
+        asked++;
+        if (result?.ok) {
+          answered++;
+          rows += result.rows.length;
+        }
       }
     }
-    const nonSystem = tablesRead().filter((t) => !t.startsWith('system.'));
     return [
       {
-        figure: `ClickHouse snapshot, ${active} active parts, chDB (median of ${RUNS})`,
+        figure: `ClickHouse snapshot SQL, ${active} active parts, chDB in process, ${answered} of ${asked} queries (no part_log, asynchronous_metrics in chDB) (median of ${RUNS})`,
         value: Math.round(median(times) * 10) / 10,
         unit: 'ms',
         budget: '<= 200 ms',
@@ -90,12 +89,6 @@ export async function benchClickHouseSnapshot(): Promise<Figure[]> {
         value: rows,
         unit: 'rows',
         budget: 'bounded',
-      },
-      {
-        figure: 'ClickHouse snapshot tables read outside system.*',
-        value: nonSystem.length,
-        unit: '',
-        budget: '<= 0',
       },
     ];
   } finally {

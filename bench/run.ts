@@ -33,6 +33,11 @@ await optional(
   './clickhouse-snapshot.ts',
   'benchClickHouseSnapshot',
 );
+await optional(
+  'ClickHouse over HTTP',
+  './clickhouse-http.ts',
+  'benchClickHouseHttp',
+);
 await optional('workflow', './workflow.ts', 'benchWorkflow');
 
 const figures: Figure[] = [];

@@ -28,8 +28,13 @@ import type {
   Trigger,
   Verification,
 } from '../shared/contracts.ts';
+import { oneLine } from '../shared/errors.ts';
 import { configForRecording } from '../shared/evidence.ts';
-import type { ClickHousePort, MetricsPort } from '../shared/ports.ts';
+import type {
+  ClickHousePort,
+  MetricsPort,
+  SlackPort,
+} from '../shared/ports.ts';
 import type { Recording } from '../shared/recording.ts';
 import { VERIFY_AFTER_SECONDS } from '../workflows/definition.ts';
 import {
@@ -58,6 +63,11 @@ export type LocalRunOptions = {
   afterSwitch?: (from: Date, minutes: number) => MetricDataResult[];
   /** Sees every UpdateFileSystem call the run makes (tests, audits). */
   onUpdateFileSystem?: (call: unknown) => void;
+  /**
+   * Posts to this Slack port instead of the terminal (a real workspace, or
+   * a double); the messages are still reported in `slack`.
+   */
+  slack?: SlackPort;
   /** Wraps the Task handlers (tests that inject a failure). */
   wrapHandlers?: (handlers: LocalTaskHandlers) => LocalTaskHandlers;
 };
@@ -77,6 +87,12 @@ export type LocalRunReport = {
   /** Whether the switch worked, when one was made. */
   verification: Verification | null;
   slack: SlackMessage[];
+  /**
+   * Each post to Slack, in order: the step that posted, and whether Slack
+   * took it (with Slack's error when it did not). A refused post leaves
+   * its message in `slack` all the same.
+   */
+  slackDelivery: SlackDelivery[];
   /** What Gather found, as `burstguard diagnose --evidence` reads it. */
   evidence: Evidence | null;
   execution: {
@@ -87,6 +103,13 @@ export type LocalRunReport = {
   };
 };
 
+/** One post to Slack of a local run. */
+export type SlackDelivery = {
+  step: string;
+  delivered: boolean;
+  error?: string;
+};
+
 export async function runRecording(
   recording: Recording,
   options: LocalRunOptions,
@@ -94,9 +117,27 @@ export async function runRecording(
   const config = configForRecording(recording, {
     ...(options.policy ? { policy: options.policy } : {}),
   });
-  const slack = createTerminalSlackPort(options.write, {
+  const terminal = createTerminalSlackPort(options.write, {
     color: options.color,
   });
+  const posted: SlackMessage[] = options.slack ? [] : terminal.posted;
+  const slackDelivery: SlackDelivery[] = [];
+  // The Task state running now: posts happen in Notify steps, one at a time.
+  let step = '';
+  const target: SlackPort = options.slack ?? terminal;
+  const slack: SlackPort = {
+    async postMessage(message) {
+      if (options.slack) posted.push(message);
+      try {
+        const answer = await target.postMessage(message);
+        slackDelivery.push({ step, delivered: true });
+        return answer;
+      } catch (error) {
+        slackDelivery.push({ step, delivered: false, error: oneLine(error) });
+        throw error;
+      }
+    },
+  };
   const clickhouse = options.clickhouse ?? recordingClickHousePort(recording);
   // The recording's end is "now" for the run, so 1-minute data still exists.
   // After a switch, the clock moves on by the Wait that precedes Verify.
@@ -154,7 +195,12 @@ export async function runRecording(
       approver: options.approver,
     },
     {
-      onEvent: options.onEvent,
+      onEvent: (event) => {
+        if (event.type === 'entered' && event.stateType === 'Task') {
+          step = event.state;
+        }
+        options.onEvent?.(event);
+      },
       ...(options.wrapHandlers ? { wrapHandlers: options.wrapHandlers } : {}),
     },
   );
@@ -174,7 +220,8 @@ export async function runRecording(
     decision: stateResult?.decision ?? null,
     remediation: (out.remediation as Remediation | undefined) ?? null,
     verification: (out.verification as Verification | undefined) ?? null,
-    slack: slack.posted,
+    slack: posted,
+    slackDelivery,
     evidence: Array.isArray(out.gathered)
       ? evidenceFromGathered(out.gathered as AfterGather['gathered'])
       : null,

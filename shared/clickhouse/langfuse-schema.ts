@@ -140,14 +140,37 @@ export function createLangfuseTables(
   }
 }
 
+/**
+ * The settings Langfuse's ClickHouse client puts on every query, inserts
+ * included (langfuse/langfuse
+ * packages/shared/src/server/clickhouse/client.ts, `clickhouse_settings`):
+ * asynchronous inserts, each waiting until its data is written.
+ *
+ * chDB (ClickHouse 26.x in process) accepts both settings but has no
+ * asynchronous insert queue: it writes each insert at once, as a
+ * synchronous insert (system.events counts InsertQuery, never
+ * AsyncInsertQuery; test/clickhouse/langfuse-load.test.ts). A server
+ * with the queue may merge concurrent inserts into one part; chDB makes a
+ * part per insert, so the load piles up parts at least as fast as the
+ * worker's would.
+ */
+export const LANGFUSE_INSERT_SETTINGS = {
+  async_insert: 1,
+  wait_for_async_insert: 1,
+} as const;
+
+const SETTINGS_CLAUSE = `SETTINGS ${Object.entries(LANGFUSE_INSERT_SETTINGS)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(', ')}`;
+
 /** One batch per table, as the worker flushes its queues. */
 const INSERTS: Record<LangfuseTable, (rows: number) => string> = {
   traces: (rows) =>
-    `INSERT INTO traces (id, timestamp, name, project_id, public, bookmarked, tags, metadata, input, output, event_ts, is_deleted) SELECT generateUUIDv4(), now64(3), 'chat', 'proj-demo', false, false, ['prod'], map('env', 'prod'), repeat('q', 200), repeat('a', 400), now64(3), 0 FROM numbers(${rows})`,
+    `INSERT INTO traces (id, timestamp, name, project_id, public, bookmarked, tags, metadata, input, output, event_ts, is_deleted) ${SETTINGS_CLAUSE} SELECT generateUUIDv4(), now64(3), 'chat', 'proj-demo', false, false, ['prod'], map('env', 'prod'), repeat('q', 200), repeat('a', 400), now64(3), 0 FROM numbers(${rows})`,
   observations: (rows) =>
-    `INSERT INTO observations (id, trace_id, project_id, type, start_time, name, metadata, level, input, output, usage_details, event_ts, is_deleted) SELECT generateUUIDv4(), generateUUIDv4(), 'proj-demo', 'GENERATION', now64(3), 'llm-call', map('model', 'gpt'), 'DEFAULT', repeat('p', 300), repeat('c', 600), map('input', 120, 'output', 240), now64(3), 0 FROM numbers(${rows})`,
+    `INSERT INTO observations (id, trace_id, project_id, type, start_time, name, metadata, level, input, output, usage_details, event_ts, is_deleted) ${SETTINGS_CLAUSE} SELECT generateUUIDv4(), generateUUIDv4(), 'proj-demo', 'GENERATION', now64(3), 'llm-call', map('model', 'gpt'), 'DEFAULT', repeat('p', 300), repeat('c', 600), map('input', 120, 'output', 240), now64(3), 0 FROM numbers(${rows})`,
   scores: (rows) =>
-    `INSERT INTO scores (id, timestamp, project_id, trace_id, name, value, source, data_type, event_ts, is_deleted) SELECT generateUUIDv4(), now64(3), 'proj-demo', generateUUIDv4(), 'quality', rand() / 4294967295, 'API', 'NUMERIC', now64(3), 0 FROM numbers(${rows})`,
+    `INSERT INTO scores (id, timestamp, project_id, trace_id, name, value, source, data_type, event_ts, is_deleted) ${SETTINGS_CLAUSE} SELECT generateUUIDv4(), now64(3), 'proj-demo', generateUUIDv4(), 'quality', rand() / 4294967295, 'API', 'NUMERIC', now64(3), 0 FROM numbers(${rows})`,
 };
 
 /**

@@ -10,6 +10,7 @@ import { SlackDeliveryError } from '../../shared/errors.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { metricResult } from '../fixtures/aws-responses.ts';
 import { testConfig } from '../fixtures/config.ts';
+import { mockGetMetricData } from '../support/cloudwatch-mock.ts';
 
 const GiB = 1024 ** 3;
 const now = new Date('2026-11-23T03:00:00Z');
@@ -88,5 +89,54 @@ describe('runPreflight', () => {
       slackError: 'Slack answered HTTP 503',
     });
     expect(loud.message?.text).toMatch(/Burst credits running out within 6 h/);
+  });
+});
+
+describe('runPreflight on CloudWatch as CloudWatch answers', () => {
+  it('forecasts from 1-minute credit balances aggregated at the period it asks for', async () => {
+    // Prepare: the GetMetricData mock holds raw minutes and aggregates them
+    // (test/support/cloudwatch-mock.ts). FS_ID's balance falls 1 GiB a
+    // minute, from 329 GiB three hours ago to 150 GiB in the last minute:
+    // 150 GiB / 1 GiB a minute = 150 minutes to zero, inside a 360-minute
+    // horizon. OTHER_FS_ID holds 2,000 GiB.
+    const from = new Date(now.getTime() - 180 * 60_000);
+    const credits = (fileSystemId: string, value: (i: number) => number) => ({
+      namespace: 'AWS/EFS',
+      metricName: 'BurstCreditBalance',
+      dimensions: { FileSystemId: fileSystemId },
+      minutes: Array.from({ length: 180 }, (_, i) => ({
+        at: new Date(from.getTime() + i * 60_000),
+        value: value(i),
+      })),
+    });
+    const { requests } = mockGetMetricData(
+      cwMock,
+      [
+        credits(FS_ID, (i) => (329 - i) * GiB),
+        credits(OTHER_FS_ID, () => 2000 * GiB),
+      ],
+      { now },
+    );
+
+    // Act
+    const report = await runPreflight(
+      {
+        metrics: createMetricsPort(
+          new CloudWatchClient({ region: 'us-east-1' }),
+        ),
+        slack: { postMessage: async () => ({ channel: 'C0', ts: '1.1' }) },
+        clock: { now: () => now },
+        config: testConfig(),
+      },
+      { lookbackMinutes: 180, horizonMinutes: 360 },
+    );
+
+    // Assess
+    expect(requests.length).toBeGreaterThan(0);
+    expect(report.results.map((r) => [r.fileSystemId, r.warn])).toEqual([
+      [FS_ID, true],
+      [OTHER_FS_ID, false],
+    ]);
+    expect(report.results[0]?.minutesToZero).toBeCloseTo(150, 0);
   });
 });

@@ -146,7 +146,24 @@ export async function startTricklingServer(everyMs = 200): Promise<{
   };
 }
 
-function configXml(dir: string, httpPort: number, httpsPort: number) {
+/**
+ * system.part_log, as production servers keep it (langfuse-terraform-aws
+ * turns other log tables off and keeps query_log, part_log and error_log):
+ * ClickHouse server settings, "part_log".
+ */
+const PART_LOG_XML = `
+  <part_log>
+    <database>system</database>
+    <table>part_log</table>
+    <flush_interval_milliseconds>1000</flush_interval_milliseconds>
+  </part_log>`;
+
+function configXml(
+  dir: string,
+  httpPort: number,
+  httpsPort: number,
+  options: { partLog?: boolean } = {},
+) {
   return `<?xml version="1.0"?>
 <yandex>
   <logger>
@@ -176,7 +193,7 @@ function configXml(dir: string, httpPort: number, httpsPort: number) {
   <default_profile>default</default_profile>
   <default_database>default</default_database>
   <mark_cache_size>67108864</mark_cache_size>
-  <uncompressed_cache_size>67108864</uncompressed_cache_size>
+  <uncompressed_cache_size>67108864</uncompressed_cache_size>${options.partLog ? PART_LOG_XML : ''}
 </yandex>
 `;
 }
@@ -233,8 +250,13 @@ async function waitForPing(
   );
 }
 
-/** Starts a private clickhouse-server; call `stop()` in afterAll. */
-export async function startClickHouseServer(): Promise<ClickHouseTestServer> {
+/**
+ * Starts a private clickhouse-server; call `stop()` in afterAll. With
+ * `partLog`, the server keeps system.part_log.
+ */
+export async function startClickHouseServer(
+  options: { partLog?: boolean } = {},
+): Promise<ClickHouseTestServer> {
   const binary = findClickHouseServer();
   const dir = await mkdtemp(join(tmpdir(), 'burstguard-clickhouse-'));
   const httpPort = await freePort();
@@ -247,7 +269,10 @@ export async function startClickHouseServer(): Promise<ClickHouseTestServer> {
   }
   await writeFile(join(dir, 'server.crt'), TEST_CERT_PEM);
   await writeFile(join(dir, 'server.key'), TEST_KEY_PEM, { mode: 0o600 });
-  await writeFile(join(dir, 'config.xml'), configXml(dir, httpPort, httpsPort));
+  await writeFile(
+    join(dir, 'config.xml'),
+    configXml(dir, httpPort, httpsPort, options),
+  );
   await writeFile(
     join(dir, 'users.xml'),
     usersXml(user, password, adminPassword),

@@ -5,6 +5,13 @@
  * Retry-After), fail (HTTP 5xx or `ok: false`), stall, never answer, or
  * check the token.
  *
+ * Like Slack, it refuses what Slack refuses (test/support/slack-limits.ts,
+ * from Slack's Block Kit and chat.postMessage references): more than 50
+ * blocks, a section over 3,000 characters, a header over 150, a button's
+ * text over 75 or value over 2,000 answer `invalid_blocks`; text over
+ * 40,000 characters `msg_too_long`; a channel the app was not invited to
+ * (`leaveChannel`) `not_in_channel`.
+ *
  * It also stands in for the `response_url` of interaction payloads
  * (`https://hooks.slack.com/actions/...` in Slack; a JSON POST with
  * `response_type`, `text`, `replace_original`: Slack API docs, "Handling
@@ -18,6 +25,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { slackRefusal } from './slack-limits.ts';
 
 export type SlackCall = {
   /** The Web API method, e.g. `chat.postMessage`. */
@@ -55,6 +63,11 @@ export type SlackDouble = {
   failNext(count: number, fault: SlackFault): void;
   /** Answers `invalid_auth` unless the bearer token is this one. */
   requireToken(token: string): void;
+  /**
+   * The app is no longer a member of `channel` (a name or an id): posts
+   * there answer `not_in_channel`, as Slack does.
+   */
+  leaveChannel(channel: string): void;
   close(): Promise<void>;
 };
 
@@ -102,6 +115,7 @@ export async function startSlackDouble(): Promise<SlackDouble> {
   const calls: SlackCall[] = [];
   const faults: SlackFault[] = [];
   let requiredToken: string | undefined;
+  const leftChannels = new Set<string>();
   let messages = 0;
   const channelIds = new Map<string, string>();
   const stalls = new Set<NodeJS.Timeout>();
@@ -181,6 +195,20 @@ export async function startSlackDouble(): Promise<SlackDouble> {
     }
 
     const channel = typeof body.channel === 'string' ? body.channel : '';
+    if (method === 'chat.postMessage' || method === 'chat.update') {
+      const refusal = slackRefusal(body);
+      if (refusal) {
+        send(response, 200, refusal);
+        return;
+      }
+      if (
+        channel &&
+        (leftChannels.has(channel) || leftChannels.has(channelId(channel)))
+      ) {
+        send(response, 200, { ok: false, error: 'not_in_channel' });
+        return;
+      }
+    }
     if (method === 'chat.postMessage') {
       if (!channel) {
         send(response, 200, { ok: false, error: 'channel_not_found' });
@@ -236,6 +264,9 @@ export async function startSlackDouble(): Promise<SlackDouble> {
     },
     requireToken(token) {
       requiredToken = token;
+    },
+    leaveChannel(channel) {
+      leftChannels.add(channel);
     },
     async close() {
       for (const timer of stalls) {

@@ -1,0 +1,196 @@
+/**
+ * Messages Slack takes, against a double that refuses what Slack refuses
+ * (test/support/slack-limits.ts, from Slack's Block Kit reference and the
+ * chat.postMessage reference). First the double itself, through the real
+ * @slack/web-api client, at each limit and one past it; then the messages
+ * the runbook builds, with lists far longer than a section holds, posted
+ * through the same client: Slack must take them.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
+import {
+  recordingClickHousePort,
+  recordingEfsPort,
+  recordingMetricsPort,
+} from '../../shared/adapters/recording.ts';
+import {
+  createSlackPort,
+  createSlackWebClient,
+} from '../../shared/adapters/slack.ts';
+import type { SlackMessage } from '../../shared/contracts.ts';
+import { configForRecording } from '../../shared/evidence.ts';
+import { findingMessage } from '../../shared/messages/blocks.ts';
+import { simulateScenario } from '../../shared/simulator/scenarios.ts';
+import { runLocal } from '../../workflows/local-runner.ts';
+import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+
+const END = new Date('2026-11-23T03:12:00Z');
+
+let slack: SlackDouble;
+beforeEach(async () => {
+  slack = await startSlackDouble();
+});
+afterEach(async () => {
+  await slack.close();
+});
+
+function port() {
+  return createSlackPort(
+    createSlackWebClient({
+      token: 'xoxb-limits',
+      slackApiUrl: slack.url,
+      timeoutMs: 2_000,
+    }),
+    { maxRateLimitRetries: 0 },
+  );
+}
+
+const section = (chars: number) => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: 'a'.repeat(chars) },
+});
+const header = (chars: number) => ({
+  type: 'header',
+  text: { type: 'plain_text', text: 'h'.repeat(chars) },
+});
+const button = (text: number, value: number) => ({
+  type: 'actions',
+  elements: [
+    {
+      type: 'button',
+      action_id: 'approve',
+      text: { type: 'plain_text', text: 'b'.repeat(text) },
+      value: 'v'.repeat(value),
+    },
+  ],
+});
+
+/** Posts and says what Slack answered: ok, or its error. */
+async function post(message: Omit<SlackMessage, 'channel'>): Promise<string> {
+  try {
+    await port().postMessage({ channel: '#incidents', ...message });
+    return 'ok';
+  } catch (error) {
+    return String((error as Error).message);
+  }
+}
+
+describe('the Slack double', () => {
+  const cases: [string, unknown[], string][] = [
+    ['50 blocks', Array.from({ length: 50 }, () => section(10)), 'ok'],
+    [
+      '51 blocks',
+      Array.from({ length: 51 }, () => section(10)),
+      'invalid_blocks',
+    ],
+    ['a 3,000-character section', [section(3000)], 'ok'],
+    ['a 3,001-character section', [section(3001)], 'invalid_blocks'],
+    ['a 150-character header', [header(150)], 'ok'],
+    ['a 151-character header', [header(151)], 'invalid_blocks'],
+    ['a 75-character button text', [button(75, 10)], 'ok'],
+    ['a 76-character button text', [button(76, 10)], 'invalid_blocks'],
+    ['a 2,000-character button value', [button(10, 2000)], 'ok'],
+    ['a 2,001-character button value', [button(10, 2001)], 'invalid_blocks'],
+  ];
+  for (const [name, blocks, expected] of cases) {
+    it(`answers ${expected} to ${name}`, async () => {
+      // Act
+      const answer = await post({ text: 't', blocks: blocks as never });
+
+      // Assess
+      if (expected === 'ok') expect(answer).toBe('ok');
+      else expect(answer).toContain(expected);
+    });
+  }
+
+  it('answers msg_too_long to text over 40,000 characters', async () => {
+    // Act / Assess
+    expect(await post({ text: 'x'.repeat(40_000), blocks: [] })).toBe('ok');
+    expect(await post({ text: 'x'.repeat(40_001), blocks: [] })).toContain(
+      'msg_too_long',
+    );
+  });
+
+  it('answers not_in_channel for a channel the app left', async () => {
+    // Prepare
+    slack.leaveChannel('#incidents');
+
+    // Act / Assess
+    expect(await post({ text: 't', blocks: [] })).toContain('not_in_channel');
+  });
+
+  it('answers 429 with Retry-After when rate limited', async () => {
+    // Prepare
+    slack.failNext(1, { kind: 'rate-limit', retryAfterSeconds: 7 });
+
+    // Act
+    const answer = await post({ text: 't', blocks: [] });
+
+    // Assess: no retry allowed here, so the port gives up at once.
+    expect(answer).toMatch(/rate limited/);
+    expect(slack.calls).toHaveLength(1);
+  });
+});
+
+describe('messages the runbook builds', () => {
+  /** The state after Diagnose in a real local run of an incident. */
+  async function diagnosed() {
+    const recording = simulateScenario('credits-exhausted', { end: END });
+    let state: unknown;
+    await runLocal(
+      { fileSystemId: recording.meta.fileSystemId },
+      {
+        config: configForRecording(recording, { policy: 'off' }),
+        clock: { now: () => END },
+        efs: recordingEfsPort(recording),
+        metrics: recordingMetricsPort(recording),
+        clickhouseFor: () => recordingClickHousePort(recording),
+        slack: port(),
+        store: createMemoryIncidentStore(),
+      },
+      {
+        onEvent: (e) => {
+          if (e.type === 'exited' && e.state === 'Diagnose') state = e.output;
+        },
+      },
+    );
+    return state as Parameters<typeof findingMessage>[0];
+  }
+
+  it('keeps every section of a very long finding within what Slack takes', async () => {
+    // Prepare: 60 findings and 60 gaps of 200 characters: 12,000 characters
+    // each, four times what one section may hold.
+    const state = await diagnosed();
+    const long = Array.from(
+      { length: 60 },
+      (_, i) => `${i} ${'merges behind by many parts '.repeat(7)}`,
+    );
+    const big = {
+      ...state,
+      result: {
+        ...state.result,
+        diagnosis: {
+          ...state.result.diagnosis,
+          findings: long,
+          gaps: long,
+        },
+      },
+    };
+
+    // Act
+    const message = findingMessage(big, '#incidents');
+    const answer = await post(message);
+
+    // Assess
+    expect(answer).toBe('ok');
+    const sections = message.blocks.filter(
+      (b) => (b as { type: string }).type === 'section',
+    ) as { text: { text: string } }[];
+    const what = sections.find((s) =>
+      s.text.text.startsWith('*What is wrong*'),
+    );
+    expect(what?.text.text.length).toBeLessThanOrEqual(3000);
+    // The beginning survives the clip.
+    expect(what?.text.text).toContain('• 0 merges behind');
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * What Slack refuses in a chat.postMessage or chat.update, so the Slack
+ * double refuses it too. From Slack's documentation:
+ *
+ * - Block Kit reference, "Blocks": up to 50 blocks in a message; a section's
+ *   `text` at most 3,000 characters, its `fields` at most 10 of at most
+ *   2,000 characters each; a header's `text` (plain_text) at most 150; a
+ *   context at most 10 elements; an actions block at most 25 elements;
+ *   `block_id` at most 255.
+ * - Block Kit reference, "Button element": `text` at most 75 characters,
+ *   `value` at most 2,000, `action_id` at most 255, `url` at most 3,000.
+ * - chat.postMessage reference: `invalid_blocks` ("Blocks submitted with
+ *   this message are not valid"), `msg_too_long` ("Message text is too
+ *   long"), `not_in_channel`. Slack's changelog "Truncating really long
+ *   messages" (2018-04) puts the text limit at 40,000 characters; the
+ *   double refuses longer text with `msg_too_long` rather than truncating,
+ *   the stricter of the two readings.
+ *
+ * The answer has the shape Slack gives, e.g. `{ok: false, error:
+ * 'invalid_blocks', errors: ['must be less than 3001 characters
+ * [json-pointer:/blocks/0/text/text]'], response_metadata: {messages:
+ * ['[ERROR] ...']}}`.
+ */
+
+export const SLACK_LIMITS = {
+  blocksPerMessage: 50,
+  textChars: 40_000,
+  sectionTextChars: 3_000,
+  sectionFields: 10,
+  sectionFieldChars: 2_000,
+  headerTextChars: 150,
+  contextElements: 10,
+  actionsElements: 25,
+  buttonTextChars: 75,
+  buttonValueChars: 2_000,
+  actionIdChars: 255,
+  blockIdChars: 255,
+  urlChars: 3_000,
+} as const;
+
+export type SlackRefusal = {
+  ok: false;
+  error: 'invalid_blocks' | 'msg_too_long';
+  errors?: string[];
+  response_metadata?: { messages: string[] };
+};
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Length as Slack counts characters: code points, not UTF-16 units. */
+const chars = (s: string) => [...s].length;
+
+function textOf(v: unknown): string | undefined {
+  if (isObj(v) && typeof v.text === 'string') return v.text;
+  return undefined;
+}
+
+/** The problems of one set of blocks, as Slack words them. */
+export function blockProblems(blocks: unknown): string[] {
+  const problems: string[] = [];
+  const tooLong = (max: number, pointer: string) =>
+    problems.push(
+      `must be less than ${max + 1} characters [json-pointer:${pointer}]`,
+    );
+  const check = (value: string | undefined, max: number, pointer: string) => {
+    if (value !== undefined && chars(value) > max) tooLong(max, pointer);
+  };
+  if (!Array.isArray(blocks)) {
+    return ['must be an array [json-pointer:/blocks]'];
+  }
+  if (blocks.length > SLACK_LIMITS.blocksPerMessage) {
+    problems.push(
+      `no more than ${SLACK_LIMITS.blocksPerMessage} items allowed [json-pointer:/blocks]`,
+    );
+  }
+  blocks.forEach((block, i) => {
+    const at = `/blocks/${i}`;
+    if (!isObj(block)) {
+      problems.push(`must be an object [json-pointer:${at}]`);
+      return;
+    }
+    if (typeof block.block_id === 'string') {
+      check(block.block_id, SLACK_LIMITS.blockIdChars, `${at}/block_id`);
+    }
+    switch (block.type) {
+      case 'section': {
+        check(
+          textOf(block.text),
+          SLACK_LIMITS.sectionTextChars,
+          `${at}/text/text`,
+        );
+        const fields = Array.isArray(block.fields) ? block.fields : [];
+        if (fields.length > SLACK_LIMITS.sectionFields) {
+          problems.push(
+            `no more than ${SLACK_LIMITS.sectionFields} items allowed [json-pointer:${at}/fields]`,
+          );
+        }
+        fields.forEach((f, k) => {
+          check(
+            textOf(f),
+            SLACK_LIMITS.sectionFieldChars,
+            `${at}/fields/${k}/text`,
+          );
+        });
+        if (block.text === undefined && fields.length === 0) {
+          problems.push(
+            `must provide either text or fields [json-pointer:${at}]`,
+          );
+        }
+        break;
+      }
+      case 'header':
+        check(
+          textOf(block.text),
+          SLACK_LIMITS.headerTextChars,
+          `${at}/text/text`,
+        );
+        if (isObj(block.text) && block.text.type !== 'plain_text') {
+          problems.push(
+            `must be a plain_text object [json-pointer:${at}/text]`,
+          );
+        }
+        break;
+      case 'context': {
+        const elements = Array.isArray(block.elements) ? block.elements : [];
+        if (elements.length > SLACK_LIMITS.contextElements) {
+          problems.push(
+            `no more than ${SLACK_LIMITS.contextElements} items allowed [json-pointer:${at}/elements]`,
+          );
+        }
+        break;
+      }
+      case 'actions': {
+        const elements = Array.isArray(block.elements) ? block.elements : [];
+        if (elements.length > SLACK_LIMITS.actionsElements) {
+          problems.push(
+            `no more than ${SLACK_LIMITS.actionsElements} items allowed [json-pointer:${at}/elements]`,
+          );
+        }
+        elements.forEach((e, k) => {
+          if (!isObj(e) || e.type !== 'button') return;
+          const p = `${at}/elements/${k}`;
+          check(textOf(e.text), SLACK_LIMITS.buttonTextChars, `${p}/text/text`);
+          if (typeof e.value === 'string') {
+            check(e.value, SLACK_LIMITS.buttonValueChars, `${p}/value`);
+          }
+          if (typeof e.action_id === 'string') {
+            check(e.action_id, SLACK_LIMITS.actionIdChars, `${p}/action_id`);
+          }
+          if (typeof e.url === 'string') {
+            check(e.url, SLACK_LIMITS.urlChars, `${p}/url`);
+          }
+        });
+        break;
+      }
+      default:
+        break;
+    }
+  });
+  return problems;
+}
+
+/**
+ * Slack's refusal of a chat.postMessage or chat.update body, or undefined
+ * when Slack would take it.
+ */
+export function slackRefusal(body: Obj): SlackRefusal | undefined {
+  if (
+    typeof body.text === 'string' &&
+    chars(body.text) > SLACK_LIMITS.textChars
+  ) {
+    return { ok: false, error: 'msg_too_long' };
+  }
+  if (body.blocks === undefined) return undefined;
+  const problems = blockProblems(body.blocks);
+  if (problems.length === 0) return undefined;
+  return {
+    ok: false,
+    error: 'invalid_blocks',
+    errors: problems,
+    response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) },
+  };
+}
