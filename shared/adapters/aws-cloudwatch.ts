@@ -32,8 +32,15 @@ function merge(into: Map<string, MetricDataResult>, page: SdkResult[]) {
     }
     seen.Timestamps?.push(...(result.Timestamps ?? []));
     seen.Values?.push(...(result.Values ?? []));
-    // PartialData on any page means the whole series is partial.
-    if (result.StatusCode && result.StatusCode !== 'Complete') {
+    // PartialData says more pages follow (CloudWatch API reference,
+    // MetricDataResult: "You can use the NextToken value ... to get more
+    // data points"), so the last page's status is the series' status; an
+    // InternalError or Forbidden on any page stays.
+    if (
+      result.StatusCode &&
+      seen.StatusCode !== 'InternalError' &&
+      seen.StatusCode !== 'Forbidden'
+    ) {
       seen.StatusCode = result.StatusCode;
     }
   }

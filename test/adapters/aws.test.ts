@@ -111,7 +111,9 @@ describe('the EFS collector over the AWS SDK', () => {
       lifeCycleState: 'available',
     });
     const series = evidence.metrics.burst_credit_balance;
-    expect(series?.status).toBe('PartialData');
+    // PartialData on page 1 meant "more with NextToken"; the last page
+    // completed the series (CloudWatch API reference, MetricDataResult).
+    expect(series?.status).toBe('Complete');
     // Descending timestamps land in ascending slots: the newest is last.
     expect(series?.values.at(-1)).toBe(0);
     expect(series?.values[0]).toBe(29e9);
@@ -134,6 +136,41 @@ describe('the EFS collector over the AWS SDK', () => {
     if (!evidence.available) throw new Error('expected evidence');
     expect(evidence.missing).toEqual(['all metrics: Rate exceeded']);
     expect(evidence.fileSystem.fileSystemId).toBe(FS_ID);
+  });
+
+  it('keeps an InternalError of any page as the status of the series', async () => {
+    // Prepare: "InternalError indicates that an error occurred. Retry your
+    // request using NextToken" (CloudWatch API reference, MetricDataResult):
+    // the later page does not make the earlier gap whole.
+    efsMock
+      .on(DescribeFileSystemsCommand)
+      .resolves(describeFileSystemsResponse() as never);
+    cwMock
+      .on(GetMetricDataCommand)
+      .resolvesOnce({
+        MetricDataResults: [
+          metricResult('burst_credit_balance', end, [1e9], 'InternalError'),
+        ],
+        NextToken: 'page-2',
+        Messages: [],
+      } as never)
+      .resolvesOnce({
+        MetricDataResults: [
+          metricResult(
+            'burst_credit_balance',
+            new Date(end.getTime() - 60_000),
+            [2e9],
+          ),
+        ],
+        Messages: [],
+      } as never);
+
+    // Act
+    const evidence = await collectEfs(trigger, ports());
+
+    // Assess
+    if (!evidence.available) throw new Error('expected evidence');
+    expect(evidence.metrics.burst_credit_balance?.status).toBe('InternalError');
   });
 
   it('keeps the zone of a One Zone file system, and none for a Regional one', async () => {
