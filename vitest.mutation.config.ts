@@ -1,32 +1,21 @@
 import { defineConfig } from 'vitest/config';
+import { groups } from './scripts/mutation-groups.mjs';
 
 /**
  * The tests StrykerJS runs against each mutant of the core files (see
- * stryker.config.json and docs/testing.md): the fast unit tests that exercise
- * them. The integration tests (clickhouse-server, chDB, the bundles, the
- * 10-second state-machine executions) stay in the main config; a mutant they
- * alone would kill is listed as a survivor in docs/testing.md.
+ * stryker.config.mjs and docs/testing.md): the fast unit tests of the file
+ * group named by MUTATION_GROUP (scripts/mutation-groups.mjs), or of every
+ * group. The integration tests (clickhouse-server, chDB, the bundles, the
+ * 10-second state-machine executions) stay in the main config.
  */
+const group = process.env.MUTATION_GROUP;
+const include = group
+  ? (groups[group]?.testFiles ?? [])
+  : Object.values(groups).flatMap((g) => g.testFiles);
+
 export default defineConfig({
   test: {
-    include: [
-      'test/diagnosis/**/*.test.ts',
-      'test/shared/pricing.test.ts',
-      'test/functions/diagnose.test.ts',
-      'test/functions/policy.test.ts',
-      'test/functions/remediate.test.ts',
-      'test/functions/verify.test.ts',
-      'test/functions/normalize.test.ts',
-      'test/functions/slack-interactions.test.ts',
-      'test/slack/**/*.test.ts',
-      'test/workflows/definition.test.ts',
-      'test/workflows/partition.test.ts',
-      'test/workflows/local-runner.test.ts',
-      'test/infra/alarms.test.ts',
-      'test/infra/alarm-rule.test.ts',
-      'test/infra/state-machine.test.ts',
-      'test/mutation/**/*.test.ts',
-    ],
+    include,
     exclude: ['node_modules/**'],
     // Stryker runs vitest inside its own worker processes, started by the
     // Node that runs Stryker: `npm run test:mutation` puts Node 24 first on
