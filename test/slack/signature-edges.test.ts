@@ -46,4 +46,14 @@ describe('verifySlackSignature, the replay window', () => {
       reason: 'request is 301 s old, more than 300 s',
     });
   });
+
+  it('refuses a header with anything before v0= as malformed, not as a wrong signature', () => {
+    const request = signedAt(NOW_SECONDS);
+    expect(
+      verifySlackSignature({
+        ...request,
+        signatureHeader: `x${request.signatureHeader}`,
+      }),
+    ).toEqual({ ok: false, reason: 'X-Slack-Signature is not v0=<64 hex>' });
+  });
 });
