@@ -16,6 +16,7 @@ export const groups = {
     ],
     testFiles: [
       'test/functions/diagnose.test.ts',
+      'test/functions/decide*.test.ts',
       'test/functions/policy.test.ts',
       'test/functions/remediate*.test.ts',
       'test/functions/verify*.test.ts',
@@ -41,7 +42,7 @@ export const groups = {
   },
   alarms: {
     mutate: ['infra/alarms.ts'],
-    testFiles: ['test/infra/alarms*.test.ts', 'test/infra/alarm-rule.test.ts'],
+    testFiles: ['test/infra/alarm*.test.ts'],
   },
   diagnosis: {
     mutate: [
@@ -53,7 +54,7 @@ export const groups = {
       'test/diagnosis/*.test.ts',
       'test/shared/pricing.test.ts',
       'test/functions/diagnose.test.ts',
-      'test/functions/verify.test.ts',
+      'test/functions/verify*.test.ts',
     ],
   },
 };

@@ -145,6 +145,31 @@ describe('remediate, dry runs against the 24 h limit', () => {
   });
 });
 
+describe('remediate, the allowlist', () => {
+  it('refuses a dry run on a file system that is not on the allowlist', async () => {
+    // The test configuration allowlists FS_ID only.
+    const other = testConfig();
+    const config = {
+      ...other,
+      fileSystems: other.fileSystems.map((f) =>
+        f.fileSystemId === FS_ID ? { ...f, remediationAllowed: false } : f,
+      ),
+    };
+    const efs = fakeEfs();
+
+    const out = await remediate(
+      input({ dryRun: true }),
+      ports(efs, createMemoryIncidentStore(), config),
+    );
+
+    expect(out).toMatchObject({
+      status: 'refused',
+      reason: `${FS_ID} is not on the remediation allowlist`,
+    });
+    expect(out.call).toBeUndefined();
+  });
+});
+
 describe('remediate, the reasons it gives', () => {
   it('does nothing under policy off, even on an allowlisted file system', async () => {
     const efs = fakeEfs();

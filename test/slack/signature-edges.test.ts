@@ -56,4 +56,24 @@ describe('verifySlackSignature, the replay window', () => {
       }),
     ).toEqual({ ok: false, reason: 'X-Slack-Signature is not v0=<64 hex>' });
   });
+
+  it('refuses a signature with any one of its 64 hex digits changed', () => {
+    const request = signedAt(NOW_SECONDS);
+    const good = request.signatureHeader;
+    const refused: number[] = [];
+    for (let i = 3; i < good.length; i++) {
+      // Each digit replaced by another hex digit: the header keeps its
+      // v0=<64 hex> form, so only the comparison can refuse it.
+      const other = good[i] === '0' ? '1' : '0';
+      const nearMiss = `${good.slice(0, i)}${other}${good.slice(i + 1)}`;
+      const check = verifySlackSignature({
+        ...request,
+        signatureHeader: nearMiss,
+      });
+      if (!check.ok && check.reason === 'signature does not match') {
+        refused.push(i);
+      }
+    }
+    expect(refused).toHaveLength(64);
+  });
 });
