@@ -9,6 +9,7 @@
  *   node scripts/mutation.mjs slack gate   those groups, then combine
  *   node scripts/mutation.mjs --combine    combine the committed reports only
  *   node scripts/mutation.mjs --force      re-test every mutant, not only the changed
+ *   node scripts/mutation.mjs --survivors  combine, then list the survivors
  *
  * Then runs `npm run test:known-mutants` when the project has that script
  * (the known one-line bugs, re-applied one at a time). Exits 1 when the
@@ -23,9 +24,9 @@ import { groups } from './mutation-groups.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FLOOR_PERCENT = 85;
 const args = process.argv.slice(2);
-const combineOnly = args.includes('--force')
-  ? false
-  : args.includes('--combine');
+const listSurvivors = args.includes('--survivors');
+const combineOnly =
+  !args.includes('--force') && (args.includes('--combine') || listSurvivors);
 const force = args.includes('--force');
 const chosen = args.filter((a) => !a.startsWith('--'));
 for (const name of chosen) {
@@ -113,6 +114,21 @@ console.log(JSON.stringify(counts));
 console.log(
   `score ${scorePercent.toFixed(2)} percent: killed+timeout ${detected} over ${detected + undetected} valid mutants (survived+no coverage ${undetected})`,
 );
+if (listSurvivors) {
+  for (const [path, file] of Object.entries(combined.files)) {
+    const lines = file.source.split('\n');
+    for (const m of file.mutants) {
+      if (!UNDETECTED.has(m.status)) continue;
+      const line = m.location.start.line;
+      const code = (lines[line - 1] ?? '').trim().slice(0, 70);
+      const replacement = JSON.stringify(m.replacement ?? '').slice(0, 50);
+      console.log(
+        `${path}:${line} | ${m.status} | ${m.mutatorName} ${replacement} | ${code}`,
+      );
+    }
+  }
+}
+
 let failed = false;
 if (scorePercent < FLOOR_PERCENT) {
   console.log(`under the ${FLOOR_PERCENT} percent floor`);
