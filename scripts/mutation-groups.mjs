@@ -52,7 +52,7 @@ export const groups = {
     ],
     testFiles: [
       'test/diagnosis/*.test.ts',
-      'test/shared/pricing.test.ts',
+      'test/shared/pricing*.test.ts',
       'test/functions/diagnose.test.ts',
       'test/functions/verify*.test.ts',
     ],
