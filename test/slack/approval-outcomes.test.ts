@@ -492,6 +492,34 @@ describe('handleApprovalInteraction, what it says', () => {
   });
 });
 
+describe('handleApprovalInteraction, interactions that are not approvals', () => {
+  it('answers an empty 200 to another kind of interaction and touches nothing', async () => {
+    const r = recorders();
+    const rawBody = new URLSearchParams({
+      payload: JSON.stringify({
+        type: 'view_submission',
+        user: { id: APPROVER, username: 'dana' },
+      }),
+    }).toString();
+
+    const response = await handleApprovalInteraction(signed(rawBody), CONFIG, {
+      store,
+      tasks: tasksOk,
+      slack: r.slack,
+      responder: r.responder,
+    });
+
+    expect(response).toEqual({
+      statusCode: 200,
+      body: '',
+      outcome: 'ignored',
+      detail: 'interaction type view_submission',
+    });
+    expect(r.replies).toEqual([]);
+    expect(r.cards).toEqual([]);
+  });
+});
+
 describe('allowedResponseUrl', () => {
   const origins = [SLACK_RESPONSE_URL_ORIGIN];
 
