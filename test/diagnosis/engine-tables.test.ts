@@ -62,6 +62,34 @@ async function exhaustedWindow(): Promise<Evidence> {
       available: false,
       reason: 'no Langfuse signals configured',
     },
+    clickhouse: {
+      source: 'clickhouse',
+      available: false,
+      reason: 'no ClickHouse endpoint configured',
+    },
+  } as Evidence;
+}
+
+const CONTEXT = {
+  region: 'us-east-1',
+  windowStart: WINDOW_START,
+  windowEnd: WINDOW_END,
+};
+
+/** The exhausted window with other EFS numbers. */
+async function windowWith(
+  fileSystem: Record<string, unknown>,
+  metrics: Record<string, Series>,
+): Promise<Evidence> {
+  const evidence = await exhaustedWindow();
+  if (!evidence.efs.available) throw new Error('has EFS evidence');
+  return {
+    ...evidence,
+    efs: {
+      ...evidence.efs,
+      fileSystem: { ...evidence.efs.fileSystem, ...fileSystem },
+      metrics,
+    },
   } as Evidence;
 }
 
@@ -124,5 +152,135 @@ describe('diagnose over a hand-written exhausted window', () => {
     expect(diagnosis.gaps).toContain(
       'Langfuse signals: no Langfuse signals configured',
     );
+  });
+});
+
+describe('diagnose, the other hypotheses on the exhausted window', () => {
+  it('scores each and says why, with the confidence worked out', async () => {
+    const { diagnosis } = diagnose(await exhaustedWindow(), CONTEXT);
+    const h = (verdict: string) =>
+      diagnosis.ranked.find((x) => x.verdict === verdict);
+
+    expect(h('efs-provisioned-throughput-saturated')?.evidenceAgainst).toEqual([
+      'the file system is in bursting mode, not provisioned',
+    ]);
+    expect(h('efs-io-limit')?.evidenceAgainst).toEqual([
+      'no PercentIOLimit data',
+    ]);
+    expect(h('clickhouse-unreachable')?.evidenceAgainst).toEqual([
+      'no ClickHouse endpoint is configured',
+    ]);
+    // Peak 100 percent: 0.75 * max(0, (95 - 100) / 45) = 0.
+    expect(h('no-storage-problem')).toMatchObject({
+      score: 0,
+      evidenceFor: [
+        'throughput peaked at 100% of permitted',
+        'burst credits 1.0 GiB',
+      ],
+    });
+    // 30 periods of data (>= 10): only the two unread sources count,
+    // 0.1 each.
+    expect(h('insufficient-evidence')).toMatchObject({
+      score: 0.2,
+      evidenceFor: ['could not read: Langfuse signals, ClickHouse'],
+      evidenceAgainst: ['30 periods of throughput data'],
+    });
+    // Coverage 1 - 0.1 (Langfuse) - 0.1 (ClickHouse) = 0.8; the margin
+    // (0.85 - 0.2) / 0.5 is over 1, so 1: 0.85 * (0.6 + 0.4) * 0.8 = 0.68.
+    expect(diagnosis.confidence).toBe(0.68);
+  });
+});
+
+describe('diagnose over a hand-written IO limit window', () => {
+  it('finds the IO limit after 20 minutes at 100 percent of it, and advises Elastic', async () => {
+    // Credits full and flat, throughput at 50 percent, PercentIOLimit at
+    // 100 for the first 20 of 30 minutes, 50 after.
+    const evidence = await windowWith(
+      {},
+      {
+        metered_io_bytes: series(Array<number>(30).fill(BASELINE * 30)),
+        permitted_throughput: series(Array<number>(30).fill(BASELINE)),
+        burst_credit_balance: series(Array<number>(30).fill(2000 * GiB)),
+        percent_io_limit: series([
+          ...Array<number>(20).fill(100),
+          ...Array<number>(10).fill(50),
+        ]),
+      },
+    );
+
+    const { diagnosis, recommendation } = diagnose(evidence, CONTEXT);
+
+    expect(diagnosis.verdict).toBe('efs-io-limit');
+    // 0.7 * min(1, 20 / 15) + 0.15 * (100 - 80) / 20 + 0 (no Langfuse
+    // errors) = 0.85.
+    expect(diagnosis.ranked[0]).toMatchObject({
+      verdict: 'efs-io-limit',
+      score: 0.85,
+      evidenceFor: ['PercentIOLimit at or above 95% for 20 min (peak 100%)'],
+    });
+    expect(diagnosis.headline).toMatch(
+      / is at the General Purpose IO limit for 20 min$/,
+    );
+    expect(recommendation.action).toBe('switch-to-elastic');
+  });
+
+  it('says the IO limit peaked below 95 percent when it never reached it', async () => {
+    const evidence = await windowWith(
+      {},
+      {
+        metered_io_bytes: series(Array<number>(30).fill(BASELINE * 30)),
+        permitted_throughput: series(Array<number>(30).fill(BASELINE)),
+        percent_io_limit: series(Array<number>(30).fill(90)),
+      },
+    );
+
+    const { diagnosis } = diagnose(evidence, CONTEXT);
+    const io = diagnosis.ranked.find((x) => x.verdict === 'efs-io-limit');
+
+    // 0.15 * (90 - 80) / 20 = 0.075, rounded to 3 decimals.
+    expect(io?.score).toBe(0.075);
+    expect(io?.evidenceAgainst).toEqual(['PercentIOLimit peaked at 90%']);
+  });
+});
+
+describe('diagnose over a hand-written Provisioned window', () => {
+  it('finds Provisioned throughput saturated after 20 pinned minutes', async () => {
+    // Provisioned at 10 MiB/s, permitted 10 MiB/s, metered at 100 percent
+    // for the first 20 minutes and 40 percent after.
+    const permitted = 10 * MiB;
+    const evidence = await windowWith(
+      { throughputMode: 'provisioned', provisionedThroughputMibps: 10 },
+      {
+        metered_io_bytes: series([
+          ...Array<number>(20).fill(permitted * 60),
+          ...Array<number>(10).fill(permitted * 60 * 0.4),
+        ]),
+        permitted_throughput: series(Array<number>(30).fill(permitted)),
+      },
+    );
+
+    const { diagnosis, recommendation } = diagnose(evidence, CONTEXT);
+
+    expect(diagnosis.verdict).toBe('efs-provisioned-throughput-saturated');
+    // 0.6 * min(1, 20 / 15) + 0.2 (pinned at all) + 0 (no Langfuse) = 0.8.
+    expect(diagnosis.ranked[0]).toMatchObject({
+      score: 0.8,
+      evidenceFor: [
+        'throughput pinned at >= 95% of 10.0 MiB/s permitted for 20 min of 30 min (longest stretch 20 min, peak 100%); provisioned 10 MiB/s',
+      ],
+    });
+    expect(diagnosis.headline).toMatch(
+      / is pinned at its provisioned 10 MiB\/s for 20 min$/,
+    );
+    expect(recommendation.action).toBe('increase-provisioned-throughput');
+    // Not Bursting: neither credit hypothesis applies.
+    expect(
+      diagnosis.ranked.find((x) => x.verdict === 'efs-burst-credits-exhausted')
+        ?.evidenceAgainst,
+    ).toEqual(['the file system is in provisioned mode, not bursting']);
+    expect(
+      diagnosis.ranked.find((x) => x.verdict === 'efs-burst-credits-draining')
+        ?.evidenceAgainst,
+    ).toEqual(['the file system is in provisioned mode']);
   });
 });
