@@ -284,3 +284,65 @@ describe('diagnose over a hand-written Provisioned window', () => {
     ).toEqual(['the file system is in provisioned mode']);
   });
 });
+
+describe('the cost options on the exhausted window', () => {
+  it('prices the three modes from the window, scaled to a 30-day month', async () => {
+    const base = await exhaustedWindow();
+    if (!base.efs.available) throw new Error('has EFS evidence');
+    // Reads 1e8 B and writes 5e7 B a minute: 3e9 and 1.5e9 B in the 30
+    // minutes. A month is 43,200 minutes, 1,440 windows: 4,320 GB read and
+    // 2,160 GB written (decimal GB, as EFS bills).
+    const evidence = {
+      ...base,
+      efs: {
+        ...base.efs,
+        metrics: {
+          ...base.efs.metrics,
+          data_read_io_bytes: series(Array<number>(30).fill(1e8)),
+          data_write_io_bytes: series(Array<number>(30).fill(5e7)),
+        },
+      },
+    } as Evidence;
+
+    const { recommendation } = diagnose(evidence, CONTEXT);
+
+    // us-east-1: storage 100 GiB = 107.374 GB * $0.30 = $32.21; Elastic
+    // 4,320 * $0.03 + 2,160 * $0.06 = $259.20, plus storage = $291.41.
+    // Provisioned: every minute pinned, so demand is the whole window's,
+    // 5,120,000 B/s; * 1.5 = 7.32 MiB/s, rounded up to 8; the baseline's
+    // 4.883 MiB/s is included, 3.117 MiB/s billed * $6 = $18.70, plus
+    // storage = $50.92.
+    expect(recommendation.costs).toEqual([
+      {
+        mode: 'elastic',
+        monthlyUsd: 291.41,
+        basis:
+          "4320.0 GB read and 2160.0 GB written a month at this window's rate, plus storage",
+      },
+      {
+        mode: 'provisioned',
+        provisionedMibps: 8,
+        monthlyUsd: 50.92,
+        basis:
+          "p95 demand 4.9 MiB/s (capped by starvation: real demand is higher) + 50% headroom; billed above the storage's 4.9 MiB/s baseline, plus storage",
+      },
+      {
+        mode: 'bursting',
+        monthlyUsd: 32.21,
+        basis:
+          'storage only (107.4 GB); throughput limited to the baseline once credits run out',
+      },
+    ]);
+    expect(recommendation.action).toBe('switch-to-elastic');
+    expect(recommendation.summary).toMatch(
+      / to Elastic throughput: no downtime, pay per GB moved, bursts to GiB\/s$/,
+    );
+    // $50.92 is under half of $291.41: the cheaper option is named.
+    expect(recommendation.caveats).toContain(
+      'at this load Provisioned 8 MiB/s would cost about $51/month against $291 for Elastic; Elastic is the fix that needs no sizing, Provisioned the cheaper one once the load is known',
+    );
+    expect(recommendation.priceTable).toBe(
+      'us-east-1 prices of 2026-11-01 (aws.amazon.com/efs/pricing)',
+    );
+  });
+});
