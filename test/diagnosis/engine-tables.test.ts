@@ -346,3 +346,55 @@ describe('the cost options on the exhausted window', () => {
     );
   });
 });
+
+describe('diagnose over a hand-written draining window', () => {
+  it('forecasts the credits running out in 7 h 51 min and says starvation has not started', async () => {
+    // Credits 500 GiB falling 1 GiB a minute to 471 GiB; permitted at the
+    // 100 MiB/s burst, metered at half of it: never pinned.
+    const burst = 100 * MiB;
+    const evidence = await windowWith(
+      {},
+      {
+        metered_io_bytes: series(Array<number>(30).fill(burst * 30)),
+        permitted_throughput: series(Array<number>(30).fill(burst)),
+        burst_credit_balance: series(
+          Array.from({ length: 30 }, (_, i) => (500 - i) * GiB),
+        ),
+      },
+    );
+
+    const { diagnosis } = diagnose(evidence, CONTEXT);
+
+    expect(diagnosis.verdict).toBe('efs-burst-credits-draining');
+    // 471 min to zero: 0.45 + 0.45 * (1 - 471 / 1,440) + 0.1 * 0 (median
+    // utilization 50 percent adds nothing) = 0.7528, shown as 0.753.
+    // Falling 1 GiB a minute is 17.07 MiB/s; 471 min is 7 h 51 min.
+    expect(diagnosis.ranked[0]).toMatchObject({
+      verdict: 'efs-burst-credits-draining',
+      score: 0.753,
+      evidenceFor: [
+        'burst credits 471.0 GiB, falling 17.1 MiB/s; forecast to run out in 7 h 51 min',
+        'no starvation yet: throughput not pinned',
+      ],
+    });
+    expect(diagnosis.headline).toMatch(
+      / burst credits run out in about 7 h 51 min$/,
+    );
+    const exhausted = diagnosis.ranked.find(
+      (h) => h.verdict === 'efs-burst-credits-exhausted',
+    );
+    expect(exhausted?.evidenceAgainst).toEqual([
+      'burst credits 471.0 GiB (down from 500.0 GiB in the window)',
+      'throughput never pinned: peak 50% of permitted',
+    ]);
+    // Healthy: 0.75 * min(1, (95 - 50) / 45) = 0.75, times 0.3 for credits
+    // running out within a day = 0.225.
+    const healthy = diagnosis.ranked.find(
+      (h) => h.verdict === 'no-storage-problem',
+    );
+    expect(healthy?.score).toBe(0.225);
+    // Second best 0.225: margin (0.7528 - 0.225) / 0.5 > 1, so 1; coverage
+    // 0.8 (no Langfuse, no ClickHouse): 0.7528 * 0.8 = 0.60.
+    expect(diagnosis.confidence).toBe(0.6);
+  });
+});
