@@ -10,6 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Evidence, Series } from '../../shared/contracts.ts';
+import { findContradictions } from '../../shared/diagnosis/contradictions.ts';
 import { diagnose } from '../../shared/diagnosis/engine.ts';
 import { evidenceFromRecording } from '../../shared/evidence.ts';
 import { simulateScenario } from '../../shared/simulator/scenarios.ts';
@@ -396,5 +397,74 @@ describe('diagnose over a hand-written draining window', () => {
     // Second best 0.225: margin (0.7528 - 0.225) / 0.5 > 1, so 1; coverage
     // 0.8 (no Langfuse, no ClickHouse): 0.7528 * 0.8 = 0.60.
     expect(diagnosis.confidence).toBe(0.6);
+  });
+});
+
+describe('contradictions at their edges', () => {
+  /** `n` minutes at `value`, the rest of the 30 null. */
+  const minutes = (n: number, value: number) =>
+    series([
+      ...Array<number>(n).fill(value),
+      ...Array<null>(30 - n).fill(null),
+    ]);
+
+  it('finds credits with permitted throughput at the baseline for 5 minutes, not 4', async () => {
+    // 500 GiB of credits is far above "clearly above zero" (the larger of
+    // 1 GiB and 600 s at 4.9 MiB/s, 2.86 GiB); the baseline with its 10
+    // percent tolerance is 5,632,000 B/s.
+    const at = (n: number, permitted: number) =>
+      windowWith(
+        {},
+        {
+          burst_credit_balance: minutes(n, 500 * GiB),
+          permitted_throughput: minutes(n, permitted),
+        },
+      );
+
+    const five = findContradictions(await at(5, BASELINE * 1.1));
+    const four = findContradictions(await at(4, BASELINE));
+    const aboveTolerance = findContradictions(await at(5, BASELINE * 1.1 + 1));
+
+    expect(five.map((c) => c.detail)).toEqual([
+      'BurstCreditBalance at least 500.0 GiB while PermittedThroughput was at most 5.4 MiB/s, the Bursting baseline of 100.0 GiB stored (4.9 MiB/s, 1 MiB/s floor), for 5 min: with credits it should be allowed the 100.0 MiB/s burst',
+    ]);
+    expect(four).toEqual([]);
+    expect(aboveTolerance).toEqual([]);
+  });
+
+  it('finds Bursting permitted above 110 percent of its burst rate for 5 minutes', async () => {
+    // The burst of 100 GiB of Standard storage is the 100 MiB/s minimum;
+    // with 10 percent tolerance, 110 MiB/s is still Bursting.
+    const above = await windowWith(
+      {},
+      { permitted_throughput: minutes(5, 111 * MiB) },
+    );
+    const atTolerance = await windowWith(
+      {},
+      { permitted_throughput: minutes(5, 110 * MiB) },
+    );
+
+    expect(findContradictions(above).map((c) => c.detail)).toEqual([
+      'DescribeFileSystems says Bursting, yet PermittedThroughput reached 111.0 MiB/s in 5 min of the window, above the 100.0 MiB/s burst rate',
+    ]);
+    expect(findContradictions(atTolerance)).toEqual([]);
+  });
+
+  it('finds Provisioned permitted under 90 percent of its setting for 5 minutes', async () => {
+    const provisioned = {
+      throughputMode: 'provisioned',
+      provisionedThroughputMibps: 10,
+    };
+    const below = await windowWith(provisioned, {
+      permitted_throughput: minutes(5, 8.9 * MiB),
+    });
+    const atTolerance = await windowWith(provisioned, {
+      permitted_throughput: minutes(5, 9 * MiB),
+    });
+
+    expect(findContradictions(below).map((c) => c.detail)).toEqual([
+      'DescribeFileSystems says Provisioned at 10 MiB/s, yet PermittedThroughput was as low as 8.9 MiB/s in 5 min of the window',
+    ]);
+    expect(findContradictions(atTolerance)).toEqual([]);
   });
 });
