@@ -120,6 +120,16 @@ describe('normalizeTrigger, refusing input', () => {
     ).toBe('2026-11-24T03:15:00.000Z');
   });
 
+  it('takes a time with a UTC offset and ends the window at that instant', () => {
+    // 04:12:48+01:00 is 03:12:48Z.
+    const trigger = normalizeTrigger(
+      { fileSystemId: FS_ID, at: '2026-11-23T04:12:48+01:00' },
+      ports,
+    );
+
+    expect(trigger.windowEnd).toBe('2026-11-23T03:12:48.000Z');
+  });
+
   it('refuses a note over 500 characters and takes one of 500', () => {
     expect(() =>
       normalizeTrigger({ fileSystemId: FS_ID, note: 'n'.repeat(501) }, ports),

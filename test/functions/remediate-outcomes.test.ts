@@ -47,6 +47,7 @@ function fakeEfs(
 
 function input(
   overrides: {
+    action?: 'switch-to-elastic' | 'investigate';
     policy?: 'off' | 'approve' | 'auto';
     dryRun?: boolean;
     approval?: { approved: boolean; by?: string };
@@ -77,7 +78,7 @@ function input(
     result: {
       diagnosis: {} as never,
       recommendation: {
-        action: 'switch-to-elastic',
+        action: overrides.action ?? 'switch-to-elastic',
         summary: 's',
         costs: [],
         caveats: [],
@@ -171,6 +172,18 @@ describe('remediate, the allowlist', () => {
 });
 
 describe('remediate, the reasons it gives', () => {
+  it('does not automate an investigation, and names the action', async () => {
+    const out = await remediate(
+      input({ action: 'investigate', approval: approved }),
+      ports(fakeEfs()),
+    );
+
+    expect(out).toMatchObject({
+      status: 'not-attempted',
+      reason: 'investigate is not automated',
+    });
+  });
+
   it('does nothing under policy off, even on an allowlisted file system', async () => {
     const efs = fakeEfs();
 
