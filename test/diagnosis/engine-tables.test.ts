@@ -27,12 +27,16 @@ function series(values: (number | null)[]): Series {
   return { start: WINDOW_START, periodSeconds: 60, values };
 }
 
+/** The simulator's evidence, read once: the tests replace its numbers. */
+let simulated: Promise<Evidence> | undefined;
+
 async function exhaustedWindow(): Promise<Evidence> {
-  const base = await evidenceFromRecording(
+  simulated ??= evidenceFromRecording(
     simulateScenario('credits-exhausted', {
       end: new Date('2026-11-23T03:30:00Z'),
     }),
   );
+  const base = structuredClone(await simulated);
   if (!base.efs.available) throw new Error('scenario has EFS evidence');
   return {
     ...base,
@@ -466,5 +470,107 @@ describe('contradictions at their edges', () => {
       'DescribeFileSystems says Provisioned at 10 MiB/s, yet PermittedThroughput was as low as 8.9 MiB/s in 5 min of the window',
     ]);
     expect(findContradictions(atTolerance)).toEqual([]);
+  });
+});
+
+describe('the Langfuse line of a finding', () => {
+  /** The exhausted window with Langfuse signals, pinned from `pinnedFrom`. */
+  async function withLangfuse(
+    pinnedFrom: number,
+    dropped: (number | null)[],
+    timeouts: (number | null)[],
+  ) {
+    const evidence = await exhaustedWindow();
+    const fresh = await evidenceFromRecording(
+      simulateScenario('credits-exhausted', {
+        end: new Date('2026-11-23T03:30:00Z'),
+      }),
+    );
+    if (!evidence.efs.available || !fresh.langfuse.available) {
+      throw new Error('scenario has EFS and Langfuse evidence');
+    }
+    return {
+      ...evidence,
+      efs: {
+        ...evidence.efs,
+        metrics: {
+          ...evidence.efs.metrics,
+          // Half throughput before `pinnedFrom`, all of it after.
+          metered_io_bytes: series(
+            Array.from({ length: 30 }, (_, i) =>
+              i < pinnedFrom ? BASELINE * 30 : BASELINE * 60,
+            ),
+          ),
+        },
+      },
+      langfuse: {
+        ...fresh.langfuse,
+        periodSeconds: 60,
+        droppedRecordsCount: undefined,
+        metrics: {
+          langfuse_dropped_records: series(dropped),
+          langfuse_clickhouse_timeouts: series(timeouts),
+        },
+      },
+    } as Evidence;
+  }
+
+  it('counts drops and timeouts and says they started 10 min after throughput was pinned', async () => {
+    // Pinned from minute 0; 100 records dropped a minute from minute 10
+    // (20 minutes: 2,000) and 5 timeouts at minute 12. The first error is
+    // at minute 10: 10 min after the first pinned minute.
+    const evidence = await withLangfuse(
+      0,
+      [...Array<number>(10).fill(0), ...Array<number>(20).fill(100)],
+      [...Array<number>(12).fill(0), 5, ...Array<number>(17).fill(0)],
+    );
+
+    const { diagnosis } = diagnose(evidence, CONTEXT);
+    const exhausted = diagnosis.ranked.find(
+      (h) => h.verdict === 'efs-burst-credits-exhausted',
+    );
+
+    expect(exhausted?.evidenceFor).toContain(
+      '2,000 Langfuse records dropped (from log metric filters) and 5 ClickHouse write timeouts in 30 min, starting 10 min after throughput was pinned',
+    );
+    // 0.85 as before, plus 0.15 for Langfuse errors: 1.
+    expect(exhausted?.score).toBe(1);
+    expect(diagnosis.signals.droppedRecords).toBe(2000);
+    expect(diagnosis.signals.clickhouseTimeouts).toBe(5);
+    expect(diagnosis.signals.langfuseLagMinutes).toBe(10);
+  });
+
+  it('says when the errors started before throughput was pinned, and leaves out a count that is zero', async () => {
+    // Pinned from minute 20; timeouts only, 3 a minute from minute 5 to
+    // 29: 25 minutes, 75 timeouts, starting 15 min before the pinning.
+    const evidence = await withLangfuse(20, Array<number>(30).fill(0), [
+      ...Array<number>(5).fill(0),
+      ...Array<number>(25).fill(3),
+    ]);
+
+    const { diagnosis } = diagnose(evidence, CONTEXT);
+    const exhausted = diagnosis.ranked.find(
+      (h) => h.verdict === 'efs-burst-credits-exhausted',
+    );
+
+    expect(exhausted?.evidenceFor).toContain(
+      '75 ClickHouse write timeouts in 30 min, starting 15 min before throughput was pinned',
+    );
+  });
+
+  it('has no Langfuse line when Langfuse logged nothing', async () => {
+    const evidence = await withLangfuse(
+      0,
+      Array<number>(30).fill(0),
+      Array<number>(30).fill(0),
+    );
+
+    const { diagnosis } = diagnose(evidence, CONTEXT);
+    const exhausted = diagnosis.ranked.find(
+      (h) => h.verdict === 'efs-burst-credits-exhausted',
+    );
+
+    expect(exhausted?.score).toBe(0.85);
+    expect(exhausted?.evidenceFor.join(' ')).not.toContain('Langfuse');
   });
 });
