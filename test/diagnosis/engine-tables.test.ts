@@ -574,3 +574,99 @@ describe('the Langfuse line of a finding', () => {
     expect(exhausted?.evidenceFor.join(' ')).not.toContain('Langfuse');
   });
 });
+
+describe('diagnose, what each hypothesis says against itself', () => {
+  const against = (
+    diagnosis: ReturnType<typeof diagnose>['diagnosis'],
+    verdict: string,
+  ) => diagnosis.ranked.find((h) => h.verdict === verdict)?.evidenceAgainst;
+
+  it('says EFS could not be read, and calls the evidence too little, when no source answered', async () => {
+    const evidence = {
+      ...(await exhaustedWindow()),
+      efs: { source: 'efs', available: false, reason: 'AccessDenied' },
+    } as Evidence;
+
+    const { diagnosis } = diagnose(evidence, CONTEXT);
+
+    expect(diagnosis.verdict).toBe('insufficient-evidence');
+    expect(diagnosis.headline).toBe('too little data to say what is wrong');
+    // No EFS: 0.55, plus 0.1 for each of the three unread sources = 0.85.
+    expect(diagnosis.ranked[0]).toMatchObject({
+      score: 0.85,
+      evidenceFor: ['could not read: EFS, Langfuse signals, ClickHouse'],
+    });
+    expect(against(diagnosis, 'efs-burst-credits-exhausted')).toEqual([
+      'EFS could not be read',
+    ]);
+    expect(against(diagnosis, 'efs-burst-credits-draining')).toEqual([
+      'EFS could not be read',
+    ]);
+    expect(against(diagnosis, 'efs-provisioned-throughput-saturated')).toEqual([
+      'EFS could not be read',
+    ]);
+    expect(against(diagnosis, 'no-storage-problem')).toEqual([
+      'not enough EFS data to clear storage',
+    ]);
+    expect(diagnosis.gaps).toContain('EFS: AccessDenied');
+  });
+
+  it('says PercentIOLimit does not exist for Max I/O', async () => {
+    const evidence = await windowWith(
+      { performanceMode: 'maxIO' },
+      {
+        metered_io_bytes: series(Array<number>(30).fill(BASELINE * 60)),
+        permitted_throughput: series(Array<number>(30).fill(BASELINE)),
+        percent_io_limit: series(Array<number>(30).fill(100)),
+      },
+    );
+
+    const { diagnosis } = diagnose(evidence, CONTEXT);
+
+    expect(against(diagnosis, 'efs-io-limit')).toEqual([
+      'PercentIOLimit is reported only for General Purpose file systems; this one is Max I/O',
+    ]);
+  });
+
+  it('says a Provisioned file system never pinned peaked below its setting', async () => {
+    const permitted = 10 * MiB;
+    const evidence = await windowWith(
+      { throughputMode: 'provisioned', provisionedThroughputMibps: 10 },
+      {
+        metered_io_bytes: series(Array<number>(30).fill(permitted * 60 * 0.4)),
+        permitted_throughput: series(Array<number>(30).fill(permitted)),
+      },
+    );
+
+    const { diagnosis } = diagnose(evidence, CONTEXT);
+
+    expect(against(diagnosis, 'efs-provisioned-throughput-saturated')).toEqual([
+      'throughput peaked at 40% of the provisioned 10 MiB/s',
+    ]);
+  });
+
+  it('says credits that do not fall, or are not there, are not draining', async () => {
+    const flat = await windowWith(
+      {},
+      {
+        metered_io_bytes: series(Array<number>(30).fill(BASELINE * 30)),
+        permitted_throughput: series(Array<number>(30).fill(100 * MiB)),
+        burst_credit_balance: series(Array<number>(30).fill(500 * GiB)),
+      },
+    );
+    const none = await windowWith(
+      {},
+      {
+        metered_io_bytes: series(Array<number>(30).fill(BASELINE * 30)),
+        permitted_throughput: series(Array<number>(30).fill(100 * MiB)),
+      },
+    );
+
+    expect(
+      against(diagnose(flat, CONTEXT).diagnosis, 'efs-burst-credits-draining'),
+    ).toEqual(['credits are not falling (500.0 GiB)']);
+    expect(
+      against(diagnose(none, CONTEXT).diagnosis, 'efs-burst-credits-draining'),
+    ).toEqual(['no burst credit data']);
+  });
+});
