@@ -73,3 +73,26 @@ describe('describeTable, an estimate', () => {
     );
   });
 });
+
+describe('the built-in tables', () => {
+  it.each([
+    ['us-west-2', 'aws.amazon.com/efs/pricing (same as us-east-1)', 0.3],
+    [
+      'eu-west-1',
+      'aws.amazon.com/efs/pricing (estimate: us-east-1 × 1.1)',
+      0.33,
+    ],
+    [
+      'ap-northeast-1',
+      'aws.amazon.com/efs/pricing (estimate: us-east-1 × 1.2)',
+      0.36,
+    ],
+  ])('says where the %s figures come from', (region, source, storage) => {
+    expect(priceTable(region)).toMatchObject({
+      source,
+      verified: false,
+      fallback: false,
+      standardStorageUsdPerGbMonth: storage,
+    });
+  });
+});
