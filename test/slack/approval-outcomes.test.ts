@@ -228,6 +228,24 @@ describe('handleApprovalInteraction, what it says', () => {
     );
   });
 
+  it('lists every allowed origin when it refuses a response_url', async () => {
+    const response = await handleApprovalInteraction(
+      signed(body('approve', { responseUrl: 'https://attacker.example/x' })),
+      {
+        ...CONFIG,
+        responseUrlOrigins: [
+          'https://hooks.slack.com',
+          'https://hooks.example',
+        ],
+      },
+      { store, tasks: tasksOk, responder: recorders().responder },
+    );
+
+    expect(response.detail).toBe(
+      `${APPROVER} approved incident ${INCIDENT}; reply not sent: response_url is not on https://hooks.slack.com, https://hooks.example`,
+    );
+  });
+
   it('notes that the token could not be forgotten after a successful answer', async () => {
     const failingSettle: IncidentStore = {
       ...store,
