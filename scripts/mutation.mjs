@@ -16,13 +16,16 @@
  * combined score is under the 85 percent floor or that script fails.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { groups } from './mutation-groups.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FLOOR_PERCENT = 85;
+/** Statuses Stryker counts as valid mutants, and which of them are detected. */
+const DETECTED = new Set(['Killed', 'Timeout']);
+const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 const args = process.argv.slice(2);
 const listSurvivors = args.includes('--survivors');
 const combineOnly =
@@ -44,6 +47,7 @@ if (!combineOnly) {
   for (const name of chosen.length > 0 ? chosen : Object.keys(groups)) {
     const started = Date.now();
     console.log(`== mutation group ${name}`);
+    retestStaticSurvivors(join(root, `reports/mutation/groups/${name}.json`));
     const run = spawnSync(
       process.execPath,
       [
@@ -65,9 +69,23 @@ if (!combineOnly) {
   }
 }
 
-/** Statuses Stryker counts as valid mutants, and which of them are detected. */
-const DETECTED = new Set(['Killed', 'Timeout']);
-const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+/**
+ * Drops the static mutants that survived (or were not covered) from a
+ * group's incremental file, so the run tests them again. StrykerJS reuses a
+ * static mutant's result while the tests that covered it are unchanged,
+ * even when a new test would kill it; measured here: a new test for the
+ * Slack signature header format left `/^v0=.../` without its `^` "survived".
+ */
+function retestStaticSurvivors(file) {
+  if (!existsSync(file)) return;
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  for (const f of Object.values(report.files)) {
+    f.mutants = f.mutants.filter(
+      (m) => !(m.static && UNDETECTED.has(m.status)),
+    );
+  }
+  writeFileSync(file, JSON.stringify(report));
+}
 
 const combined = { files: {}, testFiles: {} };
 let base;
