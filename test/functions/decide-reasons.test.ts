@@ -96,6 +96,19 @@ describe('decide, the reasons', () => {
     });
   });
 
+  it('asks an approver for a file system EFS shows in Bursting mode', async () => {
+    const bursting = await evidenceFromRecording(
+      simulateScenario('credits-exhausted', {
+        end: new Date('2026-11-23T03:12:00Z'),
+      }),
+    );
+
+    expect(run({ evidence: bursting })).toMatchObject({
+      next: 'request-approval',
+      reason: `policy is approve: waiting for an approver (verdict ${sure.verdict})`,
+    });
+  });
+
   it('goes to Remediate on a dry run to print the call', () => {
     expect(run({ trigger: { dryRun: true } })).toMatchObject({
       next: 'remediate',

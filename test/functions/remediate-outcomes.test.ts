@@ -146,6 +146,19 @@ describe('remediate, dry runs against the 24 h limit', () => {
   });
 });
 
+describe('remediate, exactly 24 h after a change', () => {
+  it('prints the call on a dry run exactly 24 h after a change: the lock has lifted', async () => {
+    const store = await changedAgo(24 * HOUR);
+
+    const out = await remediate(
+      input({ dryRun: true }),
+      ports(fakeEfs(), store),
+    );
+
+    expect(out.status).toBe('dry-run');
+  });
+});
+
 describe('remediate, the allowlist', () => {
   it('refuses a dry run on a file system that is not on the allowlist', async () => {
     // The test configuration allowlists FS_ID only.
