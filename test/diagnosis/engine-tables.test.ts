@@ -670,3 +670,106 @@ describe('diagnose, what each hypothesis says against itself', () => {
     ).toEqual(['no burst credit data']);
   });
 });
+
+describe('diagnose, findings and advice on hand-written windows', () => {
+  it('averages the IO of the window in its findings', async () => {
+    const evidence = await exhaustedWindow();
+    if (!evidence.efs.available) throw new Error('has EFS evidence');
+    evidence.efs.metrics.data_read_io_bytes = series(
+      Array<number>(30).fill(1e8),
+    );
+    evidence.efs.metrics.data_write_io_bytes = series(
+      Array<number>(30).fill(5e7),
+    );
+
+    const { diagnosis } = diagnose(evidence, CONTEXT);
+
+    // 30 * 1e8 B over 1,800 s = 1,666,667 B/s = 1.6 MiB/s; writes
+    // 833,333 B/s = 814 KiB/s; no metadata: 0 KiB/s.
+    expect(diagnosis.findings).toContain(
+      'IO in the window: reads 1.6 MiB/s, writes 814 KiB/s, metadata 0 KiB/s on average',
+    );
+  });
+
+  it('advises raising a pinned Provisioned setting by half, and prices it', async () => {
+    const permitted = 10 * MiB;
+    const evidence = await windowWith(
+      { throughputMode: 'provisioned', provisionedThroughputMibps: 10 },
+      {
+        metered_io_bytes: series([
+          ...Array<number>(20).fill(permitted * 60),
+          ...Array<number>(10).fill(permitted * 60 * 0.4),
+        ]),
+        permitted_throughput: series(Array<number>(30).fill(permitted)),
+      },
+    );
+
+    const { recommendation } = diagnose(evidence, CONTEXT);
+
+    // Unpinned demand 4 MiB/s * 1.5 = 6; pinned at 10, so 10 * 1.5 = 15
+    // wins. Billed 15 - 4.883 (baseline of 100 GiB) = 10.117 MiB/s * $6 =
+    // $60.70, plus $32.21 of storage = $92.92.
+    expect(recommendation.action).toBe('increase-provisioned-throughput');
+    expect(recommendation.summary).toMatch(
+      /^raise provisioned throughput of .+ to about 15 MiB\/s, or switch to Elastic$/,
+    );
+    expect(recommendation.costs.find((c) => c.mode === 'provisioned')).toEqual({
+      mode: 'provisioned',
+      provisionedMibps: 15,
+      monthlyUsd: 92.92,
+      basis:
+        "pinned at the provisioned 10 MiB/s, so demand is above it: 1.5 × that, or p95 demand 4.0 MiB/s when not pinned + 50% headroom; billed above the storage's 4.9 MiB/s baseline, plus storage",
+    });
+  });
+
+  it('finds no storage problem at a 40 percent peak with steady credits, and changes nothing', async () => {
+    const evidence = await windowWith(
+      {},
+      {
+        metered_io_bytes: series(Array<number>(30).fill(100 * MiB * 60 * 0.4)),
+        permitted_throughput: series(Array<number>(30).fill(100 * MiB)),
+        burst_credit_balance: series(Array<number>(30).fill(2000 * GiB)),
+      },
+    );
+
+    const { diagnosis, recommendation } = diagnose(evidence, CONTEXT);
+
+    // 0.75 * min(1, (95 - 40) / 45) = 0.75; credits flat, no IO limit.
+    expect(diagnosis.ranked[0]).toMatchObject({
+      verdict: 'no-storage-problem',
+      score: 0.75,
+      evidenceFor: [
+        'throughput peaked at 40% of permitted',
+        // 2,000 GiB is 1.95 TiB: the largest unit with one decimal.
+        'burst credits 2.0 TiB',
+      ],
+    });
+    expect(diagnosis.headline).toMatch(/ storage and ClickHouse look healthy$/);
+    expect(recommendation).toMatchObject({
+      action: 'none',
+      summary: 'nothing to change',
+    });
+  });
+
+  it('advises Elastic for the IO limit with the IOPS of each mode', async () => {
+    const evidence = await windowWith(
+      {},
+      {
+        metered_io_bytes: series(Array<number>(30).fill(BASELINE * 30)),
+        permitted_throughput: series(Array<number>(30).fill(BASELINE)),
+        burst_credit_balance: series(Array<number>(30).fill(2000 * GiB)),
+        percent_io_limit: series(Array<number>(30).fill(100)),
+      },
+    );
+
+    const { recommendation } = diagnose(evidence, CONTEXT);
+
+    // The EFS performance table's figures for Regional General Purpose
+    // file systems: Bursting 35,000 read and 7,000 write IOPS; Elastic up to
+    // 900,000-2,500,000 read and 500,000 write, 250,000 and 50,000 by
+    // default.
+    expect(recommendation.summary).toMatch(
+      / to Elastic throughput to raise its IOPS limit: in General Purpose mode bursting throughput allows about 35,000 read and 7,000 write IOPS, Elastic up to 900,000–2,500,000 read and 500,000 write IOPS \(250,000 and 50,000 by default, more on request; EFS performance table\), and PercentIOLimit measures the limit of the current mode$/,
+    );
+  });
+});
