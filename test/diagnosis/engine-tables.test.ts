@@ -773,3 +773,72 @@ describe('diagnose, findings and advice on hand-written windows', () => {
     );
   });
 });
+
+describe('diagnose over a hand-written ClickHouse backlog', () => {
+  it('finds merges falling behind while storage has headroom', async () => {
+    const healthyStorage = await windowWith(
+      {},
+      {
+        metered_io_bytes: series(Array<number>(30).fill(100 * MiB * 60 * 0.4)),
+        permitted_throughput: series(Array<number>(30).fill(100 * MiB)),
+        burst_credit_balance: series(Array<number>(30).fill(2000 * GiB)),
+      },
+    );
+    const backlog = await evidenceFromRecording(
+      simulateScenario('merge-backlog', {
+        end: new Date('2026-11-23T03:30:00Z'),
+      }),
+    );
+    if (!backlog.clickhouse.available) throw new Error('has ClickHouse');
+    const evidence = {
+      ...healthyStorage,
+      clickhouse: {
+        ...backlog.clickhouse,
+        elapsedMs: 1234,
+        summary: {
+          ...backlog.clickhouse.summary,
+          maxPartsInPartition: 550,
+          maxPartsTable: 'observations',
+          partsToDelayInsert: null,
+          partsToThrowInsert: 3000,
+          delayedInserts: 12,
+          rejectedInserts: 0,
+          newPartsPerMinute: 30,
+          mergePartsPerMinute: 6,
+        },
+      },
+    } as Evidence;
+
+    const { diagnosis, recommendation } = diagnose(evidence, CONTEXT);
+
+    // Parts (550 - 100) / (1,000 default delay - 100) = 0.5; delayed
+    // inserts: 1; merges lag (30 - 6) / 30 = 0.8. 0.55 * 0.5 + 0.3 * 1 +
+    // 0.15 * 0.8 = 0.695, storage not starved.
+    expect(diagnosis.verdict).toBe('clickhouse-merge-backlog');
+    expect(diagnosis.ranked[0]).toMatchObject({
+      score: 0.695,
+      evidenceFor: [
+        'max 550 active parts in one partition of observations (inserts slow down at 1,000, fail at 3,000)',
+        '12 delayed and 0 rejected inserts since the server started',
+        '30.0 new parts/min against 6.0 merges/min',
+      ],
+    });
+    expect(diagnosis.headline).toBe(
+      'ClickHouse merges are falling behind inserts while storage has headroom',
+    );
+    expect(recommendation.action).toBe('tune-clickhouse-inserts');
+    // Healthy storage would score 0.75 (peak 40 percent), halved for 550
+    // parts and times 0.6 for delayed inserts: 0.225.
+    const healthy = diagnosis.ranked.find(
+      (h) => h.verdict === 'no-storage-problem',
+    );
+    expect(healthy?.score).toBe(0.225);
+    expect(healthy?.evidenceAgainst).toContain(
+      'ClickHouse: max 550 active parts in one partition of observations (inserts slow down at 1,000, fail at 3,000)',
+    );
+    expect(
+      diagnosis.ranked.find((h) => h.verdict === 'clickhouse-unreachable')
+        ?.evidenceAgainst,
+    ).toEqual(['ClickHouse answered in 1,234 ms']);
+  });
+});
