@@ -1,0 +1,60 @@
+/**
+ * The file groups of the mutation run (stryker.config.mjs,
+ * scripts/mutation.mjs): each group's core files and the unit tests that
+ * exercise them.
+ */
+
+/** @type {Record<string, { mutate: string[], testFiles: string[] }>} */
+export const groups = {
+  gate: {
+    mutate: [
+      'functions/diagnose/core.ts',
+      'shared/policy.ts',
+      'functions/remediate/core.ts',
+      'functions/verify/core.ts',
+      'functions/normalize/core.ts',
+    ],
+    testFiles: [
+      'test/functions/diagnose.test.ts',
+      'test/functions/decide*.test.ts',
+      'test/functions/policy.test.ts',
+      'test/functions/remediate*.test.ts',
+      'test/functions/verify*.test.ts',
+      'test/functions/normalize*.test.ts',
+      'test/diagnosis/efs-rules.test.ts',
+    ],
+  },
+  slack: {
+    mutate: ['shared/slack/signature.ts', 'shared/slack/approval.ts'],
+    testFiles: [
+      'test/slack/*.test.ts',
+      'test/functions/slack-interactions.test.ts',
+    ],
+  },
+  workflow: {
+    mutate: ['workflows/definition.ts'],
+    testFiles: [
+      'test/workflows/definition*.test.ts',
+      'test/workflows/partition.test.ts',
+      'test/workflows/local-runner.test.ts',
+      'test/infra/state-machine.test.ts',
+    ],
+  },
+  alarms: {
+    mutate: ['infra/alarms.ts'],
+    testFiles: ['test/infra/alarm*.test.ts'],
+  },
+  diagnosis: {
+    mutate: [
+      'shared/diagnosis/*.ts',
+      'shared/pricing.ts',
+      'shared/efs-rules.ts',
+    ],
+    testFiles: [
+      'test/diagnosis/*.test.ts',
+      'test/shared/pricing*.test.ts',
+      'test/functions/diagnose.test.ts',
+      'test/functions/verify*.test.ts',
+    ],
+  },
+};
