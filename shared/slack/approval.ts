@@ -377,11 +377,11 @@ export async function handleApprovalInteraction(
             outcome: 'task-unavailable',
             detail: `SendTaskSuccess for ${decision.incidentId}: ${name}: ${why}; token kept${settle}`,
             decision,
-            reply: unsure
-              ? `Step Functions did not confirm your answer (${name}); it may or may not have been recorded. Press the button again: if it was, the second click changes nothing.`
-              : settle
-                ? `Step Functions did not take your answer (${name}); nothing was recorded. Press the button again in a minute.`
-                : `Step Functions did not take your answer (${name}); nothing was recorded. Press the button again.`,
+            reply: `${
+              unsure
+                ? `Step Functions did not confirm your answer (${name}); it may or may not have been recorded: if it was, a second click changes nothing.`
+                : `Step Functions did not take your answer (${name}); nothing was recorded.`
+            } Press the button again${settle ? ' in a minute' : ''}.`,
           },
       responseUrl,
     );

@@ -199,7 +199,7 @@ describe.each(['memory', 'dynamo'] as const)(
       // Assess
       expect(first.outcome).toBe('task-unavailable');
       expect(slack.responses.map((r) => r.body.text)).toEqual([
-        'Step Functions did not confirm your answer (TimeoutError); it may or may not have been recorded. Press the button again: if it was, the second click changes nothing.',
+        'Step Functions did not confirm your answer (TimeoutError); it may or may not have been recorded: if it was, a second click changes nothing. Press the button again.',
       ]);
     });
 
