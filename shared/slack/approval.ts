@@ -342,18 +342,16 @@ export async function handleApprovalInteraction(
     const name = errorName(error);
     const why = redactTaskToken(oneLine(error), claim.taskToken);
     const dead = DEAD_TOKEN_ERRORS.has(name);
-    // A timeout or a server error leaves it open whether Step Functions
-    // took the answer (SFN API reference, SendTaskSuccess: the call may
-    // have succeeded); a refusal such as throttling means it did not.
+    // A refusal (a 4xx answer, throttling) means Step Functions did not
+    // take the answer; a timeout, an abort, a server error or anything else
+    // leaves it open whether it did (the call may have succeeded before
+    // the answer was lost).
     const status = (error as { $metadata?: { httpStatusCode?: number } })
       ?.$metadata?.httpStatusCode;
-    const unsure =
-      name === 'TimeoutError' ||
-      name === 'AbortError' ||
-      (status !== undefined && status >= 500) ||
-      (status === undefined &&
-        !DEAD_TOKEN_ERRORS.has(name) &&
-        !/Throttl|TooMany/.test(name));
+    const refused =
+      (status !== undefined && status >= 400 && status < 500) ||
+      /Throttl|TooMany/.test(name);
+    const unsure = !refused;
     const settle = await ports.store
       .settleApprovalToken({
         ...key,

@@ -203,6 +203,69 @@ describe.each(['memory', 'dynamo'] as const)(
       ]);
     });
 
+    // What the SDK gives for each failure of SendTaskSuccess: a 4xx answer
+    // or throttling is Step Functions refusing it (nothing recorded); a
+    // timeout, an abort or a 5xx says nothing of whether it was recorded
+    // (SFN API reference, common errors: ThrottlingException 400,
+    // ServiceUnavailable 503, InternalFailure 500).
+    const withStatus = (name: string, status: number) =>
+      Object.assign(named(name, name), {
+        $metadata: { httpStatusCode: status },
+      });
+    it.each([
+      ['TimeoutError, no answer', named('TimeoutError', 'timed out'), 'unsure'],
+      ['AbortError, no answer', named('AbortError', 'aborted'), 'unsure'],
+      ['InternalFailure, 500', withStatus('InternalFailure', 500), 'unsure'],
+      [
+        'ServiceUnavailable, 503',
+        withStatus('ServiceUnavailable', 503),
+        'unsure',
+      ],
+      [
+        'an error that names no cause',
+        named('Error', 'socket hang up'),
+        'unsure',
+      ],
+      ['InvalidOutput, 400', withStatus('InvalidOutput', 400), 'refused'],
+      ['a 499', withStatus('ClientClosedRequest', 499), 'refused'],
+      [
+        'ThrottlingException, 400',
+        withStatus('ThrottlingException', 400),
+        'refused',
+      ],
+      [
+        'ThrottlingException, no status',
+        named('ThrottlingException', 'Rate exceeded'),
+        'refused',
+      ],
+      [
+        'TooManyRequestsException',
+        named('TooManyRequestsException', 'slow down'),
+        'refused',
+      ],
+    ] as const)(
+      'tells the clicker what a failed SendTaskSuccess means: %s',
+      async (_case, error, meaning) => {
+        // Prepare
+        const { tasks } = tasksFailingWith(error);
+
+        // Act
+        const response = await handleApprovalInteraction(
+          signed(body('approve')),
+          config,
+          ports(tasks),
+        );
+
+        // Assess
+        expect(response.outcome).toBe('task-unavailable');
+        expect(response.reply).toMatch(
+          meaning === 'unsure'
+            ? /did not confirm your answer .*it may or may not have been recorded/
+            : /did not take your answer .*nothing was recorded/,
+        );
+      },
+    );
+
     it('forgets the token when the task can no longer be answered', async () => {
       // Prepare
       const { tasks, sent } = tasksFailingWith(
