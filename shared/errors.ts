@@ -68,14 +68,6 @@ export class SlackDeliveryError extends BurstguardError {
   }
 }
 
-/** The throughput mode change was refused by burstguard's safety rules. */
-export class RemediationRefusedError extends BurstguardError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RemediationRefusedError';
-  }
-}
-
 /** Lambda service errors a Task should retry (Step Functions docs). */
 export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.ServiceException',
