@@ -36,7 +36,7 @@ export default $config({
       './infra/state-machine.ts'
     );
     const { createAlarms, withAlarmNames } = await import('./infra/alarms.ts');
-    const { configuredAlarms, createAlarmRule } = await import(
+    const { createAlarmRule, ruleAlarms } = await import(
       './infra/alarm-rule.ts'
     );
     const { LAMBDAS } = await import('./workflows/definition.ts');
@@ -145,14 +145,7 @@ export default $config({
     // lists, start the state machine.
     createAlarmRule({
       prefix,
-      alarms: [
-        ...alarms.map((a) => ({ name: a.name, arn: a.alarm.arn })),
-        ...configuredAlarms(
-          config,
-          account,
-          alarms.map((a) => a.name),
-        ),
-      ],
+      alarms: ruleAlarms(config, account, alarms),
       stateMachineArn: stateMachine.arn,
       accountId: account.accountId,
     });

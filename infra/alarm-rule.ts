@@ -94,6 +94,25 @@ export function groupAlarmsForRules<T extends { name: string }>(
  * that speak for a file system, which start the runbook too. Names in
  * `except` (the alarms the app creates) are left out.
  */
+/**
+ * Every alarm the rule listens to: the ones this app creates, then those
+ * the configuration names that the app did not create.
+ */
+export function ruleAlarms(
+  config: AppConfig,
+  account: AwsAccount,
+  created: readonly { name: string; alarm: { arn: pulumi.Input<string> } }[],
+): RuleAlarm[] {
+  return [
+    ...created.map((a) => ({ name: a.name, arn: a.alarm.arn })),
+    ...configuredAlarms(
+      config,
+      account,
+      created.map((a) => a.name),
+    ),
+  ];
+}
+
 export function configuredAlarms(
   config: AppConfig,
   account: AwsAccount,

@@ -14,7 +14,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { LAMBDA_RUNTIME } from '../functions/sst-build.ts';
 import { partitionOfRegion } from '../workflows/definition.ts';
-import { configuredAlarms, createAlarmRule } from './alarm-rule.ts';
+import { createAlarmRule, ruleAlarms } from './alarm-rule.ts';
 import { createAlarms, withAlarmNames } from './alarms.ts';
 import {
   clickhousePorts,
@@ -282,14 +282,7 @@ export async function synthesize(deploy: DeployConfig): Promise<SynthRow[]> {
     });
     const rule = createAlarmRule({
       prefix,
-      alarms: [
-        ...alarms.map((a) => ({ name: a.name, arn: a.alarm.arn })),
-        ...configuredAlarms(
-          config,
-          account,
-          alarms.map((a) => a.name),
-        ),
-      ],
+      alarms: ruleAlarms(config, account, alarms),
       stateMachineArn: machine.stateMachine.arn,
       accountId: account.accountId,
     });

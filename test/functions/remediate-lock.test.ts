@@ -14,10 +14,10 @@ import {
 } from '../../functions/remediate/core.ts';
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
 import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
-import type { FileSystemDescription } from '../../shared/aws-shapes.ts';
 import { parseConfig } from '../../shared/config.ts';
-import type { EfsPort, IncidentStore } from '../../shared/ports.ts';
+import type { IncidentStore } from '../../shared/ports.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
+import { fakeEfs } from '../fixtures/fake-efs.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 
 const CHANGED_AT = '2026-11-22T03:00:00.000Z';
@@ -39,27 +39,6 @@ const config = parseConfig({
   ],
   approvers: ['U01APPROVER'],
 });
-
-function fakeEfs(fileSystemId = FS_ID): EfsPort & { calls: unknown[] } {
-  const calls: unknown[] = [];
-  const fs = {
-    FileSystemId: fileSystemId,
-    LifeCycleState: 'available',
-    PerformanceMode: 'generalPurpose',
-    ThroughputMode: 'bursting',
-    SizeInBytes: { Value: 3.6 * 1024 ** 3 },
-  } as FileSystemDescription;
-  return {
-    calls,
-    async describeFileSystem() {
-      return fs;
-    },
-    async updateFileSystem(call) {
-      calls.push(call);
-      return { ...fs, ThroughputMode: call.ThroughputMode };
-    },
-  };
-}
 
 function input(
   now: Date,
@@ -236,7 +215,7 @@ describe.each(STORES)('the 24 h lock on %s', (_name, make) => {
 describe('the allowlist', () => {
   it('refuses a dry run on a file system that is not on the allowlist', async () => {
     // Prepare
-    const efs = fakeEfs(OTHER_FS_ID);
+    const efs = fakeEfs({ FileSystemId: OTHER_FS_ID });
     const now = new Date('2026-11-23T03:00:00Z');
 
     // Act
@@ -259,7 +238,7 @@ describe('the allowlist', () => {
 
   it('refuses an approved run on a file system that is not on the allowlist', async () => {
     // Prepare
-    const efs = fakeEfs(OTHER_FS_ID);
+    const efs = fakeEfs({ FileSystemId: OTHER_FS_ID });
     const now = new Date('2026-11-23T03:00:00Z');
 
     // Act

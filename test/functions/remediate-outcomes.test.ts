@@ -14,36 +14,11 @@ import type { FileSystemDescription } from '../../shared/aws-shapes.ts';
 import type { EfsPort, IncidentStore } from '../../shared/ports.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
+import { fakeEfs } from '../fixtures/fake-efs.ts';
 
 const now = new Date('2026-11-23T03:20:00Z');
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-function fakeEfs(
-  description: Partial<FileSystemDescription> = {},
-  failWith?: unknown,
-): EfsPort & { calls: unknown[] } {
-  const calls: unknown[] = [];
-  const fs = {
-    FileSystemId: FS_ID,
-    LifeCycleState: 'available',
-    PerformanceMode: 'generalPurpose',
-    ThroughputMode: 'bursting',
-    SizeInBytes: { Value: 3.6 * 1024 ** 3 },
-    ...description,
-  } as FileSystemDescription;
-  return {
-    calls,
-    async describeFileSystem() {
-      return fs;
-    },
-    async updateFileSystem(call) {
-      calls.push(call);
-      if (failWith !== undefined) throw failWith;
-      return { ...fs, ThroughputMode: call.ThroughputMode };
-    },
-  };
-}
 
 function input(
   overrides: {

@@ -9,38 +9,12 @@ import {
 } from '../../functions/remediate/core.ts';
 import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
 import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
-import type { FileSystemDescription } from '../../shared/aws-shapes.ts';
 import type { EfsPort } from '../../shared/ports.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
+import { fakeEfs } from '../fixtures/fake-efs.ts';
 
 const now = new Date('2026-11-23T03:20:00Z');
-
-function fakeEfs(
-  description: Partial<FileSystemDescription> = {},
-  failWith?: Error,
-): EfsPort & { calls: unknown[] } {
-  const calls: unknown[] = [];
-  const fs = {
-    FileSystemId: FS_ID,
-    LifeCycleState: 'available',
-    PerformanceMode: 'generalPurpose',
-    ThroughputMode: 'bursting',
-    SizeInBytes: { Value: 3.6 * 1024 ** 3 },
-    ...description,
-  } as FileSystemDescription;
-  return {
-    calls,
-    async describeFileSystem() {
-      return fs;
-    },
-    async updateFileSystem(call) {
-      calls.push(call);
-      if (failWith) throw failWith;
-      return { ...fs, ThroughputMode: call.ThroughputMode };
-    },
-  };
-}
 
 function input(overrides: {
   fileSystemId?: string;
