@@ -41,7 +41,7 @@ export default $config({
     );
     const { LAMBDAS } = await import('./workflows/definition.ts');
     const { LAMBDA_NODEJS, LAMBDA_RUNTIME } = await import(
-      './functions/sst-build.ts'
+      './infra/sst-build.ts'
     );
 
     // Configuration: burstguard.config.json, or BURSTGUARD_CONFIG_FILE.
@@ -100,7 +100,7 @@ export default $config({
     });
 
     // Lambdas: one per folder under functions/. SST bundles each with the
-    // options functions/sst-build.ts replicates; only what SST reads is
+    // options infra/sst-build.ts replicates; only what SST reads is
     // passed (test/deploy/bundles.test.ts builds and runs them that way).
     const bundling = {
       format: LAMBDA_NODEJS.format,

@@ -1,6 +1,6 @@
 /**
  * Bundle size and import time of every Lambda, built as `sst deploy`
- * builds it (functions/sst-build.ts, after SST's pkg/runtime/node/build.go)
+ * builds it (infra/sst-build.ts, after SST's pkg/runtime/node/build.go)
  * and imported on Node 24 with the environment and resource.enc a deployed
  * function has. Each is set against an anchor built the same way in the
  * same run: Powertools Logger, middy and the same AWS SDK clients, nothing
@@ -16,14 +16,11 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import {
-  buildEntryAsSst,
-  buildFunctionAsSst,
-} from '../functions/sst-bundle.ts';
-import {
   FUNCTION_LINKS,
   type FunctionName,
   type LinkName,
 } from '../infra/iam.ts';
+import { buildEntryAsSst, buildFunctionAsSst } from '../infra/sst-bundle.ts';
 import {
   linkableLink,
   secretLink,

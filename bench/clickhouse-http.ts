@@ -22,7 +22,7 @@ import { type Figure, median } from './figures.ts';
 
 const PARTS = 1_500;
 const RUNS = 7;
-/** The configuration's default clickhouseTimeoutMs (shared/config.ts). */
+/** The configuration's default clickhouseTimeoutMs (shared/domain/config.ts). */
 const TIMEOUT_MS = 5_000;
 
 /**

@@ -12,13 +12,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'chdb';
-import { createChdbPort } from '../shared/adapters/clickhouse-chdb.ts';
+import { createChdbPort } from '../local/clickhouse-chdb.ts';
 import {
   activeParts,
   createLangfuseTables,
   insertLikeLangfuseWorker,
   stopMerges,
-} from '../shared/clickhouse/langfuse-schema.ts';
+} from '../local/langfuse-schema.ts';
 import { type Figure, median } from './figures.ts';
 
 const PARTS = 5_000;

@@ -2,11 +2,15 @@
  * The diagnosis engine over 15 days of 1-minute data: every metric series of
  * the recording format (9 EFS, 2 Langfuse) plus ClickHouse's summary.
  */
-import type { Evidence, Series } from '../shared/contracts.ts';
-import { EFS_METRIC_IDS, LANGFUSE_METRIC_IDS } from '../shared/contracts.ts';
-import { diagnose } from '../shared/diagnosis/engine.ts';
-import { evidenceFromRecording } from '../shared/evidence.ts';
-import { simulateScenario } from '../shared/simulator/scenarios.ts';
+
+import { evidenceFromRecording } from '../local/evidence.ts';
+import { simulateScenario } from '../local/scenarios.ts';
+import type { Evidence, Series } from '../shared/domain/contracts.ts';
+import {
+  EFS_METRIC_IDS,
+  LANGFUSE_METRIC_IDS,
+} from '../shared/domain/contracts.ts';
+import { diagnose } from '../shared/domain/diagnosis/engine.ts';
 import { type Figure, median } from './figures.ts';
 
 const MINUTES = 15 * 24 * 60;

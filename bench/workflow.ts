@@ -4,15 +4,16 @@
  * event to the Slack finding, in round trips; and how many state
  * transitions an incident costs without remediation.
  */
-import { createMemoryIncidentStore } from '../shared/adapters/memory-incident-store.ts';
+
+import { configForRecording } from '../local/evidence.ts';
+import { createMemoryIncidentStore } from '../local/memory-incident-store.ts';
 import {
   recordingClickHousePort,
   recordingEfsPort,
   recordingMetricsPort,
-} from '../shared/adapters/recording.ts';
-import { configForRecording } from '../shared/evidence.ts';
-import { simulateScenario } from '../shared/simulator/scenarios.ts';
-import { runLocal } from '../workflows/local-runner.ts';
+} from '../local/recorded-ports.ts';
+import { simulateScenario } from '../local/scenarios.ts';
+import { runLocal } from '../local/state-machine-runner.ts';
 import { type Figure, median } from './figures.ts';
 
 const REMOTE_MS = 100;

@@ -5,8 +5,8 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import type { AppConfig } from '../shared/config.ts';
-import { ConfigurationError } from '../shared/errors.ts';
+import type { AppConfig } from '../shared/domain/config.ts';
+import { ConfigurationError } from '../shared/domain/errors.ts';
 import { type AwsAccount, alarmArn } from './iam.ts';
 
 /**

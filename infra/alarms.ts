@@ -6,13 +6,13 @@
  */
 import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
-import { FILE_SYSTEM_TAG } from '../functions/normalize/core.ts';
-import type { AppConfig } from '../shared/config.ts';
+import type { AppConfig } from '../shared/domain/config.ts';
+import { FILE_SYSTEM_TAG } from '../shared/domain/contracts.ts';
 import {
   LANGFUSE_LOG_SIGNALS,
   type LogSignalId,
   langfuseNamespace,
-} from '../shared/langfuse-signals.ts';
+} from '../shared/domain/sources/langfuse-patterns.ts';
 
 const TIB_BYTES = 1024 ** 4;
 

@@ -1,6 +1,6 @@
 /**
  * The deploy-time configuration file, `burstguard.config.json` by default:
- * the runtime configuration (shared/config.ts) plus what only the
+ * the runtime configuration (shared/domain/config.ts) plus what only the
  * infrastructure needs, the Langfuse worker log groups of each file system.
  */
 import { readFileSync } from 'node:fs';
@@ -9,8 +9,8 @@ import {
   type AppConfig,
   appConfigSchema,
   parseConfig,
-} from '../shared/config.ts';
-import { ConfigurationError } from '../shared/errors.ts';
+} from '../shared/domain/config.ts';
+import { ConfigurationError } from '../shared/domain/errors.ts';
 
 export const DEFAULT_CONFIG_FILE = 'burstguard.config.json';
 

@@ -6,8 +6,7 @@
  */
 
 import type * as pulumi from '@pulumi/pulumi';
-import { LAMBDA_ARCHITECTURE } from '../functions/sst-build.ts';
-import type { AppConfig } from '../shared/config.ts';
+import type { AppConfig } from '../shared/domain/config.ts';
 import { ENTRY_FUNCTIONS, LAMBDAS } from '../workflows/definition.ts';
 import {
   type AwsAccount,
@@ -20,6 +19,7 @@ import {
   stepFunctionPermissions,
 } from './iam.ts';
 import type { FunctionVpc } from './network.ts';
+import { LAMBDA_ARCHITECTURE } from './sst-build.ts';
 
 /** Every function, the workflow's steps first. */
 export const FUNCTION_NAMES: readonly FunctionName[] = [

@@ -9,7 +9,7 @@
  */
 import type * as pulumi from '@pulumi/pulumi';
 import type { Resource } from 'sst';
-import type { AppConfig } from '../shared/config.ts';
+import type { AppConfig } from '../shared/domain/config.ts';
 import type { ENTRY_FUNCTIONS, LambdaName } from '../workflows/definition.ts';
 
 /** Where the app is deployed; ARNs are built from it. */
@@ -81,7 +81,7 @@ export const INCIDENT_TABLE_ACTIONS = [
  * Task-token callbacks for the Slack endpoint, scoped to the state machine
  * as CDK's `StateMachine.grantTaskResponse` does, but only the call the
  * endpoint makes: a decline is a SendTaskSuccess with `approved: false`
- * (shared/slack/interaction.ts approvalTaskOutput), so SendTaskFailure is
+ * (shared/domain/slack/interaction.ts approvalTaskOutput), so SendTaskFailure is
  * not granted.
  */
 export const TASK_CALLBACK_ACTIONS = ['states:SendTaskSuccess'] as const;

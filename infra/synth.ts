@@ -12,7 +12,6 @@
  * AWSLambdaVPCAccessExecutionRole (when `vpc` is set).
  */
 import * as pulumi from '@pulumi/pulumi';
-import { LAMBDA_RUNTIME } from '../functions/sst-build.ts';
 import { partitionOfRegion } from '../workflows/definition.ts';
 import { createAlarmRule, ruleAlarms } from './alarm-rule.ts';
 import { createAlarms, withAlarmNames } from './alarms.ts';
@@ -32,6 +31,7 @@ import {
 } from './functions.ts';
 import type { AwsAccount, LinkName } from './iam.ts';
 import { collectorNetwork } from './network.ts';
+import { LAMBDA_RUNTIME } from './sst-build.ts';
 import { createStateMachine, stateMachineArn } from './state-machine.ts';
 
 /** One resource as deploy would create it. */

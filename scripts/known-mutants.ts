@@ -45,7 +45,7 @@ export const KNOWN_MUTANTS: KnownMutant[] = [
     id: 'baseline-from-total-size',
     description:
       'the Bursting baseline computed from total size instead of Standard-class size',
-    file: 'functions/collect-efs/core.ts',
+    file: 'shared/domain/sources/efs.ts',
     search:
       'sizeStandardBytes: d.SizeInBytes.ValueInStandard ?? d.SizeInBytes.Value,',
     replace: 'sizeStandardBytes: d.SizeInBytes.Value,',
@@ -54,7 +54,7 @@ export const KNOWN_MUTANTS: KnownMutant[] = [
   {
     id: 'utilization-per-60-seconds',
     description: 'utilization divided by a fixed 60 s instead of the period',
-    file: 'shared/diagnosis/signals.ts',
+    file: 'shared/domain/diagnosis/signals.ts',
     search: 'out.push(((m / metered.periodSeconds) * 100) / p);',
     replace: 'out.push(((m / 60) * 100) / p);',
     tests: ['test/diagnosis/oracle-evidence.test.ts'],
@@ -70,7 +70,7 @@ export const KNOWN_MUTANTS: KnownMutant[] = [
   {
     id: 'signature-first-8-bytes',
     description: 'the Slack signature compared on its first 8 bytes only',
-    file: 'shared/slack/signature.ts',
+    file: 'shared/domain/slack/signature.ts',
     search: '!timingSafeEqual(expected, received)',
     replace:
       '!timingSafeEqual(expected.subarray(0, 8), received.subarray(0, 8))',
@@ -80,7 +80,7 @@ export const KNOWN_MUTANTS: KnownMutant[] = [
     id: 'lock-never-lifts-memory-store',
     description:
       'the 24 h lock never lifting (memory incident store claimModeChange)',
-    file: 'shared/adapters/memory-incident-store.ts',
+    file: 'local/memory-incident-store.ts',
     search: 'if (last && last >= cutoffOf(at, lockMs)) {',
     replace: 'if (last) {',
     tests: ['test/functions/remediate-lock.test.ts'],
@@ -107,7 +107,7 @@ export const KNOWN_MUTANTS: KnownMutant[] = [
   {
     id: 'forecast-ignores-recent-window',
     description: 'the credit forecast fitted over the whole series',
-    file: 'shared/diagnosis/signals.ts',
+    file: 'shared/domain/diagnosis/signals.ts',
     search: 'const forecast = forecastExhaustion(credits, 180);',
     replace: 'const forecast = forecastExhaustion(credits);',
     tests: ['test/diagnosis/oracle-evidence.test.ts'],
@@ -115,7 +115,7 @@ export const KNOWN_MUTANTS: KnownMutant[] = [
   {
     id: 'forecast-window-not-applied',
     description: 'forecastExhaustion dropping its recentMinutes filter',
-    file: 'shared/diagnosis/forecast.ts',
+    file: 'shared/domain/diagnosis/forecast.ts',
     search: 'points = points.filter((p) => p.t >= latest.t - recentMinutes);',
     replace: 'points = points.filter((p) => p.t >= latest.t - Infinity);',
     tests: ['test/diagnosis/oracle-evidence.test.ts'],
@@ -138,7 +138,7 @@ export const KNOWN_MUTANTS: KnownMutant[] = [
   {
     id: 'section-clip-100000',
     description: 'the Slack section clip raised from 2,900 to 100,000 chars',
-    file: 'shared/messages/blocks.ts',
+    file: 'shared/domain/messages/blocks.ts',
     search: 'const MAX_SECTION_CHARS = 2900;',
     replace: 'const MAX_SECTION_CHARS = 100000;',
     tests: ['test/messages/slack-limits.test.ts'],

@@ -9,7 +9,7 @@ export const groups = {
   gate: {
     mutate: [
       'functions/diagnose/core.ts',
-      'shared/policy.ts',
+      'shared/domain/policy.ts',
       'functions/remediate/core.ts',
       'functions/verify/core.ts',
       'functions/normalize/core.ts',
@@ -25,7 +25,10 @@ export const groups = {
     ],
   },
   slack: {
-    mutate: ['shared/slack/signature.ts', 'shared/slack/approval.ts'],
+    mutate: [
+      'shared/domain/slack/signature.ts',
+      'functions/slack-interactions/core.ts',
+    ],
     testFiles: [
       'test/slack/*.test.ts',
       'test/functions/slack-interactions.test.ts',
@@ -46,9 +49,9 @@ export const groups = {
   },
   diagnosis: {
     mutate: [
-      'shared/diagnosis/*.ts',
-      'shared/pricing.ts',
-      'shared/efs-rules.ts',
+      'shared/domain/diagnosis/*.ts',
+      'shared/domain/pricing.ts',
+      'shared/domain/efs-rules.ts',
     ],
     testFiles: [
       'test/diagnosis/*.test.ts',

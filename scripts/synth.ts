@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadDeployConfig } from '../infra/deploy-config.ts';
 import { synthesize } from '../infra/synth.ts';
-import { ConfigurationError } from '../shared/errors.ts';
+import { ConfigurationError } from '../shared/domain/errors.ts';
 
 const USAGE = 'usage: npm run synth -- --out FILE [--config FILE]';
 

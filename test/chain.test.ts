@@ -21,12 +21,14 @@ import {
   resolveIncident,
   resolveIncidentInputSchema,
 } from '../functions/resolve-incident/core.ts';
-import { createMemoryIncidentStore } from '../shared/adapters/memory-incident-store.ts';
+import { configForRecording } from '../local/evidence.ts';
+import { createMemoryIncidentStore } from '../local/memory-incident-store.ts';
 import {
   recordingClickHousePort,
   recordingEfsPort,
   recordingMetricsPort,
-} from '../shared/adapters/recording.ts';
+} from '../local/recorded-ports.ts';
+import { simulateScenario } from '../local/scenarios.ts';
 import {
   afterDiagnoseSchema,
   afterGatherSchema,
@@ -40,9 +42,7 @@ import {
   notificationSchema,
   remediationSchema,
   triggerSchema,
-} from '../shared/contracts.ts';
-import { configForRecording } from '../shared/evidence.ts';
-import { simulateScenario } from '../shared/simulator/scenarios.ts';
+} from '../shared/domain/contracts.ts';
 
 describe('the step chain', () => {
   it('hands every step an input its schema accepts', async () => {

@@ -10,11 +10,11 @@
  * an exact Logs Insights count beside the metric filters.
  */
 import { describe, expect, it } from 'vitest';
-import { runRecording } from '../cli/local-run.ts';
-import { triggerSchema } from '../shared/contracts.ts';
-import type { Recording } from '../shared/recording.ts';
-import { simulateScenario } from '../shared/simulator/scenarios.ts';
-import type { LocalTaskHandlers } from '../workflows/local-runner.ts';
+import type { Recording } from '../local/recording-format.ts';
+import { runRecording } from '../local/run-recording.ts';
+import { simulateScenario } from '../local/scenarios.ts';
+import type { LocalTaskHandlers } from '../local/state-machine-runner.ts';
+import { triggerSchema } from '../shared/domain/contracts.ts';
 
 const LIMIT_BYTES = 262_144;
 const MAX_WINDOW_MINUTES = triggerSchema.shape.windowMinutes.maxValue ?? 0;

@@ -1,7 +1,7 @@
 /**
  * The burstguard state machine, JSONPath ASL built in TypeScript. One source
  * for what is deployed (infra/state-machine.ts) and what the local runner
- * executes (workflows/local-runner.ts).
+ * executes (local/state-machine-runner.ts).
  *
  * Every Choice compares one field a core function computed; decisions live in
  * tested TypeScript, not in ASL expressions.
@@ -10,8 +10,8 @@ import {
   CATCH_ALL_ERRORS,
   LAMBDA_SERVICE_ERRORS,
   TRIGGER_ERRORS,
-} from '../shared/errors.ts';
-import { APPROVAL_TIMEOUT_SECONDS } from '../shared/slack/interaction.ts';
+} from '../shared/domain/errors.ts';
+import { APPROVAL_TIMEOUT_SECONDS } from '../shared/domain/slack/interaction.ts';
 
 /** The Lambda functions of the workflow, by their folder under functions/. */
 export const LAMBDAS = [

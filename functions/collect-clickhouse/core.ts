@@ -4,10 +4,14 @@
  * diagnosed, so its silence is evidence ("unreachable after 5 s"), not a
  * failed run.
  */
-import { summarizeSnapshot } from '../../shared/clickhouse/summarize.ts';
-import type { ClickHouseEvidence, Trigger } from '../../shared/contracts.ts';
-import { oneLine } from '../../shared/errors.ts';
-import type { ClickHousePort } from '../../shared/ports.ts';
+
+import type {
+  ClickHouseEvidence,
+  Trigger,
+} from '../../shared/domain/contracts.ts';
+import { oneLine } from '../../shared/domain/errors.ts';
+import type { ClickHousePort } from '../../shared/domain/ports.ts';
+import { summarizeSnapshot } from '../../shared/domain/sources/clickhouse/summarize.ts';
 
 export type CollectClickHousePorts = {
   /** The file system's ClickHouse; undefined when none is configured. */

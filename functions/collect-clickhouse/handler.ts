@@ -3,7 +3,7 @@
 // the system's CAs) come from SST secrets.
 import { Resource } from 'sst';
 import { clickhousePortsFromConfig } from '../../shared/adapters/clickhouse-http.ts';
-import { readConfigFromEnv } from '../../shared/config.ts';
+import { readConfigFromEnv } from '../../shared/runtime/config.ts';
 import { createCollectClickHouseHandler } from './lambda.ts';
 
 const ports = clickhousePortsFromConfig(readConfigFromEnv(process.env), {

@@ -4,7 +4,7 @@ import { EFSClient } from '@aws-sdk/client-efs';
 import { awsClientOptions } from '../../shared/adapters/aws-clients.ts';
 import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
 import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
-import { readConfigFromEnv } from '../../shared/config.ts';
+import { readConfigFromEnv } from '../../shared/runtime/config.ts';
 import { createCollectEfsHandler } from './lambda.ts';
 
 const config = readConfigFromEnv(process.env);

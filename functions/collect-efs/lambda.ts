@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { afterOpenSchema } from '../../shared/contracts.ts';
-import { collectorHandler } from '../../shared/lambda.ts';
+import { afterOpenSchema } from '../../shared/domain/contracts.ts';
+import { collectorHandler } from '../../shared/runtime/step-handler.ts';
 import { type CollectEfsPorts, collectEfs } from './core.ts';
 
 /** The CollectEfs step of Gather. */

@@ -6,7 +6,7 @@
  * Logs Insights, when log groups are configured and the query answers in
  * time.
  */
-import { type AppConfig, findFileSystem } from '../../shared/config.ts';
+import { type AppConfig, findFileSystem } from '../../shared/domain/config.ts';
 import {
   type DroppedRecordsCount,
   LANGFUSE_METRIC_IDS,
@@ -14,23 +14,22 @@ import {
   type LangfuseMetricId,
   type Series,
   type Trigger,
-} from '../../shared/contracts.ts';
-import { oneLine } from '../../shared/errors.ts';
-import {
-  droppedRecordsQuery,
-  droppedRecordsSeries,
-} from '../../shared/langfuse-logs.ts';
-import {
-  LANGFUSE_LOG_SIGNALS,
-  langfuseNamespace,
-} from '../../shared/langfuse-signals.ts';
-import { toSeries, windowGrid } from '../../shared/metric-series.ts';
+} from '../../shared/domain/contracts.ts';
+import { oneLine } from '../../shared/domain/errors.ts';
 import type {
   Clock,
   LogsInsightsPort,
-  MetricQuery,
   MetricsPort,
-} from '../../shared/ports.ts';
+} from '../../shared/domain/ports.ts';
+import { langfuseQueries } from '../../shared/domain/sources/langfuse.ts';
+import {
+  droppedRecordsQuery,
+  droppedRecordsSeries,
+} from '../../shared/domain/sources/langfuse-logs.ts';
+import {
+  toSeries,
+  windowGrid,
+} from '../../shared/domain/sources/metric-series.ts';
 
 export type CollectLangfusePorts = {
   metrics: MetricsPort;
@@ -90,42 +89,6 @@ export async function countDroppedRecords(
   } catch (error) {
     return fallback(`Logs Insights: ${oneLine(error)}`);
   }
-}
-
-/**
- * Langfuse's own CloudWatch metric for dropped records, published with
- * ENABLE_AWS_CLOUDWATCH_METRIC_PUBLISHING=true to namespace `Langfuse` under
- * the stat's name, without dimensions (langfuse/langfuse
- * packages/shared/src/server/instrumentation). It speaks for the whole
- * deployment, not one file system.
- */
-export const LANGFUSE_NATIVE_WRITER_ERRORS = {
-  namespace: 'Langfuse',
-  metricName: 'langfuse.queue.clickhouse_writer.error',
-} as const;
-
-/** The GetMetricData queries for a file system's Langfuse signals. */
-export function langfuseQueries(
-  baseNamespace: string,
-  fileSystemId: string,
-): MetricQuery[] {
-  return [
-    ...LANGFUSE_LOG_SIGNALS.map((signal) => ({
-      id: signal.id,
-      namespace: langfuseNamespace(baseNamespace, fileSystemId),
-      metricName: signal.metricName,
-      dimensions: {},
-      stat: 'Sum' as const,
-      label: signal.metricName,
-    })),
-    {
-      id: 'langfuse_writer_errors',
-      ...LANGFUSE_NATIVE_WRITER_ERRORS,
-      dimensions: {},
-      stat: 'Sum' as const,
-      label: LANGFUSE_NATIVE_WRITER_ERRORS.metricName,
-    },
-  ];
 }
 
 /** Reads the Langfuse evidence for a trigger; never throws. */

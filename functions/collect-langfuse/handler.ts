@@ -4,7 +4,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { awsClientOptions } from '../../shared/adapters/aws-clients.ts';
 import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
 import { createLogsInsightsPort } from '../../shared/adapters/aws-logs-insights.ts';
-import { readConfigFromEnv } from '../../shared/config.ts';
+import { readConfigFromEnv } from '../../shared/runtime/config.ts';
 import { createCollectLangfuseHandler } from './lambda.ts';
 
 const config = readConfigFromEnv(process.env);

@@ -6,8 +6,8 @@
  * acts alone only above the confidence floor and with no contradiction
  * between sources, and otherwise asks an approver.
  */
-import type { AppConfig } from '../../shared/config.ts';
-import { findFileSystem } from '../../shared/config.ts';
+import type { AppConfig } from '../../shared/domain/config.ts';
+import { findFileSystem } from '../../shared/domain/config.ts';
 import type {
   AfterGather,
   ClickHouseEvidence,
@@ -20,14 +20,14 @@ import type {
   Policy,
   Recommendation,
   Trigger,
-} from '../../shared/contracts.ts';
-import { diagnose } from '../../shared/diagnosis/engine.ts';
+} from '../../shared/domain/contracts.ts';
+import { diagnose } from '../../shared/domain/diagnosis/engine.ts';
 import {
   EFS_WAIT_AFTER_PROVISIONED,
   elasticAllowed,
   MAX_IO_NO_ELASTIC,
-} from '../../shared/efs-rules.ts';
-import { policyOfRun } from '../../shared/policy.ts';
+} from '../../shared/domain/efs-rules.ts';
+import { policyOfRun } from '../../shared/domain/policy.ts';
 
 export type DiagnosePorts = { config: AppConfig };
 

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { afterGatherSchema } from '../../shared/contracts.ts';
-import { parseState, stepHandler } from '../../shared/lambda.ts';
+import { afterGatherSchema } from '../../shared/domain/contracts.ts';
+import { parseState, stepHandler } from '../../shared/runtime/step-handler.ts';
 import { type DiagnosePorts, diagnoseState } from './core.ts';
 
 /** The Diagnose step. */

@@ -8,22 +8,20 @@
  * input's `policy`, an alarm's `burstguard:policy` tag), never a higher one.
  */
 import * as z from 'zod';
-import { type AppConfig, findFileSystem } from '../../shared/config.ts';
+import { type AppConfig, findFileSystem } from '../../shared/domain/config.ts';
 import {
+  FILE_SYSTEM_TAG,
   fileSystemIdSchema,
   policySchema,
   type Trigger,
-} from '../../shared/contracts.ts';
+} from '../../shared/domain/contracts.ts';
 import {
   InvalidTriggerError,
   UnknownFileSystemError,
-} from '../../shared/errors.ts';
-import { effectivePolicy, POLICY_TAG } from '../../shared/policy.ts';
+} from '../../shared/domain/errors.ts';
+import { effectivePolicy, POLICY_TAG } from '../../shared/domain/policy.ts';
 
 export type NormalizePorts = { config: AppConfig; now: () => Date };
-
-/** The tag an alarm may carry to name its file system. */
-export const FILE_SYSTEM_TAG = 'burstguard:file-system-id';
 
 const metricStatSchema = z.object({
   metric: z.object({

@@ -1,5 +1,5 @@
 // Production entry: configuration read once at cold start.
-import { readConfigFromEnv } from '../../shared/config.ts';
+import { readConfigFromEnv } from '../../shared/runtime/config.ts';
 import { createNormalizeHandler } from './lambda.ts';
 
 const config = readConfigFromEnv(process.env);

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { stepHandler } from '../../shared/lambda.ts';
+import { stepHandler } from '../../shared/runtime/step-handler.ts';
 import { type NormalizePorts, normalizeTrigger } from './core.ts';
 
 /** The Normalize step: any trigger in, one Trigger out. */

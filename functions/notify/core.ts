@@ -11,8 +11,8 @@ import {
   afterRemediateSchema,
   type Notification,
   type SlackMessage,
-} from '../../shared/contracts.ts';
-import { oneLine } from '../../shared/errors.ts';
+} from '../../shared/domain/contracts.ts';
+import { oneLine } from '../../shared/domain/errors.ts';
 import {
   type ChangeKnowledge,
   checkFailedMessage,
@@ -21,8 +21,12 @@ import {
   joinedMessage,
   outcomeMessage,
   resolvedMessage,
-} from '../../shared/messages/blocks.ts';
-import type { Clock, IncidentStore, SlackPort } from '../../shared/ports.ts';
+} from '../../shared/domain/messages/blocks.ts';
+import type {
+  Clock,
+  IncidentStore,
+  SlackPort,
+} from '../../shared/domain/ports.ts';
 
 export type NotifyPorts = {
   slack: SlackPort;

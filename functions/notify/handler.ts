@@ -8,7 +8,7 @@ import {
   createSlackPort,
   createSlackWebClient,
 } from '../../shared/adapters/slack.ts';
-import { readConfigFromEnv } from '../../shared/config.ts';
+import { readConfigFromEnv } from '../../shared/runtime/config.ts';
 import { createNotifyHandler } from './lambda.ts';
 
 const config = readConfigFromEnv(process.env);

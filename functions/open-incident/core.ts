@@ -11,14 +11,14 @@
  * that ALARM opens a new incident in its place, with one conditional write.
  */
 
-import { ignoredIncident } from '../../shared/adapters/memory-incident-store.ts';
-import type { AppConfig } from '../../shared/config.ts';
-import type { Incident, Trigger } from '../../shared/contracts.ts';
+import type { AppConfig } from '../../shared/domain/config.ts';
+import type { Incident, Trigger } from '../../shared/domain/contracts.ts';
+import { ignoredIncident } from '../../shared/domain/incident-items.ts';
 import type {
   AlarmsPort,
   IncidentRecord,
   IncidentStore,
-} from '../../shared/ports.ts';
+} from '../../shared/domain/ports.ts';
 
 export type OpenIncidentPorts = {
   store: IncidentStore;
@@ -31,7 +31,7 @@ export type OpenIncidentPorts = {
   alarms?: AlarmsPort;
 };
 
-/** The default of `incidentIdleHours` (shared/config.ts). */
+/** The default of `incidentIdleHours` (shared/domain/config.ts). */
 const DEFAULT_IDLE_HOURS = 24;
 
 function withNext(

@@ -6,7 +6,7 @@ import { Resource } from 'sst';
 import { createAlarmsPort } from '../../shared/adapters/aws-alarms.ts';
 import { awsClientOptions } from '../../shared/adapters/aws-clients.ts';
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
-import { readConfigFromEnv } from '../../shared/config.ts';
+import { readConfigFromEnv } from '../../shared/runtime/config.ts';
 import { createOpenIncidentHandler } from './lambda.ts';
 
 const config = readConfigFromEnv(process.env);

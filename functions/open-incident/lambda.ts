@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
-import { triggerSchema } from '../../shared/contracts.ts';
-import { parseState, stepHandler } from '../../shared/lambda.ts';
+import { triggerSchema } from '../../shared/domain/contracts.ts';
+import { parseState, stepHandler } from '../../shared/runtime/step-handler.ts';
 import { type OpenIncidentPorts, openIncident } from './core.ts';
 
 export const openIncidentInputSchema = z.object({

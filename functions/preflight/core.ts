@@ -4,22 +4,25 @@
  * forecast says the credits run out within the horizon, before Langfuse
  * drops anything.
  */
-import type { AppConfig } from '../../shared/config.ts';
-import type { SlackMessage } from '../../shared/contracts.ts';
+import type { AppConfig } from '../../shared/domain/config.ts';
+import type { SlackMessage } from '../../shared/domain/contracts.ts';
 import {
   type PreflightResult,
   preflightCheck,
-} from '../../shared/diagnosis/forecast.ts';
-import { oneLine } from '../../shared/errors.ts';
-import { preflightMessage } from '../../shared/messages/blocks.ts';
-import { gridFor, toSeries } from '../../shared/metric-series.ts';
+} from '../../shared/domain/diagnosis/forecast.ts';
+import { oneLine } from '../../shared/domain/errors.ts';
+import { preflightMessage } from '../../shared/domain/messages/blocks.ts';
 import type {
   AlarmsPort,
   Clock,
   IncidentStore,
   MetricsPort,
   SlackPort,
-} from '../../shared/ports.ts';
+} from '../../shared/domain/ports.ts';
+import {
+  gridFor,
+  toSeries,
+} from '../../shared/domain/sources/metric-series.ts';
 import { type SweepResult, sweepIncidents } from './sweep.ts';
 
 export type PreflightPorts = {

@@ -12,7 +12,7 @@ import {
   createSlackPort,
   createSlackWebClient,
 } from '../../shared/adapters/slack.ts';
-import { readConfigFromEnv } from '../../shared/config.ts';
+import { readConfigFromEnv } from '../../shared/runtime/config.ts';
 import { createPreflightHandler } from './lambda.ts';
 
 const config = readConfigFromEnv(process.env);

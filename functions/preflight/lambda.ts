@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { stepHandler } from '../../shared/lambda.ts';
+import { stepHandler } from '../../shared/runtime/step-handler.ts';
 import { type PreflightPorts, runPreflight } from './core.ts';
 
 /** The scheduled preflight (an EventBridge schedule invokes it). */

@@ -13,10 +13,10 @@
  * run failed before the end) is resolved here once idle for
  * `incidentIdleHours`.
  */
-import type { AppConfig } from '../../shared/config.ts';
-import type { SlackMessage } from '../../shared/contracts.ts';
-import { oneLine } from '../../shared/errors.ts';
-import { sweptResolvedMessage } from '../../shared/messages/blocks.ts';
+import type { AppConfig } from '../../shared/domain/config.ts';
+import type { SlackMessage } from '../../shared/domain/contracts.ts';
+import { oneLine } from '../../shared/domain/errors.ts';
+import { sweptResolvedMessage } from '../../shared/domain/messages/blocks.ts';
 import type {
   AlarmStateValue,
   AlarmsPort,
@@ -24,7 +24,7 @@ import type {
   IncidentRecord,
   IncidentStore,
   SlackPort,
-} from '../../shared/ports.ts';
+} from '../../shared/domain/ports.ts';
 
 export type SweepPorts = {
   store: IncidentStore;

@@ -9,16 +9,23 @@
  * and given back when EFS refuses. Nothing else is automated.
  */
 import * as z from 'zod';
-import { type AppConfig, findFileSystem } from '../../shared/config.ts';
-import { afterNotifySchema, type Remediation } from '../../shared/contracts.ts';
+import { type AppConfig, findFileSystem } from '../../shared/domain/config.ts';
+import {
+  afterNotifySchema,
+  type Remediation,
+} from '../../shared/domain/contracts.ts';
 import {
   elasticAllowed,
   MAX_IO_NO_ELASTIC,
   OWN_CAP,
-} from '../../shared/efs-rules.ts';
-import { oneLine } from '../../shared/errors.ts';
-import { policyOfRun } from '../../shared/policy.ts';
-import type { Clock, EfsPort, IncidentStore } from '../../shared/ports.ts';
+} from '../../shared/domain/efs-rules.ts';
+import { oneLine } from '../../shared/domain/errors.ts';
+import { policyOfRun } from '../../shared/domain/policy.ts';
+import type {
+  Clock,
+  EfsPort,
+  IncidentStore,
+} from '../../shared/domain/ports.ts';
 
 export type RemediatePorts = {
   efs: EfsPort;

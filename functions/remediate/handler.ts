@@ -5,7 +5,7 @@ import { Resource } from 'sst';
 import { awsClientOptions } from '../../shared/adapters/aws-clients.ts';
 import { createRemediationEfsPort } from '../../shared/adapters/aws-efs.ts';
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
-import { readConfigFromEnv } from '../../shared/config.ts';
+import { readConfigFromEnv } from '../../shared/runtime/config.ts';
 import { createRemediateHandler } from './lambda.ts';
 
 const config = readConfigFromEnv(process.env);

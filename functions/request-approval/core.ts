@@ -5,9 +5,13 @@
  * interactions function, `approved` true or false) or the hour runs out.
  */
 import * as z from 'zod';
-import { afterNotifySchema } from '../../shared/contracts.ts';
-import { approvalMessage } from '../../shared/messages/blocks.ts';
-import type { Clock, IncidentStore, SlackPort } from '../../shared/ports.ts';
+import { afterNotifySchema } from '../../shared/domain/contracts.ts';
+import { approvalMessage } from '../../shared/domain/messages/blocks.ts';
+import type {
+  Clock,
+  IncidentStore,
+  SlackPort,
+} from '../../shared/domain/ports.ts';
 
 export type RequestApprovalPorts = {
   clock: Clock;

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { parseState, stepHandler } from '../../shared/lambda.ts';
+import { parseState, stepHandler } from '../../shared/runtime/step-handler.ts';
 import {
   type RequestApprovalPorts,
   requestApproval,

@@ -15,8 +15,12 @@ import {
   afterOpenSchema,
   type Incident,
   type RunEnd,
-} from '../../shared/contracts.ts';
-import type { AlarmsPort, Clock, IncidentStore } from '../../shared/ports.ts';
+} from '../../shared/domain/contracts.ts';
+import type {
+  AlarmsPort,
+  Clock,
+  IncidentStore,
+} from '../../shared/domain/ports.ts';
 
 export type ResolveIncidentPorts = {
   alarms: AlarmsPort;

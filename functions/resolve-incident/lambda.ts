@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
-import { causeMessage } from '../../shared/errors.ts';
-import { parseState, stepHandler } from '../../shared/lambda.ts';
+import { causeMessage } from '../../shared/domain/errors.ts';
+import { parseState, stepHandler } from '../../shared/runtime/step-handler.ts';
 import {
   closeRun,
   endFailedRun,

@@ -11,8 +11,8 @@ import {
   createSlackPort,
   createSlackWebClient,
 } from '../../shared/adapters/slack.ts';
-import { readConfigFromEnv } from '../../shared/config.ts';
-import { SLACK_RESPONSE_URL_ORIGIN } from '../../shared/slack/approval.ts';
+import { readConfigFromEnv } from '../../shared/runtime/config.ts';
+import { SLACK_RESPONSE_URL_ORIGIN } from './core.ts';
 import { createSlackInteractionsHandler } from './lambda.ts';
 
 const config = readConfigFromEnv(process.env);

@@ -10,11 +10,8 @@ import type {
   APIGatewayProxyResultV2,
   LambdaFunctionURLEvent,
 } from 'aws-lambda';
-import type { IncidentStore } from '../../shared/ports.ts';
-import {
-  type ApprovalPorts,
-  handleApprovalInteraction,
-} from '../../shared/slack/approval.ts';
+import type { IncidentStore } from '../../shared/domain/ports.ts';
+import { type ApprovalPorts, handleApprovalInteraction } from './core.ts';
 
 export type SlackInteractionsPorts = ApprovalPorts & {
   store: Pick<IncidentStore, 'claimApprovalToken' | 'settleApprovalToken'>;

@@ -4,18 +4,21 @@
  * for the half hour before the change and the minutes since, and says so
  * with numbers.
  */
-import type { AppConfig } from '../../shared/config.ts';
+import type { AppConfig } from '../../shared/domain/config.ts';
 import {
   type AfterRemediate,
   afterRemediateSchema,
   type Verification,
-} from '../../shared/contracts.ts';
-import { utilizationSeries } from '../../shared/diagnosis/signals.ts';
-import { oneLine } from '../../shared/errors.ts';
-import { gridFor, toSeries } from '../../shared/metric-series.ts';
-import type { Clock, EfsPort, MetricsPort } from '../../shared/ports.ts';
-import { efsQueries } from '../collect-efs/core.ts';
-import { langfuseQueries } from '../collect-langfuse/core.ts';
+} from '../../shared/domain/contracts.ts';
+import { utilizationSeries } from '../../shared/domain/diagnosis/signals.ts';
+import { oneLine } from '../../shared/domain/errors.ts';
+import type { Clock, EfsPort, MetricsPort } from '../../shared/domain/ports.ts';
+import { efsQueries } from '../../shared/domain/sources/efs.ts';
+import { langfuseQueries } from '../../shared/domain/sources/langfuse.ts';
+import {
+  gridFor,
+  toSeries,
+} from '../../shared/domain/sources/metric-series.ts';
 
 export type VerifyPorts = {
   efs: EfsPort;

@@ -12,7 +12,7 @@ import {
   type CloudWatchClient,
   DescribeAlarmsCommand,
 } from '@aws-sdk/client-cloudwatch';
-import type { AlarmStateValue, AlarmsPort } from '../ports.ts';
+import type { AlarmStateValue, AlarmsPort } from '../domain/ports.ts';
 
 /** DescribeAlarms takes at most 100 alarm names per call. */
 export const MAX_ALARM_NAMES_PER_CALL = 100;

@@ -7,8 +7,8 @@ import {
   GetMetricDataCommand,
   type MetricDataResult as SdkResult,
 } from '@aws-sdk/client-cloudwatch';
-import type { MetricDataResult } from '../aws-shapes.ts';
-import type { MetricsPort } from '../ports.ts';
+import type { MetricDataResult } from '../domain/aws-shapes.ts';
+import type { MetricsPort } from '../domain/ports.ts';
 
 /** GetMetricData takes at most 500 queries per call (CloudWatch API). */
 const MAX_QUERIES = 500;

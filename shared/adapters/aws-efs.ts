@@ -8,9 +8,9 @@ import {
   FileSystemNotFound,
   UpdateFileSystemCommand,
 } from '@aws-sdk/client-efs';
-import { fileSystemDescriptionSchema } from '../aws-shapes.ts';
-import { FileSystemNotFoundError } from '../errors.ts';
-import type { EfsPort } from '../ports.ts';
+import { fileSystemDescriptionSchema } from '../domain/aws-shapes.ts';
+import { FileSystemNotFoundError } from '../domain/errors.ts';
+import type { EfsPort } from '../domain/ports.ts';
 import { awsClientOptions } from './aws-clients.ts';
 
 function isNotFound(error: unknown): boolean {

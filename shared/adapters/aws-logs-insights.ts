@@ -18,9 +18,9 @@ import {
   StartQueryCommand,
   StopQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { GetQueryResultsOutput } from '../aws-shapes.ts';
-import { SourceUnavailableError } from '../errors.ts';
-import type { LogsInsightsPort } from '../ports.ts';
+import type { GetQueryResultsOutput } from '../domain/aws-shapes.ts';
+import { SourceUnavailableError } from '../domain/errors.ts';
+import type { LogsInsightsPort } from '../domain/ports.ts';
 
 /** StartQuery's limit on `logGroupNames` (CloudWatch Logs API reference). */
 export const MAX_LOG_GROUPS_PER_QUERY = 50;

@@ -11,25 +11,28 @@ import {
   type ClickHouseSettings,
   createClient,
 } from '@clickhouse/client';
+import type { AppConfig } from '../domain/config.ts';
+import {
+  ConfigurationError,
+  SourceUnavailableError,
+} from '../domain/errors.ts';
+import {
+  type ClickHousePort,
+  type ClickHouseSnapshot,
+  SNAPSHOT_QUERY_NAMES,
+} from '../domain/ports.ts';
+import { redactSecret } from '../domain/redact.ts';
 import {
   SNAPSHOT_QUERIES,
   snapshotSettings,
   WINDOWED_QUERIES,
   windowParams,
-} from '../clickhouse/queries.ts';
+} from '../domain/sources/clickhouse/queries.ts';
 import {
   describeClickHouseError,
   type FailureKind,
   formatSeconds,
-} from '../clickhouse/reasons.ts';
-import type { AppConfig } from '../config.ts';
-import { ConfigurationError, SourceUnavailableError } from '../errors.ts';
-import {
-  type ClickHousePort,
-  type ClickHouseSnapshot,
-  SNAPSHOT_QUERY_NAMES,
-} from '../ports.ts';
-import { redactSecret } from '../redact.ts';
+} from '../domain/sources/clickhouse/reasons.ts';
 
 export type ClickHouseHttpOptions = {
   /** `http://host:8123` or `https://host:8443`; no credentials in it. */

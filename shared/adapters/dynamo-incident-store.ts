@@ -21,9 +21,8 @@ import {
   GetCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Incident } from '../contracts.ts';
-import { BurstguardError } from '../errors.ts';
-import type { IncidentStore } from '../ports.ts';
+import type { Incident } from '../domain/contracts.ts';
+import { BurstguardError } from '../domain/errors.ts';
 import {
   cutoffOf,
   type IncidentItem,
@@ -31,7 +30,8 @@ import {
   ignoredIncident,
   toIncident,
   toRecord,
-} from './memory-incident-store.ts';
+} from '../domain/incident-items.ts';
+import type { IncidentStore } from '../domain/ports.ts';
 
 type Item = Record<string, unknown>;
 

@@ -6,9 +6,9 @@
  * SlackDeliveryError whose one line never carries the token.
  */
 import { LogLevel, WebClient } from '@slack/web-api';
-import type { SlackMessage } from '../contracts.ts';
-import { oneLine, SlackDeliveryError } from '../errors.ts';
-import type { SlackPort } from '../ports.ts';
+import type { SlackMessage } from '../domain/contracts.ts';
+import { oneLine, SlackDeliveryError } from '../domain/errors.ts';
+import type { SlackPort } from '../domain/ports.ts';
 
 /** SlackPort plus chat.update, to close an approval card after a click. */
 export type SlackPortWithUpdate = SlackPort & {

@@ -180,8 +180,8 @@ describe('the deployed functions', () => {
     // built with `{}` would have no deadline and the SDK's default retry.
     const files = [
       ...readdirSync('functions').map((d) => `functions/${d}/handler.ts`),
-      'cli/record.ts',
-      'cli/start.ts',
+      'cli/commands/record.ts',
+      'cli/commands/start.ts',
     ].filter((f) => existsSync(f));
     const unbounded: string[] = [];
     let clients = 0;

@@ -11,12 +11,16 @@ import {
 } from '@aws-sdk/client-efs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectEfs, efsQueries } from '../../functions/collect-efs/core.ts';
+import { collectEfs } from '../../functions/collect-efs/core.ts';
 import { collectLangfuse } from '../../functions/collect-langfuse/core.ts';
 import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
 import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
-import { efsEvidenceSchema, type Trigger } from '../../shared/contracts.ts';
-import { FileSystemNotFoundError } from '../../shared/errors.ts';
+import {
+  efsEvidenceSchema,
+  type Trigger,
+} from '../../shared/domain/contracts.ts';
+import { FileSystemNotFoundError } from '../../shared/domain/errors.ts';
+import { efsQueries } from '../../shared/domain/sources/efs.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import {
   describeFileSystemsResponse,

@@ -12,9 +12,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectEfs } from '../../functions/collect-efs/core.ts';
 import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
-import type { FileSystemDescription } from '../../shared/aws-shapes.ts';
-import type { Trigger } from '../../shared/contracts.ts';
-import { computeSignals } from '../../shared/diagnosis/signals.ts';
+import type { FileSystemDescription } from '../../shared/domain/aws-shapes.ts';
+import type { Trigger } from '../../shared/domain/contracts.ts';
+import { computeSignals } from '../../shared/domain/diagnosis/signals.ts';
 import {
   type HeldMetric,
   mockGetMetricData,

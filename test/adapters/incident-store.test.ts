@@ -1,10 +1,10 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
-import { incidentSchema } from '../../shared/contracts.ts';
-import type { IncidentStore } from '../../shared/ports.ts';
+import { incidentSchema } from '../../shared/domain/contracts.ts';
+import type { IncidentStore } from '../../shared/domain/ports.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 
 const FS = 'fs-0123456789abcdef0';

@@ -29,11 +29,11 @@ import {
 } from '../../functions/collect-langfuse/core.ts';
 import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
 import { createLogsInsightsPort } from '../../shared/adapters/aws-logs-insights.ts';
-import { type AppConfig, parseConfig } from '../../shared/config.ts';
+import { type AppConfig, parseConfig } from '../../shared/domain/config.ts';
 import {
   langfuseEvidenceSchema,
   type Trigger,
-} from '../../shared/contracts.ts';
+} from '../../shared/domain/contracts.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { metricResult } from '../fixtures/aws-responses.ts';
 

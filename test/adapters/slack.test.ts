@@ -4,8 +4,8 @@ import {
   createSlackWebClient,
   type SlackPortOptions,
 } from '../../shared/adapters/slack.ts';
-import type { SlackMessage } from '../../shared/contracts.ts';
-import { SlackDeliveryError } from '../../shared/errors.ts';
+import type { SlackMessage } from '../../shared/domain/contracts.ts';
+import { SlackDeliveryError } from '../../shared/domain/errors.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
 
 const TOKEN = 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx';

@@ -15,20 +15,20 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { runRecord } from '../../cli/commands/record.ts';
 import { main } from '../../cli/main.ts';
-import { runRecord } from '../../cli/record.ts';
-import { createLogsInsightsPort } from '../../shared/adapters/aws-logs-insights.ts';
 import {
   recordingEfsPort,
   recordingMetricsPort,
-} from '../../shared/adapters/recording.ts';
+} from '../../local/recorded-ports.ts';
 import {
   metaSchema,
   RECORDING_FILES,
   readRecording,
   writeRecording,
-} from '../../shared/recording.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
+} from '../../local/recording-format.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
+import { createLogsInsightsPort } from '../../shared/adapters/aws-logs-insights.ts';
 import { capture } from '../support/io.ts';
 
 const dirs: string[] = [];

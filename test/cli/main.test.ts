@@ -54,6 +54,28 @@ describe('the burstguard command', () => {
     ],
     [['diagnose'], 2, /diagnose needs --evidence FILE/],
     [['start', '--file-system', 'fs-0123456789abcdef0'], 1, /no state machine/],
+    [['start'], 2, /^burstguard start: --file-system: is required \(try/],
+    [
+      [
+        'start',
+        '--file-system',
+        'fs-0123456789abcdef0',
+        '--window-minutes',
+        '5',
+      ],
+      2,
+      /--window-minutes: a whole number from 15 to 21600/,
+    ],
+    [
+      ['record', '--file-system', 'fs-0123456789abcdef0'],
+      2,
+      /--out: a directory is required/,
+    ],
+    [
+      ['record', '--file-system', 'nope', '--out', '/tmp/x'],
+      2,
+      /--file-system: must look like fs-/,
+    ],
   ])(
     'answers %j with exit %i and one line',
     async (argv, expected, message) => {

@@ -8,14 +8,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runRecording } from '../../cli/local-run.ts';
 import { main } from '../../cli/main.ts';
-import type { Policy } from '../../shared/contracts.ts';
-import { type Recording, writeRecording } from '../../shared/recording.ts';
 import {
-  type ScenarioName,
-  simulateScenario,
-} from '../../shared/simulator/scenarios.ts';
+  type Recording,
+  writeRecording,
+} from '../../local/recording-format.ts';
+import { runRecording } from '../../local/run-recording.ts';
+import { type ScenarioName, simulateScenario } from '../../local/scenarios.ts';
+import type { Policy } from '../../shared/domain/contracts.ts';
 import { capture } from '../support/io.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');

@@ -8,12 +8,12 @@ import {
 import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startDemoClickHouse } from '../../cli/demo-clickhouse.ts';
+import { runRecord } from '../../cli/commands/record.ts';
 import { main } from '../../cli/main.ts';
-import { runRecord } from '../../cli/record.ts';
+import { startDemoClickHouse } from '../../local/demo-clickhouse.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
 import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
 import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {

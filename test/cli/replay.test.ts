@@ -2,13 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runRecording } from '../../cli/local-run.ts';
 import { main } from '../../cli/main.ts';
-import { readRecording, writeRecording } from '../../shared/recording.ts';
-import {
-  type ScenarioName,
-  simulateScenario,
-} from '../../shared/simulator/scenarios.ts';
+import { readRecording, writeRecording } from '../../local/recording-format.ts';
+import { runRecording } from '../../local/run-recording.ts';
+import { type ScenarioName, simulateScenario } from '../../local/scenarios.ts';
 import { capture } from '../support/io.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');

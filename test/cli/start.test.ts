@@ -1,7 +1,7 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runStart, startRequest } from '../../cli/start.ts';
+import { runStart, startRequest } from '../../cli/commands/start.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 
 const ARN =

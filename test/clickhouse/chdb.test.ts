@@ -5,16 +5,16 @@
  */
 import { Session } from 'chdb';
 import { describe, expect, it } from 'vitest';
-import { createChdbPort } from '../../shared/adapters/clickhouse-chdb.ts';
+import { createChdbPort } from '../../local/clickhouse-chdb.ts';
+import { parseJsonLines } from '../../local/recording-format.ts';
+import { clickHouseSummarySchema } from '../../shared/domain/contracts.ts';
+import { SNAPSHOT_QUERY_NAMES } from '../../shared/domain/ports.ts';
 import {
   MAX_RESULT_ROWS,
   SNAPSHOT_QUERIES,
   windowParams,
-} from '../../shared/clickhouse/queries.ts';
-import { summarizeSnapshot } from '../../shared/clickhouse/summarize.ts';
-import { clickHouseSummarySchema } from '../../shared/contracts.ts';
-import { SNAPSHOT_QUERY_NAMES } from '../../shared/ports.ts';
-import { parseJsonLines } from '../../shared/recording.ts';
+} from '../../shared/domain/sources/clickhouse/queries.ts';
+import { summarizeSnapshot } from '../../shared/domain/sources/clickhouse/summarize.ts';
 import {
   backlogLangfuse,
   quietLangfuse,

@@ -5,12 +5,12 @@
 import { type ClickHouseClient, ClickHouseError } from '@clickhouse/client';
 import { describe, expect, it } from 'vitest';
 import { createClickHouseHttpPort } from '../../shared/adapters/clickhouse-http.ts';
-import { SNAPSHOT_QUERIES } from '../../shared/clickhouse/queries.ts';
-import { SourceUnavailableError } from '../../shared/errors.ts';
+import { SourceUnavailableError } from '../../shared/domain/errors.ts';
 import {
   SNAPSHOT_QUERY_NAMES,
   type SnapshotQueryName,
-} from '../../shared/ports.ts';
+} from '../../shared/domain/ports.ts';
+import { SNAPSHOT_QUERIES } from '../../shared/domain/sources/clickhouse/queries.ts';
 
 type QueryParams = Parameters<ClickHouseClient['query']>[0];
 type Answer = Record<string, unknown>[] | Error;

@@ -12,13 +12,13 @@ import {
 } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouseHttpPort } from '../../shared/adapters/clickhouse-http.ts';
+import { SourceUnavailableError } from '../../shared/domain/errors.ts';
+import type { SnapshotQueryName } from '../../shared/domain/ports.ts';
 import {
   SNAPSHOT_QUERIES,
   snapshotSettings,
-} from '../../shared/clickhouse/queries.ts';
-import { summarizeSnapshot } from '../../shared/clickhouse/summarize.ts';
-import { SourceUnavailableError } from '../../shared/errors.ts';
-import type { SnapshotQueryName } from '../../shared/ports.ts';
+} from '../../shared/domain/sources/clickhouse/queries.ts';
+import { summarizeSnapshot } from '../../shared/domain/sources/clickhouse/summarize.ts';
 import {
   type ClickHouseTestServer,
   freePort,

@@ -10,12 +10,12 @@
  */
 import { Session } from 'chdb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createChdbPort } from '../../shared/adapters/clickhouse-chdb.ts';
+import { createChdbPort } from '../../local/clickhouse-chdb.ts';
 import {
   createLangfuseTables,
   insertLikeLangfuseWorker,
   stopMerges,
-} from '../../shared/clickhouse/langfuse-schema.ts';
+} from '../../local/langfuse-schema.ts';
 
 /** What Langfuse's client.ts sets, written out from that file. */
 const LANGFUSE_CLIENT_SETTINGS = {

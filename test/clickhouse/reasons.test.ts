@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   describeClickHouseError,
   formatSeconds,
-} from '../../shared/clickhouse/reasons.ts';
+} from '../../shared/domain/sources/clickhouse/reasons.ts';
 
 /** An error as Node's net module raises it. */
 function socketError(code: string, message: string) {

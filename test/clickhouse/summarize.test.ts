@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { clickHouseSummarySchema } from '../../shared/domain/contracts.ts';
+import type { ClickHouseSnapshot } from '../../shared/domain/ports.ts';
 import {
   num,
   STUCK_REPLICATION_TRIES,
   summarizeSnapshot,
   TOP_PARTITIONS,
-} from '../../shared/clickhouse/summarize.ts';
-import { clickHouseSummarySchema } from '../../shared/contracts.ts';
-import type { ClickHouseSnapshot } from '../../shared/ports.ts';
+} from '../../shared/domain/sources/clickhouse/summarize.ts';
 
 const MiB = 1024 * 1024;
 const window = {

@@ -11,16 +11,16 @@
  */
 import { Session } from 'chdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLangfuseTables } from '../../shared/clickhouse/langfuse-schema.ts';
+import { createLangfuseTables } from '../../local/langfuse-schema.ts';
+import {
+  SNAPSHOT_QUERY_NAMES,
+  type SnapshotQueryName,
+} from '../../shared/domain/ports.ts';
 import {
   SNAPSHOT_QUERIES,
   WINDOWED_QUERIES,
   windowParams,
-} from '../../shared/clickhouse/queries.ts';
-import {
-  SNAPSHOT_QUERY_NAMES,
-  type SnapshotQueryName,
-} from '../../shared/ports.ts';
+} from '../../shared/domain/sources/clickhouse/queries.ts';
 
 const STAND_INS = {
   'system.part_log': `CREATE TABLE standin.part_log (

@@ -1,5 +1,5 @@
 /**
- * Every function built as `sst deploy` builds it (functions/sst-build.ts,
+ * Every function built as `sst deploy` builds it (infra/sst-build.ts,
  * after the sst repo's pkg/runtime/node/build.go), imported in a fresh
  * Node 24 process as the nodejs24.x runtime imports it, and invoked once
  * with a sample event and the environment deploy gives it:
@@ -16,7 +16,6 @@ import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFunctionAsSst } from '../../functions/sst-bundle.ts';
 import { configEnvironment } from '../../infra/deploy-config.ts';
 import { componentName, FUNCTION_NAMES } from '../../infra/functions.ts';
 import {
@@ -24,7 +23,9 @@ import {
   type FunctionName,
   type LinkName,
 } from '../../infra/iam.ts';
-import { type AppConfig, parseConfig } from '../../shared/config.ts';
+import { buildFunctionAsSst } from '../../infra/sst-bundle.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
+import { type AppConfig, parseConfig } from '../../shared/domain/config.ts';
 import {
   afterDiagnoseSchema,
   afterGatherSchema,
@@ -38,8 +39,7 @@ import {
   remediationSchema,
   triggerSchema,
   verificationSchema,
-} from '../../shared/contracts.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
+} from '../../shared/domain/contracts.ts';
 import { ENTRY_FUNCTIONS, LAMBDAS } from '../../workflows/definition.ts';
 import { FS_ID, singleMetricAlarm } from '../fixtures/alarm-events.ts';
 import { describeFileSystemsResponse } from '../fixtures/aws-responses.ts';

@@ -1,5 +1,5 @@
 /**
- * The SST build replica (functions/sst-build.ts) against the installed
+ * The SST build replica (infra/sst-build.ts) against the installed
  * SST: the `sst` binary still carries the preamble replicated, the
  * version is the one checked, sst.config.ts passes only what SST reads,
  * and the harness that loads the bundles catches the banner that once
@@ -14,8 +14,8 @@ import {
   LAMBDA_NODEJS,
   SST_CHECKED_VERSION,
   SST_ESM_PREAMBLE,
-} from '../../functions/sst-build.ts';
-import { buildFunctionAsSst } from '../../functions/sst-bundle.ts';
+} from '../../infra/sst-build.ts';
+import { buildFunctionAsSst } from '../../infra/sst-bundle.ts';
 import { FS_ID, singleMetricAlarm } from '../fixtures/alarm-events.ts';
 import { invokeBundle } from '../support/lambda-runtime.ts';
 
@@ -55,7 +55,7 @@ describe('the installed sst', () => {
     expect(binaryVersion).toBe(version);
     expect(
       version,
-      `sst ${version} is installed: read pkg/runtime/node/build.go for it, update functions/sst-build.ts, then SST_CHECKED_VERSION`,
+      `sst ${version} is installed: read pkg/runtime/node/build.go for it, update infra/sst-build.ts, then SST_CHECKED_VERSION`,
     ).toBe(SST_CHECKED_VERSION);
   });
 
@@ -65,7 +65,7 @@ describe('the installed sst', () => {
 
     expect(
       at,
-      'the sst binary no longer contains the preamble of functions/sst-build.ts',
+      'the sst binary no longer contains the preamble of infra/sst-build.ts',
     ).toBeGreaterThan(-1);
   });
 

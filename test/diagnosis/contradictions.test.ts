@@ -10,25 +10,25 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  diagnosisSchema,
-  type Evidence,
-  type Series,
-} from '../../shared/contracts.ts';
-import {
-  CONTRADICTION_MIN_PERIODS,
-  CONTRADICTIONS,
-  findContradictions,
-} from '../../shared/diagnosis/contradictions.ts';
-import { diagnose } from '../../shared/diagnosis/engine.ts';
-import {
   evidenceFromRecording,
   triggerForRecording,
-} from '../../shared/evidence.ts';
+} from '../../local/evidence.ts';
 import {
   SCENARIOS,
   type ScenarioName,
   simulateScenario,
-} from '../../shared/simulator/scenarios.ts';
+} from '../../local/scenarios.ts';
+import {
+  diagnosisSchema,
+  type Evidence,
+  type Series,
+} from '../../shared/domain/contracts.ts';
+import {
+  CONTRADICTION_MIN_PERIODS,
+  CONTRADICTIONS,
+  findContradictions,
+} from '../../shared/domain/diagnosis/contradictions.ts';
+import { diagnose } from '../../shared/domain/diagnosis/engine.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');
 const MiB = 1024 * 1024;

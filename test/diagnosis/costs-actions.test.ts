@@ -3,17 +3,20 @@
  * hand (on top of a computed set, so every field exists). Prices are the
  * us-east-1 table: storage $0.30/GB-month, Elastic $0.03/GB read and
  * $0.06/GB written, Provisioned $6.00 per MiB/s-month (EFS pricing page,
- * 2026-11-01, shared/pricing.ts).
+ * 2026-11-01, shared/domain/pricing.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { actionFor, costOptions } from '../../shared/diagnosis/engine.ts';
+import { evidenceFromRecording } from '../../local/evidence.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
+import {
+  actionFor,
+  costOptions,
+} from '../../shared/domain/diagnosis/engine.ts';
 import {
   computeSignals,
   type Signals,
-} from '../../shared/diagnosis/signals.ts';
-import { MAX_IO_NO_ELASTIC } from '../../shared/efs-rules.ts';
-import { evidenceFromRecording } from '../../shared/evidence.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
+} from '../../shared/domain/diagnosis/signals.ts';
+import { MAX_IO_NO_ELASTIC } from '../../shared/domain/efs-rules.ts';
 
 const MiB = 1024 ** 2;
 const CONTEXT = {

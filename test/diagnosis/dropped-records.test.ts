@@ -4,14 +4,14 @@
  * filters' line count and Langfuse's own counter; and that it says which.
  */
 import { describe, expect, it } from 'vitest';
-import type { Evidence } from '../../shared/contracts.ts';
-import { diagnose } from '../../shared/diagnosis/engine.ts';
-import { computeSignals } from '../../shared/diagnosis/signals.ts';
 import {
   evidenceFromRecording,
   triggerForRecording,
-} from '../../shared/evidence.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
+} from '../../local/evidence.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
+import type { Evidence } from '../../shared/domain/contracts.ts';
+import { diagnose } from '../../shared/domain/diagnosis/engine.ts';
+import { computeSignals } from '../../shared/domain/diagnosis/signals.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');
 

@@ -10,9 +10,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../functions/diagnose/core.ts';
-import type { Evidence, Trigger } from '../../shared/contracts.ts';
-import { diagnose } from '../../shared/diagnosis/engine.ts';
-import { burstBytesPerSecondFor } from '../../shared/efs-rules.ts';
+import type { Evidence, Trigger } from '../../shared/domain/contracts.ts';
+import { diagnose } from '../../shared/domain/diagnosis/engine.ts';
+import { burstBytesPerSecondFor } from '../../shared/domain/efs-rules.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
 

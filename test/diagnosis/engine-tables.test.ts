@@ -9,11 +9,11 @@
  * Standard storage (at least 100 MiB/s).
  */
 import { describe, expect, it } from 'vitest';
-import type { Evidence, Series } from '../../shared/contracts.ts';
-import { findContradictions } from '../../shared/diagnosis/contradictions.ts';
-import { diagnose } from '../../shared/diagnosis/engine.ts';
-import { evidenceFromRecording } from '../../shared/evidence.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
+import { evidenceFromRecording } from '../../local/evidence.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
+import type { Evidence, Series } from '../../shared/domain/contracts.ts';
+import { findContradictions } from '../../shared/domain/diagnosis/contradictions.ts';
+import { diagnose } from '../../shared/domain/diagnosis/engine.ts';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;

@@ -1,25 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  evidenceFromRecording,
+  triggerForRecording,
+} from '../../local/evidence.ts';
+import { SCENARIOS, simulateScenario } from '../../local/scenarios.ts';
+import {
   type Evidence,
   evidenceSchema,
   type Series,
-} from '../../shared/contracts.ts';
-import { diagnose } from '../../shared/diagnosis/engine.ts';
+} from '../../shared/domain/contracts.ts';
+import { diagnose } from '../../shared/domain/diagnosis/engine.ts';
 import {
   forecastExhaustion,
   preflightCheck,
-} from '../../shared/diagnosis/forecast.ts';
-import { baselineFor } from '../../shared/diagnosis/signals.ts';
-import {
-  evidenceFromRecording,
-  triggerForRecording,
-} from '../../shared/evidence.ts';
-import { priceTable } from '../../shared/pricing.ts';
-import {
-  SCENARIOS,
-  simulateScenario,
-} from '../../shared/simulator/scenarios.ts';
+} from '../../shared/domain/diagnosis/forecast.ts';
+import { baselineFor } from '../../shared/domain/diagnosis/signals.ts';
+import { priceTable } from '../../shared/domain/pricing.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');
 const MiB = 1024 * 1024;

@@ -4,14 +4,14 @@
  * every pair of points) and the median level at the latest point.
  */
 import { describe, expect, it } from 'vitest';
-import type { Series } from '../../shared/contracts.ts';
+import type { Series } from '../../shared/domain/contracts.ts';
 import {
   forecastExhaustion,
   formatBytes,
   formatMinutes,
   formatRate,
   preflightCheck,
-} from '../../shared/diagnosis/forecast.ts';
+} from '../../shared/domain/diagnosis/forecast.ts';
 
 const GiB = 1024 ** 3;
 const START = '2026-11-23T00:00:00.000Z';

@@ -17,11 +17,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { collectEfs } from '../../functions/collect-efs/core.ts';
-import type { FileSystemDescription } from '../../shared/aws-shapes.ts';
-import type { Trigger } from '../../shared/contracts.ts';
-import { diagnose } from '../../shared/diagnosis/engine.ts';
-import { computeSignals } from '../../shared/diagnosis/signals.ts';
-import type { MetricsPort } from '../../shared/ports.ts';
+import type { FileSystemDescription } from '../../shared/domain/aws-shapes.ts';
+import type { Trigger } from '../../shared/domain/contracts.ts';
+import { diagnose } from '../../shared/domain/diagnosis/engine.ts';
+import { computeSignals } from '../../shared/domain/diagnosis/signals.ts';
+import type { MetricsPort } from '../../shared/domain/ports.ts';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

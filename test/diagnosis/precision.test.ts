@@ -6,16 +6,13 @@
  * diagnosis and costs.
  */
 import { describe, expect, it } from 'vitest';
-import type { Evidence, Series } from '../../shared/contracts.ts';
-import { diagnose } from '../../shared/diagnosis/engine.ts';
 import {
   evidenceFromRecording,
   triggerForRecording,
-} from '../../shared/evidence.ts';
-import {
-  SCENARIOS,
-  simulateScenario,
-} from '../../shared/simulator/scenarios.ts';
+} from '../../local/evidence.ts';
+import { SCENARIOS, simulateScenario } from '../../local/scenarios.ts';
+import type { Evidence, Series } from '../../shared/domain/contracts.ts';
+import { diagnose } from '../../shared/domain/diagnosis/engine.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');
 

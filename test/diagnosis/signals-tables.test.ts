@@ -8,14 +8,14 @@
  * "Performance").
  */
 import { describe, expect, it } from 'vitest';
-import type { Evidence, Series } from '../../shared/contracts.ts';
+import { evidenceFromRecording } from '../../local/evidence.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
+import type { Evidence, Series } from '../../shared/domain/contracts.ts';
 import {
   baselineFor,
   computeSignals,
   utilizationSeries,
-} from '../../shared/diagnosis/signals.ts';
-import { evidenceFromRecording } from '../../shared/evidence.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
+} from '../../shared/domain/diagnosis/signals.ts';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;

@@ -9,14 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectClickHouse } from '../../functions/collect-clickhouse/core.ts';
 import { normalizeTrigger } from '../../functions/normalize/core.ts';
 import { openIncident } from '../../functions/open-incident/core.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import {
   caCertificateFromSecret,
   clickhousePortsFromConfig,
 } from '../../shared/adapters/clickhouse-http.ts';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
-import { type AppConfig, parseConfig } from '../../shared/config.ts';
-import { ConfigurationError } from '../../shared/errors.ts';
-import { localContext } from '../../shared/lambda.ts';
+import { type AppConfig, parseConfig } from '../../shared/domain/config.ts';
+import { ConfigurationError } from '../../shared/domain/errors.ts';
+import { localContext } from '../../shared/runtime/step-handler.ts';
 import { FS_ID, singleMetricAlarm } from '../fixtures/alarm-events.ts';
 import {
   type ClickHouseTestServer,

@@ -8,17 +8,21 @@ import {
   evidenceFromGathered,
   reasonFromCaught,
 } from '../../functions/diagnose/core.ts';
-import { parseConfig } from '../../shared/config.ts';
+import { evidenceFromRecording } from '../../local/evidence.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
+import { parseConfig } from '../../shared/domain/config.ts';
 import type {
   Diagnosis,
   Evidence,
   Policy,
   Recommendation,
   Trigger,
-} from '../../shared/contracts.ts';
-import { evidenceFromRecording } from '../../shared/evidence.ts';
-import { lowerOf, policyOfRun, policyStatement } from '../../shared/policy.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
+} from '../../shared/domain/contracts.ts';
+import {
+  lowerOf,
+  policyOfRun,
+  policyStatement,
+} from '../../shared/domain/policy.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
 import { afterDiagnose } from '../fixtures/states.ts';

@@ -5,7 +5,7 @@ import {
   evidenceFromGathered,
   reasonFromCaught,
 } from '../../functions/diagnose/core.ts';
-import { afterGatherSchema } from '../../shared/contracts.ts';
+import { afterGatherSchema } from '../../shared/domain/contracts.ts';
 import { testConfig } from '../fixtures/config.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
 

@@ -10,10 +10,10 @@ import {
   resolveIncident,
   resolveIncidentInputSchema,
 } from '../../functions/resolve-incident/core.ts';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
-import type { Trigger } from '../../shared/contracts.ts';
-import { resolvedMessage } from '../../shared/messages/blocks.ts';
-import type { AlarmStateValue, AlarmsPort } from '../../shared/ports.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
+import type { Trigger } from '../../shared/domain/contracts.ts';
+import { resolvedMessage } from '../../shared/domain/messages/blocks.ts';
+import type { AlarmStateValue, AlarmsPort } from '../../shared/domain/ports.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 
 const T0 = '2026-11-23T03:00:00.000Z';

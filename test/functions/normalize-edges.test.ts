@@ -8,7 +8,7 @@ import {
   fileSystemOfAlarm,
   normalizeTrigger,
 } from '../../functions/normalize/core.ts';
-import { InvalidTriggerError } from '../../shared/errors.ts';
+import { InvalidTriggerError } from '../../shared/domain/errors.ts';
 import { FS_ID, logPatternAlarm } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
 

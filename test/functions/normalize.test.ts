@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeTrigger } from '../../functions/normalize/core.ts';
-import { triggerSchema } from '../../shared/contracts.ts';
+import { triggerSchema } from '../../shared/domain/contracts.ts';
 import {
   InvalidTriggerError,
   UnknownFileSystemError,
-} from '../../shared/errors.ts';
+} from '../../shared/domain/errors.ts';
 import {
   FS_ID,
   logPatternAlarm,

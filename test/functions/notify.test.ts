@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { notify } from '../../functions/notify/core.ts';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import {
   createSlackPort,
   createSlackWebClient,
 } from '../../shared/adapters/slack.ts';
-import { notificationSchema } from '../../shared/contracts.ts';
+import { notificationSchema } from '../../shared/domain/contracts.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';

@@ -8,13 +8,17 @@ import { describe, expect, it } from 'vitest';
 import { decide, evidenceFromGathered } from '../../functions/diagnose/core.ts';
 import { normalizeTrigger } from '../../functions/normalize/core.ts';
 import { remediate } from '../../functions/remediate/core.ts';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
-import { recordingEfsPort } from '../../shared/adapters/recording.ts';
-import { parseConfig } from '../../shared/config.ts';
-import type { Diagnosis, Policy, Trigger } from '../../shared/contracts.ts';
-import { InvalidTriggerError } from '../../shared/errors.ts';
-import { findingMessage } from '../../shared/messages/blocks.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
+import { recordingEfsPort } from '../../local/recorded-ports.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
+import { parseConfig } from '../../shared/domain/config.ts';
+import type {
+  Diagnosis,
+  Policy,
+  Trigger,
+} from '../../shared/domain/contracts.ts';
+import { InvalidTriggerError } from '../../shared/domain/errors.ts';
+import { findingMessage } from '../../shared/domain/messages/blocks.ts';
 import { FS_ID, singleMetricAlarm } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
 import { afterDiagnose } from '../fixtures/states.ts';

@@ -12,9 +12,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sweepIncidents } from '../../functions/preflight/sweep.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import { createAlarmsPort } from '../../shared/adapters/aws-alarms.ts';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
-import type { SlackMessage } from '../../shared/contracts.ts';
+import type { SlackMessage } from '../../shared/domain/contracts.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { metricAlarm } from '../fixtures/aws-responses.ts';
 import { testConfig } from '../fixtures/config.ts';

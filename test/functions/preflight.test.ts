@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPreflight } from '../../functions/preflight/core.ts';
 import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
-import { SlackDeliveryError } from '../../shared/errors.ts';
+import { SlackDeliveryError } from '../../shared/domain/errors.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { metricResult } from '../fixtures/aws-responses.ts';
 import { testConfig } from '../fixtures/config.ts';

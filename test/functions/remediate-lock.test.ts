@@ -12,10 +12,10 @@ import {
   type RemediateInput,
   remediate,
 } from '../../functions/remediate/core.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
-import { parseConfig } from '../../shared/config.ts';
-import type { IncidentStore } from '../../shared/ports.ts';
+import { parseConfig } from '../../shared/domain/config.ts';
+import type { IncidentStore } from '../../shared/domain/ports.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { fakeEfs } from '../fixtures/fake-efs.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';

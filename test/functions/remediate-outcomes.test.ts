@@ -9,9 +9,9 @@ import {
   remediate,
   remediateInputSchema,
 } from '../../functions/remediate/core.ts';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
-import type { FileSystemDescription } from '../../shared/aws-shapes.ts';
-import type { EfsPort, IncidentStore } from '../../shared/ports.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
+import type { FileSystemDescription } from '../../shared/domain/aws-shapes.ts';
+import type { EfsPort, IncidentStore } from '../../shared/domain/ports.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
 import { fakeEfs } from '../fixtures/fake-efs.ts';

@@ -7,9 +7,9 @@ import {
   remediate,
   waitUntilFrom,
 } from '../../functions/remediate/core.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
-import type { EfsPort } from '../../shared/ports.ts';
+import type { EfsPort } from '../../shared/domain/ports.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
 import { fakeEfs } from '../fixtures/fake-efs.ts';

@@ -2,13 +2,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createSlackInteractionsHandler } from '../../functions/slack-interactions/lambda.ts';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
-import { localContext } from '../../shared/lambda.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import {
   APPROVAL_BLOCK_ID,
   encodeApprovalValue,
-} from '../../shared/slack/interaction.ts';
-import { slackSignature } from '../../shared/slack/signature.ts';
+} from '../../shared/domain/slack/interaction.ts';
+import { slackSignature } from '../../shared/domain/slack/signature.ts';
+import { localContext } from '../../shared/runtime/step-handler.ts';
 
 const FS = 'fs-0123456789abcdef0';
 const INCIDENT = `${FS}/2026-11-23T03:12:48.554Z/exec-1`;

@@ -8,8 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { verifyRemediation } from '../../functions/verify/core.ts';
-import type { AfterRemediate } from '../../shared/contracts.ts';
-import type { EfsPort, MetricsPort } from '../../shared/ports.ts';
+import type { AfterRemediate } from '../../shared/domain/contracts.ts';
+import type { EfsPort, MetricsPort } from '../../shared/domain/ports.ts';
 import { testConfig } from '../fixtures/config.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
 

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { verifyRemediation } from '../../functions/verify/core.ts';
+import { configForRecording } from '../../local/evidence.ts';
 import {
   recordingEfsPort,
   recordingMetricsPort,
-} from '../../shared/adapters/recording.ts';
-import type { MetricDataResult } from '../../shared/aws-shapes.ts';
-import type { AfterRemediate } from '../../shared/contracts.ts';
-import { configForRecording } from '../../shared/evidence.ts';
-import type { MetricsPort } from '../../shared/ports.ts';
+} from '../../local/recorded-ports.ts';
 import {
   simulateAfterSwitch,
   simulateScenario,
-} from '../../shared/simulator/scenarios.ts';
+} from '../../local/scenarios.ts';
+import type { MetricDataResult } from '../../shared/domain/aws-shapes.ts';
+import type { AfterRemediate } from '../../shared/domain/contracts.ts';
+import type { MetricsPort } from '../../shared/domain/ports.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');

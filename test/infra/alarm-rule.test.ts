@@ -7,7 +7,7 @@ import {
   MAX_EVENT_PATTERN_CHARS,
 } from '../../infra/alarm-rule.ts';
 import { createAlarms } from '../../infra/alarms.ts';
-import { ConfigurationError } from '../../shared/errors.ts';
+import { ConfigurationError } from '../../shared/domain/errors.ts';
 import { testConfig } from '../fixtures/config.ts';
 import {
   asList,

@@ -9,7 +9,7 @@ import {
 import {
   LANGFUSE_LOG_SIGNALS,
   langfuseNamespace,
-} from '../../shared/langfuse-signals.ts';
+} from '../../shared/domain/sources/langfuse-patterns.ts';
 import {
   FS_ID,
   logPatternAlarm,

@@ -10,8 +10,8 @@ import {
   configEnvironment,
   parseDeployConfig,
 } from '../../infra/deploy-config.ts';
-import { parseConfig } from '../../shared/config.ts';
-import { ConfigurationError } from '../../shared/errors.ts';
+import { parseConfig } from '../../shared/domain/config.ts';
+import { ConfigurationError } from '../../shared/domain/errors.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 
 const SUBNET = 'subnet-0123456789abcdef0';

@@ -8,8 +8,8 @@ import {
   parseDeployConfig,
   withInsightsLogGroups,
 } from '../../infra/deploy-config.ts';
-import { readConfigFromEnv } from '../../shared/config.ts';
-import { ConfigurationError } from '../../shared/errors.ts';
+import { ConfigurationError } from '../../shared/domain/errors.ts';
+import { readConfigFromEnv } from '../../shared/runtime/config.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 
 const EXAMPLE = new URL('../../burstguard.config.example.json', import.meta.url)

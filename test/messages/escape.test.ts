@@ -13,20 +13,20 @@
  * hostile case here fails the first test.
  */
 import { describe, expect, it } from 'vitest';
+import { renderMessage } from '../../local/terminal-render.ts';
 import type {
   AfterDiagnose,
   AfterRemediate,
   SlackMessage,
-} from '../../shared/contracts.ts';
-import * as blocks from '../../shared/messages/blocks.ts';
+} from '../../shared/domain/contracts.ts';
+import * as blocks from '../../shared/domain/messages/blocks.ts';
 import {
   escapeMrkdwn,
   Mrkdwn,
   md,
   mention,
-} from '../../shared/messages/mrkdwn.ts';
-import { renderMessage } from '../../shared/messages/terminal.ts';
-import type { ApprovalDecision } from '../../shared/slack/interaction.ts';
+} from '../../shared/domain/messages/mrkdwn.ts';
+import type { ApprovalDecision } from '../../shared/domain/slack/interaction.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
 

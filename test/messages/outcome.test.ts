@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { AfterRemediate, Remediation } from '../../shared/contracts.ts';
-import { outcomeMessage } from '../../shared/messages/blocks.ts';
+import type {
+  AfterRemediate,
+  Remediation,
+} from '../../shared/domain/contracts.ts';
+import { outcomeMessage } from '../../shared/domain/messages/blocks.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
 
 function outcomeText(remediation: Remediation): string {

@@ -7,21 +7,21 @@
  * through the same client: Slack must take them.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
+import { configForRecording } from '../../local/evidence.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import {
   recordingClickHousePort,
   recordingEfsPort,
   recordingMetricsPort,
-} from '../../shared/adapters/recording.ts';
+} from '../../local/recorded-ports.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
+import { runLocal } from '../../local/state-machine-runner.ts';
 import {
   createSlackPort,
   createSlackWebClient,
 } from '../../shared/adapters/slack.ts';
-import type { SlackMessage } from '../../shared/contracts.ts';
-import { configForRecording } from '../../shared/evidence.ts';
-import { findingMessage } from '../../shared/messages/blocks.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
-import { runLocal } from '../../workflows/local-runner.ts';
+import type { SlackMessage } from '../../shared/domain/contracts.ts';
+import { findingMessage } from '../../shared/domain/messages/blocks.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../shared/config.ts';
-import { ConfigurationError } from '../../shared/errors.ts';
+import { parseConfig } from '../../shared/domain/config.ts';
+import { ConfigurationError } from '../../shared/domain/errors.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 
 const base = { fileSystems: [{ fileSystemId: FS_ID }] };

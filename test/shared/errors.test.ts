@@ -5,7 +5,7 @@
  * title BEL sets a terminal's title, ESC [ 2 J clears its screen).
  */
 import { describe, expect, it } from 'vitest';
-import { oneLine } from '../../shared/errors.ts';
+import { oneLine } from '../../shared/domain/errors.ts';
 
 describe('oneLine', () => {
   it('joins lines and trims', () => {

@@ -19,18 +19,18 @@
  * message, timestamp).
  */
 import { describe, expect, it } from 'vitest';
-import type { ResultRow } from '../../shared/langfuse-logs.ts';
+import type { ResultRow } from '../../shared/domain/sources/langfuse-logs.ts';
 import {
   droppedRecordsInLine,
   droppedRecordsQuery,
   droppedRecordsSeries,
   logMessage,
   parseInsightsTime,
-} from '../../shared/langfuse-logs.ts';
+} from '../../shared/domain/sources/langfuse-logs.ts';
 import {
   LANGFUSE_LOG_SIGNALS,
   matchesFilterPattern,
-} from '../../shared/langfuse-signals.ts';
+} from '../../shared/domain/sources/langfuse-patterns.ts';
 
 const TS = '2026-11-23T02:41:07.312Z';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   LANGFUSE_LOG_SIGNALS,
   matchesFilterPattern,
-} from '../../shared/langfuse-signals.ts';
+} from '../../shared/domain/sources/langfuse-patterns.ts';
 
 /** Log lines as Langfuse's worker writes them, in both log formats. */
 const text = (message: string) => `2026-11-23T03:11:02.118Z error ${message}`;

@@ -5,7 +5,7 @@ import {
   MAX_POINTS_PER_SERIES,
   roundSeries,
   toSeries,
-} from '../../shared/metric-series.ts';
+} from '../../shared/domain/sources/metric-series.ts';
 
 const now = new Date('2026-11-23T03:00:00Z');
 const minutesBefore = (m: number) => new Date(now.getTime() - m * 60_000);

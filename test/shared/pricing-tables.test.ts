@@ -3,7 +3,7 @@
  * a region without one (and said so), and the configuration's overrides.
  */
 import { describe, expect, it } from 'vitest';
-import { describeTable, priceTable } from '../../shared/pricing.ts';
+import { describeTable, priceTable } from '../../shared/domain/pricing.ts';
 
 describe('priceTable', () => {
   it("falls back to us-east-1's figures for a region without a table, and names the region", () => {

@@ -4,7 +4,7 @@
  * until someone sets the region's figures in the configuration.
  */
 import { describe, expect, it } from 'vitest';
-import { describeTable, priceTable } from '../../shared/pricing.ts';
+import { describeTable, priceTable } from '../../shared/domain/pricing.ts';
 
 describe('describeTable', () => {
   it('dates the prices read from the pricing page', () => {

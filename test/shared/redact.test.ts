@@ -3,7 +3,7 @@ import {
   MIN_SECRET_PREFIX_CHARS,
   redactSecret,
   redactThenTruncate,
-} from '../../shared/redact.ts';
+} from '../../shared/domain/redact.ts';
 
 const SECRET = 'Tr0ub4dor-and-3more';
 

@@ -11,22 +11,22 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
-import { createResponseUrlResponder } from '../../shared/adapters/slack.ts';
-import type { IncidentStore } from '../../shared/ports.ts';
 import {
   APPROVAL_CLAIM_LEASE_SECONDS,
   type ApprovalPorts,
   handleApprovalInteraction,
   redactTaskToken,
   type TaskCallbackPort,
-} from '../../shared/slack/approval.ts';
+} from '../../functions/slack-interactions/core.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
+import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
+import { createResponseUrlResponder } from '../../shared/adapters/slack.ts';
+import type { IncidentStore } from '../../shared/domain/ports.ts';
 import {
   APPROVAL_BLOCK_ID,
   encodeApprovalValue,
-} from '../../shared/slack/interaction.ts';
-import { slackSignature } from '../../shared/slack/signature.ts';
+} from '../../shared/domain/slack/interaction.ts';
+import { slackSignature } from '../../shared/domain/slack/signature.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
 

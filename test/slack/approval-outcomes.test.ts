@@ -4,8 +4,6 @@
  * the Slack side of the wire is covered in approval.test.ts.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
-import type { IncidentStore } from '../../shared/ports.ts';
 import {
   allowedResponseUrl,
   type CardUpdater,
@@ -13,12 +11,14 @@ import {
   handleApprovalInteraction,
   type InteractionResponder,
   SLACK_RESPONSE_URL_ORIGIN,
-} from '../../shared/slack/approval.ts';
+} from '../../functions/slack-interactions/core.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
+import type { IncidentStore } from '../../shared/domain/ports.ts';
 import {
   APPROVAL_BLOCK_ID,
   encodeApprovalValue,
-} from '../../shared/slack/interaction.ts';
-import { slackSignature } from '../../shared/slack/signature.ts';
+} from '../../shared/domain/slack/interaction.ts';
+import { slackSignature } from '../../shared/domain/slack/signature.ts';
 
 const FS = 'fs-0123456789abcdef0';
 const INCIDENT = `${FS}/2026-03-02T10:00:00.000Z`;

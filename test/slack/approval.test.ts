@@ -1,20 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
-import {
-  createSlackPort,
-  createSlackWebClient,
-} from '../../shared/adapters/slack.ts';
-import type { IncidentStore } from '../../shared/ports.ts';
 import {
   type ApprovalPorts,
   handleApprovalInteraction,
   type TaskCallbackPort,
-} from '../../shared/slack/approval.ts';
+} from '../../functions/slack-interactions/core.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
+import {
+  createSlackPort,
+  createSlackWebClient,
+} from '../../shared/adapters/slack.ts';
+import type { IncidentStore } from '../../shared/domain/ports.ts';
 import {
   APPROVAL_BLOCK_ID,
   encodeApprovalValue,
-} from '../../shared/slack/interaction.ts';
-import { slackSignature } from '../../shared/slack/signature.ts';
+} from '../../shared/domain/slack/interaction.ts';
+import { slackSignature } from '../../shared/domain/slack/signature.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
 
 const FS = 'fs-0123456789abcdef0';

@@ -6,7 +6,7 @@ import {
   encodeApprovalValue,
   parseApprovalInteraction,
   SLACK_BUTTON_VALUE_MAX_CHARS,
-} from '../../shared/slack/interaction.ts';
+} from '../../shared/domain/slack/interaction.ts';
 
 const FS = 'fs-0123456789abcdef0';
 const INCIDENT = `${FS}/2026-03-02T10:00:00.000Z`;

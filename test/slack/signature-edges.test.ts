@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { verifySlackSignature } from '../../shared/slack/signature.ts';
+import { verifySlackSignature } from '../../shared/domain/slack/signature.ts';
 
 const SECRET = 'burstguard-test-signing-secret';
 const NOW_SECONDS = 1_772_445_600;

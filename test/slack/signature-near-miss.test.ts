@@ -7,7 +7,7 @@
  * Slack's, not one computed by the code under test.
  */
 import { describe, expect, it } from 'vitest';
-import { verifySlackSignature } from '../../shared/slack/signature.ts';
+import { verifySlackSignature } from '../../shared/domain/slack/signature.ts';
 
 // The worked example in Slack's "Verifying requests from Slack".
 const DOC_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';

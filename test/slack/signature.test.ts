@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   slackSignature,
   verifySlackSignature,
-} from '../../shared/slack/signature.ts';
+} from '../../shared/domain/slack/signature.ts';
 
 // The worked example in Slack's "Verifying requests from Slack".
 const DOC_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';

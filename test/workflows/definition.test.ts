@@ -1,18 +1,18 @@
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
+import { localHandlers } from '../../local/state-machine-runner.ts';
 import {
   decisionSchema,
   incidentSchema,
   remediationSchema,
-} from '../../shared/contracts.ts';
-import * as errors from '../../shared/errors.ts';
+} from '../../shared/domain/contracts.ts';
+import * as errors from '../../shared/domain/errors.ts';
 import {
   buildDefinition,
   LAMBDAS,
   placeholderArns,
   TASK_LAMBDA,
 } from '../../workflows/definition.ts';
-import { localHandlers } from '../../workflows/local-runner.ts';
 import { testConfig } from '../fixtures/config.ts';
 
 type State = Record<string, unknown> & { Type: string };
@@ -84,7 +84,7 @@ describe('the state machine definition', () => {
     }
   });
 
-  it('catches only error names that shared/errors.ts defines', () => {
+  it('catches only error names that shared/domain/errors.ts defines', () => {
     const named = new Set(
       Object.values(errors)
         .filter(

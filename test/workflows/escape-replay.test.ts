@@ -10,22 +10,22 @@
  * mrkdwn too (docs.slack.dev, chat.postMessage, argument `mrkdwn`).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
+import { configForRecording } from '../../local/evidence.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import {
   recordingClickHousePort,
   recordingEfsPort,
   recordingMetricsPort,
-} from '../../shared/adapters/recording.ts';
+} from '../../local/recorded-ports.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
+import { type LocalPorts, runLocal } from '../../local/state-machine-runner.ts';
 import {
   createSlackPort,
   createSlackWebClient,
 } from '../../shared/adapters/slack.ts';
-import { configForRecording } from '../../shared/evidence.ts';
-import { escapeMrkdwn } from '../../shared/messages/mrkdwn.ts';
-import type { AlarmStateValue } from '../../shared/ports.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
-import { APPROVE_ACTION_ID } from '../../shared/slack/interaction.ts';
-import { type LocalPorts, runLocal } from '../../workflows/local-runner.ts';
+import { escapeMrkdwn } from '../../shared/domain/messages/mrkdwn.ts';
+import type { AlarmStateValue } from '../../shared/domain/ports.ts';
+import { APPROVE_ACTION_ID } from '../../shared/domain/slack/interaction.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');

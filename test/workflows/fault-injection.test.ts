@@ -46,20 +46,29 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
+import { configForRecording } from '../../local/evidence.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import {
   recordingClickHousePort,
   recordingEfsPort,
   recordingLogsInsightsPort,
   recordingMetricsPort,
-} from '../../shared/adapters/recording.ts';
-import type { SlackMessage } from '../../shared/contracts.ts';
+} from '../../local/recorded-ports.ts';
+import type { Recording } from '../../local/recording-format.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
+import {
+  type LocalPorts,
+  type LocalTaskHandlers,
+  localHandlers,
+  type RunEvent,
+  type RunResult,
+  runLocal,
+} from '../../local/state-machine-runner.ts';
+import type { SlackMessage } from '../../shared/domain/contracts.ts';
 import {
   FileSystemNotFoundError,
   SourceUnavailableError,
-} from '../../shared/errors.ts';
-import { configForRecording } from '../../shared/evidence.ts';
-import { DROPPED_RECORDS_FIELD } from '../../shared/langfuse-logs.ts';
+} from '../../shared/domain/errors.ts';
 import type {
   AlarmsPort,
   ClickHousePort,
@@ -68,22 +77,13 @@ import type {
   LogsInsightsPort,
   MetricsPort,
   SlackPort,
-} from '../../shared/ports.ts';
-import type { Recording } from '../../shared/recording.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
+} from '../../shared/domain/ports.ts';
+import { DROPPED_RECORDS_FIELD } from '../../shared/domain/sources/langfuse-logs.ts';
 import {
   buildDefinition,
   placeholderArns,
   type TaskStateName,
 } from '../../workflows/definition.ts';
-import {
-  type LocalPorts,
-  type LocalTaskHandlers,
-  localHandlers,
-  type RunEvent,
-  type RunResult,
-  runLocal,
-} from '../../workflows/local-runner.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');
 const APPROVER = 'U0LOCAL';

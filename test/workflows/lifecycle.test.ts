@@ -20,32 +20,35 @@ import {
   type PreflightReport,
   runPreflight,
 } from '../../functions/preflight/core.ts';
-import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
+import { configForRecording } from '../../local/evidence.ts';
 import {
   recordingClickHousePort,
   recordingEfsPort,
   recordingMetricsPort,
-} from '../../shared/adapters/recording.ts';
-import {
-  createSlackPort,
-  createSlackWebClient,
-} from '../../shared/adapters/slack.ts';
-import { type Incident, incidentSchema } from '../../shared/contracts.ts';
-import { configForRecording } from '../../shared/evidence.ts';
-import type {
-  AlarmStateValue,
-  AlarmsPort,
-  IncidentStore,
-} from '../../shared/ports.ts';
-import type { Recording } from '../../shared/recording.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
-import { APPROVE_ACTION_ID } from '../../shared/slack/interaction.ts';
+} from '../../local/recorded-ports.ts';
+import type { Recording } from '../../local/recording-format.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
 import {
   type LocalPorts,
   type RunEvent,
   type RunResult,
   runLocal,
-} from '../../workflows/local-runner.ts';
+} from '../../local/state-machine-runner.ts';
+import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
+import {
+  createSlackPort,
+  createSlackWebClient,
+} from '../../shared/adapters/slack.ts';
+import {
+  type Incident,
+  incidentSchema,
+} from '../../shared/domain/contracts.ts';
+import type {
+  AlarmStateValue,
+  AlarmsPort,
+  IncidentStore,
+} from '../../shared/domain/ports.ts';
+import { APPROVE_ACTION_ID } from '../../shared/domain/slack/interaction.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
 

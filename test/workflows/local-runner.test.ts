@@ -1,21 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
+import { configForRecording } from '../../local/evidence.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import {
   recordingClickHousePort,
   recordingEfsPort,
   recordingMetricsPort,
-} from '../../shared/adapters/recording.ts';
-import type { SlackMessage } from '../../shared/contracts.ts';
+} from '../../local/recorded-ports.ts';
+import type { Recording } from '../../local/recording-format.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
+import { type LocalPorts, runLocal } from '../../local/state-machine-runner.ts';
+import type { SlackMessage } from '../../shared/domain/contracts.ts';
 import {
   afterNotifySchema,
   afterRemediateSchema,
-} from '../../shared/contracts.ts';
-import { SlackDeliveryError } from '../../shared/errors.ts';
-import { configForRecording } from '../../shared/evidence.ts';
-import type { IncidentStore, SlackPort } from '../../shared/ports.ts';
-import type { Recording } from '../../shared/recording.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
-import { type LocalPorts, runLocal } from '../../workflows/local-runner.ts';
+} from '../../shared/domain/contracts.ts';
+import { SlackDeliveryError } from '../../shared/domain/errors.ts';
+import type { IncidentStore, SlackPort } from '../../shared/domain/ports.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');
 

@@ -8,22 +8,22 @@
  * Notify function's structured log, and both say the post failed.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runRecording } from '../../cli/local-run.ts';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
+import { configForRecording } from '../../local/evidence.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import {
   recordingClickHousePort,
   recordingEfsPort,
   recordingMetricsPort,
-} from '../../shared/adapters/recording.ts';
+} from '../../local/recorded-ports.ts';
+import { runRecording } from '../../local/run-recording.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
+import { type LocalPorts, runLocal } from '../../local/state-machine-runner.ts';
 import {
   createSlackPort,
   createSlackWebClient,
 } from '../../shared/adapters/slack.ts';
-import type { SlackMessage } from '../../shared/contracts.ts';
-import { configForRecording } from '../../shared/evidence.ts';
-import type { SlackPort } from '../../shared/ports.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
-import { type LocalPorts, runLocal } from '../../workflows/local-runner.ts';
+import type { SlackMessage } from '../../shared/domain/contracts.ts';
+import type { SlackPort } from '../../shared/domain/ports.ts';
 import { captureLogs } from '../support/log-capture.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
 

@@ -16,26 +16,26 @@ import {
   expect,
   it,
 } from 'vitest';
-import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
+import { configForRecording } from '../../local/evidence.ts';
 import {
   recordingClickHousePort,
   recordingEfsPort,
   recordingMetricsPort,
-} from '../../shared/adapters/recording.ts';
-import {
-  createSlackPort,
-  createSlackWebClient,
-} from '../../shared/adapters/slack.ts';
-import type { FileSystemDescription } from '../../shared/aws-shapes.ts';
-import { configForRecording } from '../../shared/evidence.ts';
-import type { EfsPort, IncidentStore } from '../../shared/ports.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
+} from '../../local/recorded-ports.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
 import {
   type LocalPorts,
   type LocalTaskHandlers,
   type RunEvent,
   runLocal,
-} from '../../workflows/local-runner.ts';
+} from '../../local/state-machine-runner.ts';
+import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
+import {
+  createSlackPort,
+  createSlackWebClient,
+} from '../../shared/adapters/slack.ts';
+import type { FileSystemDescription } from '../../shared/domain/aws-shapes.ts';
+import type { EfsPort, IncidentStore } from '../../shared/domain/ports.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
 

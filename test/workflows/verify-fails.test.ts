@@ -7,19 +7,19 @@
  * switched and that the check failed, and end the run normally.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryIncidentStore } from '../../shared/adapters/memory-incident-store.ts';
+import { configForRecording } from '../../local/evidence.ts';
+import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import {
   recordingClickHousePort,
   recordingEfsPort,
   recordingMetricsPort,
-} from '../../shared/adapters/recording.ts';
+} from '../../local/recorded-ports.ts';
+import { simulateScenario } from '../../local/scenarios.ts';
+import { type RunEvent, runLocal } from '../../local/state-machine-runner.ts';
 import {
   createSlackPort,
   createSlackWebClient,
 } from '../../shared/adapters/slack.ts';
-import { configForRecording } from '../../shared/evidence.ts';
-import { simulateScenario } from '../../shared/simulator/scenarios.ts';
-import { type RunEvent, runLocal } from '../../workflows/local-runner.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');

@@ -1,0 +1,230 @@
+/**
+ * The recording format, version 1 (docs/recording-format.md): a directory
+ * holding what the AWS CLI prints for the file system and its metrics, the
+ * trigger, and ClickHouse's snapshot queries as JSONEachRow. `replay` runs
+ * the whole runbook on one; `record` writes one from live AWS and ClickHouse.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as z from 'zod';
+import {
+  describeFileSystemsOutputSchema,
+  type GetQueryResultsOutput,
+  getMetricDataOutputSchema,
+  getQueryResultsOutputSchema,
+} from '../shared/domain/aws-shapes.ts';
+import {
+  fileSystemIdSchema,
+  isoTimeSchema,
+} from '../shared/domain/contracts.ts';
+import { RecordingError } from '../shared/domain/errors.ts';
+import {
+  SNAPSHOT_QUERY_NAMES,
+  type SnapshotQueryName,
+} from '../shared/domain/ports.ts';
+
+export const RECORDING_VERSION = 1;
+
+export const metaSchema = z.object({
+  version: z.literal(RECORDING_VERSION),
+  fileSystemId: fileSystemIdSchema,
+  region: z.string().min(1),
+  periodSeconds: z.number().int().min(60),
+  start: isoTimeSchema,
+  end: isoTimeSchema,
+  /**
+   * Added in format 1 without a version change (older readers ignore it):
+   * the Langfuse worker log groups the Logs Insights query ran over.
+   */
+  langfuseLogGroups: z.array(z.string()).optional(),
+});
+export type RecordingMeta = z.infer<typeof metaSchema>;
+
+/** A recording in memory; the files of the directory, parsed. */
+export type Recording = {
+  meta: RecordingMeta;
+  /** The EventBridge alarm event, or the manual input object. */
+  trigger: unknown;
+  describeFileSystems: z.infer<typeof describeFileSystemsOutputSchema>;
+  metricData: z.infer<typeof getMetricDataOutputSchema>;
+  /**
+   * What `aws logs get-query-results` printed for the dropped-records query
+   * over the window (cloudwatch-logs-insights.json), when it was run.
+   */
+  logsInsights?: GetQueryResultsOutput;
+  clickhouse: {
+    /** Present when ClickHouse could not be queried: the error, one line. */
+    error?: string;
+    results: Partial<Record<SnapshotQueryName, Record<string, unknown>[]>>;
+  };
+};
+
+export const RECORDING_FILES = {
+  meta: 'meta.json',
+  trigger: 'trigger.json',
+  describeFileSystems: 'efs-describe-file-systems.json',
+  metricData: 'cloudwatch-get-metric-data.json',
+  logsInsights: 'cloudwatch-logs-insights.json',
+  clickhouseDir: 'clickhouse',
+  clickhouseError: 'error.txt',
+} as const;
+
+async function readJson(dir: string, file: string): Promise<unknown> {
+  const path = join(dir, file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new RecordingError(`${path}: missing (a recording needs it)`);
+    }
+    throw new RecordingError(`${path}: cannot read (${code ?? 'error'})`, {
+      cause: error,
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new RecordingError(`${path}: not valid JSON`, { cause: error });
+  }
+}
+
+function check<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.join('.') || '(root)';
+    throw new RecordingError(
+      `${path}: ${where}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return result.data;
+}
+
+/** Parses JSONEachRow text; names the file and line of a bad row. */
+export function parseJsonLines(
+  text: string,
+  path: string,
+): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]?.trim();
+    if (!line) continue;
+    let row: unknown;
+    try {
+      row = JSON.parse(line);
+    } catch {
+      throw new RecordingError(`${path}:${i + 1}: not a JSON row`);
+    }
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+      throw new RecordingError(`${path}:${i + 1}: a row must be an object`);
+    }
+    rows.push(row as Record<string, unknown>);
+  }
+  return rows;
+}
+
+/** Reads a recording directory; one clear RecordingError when it is wrong. */
+export async function readRecording(dir: string): Promise<Recording> {
+  const metaPath = join(dir, RECORDING_FILES.meta);
+  const meta = check(
+    metaSchema,
+    await readJson(dir, RECORDING_FILES.meta),
+    metaPath,
+  );
+  const trigger = await readJson(dir, RECORDING_FILES.trigger);
+  const describeFileSystems = check(
+    describeFileSystemsOutputSchema,
+    await readJson(dir, RECORDING_FILES.describeFileSystems),
+    join(dir, RECORDING_FILES.describeFileSystems),
+  );
+  const metricData = check(
+    getMetricDataOutputSchema,
+    await readJson(dir, RECORDING_FILES.metricData),
+    join(dir, RECORDING_FILES.metricData),
+  );
+  // Optional: recordings made before it existed, or without log groups,
+  // count dropped records from the metric filters.
+  const insightsPath = join(dir, RECORDING_FILES.logsInsights);
+  const logsInsights = existsSync(insightsPath)
+    ? check(
+        getQueryResultsOutputSchema,
+        await readJson(dir, RECORDING_FILES.logsInsights),
+        insightsPath,
+      )
+    : undefined;
+  const chDir = join(dir, RECORDING_FILES.clickhouseDir);
+  const clickhouse: Recording['clickhouse'] = { results: {} };
+  let names: string[] = [];
+  try {
+    names = await readdir(chDir);
+  } catch {
+    clickhouse.error = 'the recording holds no clickhouse/ snapshot';
+  }
+  for (const name of names) {
+    const path = join(chDir, name);
+    if (name === RECORDING_FILES.clickhouseError) {
+      const text = (await readFile(path, 'utf8')).trim();
+      clickhouse.error = text.split('\n')[0] || 'ClickHouse was unreachable';
+      continue;
+    }
+    const query = name.replace(/\.jsonl$/, '') as SnapshotQueryName;
+    // A v1 reader ignores files it does not know.
+    if (!name.endsWith('.jsonl') || !SNAPSHOT_QUERY_NAMES.includes(query)) {
+      continue;
+    }
+    clickhouse.results[query] = parseJsonLines(
+      await readFile(path, 'utf8'),
+      path,
+    );
+  }
+  return {
+    meta,
+    trigger,
+    describeFileSystems,
+    metricData,
+    ...(logsInsights ? { logsInsights } : {}),
+    clickhouse,
+  };
+}
+
+/** Writes a recording directory in format v1. */
+export async function writeRecording(
+  dir: string,
+  recording: Recording,
+): Promise<string[]> {
+  const written: string[] = [];
+  const put = async (file: string, text: string) => {
+    await writeFile(join(dir, file), text);
+    written.push(file);
+  };
+  await mkdir(join(dir, RECORDING_FILES.clickhouseDir), { recursive: true });
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  await put(RECORDING_FILES.meta, json(recording.meta));
+  await put(RECORDING_FILES.trigger, json(recording.trigger));
+  await put(
+    RECORDING_FILES.describeFileSystems,
+    json(recording.describeFileSystems),
+  );
+  await put(RECORDING_FILES.metricData, json(recording.metricData));
+  if (recording.logsInsights) {
+    await put(RECORDING_FILES.logsInsights, json(recording.logsInsights));
+  }
+  if (recording.clickhouse.error) {
+    await put(
+      join(RECORDING_FILES.clickhouseDir, RECORDING_FILES.clickhouseError),
+      `${recording.clickhouse.error.replace(/\s+/g, ' ').trim()}\n`,
+    );
+  }
+  for (const [name, rows] of Object.entries(recording.clickhouse.results)) {
+    const text = rows.map((row) => JSON.stringify(row)).join('\n');
+    await put(
+      join(RECORDING_FILES.clickhouseDir, `${name}.jsonl`),
+      rows.length ? `${text}\n` : '',
+    );
+  }
+  return written;
+}

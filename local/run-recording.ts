@@ -1,0 +1,238 @@
+/**
+ * Runs the whole runbook locally on a recording: the real state machine and
+ * handlers, EFS and CloudWatch answered from the recording, ClickHouse from
+ * the recording or a live embedded ClickHouse, Slack in the terminal.
+ */
+
+import { evidenceFromGathered } from '../functions/diagnose/core.ts';
+import type { MetricDataResult } from '../shared/domain/aws-shapes.ts';
+import type {
+  AfterGather,
+  AfterNotify,
+  Decision,
+  Diagnosis,
+  Evidence,
+  Incident,
+  Policy,
+  Recommendation,
+  Remediation,
+  SlackMessage,
+  Trigger,
+  Verification,
+} from '../shared/domain/contracts.ts';
+import { oneLine } from '../shared/domain/errors.ts';
+import type {
+  ClickHousePort,
+  MetricsPort,
+  SlackPort,
+} from '../shared/domain/ports.ts';
+import { VERIFY_AFTER_SECONDS } from '../workflows/definition.ts';
+import { configForRecording } from './evidence.ts';
+import { createMemoryIncidentStore } from './memory-incident-store.ts';
+import {
+  recordingClickHousePort,
+  recordingEfsPort,
+  recordingLogsInsightsPort,
+  recordingMetricsPort,
+} from './recorded-ports.ts';
+import type { Recording } from './recording-format.ts';
+import {
+  type LocalTaskHandlers,
+  type RunEvent,
+  type RunResult,
+  runLocal,
+} from './state-machine-runner.ts';
+import { createTerminalSlackPort } from './terminal-slack.ts';
+
+export type LocalRunOptions = {
+  /** The file system's configured policy for this run (default approve). */
+  policy?: Policy;
+  /** Overrides the recording's ClickHouse (e.g. a live chDB). */
+  clickhouse?: ClickHousePort;
+  /** Simulates an approver pressing a button; none means nobody answers. */
+  approver?: (
+    state: AfterNotify,
+  ) => Promise<{ approved: boolean; by?: string }>;
+  write: (text: string) => void;
+  color: boolean;
+  onEvent?: (event: RunEvent) => void;
+  /**
+   * Metrics for the minutes after a switch to Elastic (the demo simulates
+   * them); without it, Verify finds none, as a replay of a past incident.
+   */
+  afterSwitch?: (from: Date, minutes: number) => MetricDataResult[];
+  /** Sees every UpdateFileSystem call the run makes (tests, audits). */
+  onUpdateFileSystem?: (call: unknown) => void;
+  /**
+   * Posts to this Slack port instead of the terminal (a real workspace, or
+   * a double); the messages are still reported in `slack`.
+   */
+  slack?: SlackPort;
+  /** Wraps the Task handlers (tests that inject a failure). */
+  wrapHandlers?: (handlers: LocalTaskHandlers) => LocalTaskHandlers;
+};
+
+/** What `--json` prints: the object the README documents, and the run's own facts. */
+export type LocalRunReport = {
+  incident: Incident | null;
+  trigger: Trigger | null;
+  diagnosis: Diagnosis | null;
+  recommendation: Recommendation | null;
+  /**
+   * Where the run went after the finding and why, with the policy it ran
+   * under and who asked for what (`decision.policy.statement`).
+   */
+  decision: Decision | null;
+  remediation: Remediation | null;
+  /** Whether the switch worked, when one was made. */
+  verification: Verification | null;
+  slack: SlackMessage[];
+  /**
+   * Each post to Slack, in order: the step that posted, and whether Slack
+   * took it (with Slack's error when it did not). A refused post leaves
+   * its message in `slack` all the same.
+   */
+  slackDelivery: SlackDelivery[];
+  /** What Gather found, as `burstguard diagnose --evidence` reads it. */
+  evidence: Evidence | null;
+  execution: {
+    status: RunResult['status'];
+    transitions: number;
+    error?: string;
+    cause?: string;
+  };
+};
+
+/** One post to Slack of a local run. */
+export type SlackDelivery = {
+  step: string;
+  delivered: boolean;
+  error?: string;
+};
+
+export async function runRecording(
+  recording: Recording,
+  options: LocalRunOptions,
+): Promise<LocalRunReport> {
+  const config = configForRecording(recording, {
+    ...(options.policy ? { policy: options.policy } : {}),
+  });
+  const terminal = createTerminalSlackPort(options.write, {
+    color: options.color,
+  });
+  const posted: SlackMessage[] = options.slack ? [] : terminal.posted;
+  const slackDelivery: SlackDelivery[] = [];
+  // The Task state running now: posts happen in Notify steps, one at a time.
+  let step = '';
+  const target: SlackPort = options.slack ?? terminal;
+  const slack: SlackPort = {
+    async postMessage(message) {
+      if (options.slack) posted.push(message);
+      try {
+        const answer = await target.postMessage(message);
+        slackDelivery.push({ step, delivered: true });
+        return answer;
+      } catch (error) {
+        slackDelivery.push({ step, delivered: false, error: oneLine(error) });
+        throw error;
+      }
+    },
+  };
+  const clickhouse = options.clickhouse ?? recordingClickHousePort(recording);
+  // The recording's end is "now" for the run, so 1-minute data still exists.
+  // After a switch, the clock moves on by the Wait that precedes Verify.
+  const end = Date.parse(recording.meta.end);
+  let switchedAt: number | undefined;
+  const clock = {
+    now: () =>
+      new Date(
+        switchedAt === undefined ? end : end + VERIFY_AFTER_SECONDS * 1000,
+      ),
+  };
+  const efs = recordingEfsPort(recording, {
+    onUpdate: (call) => {
+      switchedAt = end;
+      options.onUpdateFileSystem?.(call);
+    },
+  });
+  const recorded = recordingMetricsPort(recording);
+  const metrics: MetricsPort = {
+    resolutionSeconds: recorded.resolutionSeconds,
+    async getMetricData(request) {
+      const results = await recorded.getMetricData(request);
+      if (switchedAt === undefined || !options.afterSwitch) return results;
+      const later = options.afterSwitch(
+        new Date(switchedAt),
+        VERIFY_AFTER_SECONDS / 60,
+      );
+      const wanted = new Set(request.queries.map((q) => q.id));
+      return [...wanted].map((id) => {
+        const a = results.find((r) => r.Id === id);
+        const b = later.find((r) => r.Id === id);
+        return {
+          Id: id,
+          Label: a?.Label ?? b?.Label,
+          Timestamps: [...(a?.Timestamps ?? []), ...(b?.Timestamps ?? [])],
+          Values: [...(a?.Values ?? []), ...(b?.Values ?? [])],
+          StatusCode: 'Complete',
+        };
+      });
+    },
+  };
+  const result = await runLocal(
+    // The recorded trigger as it is: `policy` configures the file system,
+    // and a policy the recorded input asks for may still lower it.
+    recording.trigger,
+    {
+      config,
+      clock,
+      efs,
+      metrics,
+      logsInsights: recordingLogsInsightsPort(recording),
+      clickhouseFor: () => clickhouse,
+      slack,
+      store: createMemoryIncidentStore(),
+      approver: options.approver,
+    },
+    {
+      onEvent: (event) => {
+        if (event.type === 'entered' && event.stateType === 'Task') {
+          step = event.state;
+        }
+        options.onEvent?.(event);
+      },
+      ...(options.wrapHandlers ? { wrapHandlers: options.wrapHandlers } : {}),
+    },
+  );
+  const out = result.status === 'SUCCEEDED' ? result.output : {};
+  const stateResult = out.result as
+    | {
+        diagnosis: Diagnosis;
+        recommendation: Recommendation;
+        decision?: Decision;
+      }
+    | undefined;
+  return {
+    incident: (out.incident as Incident | undefined) ?? null,
+    trigger: (out.trigger as Trigger | undefined) ?? null,
+    diagnosis: stateResult?.diagnosis ?? null,
+    recommendation: stateResult?.recommendation ?? null,
+    decision: stateResult?.decision ?? null,
+    remediation: (out.remediation as Remediation | undefined) ?? null,
+    verification: (out.verification as Verification | undefined) ?? null,
+    slack: posted,
+    slackDelivery,
+    evidence: Array.isArray(out.gathered)
+      ? evidenceFromGathered(out.gathered as AfterGather['gathered'])
+      : null,
+    execution:
+      result.status === 'SUCCEEDED'
+        ? { status: result.status, transitions: result.transitions }
+        : {
+            status: result.status,
+            transitions: result.transitions,
+            error: result.error,
+            cause: result.cause,
+          },
+  };
+}

@@ -1,0 +1,811 @@
+/**
+ * Built-in incidents, simulated with EFS's Bursting physics (EFS user guide,
+ * "Performance"): credits accrue at the baseline while throughput is below
+ * it and are spent above it; while credits last the file system may burst to
+ * 100 MiB/s per TiB of Standard storage (at least 100 MiB/s), and at zero
+ * the permitted throughput falls to the baseline (50 KiB/s per GiB, at least
+ * 1 MiB/s). Reads are metered at one third. Each scenario is a
+ * Recording, exactly as `burstguard record` would write it, so the demo and
+ * the tests run the same code as a replay. Deterministic: seeded noise.
+ */
+import { burstBytesPerSecondFor } from '../shared/domain/efs-rules.ts';
+import type { Recording } from './recording-format.ts';
+import { RECORDING_VERSION } from './recording-format.ts';
+
+export const SCENARIOS = [
+  'credits-exhausted',
+  'credits-draining',
+  'provisioned-saturated',
+  'io-limit',
+  'maxio-credits-exhausted',
+  'io-limit-bursting',
+  'credits-exhausted-2tib',
+  'merge-backlog',
+  'clickhouse-unreachable',
+  'healthy-blip',
+  'elastic-headroom',
+  'too-little-data',
+  'credits-contradictory',
+] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** What each scenario is, in one line, for `demo --help` and docs. */
+export const SCENARIO_DESCRIPTIONS: Record<ScenarioName, string> = {
+  'credits-exhausted':
+    'Bursting, 3.6 GiB stored, credits exhausted: throughput pinned at 1 MiB/s, Langfuse dropping records',
+  'credits-draining':
+    'Bursting, 200 GiB stored, demand above the baseline: credits run out in a few hours',
+  'provisioned-saturated':
+    'Provisioned at 8 MiB/s, demand above it: pinned, Langfuse timing out',
+  'io-limit':
+    'General Purpose mode, already Elastic, at 100% PercentIOLimit from small ClickHouse log writes',
+  'maxio-credits-exhausted':
+    'Max I/O performance mode, Bursting, 40 GiB stored, credits exhausted: no Elastic for Max I/O, so Provisioned',
+  'io-limit-bursting':
+    'General Purpose, Bursting with plenty of credits, at 100% PercentIOLimit from small ClickHouse writes',
+  'credits-exhausted-2tib':
+    'Bursting, 2 TiB stored (200 MiB/s burst, 100 MiB/s baseline), credits exhausted under a 130 MiB/s load',
+  'merge-backlog':
+    'Elastic storage with headroom, ClickHouse piling up parts from tiny inserts',
+  'clickhouse-unreachable': 'storage healthy, ClickHouse not answering',
+  'healthy-blip':
+    'Bursting with plenty of credits: a short spike, nothing wrong',
+  'elastic-headroom':
+    'Elastic throughput with plenty of headroom and a quiet ClickHouse: nothing wrong',
+  'too-little-data': 'a file system with five minutes of metrics',
+  'credits-contradictory':
+    'sources that disagree: 1.8 TiB of burst credits, yet permitted throughput at the 1 MiB/s floor and pinned; auto asks a person',
+};
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+const TiB = 1024 * GiB;
+/**
+ * Maximum (and initial) credit balance: 2.1 TiB under 1 TiB stored, 2.1 TiB
+ * per TiB stored above (EFS user guide, "Performance", Bursting).
+ */
+function maxCreditsBytes(sizeBytes: number): number {
+  return 2.1 * TiB * Math.max(1, sizeBytes / TiB);
+}
+const MAX_CREDITS_BYTES = maxCreditsBytes(0);
+/** Elastic's PermittedThroughput reports the max write throughput. */
+const ELASTIC_PERMITTED_BYTES_PER_SECOND = 3 * GiB;
+
+/** A small seeded PRNG (mulberry32), so every run is the same. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Demand = { readBps: number; writeBps: number; metadataBps: number };
+
+type Spec = {
+  mode: 'bursting' | 'provisioned' | 'elastic';
+  sizeBytes: number;
+  provisionedMibps?: number;
+  performanceMode?: 'generalPurpose' | 'maxIO';
+  initialCreditsBytes?: number;
+  demand: (minute: number, noise: () => number) => Demand;
+  percentIoLimit?: (minute: number, noise: () => number) => number;
+  /** Minutes of data that exist (the rest of the window has none). */
+  dataMinutes?: number;
+  /**
+   * What CloudWatch reports as BurstCreditBalance, whatever the physics
+   * did: a recording whose sources contradict each other (credits above
+   * zero while permitted throughput sits at the baseline).
+   */
+  reportedCreditsBytes?: number;
+  clickhouse: 'healthy' | 'slow-merges' | 'backlog' | 'unreachable';
+  trigger: 'credits' | 'utilization' | 'io-limit' | 'log' | 'manual';
+};
+
+const SPECS: Record<ScenarioName, Spec> = {
+  'credits-exhausted': {
+    mode: 'bursting',
+    sizeBytes: 3.6 * GiB,
+    // Metered demand is ~1.2 MiB/s against the 1 MiB/s floor: these credits
+    // last the first ~75 minutes of the window.
+    initialCreditsBytes: 0.8 * GiB,
+    demand: (_, n) => ({
+      readBps: (0.5 + 0.15 * n()) * MiB,
+      writeBps: (0.95 + 0.2 * n()) * MiB,
+      metadataBps: (0.08 + 0.03 * n()) * MiB,
+    }),
+    clickhouse: 'slow-merges',
+    trigger: 'credits',
+  },
+  'credits-draining': {
+    mode: 'bursting',
+    sizeBytes: 200 * GiB,
+    initialCreditsBytes: 160 * GiB,
+    demand: (_, n) => ({
+      readBps: (12 + 2 * n()) * MiB,
+      writeBps: (14 + 2 * n()) * MiB,
+      metadataBps: (1 + 0.2 * n()) * MiB,
+    }),
+    clickhouse: 'healthy',
+    trigger: 'credits',
+  },
+  'provisioned-saturated': {
+    mode: 'provisioned',
+    sizeBytes: 40 * GiB,
+    provisionedMibps: 8,
+    demand: (minute, n) => ({
+      readBps: (3 + n()) * MiB,
+      writeBps: (minute > 60 ? 9 : 4 + n()) * MiB,
+      metadataBps: 0.5 * MiB,
+    }),
+    clickhouse: 'slow-merges',
+    trigger: 'utilization',
+  },
+  'io-limit': {
+    mode: 'elastic',
+    sizeBytes: 12 * GiB,
+    performanceMode: 'generalPurpose',
+    demand: (_, n) => ({
+      readBps: (0.8 + 0.2 * n()) * MiB,
+      writeBps: (1.5 + 0.3 * n()) * MiB,
+      metadataBps: (2.5 + 0.5 * n()) * MiB,
+    }),
+    percentIoLimit: (minute, n) => (minute < 70 ? 55 + 10 * n() : 97 + 3 * n()),
+    clickhouse: 'healthy',
+    trigger: 'io-limit',
+  },
+  'maxio-credits-exhausted': {
+    mode: 'bursting',
+    performanceMode: 'maxIO',
+    sizeBytes: 40 * GiB,
+    // Baseline 40 GiB × 50 KiB/s = 2,000 KiB/s; metered demand ~2.5 MiB/s
+    // spends ~33 MiB of credits a minute: 2.5 GiB last ~75 minutes.
+    initialCreditsBytes: 2.5 * GiB,
+    demand: (_, n) => ({
+      readBps: (0.9 + 0.2 * n()) * MiB,
+      writeBps: (1.95 + 0.2 * n()) * MiB,
+      metadataBps: (0.2 + 0.05 * n()) * MiB,
+    }),
+    clickhouse: 'slow-merges',
+    trigger: 'credits',
+  },
+  'io-limit-bursting': {
+    mode: 'bursting',
+    sizeBytes: 60 * GiB,
+    performanceMode: 'generalPurpose',
+    initialCreditsBytes: 1.9 * TiB,
+    // Metered ~2.4 MiB/s, under the 3 MiB/s baseline: credits grow, but
+    // small metadata-heavy IO holds the General Purpose IOPS limit.
+    demand: (_, n) => ({
+      readBps: (0.6 + 0.2 * n()) * MiB,
+      writeBps: (0.9 + 0.2 * n()) * MiB,
+      metadataBps: (1.1 + 0.2 * n()) * MiB,
+    }),
+    percentIoLimit: (minute, n) => (minute < 70 ? 50 + 10 * n() : 97 + 3 * n()),
+    clickhouse: 'healthy',
+    trigger: 'io-limit',
+  },
+  'credits-exhausted-2tib': {
+    mode: 'bursting',
+    sizeBytes: 2 * TiB,
+    // Baseline 100 MiB/s, burst 200 MiB/s; metered demand ~130 MiB/s spends
+    // ~1.8 GiB of credits a minute: 130 GiB last ~75 minutes.
+    initialCreditsBytes: 130 * GiB,
+    demand: (_, n) => ({
+      readBps: (60 + 6 * n()) * MiB,
+      writeBps: (105 + 8 * n()) * MiB,
+      metadataBps: (5 + n()) * MiB,
+    }),
+    clickhouse: 'slow-merges',
+    trigger: 'credits',
+  },
+  'merge-backlog': {
+    mode: 'elastic',
+    sizeBytes: 25 * GiB,
+    demand: (_, n) => ({
+      readBps: (4 + n()) * MiB,
+      writeBps: (6 + n()) * MiB,
+      metadataBps: 0.6 * MiB,
+    }),
+    clickhouse: 'backlog',
+    trigger: 'log',
+  },
+  'clickhouse-unreachable': {
+    mode: 'elastic',
+    sizeBytes: 25 * GiB,
+    demand: (_, n) => ({
+      readBps: (3 + n()) * MiB,
+      writeBps: (5 + n()) * MiB,
+      metadataBps: 0.5 * MiB,
+    }),
+    clickhouse: 'unreachable',
+    trigger: 'log',
+  },
+  'healthy-blip': {
+    mode: 'bursting',
+    sizeBytes: 60 * GiB,
+    initialCreditsBytes: 1.9 * TiB,
+    demand: (minute, n) => {
+      const spike = minute >= 150 && minute < 156 ? 55 : 0;
+      return {
+        readBps: (1 + n() + spike / 2) * MiB,
+        writeBps: (2 + n() + spike / 2) * MiB,
+        metadataBps: 0.3 * MiB,
+      };
+    },
+    clickhouse: 'healthy',
+    trigger: 'utilization',
+  },
+  'elastic-headroom': {
+    mode: 'elastic',
+    sizeBytes: 18 * GiB,
+    demand: (_, n) => ({
+      readBps: (6 + 2 * n()) * MiB,
+      writeBps: (9 + 2 * n()) * MiB,
+      metadataBps: 0.8 * MiB,
+    }),
+    clickhouse: 'healthy',
+    trigger: 'manual',
+  },
+  'too-little-data': {
+    mode: 'bursting',
+    sizeBytes: 2 * GiB,
+    initialCreditsBytes: MAX_CREDITS_BYTES,
+    dataMinutes: 5,
+    demand: (_, n) => ({
+      readBps: (0.2 + 0.1 * n()) * MiB,
+      writeBps: (0.3 + 0.1 * n()) * MiB,
+      metadataBps: 0.05 * MiB,
+    }),
+    clickhouse: 'healthy',
+    trigger: 'manual',
+  },
+  'credits-contradictory': {
+    mode: 'bursting',
+    sizeBytes: 3.6 * GiB,
+    // The physics of the seed incident with no credits at all: permitted
+    // throughput at the 1 MiB/s floor, pinned, Langfuse failing. Yet
+    // BurstCreditBalance reads 1.8 TiB, which EFS says would allow bursting.
+    initialCreditsBytes: 0,
+    reportedCreditsBytes: 1.8 * TiB,
+    demand: (_, n) => ({
+      readBps: (0.5 + 0.15 * n()) * MiB,
+      writeBps: (0.95 + 0.2 * n()) * MiB,
+      metadataBps: (0.08 + 0.03 * n()) * MiB,
+    }),
+    clickhouse: 'slow-merges',
+    trigger: 'utilization',
+  },
+};
+
+/** The Bursting baseline of a size: 50 KiB/s per GiB, 1 MiB/s floor. */
+export function baselineBytesPerSecond(sizeBytes: number): number {
+  return Math.max(MiB, (sizeBytes / GiB) * 50 * KiB);
+}
+
+type Minute = {
+  t: Date;
+  creditsBytes: number | null;
+  permittedBps: number;
+  meteredBytes: number;
+  readBytes: number;
+  writeBytes: number;
+  metadataBytes: number;
+  totalBytes: number;
+  percentIoLimit: number | null;
+  connections: number;
+  dropped: number;
+  timeouts: number;
+};
+
+/** Runs the physics minute by minute over the window. */
+function simulate(
+  spec: Spec,
+  start: Date,
+  minutes: number,
+  seed: number,
+): Minute[] {
+  const noise = rng(seed);
+  const baseline = baselineBytesPerSecond(spec.sizeBytes);
+  const burst = burstBytesPerSecondFor(spec.sizeBytes);
+  const maxCredits = maxCreditsBytes(spec.sizeBytes);
+  let credits = spec.initialCreditsBytes ?? maxCredits;
+  let starvedFor = 0;
+  const out: Minute[] = [];
+  for (let m = 0; m < minutes; m++) {
+    const d = spec.demand(m, noise);
+    // Metering: reads count at one third (EFS guide, 2022 revision).
+    const demandMetered = d.readBps / 3 + d.writeBps + d.metadataBps;
+    let permitted: number;
+    if (spec.mode === 'bursting') {
+      permitted = credits > 0 ? burst : baseline;
+    } else if (spec.mode === 'provisioned') {
+      permitted = (spec.provisionedMibps ?? 1) * MiB;
+    } else {
+      permitted = ELASTIC_PERMITTED_BYTES_PER_SECOND;
+    }
+    let served = Math.min(demandMetered, permitted);
+    if (spec.mode === 'bursting') {
+      // Credits: earned at the baseline, spent by what is served.
+      const next = credits + (baseline - served) * 60;
+      if (next < 0) {
+        // Out of credits within the minute: the rest runs at baseline.
+        served = Math.min(served, baseline + credits / 60);
+        credits = 0;
+      } else {
+        credits = Math.min(maxCredits, next);
+      }
+    }
+    const share = demandMetered > 0 ? served / demandMetered : 1;
+    const starved = share < 0.98;
+    starvedFor = starved ? starvedFor + 1 : 0;
+    // Langfuse's writer times out, retries 3 times, then drops: errors start
+    // a few minutes into starvation and grow with the unmet demand.
+    const unmet = 1 - share;
+    const timeouts =
+      starvedFor >= 3 ? Math.round(4 + 30 * unmet * (0.7 + 0.6 * noise())) : 0;
+    const dropped =
+      starvedFor >= 6 ? Math.round(200 * unmet * (0.6 + 0.8 * noise())) : 0;
+    out.push({
+      t: new Date(start.getTime() + m * 60_000),
+      creditsBytes:
+        spec.mode === 'bursting'
+          ? (spec.reportedCreditsBytes ?? credits)
+          : null,
+      permittedBps: permitted,
+      meteredBytes: served * 60,
+      readBytes: d.readBps * share * 60,
+      writeBytes: d.writeBps * share * 60,
+      metadataBytes: d.metadataBps * share * 60,
+      totalBytes: (d.readBps + d.writeBps + d.metadataBps) * share * 60,
+      percentIoLimit:
+        spec.performanceMode === 'maxIO'
+          ? null
+          : spec.percentIoLimit
+            ? Math.min(100, spec.percentIoLimit(m, noise))
+            : Math.min(100, 8 + 20 * share * noise()),
+      connections: 4,
+      dropped,
+      timeouts,
+    });
+  }
+  return out;
+}
+
+function series(
+  id: string,
+  label: string,
+  minutes: Minute[],
+  pick: (m: Minute) => number | null,
+  sparse = false,
+) {
+  const points = minutes
+    .map((m) => ({ t: m.t, v: pick(m) }))
+    .filter(
+      (p): p is { t: Date; v: number } => p.v !== null && (!sparse || p.v > 0),
+    )
+    // CloudWatch's default order: TimestampDescending.
+    .reverse();
+  return {
+    Id: id,
+    Label: label,
+    Timestamps: points.map((p) => p.t.toISOString().replace('.000Z', '+00:00')),
+    Values: points.map((p) => Math.round(p.v * 1000) / 1000),
+    StatusCode: 'Complete',
+  };
+}
+
+function alarmEvent(
+  spec: Spec,
+  fileSystemId: string,
+  region: string,
+  at: Date,
+): unknown {
+  if (spec.trigger === 'manual') {
+    return { fileSystemId, windowMinutes: 180 };
+  }
+  const names = {
+    credits: [
+      'burstguard-prod-burst-credits-low',
+      'BurstCreditBalance',
+      'Minimum',
+    ],
+    utilization: [
+      'burstguard-prod-throughput-utilization',
+      'MeteredIOBytes',
+      'Sum',
+    ],
+    'io-limit': ['burstguard-prod-io-limit', 'PercentIOLimit', 'Maximum'],
+    log: [
+      'burstguard-prod-langfuse-write-timeouts',
+      'ClickHouseWriteTimeouts',
+      'Sum',
+    ],
+  } as const;
+  const [alarmName, metric, stat] = names[spec.trigger];
+  const isLog = spec.trigger === 'log';
+  const stamp = at.toISOString().replace('Z', '+0000');
+  return {
+    version: '0',
+    id: '5d1c5a3e-2a4b-4c4e-9d70-3f1c4b9c1e21',
+    'detail-type': 'CloudWatch Alarm State Change',
+    source: 'aws.cloudwatch',
+    account: '123456789012',
+    time: at.toISOString().replace('.000Z', 'Z'),
+    region,
+    resources: [`arn:aws:cloudwatch:${region}:123456789012:alarm:${alarmName}`],
+    ...(isLog
+      ? { alarmTags: { 'burstguard:file-system-id': fileSystemId } }
+      : {}),
+    detail: {
+      alarmName,
+      state: {
+        value: 'ALARM',
+        reason: `Threshold Crossed: 1 out of the last 1 datapoints was ${isLog ? 'greater than or equal to' : 'beyond'} the threshold.`,
+        reasonData: JSON.stringify({
+          version: '1.0',
+          queryDate: stamp,
+          period: 60,
+          threshold: 1,
+        }),
+        timestamp: stamp,
+      },
+      previousState: {
+        value: 'OK',
+        reason: 'Threshold Crossed',
+        timestamp: new Date(at.getTime() - 6 * 3600_000)
+          .toISOString()
+          .replace('Z', '+0000'),
+      },
+      configuration: {
+        metrics: [
+          {
+            id: 'm1',
+            metricStat: {
+              metric: {
+                namespace: isLog
+                  ? `Burstguard/Langfuse/${fileSystemId}`
+                  : 'AWS/EFS',
+                name: metric,
+                dimensions: isLog ? {} : { FileSystemId: fileSystemId },
+              },
+              period: 60,
+              stat,
+            },
+            returnData: true,
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** ClickHouse system-table rows in the recording's JSONEachRow shapes. */
+function clickhouseRows(kind: Spec['clickhouse'], end: Date, minutes: number) {
+  const parts =
+    kind === 'backlog'
+      ? [1680, 420, 35]
+      : kind === 'slow-merges'
+        ? [190, 64, 22]
+        : [24, 12, 6];
+  const tables = ['observations', 'traces', 'scores'];
+  const month = `${end.getUTCFullYear()}${String(end.getUTCMonth() + 1).padStart(2, '0')}`;
+  const newPerMinute =
+    kind === 'backlog' ? 58 : kind === 'slow-merges' ? 31 : 28;
+  const mergesPerMinute =
+    kind === 'backlog' ? 6 : kind === 'slow-merges' ? 9 : 27;
+  const mergeBytes = kind === 'slow-merges' ? 180 * KiB : 40 * MiB;
+  const partLog: Record<string, unknown>[] = [];
+  for (let m = 0; m < minutes; m++) {
+    const minute = new Date(end.getTime() - (minutes - m) * 60_000)
+      .toISOString()
+      .slice(0, 19)
+      .replace('T', ' ');
+    partLog.push(
+      {
+        minute,
+        event_type: 'NewPart',
+        n: String(newPerMinute),
+        bytes: String(newPerMinute * 90 * KiB),
+        duration_ms: String(newPerMinute * 12),
+      },
+      {
+        minute,
+        event_type: 'MergeParts',
+        n: String(mergesPerMinute),
+        bytes: String(mergeBytes * 60),
+        duration_ms: String(mergesPerMinute * 4000),
+      },
+    );
+  }
+  return {
+    merges: [
+      {
+        database: 'default',
+        table: 'observations',
+        elapsed: kind === 'slow-merges' ? 1840.2 : 12.4,
+        progress: kind === 'slow-merges' ? 0.07 : 0.62,
+        num_parts: 6,
+        total_size_bytes_compressed: String(310 * MiB),
+        bytes_read_uncompressed: String(
+          kind === 'slow-merges' ? 330 * MiB : 410 * MiB,
+        ),
+        bytes_written_uncompressed: String(
+          kind === 'slow-merges' ? 25 * MiB : 250 * MiB,
+        ),
+        memory_usage: String(48 * MiB),
+        is_mutation: 0,
+        merge_type: 'REGULAR',
+        partition_id: month,
+        result_part_name: `${month}_1_4211_5`,
+      },
+    ],
+    parts: tables.map((table, i) => ({
+      database: 'default',
+      table,
+      partition_id: month,
+      parts: String(parts[i]),
+      rows: String((parts[i] ?? 1) * 4200),
+      bytes_on_disk: String((parts[i] ?? 1) * 2 * MiB),
+    })),
+    events: [
+      { event: 'InsertQuery', value: '184211' },
+      { event: 'DelayedInserts', value: kind === 'backlog' ? '3412' : '0' },
+      { event: 'RejectedInserts', value: kind === 'backlog' ? '17' : '0' },
+      {
+        event: 'DelayedInsertsMilliseconds',
+        value: kind === 'backlog' ? '981233' : '0',
+      },
+    ],
+    metrics: [
+      { metric: 'Merge', value: '1' },
+      { metric: 'BackgroundMergesAndMutationsPoolTask', value: '1' },
+    ],
+    asynchronous_metrics: [
+      { metric: 'MaxPartCountForPartition', value: parts[0] },
+    ],
+    merge_tree_settings: [
+      { name: 'parts_to_delay_insert', value: '1000' },
+      { name: 'parts_to_throw_insert', value: '3000' },
+      {
+        name: 'max_bytes_to_merge_at_max_space_in_pool',
+        value: '161061273600',
+      },
+    ],
+    part_log: partLog,
+    replication_queue: [],
+    mutations: [],
+    disks: [
+      {
+        name: 'default',
+        path: '/var/lib/clickhouse/',
+        free_space: String(8 * TiB),
+        total_space: String(8 * TiB),
+      },
+    ],
+  };
+}
+
+/** Builds a scenario's recording, ending at `end` (default: now). */
+export function simulateScenario(
+  name: ScenarioName,
+  options: {
+    fileSystemId?: string;
+    end?: Date;
+    windowMinutes?: number;
+    region?: string;
+    seed?: number;
+  } = {},
+): Recording {
+  const spec = SPECS[name];
+  const fileSystemId = options.fileSystemId ?? 'fs-0a1b2c3d4e5f67890';
+  const region = options.region ?? 'us-east-1';
+  const windowMinutes = options.windowMinutes ?? 180;
+  const endRaw = options.end ?? new Date();
+  const end = new Date(Math.floor(endRaw.getTime() / 60_000) * 60_000);
+  const start = new Date(end.getTime() - windowMinutes * 60_000);
+  const all = simulate(spec, start, windowMinutes, options.seed ?? 7);
+  const minutes = spec.dataMinutes ? all.slice(-spec.dataMinutes) : all;
+  const metricData = {
+    MetricDataResults: [
+      ...(spec.mode === 'bursting'
+        ? [
+            series(
+              'burst_credit_balance',
+              'BurstCreditBalance',
+              minutes,
+              (m) => m.creditsBytes,
+            ),
+          ]
+        : []),
+      series(
+        'permitted_throughput',
+        'PermittedThroughput',
+        minutes,
+        (m) => m.permittedBps,
+      ),
+      series(
+        'metered_io_bytes',
+        'MeteredIOBytes',
+        minutes,
+        (m) => m.meteredBytes,
+      ),
+      series('total_io_bytes', 'TotalIOBytes', minutes, (m) => m.totalBytes),
+      series(
+        'data_read_io_bytes',
+        'DataReadIOBytes',
+        minutes,
+        (m) => m.readBytes,
+      ),
+      series(
+        'data_write_io_bytes',
+        'DataWriteIOBytes',
+        minutes,
+        (m) => m.writeBytes,
+      ),
+      series(
+        'metadata_io_bytes',
+        'MetadataIOBytes',
+        minutes,
+        (m) => m.metadataBytes,
+      ),
+      ...(spec.performanceMode !== 'maxIO'
+        ? [
+            series(
+              'percent_io_limit',
+              'PercentIOLimit',
+              minutes,
+              (m) => m.percentIoLimit,
+            ),
+          ]
+        : []),
+      series(
+        'client_connections',
+        'ClientConnections',
+        minutes,
+        (m) => m.connections,
+      ),
+      series(
+        'langfuse_dropped_records',
+        'DroppedRecords',
+        minutes,
+        (m) => m.dropped,
+        true,
+      ),
+      series(
+        'langfuse_clickhouse_timeouts',
+        'ClickHouseWriteTimeouts',
+        minutes,
+        (m) => m.timeouts,
+        true,
+      ),
+      series(
+        'langfuse_writer_errors',
+        'langfuse.queue.clickhouse_writer.error',
+        minutes,
+        (m) => m.dropped,
+        true,
+      ),
+    ],
+    Messages: [],
+  };
+  const createdAt = new Date(end.getTime() - 300 * 24 * 3600_000);
+  const describe = {
+    FileSystems: [
+      {
+        OwnerId: '123456789012',
+        CreationToken: 'langfuse-clickhouse',
+        FileSystemId: fileSystemId,
+        FileSystemArn: `arn:aws:elasticfilesystem:${region}:123456789012:file-system/${fileSystemId}`,
+        CreationTime: createdAt.toISOString().replace('.000Z', '+00:00'),
+        LifeCycleState: 'available',
+        Name: 'langfuse-clickhouse',
+        NumberOfMountTargets: 2,
+        SizeInBytes: {
+          Value: Math.round(spec.sizeBytes),
+          Timestamp: new Date(end.getTime() - 15 * 60_000)
+            .toISOString()
+            .replace('.000Z', '+00:00'),
+          ValueInIA: 0,
+          ValueInStandard: Math.round(spec.sizeBytes),
+          ValueInArchive: 0,
+        },
+        PerformanceMode: spec.performanceMode ?? 'generalPurpose',
+        Encrypted: true,
+        ThroughputMode: spec.mode,
+        ...(spec.provisionedMibps
+          ? { ProvisionedThroughputInMibps: spec.provisionedMibps }
+          : {}),
+        Tags: [
+          { Key: 'Name', Value: 'langfuse-clickhouse' },
+          { Key: 'app', Value: 'langfuse' },
+        ],
+        FileSystemProtection: { ReplicationOverwriteProtection: 'ENABLED' },
+      },
+    ],
+  };
+  const clickhouse: Recording['clickhouse'] =
+    spec.clickhouse === 'unreachable'
+      ? {
+          error: 'unreachable after 5 s: connect ETIMEDOUT 10.0.3.17:8123',
+          results: {},
+        }
+      : { results: clickhouseRows(spec.clickhouse, end, windowMinutes) };
+  return {
+    meta: {
+      version: RECORDING_VERSION,
+      fileSystemId,
+      region,
+      periodSeconds: 60,
+      start: start.toISOString(),
+      end: end.toISOString(),
+    },
+    trigger: alarmEvent(spec, fileSystemId, region, end),
+    describeFileSystems: describe,
+    metricData,
+    clickhouse,
+  };
+}
+
+/**
+ * The minutes after a switch to Elastic, for the demo's Verify step: the
+ * same demand, now served in full (Elastic permits far more than it asks),
+ * so throughput utilization falls and Langfuse stops failing. Returns
+ * GetMetricData results shaped like the recording's.
+ */
+export function simulateAfterSwitch(
+  name: ScenarioName,
+  options: { from: Date; minutes: number; seed?: number },
+): Recording['metricData']['MetricDataResults'] {
+  const spec: Spec = {
+    ...SPECS[name],
+    mode: 'elastic',
+    initialCreditsBytes: undefined,
+  };
+  const start = new Date(Math.floor(options.from.getTime() / 60_000) * 60_000);
+  const minutes = simulate(spec, start, options.minutes, options.seed ?? 11);
+  return [
+    series(
+      'permitted_throughput',
+      'PermittedThroughput',
+      minutes,
+      (m) => m.permittedBps,
+    ),
+    series(
+      'metered_io_bytes',
+      'MeteredIOBytes',
+      minutes,
+      (m) => m.meteredBytes,
+    ),
+    series(
+      'data_read_io_bytes',
+      'DataReadIOBytes',
+      minutes,
+      (m) => m.readBytes,
+    ),
+    series(
+      'data_write_io_bytes',
+      'DataWriteIOBytes',
+      minutes,
+      (m) => m.writeBytes,
+    ),
+    series(
+      'langfuse_dropped_records',
+      'DroppedRecords',
+      minutes,
+      (m) => m.dropped,
+      true,
+    ),
+    series(
+      'langfuse_clickhouse_timeouts',
+      'ClickHouseWriteTimeouts',
+      minutes,
+      (m) => m.timeouts,
+      true,
+    ),
+  ];
+}

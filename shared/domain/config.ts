@@ -1,0 +1,199 @@
+/**
+ * The deployment's configuration: which file systems burstguard watches,
+ * their remediation policy, where their Langfuse logs and ClickHouse live,
+ * and where Slack messages go. The deployed functions read it
+ * from `BURSTGUARD_CONFIG` (shared/runtime/config.ts); secrets come from
+ * SST secrets.
+ */
+import * as z from 'zod';
+import { fileSystemIdSchema, policySchema } from './contracts.ts';
+import { ConfigurationError } from './errors.ts';
+
+/**
+ * A ClickHouse endpoint: http(s) only, and no `user:password@`, which
+ * @clickhouse/client would send instead of the secret's password and which
+ * would sit in plain text in every function's environment. No query string
+ * or fragment either: the client reads its own settings from the URL's
+ * parameters and lets them override the code's (`loadConfigOptionsFromURL`
+ * in @clickhouse/client-common's config.js: `access_token`,
+ * `http_header_*`, `request_timeout`, `clickhouse_setting_*`, ...), so a
+ * parameter could carry a credential or undo the read-only, bounded
+ * settings. Whether plain http is allowed is the whole configuration's call
+ * (see `allowInsecureClickhouseHttp`).
+ */
+const clickhouseUrlSchema = z
+  .string()
+  .url()
+  .superRefine((text, ctx) => {
+    // zod runs this even after .url() refused the text.
+    if (!URL.canParse(text)) return;
+    const url = new URL(text);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be an https:// URL, not ${url.protocol}`,
+      });
+    } else if (url.username || url.password) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must carry no credentials (user:password@): set clickhouseUser, and the password as the ClickHousePassword secret',
+      });
+    } else if (url.search || url.hash || text.includes('?')) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must carry no query string or fragment: @clickhouse/client would read settings and credentials from it; burstguard sets its own',
+      });
+    }
+  });
+
+export const fileSystemConfigSchema = z.object({
+  fileSystemId: fileSystemIdSchema,
+  /** A name people know it by, e.g. `langfuse-clickhouse`. */
+  name: z.string().optional(),
+  policy: policySchema.default('approve'),
+  /** May burstguard change this file system at all (the allowlist). */
+  remediationAllowed: z.boolean().default(false),
+  /** Alarm names (log-pattern alarms) that speak for this file system. */
+  alarmNames: z.array(z.string()).default([]),
+  /** ClickHouse HTTPS endpoint of the Langfuse deployment on it. */
+  clickhouseUrl: clickhouseUrlSchema.optional(),
+  clickhouseUser: z.string().default('default'),
+  /**
+   * The Langfuse worker's CloudWatch Logs groups the Langfuse collector
+   * counts dropped records in with Logs Insights; filled in at deploy from
+   * the configuration file's `langfuseLogGroups`.
+   */
+  insightsLogGroups: z.array(z.string()).optional(),
+});
+export type FileSystemConfig = z.infer<typeof fileSystemConfigSchema>;
+
+export const appConfigSchema = z
+  .object({
+    region: z.string().default('us-east-1'),
+    fileSystems: z.array(fileSystemConfigSchema).min(1),
+    /**
+     * Lets a `clickhouseUrl` be plain http, for loopback and development:
+     * the ClickHouse password then crosses the network in clear.
+     */
+    allowInsecureClickhouseHttp: z.boolean().default(false),
+    /**
+     * Reserved concurrency of the Slack interactions endpoint, a public
+     * function URL: a flood of requests to it cannot take more than this
+     * from the account's concurrency, which the runbook's functions share.
+     * 0 leaves it unreserved (accounts with a small concurrency quota: Lambda
+     * keeps 100 units unreserved, so a reservation may not fit).
+     */
+    slackEndpointReservedConcurrency: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(5),
+    /** Namespace the Langfuse log metric filters publish to. */
+    langfuseMetricNamespace: z.string().default('Burstguard/Langfuse'),
+    slackChannel: z.string().default('#langfuse-oncall'),
+    /**
+     * Another Slack Web API base than Slack's own `https://slack.com/api/`
+     * (a test double, a proxy). The bot token travels with every call, so
+     * only https, or plain http to this machine's loopback, is accepted.
+     */
+    slackApiUrl: z
+      .string()
+      .url()
+      .refine(
+        (text) => {
+          // zod runs this even after .url() refused the text.
+          if (!URL.canParse(text)) return false;
+          const url = new URL(text);
+          return (
+            url.protocol === 'https:' ||
+            (url.protocol === 'http:' &&
+              ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+          );
+        },
+        { message: 'must be https (or http on loopback)' },
+      )
+      .optional(),
+    /**
+     * Policy `auto` switches without asking only when the diagnosis'
+     * confidence is at least this (0 to 1) and no two sources contradict
+     * each other; otherwise it asks an approver, as `approve` does.
+     */
+    autoConfidenceFloor: z.number().min(0).max(1).default(0.8),
+    /** Slack user ids allowed to approve a remediation. */
+    approvers: z.array(z.string()).default([]),
+    defaultWindowMinutes: z.number().int().min(15).max(21_600).default(180),
+    clickhouseTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+    /**
+     * How long every alarm of an incident must stay OK before the incident
+     * is resolved: after an OK, the state machine waits this long, then reads
+     * each joined alarm from CloudWatch again.
+     */
+    incidentQuietMinutes: z.number().int().min(1).max(1440).default(15),
+    /**
+     * An open incident that no trigger joined for this long, and whose
+     * joined alarms all read OK, is over: the next ALARM opens a new
+     * incident (new diagnosis, thread and approval card) instead of joining
+     * it, and the hourly preflight resolves such an incident that no alarm
+     * ever joined.
+     */
+    incidentIdleHours: z.number().int().min(1).max(168).default(24),
+    /** The scheduled preflight: how far back to fit, how far ahead to warn. */
+    preflight: z
+      .object({
+        lookbackMinutes: z.number().int().min(30).max(1440).default(180),
+        horizonMinutes: z.number().int().min(15).max(10_080).default(360),
+      })
+      .default({ lookbackMinutes: 180, horizonMinutes: 360 }),
+    /**
+     * Your own EFS prices (a discount, a newer price list): override the
+     * dated table of the region in shared/domain/pricing.ts, field by field.
+     */
+    prices: z
+      .object({
+        asOf: z.string().optional(),
+        source: z.string().optional(),
+        standardStorageUsdPerGbMonth: z.number().nonnegative().optional(),
+        elasticReadUsdPerGb: z.number().nonnegative().optional(),
+        elasticWriteUsdPerGb: z.number().nonnegative().optional(),
+        provisionedUsdPerMibpsMonth: z.number().nonnegative().optional(),
+      })
+      .optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.allowInsecureClickhouseHttp) return;
+    config.fileSystems.forEach((fs, i) => {
+      if (fs.clickhouseUrl && new URL(fs.clickhouseUrl).protocol === 'http:') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fileSystems', i, 'clickhouseUrl'],
+          message:
+            'must be https (plain http only with allowInsecureClickhouseHttp: true, for loopback and development)',
+        });
+      }
+    });
+  });
+export type AppConfig = z.infer<typeof appConfigSchema>;
+
+/** Parses and checks the configuration; one clear line when it is wrong. */
+export function parseConfig(raw: unknown): AppConfig {
+  const result = appConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.join('.') || '(root)';
+    throw new ConfigurationError(
+      `configuration ${where}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return result.data;
+}
+
+/** The configured entry for a file system, or undefined. */
+export function findFileSystem(
+  config: AppConfig,
+  fileSystemId: string,
+): FileSystemConfig | undefined {
+  return config.fileSystems.find((f) => f.fileSystemId === fileSystemId);
+}

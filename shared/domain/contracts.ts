@@ -1,0 +1,552 @@
+/**
+ * The contracts between the states of the burstguard workflow: one zod schema
+ * per state boundary. Types come from `z.infer`, so what a step promises and
+ * what the next step accepts are the same declaration.
+ */
+import * as z from 'zod';
+
+/** EFS file system ids: `fs-` and 8 to 40 hex digits (EFS API pattern). */
+export const fileSystemIdSchema = z
+  .string()
+  .regex(/^fs-[0-9a-f]{8,40}$/, 'must look like fs-0123456789abcdef0');
+
+/** The tag an alarm may carry to name its file system. */
+export const FILE_SYSTEM_TAG = 'burstguard:file-system-id';
+
+export const isoTimeSchema = z.iso.datetime({ offset: true });
+
+export const policySchema = z.enum(['off', 'approve', 'auto']);
+export type Policy = z.infer<typeof policySchema>;
+
+export const VERDICTS = [
+  'efs-burst-credits-exhausted',
+  'efs-burst-credits-draining',
+  'efs-provisioned-throughput-saturated',
+  'efs-io-limit',
+  'clickhouse-merge-backlog',
+  'clickhouse-unreachable',
+  'no-storage-problem',
+  'insufficient-evidence',
+] as const;
+export const verdictSchema = z.enum(VERDICTS);
+export type Verdict = z.infer<typeof verdictSchema>;
+
+export const ACTIONS = [
+  'switch-to-elastic',
+  'increase-provisioned-throughput',
+  'tune-clickhouse-inserts',
+  'investigate',
+  'none',
+] as const;
+export const actionSchema = z.enum(ACTIONS);
+export type Action = z.infer<typeof actionSchema>;
+
+// ---------------------------------------------------------------- Normalize
+
+/** What Normalize makes of any trigger: alarm event, console input, schedule. */
+export const triggerSchema = z.object({
+  kind: z.enum(['alarm', 'manual']),
+  fileSystemId: fileSystemIdSchema,
+  region: z.string().min(1),
+  /**
+   * ALARM opens or joins an incident; OK starts the quiet-period check that
+   * may resolve it.
+   */
+  state: z.enum(['ALARM', 'OK']),
+  /**
+   * The alarm's state before this change (the event's
+   * `detail.previousState.value`): an OK that follows INSUFFICIENT_DATA
+   * says nothing about the incident and never resolves it.
+   */
+  previousState: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']).optional(),
+  alarmName: z.string().optional(),
+  alarmReason: z.string().optional(),
+  /** Which signal raised the alarm, when it is known. */
+  alarmMetric: z.string().optional(),
+  triggeredAt: isoTimeSchema,
+  windowMinutes: z.number().int().min(15).max(21_600),
+  windowStart: isoTimeSchema,
+  windowEnd: isoTimeSchema,
+  dryRun: z.boolean(),
+  /**
+   * The policy this run acts under: the configured one, or lower when the
+   * run asked for less (a run can lower it, never raise it).
+   */
+  policy: policySchema,
+  /** The file system's configured policy, when Normalize knew it. */
+  configuredPolicy: policySchema.optional(),
+  /** What the run asked for, if anything (it may only lower the policy). */
+  requestedPolicy: policySchema.optional(),
+  /** Who asked: the manual input, or the alarm's `burstguard:policy` tag. */
+  policyRequestedBy: z.enum(['run-input', 'alarm-tag']).optional(),
+  note: z.string().optional(),
+});
+export type Trigger = z.infer<typeof triggerSchema>;
+
+// ---------------------------------------------------------- Open incident
+
+export const incidentSchema = z.object({
+  incidentId: z.string().min(1),
+  fileSystemId: fileSystemIdSchema,
+  openedAt: isoTimeSchema,
+  /**
+   * What the workflow does next, computed in TypeScript and compared by the
+   * state machine's Choices: `diagnose` for a new incident, `joined` when
+   * one is already open for the file system, `quiet-check` when an alarm of
+   * the open incident is OK again (wait the quiet period, then read every
+   * joined alarm), `resolved` when every joined alarm stayed OK and this
+   * run closed the incident, `still-alarming` when a joined alarm is not OK
+   * after the quiet period, `ignored` when there is nothing to do (nothing
+   * open, an OK after INSUFFICIENT_DATA, an alarm that never joined, or the
+   * incident changed during the quiet period).
+   */
+  next: z.enum([
+    'diagnose',
+    'joined',
+    'resolved',
+    'ignored',
+    'quiet-check',
+    'still-alarming',
+  ]),
+  /** Why the run stops here, for `ignored` and `still-alarming`. */
+  reason: z.string().optional(),
+  /** Slack thread of the incident, once the first message went out. */
+  slackThreadTs: z.string().optional(),
+  slackChannel: z.string().optional(),
+  triggers: z.number().int().min(1),
+  /** Every alarm that opened or joined the incident, sorted. */
+  alarmNames: z.array(z.string().min(1)).optional(),
+  /** Seconds the QuietPeriod Wait state waits (its SecondsPath). */
+  quietSeconds: z.number().int().min(0).optional(),
+  /**
+   * When the incident's approval card was posted, while that approval is
+   * still unanswered: a person may still approve after the incident ends.
+   */
+  approvalRequestedAt: isoTimeSchema.optional(),
+  /** What CloudWatch said of each joined alarm after the quiet period. */
+  alarmStates: z
+    .record(z.string(), z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA', 'missing']))
+    .optional(),
+});
+export type Incident = z.infer<typeof incidentSchema>;
+
+// ---------------------------------------------------------------- Evidence
+
+/**
+ * A metric series on a regular grid: `values[i]` is the datapoint at
+ * `start + i * periodSeconds`; `null` where CloudWatch returned no datapoint.
+ * Compact on purpose: Step Functions payloads are capped at 256 KB.
+ */
+export const seriesSchema = z.object({
+  start: isoTimeSchema,
+  periodSeconds: z.number().int().min(1),
+  values: z.array(z.number().nullable()),
+  /** CloudWatch StatusCode of the result: Complete, PartialData, ... */
+  status: z.string().optional(),
+});
+export type Series = z.infer<typeof seriesSchema>;
+
+export const EFS_METRIC_IDS = [
+  'burst_credit_balance',
+  'permitted_throughput',
+  'metered_io_bytes',
+  'total_io_bytes',
+  'data_read_io_bytes',
+  'data_write_io_bytes',
+  'metadata_io_bytes',
+  'percent_io_limit',
+  'client_connections',
+] as const;
+export type EfsMetricId = (typeof EFS_METRIC_IDS)[number];
+
+export const LANGFUSE_METRIC_IDS = [
+  'langfuse_dropped_records',
+  'langfuse_clickhouse_timeouts',
+  // Langfuse's own metric (ENABLE_AWS_CLOUDWATCH_METRIC_PUBLISHING=true):
+  // one per dropped record, namespace Langfuse, no dimensions.
+  'langfuse_writer_errors',
+] as const;
+export type LangfuseMetricId = (typeof LANGFUSE_METRIC_IDS)[number];
+
+/** Every metric Id of the recording format, in order. */
+export const METRIC_IDS = [...EFS_METRIC_IDS, ...LANGFUSE_METRIC_IDS] as const;
+export type MetricId = (typeof METRIC_IDS)[number];
+
+const unavailableSchema = z.object({
+  available: z.literal(false),
+  /** One line: why this source could not be read. */
+  reason: z.string(),
+  errorName: z.string().optional(),
+  elapsedMs: z.number().optional(),
+});
+
+export const fileSystemFactsSchema = z.object({
+  fileSystemId: fileSystemIdSchema,
+  name: z.string().optional(),
+  throughputMode: z.enum(['bursting', 'provisioned', 'elastic']),
+  performanceMode: z.enum(['generalPurpose', 'maxIO']),
+  provisionedThroughputMibps: z.number().optional(),
+  lifeCycleState: z.string(),
+  sizeBytes: z.number().nonnegative(),
+  sizeStandardBytes: z.number().nonnegative(),
+  sizeMeasuredAt: isoTimeSchema.optional(),
+  /**
+   * The Availability Zone of a One Zone file system; absent for Regional
+   * ones (DescribeFileSystems' AvailabilityZoneName).
+   */
+  availabilityZoneName: z.string().optional(),
+  tags: z.record(z.string(), z.string()),
+});
+export type FileSystemFacts = z.infer<typeof fileSystemFactsSchema>;
+
+export const efsEvidenceSchema = z.discriminatedUnion('available', [
+  z.object({
+    source: z.literal('efs'),
+    available: z.literal(true),
+    fileSystem: fileSystemFactsSchema,
+    periodSeconds: z.number().int().min(60),
+    metrics: z.partialRecord(z.enum(EFS_METRIC_IDS), seriesSchema),
+    /** Ids asked for that CloudWatch did not return or returned empty. */
+    missing: z.array(z.string()),
+  }),
+  unavailableSchema.extend({ source: z.literal('efs') }),
+]);
+export type EfsEvidence = z.infer<typeof efsEvidenceSchema>;
+
+export const droppedRecordsCountSchema = z.object({
+  source: z.enum(['logs-insights', 'metric-filter']),
+  series: seriesSchema.optional(),
+  /** Logs Insights bills per byte scanned: what this count cost. */
+  bytesScanned: z.number().nonnegative().optional(),
+  note: z.string().optional(),
+});
+export type DroppedRecordsCount = z.infer<typeof droppedRecordsCountSchema>;
+
+export const langfuseEvidenceSchema = z.discriminatedUnion('available', [
+  z.object({
+    source: z.literal('langfuse'),
+    available: z.literal(true),
+    periodSeconds: z.number().int().min(60),
+    /** Sparse count series: a missing datapoint means zero events. */
+    metrics: z.partialRecord(z.enum(LANGFUSE_METRIC_IDS), seriesSchema),
+    missing: z.array(z.string()),
+    /**
+     * How dropped records were counted: exactly, from Langfuse's log lines
+     * with Logs Insights (`series` per period), or from the metric filters,
+     * which count lines (one per batch from Langfuse v3.148), with `note`
+     * saying why the exact count is not there.
+     */
+    droppedRecordsCount: droppedRecordsCountSchema.optional(),
+  }),
+  unavailableSchema.extend({ source: z.literal('langfuse') }),
+]);
+export type LangfuseEvidence = z.infer<typeof langfuseEvidenceSchema>;
+
+export const partitionPartsSchema = z.object({
+  database: z.string(),
+  table: z.string(),
+  partitionId: z.string(),
+  parts: z.number(),
+  rows: z.number(),
+  bytesOnDisk: z.number(),
+});
+
+/** What the ClickHouse snapshot says, reduced to the numbers that matter. */
+export const clickHouseSummarySchema = z.object({
+  activeMerges: z.number(),
+  longestMergeElapsedSeconds: z.number().nullable(),
+  longestMergeProgress: z.number().nullable(),
+  /** Bytes of compressed input merged per second, from part_log. */
+  mergeBytesPerSecond: z.number().nullable(),
+  newPartsPerMinute: z.number().nullable(),
+  mergePartsPerMinute: z.number().nullable(),
+  maxPartsInPartition: z.number().nullable(),
+  maxPartsTable: z.string().nullable(),
+  partsToDelayInsert: z.number().nullable(),
+  partsToThrowInsert: z.number().nullable(),
+  delayedInserts: z.number().nullable(),
+  rejectedInserts: z.number().nullable(),
+  delayedInsertsMilliseconds: z.number().nullable(),
+  stuckReplicationEntries: z.number().nullable(),
+  unfinishedMutations: z.number().nullable(),
+  diskFreeBytes: z.number().nullable(),
+  diskTotalBytes: z.number().nullable(),
+  topPartitions: z.array(partitionPartsSchema),
+});
+export type ClickHouseSummary = z.infer<typeof clickHouseSummarySchema>;
+
+export const clickHouseEvidenceSchema = z.discriminatedUnion('available', [
+  z.object({
+    source: z.literal('clickhouse'),
+    available: z.literal(true),
+    elapsedMs: z.number(),
+    /** Each snapshot query: ok with its row count, or why it failed. */
+    queries: z.record(
+      z.string(),
+      z.object({
+        ok: z.boolean(),
+        rows: z.number(),
+        reason: z.string().optional(),
+      }),
+    ),
+    summary: clickHouseSummarySchema,
+  }),
+  unavailableSchema.extend({ source: z.literal('clickhouse') }),
+]);
+export type ClickHouseEvidence = z.infer<typeof clickHouseEvidenceSchema>;
+
+export const evidenceSchema = z.object({
+  efs: efsEvidenceSchema,
+  langfuse: langfuseEvidenceSchema,
+  clickhouse: clickHouseEvidenceSchema,
+});
+export type Evidence = z.infer<typeof evidenceSchema>;
+
+/**
+ * What a Gather branch leaves when its Task failed outright (its Catch):
+ * the Step Functions error object, turned into evidence by Diagnose.
+ */
+export const caughtBranchSchema = z.object({
+  source: z.enum(['efs', 'langfuse', 'clickhouse']),
+  caught: z.object({ Error: z.string(), Cause: z.string().optional() }),
+});
+
+/** One Gather branch output: evidence, or the Catch's error object. */
+export const gatherBranchSchema = z.union([
+  efsEvidenceSchema,
+  langfuseEvidenceSchema,
+  clickHouseEvidenceSchema,
+  caughtBranchSchema,
+]);
+
+// --------------------------------------------------------------- Diagnose
+
+export const hypothesisSchema = z.object({
+  verdict: verdictSchema,
+  score: z.number().min(0).max(1),
+  evidenceFor: z.array(z.string()),
+  evidenceAgainst: z.array(z.string()),
+});
+export type Hypothesis = z.infer<typeof hypothesisSchema>;
+
+export const costOptionSchema = z.object({
+  mode: z.enum(['bursting', 'elastic', 'provisioned']),
+  monthlyUsd: z.number().nullable(),
+  basis: z.string(),
+  provisionedMibps: z.number().optional(),
+  /**
+   * False when EFS does not offer the mode to this file system (Elastic on
+   * Max I/O); `basis` says why and `monthlyUsd` is null.
+   */
+  available: z.boolean().optional(),
+});
+export type CostOption = z.infer<typeof costOptionSchema>;
+
+export const recommendationSchema = z.object({
+  action: actionSchema,
+  summary: z.string(),
+  costs: z.array(costOptionSchema),
+  /** The 24 h rule on throughput mode changes, said every time it applies. */
+  caveats: z.array(z.string()),
+  priceTable: z.string().optional(),
+});
+export type Recommendation = z.infer<typeof recommendationSchema>;
+
+/**
+ * Two sources that cannot both be right (e.g. burst credits above zero
+ * while permitted throughput sits at the Bursting baseline). `auto` never
+ * acts on a diagnosis that has one: a person looks first.
+ */
+export const contradictionSchema = z.object({
+  /** Stable id, e.g. `credits-but-permitted-at-baseline`. */
+  id: z.string(),
+  /** What the sources say, with numbers. */
+  detail: z.string(),
+  /** Why the two cannot both be right, and the documentation that says so. */
+  why: z.string(),
+});
+export type Contradiction = z.infer<typeof contradictionSchema>;
+
+export const diagnosisSchema = z.object({
+  verdict: verdictSchema,
+  confidence: z.number().min(0).max(1),
+  headline: z.string(),
+  findings: z.array(z.string()),
+  ranked: z.array(hypothesisSchema),
+  /** Sources that could not be read, one line each. */
+  gaps: z.array(z.string()),
+  /** The numbers behind the findings, for scripts and the Slack card. */
+  signals: z.record(z.string(), z.number().nullable()),
+  /** Sources that disagree; absent in diagnoses made before it existed. */
+  contradictions: z.array(contradictionSchema).optional(),
+});
+export type Diagnosis = z.infer<typeof diagnosisSchema>;
+
+/** Where the policy Choice goes: computed in TypeScript, compared in ASL. */
+export const decisionSchema = z.object({
+  next: z.enum(['done', 'request-approval', 'remediate']),
+  reason: z.string(),
+  /** The policy the decision was made under, and who asked for what. */
+  policy: z
+    .object({
+      configured: policySchema,
+      requested: policySchema.optional(),
+      requestedBy: z.enum(['run-input', 'alarm-tag']).optional(),
+      effective: policySchema,
+      /** One line, e.g. "policy: approve (configured); the run asked for auto, which can only lower it". */
+      statement: z.string(),
+    })
+    .optional(),
+});
+export type Decision = z.infer<typeof decisionSchema>;
+
+export const diagnoseOutputSchema = z.object({
+  diagnosis: diagnosisSchema,
+  recommendation: recommendationSchema,
+  decision: decisionSchema,
+});
+export type DiagnoseOutput = z.infer<typeof diagnoseOutputSchema>;
+
+// ------------------------------------------------------------------ Notify
+
+export const slackMessageSchema = z.object({
+  channel: z.string(),
+  threadTs: z.string().optional(),
+  text: z.string(),
+  blocks: z.array(z.record(z.string(), z.unknown())),
+});
+export type SlackMessage = z.infer<typeof slackMessageSchema>;
+
+export const notificationSchema = z.object({
+  delivered: z.boolean(),
+  channel: z.string(),
+  threadTs: z.string().optional(),
+  /** Why the message did not go out; the finding stays in this output. */
+  error: z.string().optional(),
+  messages: z.array(slackMessageSchema),
+});
+export type Notification = z.infer<typeof notificationSchema>;
+
+// --------------------------------------------------------------- Remediate
+
+export const updateFileSystemCallSchema = z.object({
+  FileSystemId: fileSystemIdSchema,
+  ThroughputMode: z.enum(['bursting', 'provisioned', 'elastic']),
+  ProvisionedThroughputInMibps: z.number().optional(),
+});
+
+export const remediationSchema = z.object({
+  action: actionSchema,
+  status: z.enum([
+    'not-attempted',
+    'dry-run',
+    'applied',
+    'already-done',
+    'refused',
+    'locked',
+    'failed',
+    // UpdateFileSystem was (or may have been) called and gave no clear
+    // answer: the change may have happened. Verify reads the mode back.
+    'unknown',
+  ]),
+  reason: z.string(),
+  call: updateFileSystemCallSchema.optional(),
+  /**
+   * When a change is allowed again: from EFS's TooManyRequests answer, or
+   * from burstguard's own one-change-per-24-h limit (see `lockedBy`).
+   */
+  retryAfter: isoTimeSchema.optional(),
+  /** Whose limit a `locked` status is: EFS's answer, or burstguard's own. */
+  lockedBy: z.enum(['efs', 'burstguard']).optional(),
+  approvedBy: z.string().optional(),
+  at: isoTimeSchema.optional(),
+});
+export type Remediation = z.infer<typeof remediationSchema>;
+
+// ------------------------------------------------------------------ Verify
+
+/** Whether the change worked, checked a while after it was made. */
+export const verificationSchema = z.object({
+  verdict: z.enum(['worked', 'not-yet', 'not-working', 'unknown']),
+  summary: z.string(),
+  checkedAt: isoTimeSchema,
+  throughputMode: z.string().nullable(),
+  minutesSinceChange: z.number(),
+  utilizationBeforePercent: z.number().nullable(),
+  utilizationAfterPercent: z.number().nullable(),
+  langfuseErrorsBefore: z.number().nullable(),
+  langfuseErrorsAfter: z.number().nullable(),
+});
+export type Verification = z.infer<typeof verificationSchema>;
+
+// ------------------------------------------------------ The whole run state
+
+/** The execution's state after each step, as the ASL ResultPaths build it. */
+export const afterNormalizeSchema = z.object({ trigger: triggerSchema });
+export const afterOpenSchema = afterNormalizeSchema.extend({
+  incident: incidentSchema,
+});
+export const afterGatherSchema = afterOpenSchema.extend({
+  gathered: z.array(gatherBranchSchema).length(3),
+});
+export const afterDiagnoseSchema = afterGatherSchema.extend({
+  result: diagnoseOutputSchema,
+});
+export const afterNotifySchema = afterDiagnoseSchema.extend({
+  notification: notificationSchema,
+});
+export const afterRemediateSchema = afterNotifySchema.extend({
+  approval: z
+    .object({ approved: z.boolean(), by: z.string().optional() })
+    .optional(),
+  remediation: remediationSchema,
+  verification: verificationSchema.optional(),
+  /** The Verify step's error, when the check itself failed (its Catch). */
+  verifyError: z
+    .object({ Error: z.string(), Cause: z.string().optional() })
+    .optional(),
+});
+/**
+ * What a failed run did with its incident (EndFailedRun): `ended` when the
+ * run's own incident had no alarm and was closed with it, `open` when it
+ * stays open for its alarms (or is no longer this run's), `none` when the
+ * run failed before it had an incident.
+ */
+export const runEndSchema = z.object({
+  outcome: z.enum(['ended', 'open', 'none']),
+  reason: z.string(),
+  incidentId: z.string().optional(),
+});
+export type RunEnd = z.infer<typeof runEndSchema>;
+
+/**
+ * The state NotifyFailure receives: whatever the run had when a step failed
+ * (each part optional, since any step may fail), the error its Catch put in
+ * `failure`, and the failed state's name.
+ */
+export const afterFailureSchema = z.object({
+  trigger: triggerSchema.optional(),
+  incident: incidentSchema.optional(),
+  notification: notificationSchema.optional(),
+  approval: z
+    .object({ approved: z.boolean(), by: z.string().optional() })
+    .optional(),
+  remediation: remediationSchema.optional(),
+  verification: verificationSchema.optional(),
+  failure: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  failedState: z.string(),
+  /** What EndFailedRun did with the incident before NotifyFailure. */
+  runEnd: runEndSchema.optional(),
+  /** EndFailedRun's own error, when it could not tell (its Catch). */
+  runEndError: z
+    .object({ Error: z.string(), Cause: z.string().optional() })
+    .optional(),
+});
+export type AfterFailure = z.infer<typeof afterFailureSchema>;
+
+export type AfterNormalize = z.infer<typeof afterNormalizeSchema>;
+export type AfterOpen = z.infer<typeof afterOpenSchema>;
+export type AfterGather = z.infer<typeof afterGatherSchema>;
+export type AfterDiagnose = z.infer<typeof afterDiagnoseSchema>;
+export type AfterNotify = z.infer<typeof afterNotifySchema>;
+export type AfterRemediate = z.infer<typeof afterRemediateSchema>;

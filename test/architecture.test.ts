@@ -1,0 +1,164 @@
+/**
+ * The dependency rule of docs/architecture.md, read from the source: every
+ * import of every TypeScript file outside test/ (static, `import type`, and
+ * `import()`), resolved to a file of the repository.
+ *
+ * - no import cycles;
+ * - shared/ imports nothing from functions/, cli/, workflows/, infra/ or
+ *   local/; shared/domain/ imports nothing from shared/adapters/ or
+ *   shared/runtime/, and no SDK or I/O package;
+ * - a step (functions/<step>/) imports shared/ and its own folder only;
+ * - workflows/ is the ASL: it imports shared/domain/ only;
+ * - nothing but cli/, bench/ and scripts/ imports cli/.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  findCycles,
+  importsOf,
+  layerViolations,
+  type ModuleGraph,
+} from './support/import-graph.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const FOLDERS = [
+  'shared',
+  'functions',
+  'cli',
+  'local',
+  'workflows',
+  'infra',
+  'bench',
+  'scripts',
+];
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(join(ROOT, dir))) {
+    const path = join(dir, name);
+    if (statSync(join(ROOT, path)).isDirectory())
+      out.push(...sourceFiles(path));
+    else if (/\.(ts|mts)$/.test(name) && !name.endsWith('.d.ts'))
+      out.push(path);
+  }
+  return out;
+}
+
+function repoGraph(): ModuleGraph {
+  const files = [...FOLDERS.flatMap(sourceFiles), 'sst.config.ts'];
+  const graph: ModuleGraph = new Map();
+  for (const file of files) {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    graph.set(
+      file,
+      importsOf(text).map((spec) =>
+        spec.startsWith('.')
+          ? relative(ROOT, normalize(join(ROOT, dirname(file), spec)))
+          : spec,
+      ),
+    );
+  }
+  return graph;
+}
+
+describe('the dependency rule', () => {
+  const graph = repoGraph();
+
+  it('reads every layer of the repository', () => {
+    for (const prefix of [
+      'shared/domain/',
+      'shared/adapters/',
+      'shared/runtime/',
+      'functions/',
+      'local/',
+      'cli/commands/',
+      'workflows/',
+      'infra/',
+    ]) {
+      expect(
+        [...graph.keys()].filter((f) => f.startsWith(prefix)).length,
+        prefix,
+      ).toBeGreaterThan(0);
+    }
+  });
+
+  it('has no import cycle', () => {
+    expect(findCycles(graph)).toEqual([]);
+  });
+
+  it('has every import point down', () => {
+    expect(layerViolations(graph)).toEqual([]);
+  });
+});
+
+describe('the import-graph checks themselves', () => {
+  it('find a cycle of two files and of three', () => {
+    const graph: ModuleGraph = new Map([
+      ['cli/main.ts', ['cli/commands/demo.ts']],
+      ['cli/commands/demo.ts', ['cli/main.ts']],
+      ['local/a.ts', ['local/b.ts']],
+      ['local/b.ts', ['local/c.ts']],
+      ['local/c.ts', ['local/a.ts']],
+      ['local/d.ts', ['local/a.ts']],
+    ]);
+    expect(findCycles(graph)).toEqual([
+      ['cli/commands/demo.ts', 'cli/main.ts'],
+      ['local/a.ts', 'local/b.ts', 'local/c.ts'],
+    ]);
+  });
+
+  it.each([
+    ['shared/evidence.ts', 'functions/collect-efs/core.ts'],
+    ['shared/adapters/slack.ts', 'local/terminal-render.ts'],
+    ['shared/domain/contracts.ts', 'shared/adapters/slack.ts'],
+    ['shared/domain/diagnosis/engine.ts', 'shared/runtime/step-handler.ts'],
+    ['shared/domain/ports.ts', '@aws-sdk/client-efs'],
+    ['functions/verify/core.ts', 'functions/collect-efs/core.ts'],
+    ['workflows/definition.ts', 'functions/notify/lambda.ts'],
+    ['workflows/definition.ts', 'shared/adapters/slack.ts'],
+    ['local/run-recording.ts', 'cli/output.ts'],
+    ['infra/alarms.ts', 'functions/normalize/core.ts'],
+  ])('flag %s importing %s', (from, to) => {
+    const graph: ModuleGraph = new Map([[from, [to]]]);
+    expect(layerViolations(graph)).toEqual([`${from} -> ${to}`]);
+  });
+
+  it.each([
+    ['functions/verify/core.ts', 'shared/domain/sources/efs.ts'],
+    ['functions/verify/handler.ts', 'functions/verify/lambda.ts'],
+    ['shared/adapters/slack.ts', 'shared/domain/ports.ts'],
+    ['shared/runtime/step-handler.ts', 'shared/domain/errors.ts'],
+    ['local/run-recording.ts', 'functions/diagnose/core.ts'],
+    ['local/state-machine-runner.ts', 'workflows/definition.ts'],
+    ['cli/commands/demo.ts', 'local/scenarios.ts'],
+    ['infra/functions.ts', 'workflows/definition.ts'],
+    ['shared/domain/contracts.ts', 'zod'],
+  ])('allow %s importing %s', (from, to) => {
+    const graph: ModuleGraph = new Map([[from, [to]]]);
+    expect(layerViolations(graph)).toEqual([]);
+  });
+
+  it('read static, type-only, multi-line and dynamic imports', () => {
+    const text = [
+      "import { a } from './a.ts';",
+      "import type { B } from '../b.ts';",
+      'import {',
+      '  c,',
+      "} from './c.ts';",
+      "export { d } from './d.ts';",
+      "const e = await import('./e.ts');",
+      "import 'side-effect';",
+      "// import { no } from './comment.ts';",
+      "const s = 'from ./f.ts';",
+    ].join('\n');
+    expect(importsOf(text)).toEqual([
+      './a.ts',
+      '../b.ts',
+      './c.ts',
+      './d.ts',
+      './e.ts',
+      'side-effect',
+    ]);
+  });
+});
