@@ -5,7 +5,11 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import type { LocalRunReport } from '../local/run-recording.ts';
 import type { RunEvent } from '../local/state-machine-runner.ts';
-import { policySchema } from '../shared/domain/contracts.ts';
+import {
+  policySchema,
+  WINDOW_MINUTES,
+  windowMinutesSchema,
+} from '../shared/domain/contracts.ts';
 import { oneLine } from '../shared/domain/errors.ts';
 
 /** A mistake in how the command was called: exit 2 with the usage hint. */
@@ -49,6 +53,17 @@ export function parsePolicy(value: unknown) {
     );
   }
   return result.data;
+}
+
+/** `--window-minutes`: a whole number inside WINDOW_MINUTES. */
+export function parseWindowMinutes(value: string | number): number {
+  const minutes = Number(value);
+  if (!windowMinutesSchema.safeParse(minutes).success) {
+    throw new UsageError(
+      `--window-minutes: a whole number from ${WINDOW_MINUTES.min} to ${WINDOW_MINUTES.max}`,
+    );
+  }
+  return minutes;
 }
 
 /** Prints the progress of a run, one line per state left. */

@@ -6,7 +6,11 @@ import { collectClickHouse } from '../functions/collect-clickhouse/core.ts';
 import { collectEfs } from '../functions/collect-efs/core.ts';
 import { collectLangfuse } from '../functions/collect-langfuse/core.ts';
 import { type AppConfig, parseConfig } from '../shared/domain/config.ts';
-import type { Evidence, Trigger } from '../shared/domain/contracts.ts';
+import {
+  clampWindowMinutes,
+  type Evidence,
+  type Trigger,
+} from '../shared/domain/contracts.ts';
 import {
   recordingClickHousePort,
   recordingEfsPort,
@@ -51,7 +55,7 @@ export function configForRecording(
       },
     ],
     approvers: ['U0LOCAL'],
-    defaultWindowMinutes: Math.min(21_600, Math.max(15, windowMinutes)),
+    defaultWindowMinutes: clampWindowMinutes(windowMinutes),
     slackChannel: '#langfuse-oncall',
   });
 }
@@ -68,7 +72,7 @@ export function triggerForRecording(recording: Recording): Trigger {
     region: meta.region,
     state: 'ALARM',
     triggeredAt: meta.end,
-    windowMinutes: Math.min(21_600, Math.max(15, windowMinutes)),
+    windowMinutes: clampWindowMinutes(windowMinutes),
     windowStart: meta.start,
     windowEnd: meta.end,
     dryRun: true,

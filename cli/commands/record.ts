@@ -19,7 +19,12 @@ import type {
   LogsInsightsPort,
   MetricsPort,
 } from '../../shared/domain/ports.ts';
-import { type Io, parseFlags, UsageError } from '../output.ts';
+import {
+  type Io,
+  parseFlags,
+  parseWindowMinutes,
+  UsageError,
+} from '../output.ts';
 
 export type RecordOptions = {
   fileSystemId?: string;
@@ -49,14 +54,7 @@ export async function runRecord(
     );
   }
   if (!options.out) throw new UsageError('--out: a directory is required');
-  const windowMinutes = Number(options.windowMinutes);
-  if (
-    !Number.isInteger(windowMinutes) ||
-    windowMinutes < 15 ||
-    windowMinutes > 21_600
-  ) {
-    throw new UsageError('--window-minutes: a whole number from 15 to 21600');
-  }
+  const windowMinutes = parseWindowMinutes(options.windowMinutes);
   const region =
     options.region ??
     process.env.AWS_REGION ??

@@ -7,7 +7,12 @@ import { readFileSync } from 'node:fs';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { awsClientOptions } from '../../shared/adapters/aws-clients.ts';
 import { fileSystemIdSchema } from '../../shared/domain/contracts.ts';
-import { type Io, parseFlags, UsageError } from '../output.ts';
+import {
+  type Io,
+  parseFlags,
+  parseWindowMinutes,
+  UsageError,
+} from '../output.ts';
 
 export type StartOptions = {
   fileSystemId?: string;
@@ -51,14 +56,7 @@ export function startRequest(
       `--file-system: ${options.fileSystemId ? `${options.fileSystemId} must look like fs-0123456789abcdef0` : 'is required'}`,
     );
   }
-  const windowMinutes = Number(options.windowMinutes ?? 180);
-  if (
-    !Number.isInteger(windowMinutes) ||
-    windowMinutes < 15 ||
-    windowMinutes > 21_600
-  ) {
-    throw new UsageError('--window-minutes: a whole number from 15 to 21600');
-  }
+  const windowMinutes = parseWindowMinutes(options.windowMinutes ?? 180);
   const arn =
     options.stateMachineArn ?? env.BURSTGUARD_STATE_MACHINE_ARN ?? deployed();
   if (!arn) {

@@ -14,6 +14,7 @@ import {
   fileSystemIdSchema,
   policySchema,
   type Trigger,
+  windowMinutesSchema,
 } from '../../shared/domain/contracts.ts';
 import {
   InvalidTriggerError,
@@ -73,7 +74,7 @@ type AlarmEvent = z.infer<typeof alarmEventSchema>;
 
 const manualInputSchema = z.strictObject({
   fileSystemId: fileSystemIdSchema,
-  windowMinutes: z.number().int().min(15).max(21_600).optional(),
+  windowMinutes: windowMinutesSchema.optional(),
   dryRun: z.boolean().optional(),
   policy: policySchema.optional(),
   /** When the window ends; defaults to now. */

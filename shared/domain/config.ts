@@ -6,7 +6,11 @@
  * SST secrets.
  */
 import * as z from 'zod';
-import { fileSystemIdSchema, policySchema } from './contracts.ts';
+import {
+  fileSystemIdSchema,
+  policySchema,
+  windowMinutesSchema,
+} from './contracts.ts';
 import { ConfigurationError } from './errors.ts';
 
 /**
@@ -124,7 +128,7 @@ export const appConfigSchema = z
     autoConfidenceFloor: z.number().min(0).max(1).default(0.8),
     /** Slack user ids allowed to approve a remediation. */
     approvers: z.array(z.string()).default([]),
-    defaultWindowMinutes: z.number().int().min(15).max(21_600).default(180),
+    defaultWindowMinutes: windowMinutesSchema.default(180),
     clickhouseTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
     /**
      * How long every alarm of an incident must stay OK before the incident

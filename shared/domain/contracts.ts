@@ -15,6 +15,25 @@ export const FILE_SYSTEM_TAG = 'burstguard:file-system-id';
 
 export const isoTimeSchema = z.iso.datetime({ offset: true });
 
+/**
+ * How far back an incident window reaches, in minutes: at least 15 (a
+ * shorter window holds too few 1-minute points to rate), at most 15 days,
+ * as long as CloudWatch keeps 1-minute data points (CloudWatch user guide,
+ * "Metrics concepts", data point retention: 60-second points for 15 days).
+ */
+export const WINDOW_MINUTES = { min: 15, max: 21_600 } as const;
+
+export const windowMinutesSchema = z
+  .number()
+  .int()
+  .min(WINDOW_MINUTES.min)
+  .max(WINDOW_MINUTES.max);
+
+/** A window length brought inside WINDOW_MINUTES. */
+export function clampWindowMinutes(minutes: number): number {
+  return Math.min(WINDOW_MINUTES.max, Math.max(WINDOW_MINUTES.min, minutes));
+}
+
 export const policySchema = z.enum(['off', 'approve', 'auto']);
 export type Policy = z.infer<typeof policySchema>;
 
@@ -64,7 +83,7 @@ export const triggerSchema = z.object({
   /** Which signal raised the alarm, when it is known. */
   alarmMetric: z.string().optional(),
   triggeredAt: isoTimeSchema,
-  windowMinutes: z.number().int().min(15).max(21_600),
+  windowMinutes: windowMinutesSchema,
   windowStart: isoTimeSchema,
   windowEnd: isoTimeSchema,
   dryRun: z.boolean(),
