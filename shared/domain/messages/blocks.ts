@@ -25,6 +25,7 @@ import {
   DECLINE_ACTION_ID,
   encodeApprovalValue,
 } from '../slack/interaction.ts';
+import { VERDICT_TABLE } from '../verdicts.ts';
 import { clipMd, joinMd, type Mrkdwn, md, mention } from './mrkdwn.ts';
 
 type Block = Record<string, unknown>;
@@ -32,31 +33,8 @@ type Block = Record<string, unknown>;
 /** Slack caps section text at 3,000 characters and a message at 50 blocks. */
 const MAX_SECTION_CHARS = 2900;
 
-const VERDICT_TITLES: Record<Verdict, string> = {
-  'efs-burst-credits-exhausted': 'EFS burst credits exhausted',
-  'efs-burst-credits-draining': 'EFS burst credits draining',
-  'efs-provisioned-throughput-saturated':
-    'EFS provisioned throughput saturated',
-  'efs-io-limit': 'EFS at its IO limit',
-  'clickhouse-merge-backlog': 'ClickHouse merge backlog',
-  'clickhouse-unreachable': 'ClickHouse unreachable',
-  'no-storage-problem': 'No storage problem found',
-  'insufficient-evidence': 'Not enough evidence',
-};
-
-const SEVERITY: Record<Verdict, string> = {
-  'efs-burst-credits-exhausted': ':red_circle:',
-  'efs-burst-credits-draining': ':large_orange_circle:',
-  'efs-provisioned-throughput-saturated': ':red_circle:',
-  'efs-io-limit': ':red_circle:',
-  'clickhouse-merge-backlog': ':large_orange_circle:',
-  'clickhouse-unreachable': ':red_circle:',
-  'no-storage-problem': ':large_green_circle:',
-  'insufficient-evidence': ':white_circle:',
-};
-
 export function verdictTitle(verdict: Verdict): string {
-  return VERDICT_TITLES[verdict];
+  return VERDICT_TABLE[verdict].title;
 }
 
 // Blocks take Mrkdwn only: text from outside (tags, names, ClickHouse
@@ -167,16 +145,14 @@ export function findingMessage(
 ): SlackMessage {
   const { trigger } = state;
   const { diagnosis, recommendation, decision } = state.result;
-  const title = md`${SEVERITY[diagnosis.verdict]} ${VERDICT_TITLES[diagnosis.verdict]}: ${subject(trigger, fileSystemName(state))}`;
+  const row = VERDICT_TABLE[diagnosis.verdict];
+  const title = md`${row.severity} ${row.title}: ${subject(trigger, fileSystemName(state))}`;
   const confidence = `${Math.round(diagnosis.confidence * 100)}%`;
   const blocks: Block[] = [
     {
       type: 'header',
       // The file system id is checked (fs- and hex) by the trigger schema.
-      text: plainText(
-        `${VERDICT_TITLES[diagnosis.verdict]}: ${trigger.fileSystemId}`,
-        150,
-      ),
+      text: plainText(`${row.title}: ${trigger.fileSystemId}`, 150),
     },
     section(
       md`${diagnosis.headline}\n*Verdict:* \`${diagnosis.verdict}\` · *confidence* ${confidence}`,
