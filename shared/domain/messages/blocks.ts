@@ -17,6 +17,7 @@ import type {
   Trigger,
   Verdict,
 } from '../contracts.ts';
+import { REMEDIATIONS, SWITCH_TO_ELASTIC } from '../remediations.ts';
 import {
   APPROVAL_BLOCK_ID,
   APPROVAL_TIMEOUT_SECONDS,
@@ -210,6 +211,8 @@ export function approvalMessage(
 ): SlackMessage {
   const { trigger } = state;
   const { recommendation } = state.result;
+  const remediation = REMEDIATIONS[recommendation.action] ?? SWITCH_TO_ELASTIC;
+  const { to, button, callText } = remediation.words;
   const value = encodeApprovalValue({
     incidentId: state.incident.incidentId,
     fileSystemId: trigger.fileSystemId,
@@ -217,12 +220,10 @@ export function approvalMessage(
   return {
     channel,
     ...(threadTs ? { threadTs } : {}),
-    text: fallback(
-      md`Approve switching ${trigger.fileSystemId} to Elastic throughput?`,
-    ),
+    text: fallback(md`Approve switching ${trigger.fileSystemId} to ${to}?`),
     blocks: [
       section(
-        md`*Approve switching ${subject(trigger, fileSystemName(state))} to Elastic throughput?*\nThe call: \`UpdateFileSystem ${trigger.fileSystemId} ThroughputMode=elastic\` (no downtime).`,
+        md`*Approve switching ${subject(trigger, fileSystemName(state))} to ${to}?*\nThe call: \`${callText(trigger.fileSystemId)}\` (no downtime).`,
       ),
       section(fixText(recommendation)),
       {
@@ -233,7 +234,7 @@ export function approvalMessage(
             type: 'button',
             action_id: APPROVE_ACTION_ID,
             style: 'primary',
-            text: plainText('Approve: switch to Elastic', 75),
+            text: plainText(button, 75),
             value,
           },
           {
@@ -379,9 +380,11 @@ export function answeredCard(
   const verb = decision.approved ? 'Approved' : 'Declined';
   const icon = decision.approved ? ':white_check_mark:' : ':no_entry_sign:';
   const who = mention(decision.userId);
+  // An approval is asked for the one automated remediation only.
+  const { to, callText } = SWITCH_TO_ELASTIC.words;
   const what = decision.approved
-    ? md`switching ${decision.fileSystemId} to Elastic throughput (\`UpdateFileSystem ${decision.fileSystemId} ThroughputMode=elastic\`); the outcome follows in this thread.`
-    : md`switching ${decision.fileSystemId} to Elastic throughput: nothing will be changed.`;
+    ? md`switching ${decision.fileSystemId} to ${to} (\`${callText(decision.fileSystemId)}\`); the outcome follows in this thread.`
+    : md`switching ${decision.fileSystemId} to ${to}: nothing will be changed.`;
   return {
     text: fallback(md`${verb} by ${who}`),
     blocks: [
@@ -491,7 +494,7 @@ export function failureMessage(
     }
   } else if (change?.kind === 'claimed' && fileSystemId) {
     lines.push(
-      md`:warning: burstguard claimed the change of ${fileSystemId} at ${change.at} and may have called \`UpdateFileSystem ${JSON.stringify({ FileSystemId: fileSystemId, ThroughputMode: 'elastic' })}\`: the outcome is unknown, check the EFS console. burstguard makes no other change before ${new Date(Date.parse(change.at) + 24 * 3600_000).toISOString()}.`,
+      md`:warning: burstguard claimed the change of ${fileSystemId} at ${change.at} and may have called \`UpdateFileSystem ${JSON.stringify(SWITCH_TO_ELASTIC.call(fileSystemId))}\`: the outcome is unknown, check the EFS console. burstguard makes no other change before ${new Date(Date.parse(change.at) + 24 * 3600_000).toISOString()}.`,
     );
   } else if (BEFORE_REMEDIATE.has(state.failedState)) {
     lines.push(
