@@ -19,6 +19,7 @@ import type {
   LangfuseEvidence,
   Policy,
   Recommendation,
+  Source,
   Trigger,
 } from '../../shared/domain/contracts.ts';
 import { diagnose } from '../../shared/domain/diagnosis/engine.ts';
@@ -52,10 +53,7 @@ export function reasonFromCaught(caught: {
   return cause ? `${caught.Error}: ${cause}` : caught.Error;
 }
 
-function pick<S extends 'efs' | 'langfuse' | 'clickhouse'>(
-  gathered: Gathered[],
-  source: S,
-) {
+function pick<S extends Source>(gathered: Gathered[], source: S) {
   const found = gathered.find((g) => g.source === source);
   if (!found) {
     return { source, available: false as const, reason: 'not gathered' };

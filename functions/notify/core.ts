@@ -1,16 +1,8 @@
-/**
- * Notify: posts the incident's messages to its Slack thread: the finding,
- * the outcome of a remediation, the resolution. Slack being down never loses
- * the finding: it stays in this step's output (and the structured log).
- */
-import * as z from 'zod';
-import {
-  afterDiagnoseSchema,
-  afterFailureSchema,
-  afterOpenSchema,
-  afterRemediateSchema,
-  type Notification,
-  type SlackMessage,
+import type {
+  CaughtError,
+  Notification,
+  NotifyInput,
+  SlackMessage,
 } from '../../shared/domain/contracts.ts';
 import { oneLine } from '../../shared/domain/errors.ts';
 import {
@@ -36,27 +28,8 @@ export type NotifyPorts = {
   clock?: Clock;
 };
 
-/** The error a Catch put in the state (`$.resolveError`). */
-const caughtSchema = z.object({
-  Error: z.string(),
-  Cause: z.string().optional(),
-});
-
-export const notifyInputSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('finding'), state: afterDiagnoseSchema }),
-  z.object({ kind: z.literal('outcome'), state: afterRemediateSchema }),
-  z.object({ kind: z.literal('resolved'), state: afterOpenSchema }),
-  z.object({ kind: z.literal('failure'), state: afterFailureSchema }),
-  z.object({ kind: z.literal('joined'), state: afterOpenSchema }),
-  z.object({
-    kind: z.literal('check-failed'),
-    state: afterOpenSchema.extend({ resolveError: caughtSchema }),
-  }),
-]);
-export type NotifyInput = z.infer<typeof notifyInputSchema>;
-
 /** The error message of a Catch's Cause (Lambda's JSON), or its name. */
-function caughtText(caught: z.infer<typeof caughtSchema>): string {
+function caughtText(caught: CaughtError): string {
   try {
     const parsed = JSON.parse(caught.Cause ?? '') as { errorMessage?: unknown };
     if (typeof parsed.errorMessage === 'string') {

@@ -1,18 +1,7 @@
-/**
- * Remediate: switch the file system to Elastic throughput, safely. Only
- * allowlisted General Purpose file systems (EFS offers Elastic only with
- * General Purpose performance mode), only when `available`, a no-op when
- * already Elastic, at most one change per file system per 24 h (burstguard's
- * own limit), and a TooManyRequests answer is read for its "Wait until ...
- * UTC" time, never retried blindly. The 24 h is claimed in the incident
- * store before UpdateFileSystem is called, so two runs cannot both switch,
- * and given back when EFS refuses. Nothing else is automated.
- */
-import * as z from 'zod';
 import { type AppConfig, findFileSystem } from '../../shared/domain/config.ts';
-import {
-  afterNotifySchema,
-  type Remediation,
+import type {
+  RemediateInput,
+  Remediation,
 } from '../../shared/domain/contracts.ts';
 import { OWN_CAP } from '../../shared/domain/efs-rules.ts';
 import { oneLine } from '../../shared/domain/errors.ts';
@@ -35,16 +24,6 @@ export type RemediatePorts = {
   clock: Clock;
   config: AppConfig;
 };
-
-export const remediateInputSchema = afterNotifySchema.extend({
-  approval: z
-    .object({ approved: z.boolean(), by: z.string().optional() })
-    .optional(),
-  approvalError: z
-    .object({ Error: z.string(), Cause: z.string().optional() })
-    .optional(),
-});
-export type RemediateInput = z.infer<typeof remediateInputSchema>;
 
 /**
  * burstguard's own limit: one change per file system per 24 h, recorded in

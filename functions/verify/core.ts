@@ -5,10 +5,9 @@
  * with numbers.
  */
 import type { AppConfig } from '../../shared/domain/config.ts';
-import {
-  type AfterRemediate,
-  afterRemediateSchema,
-  type Verification,
+import type {
+  AfterRemediate,
+  Verification,
 } from '../../shared/domain/contracts.ts';
 import { utilizationSeries } from '../../shared/domain/diagnosis/signals.ts';
 import { oneLine } from '../../shared/domain/errors.ts';
@@ -30,10 +29,6 @@ export type VerifyPorts = {
   clock: Clock;
   config: AppConfig;
 };
-
-export const verifyInputSchema = afterRemediateSchema.omit({
-  verification: true,
-});
 
 /** How far before the change the comparison looks. */
 export const BEFORE_MINUTES = 30;
