@@ -63,8 +63,15 @@ function paired(
   return out;
 }
 
-function efsOf(evidence: Evidence): EfsAvailable | null {
-  return evidence.efs.available ? evidence.efs : null;
+/** The EFS evidence when it was read and shows the file system in `mode`. */
+function efsIn(
+  evidence: Evidence,
+  mode: EfsAvailable['fileSystem']['throughputMode'],
+): EfsAvailable | null {
+  return evidence.efs.available &&
+    evidence.efs.fileSystem.throughputMode === mode
+    ? evidence.efs
+    : null;
 }
 
 /**
@@ -77,8 +84,8 @@ export const CONTRADICTIONS: readonly ContradictionRule[] = [
     id: 'credits-but-permitted-at-baseline',
     why: 'in Bursting mode a file system with a positive burst credit balance can burst (EFS user guide, "Performance", managing burst credits: "When a file system has a positive burst credit balance, it can burst"), and PermittedThroughput is a function of the size and BurstCreditBalance (EFS user guide, CloudWatch metrics): permitted throughput falls to the baseline only when the credits are gone',
     detect(evidence) {
-      const efs = efsOf(evidence);
-      if (efs?.fileSystem.throughputMode !== 'bursting') return null;
+      const efs = efsIn(evidence, 'bursting');
+      if (!efs) return null;
       const size = efs.fileSystem.sizeStandardBytes;
       const baseline = baselineFor(size);
       const creditsFloor = creditsClearlyAboveZeroBytes(size);
@@ -99,8 +106,8 @@ export const CONTRADICTIONS: readonly ContradictionRule[] = [
     id: 'bursting-above-burst-rate',
     why: 'DescribeFileSystems says Bursting, and a Bursting file system is permitted at most its burst rate, 100 MiB/s per TiB of Standard storage and at least 100 MiB/s (EFS user guide, "Performance", bursting table); more means the metrics are of another mode (a change inside the window) or another file system',
     detect(evidence) {
-      const efs = efsOf(evidence);
-      if (efs?.fileSystem.throughputMode !== 'bursting') return null;
+      const efs = efsIn(evidence, 'bursting');
+      if (!efs) return null;
       const burst = burstBytesPerSecondFor(efs.fileSystem.sizeStandardBytes);
       const above = (efs.metrics.permitted_throughput?.values ?? []).filter(
         (v): v is number => v !== null && v > burst * (1 + RATE_TOLERANCE),
@@ -113,8 +120,8 @@ export const CONTRADICTIONS: readonly ContradictionRule[] = [
     id: 'provisioned-permitted-below-setting',
     why: 'in Provisioned mode PermittedThroughput is the provisioned throughput, or more when the storage allows more (EFS user guide, CloudWatch metrics, PermittedThroughput); less means DescribeFileSystems and the metrics disagree on the setting',
     detect(evidence) {
-      const efs = efsOf(evidence);
-      if (efs?.fileSystem.throughputMode !== 'provisioned') return null;
+      const efs = efsIn(evidence, 'provisioned');
+      if (!efs) return null;
       const setting = efs.fileSystem.provisionedThroughputMibps;
       if (setting === undefined) return null;
       const below = (efs.metrics.permitted_throughput?.values ?? []).filter(

@@ -76,15 +76,27 @@ function starvation(s: Signals): number {
   return clamp01(s.pinnedMinutes / STARVED_MINUTES);
 }
 
+/**
+ * Rules a verdict of one throughput mode out when the file system is in
+ * another, saying which (", not <mode>" unless `say` says otherwise).
+ */
+function ruledOutByMode(
+  out: Scoring,
+  s: Signals,
+  mode: 'bursting' | 'provisioned',
+  say = `, not ${mode}`,
+): boolean {
+  if (s.mode === mode) return false;
+  out.evidenceAgainst.push(
+    s.mode
+      ? `the file system is in ${s.mode} mode${say}`
+      : 'EFS could not be read',
+  );
+  return true;
+}
+
 export function scoreExhausted(out: Scoring, s: Signals): void {
-  if (s.mode !== 'bursting') {
-    out.evidenceAgainst.push(
-      s.mode
-        ? `the file system is in ${s.mode} mode, not bursting`
-        : 'EFS could not be read',
-    );
-    return;
-  }
+  if (ruledOutByMode(out, s, 'bursting')) return;
   const creditScore = s.creditsNearZero ? 1 : 0;
   out.score =
     0.35 * creditScore +
@@ -115,12 +127,7 @@ export function scoreExhausted(out: Scoring, s: Signals): void {
 }
 
 export function scoreDraining(out: Scoring, s: Signals): void {
-  if (s.mode !== 'bursting') {
-    out.evidenceAgainst.push(
-      s.mode ? `the file system is in ${s.mode} mode` : 'EFS could not be read',
-    );
-    return;
-  }
+  if (ruledOutByMode(out, s, 'bursting', '')) return;
   if (s.creditsNearZero) {
     out.evidenceAgainst.push(
       `credits are already exhausted (${formatBytes(s.creditBytes ?? 0)})`,
@@ -154,14 +161,7 @@ export function scoreDraining(out: Scoring, s: Signals): void {
 }
 
 export function scoreProvisioned(out: Scoring, s: Signals): void {
-  if (s.mode !== 'provisioned') {
-    out.evidenceAgainst.push(
-      s.mode
-        ? `the file system is in ${s.mode} mode, not provisioned`
-        : 'EFS could not be read',
-    );
-    return;
-  }
+  if (ruledOutByMode(out, s, 'provisioned')) return;
   out.score =
     0.6 * starvation(s) +
     0.2 * (s.pinnedMinutes > 0 ? 1 : 0) +

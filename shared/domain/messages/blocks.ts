@@ -65,6 +65,25 @@ function fallback(text: Mrkdwn): string {
   return clipMd(text, MAX_SECTION_CHARS).toString();
 }
 
+/** A message of one section, threaded when there is a thread. */
+function oneSection(
+  channel: string,
+  threadTs: string | undefined,
+  text: Mrkdwn,
+): SlackMessage {
+  return {
+    channel,
+    ...(threadTs ? { threadTs } : {}),
+    text: fallback(text),
+    blocks: [section(text)],
+  };
+}
+
+/** Whole minutes from one time to a later one; 0 when it is not later. */
+function minutesBetween(from: string, to: string): number {
+  return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 60_000));
+}
+
 /**
  * plain_text is shown as written, never parsed for `<!channel>` or links
  * (Block Kit reference, "Text object": markup only when type is mrkdwn);
@@ -339,12 +358,7 @@ export function resolvedMessage(
     now?: string;
   } = {},
 ): SlackMessage {
-  const minutes = Math.max(
-    0,
-    Math.round(
-      (Date.parse(trigger.triggeredAt) - Date.parse(openedAt)) / 60_000,
-    ),
-  );
+  const minutes = minutesBetween(openedAt, trigger.triggeredAt);
   const alarm = trigger.alarmName ?? 'alarm';
   const names = quiet.alarmNames ?? [];
   const who =
@@ -356,12 +370,7 @@ export function resolvedMessage(
       ? md` ${who} stayed OK for ${Math.round(quiet.quietSeconds / 60)} min.`
       : md``;
   const text = md`:large_green_circle: Resolved: ${alarm} is OK again on ${trigger.fileSystemId}, ${minutes} min after the incident opened.${stayed}${pendingApprovalNote(quiet.approvalRequestedAt, quiet.now ?? trigger.triggeredAt)}`;
-  return {
-    channel,
-    ...(threadTs ? { threadTs } : {}),
-    text: fallback(text),
-    blocks: [section(text)],
-  };
+  return oneSection(channel, threadTs, text);
 }
 
 /**
@@ -578,7 +587,7 @@ export function joinedMessage(
         ? md`a manual run (${oneLineOf(trigger.note)})`
         : md`a manual run`;
   const text = md`:heavy_plus_sign: ${what} joined this incident; the diagnosis above stands.`;
-  return { channel, threadTs, text: fallback(text), blocks: [section(text)] };
+  return oneSection(channel, threadTs, text);
 }
 
 /**
@@ -594,12 +603,7 @@ export function checkFailedMessage(
 ): SlackMessage {
   const alarm = trigger.alarmName ?? 'an alarm';
   const text = md`:warning: ${alarm} went OK, but the quiet-period check could not be made (${oneLineOf(error)}). Incident ${incidentId} stays open; the hourly preflight checks its alarms again within the hour and resolves it here if they are all OK.`;
-  return {
-    channel,
-    ...(threadTs ? { threadTs } : {}),
-    text: fallback(text),
-    blocks: [section(text)],
-  };
+  return oneSection(channel, threadTs, text);
 }
 
 /**
@@ -620,10 +624,7 @@ export function sweptResolvedMessage(
   threadTs?: string,
 ): SlackMessage {
   const names = incident.alarmNames ?? [];
-  const minutes = Math.max(
-    0,
-    Math.round((Date.parse(now) - Date.parse(incident.openedAt)) / 60_000),
-  );
+  const minutes = minutesBetween(incident.openedAt, now);
   const which =
     names.length === 0
       ? md`no alarm ever joined it`
@@ -631,12 +632,7 @@ export function sweptResolvedMessage(
         ? md`all ${names.length} alarms of the incident (${joinMd(names, ', ')}) read OK`
         : md`${names[0] ?? ''} reads OK`;
   const text = md`:large_green_circle: Resolved: ${which} on ${incident.fileSystemId}, with nothing new for ${idleMinutes} min; ${minutes} min after the incident opened.${pendingApprovalNote(incident.approvalRequestedAt, now)}`;
-  return {
-    channel,
-    ...(threadTs ? { threadTs } : {}),
-    text: fallback(text),
-    blocks: [section(text)],
-  };
+  return oneSection(channel, threadTs, text);
 }
 
 /** Untrusted text on one line, so it cannot fake a message below it. */
