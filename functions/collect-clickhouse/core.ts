@@ -12,6 +12,7 @@ import type {
 import { oneLine } from '../../shared/domain/errors.ts';
 import type { ClickHousePort } from '../../shared/domain/ports.ts';
 import { summarizeSnapshot } from '../../shared/domain/sources/clickhouse/summarize.ts';
+import { unavailableAfter } from '../../shared/domain/sources/unavailable.ts';
 
 export type CollectClickHousePorts = {
   /** The file system's ClickHouse; undefined when none is configured. */
@@ -60,12 +61,11 @@ export async function collectClickHouse(
       summary,
     };
   } catch (error) {
-    return {
-      source: 'clickhouse',
-      available: false,
-      reason: oneLine(error),
-      errorName: error instanceof Error ? error.name : undefined,
-      elapsedMs: Date.now() - started,
-    };
+    return unavailableAfter(
+      'clickhouse',
+      oneLine(error),
+      error,
+      Date.now() - started,
+    );
   }
 }

@@ -20,6 +20,7 @@ import {
   toSeries,
   windowGrid,
 } from '../../shared/domain/sources/metric-series.ts';
+import { unavailableAfter } from '../../shared/domain/sources/unavailable.ts';
 
 export type CollectEfsPorts = {
   efs: EfsPort;
@@ -51,13 +52,12 @@ export async function collectEfs(
     const error = described.reason;
     // A missing file system is not an unavailable source: it is an answer.
     if (error instanceof FileSystemNotFoundError) throw error;
-    return {
-      source: 'efs',
-      available: false,
-      reason: `DescribeFileSystems failed: ${oneLine(error)}`,
-      errorName: error instanceof Error ? error.name : undefined,
-      elapsedMs: Date.now() - started,
-    };
+    return unavailableAfter(
+      'efs',
+      `DescribeFileSystems failed: ${oneLine(error)}`,
+      error,
+      Date.now() - started,
+    );
   }
   const metrics: Partial<Record<EfsMetricId, Series>> = {};
   const missing: string[] = [];

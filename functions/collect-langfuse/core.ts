@@ -30,6 +30,7 @@ import {
   toSeries,
   windowGrid,
 } from '../../shared/domain/sources/metric-series.ts';
+import { unavailableAfter } from '../../shared/domain/sources/unavailable.ts';
 
 export type CollectLangfusePorts = {
   metrics: MetricsPort;
@@ -121,13 +122,12 @@ export async function collectLangfuse(
     });
   } catch (error) {
     await counting;
-    return {
-      source: 'langfuse',
-      available: false,
-      reason: `GetMetricData failed: ${oneLine(error)}`,
-      errorName: error instanceof Error ? error.name : undefined,
-      elapsedMs: Date.now() - started,
-    };
+    return unavailableAfter(
+      'langfuse',
+      `GetMetricData failed: ${oneLine(error)}`,
+      error,
+      Date.now() - started,
+    );
   }
   const metrics: Partial<Record<LangfuseMetricId, Series>> = {};
   const missing: string[] = [];
