@@ -34,11 +34,7 @@ export async function collectEfs(
   ports: CollectEfsPorts,
 ): Promise<EfsEvidence> {
   const started = Date.now();
-  const { windowEnd, periodSeconds, grid } = windowGrid(
-    trigger,
-    ports.clock.now(),
-    ports.metrics.resolutionSeconds,
-  );
+  const { windowEnd, periodSeconds, grid } = windowGrid(trigger, ports);
   const [described, results] = await Promise.allSettled([
     ports.efs.describeFileSystem(trigger.fileSystemId),
     ports.metrics.getMetricData({

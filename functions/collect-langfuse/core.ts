@@ -98,11 +98,7 @@ export async function collectLangfuse(
   ports: CollectLangfusePorts,
 ): Promise<LangfuseEvidence> {
   const started = Date.now();
-  const { windowEnd, periodSeconds, grid } = windowGrid(
-    trigger,
-    ports.clock.now(),
-    ports.metrics.resolutionSeconds,
-  );
+  const { windowEnd, periodSeconds, grid } = windowGrid(trigger, ports);
   // The Logs Insights query runs beside GetMetricData: it is the slow one.
   const counting = countDroppedRecords(
     ports.logsInsights,
