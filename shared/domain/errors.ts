@@ -6,9 +6,10 @@
 import type * as z from 'zod';
 
 /**
- * Base of every error burstguard raises on purpose. A subclass declares its
- * `errorName` literally (a bundler may rename classes, never strings), and
- * the constructor sets it as the error's `name`.
+ * Base of every error burstguard raises on purpose. Each named error gives
+ * its `errorName` as a string literal (through namedError: a bundler may
+ * rename classes, never strings), and the constructor makes it the error's
+ * `name`.
  */
 export class BurstguardError extends Error {
   static readonly errorName: string = 'BurstguardError';
@@ -19,40 +20,39 @@ export class BurstguardError extends Error {
   }
 }
 
-/** The trigger is not an alarm event or console input burstguard accepts. */
-export class InvalidTriggerError extends BurstguardError {
-  static override readonly errorName = 'InvalidTriggerError';
+/** The base of one named error: `class X extends namedError('X') {}`. */
+function namedError(errorName: string) {
+  return class extends BurstguardError {
+    static override readonly errorName = errorName;
+  };
 }
+
+/** The trigger is not an alarm event or console input burstguard accepts. */
+export class InvalidTriggerError extends namedError('InvalidTriggerError') {}
 
 /** The trigger names no file system this deployment is configured for. */
-export class UnknownFileSystemError extends BurstguardError {
-  static override readonly errorName = 'UnknownFileSystemError';
-}
+export class UnknownFileSystemError extends namedError(
+  'UnknownFileSystemError',
+) {}
 
 /** EFS says the file system does not exist (FileSystemNotFound, 404). */
-export class FileSystemNotFoundError extends BurstguardError {
-  static override readonly errorName = 'FileSystemNotFoundError';
-}
+export class FileSystemNotFoundError extends namedError(
+  'FileSystemNotFoundError',
+) {}
 
 /** A source of evidence could not be read; its branch reports it as such. */
-export class SourceUnavailableError extends BurstguardError {
-  static override readonly errorName = 'SourceUnavailableError';
-}
+export class SourceUnavailableError extends namedError(
+  'SourceUnavailableError',
+) {}
 
 /** A configuration value is missing or malformed (read at cold start). */
-export class ConfigurationError extends BurstguardError {
-  static override readonly errorName = 'ConfigurationError';
-}
+export class ConfigurationError extends namedError('ConfigurationError') {}
 
 /** A recording directory is missing a file or holds malformed JSON. */
-export class RecordingError extends BurstguardError {
-  static override readonly errorName = 'RecordingError';
-}
+export class RecordingError extends namedError('RecordingError') {}
 
 /** Slack did not take the message (down, 5xx, rate limited too long). */
-export class SlackDeliveryError extends BurstguardError {
-  static override readonly errorName = 'SlackDeliveryError';
-}
+export class SlackDeliveryError extends namedError('SlackDeliveryError') {}
 
 /** Lambda service errors a Task should retry (Step Functions docs). */
 export const LAMBDA_SERVICE_ERRORS = [
@@ -91,9 +91,7 @@ export function oneLine(error: unknown): string {
 }
 
 /** A step received a state that does not match its contract (a bug). */
-export class StateInputError extends BurstguardError {
-  static override readonly errorName = 'StateInputError';
-}
+export class StateInputError extends namedError('StateInputError') {}
 
 /**
  * The errorMessage of a Lambda error Cause (the JSON Lambda reports to Step
