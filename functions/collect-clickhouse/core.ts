@@ -9,7 +9,6 @@ import type {
   ClickHouseEvidence,
   Trigger,
 } from '../../shared/domain/contracts.ts';
-import { oneLine } from '../../shared/domain/errors.ts';
 import type { ClickHousePort } from '../../shared/domain/ports.ts';
 import { summarizeSnapshot } from '../../shared/domain/sources/clickhouse/summarize.ts';
 import { unavailableAfter } from '../../shared/domain/sources/unavailable.ts';
@@ -61,11 +60,6 @@ export async function collectClickHouse(
       summary,
     };
   } catch (error) {
-    return unavailableAfter(
-      'clickhouse',
-      oneLine(error),
-      error,
-      Date.now() - started,
-    );
+    return unavailableAfter('clickhouse', error, Date.now() - started);
   }
 }

@@ -50,9 +50,9 @@ export async function collectEfs(
     if (error instanceof FileSystemNotFoundError) throw error;
     return unavailableAfter(
       'efs',
-      `DescribeFileSystems failed: ${oneLine(error)}`,
       error,
       Date.now() - started,
+      'DescribeFileSystems',
     );
   }
   const metrics: Partial<Record<EfsMetricId, Series>> = {};

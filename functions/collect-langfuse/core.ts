@@ -120,9 +120,9 @@ export async function collectLangfuse(
     await counting;
     return unavailableAfter(
       'langfuse',
-      `GetMetricData failed: ${oneLine(error)}`,
       error,
       Date.now() - started,
+      'GetMetricData',
     );
   }
   const metrics: Partial<Record<LangfuseMetricId, Series>> = {};

@@ -3,18 +3,24 @@
  * throwing, so one failing source never fails the run.
  */
 import type { Source } from '../contracts.ts';
+import { oneLine } from '../errors.ts';
 
-/** The source unavailable after `error`: why, the error's name, how long. */
+/**
+ * The source unavailable after `error`: why (`${failedCall} failed: ...`
+ * when a call is named), the error's name, and how long it took.
+ */
 export function unavailableAfter<S extends Source>(
   source: S,
-  reason: string,
   error: unknown,
   elapsedMs: number,
+  failedCall?: string,
 ) {
   return {
     source,
     available: false as const,
-    reason,
+    reason: failedCall
+      ? `${failedCall} failed: ${oneLine(error)}`
+      : oneLine(error),
     errorName: error instanceof Error ? error.name : undefined,
     elapsedMs,
   };
