@@ -61,52 +61,47 @@ export function messageFor(
       options.change,
     );
   }
-  const { state } = input;
-  const incidentChannel = state.incident.slackChannel ?? channel;
+  const { trigger, incident } = input.state;
+  const incidentChannel = incident.slackChannel ?? channel;
+  const threadTs = incident.slackThreadTs;
   switch (input.kind) {
     case 'finding':
-      return findingMessage(
-        input.state,
-        incidentChannel,
-        state.incident.slackThreadTs,
-      );
+      return findingMessage(input.state, incidentChannel, threadTs);
     case 'outcome':
       return outcomeMessage(
         input.state,
         input.state.notification.channel || incidentChannel,
-        input.state.notification.threadTs ?? state.incident.slackThreadTs,
+        input.state.notification.threadTs ?? threadTs,
       );
     case 'resolved':
       return resolvedMessage(
-        input.state.trigger,
-        input.state.incident.openedAt,
+        trigger,
+        incident.openedAt,
         incidentChannel,
-        state.incident.slackThreadTs,
+        threadTs,
         {
-          alarmNames: state.incident.alarmNames,
-          quietSeconds: state.incident.quietSeconds,
-          ...(state.incident.approvalRequestedAt
-            ? { approvalRequestedAt: state.incident.approvalRequestedAt }
+          alarmNames: incident.alarmNames,
+          quietSeconds: incident.quietSeconds,
+          ...(incident.approvalRequestedAt
+            ? { approvalRequestedAt: incident.approvalRequestedAt }
             : {}),
           ...(now ? { now } : {}),
         },
       );
     case 'joined':
-      return state.incident.slackThreadTs
-        ? joinedMessage(
-            state.trigger,
-            incidentChannel,
-            state.incident.slackThreadTs,
-          )
+      return threadTs
+        ? joinedMessage(trigger, incidentChannel, threadTs)
         : undefined;
-    case 'check-failed':
+    case 'check-failed': {
+      const error = caughtText(input.state.resolveError);
       return checkFailedMessage(
-        input.state.trigger,
-        input.state.incident.incidentId,
+        trigger,
+        incident.incidentId,
         incidentChannel,
-        state.incident.slackThreadTs,
-        caughtText(input.state.resolveError),
+        threadTs,
+        error,
       );
+    }
   }
 }
 
