@@ -1,3 +1,8 @@
+/**
+ * Notify: posts the incident's messages to its Slack thread: the finding,
+ * the outcome of a remediation, the resolution. Slack being down never loses
+ * the finding: it stays in this step's output (and the structured log).
+ */
 import type {
   CaughtError,
   Notification,

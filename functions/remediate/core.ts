@@ -1,3 +1,17 @@
+/**
+ * Remediate: switch the file system to Elastic throughput, safely. Only
+ * allowlisted General Purpose file systems (EFS offers Elastic only with
+ * General Purpose performance mode), only when `available`, a no-op when
+ * already Elastic, at most one change per file system per 24 h (burstguard's
+ * own limit), and a TooManyRequests answer is read for its "Wait until ...
+ * UTC" time, never retried blindly. The 24 h is claimed in the incident
+ * store before UpdateFileSystem is called, so two runs cannot both switch,
+ * and given back when EFS refuses. Nothing else is automated. The rules it
+ * shares with Diagnose's decision (the action, Max I/O, the policy, the
+ * allowlist, already Elastic, `available`) are the one remediation gate of
+ * shared/domain/remediations.ts, asked before the approval and again with
+ * what DescribeFileSystems says.
+ */
 import { type AppConfig, findFileSystem } from '../../shared/domain/config.ts';
 import type {
   RemediateInput,
@@ -75,6 +89,7 @@ export async function remediate(
   };
   const stopped = gate();
   if (stopped) return stopped;
+  // Past the gate, the action has an entry.
   const remediation = REMEDIATIONS[action] as RemediationEntry;
   const call = remediation.call(trigger.fileSystemId);
   const fsConfig = findFileSystem(ports.config, trigger.fileSystemId);

@@ -1,3 +1,9 @@
+/**
+ * RequestApproval: posts the approval card (the change, its cost, the 24 h
+ * lock) in the incident's thread and keeps the task token. The execution
+ * waits until an approver presses a button (SendTaskSuccess from the Slack
+ * interactions function, `approved` true or false) or the hour runs out.
+ */
 import type { RequestApprovalInput } from '../../shared/domain/contracts.ts';
 import { approvalMessage } from '../../shared/domain/messages/blocks.ts';
 import type {

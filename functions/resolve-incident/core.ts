@@ -1,3 +1,14 @@
+/**
+ * ResolveIncident: after the quiet period, reads every alarm that joined
+ * the incident from CloudWatch and resolves the incident only if all of
+ * them are OK and the incident is still the one this run waited for. The
+ * resolve is one conditional write (same incident id, same trigger count),
+ * so of two OKs waiting side by side only one resolves and posts.
+ *
+ * The same function ends a run: an incident no alarm ever joined (a manual
+ * run's) has nothing to wait for, so it is resolved when its own run ends,
+ * again with one conditional write (same id, still no alarm).
+ */
 import type {
   EndFailedRunInput,
   EndOfRunInput,
