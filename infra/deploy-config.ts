@@ -8,9 +8,10 @@ import * as z from 'zod';
 import {
   type AppConfig,
   appConfigSchema,
+  CONFIGURATION_FAILS,
   parseConfig,
 } from '../shared/domain/config.ts';
-import { ConfigurationError } from '../shared/domain/errors.ts';
+import { ConfigurationError, parseOrThrow } from '../shared/domain/errors.ts';
 
 export const DEFAULT_CONFIG_FILE = 'burstguard.config.json';
 
@@ -127,22 +128,15 @@ export function clickhousePorts(config: AppConfig): number[] {
 /** Checks a parsed configuration file; one clear line when it is wrong. */
 export function parseDeployConfig(raw: unknown): DeployConfig {
   const config = parseConfig(raw);
-  const result = deployOnlySchema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.join('.') || '(root)';
-    throw new ConfigurationError(
-      `configuration ${where}: ${issue?.message ?? 'invalid'}`,
-    );
-  }
+  const deployOnly = parseOrThrow(deployOnlySchema, raw, CONFIGURATION_FAILS);
   const langfuseLogGroups: Record<string, string[]> = {};
-  for (const fs of result.data.fileSystems) {
+  for (const fs of deployOnly.fileSystems) {
     langfuseLogGroups[fs.fileSystemId] = [
       ...(langfuseLogGroups[fs.fileSystemId] ?? []),
       ...fs.langfuseLogGroups,
     ];
   }
-  const { clickhouseNetwork } = result.data;
+  const { clickhouseNetwork } = deployOnly;
   if (clickhouseNetwork?.vpcId && clickhousePorts(config).length === 0) {
     throw new ConfigurationError(
       'configuration clickhouseNetwork.vpcId: no file system names a clickhouseUrl, so the security group would have no port to open',

@@ -62,9 +62,11 @@ export const KNOWN_MUTANTS: KnownMutant[] = [
   {
     id: 'dry-run-skips-allowlist',
     description: 'dry runs skipping the remediation allowlist',
-    file: 'functions/remediate/core.ts',
-    search: 'if (!fsConfig?.remediationAllowed) {',
-    replace: 'if (!trigger.dryRun && !fsConfig?.remediationAllowed) {',
+    file: 'shared/domain/remediations.ts',
+    search:
+      'if (!findFileSystem(ask.config, trigger.fileSystemId)?.remediationAllowed) {',
+    replace:
+      'if (!trigger.dryRun && !findFileSystem(ask.config, trigger.fileSystemId)?.remediationAllowed) {',
     tests: ['test/functions/remediate-lock.test.ts'],
   },
   {

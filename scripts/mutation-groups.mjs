@@ -10,6 +10,7 @@ export const groups = {
     mutate: [
       'functions/diagnose/core.ts',
       'shared/domain/policy.ts',
+      'shared/domain/remediations.ts',
       'functions/remediate/core.ts',
       'functions/verify/core.ts',
       'functions/normalize/core.ts',
@@ -19,6 +20,7 @@ export const groups = {
       'test/functions/decide*.test.ts',
       'test/functions/policy.test.ts',
       'test/functions/remediate*.test.ts',
+      'test/functions/remediation-gate.test.ts',
       'test/functions/verify*.test.ts',
       'test/functions/normalize*.test.ts',
       'test/diagnosis/efs-rules.test.ts',
@@ -50,6 +52,7 @@ export const groups = {
   diagnosis: {
     mutate: [
       'shared/domain/diagnosis/*.ts',
+      'shared/domain/verdicts.ts',
       'shared/domain/pricing.ts',
       'shared/domain/efs-rules.ts',
     ],

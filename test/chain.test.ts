@@ -9,18 +9,10 @@ import { collectEfs } from '../functions/collect-efs/core.ts';
 import { collectLangfuse } from '../functions/collect-langfuse/core.ts';
 import { diagnoseState } from '../functions/diagnose/core.ts';
 import { normalizeTrigger } from '../functions/normalize/core.ts';
-import { notify, notifyInputSchema } from '../functions/notify/core.ts';
+import { notify } from '../functions/notify/core.ts';
 import { openIncident } from '../functions/open-incident/core.ts';
-import { openIncidentInputSchema } from '../functions/open-incident/lambda.ts';
-import {
-  remediate,
-  remediateInputSchema,
-} from '../functions/remediate/core.ts';
-import { requestApprovalInputSchema } from '../functions/request-approval/core.ts';
-import {
-  resolveIncident,
-  resolveIncidentInputSchema,
-} from '../functions/resolve-incident/core.ts';
+import { remediate } from '../functions/remediate/core.ts';
+import { resolveIncident } from '../functions/resolve-incident/core.ts';
 import { configForRecording } from '../local/evidence.ts';
 import { createMemoryIncidentStore } from '../local/memory-incident-store.ts';
 import {
@@ -40,7 +32,12 @@ import {
   gatherBranchSchema,
   incidentSchema,
   notificationSchema,
+  notifyInputSchema,
+  openIncidentInputSchema,
+  remediateInputSchema,
   remediationSchema,
+  requestApprovalInputSchema,
+  resolveIncidentInputSchema,
   triggerSchema,
 } from '../shared/domain/contracts.ts';
 

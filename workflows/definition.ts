@@ -6,6 +6,8 @@
  * Every Choice compares one field a core function computed; decisions live in
  * tested TypeScript, not in ASL expressions.
  */
+
+import type { Source } from '../shared/domain/contracts.ts';
 import {
   CATCH_ALL_ERRORS,
   LAMBDA_SERVICE_ERRORS,
@@ -203,7 +205,7 @@ export const TOLD_TASKS = [
 function gatherBranch(
   stateName: TaskStateName,
   arn: string,
-  source: 'efs' | 'langfuse' | 'clickhouse',
+  source: Source,
   fatal: readonly string[] = [],
 ): State {
   const caughtName = `${stateName}Failed`;

@@ -9,9 +9,9 @@ import type {
   ClickHouseEvidence,
   Trigger,
 } from '../../shared/domain/contracts.ts';
-import { oneLine } from '../../shared/domain/errors.ts';
 import type { ClickHousePort } from '../../shared/domain/ports.ts';
 import { summarizeSnapshot } from '../../shared/domain/sources/clickhouse/summarize.ts';
+import { unavailableAfter } from '../../shared/domain/sources/unavailable.ts';
 
 export type CollectClickHousePorts = {
   /** The file system's ClickHouse; undefined when none is configured. */
@@ -60,12 +60,6 @@ export async function collectClickHouse(
       summary,
     };
   } catch (error) {
-    return {
-      source: 'clickhouse',
-      available: false,
-      reason: oneLine(error),
-      errorName: error instanceof Error ? error.name : undefined,
-      elapsedMs: Date.now() - started,
-    };
+    return unavailableAfter('clickhouse', error, Date.now() - started);
   }
 }

@@ -20,6 +20,7 @@ import {
   toSeries,
   windowGrid,
 } from '../../shared/domain/sources/metric-series.ts';
+import { unavailableAfter } from '../../shared/domain/sources/unavailable.ts';
 
 export type CollectEfsPorts = {
   efs: EfsPort;
@@ -33,11 +34,7 @@ export async function collectEfs(
   ports: CollectEfsPorts,
 ): Promise<EfsEvidence> {
   const started = Date.now();
-  const { windowEnd, periodSeconds, grid } = windowGrid(
-    trigger,
-    ports.clock.now(),
-    ports.metrics.resolutionSeconds,
-  );
+  const { windowEnd, periodSeconds, grid } = windowGrid(trigger, ports);
   const [described, results] = await Promise.allSettled([
     ports.efs.describeFileSystem(trigger.fileSystemId),
     ports.metrics.getMetricData({
@@ -51,13 +48,12 @@ export async function collectEfs(
     const error = described.reason;
     // A missing file system is not an unavailable source: it is an answer.
     if (error instanceof FileSystemNotFoundError) throw error;
-    return {
-      source: 'efs',
-      available: false,
-      reason: `DescribeFileSystems failed: ${oneLine(error)}`,
-      errorName: error instanceof Error ? error.name : undefined,
-      elapsedMs: Date.now() - started,
-    };
+    return unavailableAfter(
+      'efs',
+      error,
+      Date.now() - started,
+      'DescribeFileSystems',
+    );
   }
   const metrics: Partial<Record<EfsMetricId, Series>> = {};
   const missing: string[] = [];

@@ -30,6 +30,7 @@ import {
   toSeries,
   windowGrid,
 } from '../../shared/domain/sources/metric-series.ts';
+import { unavailableAfter } from '../../shared/domain/sources/unavailable.ts';
 
 export type CollectLangfusePorts = {
   metrics: MetricsPort;
@@ -97,11 +98,7 @@ export async function collectLangfuse(
   ports: CollectLangfusePorts,
 ): Promise<LangfuseEvidence> {
   const started = Date.now();
-  const { windowEnd, periodSeconds, grid } = windowGrid(
-    trigger,
-    ports.clock.now(),
-    ports.metrics.resolutionSeconds,
-  );
+  const { windowEnd, periodSeconds, grid } = windowGrid(trigger, ports);
   // The Logs Insights query runs beside GetMetricData: it is the slow one.
   const counting = countDroppedRecords(
     ports.logsInsights,
@@ -121,13 +118,12 @@ export async function collectLangfuse(
     });
   } catch (error) {
     await counting;
-    return {
-      source: 'langfuse',
-      available: false,
-      reason: `GetMetricData failed: ${oneLine(error)}`,
-      errorName: error instanceof Error ? error.name : undefined,
-      elapsedMs: Date.now() - started,
-    };
+    return unavailableAfter(
+      'langfuse',
+      error,
+      Date.now() - started,
+      'GetMetricData',
+    );
   }
   const metrics: Partial<Record<LangfuseMetricId, Series>> = {};
   const missing: string[] = [];

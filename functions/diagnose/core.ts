@@ -19,15 +19,12 @@ import type {
   LangfuseEvidence,
   Policy,
   Recommendation,
+  Source,
   Trigger,
 } from '../../shared/domain/contracts.ts';
 import { diagnose } from '../../shared/domain/diagnosis/engine.ts';
-import {
-  EFS_WAIT_AFTER_PROVISIONED,
-  elasticAllowed,
-  MAX_IO_NO_ELASTIC,
-} from '../../shared/domain/efs-rules.ts';
 import { policyOfRun } from '../../shared/domain/policy.ts';
+import { remediationGate } from '../../shared/domain/remediations.ts';
 
 export type DiagnosePorts = { config: AppConfig };
 
@@ -56,10 +53,7 @@ export function reasonFromCaught(caught: {
   return cause ? `${caught.Error}: ${cause}` : caught.Error;
 }
 
-function pick<S extends 'efs' | 'langfuse' | 'clickhouse'>(
-  gathered: Gathered[],
-  source: S,
-) {
+function pick<S extends Source>(gathered: Gathered[], source: S) {
   const found = gathered.find((g) => g.source === source);
   if (!found) {
     return { source, available: false as const, reason: 'not gathered' };
@@ -138,45 +132,20 @@ function route(
   recommendation: Recommendation,
   config: AppConfig,
 ): Omit<Decision, 'policy'> {
-  if (recommendation.action === 'increase-provisioned-throughput') {
-    // Never automated, whatever the policy: the size is an estimate and a
-    // switch to (or increase of) Provisioned starts EFS's 24 h wait.
-    return {
-      next: 'done',
-      reason: `increase-provisioned-throughput is for a person to do, whatever the policy: burstguard only automates the switch to Elastic, the size is an estimate from this window, and ${EFS_WAIT_AFTER_PROVISIONED}`,
-    };
-  }
-  if (recommendation.action !== 'switch-to-elastic') {
-    return {
-      next: 'done',
-      reason: `${recommendation.action} is for a person to do; burstguard only switches to Elastic`,
-    };
-  }
-  if (
-    evidence.efs.available &&
-    !elasticAllowed(evidence.efs.fileSystem.performanceMode)
-  ) {
-    return {
-      next: 'done',
-      reason: `not switching ${trigger.fileSystemId} to Elastic: ${MAX_IO_NO_ELASTIC}`,
-    };
-  }
-  const fs = findFileSystem(config, trigger.fileSystemId);
-  if (effective === 'off') {
-    return { next: 'done', reason: 'policy is off: burstguard only reports' };
-  }
-  if (!fs?.remediationAllowed) {
-    return {
-      next: 'done',
-      reason: `${trigger.fileSystemId} is not on the remediation allowlist`,
-    };
-  }
-  if (
-    evidence.efs.available &&
-    evidence.efs.fileSystem.throughputMode === 'elastic'
-  ) {
-    return { next: 'done', reason: 'already in Elastic mode' };
-  }
+  const refusal = remediationGate({
+    action: recommendation.action,
+    trigger,
+    policy: effective,
+    config,
+    // Not the life-cycle state: minutes old here, Remediate reads it anew.
+    fileSystem: evidence.efs.available
+      ? {
+          performanceMode: evidence.efs.fileSystem.performanceMode,
+          throughputMode: evidence.efs.fileSystem.throughputMode,
+        }
+      : undefined,
+  });
+  if (refusal) return { next: 'done', reason: refusal.decided };
   if (trigger.dryRun) {
     return {
       next: 'remediate',

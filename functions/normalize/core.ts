@@ -7,14 +7,15 @@
  * ask for a lower remediation policy than the file system's (the manual
  * input's `policy`, an alarm's `burstguard:policy` tag), never a higher one.
  */
-import * as z from 'zod';
+import type * as z from 'zod';
 import { type AppConfig, findFileSystem } from '../../shared/domain/config.ts';
 import {
+  type AlarmEvent,
+  alarmEventSchema,
   FILE_SYSTEM_TAG,
-  fileSystemIdSchema,
+  manualInputSchema,
   policySchema,
   type Trigger,
-  windowMinutesSchema,
 } from '../../shared/domain/contracts.ts';
 import {
   InvalidTriggerError,
@@ -23,64 +24,6 @@ import {
 import { effectivePolicy, POLICY_TAG } from '../../shared/domain/policy.ts';
 
 export type NormalizePorts = { config: AppConfig; now: () => Date };
-
-const metricStatSchema = z.object({
-  metric: z.object({
-    name: z.string(),
-    namespace: z.string(),
-    dimensions: z.record(z.string(), z.string()).optional(),
-  }),
-  period: z.number().optional(),
-  stat: z.string().optional(),
-});
-
-const alarmEventSchema = z.object({
-  source: z.literal('aws.cloudwatch'),
-  'detail-type': z.literal('CloudWatch Alarm State Change'),
-  time: z.string().optional(),
-  region: z.string().min(1),
-  detail: z.object({
-    alarmName: z.string().min(1),
-    alarmTags: z.record(z.string(), z.string()).optional(),
-    state: z.object({
-      value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
-      reason: z.string().optional(),
-      timestamp: z.string().optional(),
-    }),
-    // The state the alarm left (CloudWatch user guide,
-    // cloudwatch-and-eventbridge: detail.previousState.value).
-    previousState: z
-      .object({
-        value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
-      })
-      .optional(),
-    configuration: z
-      .object({
-        metrics: z
-          .array(
-            z.object({
-              id: z.string().optional(),
-              expression: z.string().optional(),
-              metricStat: metricStatSchema.optional(),
-            }),
-          )
-          .optional(),
-      })
-      .optional(),
-  }),
-  alarmTags: z.record(z.string(), z.string()).optional(),
-});
-type AlarmEvent = z.infer<typeof alarmEventSchema>;
-
-const manualInputSchema = z.strictObject({
-  fileSystemId: fileSystemIdSchema,
-  windowMinutes: windowMinutesSchema.optional(),
-  dryRun: z.boolean().optional(),
-  policy: policySchema.optional(),
-  /** When the window ends; defaults to now. */
-  at: z.iso.datetime({ offset: true }).optional(),
-  note: z.string().max(500).optional(),
-});
 
 function firstIssue(error: z.ZodError, prefix: string): string {
   const issue = error.issues[0];

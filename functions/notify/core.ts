@@ -3,14 +3,11 @@
  * the outcome of a remediation, the resolution. Slack being down never loses
  * the finding: it stays in this step's output (and the structured log).
  */
-import * as z from 'zod';
-import {
-  afterDiagnoseSchema,
-  afterFailureSchema,
-  afterOpenSchema,
-  afterRemediateSchema,
-  type Notification,
-  type SlackMessage,
+import type {
+  CaughtError,
+  Notification,
+  NotifyInput,
+  SlackMessage,
 } from '../../shared/domain/contracts.ts';
 import { oneLine } from '../../shared/domain/errors.ts';
 import {
@@ -36,27 +33,8 @@ export type NotifyPorts = {
   clock?: Clock;
 };
 
-/** The error a Catch put in the state (`$.resolveError`). */
-const caughtSchema = z.object({
-  Error: z.string(),
-  Cause: z.string().optional(),
-});
-
-export const notifyInputSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('finding'), state: afterDiagnoseSchema }),
-  z.object({ kind: z.literal('outcome'), state: afterRemediateSchema }),
-  z.object({ kind: z.literal('resolved'), state: afterOpenSchema }),
-  z.object({ kind: z.literal('failure'), state: afterFailureSchema }),
-  z.object({ kind: z.literal('joined'), state: afterOpenSchema }),
-  z.object({
-    kind: z.literal('check-failed'),
-    state: afterOpenSchema.extend({ resolveError: caughtSchema }),
-  }),
-]);
-export type NotifyInput = z.infer<typeof notifyInputSchema>;
-
 /** The error message of a Catch's Cause (Lambda's JSON), or its name. */
-function caughtText(caught: z.infer<typeof caughtSchema>): string {
+function caughtText(caught: CaughtError): string {
   try {
     const parsed = JSON.parse(caught.Cause ?? '') as { errorMessage?: unknown };
     if (typeof parsed.errorMessage === 'string') {
@@ -88,52 +66,47 @@ export function messageFor(
       options.change,
     );
   }
-  const { state } = input;
-  const incidentChannel = state.incident.slackChannel ?? channel;
+  const { trigger, incident } = input.state;
+  const incidentChannel = incident.slackChannel ?? channel;
+  const threadTs = incident.slackThreadTs;
   switch (input.kind) {
     case 'finding':
-      return findingMessage(
-        input.state,
-        incidentChannel,
-        state.incident.slackThreadTs,
-      );
+      return findingMessage(input.state, incidentChannel, threadTs);
     case 'outcome':
       return outcomeMessage(
         input.state,
         input.state.notification.channel || incidentChannel,
-        input.state.notification.threadTs ?? state.incident.slackThreadTs,
+        input.state.notification.threadTs ?? threadTs,
       );
     case 'resolved':
       return resolvedMessage(
-        input.state.trigger,
-        input.state.incident.openedAt,
+        trigger,
+        incident.openedAt,
         incidentChannel,
-        state.incident.slackThreadTs,
+        threadTs,
         {
-          alarmNames: state.incident.alarmNames,
-          quietSeconds: state.incident.quietSeconds,
-          ...(state.incident.approvalRequestedAt
-            ? { approvalRequestedAt: state.incident.approvalRequestedAt }
+          alarmNames: incident.alarmNames,
+          quietSeconds: incident.quietSeconds,
+          ...(incident.approvalRequestedAt
+            ? { approvalRequestedAt: incident.approvalRequestedAt }
             : {}),
           ...(now ? { now } : {}),
         },
       );
     case 'joined':
-      return state.incident.slackThreadTs
-        ? joinedMessage(
-            state.trigger,
-            incidentChannel,
-            state.incident.slackThreadTs,
-          )
+      return threadTs
+        ? joinedMessage(trigger, incidentChannel, threadTs)
         : undefined;
-    case 'check-failed':
+    case 'check-failed': {
+      const error = caughtText(input.state.resolveError);
       return checkFailedMessage(
-        input.state.trigger,
-        input.state.incident.incidentId,
+        trigger,
+        incident.incidentId,
         incidentChannel,
-        state.incident.slackThreadTs,
-        caughtText(input.state.resolveError),
+        threadTs,
+        error,
       );
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { notifyInputSchema } from '../../shared/domain/contracts.ts';
 import { parseState, stepHandler } from '../../shared/runtime/step-handler.ts';
-import { type NotifyPorts, notify, notifyInputSchema } from './core.ts';
+import { type NotifyPorts, notify } from './core.ts';
 
 /** The Notify, NotifyOutcome and NotifyResolved steps. */
 export function createNotifyHandler(ports: NotifyPorts, logger?: Logger) {

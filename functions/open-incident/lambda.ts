@@ -1,13 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import * as z from 'zod';
-import { triggerSchema } from '../../shared/domain/contracts.ts';
+import { openIncidentInputSchema } from '../../shared/domain/contracts.ts';
 import { parseState, stepHandler } from '../../shared/runtime/step-handler.ts';
 import { type OpenIncidentPorts, openIncident } from './core.ts';
-
-export const openIncidentInputSchema = z.object({
-  trigger: triggerSchema,
-  executionName: z.string().min(1),
-});
 
 /** The OpenIncident step. */
 export function createOpenIncidentHandler(

@@ -6,19 +6,18 @@
  * own limit), and a TooManyRequests answer is read for its "Wait until ...
  * UTC" time, never retried blindly. The 24 h is claimed in the incident
  * store before UpdateFileSystem is called, so two runs cannot both switch,
- * and given back when EFS refuses. Nothing else is automated.
+ * and given back when EFS refuses. Nothing else is automated. The rules it
+ * shares with Diagnose's decision (the action, Max I/O, the policy, the
+ * allowlist, already Elastic, `available`) are the one remediation gate of
+ * shared/domain/remediations.ts, asked before the approval and again with
+ * what DescribeFileSystems says.
  */
-import * as z from 'zod';
 import { type AppConfig, findFileSystem } from '../../shared/domain/config.ts';
-import {
-  afterNotifySchema,
-  type Remediation,
+import type {
+  RemediateInput,
+  Remediation,
 } from '../../shared/domain/contracts.ts';
-import {
-  elasticAllowed,
-  MAX_IO_NO_ELASTIC,
-  OWN_CAP,
-} from '../../shared/domain/efs-rules.ts';
+import { OWN_CAP } from '../../shared/domain/efs-rules.ts';
 import { oneLine } from '../../shared/domain/errors.ts';
 import { policyOfRun } from '../../shared/domain/policy.ts';
 import type {
@@ -26,6 +25,12 @@ import type {
   EfsPort,
   IncidentStore,
 } from '../../shared/domain/ports.ts';
+import {
+  type FileSystemNow,
+  REMEDIATIONS,
+  type RemediationEntry,
+  remediationGate,
+} from '../../shared/domain/remediations.ts';
 
 export type RemediatePorts = {
   efs: EfsPort;
@@ -33,16 +38,6 @@ export type RemediatePorts = {
   clock: Clock;
   config: AppConfig;
 };
-
-export const remediateInputSchema = afterNotifySchema.extend({
-  approval: z
-    .object({ approved: z.boolean(), by: z.string().optional() })
-    .optional(),
-  approvalError: z
-    .object({ Error: z.string(), Cause: z.string().optional() })
-    .optional(),
-});
-export type RemediateInput = z.infer<typeof remediateInputSchema>;
 
 /**
  * burstguard's own limit: one change per file system per 24 h, recorded in
@@ -80,43 +75,30 @@ export async function remediate(
   const action = result.recommendation.action;
   const at = ports.clock.now().toISOString();
   const base = { action, at };
-  const call = {
-    FileSystemId: trigger.fileSystemId,
-    ThroughputMode: 'elastic' as const,
+  const gate = (fileSystem?: FileSystemNow): Remediation | null => {
+    const refusal = remediationGate({
+      action,
+      trigger,
+      policy: trigger.policy,
+      config: ports.config,
+      fileSystem,
+    });
+    return (
+      refusal && { ...base, status: refusal.status, reason: refusal.outcome }
+    );
   };
-  if (action === 'increase-provisioned-throughput') {
-    // The decision never routes here; refuse if something does anyway.
-    return {
-      ...base,
-      status: 'refused',
-      reason:
-        'increase-provisioned-throughput is never automated: the size is an estimate for a person to confirm, and EFS then holds the mode for 24 h',
-    };
-  }
-  if (action !== 'switch-to-elastic') {
-    return {
-      ...base,
-      status: 'not-attempted',
-      reason: `${action} is not automated`,
-    };
-  }
-  if (trigger.policy === 'off') {
-    return { ...base, status: 'not-attempted', reason: 'policy is off' };
-  }
+  const stopped = gate();
+  if (stopped) return stopped;
+  // Past the gate, the action has an entry.
+  const remediation = REMEDIATIONS[action] as RemediationEntry;
+  const call = remediation.call(trigger.fileSystemId);
   const fsConfig = findFileSystem(ports.config, trigger.fileSystemId);
-  if (!fsConfig?.remediationAllowed) {
-    return {
-      ...base,
-      status: 'refused',
-      reason: `${trigger.fileSystemId} is not on the remediation allowlist`,
-    };
-  }
   let approvedBy: string | undefined;
   // No approver needed only when the configured policy is auto, the run
   // did not lower it, and Diagnose sent the run straight here: under the
   // confidence floor or with contradicting sources, auto asks a person too.
   const actsAlone =
-    policyOfRun(trigger, fsConfig.policy).effective === 'auto' &&
+    policyOfRun(trigger, fsConfig?.policy).effective === 'auto' &&
     result.decision.next === 'remediate';
   if (!trigger.dryRun && !actsAlone) {
     if (input.approvalError) {
@@ -167,27 +149,12 @@ export async function remediate(
     // must not call again, and must not skip Verify.
     return ownClaim(base, call, described, claim.at, approvedBy);
   }
-  if (described.ThroughputMode === 'elastic') {
-    return {
-      ...base,
-      status: 'already-done',
-      reason: 'already in Elastic mode',
-    };
-  }
-  if (!elasticAllowed(described.PerformanceMode)) {
-    return {
-      ...base,
-      status: 'refused',
-      reason: `${trigger.fileSystemId} is Max I/O: ${MAX_IO_NO_ELASTIC}`,
-    };
-  }
-  if (described.LifeCycleState !== 'available') {
-    return {
-      ...base,
-      status: 'refused',
-      reason: `LifeCycleState is ${described.LifeCycleState}; a change needs available`,
-    };
-  }
+  const notNow = gate({
+    performanceMode: described.PerformanceMode,
+    throughputMode: described.ThroughputMode,
+    lifeCycleState: described.LifeCycleState,
+  });
+  if (notNow) return notNow;
   if (trigger.dryRun) {
     if (claim && Date.parse(at) - Date.parse(claim.at) < MODE_CHANGE_LOCK_MS) {
       return ownLock(base, claim.at);

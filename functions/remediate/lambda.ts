@@ -1,10 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { remediateInputSchema } from '../../shared/domain/contracts.ts';
 import { parseState, stepHandler } from '../../shared/runtime/step-handler.ts';
-import {
-  type RemediatePorts,
-  remediate,
-  remediateInputSchema,
-} from './core.ts';
+import { type RemediatePorts, remediate } from './core.ts';
 
 /** The Remediate step. */
 export function createRemediateHandler(ports: RemediatePorts, logger?: Logger) {

@@ -4,8 +4,7 @@
  * waits until an approver presses a button (SendTaskSuccess from the Slack
  * interactions function, `approved` true or false) or the hour runs out.
  */
-import * as z from 'zod';
-import { afterNotifySchema } from '../../shared/domain/contracts.ts';
+import type { RequestApprovalInput } from '../../shared/domain/contracts.ts';
 import { approvalMessage } from '../../shared/domain/messages/blocks.ts';
 import type {
   Clock,
@@ -19,12 +18,6 @@ export type RequestApprovalPorts = {
   store: IncidentStore;
   channel: string;
 };
-
-export const requestApprovalInputSchema = z.object({
-  taskToken: z.string().min(1),
-  state: afterNotifySchema,
-});
-export type RequestApprovalInput = z.infer<typeof requestApprovalInputSchema>;
 
 /** Stores the token, then posts the card; Slack errors propagate (retry). */
 export async function requestApproval(

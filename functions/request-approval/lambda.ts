@@ -1,10 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { requestApprovalInputSchema } from '../../shared/domain/contracts.ts';
 import { parseState, stepHandler } from '../../shared/runtime/step-handler.ts';
-import {
-  type RequestApprovalPorts,
-  requestApproval,
-  requestApprovalInputSchema,
-} from './core.ts';
+import { type RequestApprovalPorts, requestApproval } from './core.ts';
 
 /** The RequestApproval step (invoked with .waitForTaskToken). */
 export function createRequestApprovalHandler(

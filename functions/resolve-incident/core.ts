@@ -9,12 +9,12 @@
  * run's) has nothing to wait for, so it is resolved when its own run ends,
  * again with one conditional write (same id, still no alarm).
  */
-import * as z from 'zod';
-import {
-  afterFailureSchema,
-  afterOpenSchema,
-  type Incident,
-  type RunEnd,
+import type {
+  EndFailedRunInput,
+  EndOfRunInput,
+  Incident,
+  ResolveIncidentInput,
+  RunEnd,
 } from '../../shared/domain/contracts.ts';
 import type {
   AlarmsPort,
@@ -28,21 +28,7 @@ export type ResolveIncidentPorts = {
   clock: Clock;
 };
 
-export const resolveIncidentInputSchema = afterOpenSchema.extend({
-  incident: afterOpenSchema.shape.incident.refine(
-    (incident) => incident.next === 'quiet-check',
-    'must be an incident waiting for its quiet-period check',
-  ),
-});
-export type ResolveIncidentInput = z.infer<typeof resolveIncidentInputSchema>;
-
 type AlarmStates = NonNullable<Incident['alarmStates']>;
-
-/** The last step of a run that opened or diagnosed an incident. */
-export const endOfRunInputSchema = afterOpenSchema.extend({
-  endOfRun: z.literal(true),
-});
-export type EndOfRunInput = z.infer<typeof endOfRunInputSchema>;
 
 /**
  * Resolves the run's incident if no alarm ever joined it; `ignored` with
@@ -83,16 +69,6 @@ export async function closeRun(
         : 'the incident is no longer open',
   };
 }
-
-/**
- * The input of EndFailedRun: the whole state of a run that failed, whose
- * trigger and incident may be missing (it may have failed before either).
- */
-export const endFailedRunInputSchema = z.object({
-  endFailedRun: z.literal(true),
-  state: afterFailureSchema,
-});
-export type EndFailedRunInput = z.infer<typeof endFailedRunInputSchema>;
 
 /**
  * Ends a failed run's incident the way Done ends a finished one: a manual

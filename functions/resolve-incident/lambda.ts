@@ -1,26 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import * as z from 'zod';
+import { resolveStepInputSchema } from '../../shared/domain/contracts.ts';
 import { causeMessage } from '../../shared/domain/errors.ts';
 import { parseState, stepHandler } from '../../shared/runtime/step-handler.ts';
 import {
   closeRun,
   endFailedRun,
-  endFailedRunInputSchema,
-  endOfRunInputSchema,
   type ResolveIncidentPorts,
   resolveIncident,
-  resolveIncidentInputSchema,
 } from './core.ts';
-
-/**
- * The quiet-period check (ResolveIncident), the end of a run (Done) or of
- * a failed one (EndFailedRun).
- */
-export const resolveStepInputSchema = z.union([
-  endFailedRunInputSchema,
-  endOfRunInputSchema,
-  resolveIncidentInputSchema,
-]);
 
 /** The ResolveIncident, Done and EndFailedRun steps. */
 export function createResolveIncidentHandler(

@@ -5,14 +5,17 @@
  * with numbers.
  */
 import type { AppConfig } from '../../shared/domain/config.ts';
-import {
-  type AfterRemediate,
-  afterRemediateSchema,
-  type Verification,
+import type {
+  AfterRemediate,
+  Verification,
 } from '../../shared/domain/contracts.ts';
 import { utilizationSeries } from '../../shared/domain/diagnosis/signals.ts';
 import { oneLine } from '../../shared/domain/errors.ts';
 import type { Clock, EfsPort, MetricsPort } from '../../shared/domain/ports.ts';
+import {
+  REMEDIATIONS,
+  SWITCH_TO_ELASTIC,
+} from '../../shared/domain/remediations.ts';
 import { efsQueries } from '../../shared/domain/sources/efs.ts';
 import { langfuseQueries } from '../../shared/domain/sources/langfuse.ts';
 import {
@@ -26,10 +29,6 @@ export type VerifyPorts = {
   clock: Clock;
   config: AppConfig;
 };
-
-export const verifyInputSchema = afterRemediateSchema.omit({
-  verification: true,
-});
 
 /** How far before the change the comparison looks. */
 export const BEFORE_MINUTES = 30;
@@ -148,7 +147,10 @@ export async function verifyRemediation(
     langfuseErrorsAfter: errorsAfter,
   };
 
-  if (mode !== 'elastic') {
+  // The mode the change set: the remediation's own read-back.
+  const target = (REMEDIATIONS[state.remediation.action] ?? SWITCH_TO_ELASTIC)
+    .verifiedBy.throughputMode;
+  if (mode !== target) {
     const pending = lifeCycleState === 'updating';
     return {
       ...base,
@@ -156,7 +158,7 @@ export async function verifyRemediation(
       verdict: pending ? 'not-yet' : 'not-working',
       summary: pending
         ? `${fsId} is still updating (${mode ?? 'unknown'} mode); check again in a few minutes`
-        : `${fsId} is in ${mode ?? 'an unknown'} mode, not elastic, ${Math.round(minutesSinceChange)} min after the change`,
+        : `${fsId} is in ${mode ?? 'an unknown'} mode, not ${target}, ${Math.round(minutesSinceChange)} min after the change`,
     };
   }
   if (after.length < MIN_POINTS_AFTER) {
@@ -164,7 +166,7 @@ export async function verifyRemediation(
       ...base,
       ...numbers,
       verdict: 'not-yet',
-      summary: `${fsId} is in elastic mode since ${hhmm(changeMs)} UTC; only ${after.length} min of metrics since, too early to judge the effect`,
+      summary: `${fsId} is in ${target} mode since ${hhmm(changeMs)} UTC; only ${after.length} min of metrics since, too early to judge the effect`,
     };
   }
   const pinned = uAfterMax !== null && uAfterMax >= PINNED_PERCENT;
@@ -180,13 +182,13 @@ export async function verifyRemediation(
       ...base,
       ...numbers,
       verdict: 'not-working',
-      summary: `elastic since ${hhmm(changeMs)} UTC but ${pinned ? `throughput still reaches ${Math.round(uAfterMax ?? 0)}% of permitted` : 'Langfuse still fails to write'}: ${errorText}; look at ClickHouse next`,
+      summary: `${target} since ${hhmm(changeMs)} UTC but ${pinned ? `throughput still reaches ${Math.round(uAfterMax ?? 0)}% of permitted` : 'Langfuse still fails to write'}: ${errorText}; look at ClickHouse next`,
     };
   }
   return {
     ...base,
     ...numbers,
     verdict: 'worked',
-    summary: `elastic since ${hhmm(changeMs)} UTC: throughput at ${pct(uAfterMedian ?? 0)}% of permitted${beforeText}, ${errorText}`,
+    summary: `${target} since ${hhmm(changeMs)} UTC: throughput at ${pct(uAfterMedian ?? 0)}% of permitted${beforeText}, ${errorText}`,
   };
 }

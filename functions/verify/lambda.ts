@@ -1,10 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { verifyInputSchema } from '../../shared/domain/contracts.ts';
 import { parseState, stepHandler } from '../../shared/runtime/step-handler.ts';
-import {
-  type VerifyPorts,
-  verifyInputSchema,
-  verifyRemediation,
-} from './core.ts';
+import { type VerifyPorts, verifyRemediation } from './core.ts';
 
 /** The Verify step, after the wait that follows a switch. */
 export function createVerifyHandler(ports: VerifyPorts, logger?: Logger) {

@@ -11,7 +11,7 @@ import {
   policySchema,
   windowMinutesSchema,
 } from './contracts.ts';
-import { ConfigurationError } from './errors.ts';
+import { ConfigurationError, parseOrThrow } from './errors.ts';
 
 /**
  * A ClickHouse endpoint: http(s) only, and no `user:password@`, which
@@ -183,16 +183,16 @@ export type AppConfig = z.infer<typeof appConfigSchema>;
 
 /** Parses and checks the configuration; one clear line when it is wrong. */
 export function parseConfig(raw: unknown): AppConfig {
-  const result = appConfigSchema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.join('.') || '(root)';
-    throw new ConfigurationError(
-      `configuration ${where}: ${issue?.message ?? 'invalid'}`,
-    );
-  }
-  return result.data;
+  return parseOrThrow(appConfigSchema, raw, CONFIGURATION_FAILS);
 }
+
+/** How a configuration that does not parse is reported. */
+export const CONFIGURATION_FAILS = {
+  error: ConfigurationError,
+  what: 'configuration',
+  root: '(root)',
+  otherwise: 'invalid',
+};
 
 /** The configured entry for a file system, or undefined. */
 export function findFileSystem(

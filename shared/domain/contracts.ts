@@ -60,6 +60,26 @@ export const ACTIONS = [
 export const actionSchema = z.enum(ACTIONS);
 export type Action = z.infer<typeof actionSchema>;
 
+/**
+ * The error object a Step Functions Catch puts in the state: the error name
+ * and, for a Lambda error, its JSON Cause.
+ */
+export const caughtErrorSchema = z.object({
+  Error: z.string(),
+  Cause: z.string().optional(),
+});
+export type CaughtError = z.infer<typeof caughtErrorSchema>;
+
+/** An approver's answer, as the approval task token returns it. */
+export const approvalAnswerSchema = z.object({
+  approved: z.boolean(),
+  by: z.string().optional(),
+});
+
+/** The three evidence sources, in the order of the Gather branches. */
+export const SOURCES = ['efs', 'langfuse', 'clickhouse'] as const;
+export type Source = (typeof SOURCES)[number];
+
 // ---------------------------------------------------------------- Normalize
 
 /** What Normalize makes of any trigger: alarm event, console input, schedule. */
@@ -318,7 +338,7 @@ export const evidenceSchema = z.object({
   efs: efsEvidenceSchema,
   langfuse: langfuseEvidenceSchema,
   clickhouse: clickHouseEvidenceSchema,
-});
+} satisfies Record<Source, z.ZodType>);
 export type Evidence = z.infer<typeof evidenceSchema>;
 
 /**
@@ -326,8 +346,8 @@ export type Evidence = z.infer<typeof evidenceSchema>;
  * the Step Functions error object, turned into evidence by Diagnose.
  */
 export const caughtBranchSchema = z.object({
-  source: z.enum(['efs', 'langfuse', 'clickhouse']),
-  caught: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  source: z.enum(SOURCES),
+  caught: caughtErrorSchema,
 });
 
 /** One Gather branch output: evidence, or the Catch's error object. */
@@ -515,15 +535,11 @@ export const afterNotifySchema = afterDiagnoseSchema.extend({
   notification: notificationSchema,
 });
 export const afterRemediateSchema = afterNotifySchema.extend({
-  approval: z
-    .object({ approved: z.boolean(), by: z.string().optional() })
-    .optional(),
+  approval: approvalAnswerSchema.optional(),
   remediation: remediationSchema,
   verification: verificationSchema.optional(),
   /** The Verify step's error, when the check itself failed (its Catch). */
-  verifyError: z
-    .object({ Error: z.string(), Cause: z.string().optional() })
-    .optional(),
+  verifyError: caughtErrorSchema.optional(),
 });
 /**
  * What a failed run did with its incident (EndFailedRun): `ended` when the
@@ -547,19 +563,15 @@ export const afterFailureSchema = z.object({
   trigger: triggerSchema.optional(),
   incident: incidentSchema.optional(),
   notification: notificationSchema.optional(),
-  approval: z
-    .object({ approved: z.boolean(), by: z.string().optional() })
-    .optional(),
+  approval: approvalAnswerSchema.optional(),
   remediation: remediationSchema.optional(),
   verification: verificationSchema.optional(),
-  failure: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  failure: caughtErrorSchema,
   failedState: z.string(),
   /** What EndFailedRun did with the incident before NotifyFailure. */
   runEnd: runEndSchema.optional(),
   /** EndFailedRun's own error, when it could not tell (its Catch). */
-  runEndError: z
-    .object({ Error: z.string(), Cause: z.string().optional() })
-    .optional(),
+  runEndError: caughtErrorSchema.optional(),
 });
 export type AfterFailure = z.infer<typeof afterFailureSchema>;
 
@@ -569,3 +581,141 @@ export type AfterGather = z.infer<typeof afterGatherSchema>;
 export type AfterDiagnose = z.infer<typeof afterDiagnoseSchema>;
 export type AfterNotify = z.infer<typeof afterNotifySchema>;
 export type AfterRemediate = z.infer<typeof afterRemediateSchema>;
+
+// ------------------------------------------------------------ Step inputs
+//
+// What each step's Lambda accepts, checked by its handler before the core
+// runs: the states above, or a step's own envelope around them.
+
+/** A metric of an alarm, as the alarm event's configuration names it. */
+const metricStatSchema = z.object({
+  metric: z.object({
+    name: z.string(),
+    namespace: z.string(),
+    dimensions: z.record(z.string(), z.string()).optional(),
+  }),
+  period: z.number().optional(),
+  stat: z.string().optional(),
+});
+
+/** Normalize, from an alarm: EventBridge's "CloudWatch Alarm State Change". */
+export const alarmEventSchema = z.object({
+  source: z.literal('aws.cloudwatch'),
+  'detail-type': z.literal('CloudWatch Alarm State Change'),
+  time: z.string().optional(),
+  region: z.string().min(1),
+  detail: z.object({
+    alarmName: z.string().min(1),
+    alarmTags: z.record(z.string(), z.string()).optional(),
+    state: z.object({
+      value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
+      reason: z.string().optional(),
+      timestamp: z.string().optional(),
+    }),
+    // The state the alarm left (CloudWatch user guide,
+    // cloudwatch-and-eventbridge: detail.previousState.value).
+    previousState: z
+      .object({
+        value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
+      })
+      .optional(),
+    configuration: z
+      .object({
+        metrics: z
+          .array(
+            z.object({
+              id: z.string().optional(),
+              expression: z.string().optional(),
+              metricStat: metricStatSchema.optional(),
+            }),
+          )
+          .optional(),
+      })
+      .optional(),
+  }),
+  alarmTags: z.record(z.string(), z.string()).optional(),
+});
+export type AlarmEvent = z.infer<typeof alarmEventSchema>;
+
+/** Normalize, started by hand: `{"fileSystemId": "fs-..."}` and options. */
+export const manualInputSchema = z.strictObject({
+  fileSystemId: fileSystemIdSchema,
+  windowMinutes: windowMinutesSchema.optional(),
+  dryRun: z.boolean().optional(),
+  policy: policySchema.optional(),
+  /** When the window ends; defaults to now. */
+  at: isoTimeSchema.optional(),
+  note: z.string().max(500).optional(),
+});
+
+/** OpenIncident: the trigger and the execution's name. */
+export const openIncidentInputSchema = z.object({
+  trigger: triggerSchema,
+  executionName: z.string().min(1),
+});
+
+/** Notify: which message, and the state it is built from. */
+export const notifyInputSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('finding'), state: afterDiagnoseSchema }),
+  z.object({ kind: z.literal('outcome'), state: afterRemediateSchema }),
+  z.object({ kind: z.literal('resolved'), state: afterOpenSchema }),
+  z.object({ kind: z.literal('failure'), state: afterFailureSchema }),
+  z.object({ kind: z.literal('joined'), state: afterOpenSchema }),
+  z.object({
+    kind: z.literal('check-failed'),
+    /** The error the quiet-period check's Catch put in `$.resolveError`. */
+    state: afterOpenSchema.extend({ resolveError: caughtErrorSchema }),
+  }),
+]);
+export type NotifyInput = z.infer<typeof notifyInputSchema>;
+
+/** RequestApproval: the task token to wait on, and the state. */
+export const requestApprovalInputSchema = z.object({
+  taskToken: z.string().min(1),
+  state: afterNotifySchema,
+});
+export type RequestApprovalInput = z.infer<typeof requestApprovalInputSchema>;
+
+/** Remediate: the state, with the approver's answer or the wait's error. */
+export const remediateInputSchema = afterNotifySchema.extend({
+  approval: approvalAnswerSchema.optional(),
+  approvalError: caughtErrorSchema.optional(),
+});
+export type RemediateInput = z.infer<typeof remediateInputSchema>;
+
+/** Verify: the state after Remediate, before its own result. */
+export const verifyInputSchema = afterRemediateSchema.omit({
+  verification: true,
+});
+
+/** ResolveIncident: an incident waiting for its quiet-period check. */
+export const resolveIncidentInputSchema = afterOpenSchema.extend({
+  incident: afterOpenSchema.shape.incident.refine(
+    (incident) => incident.next === 'quiet-check',
+    'must be an incident waiting for its quiet-period check',
+  ),
+});
+export type ResolveIncidentInput = z.infer<typeof resolveIncidentInputSchema>;
+
+/** Done: the last step of a run that opened or diagnosed an incident. */
+export const endOfRunInputSchema = afterOpenSchema.extend({
+  endOfRun: z.literal(true),
+});
+export type EndOfRunInput = z.infer<typeof endOfRunInputSchema>;
+
+/**
+ * EndFailedRun: the whole state of a run that failed, whose trigger and
+ * incident may be missing (it may have failed before either).
+ */
+export const endFailedRunInputSchema = z.object({
+  endFailedRun: z.literal(true),
+  state: afterFailureSchema,
+});
+export type EndFailedRunInput = z.infer<typeof endFailedRunInputSchema>;
+
+/** The resolve-incident Lambda: any of its three steps. */
+export const resolveStepInputSchema = z.union([
+  endFailedRunInputSchema,
+  endOfRunInputSchema,
+  resolveIncidentInputSchema,
+]);

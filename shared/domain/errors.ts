@@ -3,70 +3,56 @@
  * reports and the `Error` a Step Functions Retry or Catch matches, so the
  * state machine refers to these constants, never to retyped strings.
  */
+import type * as z from 'zod';
 
-/** Base of every error burstguard raises on purpose. */
+/**
+ * Base of every error burstguard raises on purpose. Each named error gives
+ * its `errorName` as a string literal (through namedError: a bundler may
+ * rename classes, never strings), and the constructor makes it the error's
+ * `name`.
+ */
 export class BurstguardError extends Error {
+  static readonly errorName: string = 'BurstguardError';
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'BurstguardError';
+    this.name = (new.target as typeof BurstguardError).errorName;
   }
+}
+
+/** The base of one named error: `class X extends namedError('X') {}`. */
+function namedError(errorName: string) {
+  return class extends BurstguardError {
+    static override readonly errorName = errorName;
+  };
 }
 
 /** The trigger is not an alarm event or console input burstguard accepts. */
-export class InvalidTriggerError extends BurstguardError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'InvalidTriggerError';
-  }
-}
+export class InvalidTriggerError extends namedError('InvalidTriggerError') {}
 
 /** The trigger names no file system this deployment is configured for. */
-export class UnknownFileSystemError extends BurstguardError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'UnknownFileSystemError';
-  }
-}
+export class UnknownFileSystemError extends namedError(
+  'UnknownFileSystemError',
+) {}
 
 /** EFS says the file system does not exist (FileSystemNotFound, 404). */
-export class FileSystemNotFoundError extends BurstguardError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'FileSystemNotFoundError';
-  }
-}
+export class FileSystemNotFoundError extends namedError(
+  'FileSystemNotFoundError',
+) {}
 
 /** A source of evidence could not be read; its branch reports it as such. */
-export class SourceUnavailableError extends BurstguardError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SourceUnavailableError';
-  }
-}
+export class SourceUnavailableError extends namedError(
+  'SourceUnavailableError',
+) {}
 
 /** A configuration value is missing or malformed (read at cold start). */
-export class ConfigurationError extends BurstguardError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConfigurationError';
-  }
-}
+export class ConfigurationError extends namedError('ConfigurationError') {}
 
 /** A recording directory is missing a file or holds malformed JSON. */
-export class RecordingError extends BurstguardError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RecordingError';
-  }
-}
+export class RecordingError extends namedError('RecordingError') {}
 
 /** Slack did not take the message (down, 5xx, rate limited too long). */
-export class SlackDeliveryError extends BurstguardError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SlackDeliveryError';
-  }
-}
+export class SlackDeliveryError extends namedError('SlackDeliveryError') {}
 
 /** Lambda service errors a Task should retry (Step Functions docs). */
 export const LAMBDA_SERVICE_ERRORS = [
@@ -96,7 +82,6 @@ export const TRIGGER_ERRORS = [
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** One line for a person: the error's message without a stack. */
-
 export function oneLine(error: unknown): string {
   const text =
     error instanceof Error ? error.message || error.name : String(error);
@@ -106,12 +91,7 @@ export function oneLine(error: unknown): string {
 }
 
 /** A step received a state that does not match its contract (a bug). */
-export class StateInputError extends BurstguardError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StateInputError';
-  }
-}
+export class StateInputError extends namedError('StateInputError') {}
 
 /**
  * The errorMessage of a Lambda error Cause (the JSON Lambda reports to Step
@@ -125,4 +105,30 @@ export function causeMessage(cause: string): string {
     // Not JSON: a Fail state's plain cause.
   }
   return cause;
+}
+
+/**
+ * Parses `raw` with `schema`, or throws one line that names the first bad
+ * field: `${what} ${path}: ${message}`, with `root` for the path when the
+ * whole value is wrong and `otherwise` when zod gives no message.
+ */
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  fail: {
+    error: new (message: string) => Error;
+    what: string;
+    root: string;
+    otherwise: string;
+  },
+): z.output<S> {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.join('.') || fail.root;
+    throw new fail.error(
+      `${fail.what} ${where}: ${issue?.message ?? fail.otherwise}`,
+    );
+  }
+  return result.data;
 }

@@ -9,7 +9,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Trigger } from '../domain/contracts.ts';
-import { StateInputError } from '../domain/errors.ts';
+import { parseOrThrow, StateInputError } from '../domain/errors.ts';
 
 export type StepHandler<TResult> = (
   event: unknown,
@@ -18,15 +18,12 @@ export type StepHandler<TResult> = (
 
 /** Parses a state with its schema; a mismatch names the first bad field. */
 export function parseState<T>(schema: z.ZodType<T>, event: unknown): T {
-  const result = schema.safeParse(event);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.join('.') || '(state)';
-    throw new StateInputError(
-      `state ${where}: ${issue?.message ?? 'does not match the contract'}`,
-    );
-  }
-  return result.data;
+  return parseOrThrow(schema, event, {
+    error: StateInputError,
+    what: 'state',
+    root: '(state)',
+    otherwise: 'does not match the contract',
+  });
 }
 
 /**

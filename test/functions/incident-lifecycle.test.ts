@@ -8,10 +8,12 @@ import { openIncident } from '../../functions/open-incident/core.ts';
 import {
   endFailedRun,
   resolveIncident,
-  resolveIncidentInputSchema,
 } from '../../functions/resolve-incident/core.ts';
 import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
-import type { Trigger } from '../../shared/domain/contracts.ts';
+import {
+  resolveIncidentInputSchema,
+  type Trigger,
+} from '../../shared/domain/contracts.ts';
 import { resolvedMessage } from '../../shared/domain/messages/blocks.ts';
 import type { AlarmStateValue, AlarmsPort } from '../../shared/domain/ports.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';

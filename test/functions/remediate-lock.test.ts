@@ -8,13 +8,11 @@
  * never could be).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RemediateInput,
-  remediate,
-} from '../../functions/remediate/core.ts';
+import { remediate } from '../../functions/remediate/core.ts';
 import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
 import { parseConfig } from '../../shared/domain/config.ts';
+import type { RemediateInput } from '../../shared/domain/contracts.ts';
 import type { IncidentStore } from '../../shared/domain/ports.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { fakeEfs } from '../fixtures/fake-efs.ts';

@@ -4,13 +4,13 @@
  * the lock; it never takes it).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  type RemediateInput,
-  remediate,
-  remediateInputSchema,
-} from '../../functions/remediate/core.ts';
+import { remediate } from '../../functions/remediate/core.ts';
 import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import type { FileSystemDescription } from '../../shared/domain/aws-shapes.ts';
+import {
+  type RemediateInput,
+  remediateInputSchema,
+} from '../../shared/domain/contracts.ts';
 import type { EfsPort, IncidentStore } from '../../shared/domain/ports.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';

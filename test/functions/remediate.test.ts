@@ -2,13 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EFSClient } from '@aws-sdk/client-efs';
 import { describe, expect, it } from 'vitest';
-import {
-  type RemediateInput,
-  remediate,
-  waitUntilFrom,
-} from '../../functions/remediate/core.ts';
+import { remediate, waitUntilFrom } from '../../functions/remediate/core.ts';
 import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
+import type { RemediateInput } from '../../shared/domain/contracts.ts';
 import type { EfsPort } from '../../shared/domain/ports.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';

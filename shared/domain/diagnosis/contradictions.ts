@@ -32,16 +32,21 @@ export function creditsClearlyAboveZeroBytes(sizeStandardBytes: number) {
   return Math.max(1024 * MiB, baselineFor(sizeStandardBytes) * 600);
 }
 
-/** One named contradiction rule. */
+type EfsAvailable = Extract<Evidence['efs'], { available: true }>;
+
+/**
+ * One named contradiction rule. Every rule so far reads the EFS evidence of
+ * a file system in one throughput mode: it is asked only of those.
+ */
 export type ContradictionRule = {
   id: string;
   /** Why the two readings cannot both be right, with the source. */
   why: string;
+  /** The throughput mode DescribeFileSystems must show for the rule. */
+  mode: EfsAvailable['fileSystem']['throughputMode'];
   /** What the evidence says when the rule fires, with numbers; else null. */
-  detect(evidence: Evidence): string | null;
+  detect(efs: EfsAvailable): string | null;
 };
-
-type EfsAvailable = Extract<Evidence['efs'], { available: true }>;
 
 /** The values of two series paired by timestamp. */
 function paired(
@@ -63,10 +68,6 @@ function paired(
   return out;
 }
 
-function efsOf(evidence: Evidence): EfsAvailable | null {
-  return evidence.efs.available ? evidence.efs : null;
-}
-
 /**
  * The rules. Add one here with a test in
  * test/diagnosis/contradictions.test.ts; the diagnosis lists every rule
@@ -76,9 +77,8 @@ export const CONTRADICTIONS: readonly ContradictionRule[] = [
   {
     id: 'credits-but-permitted-at-baseline',
     why: 'in Bursting mode a file system with a positive burst credit balance can burst (EFS user guide, "Performance", managing burst credits: "When a file system has a positive burst credit balance, it can burst"), and PermittedThroughput is a function of the size and BurstCreditBalance (EFS user guide, CloudWatch metrics): permitted throughput falls to the baseline only when the credits are gone',
-    detect(evidence) {
-      const efs = efsOf(evidence);
-      if (efs?.fileSystem.throughputMode !== 'bursting') return null;
+    mode: 'bursting',
+    detect(efs) {
       const size = efs.fileSystem.sizeStandardBytes;
       const baseline = baselineFor(size);
       const creditsFloor = creditsClearlyAboveZeroBytes(size);
@@ -98,9 +98,8 @@ export const CONTRADICTIONS: readonly ContradictionRule[] = [
   {
     id: 'bursting-above-burst-rate',
     why: 'DescribeFileSystems says Bursting, and a Bursting file system is permitted at most its burst rate, 100 MiB/s per TiB of Standard storage and at least 100 MiB/s (EFS user guide, "Performance", bursting table); more means the metrics are of another mode (a change inside the window) or another file system',
-    detect(evidence) {
-      const efs = efsOf(evidence);
-      if (efs?.fileSystem.throughputMode !== 'bursting') return null;
+    mode: 'bursting',
+    detect(efs) {
       const burst = burstBytesPerSecondFor(efs.fileSystem.sizeStandardBytes);
       const above = (efs.metrics.permitted_throughput?.values ?? []).filter(
         (v): v is number => v !== null && v > burst * (1 + RATE_TOLERANCE),
@@ -112,9 +111,8 @@ export const CONTRADICTIONS: readonly ContradictionRule[] = [
   {
     id: 'provisioned-permitted-below-setting',
     why: 'in Provisioned mode PermittedThroughput is the provisioned throughput, or more when the storage allows more (EFS user guide, CloudWatch metrics, PermittedThroughput); less means DescribeFileSystems and the metrics disagree on the setting',
-    detect(evidence) {
-      const efs = efsOf(evidence);
-      if (efs?.fileSystem.throughputMode !== 'provisioned') return null;
+    mode: 'provisioned',
+    detect(efs) {
       const setting = efs.fileSystem.provisionedThroughputMibps;
       if (setting === undefined) return null;
       const below = (efs.metrics.permitted_throughput?.values ?? []).filter(
@@ -130,8 +128,11 @@ export const CONTRADICTIONS: readonly ContradictionRule[] = [
 /** Every rule that fires on the evidence, in the table's order. */
 export function findContradictions(evidence: Evidence): Contradiction[] {
   const found: Contradiction[] = [];
+  const { efs } = evidence;
+  if (!efs.available) return found;
   for (const rule of CONTRADICTIONS) {
-    const detail = rule.detect(evidence);
+    if (efs.fileSystem.throughputMode !== rule.mode) continue;
+    const detail = rule.detect(efs);
     if (detail) found.push({ id: rule.id, detail, why: rule.why });
   }
   return found;

@@ -17,6 +17,7 @@ import type {
   Trigger,
   Verdict,
 } from '../contracts.ts';
+import { REMEDIATIONS, SWITCH_TO_ELASTIC } from '../remediations.ts';
 import {
   APPROVAL_BLOCK_ID,
   APPROVAL_TIMEOUT_SECONDS,
@@ -25,6 +26,7 @@ import {
   DECLINE_ACTION_ID,
   encodeApprovalValue,
 } from '../slack/interaction.ts';
+import { VERDICT_TABLE } from '../verdicts.ts';
 import { clipMd, joinMd, type Mrkdwn, md, mention } from './mrkdwn.ts';
 
 type Block = Record<string, unknown>;
@@ -32,31 +34,8 @@ type Block = Record<string, unknown>;
 /** Slack caps section text at 3,000 characters and a message at 50 blocks. */
 const MAX_SECTION_CHARS = 2900;
 
-const VERDICT_TITLES: Record<Verdict, string> = {
-  'efs-burst-credits-exhausted': 'EFS burst credits exhausted',
-  'efs-burst-credits-draining': 'EFS burst credits draining',
-  'efs-provisioned-throughput-saturated':
-    'EFS provisioned throughput saturated',
-  'efs-io-limit': 'EFS at its IO limit',
-  'clickhouse-merge-backlog': 'ClickHouse merge backlog',
-  'clickhouse-unreachable': 'ClickHouse unreachable',
-  'no-storage-problem': 'No storage problem found',
-  'insufficient-evidence': 'Not enough evidence',
-};
-
-const SEVERITY: Record<Verdict, string> = {
-  'efs-burst-credits-exhausted': ':red_circle:',
-  'efs-burst-credits-draining': ':large_orange_circle:',
-  'efs-provisioned-throughput-saturated': ':red_circle:',
-  'efs-io-limit': ':red_circle:',
-  'clickhouse-merge-backlog': ':large_orange_circle:',
-  'clickhouse-unreachable': ':red_circle:',
-  'no-storage-problem': ':large_green_circle:',
-  'insufficient-evidence': ':white_circle:',
-};
-
 export function verdictTitle(verdict: Verdict): string {
-  return VERDICT_TITLES[verdict];
+  return VERDICT_TABLE[verdict].title;
 }
 
 // Blocks take Mrkdwn only: text from outside (tags, names, ClickHouse
@@ -84,6 +63,25 @@ function context(text: Mrkdwn): Block {
  */
 function fallback(text: Mrkdwn): string {
   return clipMd(text, MAX_SECTION_CHARS).toString();
+}
+
+/** A message of one section, threaded when there is a thread. */
+function oneSection(
+  channel: string,
+  threadTs: string | undefined,
+  text: Mrkdwn,
+): SlackMessage {
+  return {
+    channel,
+    ...(threadTs ? { threadTs } : {}),
+    text: fallback(text),
+    blocks: [section(text)],
+  };
+}
+
+/** Whole minutes from one time to a later one; 0 when it is not later. */
+function minutesBetween(from: string, to: string): number {
+  return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 60_000));
 }
 
 /**
@@ -167,16 +165,14 @@ export function findingMessage(
 ): SlackMessage {
   const { trigger } = state;
   const { diagnosis, recommendation, decision } = state.result;
-  const title = md`${SEVERITY[diagnosis.verdict]} ${VERDICT_TITLES[diagnosis.verdict]}: ${subject(trigger, fileSystemName(state))}`;
+  const row = VERDICT_TABLE[diagnosis.verdict];
+  const title = md`${row.severity} ${row.title}: ${subject(trigger, fileSystemName(state))}`;
   const confidence = `${Math.round(diagnosis.confidence * 100)}%`;
   const blocks: Block[] = [
     {
       type: 'header',
       // The file system id is checked (fs- and hex) by the trigger schema.
-      text: plainText(
-        `${VERDICT_TITLES[diagnosis.verdict]}: ${trigger.fileSystemId}`,
-        150,
-      ),
+      text: plainText(`${row.title}: ${trigger.fileSystemId}`, 150),
     },
     section(
       md`${diagnosis.headline}\n*Verdict:* \`${diagnosis.verdict}\` · *confidence* ${confidence}`,
@@ -234,6 +230,8 @@ export function approvalMessage(
 ): SlackMessage {
   const { trigger } = state;
   const { recommendation } = state.result;
+  const remediation = REMEDIATIONS[recommendation.action] ?? SWITCH_TO_ELASTIC;
+  const { to, button, callText } = remediation.words;
   const value = encodeApprovalValue({
     incidentId: state.incident.incidentId,
     fileSystemId: trigger.fileSystemId,
@@ -241,12 +239,10 @@ export function approvalMessage(
   return {
     channel,
     ...(threadTs ? { threadTs } : {}),
-    text: fallback(
-      md`Approve switching ${trigger.fileSystemId} to Elastic throughput?`,
-    ),
+    text: fallback(md`Approve switching ${trigger.fileSystemId} to ${to}?`),
     blocks: [
       section(
-        md`*Approve switching ${subject(trigger, fileSystemName(state))} to Elastic throughput?*\nThe call: \`UpdateFileSystem ${trigger.fileSystemId} ThroughputMode=elastic\` (no downtime).`,
+        md`*Approve switching ${subject(trigger, fileSystemName(state))} to ${to}?*\nThe call: \`${callText(trigger.fileSystemId)}\` (no downtime).`,
       ),
       section(fixText(recommendation)),
       {
@@ -257,7 +253,7 @@ export function approvalMessage(
             type: 'button',
             action_id: APPROVE_ACTION_ID,
             style: 'primary',
-            text: plainText('Approve: switch to Elastic', 75),
+            text: plainText(button, 75),
             value,
           },
           {
@@ -362,12 +358,7 @@ export function resolvedMessage(
     now?: string;
   } = {},
 ): SlackMessage {
-  const minutes = Math.max(
-    0,
-    Math.round(
-      (Date.parse(trigger.triggeredAt) - Date.parse(openedAt)) / 60_000,
-    ),
-  );
+  const minutes = minutesBetween(openedAt, trigger.triggeredAt);
   const alarm = trigger.alarmName ?? 'alarm';
   const names = quiet.alarmNames ?? [];
   const who =
@@ -379,12 +370,7 @@ export function resolvedMessage(
       ? md` ${who} stayed OK for ${Math.round(quiet.quietSeconds / 60)} min.`
       : md``;
   const text = md`:large_green_circle: Resolved: ${alarm} is OK again on ${trigger.fileSystemId}, ${minutes} min after the incident opened.${stayed}${pendingApprovalNote(quiet.approvalRequestedAt, quiet.now ?? trigger.triggeredAt)}`;
-  return {
-    channel,
-    ...(threadTs ? { threadTs } : {}),
-    text: fallback(text),
-    blocks: [section(text)],
-  };
+  return oneSection(channel, threadTs, text);
 }
 
 /**
@@ -403,9 +389,11 @@ export function answeredCard(
   const verb = decision.approved ? 'Approved' : 'Declined';
   const icon = decision.approved ? ':white_check_mark:' : ':no_entry_sign:';
   const who = mention(decision.userId);
+  // An approval is asked for the one automated remediation only.
+  const { to, callText } = SWITCH_TO_ELASTIC.words;
   const what = decision.approved
-    ? md`switching ${decision.fileSystemId} to Elastic throughput (\`UpdateFileSystem ${decision.fileSystemId} ThroughputMode=elastic\`); the outcome follows in this thread.`
-    : md`switching ${decision.fileSystemId} to Elastic throughput: nothing will be changed.`;
+    ? md`switching ${decision.fileSystemId} to ${to} (\`${callText(decision.fileSystemId)}\`); the outcome follows in this thread.`
+    : md`switching ${decision.fileSystemId} to ${to}: nothing will be changed.`;
   return {
     text: fallback(md`${verb} by ${who}`),
     blocks: [
@@ -515,7 +503,7 @@ export function failureMessage(
     }
   } else if (change?.kind === 'claimed' && fileSystemId) {
     lines.push(
-      md`:warning: burstguard claimed the change of ${fileSystemId} at ${change.at} and may have called \`UpdateFileSystem ${JSON.stringify({ FileSystemId: fileSystemId, ThroughputMode: 'elastic' })}\`: the outcome is unknown, check the EFS console. burstguard makes no other change before ${new Date(Date.parse(change.at) + 24 * 3600_000).toISOString()}.`,
+      md`:warning: burstguard claimed the change of ${fileSystemId} at ${change.at} and may have called \`UpdateFileSystem ${JSON.stringify(SWITCH_TO_ELASTIC.call(fileSystemId))}\`: the outcome is unknown, check the EFS console. burstguard makes no other change before ${new Date(Date.parse(change.at) + 24 * 3600_000).toISOString()}.`,
     );
   } else if (BEFORE_REMEDIATE.has(state.failedState)) {
     lines.push(
@@ -599,7 +587,7 @@ export function joinedMessage(
         ? md`a manual run (${oneLineOf(trigger.note)})`
         : md`a manual run`;
   const text = md`:heavy_plus_sign: ${what} joined this incident; the diagnosis above stands.`;
-  return { channel, threadTs, text: fallback(text), blocks: [section(text)] };
+  return oneSection(channel, threadTs, text);
 }
 
 /**
@@ -615,12 +603,7 @@ export function checkFailedMessage(
 ): SlackMessage {
   const alarm = trigger.alarmName ?? 'an alarm';
   const text = md`:warning: ${alarm} went OK, but the quiet-period check could not be made (${oneLineOf(error)}). Incident ${incidentId} stays open; the hourly preflight checks its alarms again within the hour and resolves it here if they are all OK.`;
-  return {
-    channel,
-    ...(threadTs ? { threadTs } : {}),
-    text: fallback(text),
-    blocks: [section(text)],
-  };
+  return oneSection(channel, threadTs, text);
 }
 
 /**
@@ -641,10 +624,7 @@ export function sweptResolvedMessage(
   threadTs?: string,
 ): SlackMessage {
   const names = incident.alarmNames ?? [];
-  const minutes = Math.max(
-    0,
-    Math.round((Date.parse(now) - Date.parse(incident.openedAt)) / 60_000),
-  );
+  const minutes = minutesBetween(incident.openedAt, now);
   const which =
     names.length === 0
       ? md`no alarm ever joined it`
@@ -652,12 +632,7 @@ export function sweptResolvedMessage(
         ? md`all ${names.length} alarms of the incident (${joinMd(names, ', ')}) read OK`
         : md`${names[0] ?? ''} reads OK`;
   const text = md`:large_green_circle: Resolved: ${which} on ${incident.fileSystemId}, with nothing new for ${idleMinutes} min; ${minutes} min after the incident opened.${pendingApprovalNote(incident.approvalRequestedAt, now)}`;
-  return {
-    channel,
-    ...(threadTs ? { threadTs } : {}),
-    text: fallback(text),
-    blocks: [section(text)],
-  };
+  return oneSection(channel, threadTs, text);
 }
 
 /** Untrusted text on one line, so it cannot fake a message below it. */

@@ -4,6 +4,7 @@
  */
 import { type MetricDataResult, toEpochMs } from '../aws-shapes.ts';
 import type { Series } from '../contracts.ts';
+import type { Clock, MetricsPort } from '../ports.ts';
 
 /**
  * CloudWatch keeps 1-minute data 15 days, 5-minute 63 days (CloudWatch API
@@ -121,8 +122,7 @@ export function slotTime(series: Series, i: number): Date {
  */
 export function windowGrid(
   window: { windowStart: string; windowEnd: string },
-  now: Date,
-  resolutionSeconds = 60,
+  ports: { clock: Clock; metrics: Pick<MetricsPort, 'resolutionSeconds'> },
 ): {
   windowEnd: Date;
   periodSeconds: number;
@@ -131,8 +131,8 @@ export function windowGrid(
   const windowStart = new Date(window.windowStart);
   const windowEnd = new Date(window.windowEnd);
   const periodSeconds = Math.max(
-    choosePeriodSeconds(windowStart, windowEnd, now),
-    resolutionSeconds,
+    choosePeriodSeconds(windowStart, windowEnd, ports.clock.now()),
+    ports.metrics.resolutionSeconds ?? 60,
   );
   return {
     windowEnd,
