@@ -1,3 +1,8 @@
+/**
+ * IncidentStore in memory, for `demo`, `replay` and tests. Same rules as the
+ * DynamoDB store: one item per file system, one open incident at a time,
+ * the last throughput change kept across incidents.
+ */
 import {
   cutoffOf,
   type IncidentItem,

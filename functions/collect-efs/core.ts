@@ -1,3 +1,9 @@
+/**
+ * CollectEfs: what EFS says about the file system (DescribeFileSystems) and
+ * its throughput, credits and IO over the incident window, in ONE
+ * GetMetricData request (the adapter follows NextToken). What is read, and
+ * how DescribeFileSystems is summarized, is in shared/domain/sources/efs.ts.
+ */
 import {
   EFS_METRIC_IDS,
   type EfsEvidence,
