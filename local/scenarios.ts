@@ -8,6 +8,7 @@
  * Recording, exactly as `burstguard record` would write it, so the demo and
  * the tests run the same code as a replay. Deterministic: seeded noise.
  */
+import { METRIC_IDS, type MetricId } from '../shared/domain/contracts.ts';
 import { burstBytesPerSecondFor } from '../shared/domain/efs-rules.ts';
 import type { Recording } from './recording-format.ts';
 import { RECORDING_VERSION } from './recording-format.ts';
@@ -386,12 +387,11 @@ const SERIES = {
     true,
   ],
 } satisfies Record<
-  string,
+  MetricId,
   readonly [label: string, pick: (m: Minute) => number | null, sparse?: boolean]
 >;
-type SeriesId = keyof typeof SERIES;
 
-function series(ids: SeriesId[], minutes: Minute[]) {
+function series(ids: readonly MetricId[], minutes: Minute[]) {
   return ids.map((id) => {
     const [label, pick, sparse = false] = SERIES[id];
     const points = minutes
@@ -627,22 +627,13 @@ export function simulateScenario(
   const minutes = spec.dataMinutes ? all.slice(-spec.dataMinutes) : all;
   const metricData = {
     MetricDataResults: series(
-      [
-        ...(spec.mode === 'bursting' ? ['burst_credit_balance' as const] : []),
-        'permitted_throughput',
-        'metered_io_bytes',
-        'total_io_bytes',
-        'data_read_io_bytes',
-        'data_write_io_bytes',
-        'metadata_io_bytes',
-        ...(spec.performanceMode !== 'maxIO'
-          ? ['percent_io_limit' as const]
-          : []),
-        'client_connections',
-        'langfuse_dropped_records',
-        'langfuse_clickhouse_timeouts',
-        'langfuse_writer_errors',
-      ],
+      METRIC_IDS.filter(
+        (id) =>
+          // CloudWatch has no BurstCreditBalance to give outside Bursting
+          // and no PercentIOLimit for Max I/O (EFS user guide, "Metrics").
+          (id !== 'burst_credit_balance' || spec.mode === 'bursting') &&
+          (id !== 'percent_io_limit' || spec.performanceMode !== 'maxIO'),
+      ),
       minutes,
     ),
     Messages: [],

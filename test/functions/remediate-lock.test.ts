@@ -18,6 +18,7 @@ import { parseConfig } from '../../shared/domain/config.ts';
 import type { IncidentStore } from '../../shared/domain/ports.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { fakeEfs } from '../fixtures/fake-efs.ts';
+import { remediateInput } from '../fixtures/inputs.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 
 const CHANGED_AT = '2026-11-22T03:00:00.000Z';
@@ -44,41 +45,12 @@ function input(
   now: Date,
   options: { fileSystemId?: string; dryRun?: boolean } = {},
 ): RemediateInput {
-  const fileSystemId = options.fileSystemId ?? FS_ID;
-  return {
-    trigger: {
-      kind: 'manual',
-      fileSystemId,
-      region: 'us-east-1',
-      state: 'ALARM',
-      triggeredAt: now.toISOString(),
-      windowMinutes: 180,
-      windowStart: new Date(now.getTime() - 3 * HOUR_MS).toISOString(),
-      windowEnd: now.toISOString(),
-      dryRun: options.dryRun ?? false,
-      policy: 'approve',
-    },
-    incident: {
-      incidentId: `${fileSystemId}/later`,
-      fileSystemId,
-      openedAt: now.toISOString(),
-      next: 'diagnose',
-      triggers: 1,
-    },
-    gathered: [] as never,
-    result: {
-      diagnosis: {} as never,
-      recommendation: {
-        action: 'switch-to-elastic',
-        summary: 's',
-        costs: [],
-        caveats: [],
-      },
-      decision: { next: 'request-approval', reason: 'r' },
-    },
-    notification: { delivered: true, channel: '#c', messages: [] },
+  return remediateInput(now, {
+    ...options,
+    incident: 'later',
+    decision: 'request-approval',
     approval: { approved: true, by: 'U01APPROVER' },
-  } as RemediateInput;
+  });
 }
 
 let dynamo: LocalDynamo;

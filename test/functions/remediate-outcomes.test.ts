@@ -15,57 +15,14 @@ import type { EfsPort, IncidentStore } from '../../shared/domain/ports.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
 import { fakeEfs } from '../fixtures/fake-efs.ts';
+import { type RemediateOptions, remediateInput } from '../fixtures/inputs.ts';
 
 const now = new Date('2026-11-23T03:20:00Z');
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-function input(
-  overrides: {
-    action?: 'switch-to-elastic' | 'investigate';
-    policy?: 'off' | 'approve' | 'auto';
-    dryRun?: boolean;
-    approval?: { approved: boolean; by?: string };
-    approvalError?: { Error: string; Cause?: string };
-  } = {},
-): RemediateInput {
-  return {
-    trigger: {
-      kind: 'manual',
-      fileSystemId: FS_ID,
-      region: 'us-east-1',
-      state: 'ALARM',
-      triggeredAt: now.toISOString(),
-      windowMinutes: 180,
-      windowStart: '2026-11-23T00:20:00.000Z',
-      windowEnd: now.toISOString(),
-      dryRun: overrides.dryRun ?? false,
-      policy: overrides.policy ?? 'approve',
-    },
-    incident: {
-      incidentId: `${FS_ID}/this`,
-      fileSystemId: FS_ID,
-      openedAt: now.toISOString(),
-      next: 'diagnose',
-      triggers: 1,
-    },
-    gathered: [] as never,
-    result: {
-      diagnosis: {} as never,
-      recommendation: {
-        action: overrides.action ?? 'switch-to-elastic',
-        summary: 's',
-        costs: [],
-        caveats: [],
-      },
-      decision: { next: 'remediate', reason: 'r' },
-    },
-    notification: { delivered: true, channel: '#c', messages: [] },
-    ...(overrides.approval ? { approval: overrides.approval } : {}),
-    ...(overrides.approvalError
-      ? { approvalError: overrides.approvalError }
-      : {}),
-  };
+function input(options: RemediateOptions = {}): RemediateInput {
+  return remediateInput(now, options);
 }
 
 function ports(

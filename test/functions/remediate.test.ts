@@ -13,58 +13,12 @@ import type { EfsPort } from '../../shared/domain/ports.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
 import { fakeEfs } from '../fixtures/fake-efs.ts';
+import { type RemediateOptions, remediateInput } from '../fixtures/inputs.ts';
 
 const now = new Date('2026-11-23T03:20:00Z');
 
-function input(overrides: {
-  fileSystemId?: string;
-  policy?: 'off' | 'approve' | 'auto';
-  dryRun?: boolean;
-  action?:
-    | 'switch-to-elastic'
-    | 'investigate'
-    | 'increase-provisioned-throughput';
-  approval?: { approved: boolean; by?: string };
-  approvalError?: { Error: string; Cause?: string };
-}): RemediateInput {
-  const fileSystemId = overrides.fileSystemId ?? FS_ID;
-  return {
-    trigger: {
-      kind: 'manual',
-      fileSystemId,
-      region: 'us-east-1',
-      state: 'ALARM',
-      triggeredAt: now.toISOString(),
-      windowMinutes: 180,
-      windowStart: '2026-11-23T00:20:00.000Z',
-      windowEnd: now.toISOString(),
-      dryRun: overrides.dryRun ?? false,
-      policy: overrides.policy ?? 'approve',
-    },
-    incident: {
-      incidentId: `${fileSystemId}/x`,
-      fileSystemId,
-      openedAt: now.toISOString(),
-      next: 'diagnose',
-      triggers: 1,
-    },
-    gathered: [] as never,
-    result: {
-      diagnosis: {} as never,
-      recommendation: {
-        action: overrides.action ?? 'switch-to-elastic',
-        summary: 's',
-        costs: [],
-        caveats: [],
-      },
-      decision: { next: 'remediate', reason: 'r' },
-    },
-    notification: { delivered: true, channel: '#c', messages: [] },
-    ...(overrides.approval ? { approval: overrides.approval } : {}),
-    ...(overrides.approvalError
-      ? { approvalError: overrides.approvalError }
-      : {}),
-  };
+function input(options: RemediateOptions): RemediateInput {
+  return remediateInput(now, { incident: 'x', ...options });
 }
 
 function ports(efs: EfsPort, store = createMemoryIncidentStore()) {
