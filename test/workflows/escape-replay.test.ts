@@ -9,24 +9,19 @@
  * the blocks and in the `text` of chat.postMessage, which Slack parses as
  * mrkdwn too (docs.slack.dev, chat.postMessage, argument `mrkdwn`).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { configForRecording } from '../../local/evidence.ts';
-import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
-import {
-  recordingClickHousePort,
-  recordingEfsPort,
-  recordingMetricsPort,
-} from '../../local/recorded-ports.ts';
 import { simulateScenario } from '../../local/scenarios.ts';
 import { type LocalPorts, runLocal } from '../../local/state-machine-runner.ts';
-import {
-  createSlackPort,
-  createSlackWebClient,
-} from '../../shared/adapters/slack.ts';
 import { escapeMrkdwn } from '../../shared/domain/messages/mrkdwn.ts';
 import type { AlarmStateValue } from '../../shared/domain/ports.ts';
 import { APPROVE_ACTION_ID } from '../../shared/domain/slack/interaction.ts';
-import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+import {
+  alarmStatesOf,
+  doubleSlackPort,
+  recordedRunPorts,
+  useSlackDouble,
+} from '../support/local-run.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');
 const MINUTE_MS = 60_000;
@@ -35,13 +30,7 @@ const ALARM = 'burstguard-credits <!here> & <@U0ATTACKER>';
 /** Control sequences Slack acts on. */
 const CONTROL = /<[!@#]|<https?:/;
 
-let slack: SlackDouble;
-beforeEach(async () => {
-  slack = await startSlackDouble();
-});
-afterEach(async () => {
-  await slack.close();
-});
+const slack = useSlackDouble();
 
 function texts(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(texts);
@@ -72,28 +61,17 @@ describe('a hostile EFS Name tag in a replayed incident', () => {
     let nowMs = END.getTime();
     const cloudwatch: Record<string, AlarmStateValue> = {};
     const ports: LocalPorts = {
+      ...recordedRunPorts(recording, {
+        policy: 'approve',
+        now: () => new Date(nowMs),
+        slack: doubleSlackPort(slack, 'xoxb-escape'),
+      }),
       config: {
         ...configForRecording(recording, { policy: 'approve' }),
         approvers: ['U0APPROVER'],
       },
-      clock: { now: () => new Date(nowMs) },
-      efs: recordingEfsPort(recording),
-      metrics: recordingMetricsPort(recording),
-      clickhouseFor: () => recordingClickHousePort(recording),
-      slack: createSlackPort(
-        createSlackWebClient({
-          token: 'xoxb-escape',
-          slackApiUrl: slack.url,
-          timeoutMs: 2_000,
-        }),
-      ),
-      store: createMemoryIncidentStore(),
       alarms: {
-        async alarmStates(names) {
-          return Object.fromEntries(
-            names.flatMap((n) => (cloudwatch[n] ? [[n, cloudwatch[n]]] : [])),
-          );
-        },
+        alarmStates: async (names) => alarmStatesOf(cloudwatch, names),
       },
       approver: async () => ({ approved: true, by: 'U0APPROVER' }),
     };

@@ -7,25 +7,11 @@
  * guide's "CloudWatch alarm state change events" (cloudwatch-and-eventbridge),
  * `detail.previousState` included.
  */
-import {
-  afterAll,
-  afterEach,
-  beforeAll,
-  beforeEach,
-  describe,
-  expect,
-  it,
-} from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type PreflightReport,
   runPreflight,
 } from '../../functions/preflight/core.ts';
-import { configForRecording } from '../../local/evidence.ts';
-import {
-  recordingClickHousePort,
-  recordingEfsPort,
-  recordingMetricsPort,
-} from '../../local/recorded-ports.ts';
 import type { Recording } from '../../local/recording-format.ts';
 import { simulateScenario } from '../../local/scenarios.ts';
 import {
@@ -34,11 +20,6 @@ import {
   type RunResult,
   runLocal,
 } from '../../local/state-machine-runner.ts';
-import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
-import {
-  createSlackPort,
-  createSlackWebClient,
-} from '../../shared/adapters/slack.ts';
 import {
   type Incident,
   incidentSchema,
@@ -49,30 +30,21 @@ import type {
   IncidentStore,
 } from '../../shared/domain/ports.ts';
 import { APPROVE_ACTION_ID } from '../../shared/domain/slack/interaction.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
-import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+import {
+  alarmStatesOf,
+  doubleSlackPort,
+  recordedRunPorts,
+  useDynamoStores,
+  useSlackDouble,
+} from '../support/local-run.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');
 const CREDITS = 'burstguard-prod-burst-credits-low';
 const DROPPED = 'burstguard-prod-langfuse-dropped-records';
 const MINUTE_MS = 60_000;
 
-let dynamo: LocalDynamo;
-let slack: SlackDouble;
-let tables = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo?.close();
-});
-beforeEach(async () => {
-  slack = await startSlackDouble();
-});
-afterEach(async () => {
-  await slack.close();
-});
+const stores = useDynamoStores('lifecycle');
+const slack = useSlackDouble();
 
 type Scenario = {
   recording: Recording;
@@ -100,9 +72,7 @@ type Scenario = {
 
 async function scenario(): Promise<Scenario> {
   const recording = simulateScenario('credits-exhausted', { end: END });
-  tables += 1;
-  const tableName = `lifecycle-${tables}`;
-  await dynamo.createTable(tableName, 'fileSystemId');
+  const store = await stores.store();
   let nowMs = END.getTime();
   const cloudwatch: Record<string, AlarmStateValue> = {};
   const duringWait: Array<() => Promise<void>> = [];
@@ -114,32 +84,18 @@ async function scenario(): Promise<Scenario> {
       if (describeError) throw describeError;
       const hook = duringWait.shift();
       if (hook) await hook();
-      return Object.fromEntries(
-        names.flatMap((n) => (cloudwatch[n] ? [[n, cloudwatch[n]]] : [])),
-      );
+      return alarmStatesOf(cloudwatch, names);
     },
   };
   const ports: Scenario['ports'] = {
-    // The Langfuse alarm names its file system through the configuration.
-    config: configForRecording(recording, {
+    ...recordedRunPorts(recording, {
       policy: 'approve',
+      // The Langfuse alarm names its file system through the configuration.
       alarmNames: [CREDITS, DROPPED],
+      now: () => new Date(nowMs),
+      slack: doubleSlackPort(slack, 'xoxb-lifecycle'),
     }),
-    clock: { now: () => new Date(nowMs) },
-    efs: recordingEfsPort(recording),
-    metrics: recordingMetricsPort(recording),
-    clickhouseFor: () => recordingClickHousePort(recording),
-    slack: createSlackPort(
-      createSlackWebClient({
-        token: 'xoxb-lifecycle',
-        slackApiUrl: slack.url,
-        timeoutMs: 2_000,
-      }),
-    ),
-    store: createDynamoIncidentStore({
-      client: dynamo.documentClient,
-      tableName,
-    }),
+    store,
     alarms,
   };
   const base = recording.trigger as {
