@@ -22,19 +22,19 @@ import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts'
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
 import { createResponseUrlResponder } from '../../shared/adapters/slack.ts';
 import type { IncidentStore } from '../../shared/domain/ports.ts';
+import { FS_ID as FS } from '../fixtures/alarm-events.ts';
 import {
-  APPROVAL_BLOCK_ID,
-  encodeApprovalValue,
-} from '../../shared/domain/slack/interaction.ts';
-import { slackSignature } from '../../shared/domain/slack/signature.ts';
+  APPROVER,
+  blockActions,
+  formBody,
+  INCIDENT,
+  NOW_SECONDS,
+  SIGNING_SECRET as SECRET,
+  signedRequest,
+} from '../fixtures/slack.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
 
-const FS = 'fs-0123456789abcdef0';
-const INCIDENT = `${FS}/2026-03-02T10:00:00.000Z`;
-const APPROVER = 'U0APPROVER';
-const SECRET = 'burstguard-test-signing-secret';
-const NOW_SECONDS = 1_772_445_600;
 /** Shaped like a Step Functions task token: long opaque base64. */
 const TASK_TOKEN = `AQCEAAAAKgAAAAMAAAAA${'Zm9vYmFy'.repeat(60)}==`;
 
@@ -54,34 +54,18 @@ function body(
   actionId: string,
   options: { userId?: string; responseUrl?: string } = {},
 ): string {
-  const payload = {
-    type: 'block_actions',
-    user: { id: options.userId ?? APPROVER, username: 'dana' },
-    container: { message_ts: '1700000000.000200', channel_id: 'C0ONCALL' },
-    message: { ts: '1700000000.000200', blocks: [] },
-    response_url: options.responseUrl ?? slack.responseUrl(),
-    actions: [
-      {
-        type: 'button',
-        action_id: actionId,
-        block_id: APPROVAL_BLOCK_ID,
-        value: encodeApprovalValue({ incidentId: INCIDENT, fileSystemId: FS }),
-      },
-    ],
-  };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return formBody(
+    blockActions({
+      actionId,
+      userId: options.userId,
+      responseUrl: options.responseUrl ?? slack.responseUrl(),
+      blocks: [],
+    }),
+  );
 }
 
 function signed(rawBody: string, nowSeconds = NOW_SECONDS) {
-  const timestamp = String(nowSeconds);
-  return {
-    headers: {
-      'X-Slack-Request-Timestamp': timestamp,
-      'X-Slack-Signature': slackSignature(SECRET, timestamp, rawBody),
-    },
-    rawBody,
-    nowSeconds,
-  };
+  return signedRequest(rawBody, { nowSeconds });
 }
 
 /** SendTaskSuccess that fails with each error in turn, then succeeds. */

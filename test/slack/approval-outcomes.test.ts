@@ -14,19 +14,17 @@ import {
 } from '../../functions/slack-interactions/core.ts';
 import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import type { IncidentStore } from '../../shared/domain/ports.ts';
+import { FS_ID as FS } from '../fixtures/alarm-events.ts';
 import {
-  APPROVAL_BLOCK_ID,
-  encodeApprovalValue,
-} from '../../shared/domain/slack/interaction.ts';
-import { slackSignature } from '../../shared/domain/slack/signature.ts';
+  APPROVER,
+  blockActions,
+  formBody,
+  INCIDENT,
+  NOW_SECONDS,
+  SIGNING_SECRET as SECRET,
+  signedRequest,
+} from '../fixtures/slack.ts';
 
-const FS = 'fs-0123456789abcdef0';
-const INCIDENT = `${FS}/2026-03-02T10:00:00.000Z`;
-const APPROVER = 'U0APPROVER';
-const SECRET = 'burstguard-test-signing-secret';
-// 1,772,445,600 s = 20,514 days (to 2026-03-02) and 36,000 s (10 h) after
-// the epoch: 2026-03-02T10:00:00Z.
-const NOW_SECONDS = 1_772_445_600;
 const NOW_ISO = '2026-03-02T10:00:00.000Z';
 const RESPONSE_URL = 'https://hooks.slack.com/actions/T0/1/abc';
 const TASK_TOKEN = `AQCEAAAAKgAAAA${'t'.repeat(200)}`;
@@ -37,35 +35,12 @@ function body(
 ): string {
   const responseUrl =
     options.responseUrl === undefined ? RESPONSE_URL : options.responseUrl;
-  const payload = {
-    type: 'block_actions',
-    user: { id: options.userId ?? APPROVER, username: 'dana' },
-    container: { message_ts: '1700000000.000200', channel_id: 'C0ONCALL' },
-    message: { ts: '1700000000.000200', blocks: [] },
-    ...(responseUrl === null ? {} : { response_url: responseUrl }),
-    actions: [
-      {
-        type: 'button',
-        action_id: actionId,
-        block_id: APPROVAL_BLOCK_ID,
-        value: encodeApprovalValue({ incidentId: INCIDENT, fileSystemId: FS }),
-      },
-    ],
-  };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return formBody(
+    blockActions({ actionId, userId: options.userId, responseUrl, blocks: [] }),
+  );
 }
 
-function signed(rawBody: string) {
-  const timestamp = String(NOW_SECONDS);
-  return {
-    headers: {
-      'X-Slack-Request-Timestamp': timestamp,
-      'X-Slack-Signature': slackSignature(SECRET, timestamp, rawBody),
-    },
-    rawBody,
-    nowSeconds: NOW_SECONDS,
-  };
-}
+const signed = (rawBody: string) => signedRequest(rawBody);
 
 function recorders() {
   const replies: { url: string; reply: EphemeralReply }[] = [];

@@ -10,20 +10,21 @@ import {
   createSlackWebClient,
 } from '../../shared/adapters/slack.ts';
 import type { IncidentStore } from '../../shared/domain/ports.ts';
+import { APPROVAL_BLOCK_ID } from '../../shared/domain/slack/interaction.ts';
+import { FS_ID as FS } from '../fixtures/alarm-events.ts';
 import {
-  APPROVAL_BLOCK_ID,
-  encodeApprovalValue,
-} from '../../shared/domain/slack/interaction.ts';
-import { slackSignature } from '../../shared/domain/slack/signature.ts';
+  APPROVER,
+  blockActions,
+  formBody,
+  INCIDENT,
+  NOW_SECONDS,
+  SIGNING_SECRET,
+  signedRequest,
+} from '../fixtures/slack.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
 
-const FS = 'fs-0123456789abcdef0';
-const INCIDENT = `${FS}/2026-03-02T10:00:00.000Z`;
-const APPROVER = 'U0APPROVER';
-const SECRET = 'burstguard-test-signing-secret';
-const NOW_SECONDS = 1_772_445_600;
 const TASK_TOKEN = `AQCEAAAAKgAAAA${'t'.repeat(1_500)}`;
-const CONFIG = { signingSecret: SECRET, approvers: [APPROVER] };
+const CONFIG = { signingSecret: SIGNING_SECRET, approvers: [APPROVER] };
 
 const CARD_BLOCKS = [
   { type: 'section', text: { type: 'mrkdwn', text: '*Approve switching?*' } },
@@ -35,33 +36,16 @@ const CARD_BLOCKS = [
 ];
 
 function body(actionId: string, userId = APPROVER): string {
-  const payload = {
-    type: 'block_actions',
-    user: { id: userId, username: 'dana' },
-    container: { message_ts: '1700000000.000200', channel_id: 'C0ONCALL' },
-    message: { ts: '1700000000.000200', blocks: CARD_BLOCKS },
-    actions: [
-      {
-        type: 'button',
-        action_id: actionId,
-        block_id: APPROVAL_BLOCK_ID,
-        value: encodeApprovalValue({ incidentId: INCIDENT, fileSystemId: FS }),
-      },
-    ],
-  };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return formBody(
+    blockActions({ actionId, userId, responseUrl: null, blocks: CARD_BLOCKS }),
+  );
 }
 
 function signed(rawBody: string, timestamp = String(NOW_SECONDS)) {
-  return {
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      'X-Slack-Request-Timestamp': timestamp,
-      'X-Slack-Signature': slackSignature(SECRET, timestamp, rawBody),
-    },
-    rawBody,
-    nowSeconds: NOW_SECONDS,
-  };
+  return signedRequest(rawBody, {
+    timestamp,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
 }
 
 function recordingTasks(fail?: Error) {

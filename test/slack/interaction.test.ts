@@ -1,66 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
-  APPROVAL_BLOCK_ID,
   approvalTaskOutput,
   decodeApprovalValue,
   encodeApprovalValue,
   parseApprovalInteraction,
   SLACK_BUTTON_VALUE_MAX_CHARS,
 } from '../../shared/domain/slack/interaction.ts';
+import { FS_ID as FS } from '../fixtures/alarm-events.ts';
+import {
+  APPROVER,
+  blockActions,
+  formBody,
+  INCIDENT,
+} from '../fixtures/slack.ts';
 
-const FS = 'fs-0123456789abcdef0';
-const INCIDENT = `${FS}/2026-03-02T10:00:00.000Z`;
-const APPROVER = 'U0APPROVER';
 const STRANGER = 'U0STRANGER';
-
-/** A block_actions payload shaped like Slack's documented example. */
-function blockActions(options: {
-  actionId?: string;
-  blockId?: string;
-  value?: string;
-  userId?: string;
-  type?: string;
-}): Record<string, unknown> {
-  return {
-    type: options.type ?? 'block_actions',
-    team: { id: 'T0TEAM', domain: 'example' },
-    user: {
-      id: options.userId ?? APPROVER,
-      username: 'dana',
-      name: 'dana',
-      team_id: 'T0TEAM',
-    },
-    api_app_id: 'A0APP',
-    token: 'verification-token-not-used',
-    container: {
-      type: 'message',
-      message_ts: '1700000000.000200',
-      channel_id: 'C0ONCALL',
-      is_ephemeral: false,
-    },
-    trigger_id: '123.456.abc',
-    channel: { id: 'C0ONCALL', name: 'langfuse-oncall' },
-    message: { type: 'message', ts: '1700000000.000200', text: 'Approve?' },
-    response_url: 'https://hooks.slack.com/actions/T0TEAM/1/abc',
-    actions: [
-      {
-        type: 'button',
-        action_id: options.actionId ?? 'approve',
-        block_id: options.blockId ?? APPROVAL_BLOCK_ID,
-        text: { type: 'plain_text', text: 'Approve' },
-        value:
-          options.value ??
-          encodeApprovalValue({ incidentId: INCIDENT, fileSystemId: FS }),
-        action_ts: '1700000100.123456',
-      },
-    ],
-  };
-}
-
-/** The body as Slack posts it: application/x-www-form-urlencoded. */
-function formBody(payload: unknown): string {
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-}
 
 describe('parseApprovalInteraction', () => {
   it('returns an approval when an approver presses Approve', () => {

@@ -1,32 +1,31 @@
-import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   slackSignature,
   verifySlackSignature,
 } from '../../shared/domain/slack/signature.ts';
+import {
+  NOW_SECONDS,
+  SIGNING_SECRET,
+  SLACK_DOC_EXAMPLE,
+  slackSign,
+} from '../fixtures/slack.ts';
 
 // The worked example in Slack's "Verifying requests from Slack".
-const DOC_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
-const DOC_TIMESTAMP = '1531420618';
-const DOC_BODY =
-  'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
-const DOC_SIGNATURE =
-  'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503';
+const {
+  secret: DOC_SECRET,
+  timestamp: DOC_TIMESTAMP,
+  body: DOC_BODY,
+  signature: DOC_SIGNATURE,
+} = SLACK_DOC_EXAMPLE;
 
-const SECRET = 'burstguard-test-signing-secret';
-const NOW_SECONDS = 1_772_445_600;
+const SECRET = SIGNING_SECRET;
 const BODY = `payload=${encodeURIComponent(
   JSON.stringify({ type: 'block_actions', user: { id: 'U012' } }),
 )}`;
 
 /** Signed independently of the module, so the scheme is checked. */
-function sign(secret: string, timestamp: string, body: string): string {
-  const hex = createHmac('sha256', secret)
-    .update(`v0:${timestamp}:${body}`)
-    .digest('hex');
-  return `v0=${hex}`;
-}
+const sign = slackSign;
 
 function request(
   overrides: Partial<Parameters<typeof verifySlackSignature>[0]>,
