@@ -7,19 +7,19 @@
  * prints the exact call that would be made, so it must not print one that
  * never could be).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type RemediateInput,
   remediate,
 } from '../../functions/remediate/core.ts';
 import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
-import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
 import { parseConfig } from '../../shared/domain/config.ts';
 import type { IncidentStore } from '../../shared/domain/ports.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { fakeEfs } from '../fixtures/fake-efs.ts';
 import { remediateInput } from '../fixtures/inputs.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { callsOn } from '../support/incident-calls.ts';
+import { useDynamoStores } from '../support/local-run.ts';
 
 const CHANGED_AT = '2026-11-22T03:00:00.000Z';
 const MINUTE_MS = 60_000;
@@ -53,40 +53,17 @@ function input(
   });
 }
 
-let dynamo: LocalDynamo;
-let tables = 0;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo?.close();
-});
+const stores = useDynamoStores('lock');
 
 const STORES: [string, () => Promise<IncidentStore>][] = [
   ['the in-memory store', async () => createMemoryIncidentStore()],
-  [
-    'the DynamoDB store',
-    async () => {
-      tables += 1;
-      const tableName = `lock-${tables}`;
-      await dynamo.createTable(tableName, 'fileSystemId');
-      return createDynamoIncidentStore({
-        client: dynamo.documentClient,
-        tableName,
-      });
-    },
-  ],
+  ['the DynamoDB store', () => stores.store()],
 ];
 
 /** A store in which another incident changed FS_ID at CHANGED_AT. */
 async function changedOnce(make: () => Promise<IncidentStore>) {
   const store = await make();
-  const first = await store.claimModeChange({
-    fileSystemId: FS_ID,
-    incidentId: `${FS_ID}/earlier`,
-    at: CHANGED_AT,
-    lockMs: 24 * HOUR_MS,
-  });
+  const first = await callsOn(store).claim(`${FS_ID}/earlier`, CHANGED_AT);
   expect(first.outcome).toBe('claimed');
   return store;
 }
@@ -97,12 +74,10 @@ describe.each(STORES)('the 24 h lock on %s', (_name, make) => {
     const store = await changedOnce(make);
 
     // Act
-    const claim = await store.claimModeChange({
-      fileSystemId: FS_ID,
-      incidentId: `${FS_ID}/later`,
-      at: JUST_BEFORE.toISOString(),
-      lockMs: 24 * HOUR_MS,
-    });
+    const claim = await callsOn(store).claim(
+      `${FS_ID}/later`,
+      JUST_BEFORE.toISOString(),
+    );
 
     // Assess
     expect(claim).toMatchObject({ outcome: 'held', at: CHANGED_AT });
@@ -113,12 +88,10 @@ describe.each(STORES)('the 24 h lock on %s', (_name, make) => {
     const store = await changedOnce(make);
 
     // Act
-    const claim = await store.claimModeChange({
-      fileSystemId: FS_ID,
-      incidentId: `${FS_ID}/later`,
-      at: JUST_AFTER.toISOString(),
-      lockMs: 24 * HOUR_MS,
-    });
+    const claim = await callsOn(store).claim(
+      `${FS_ID}/later`,
+      JUST_AFTER.toISOString(),
+    );
 
     // Assess
     expect(claim).toEqual({ outcome: 'claimed', at: JUST_AFTER.toISOString() });
