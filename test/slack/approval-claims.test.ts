@@ -131,6 +131,14 @@ describe.each(['memory', 'dynamo'] as const)(
       };
     }
 
+    /** The request handled with the file's configuration and ports. */
+    function handle(
+      request: Parameters<typeof handleApprovalInteraction>[0],
+      tasks: TaskCallbackPort,
+    ) {
+      return handleApprovalInteraction(request, config, ports(tasks));
+    }
+
     it('keeps the token when SendTaskSuccess fails, so the next click answers the task', async () => {
       // Prepare: Step Functions throttles the first answer.
       const { tasks, sent } = tasksFailingWith(
@@ -138,21 +146,9 @@ describe.each(['memory', 'dynamo'] as const)(
       );
 
       // Act
-      const first = await handleApprovalInteraction(
-        signed(body('approve')),
-        config,
-        ports(tasks),
-      );
-      const second = await handleApprovalInteraction(
-        signed(body('approve')),
-        config,
-        ports(tasks),
-      );
-      const third = await handleApprovalInteraction(
-        signed(body('approve')),
-        config,
-        ports(tasks),
-      );
+      const first = await handle(signed(body('approve')), tasks);
+      const second = await handle(signed(body('approve')), tasks);
+      const third = await handle(signed(body('approve')), tasks);
 
       // Assess
       expect(first.outcome).toBe('task-unavailable');
@@ -174,11 +170,7 @@ describe.each(['memory', 'dynamo'] as const)(
       );
 
       // Act
-      const first = await handleApprovalInteraction(
-        signed(body('approve')),
-        config,
-        ports(tasks),
-      );
+      const first = await handle(signed(body('approve')), tasks);
 
       // Assess
       expect(first.outcome).toBe('task-unavailable');
@@ -234,11 +226,7 @@ describe.each(['memory', 'dynamo'] as const)(
         const { tasks } = tasksFailingWith(error);
 
         // Act
-        const response = await handleApprovalInteraction(
-          signed(body('approve')),
-          config,
-          ports(tasks),
-        );
+        const response = await handle(signed(body('approve')), tasks);
 
         // Assess
         expect(response.outcome).toBe('task-unavailable');
@@ -257,16 +245,8 @@ describe.each(['memory', 'dynamo'] as const)(
       );
 
       // Act
-      const first = await handleApprovalInteraction(
-        signed(body('approve')),
-        config,
-        ports(tasks),
-      );
-      const second = await handleApprovalInteraction(
-        signed(body('approve')),
-        config,
-        ports(tasks),
-      );
+      const first = await handle(signed(body('approve')), tasks);
+      const second = await handle(signed(body('approve')), tasks);
 
       // Assess
       expect(first.outcome).toBe('task-failed');
@@ -289,13 +269,7 @@ describe.each(['memory', 'dynamo'] as const)(
 
       // Act
       const outcomes = await Promise.all(
-        Array.from({ length: 5 }, () =>
-          handleApprovalInteraction(
-            signed(body('approve')),
-            config,
-            ports(tasks),
-          ),
-        ),
+        Array.from({ length: 5 }, () => handle(signed(body('approve')), tasks)),
       );
 
       // Assess
@@ -323,15 +297,13 @@ describe.each(['memory', 'dynamo'] as const)(
       const { tasks, sent } = tasksFailingWith();
 
       // Act
-      const during = await handleApprovalInteraction(
+      const during = await handle(
         signed(body('approve'), NOW_SECONDS + 5),
-        config,
-        ports(tasks),
+        tasks,
       );
-      const after = await handleApprovalInteraction(
+      const after = await handle(
         signed(body('approve'), NOW_SECONDS + APPROVAL_CLAIM_LEASE_SECONDS + 1),
-        config,
-        ports(tasks),
+        tasks,
       );
 
       // Assess
@@ -345,16 +317,11 @@ describe.each(['memory', 'dynamo'] as const)(
       const { tasks, sent } = tasksFailingWith();
 
       // Act
-      const response = await handleApprovalInteraction(
+      const response = await handle(
         signed(body('approve', { userId: 'U0STRANGER' })),
-        config,
-        ports(tasks),
+        tasks,
       );
-      const approver = await handleApprovalInteraction(
-        signed(body('approve')),
-        config,
-        ports(tasks),
-      );
+      const approver = await handle(signed(body('approve')), tasks);
 
       // Assess
       expect(response.outcome).toBe('forbidden');

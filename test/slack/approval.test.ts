@@ -86,17 +86,21 @@ function ports(tasks: TaskCallbackPort): ApprovalPorts {
   return { store, tasks, slack: createSlackPort(client) };
 }
 
+/** The request handled with the file's configuration and ports. */
+function handle(
+  request: Parameters<typeof handleApprovalInteraction>[0],
+  tasks: TaskCallbackPort,
+) {
+  return handleApprovalInteraction(request, CONFIG, ports(tasks));
+}
+
 describe('handleApprovalInteraction', () => {
   it('answers the waiting task and rewrites the card on Approve', async () => {
     // Prepare
     const { tasks, sent } = recordingTasks();
 
     // Act
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(signed(body('approve')), tasks);
 
     // Assess
     expect(response).toMatchObject({ statusCode: 200, outcome: 'answered' });
@@ -142,11 +146,7 @@ describe('handleApprovalInteraction', () => {
     }).toString();
 
     // Act
-    const response = await handleApprovalInteraction(
-      signed(rawBody),
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(signed(rawBody), tasks);
 
     // Assess
     expect(response.outcome).toBe('answered');
@@ -167,11 +167,7 @@ describe('handleApprovalInteraction', () => {
     const { tasks, sent } = recordingTasks();
 
     // Act
-    const response = await handleApprovalInteraction(
-      signed(body('decline')),
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(signed(body('decline')), tasks);
 
     // Assess
     expect(response.outcome).toBe('answered');
@@ -211,11 +207,7 @@ describe('handleApprovalInteraction', () => {
     request.headers['X-Slack-Signature'] = `v0=${'0'.repeat(64)}`;
 
     // Act
-    const response = await handleApprovalInteraction(
-      request,
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(request, tasks);
 
     // Assess
     expect(response).toMatchObject({ statusCode: 401, outcome: 'unsigned' });
@@ -231,11 +223,7 @@ describe('handleApprovalInteraction', () => {
     const request = signed(body('approve'), String(NOW_SECONDS - 600));
 
     // Act
-    const response = await handleApprovalInteraction(
-      request,
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(request, tasks);
 
     // Assess
     expect(response.outcome).toBe('unsigned');
@@ -248,11 +236,7 @@ describe('handleApprovalInteraction', () => {
     const { tasks, sent } = recordingTasks();
 
     // Act
-    const response = await handleApprovalInteraction(
-      signed(body('approve', 'U0STRANGER')),
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(signed(body('approve', 'U0STRANGER')), tasks);
 
     // Assess
     expect(response).toMatchObject({ statusCode: 200, outcome: 'forbidden' });
@@ -267,11 +251,7 @@ describe('handleApprovalInteraction', () => {
     const { tasks } = recordingTasks();
 
     // Act
-    const response = await handleApprovalInteraction(
-      signed('hello=world'),
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(signed('hello=world'), tasks);
 
     // Assess
     expect(response).toMatchObject({ statusCode: 400, outcome: 'invalid' });
@@ -285,11 +265,7 @@ describe('handleApprovalInteraction', () => {
     const { tasks } = recordingTasks(timedOut);
 
     // Act
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(signed(body('approve')), tasks);
 
     // Assess
     expect(response.outcome).toBe('task-failed');
@@ -303,11 +279,7 @@ describe('handleApprovalInteraction', () => {
     slack.failNext(1, { kind: 'http', status: 500 });
 
     // Act
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(signed(body('approve')), tasks);
 
     // Assess
     expect(response.outcome).toBe('answered');
