@@ -4,6 +4,10 @@
  * the Slack side of the wire is covered in approval.test.ts.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import type {
+  ApprovalPorts,
+  TaskCallbackPort,
+} from '../../functions/slack-interactions/core.ts';
 import {
   allowedResponseUrl,
   type CardUpdater,
@@ -71,6 +75,35 @@ beforeEach(async () => {
     at: '2026-03-02T09:55:00.000Z',
   });
 });
+
+/** The store, except that forgetting or releasing a token fails. */
+function settleFailing(message: string): IncidentStore {
+  return {
+    ...store,
+    claimApprovalToken: store.claimApprovalToken.bind(store),
+    async settleApprovalToken() {
+      throw new Error(message);
+    },
+  };
+}
+
+/** SendTaskSuccess failing with an error named as the SDK names it. */
+function tasksFailing(name: string, message: string): TaskCallbackPort {
+  return {
+    async sendTaskSuccess() {
+      throw Object.assign(new Error(message), { name });
+    },
+  };
+}
+
+/** A click on Approve whose payload has no response_url to reply to. */
+function clickWithoutReplyUrl(ports: ApprovalPorts) {
+  return handleApprovalInteraction(
+    signed(body('approve', { responseUrl: null })),
+    CONFIG,
+    ports,
+  );
+}
 
 const tasksOk = { async sendTaskSuccess() {} };
 
@@ -176,11 +209,11 @@ describe('handleApprovalInteraction, what it says', () => {
   it('notes in the log when the payload has no response_url', async () => {
     const r = recorders();
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: null })),
-      CONFIG,
-      { store, tasks: tasksOk, responder: r.responder },
-    );
+    const response = await clickWithoutReplyUrl({
+      store,
+      tasks: tasksOk,
+      responder: r.responder,
+    });
 
     expect(response.detail).toBe(
       `${APPROVER} approved incident ${INCIDENT}; no response_url to reply to`,
@@ -222,13 +255,9 @@ describe('handleApprovalInteraction, what it says', () => {
   });
 
   it('notes that the token could not be forgotten after a successful answer', async () => {
-    const failingSettle: IncidentStore = {
-      ...store,
-      claimApprovalToken: store.claimApprovalToken.bind(store),
-      async settleApprovalToken() {
-        throw new Error('ProvisionedThroughputExceededException');
-      },
-    };
+    const failingSettle = settleFailing(
+      'ProvisionedThroughputExceededException',
+    );
 
     const response = await handleApprovalInteraction(
       signed(body('approve')),
@@ -247,18 +276,10 @@ describe('handleApprovalInteraction, what it says', () => {
       name: 'ThrottlingException',
     });
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: null })),
-      CONFIG,
-      {
-        store,
-        tasks: {
-          async sendTaskSuccess() {
-            throw throttled;
-          },
-        },
-      },
-    );
+    const response = await clickWithoutReplyUrl({
+      store,
+      tasks: { sendTaskSuccess: async () => Promise.reject(throttled) },
+    });
 
     expect(response.outcome).toBe('task-unavailable');
     expect(response.detail).toBe(
@@ -270,28 +291,12 @@ describe('handleApprovalInteraction, what it says', () => {
   });
 
   it('asks to press again in a minute when the token could not even be released', async () => {
-    const failingSettle: IncidentStore = {
-      ...store,
-      claimApprovalToken: store.claimApprovalToken.bind(store),
-      async settleApprovalToken() {
-        throw new Error('store down');
-      },
-    };
+    const failingSettle = settleFailing('store down');
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: null })),
-      CONFIG,
-      {
-        store: failingSettle,
-        tasks: {
-          async sendTaskSuccess() {
-            throw Object.assign(new Error('busy'), {
-              name: 'ServiceUnavailable',
-            });
-          },
-        },
-      },
-    );
+    const response = await clickWithoutReplyUrl({
+      store: failingSettle,
+      tasks: tasksFailing('ServiceUnavailable', 'busy'),
+    });
 
     expect(response.detail).toBe(
       `SendTaskSuccess for ${INCIDENT}: ServiceUnavailable: busy; token kept; token not released: store down; no response_url to reply to`,
@@ -300,26 +305,12 @@ describe('handleApprovalInteraction, what it says', () => {
   });
 
   it('says the token was not forgotten when a dead task cannot be settled', async () => {
-    const failingSettle: IncidentStore = {
-      ...store,
-      claimApprovalToken: store.claimApprovalToken.bind(store),
-      async settleApprovalToken() {
-        throw new Error('store down');
-      },
-    };
+    const failingSettle = settleFailing('store down');
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: null })),
-      CONFIG,
-      {
-        store: failingSettle,
-        tasks: {
-          async sendTaskSuccess() {
-            throw Object.assign(new Error('gone'), { name: 'TaskTimedOut' });
-          },
-        },
-      },
-    );
+    const response = await clickWithoutReplyUrl({
+      store: failingSettle,
+      tasks: tasksFailing('TaskTimedOut', 'gone'),
+    });
 
     expect(response.outcome).toBe('task-failed');
     expect(response.detail).toBe(
@@ -330,26 +321,14 @@ describe('handleApprovalInteraction, what it says', () => {
   it.each(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'])(
     'forgets the token after %s, an error no later click can get past',
     async (name) => {
-      const response = await handleApprovalInteraction(
-        signed(body('approve', { responseUrl: null })),
-        CONFIG,
-        {
-          store,
-          tasks: {
-            async sendTaskSuccess() {
-              throw Object.assign(new Error('no'), { name });
-            },
-          },
-        },
-      );
+      const response = await clickWithoutReplyUrl({
+        store,
+        tasks: tasksFailing(name, 'no'),
+      });
 
       expect(response.outcome).toBe('task-failed');
       // A second click finds nothing to answer.
-      const again = await handleApprovalInteraction(
-        signed(body('approve', { responseUrl: null })),
-        CONFIG,
-        { store, tasks: tasksOk },
-      );
+      const again = await clickWithoutReplyUrl({ store, tasks: tasksOk });
       expect(again.outcome).toBe('no-pending-approval');
     },
   );
@@ -362,31 +341,22 @@ describe('handleApprovalInteraction, what it says', () => {
       },
     });
 
-    const named = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: null })),
-      CONFIG,
-      {
-        store: storeFailing(
-          Object.assign(new Error('slow'), { name: 'RequestTimeout' }),
-        ),
-        tasks: tasksOk,
-      },
-    );
-    const oddName = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: null })),
-      CONFIG,
-      {
-        store: storeFailing(
-          Object.assign(new Error('odd'), { name: 'not <an> identifier' }),
-        ),
-        tasks: tasksOk,
-      },
-    );
-    const thrownNull = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: null })),
-      CONFIG,
-      { store: storeFailing(null), tasks: tasksOk },
-    );
+    const named = await clickWithoutReplyUrl({
+      store: storeFailing(
+        Object.assign(new Error('slow'), { name: 'RequestTimeout' }),
+      ),
+      tasks: tasksOk,
+    });
+    const oddName = await clickWithoutReplyUrl({
+      store: storeFailing(
+        Object.assign(new Error('odd'), { name: 'not <an> identifier' }),
+      ),
+      tasks: tasksOk,
+    });
+    const thrownNull = await clickWithoutReplyUrl({
+      store: storeFailing(null),
+      tasks: tasksOk,
+    });
 
     expect(named.outcome).toBe('task-unavailable');
     expect(named.detail).toBe(
@@ -426,11 +396,10 @@ describe('handleApprovalInteraction, what it says', () => {
     });
     const other = createMemoryIncidentStore();
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: null })),
-      CONFIG,
-      { store: other, tasks: tasksOk },
-    );
+    const response = await clickWithoutReplyUrl({
+      store: other,
+      tasks: tasksOk,
+    });
 
     expect(response.detail).toBe(
       `no approval waiting for incident ${INCIDENT}; no response_url to reply to`,
