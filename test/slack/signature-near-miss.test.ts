@@ -11,20 +11,15 @@ import { verifySlackSignature } from '../../shared/domain/slack/signature.ts';
 import { SLACK_DOC_EXAMPLE } from '../fixtures/slack.ts';
 
 // The worked example in Slack's "Verifying requests from Slack".
-const {
-  secret: DOC_SECRET,
-  timestamp: DOC_TIMESTAMP,
-  body: DOC_BODY,
-  signature: DOC_SIGNATURE,
-} = SLACK_DOC_EXAMPLE;
+const DOC = SLACK_DOC_EXAMPLE;
 
 function check(signatureHeader: string) {
   return verifySlackSignature({
-    signingSecret: DOC_SECRET,
-    timestampHeader: DOC_TIMESTAMP,
+    signingSecret: DOC.secret,
+    timestampHeader: DOC.timestamp,
     signatureHeader,
-    rawBody: DOC_BODY,
-    nowSeconds: Number(DOC_TIMESTAMP) + 5,
+    rawBody: DOC.body,
+    nowSeconds: Number(DOC.timestamp) + 5,
   });
 }
 
@@ -44,7 +39,7 @@ function changedAt(signature: string, index: number): string {
 describe('near-miss signatures', () => {
   it("accepts Slack's worked example as it is", () => {
     // Act / Assess
-    expect(check(DOC_SIGNATURE)).toEqual({ ok: true });
+    expect(check(DOC.signature)).toEqual({ ok: true });
   });
 
   it('refuses the signature with any one character changed, at every position', () => {
@@ -52,21 +47,21 @@ describe('near-miss signatures', () => {
     const accepted: number[] = [];
 
     // Act
-    for (let i = 0; i < DOC_SIGNATURE.length; i++) {
-      const near = changedAt(DOC_SIGNATURE, i);
-      expect(near).not.toBe(DOC_SIGNATURE);
-      expect(near).toHaveLength(DOC_SIGNATURE.length);
+    for (let i = 0; i < DOC.signature.length; i++) {
+      const near = changedAt(DOC.signature, i);
+      expect(near).not.toBe(DOC.signature);
+      expect(near).toHaveLength(DOC.signature.length);
       if (check(near).ok) accepted.push(i);
     }
 
     // Assess
-    expect(DOC_SIGNATURE).toHaveLength(67);
+    expect(DOC.signature).toHaveLength(67);
     expect(accepted).toEqual([]);
   });
 
   it('refuses a signature that differs only in its last hex digit', () => {
     // Prepare: '3' -> '4' at position 66, far past the first 8 bytes.
-    const near = `${DOC_SIGNATURE.slice(0, 66)}4`;
+    const near = `${DOC.signature.slice(0, 66)}4`;
 
     // Act
     const result = check(near);
@@ -77,15 +72,15 @@ describe('near-miss signatures', () => {
 
   it('refuses the right signature for a body with one character changed', () => {
     // Prepare: the same signature, the body's last character changed.
-    const body = `${DOC_BODY.slice(0, -1)}d`;
+    const body = `${DOC.body.slice(0, -1)}d`;
 
     // Act
     const result = verifySlackSignature({
-      signingSecret: DOC_SECRET,
-      timestampHeader: DOC_TIMESTAMP,
-      signatureHeader: DOC_SIGNATURE,
+      signingSecret: DOC.secret,
+      timestampHeader: DOC.timestamp,
+      signatureHeader: DOC.signature,
       rawBody: body,
-      nowSeconds: Number(DOC_TIMESTAMP) + 5,
+      nowSeconds: Number(DOC.timestamp) + 5,
     });
 
     // Assess

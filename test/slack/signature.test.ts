@@ -12,12 +12,7 @@ import {
 } from '../fixtures/slack.ts';
 
 // The worked example in Slack's "Verifying requests from Slack".
-const {
-  secret: DOC_SECRET,
-  timestamp: DOC_TIMESTAMP,
-  body: DOC_BODY,
-  signature: DOC_SIGNATURE,
-} = SLACK_DOC_EXAMPLE;
+const DOC = SLACK_DOC_EXAMPLE;
 
 const SECRET = SIGNING_SECRET;
 const BODY = `payload=${encodeURIComponent(
@@ -41,21 +36,34 @@ function request(
   };
 }
 
+/** A request signed at `offsetSeconds` from the clock, timestamp included. */
+function signedAt(
+  offsetSeconds: number,
+  overrides: Partial<Parameters<typeof verifySlackSignature>[0]> = {},
+) {
+  const timestamp = String(NOW_SECONDS + offsetSeconds);
+  return request({
+    timestampHeader: timestamp,
+    signatureHeader: sign(SECRET, timestamp, BODY),
+    ...overrides,
+  });
+}
+
 describe('verifySlackSignature', () => {
   it("accepts Slack's documented example", () => {
     // Act
     const check = verifySlackSignature({
-      signingSecret: DOC_SECRET,
-      timestampHeader: DOC_TIMESTAMP,
-      signatureHeader: DOC_SIGNATURE,
-      rawBody: DOC_BODY,
-      nowSeconds: Number(DOC_TIMESTAMP) + 60,
+      signingSecret: DOC.secret,
+      timestampHeader: DOC.timestamp,
+      signatureHeader: DOC.signature,
+      rawBody: DOC.body,
+      nowSeconds: Number(DOC.timestamp) + 60,
     });
 
     // Assess
     expect(check).toEqual({ ok: true });
-    expect(slackSignature(DOC_SECRET, DOC_TIMESTAMP, DOC_BODY)).toBe(
-      DOC_SIGNATURE,
+    expect(slackSignature(DOC.secret, DOC.timestamp, DOC.body)).toBe(
+      DOC.signature,
     );
   });
 
@@ -122,16 +130,8 @@ describe('verifySlackSignature', () => {
   });
 
   it('refuses a request older than five minutes', () => {
-    // Prepare
-    const timestamp = String(NOW_SECONDS - 301);
-
     // Act
-    const check = verifySlackSignature(
-      request({
-        timestampHeader: timestamp,
-        signatureHeader: sign(SECRET, timestamp, BODY),
-      }),
-    );
+    const check = verifySlackSignature(signedAt(-301));
 
     // Assess
     expect(check).toEqual({
@@ -141,32 +141,16 @@ describe('verifySlackSignature', () => {
   });
 
   it('accepts a request exactly at the edge of the window', () => {
-    // Prepare
-    const timestamp = String(NOW_SECONDS - 300);
-
     // Act
-    const check = verifySlackSignature(
-      request({
-        timestampHeader: timestamp,
-        signatureHeader: sign(SECRET, timestamp, BODY),
-      }),
-    );
+    const check = verifySlackSignature(signedAt(-300));
 
     // Assess
     expect(check).toEqual({ ok: true });
   });
 
   it('refuses a request stamped more than five minutes ahead', () => {
-    // Prepare
-    const timestamp = String(NOW_SECONDS + 400);
-
     // Act
-    const check = verifySlackSignature(
-      request({
-        timestampHeader: timestamp,
-        signatureHeader: sign(SECRET, timestamp, BODY),
-      }),
-    );
+    const check = verifySlackSignature(signedAt(400));
 
     // Assess
     expect(check).toEqual({
@@ -176,17 +160,8 @@ describe('verifySlackSignature', () => {
   });
 
   it('uses a narrower window when asked', () => {
-    // Prepare
-    const timestamp = String(NOW_SECONDS - 61);
-
     // Act
-    const check = verifySlackSignature(
-      request({
-        timestampHeader: timestamp,
-        signatureHeader: sign(SECRET, timestamp, BODY),
-        toleranceSeconds: 60,
-      }),
-    );
+    const check = verifySlackSignature(signedAt(-61, { toleranceSeconds: 60 }));
 
     // Assess
     expect(check.ok).toBe(false);
