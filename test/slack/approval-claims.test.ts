@@ -30,6 +30,7 @@ import {
   INCIDENT,
   NOW_SECONDS,
   SIGNING_SECRET as SECRET,
+  saveCardToken,
   signedRequest,
 } from '../fixtures/slack.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
@@ -110,12 +111,7 @@ describe.each(['memory', 'dynamo'] as const)(
           tableName,
         });
       }
-      await store.saveApprovalToken({
-        fileSystemId: FS,
-        incidentId: INCIDENT,
-        taskToken: TASK_TOKEN,
-        at: '2026-03-02T10:05:00.000Z',
-      });
+      await saveCardToken(store, TASK_TOKEN, '2026-03-02T10:05:00.000Z');
       config = {
         ...CONFIG,
         responseUrlOrigins: [new URL(slack.url).origin],
@@ -341,12 +337,7 @@ describe('the reply and the log line', () => {
 
   beforeEach(async () => {
     store = createMemoryIncidentStore();
-    await store.saveApprovalToken({
-      fileSystemId: FS,
-      incidentId: INCIDENT,
-      taskToken: TASK_TOKEN,
-      at: '2026-03-02T10:05:00.000Z',
-    });
+    await saveCardToken(store, TASK_TOKEN, '2026-03-02T10:05:00.000Z');
     slack.responses.length = 0;
   });
 

@@ -26,6 +26,7 @@ import {
   INCIDENT,
   NOW_SECONDS,
   SIGNING_SECRET as SECRET,
+  saveCardToken,
   signedRequest,
 } from '../fixtures/slack.ts';
 
@@ -68,12 +69,7 @@ let store: IncidentStore;
 
 beforeEach(async () => {
   store = createMemoryIncidentStore();
-  await store.saveApprovalToken({
-    fileSystemId: FS,
-    incidentId: INCIDENT,
-    taskToken: TASK_TOKEN,
-    at: '2026-03-02T09:55:00.000Z',
-  });
+  await saveCardToken(store, TASK_TOKEN, '2026-03-02T09:55:00.000Z');
 });
 
 /** The store, except that forgetting or releasing a token fails. */

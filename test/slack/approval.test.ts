@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   type ApprovalPorts,
   handleApprovalInteraction,
@@ -19,9 +19,10 @@ import {
   INCIDENT,
   NOW_SECONDS,
   SIGNING_SECRET,
+  saveCardToken,
   signedRequest,
 } from '../fixtures/slack.ts';
-import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+import { useSlackDouble } from '../support/local-run.ts';
 
 const TASK_TOKEN = `AQCEAAAAKgAAAA${'t'.repeat(1_500)}`;
 const CONFIG = { signingSecret: SIGNING_SECRET, approvers: [APPROVER] };
@@ -59,22 +60,12 @@ function recordingTasks(fail?: Error) {
   return { tasks, sent };
 }
 
-let slack: SlackDouble;
+const slack = useSlackDouble();
 let store: IncidentStore;
 
 beforeEach(async () => {
-  slack = await startSlackDouble();
   store = createMemoryIncidentStore();
-  await store.saveApprovalToken({
-    fileSystemId: FS,
-    incidentId: INCIDENT,
-    taskToken: TASK_TOKEN,
-    at: '2026-03-02T10:05:00.000Z',
-  });
-});
-
-afterEach(async () => {
-  await slack.close();
+  await saveCardToken(store, TASK_TOKEN, '2026-03-02T10:05:00.000Z');
 });
 
 function ports(tasks: TaskCallbackPort): ApprovalPorts {
