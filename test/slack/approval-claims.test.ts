@@ -25,8 +25,7 @@ import type { IncidentStore } from '../../shared/domain/ports.ts';
 import { FS_ID as FS } from '../fixtures/alarm-events.ts';
 import {
   APPROVER,
-  blockActions,
-  formBody,
+  clickBody,
   INCIDENT,
   NOW_SECONDS,
   SIGNING_SECRET as SECRET,
@@ -55,14 +54,10 @@ function body(
   actionId: string,
   options: { userId?: string; responseUrl?: string } = {},
 ): string {
-  return formBody(
-    blockActions({
-      actionId,
-      userId: options.userId,
-      responseUrl: options.responseUrl ?? slack.responseUrl(),
-      blocks: [],
-    }),
-  );
+  return clickBody(actionId, {
+    userId: options.userId,
+    responseUrl: options.responseUrl ?? slack.responseUrl(),
+  });
 }
 
 function signed(rawBody: string, nowSeconds = NOW_SECONDS) {

@@ -21,8 +21,7 @@ import type { IncidentStore } from '../../shared/domain/ports.ts';
 import { FS_ID as FS } from '../fixtures/alarm-events.ts';
 import {
   APPROVER,
-  blockActions,
-  formBody,
+  clickBody,
   INCIDENT,
   NOW_SECONDS,
   SIGNING_SECRET as SECRET,
@@ -40,9 +39,7 @@ function body(
 ): string {
   const responseUrl =
     options.responseUrl === undefined ? RESPONSE_URL : options.responseUrl;
-  return formBody(
-    blockActions({ actionId, userId: options.userId, responseUrl, blocks: [] }),
-  );
+  return clickBody(actionId, { userId: options.userId, responseUrl });
 }
 
 const signed = (rawBody: string) => signedRequest(rawBody);

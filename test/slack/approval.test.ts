@@ -14,8 +14,7 @@ import { APPROVAL_BLOCK_ID } from '../../shared/domain/slack/interaction.ts';
 import { FS_ID as FS } from '../fixtures/alarm-events.ts';
 import {
   APPROVER,
-  blockActions,
-  formBody,
+  clickBody,
   INCIDENT,
   NOW_SECONDS,
   SIGNING_SECRET,
@@ -37,9 +36,11 @@ const CARD_BLOCKS = [
 ];
 
 function body(actionId: string, userId = APPROVER): string {
-  return formBody(
-    blockActions({ actionId, userId, responseUrl: null, blocks: CARD_BLOCKS }),
-  );
+  return clickBody(actionId, {
+    userId,
+    responseUrl: null,
+    blocks: CARD_BLOCKS,
+  });
 }
 
 function signed(rawBody: string, timestamp = String(NOW_SECONDS)) {

@@ -16,13 +16,20 @@ import {
 
 const STRANGER = 'U0STRANGER';
 
+/** Parses a click by the approver list [APPROVER], as the function does. */
+function parseClickBody(rawBody: string) {
+  return parseApprovalInteraction({ rawBody, approvers: [APPROVER] });
+}
+
+/** Parses a `block_actions` click shaped by `options`. */
+function parseClick(options: Parameters<typeof blockActions>[0]) {
+  return parseClickBody(formBody(blockActions(options)));
+}
+
 describe('parseApprovalInteraction', () => {
   it('returns an approval when an approver presses Approve', () => {
     // Act
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({})),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({});
 
     // Assess
     expect(result).toEqual({
@@ -42,10 +49,7 @@ describe('parseApprovalInteraction', () => {
 
   it('returns a refusal when an approver presses Decline', () => {
     // Act
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({ actionId: 'decline' })),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({ actionId: 'decline' });
 
     // Assess
     expect(result.kind).toBe('decision');
@@ -54,10 +58,7 @@ describe('parseApprovalInteraction', () => {
 
   it('forbids a user who is not on the approvers list', () => {
     // Act
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({ userId: STRANGER })),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({ userId: STRANGER });
 
     // Assess
     expect(result).toEqual({
@@ -101,10 +102,7 @@ describe('parseApprovalInteraction', () => {
     const value = JSON.stringify({ incidentId: INCIDENT });
 
     // Act
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({ value })),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({ value });
 
     // Assess
     expect(result).toMatchObject({
@@ -115,10 +113,7 @@ describe('parseApprovalInteraction', () => {
 
   it('ignores other interaction types', () => {
     // Act
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({ type: 'view_submission' })),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({ type: 'view_submission' });
 
     // Assess
     expect(result).toEqual({
@@ -129,10 +124,7 @@ describe('parseApprovalInteraction', () => {
 
   it('ignores buttons that are not Approve or Decline', () => {
     // Act
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({ actionId: 'open-dashboard' })),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({ actionId: 'open-dashboard' });
 
     // Assess
     expect(result).toEqual({
@@ -143,10 +135,7 @@ describe('parseApprovalInteraction', () => {
 
   it('ignores an approve button outside the approval card', () => {
     // Act
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({ blockId: 'someone-elses-block' })),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({ blockId: 'someone-elses-block' });
 
     // Assess
     expect(result.kind).toBe('ignored');
@@ -159,10 +148,7 @@ describe('parseApprovalInteraction', () => {
     ['an empty body', ''],
   ])('calls %s invalid', (_, rawBody) => {
     // Act
-    const result = parseApprovalInteraction({
-      rawBody,
-      approvers: [APPROVER],
-    });
+    const result = parseClickBody(rawBody);
 
     // Assess
     expect(result.kind).toBe('invalid');
@@ -178,10 +164,7 @@ describe('parseApprovalInteraction', () => {
     ],
   ])('calls a button value %s invalid', (_, value) => {
     // Act
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({ value })),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({ value });
 
     // Assess
     expect(result).toEqual({
@@ -218,10 +201,7 @@ describe('encodeApprovalValue', () => {
 describe('approvalTaskOutput', () => {
   it('gives the approval shape the workflow stores at $.approval', () => {
     // Prepare
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({ actionId: 'decline' })),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({ actionId: 'decline' });
     if (result.kind !== 'decision') throw new Error(result.kind);
 
     // Act
