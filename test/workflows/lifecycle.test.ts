@@ -177,9 +177,25 @@ function channel() {
   };
 }
 
+/** How many of each kind of post the channel holds, and in how many threads. */
+function countsOf(seen: ReturnType<typeof channel>) {
+  return {
+    roots: seen.roots.length,
+    approvalCards: seen.approvalCards.length,
+    resolved: seen.resolved.length,
+    threads: seen.threads.size,
+  };
+}
+
 function incidentOf(result: RunResult): Incident {
   if (result.status !== 'SUCCEEDED') throw new Error(result.cause);
   return incidentSchema.parse(result.output.incident);
+}
+
+/** Langfuse's alarm fires `minute` minutes after the recording's end. */
+async function langfuseAlarmAt(s: Scenario, minute: number): Promise<Incident> {
+  s.setMinute(minute);
+  return incidentOf(await s.run(s.event(DROPPED, 'ALARM', minute)));
 }
 
 describe('the incident lifecycle on DynamoDB', () => {
@@ -212,10 +228,12 @@ describe('the incident lifecycle on DynamoDB', () => {
       alarmStates: { [CREDITS]: 'ALARM' },
     });
     const seen = channel();
-    expect(seen.roots).toHaveLength(1);
-    expect(seen.approvalCards).toHaveLength(1);
-    expect(seen.resolved).toHaveLength(0);
-    expect(seen.threads.size).toBe(2);
+    expect(countsOf(seen)).toEqual({
+      roots: 1,
+      approvalCards: 1,
+      resolved: 0,
+      threads: 2,
+    });
     expect(await s.ports.store.current(first.fileSystemId)).toMatchObject({
       status: 'open',
       incidentId: first.incidentId,
@@ -249,10 +267,12 @@ describe('the incident lifecycle on DynamoDB', () => {
       incidentId: first.incidentId,
     });
     const seen = channel();
-    expect(seen.roots).toHaveLength(1);
-    expect(seen.approvalCards).toHaveLength(1);
-    expect(seen.resolved).toHaveLength(1);
-    expect(seen.threads.size).toBe(2);
+    expect(countsOf(seen)).toEqual({
+      roots: 1,
+      approvalCards: 1,
+      resolved: 1,
+      threads: 2,
+    });
     expect(seen.resolved[0]?.body.thread_ts).toBe(
       seen.approvalCards[0]?.body.thread_ts,
     );
@@ -283,9 +303,11 @@ describe('the incident lifecycle on DynamoDB', () => {
     });
     expect(s.describeCalls).toEqual([[CREDITS, DROPPED].sort()]);
     const seen = channel();
-    expect(seen.roots).toHaveLength(1);
-    expect(seen.approvalCards).toHaveLength(1);
-    expect(seen.resolved).toHaveLength(0);
+    expect(countsOf(seen)).toMatchObject({
+      roots: 1,
+      approvalCards: 1,
+      resolved: 0,
+    });
     expect((await s.ports.store.current(first.fileSystemId))?.status).toBe(
       'open',
     );
@@ -370,10 +392,12 @@ describe('the incident lifecycle on DynamoDB', () => {
     expect(nexts).toEqual(['ignored', 'resolved']);
     expect(quietSeconds).toEqual([900, 900]);
     const seen = channel();
-    expect(seen.roots).toHaveLength(1);
-    expect(seen.approvalCards).toHaveLength(1);
-    expect(seen.resolved).toHaveLength(1);
-    expect(seen.threads.size).toBe(2);
+    expect(countsOf(seen)).toEqual({
+      roots: 1,
+      approvalCards: 1,
+      resolved: 1,
+      threads: 2,
+    });
     expect(seen.resolved[0]?.body.thread_ts).toBe(
       seen.approvalCards[0]?.body.thread_ts,
     );
@@ -402,9 +426,11 @@ describe('the incident lifecycle on DynamoDB', () => {
     expect(next.next).toBe('diagnose');
     expect(next.incidentId).not.toBe(first.incidentId);
     const seen = channel();
-    expect(seen.roots).toHaveLength(2);
-    expect(seen.approvalCards).toHaveLength(2);
-    expect(seen.resolved).toHaveLength(1);
+    expect(countsOf(seen)).toMatchObject({
+      roots: 2,
+      approvalCards: 2,
+      resolved: 1,
+    });
   });
 
   it('keeps a manual start working, and resolves it once an alarm that joined it stays OK', async () => {
@@ -448,9 +474,11 @@ describe('the incident lifecycle on DynamoDB', () => {
       alarmStates: { [CREDITS]: 'OK' },
     });
     const seen = channel();
-    expect(seen.roots).toHaveLength(1);
-    expect(seen.approvalCards).toHaveLength(1);
-    expect(seen.resolved).toHaveLength(1);
+    expect(countsOf(seen)).toMatchObject({
+      roots: 1,
+      approvalCards: 1,
+      resolved: 1,
+    });
   });
 });
 
@@ -557,8 +585,7 @@ describe('how an incident ends', () => {
     s.cloudwatch[DROPPED] = 'ALARM';
 
     // Act
-    s.setMinute(25 * 60);
-    const next = incidentOf(await s.run(s.event(DROPPED, 'ALARM', 25 * 60)));
+    const next = await langfuseAlarmAt(s, 25 * 60);
 
     // Assess
     expect(next.next).toBe('diagnose');
@@ -569,40 +596,30 @@ describe('how an incident ends', () => {
     expect(channel().roots).toHaveLength(2);
   });
 
-  it('joins an idle incident whose alarm still reads ALARM', async () => {
+  it.each([
+    ['an idle incident whose alarm still reads ALARM', 25 * 60, 'ALARM', 1],
+    [
+      'an incident active within incidentIdleHours without reading CloudWatch',
+      23 * 60,
+      'OK',
+      0,
+    ],
+  ] as const)('joins %s', async (_title, minute, credits, describeCount) => {
     // Prepare
     const s = await scenario();
     const first = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 0)));
-    s.cloudwatch[CREDITS] = 'ALARM';
+    s.cloudwatch[CREDITS] = credits;
 
     // Act
-    s.setMinute(25 * 60);
-    const next = incidentOf(await s.run(s.event(DROPPED, 'ALARM', 25 * 60)));
+    const next = await langfuseAlarmAt(s, minute);
 
-    // Assess
+    // Assess: CloudWatch is read only for an incident idle past 24 h.
     expect(next).toMatchObject({
       next: 'joined',
       incidentId: first.incidentId,
     });
+    expect(s.describeCalls).toEqual(Array(describeCount).fill([CREDITS]));
     expect(channel().roots).toHaveLength(1);
-  });
-
-  it('joins an incident active within incidentIdleHours without reading CloudWatch', async () => {
-    // Prepare
-    const s = await scenario();
-    const first = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 0)));
-    s.cloudwatch[CREDITS] = 'OK';
-
-    // Act
-    s.setMinute(23 * 60);
-    const next = incidentOf(await s.run(s.event(DROPPED, 'ALARM', 23 * 60)));
-
-    // Assess
-    expect(next).toMatchObject({
-      next: 'joined',
-      incidentId: first.incidentId,
-    });
-    expect(s.describeCalls).toEqual([]);
   });
 });
 
