@@ -11,7 +11,7 @@ import { verifyRemediation } from '../../functions/verify/core.ts';
 import type { AfterRemediate } from '../../shared/domain/contracts.ts';
 import type { EfsPort, MetricsPort } from '../../shared/domain/ports.ts';
 import { testConfig } from '../fixtures/config.ts';
-import { afterDiagnose } from '../fixtures/states.ts';
+import { afterSwitch } from '../fixtures/states.ts';
 
 const FS = 'fs-0123456789abcdef0';
 const CHANGE = Date.parse('2026-03-02T10:00:00Z');
@@ -91,18 +91,7 @@ function efsPort(
 }
 
 function state(): AfterRemediate {
-  const s = afterDiagnose();
-  return {
-    ...s,
-    trigger: { ...s.trigger, fileSystemId: FS },
-    notification: { delivered: true, channel: 'C0', messages: [] },
-    remediation: {
-      action: 'switch-to-elastic',
-      status: 'applied',
-      reason: 'switched',
-      at: new Date(CHANGE).toISOString(),
-    },
-  };
+  return afterSwitch(FS, new Date(CHANGE));
 }
 
 async function verify(options: {
