@@ -129,67 +129,47 @@ describe('remediate, the reasons it gives', () => {
     });
   });
 
-  it('does nothing under policy off, even on an allowlisted file system', async () => {
-    const efs = fakeEfs();
+  it.each<[string, RemediateOptions, Partial<FileSystemDescription>, object]>([
+    [
+      'does nothing under policy off, even on an allowlisted file system',
+      { policy: 'off', approval: approved },
+      {},
+      { status: 'not-attempted', reason: 'policy is off' },
+    ],
+    [
+      'names the error when the approval step failed other than by timing out',
+      { approvalError: { Error: 'States.TaskFailed' } },
+      {},
+      { status: 'not-attempted', reason: 'approval failed: States.TaskFailed' },
+    ],
+    [
+      'says "not approved" when the answer names nobody',
+      { approval: { approved: false } },
+      {},
+      { status: 'refused', reason: 'not approved' },
+    ],
+    [
+      'refuses an approval that names nobody when there is an approvers list',
+      { approval: { approved: true } },
+      {},
+      {
+        status: 'refused',
+        reason: 'an unknown user is not on the approvers list',
+      },
+    ],
+    [
+      'says the file system is already elastic',
+      { approval: approved },
+      { ThroughputMode: 'elastic' },
+      { status: 'already-done', reason: 'already in Elastic mode' },
+    ],
+  ])('%s', async (_title, options, described, expected) => {
+    const efs = fakeEfs(described);
 
-    const out = await remediate(
-      input({ policy: 'off', approval: approved }),
-      ports(efs),
-    );
+    const out = await remediate(input(options), ports(efs));
 
-    expect(out).toMatchObject({
-      status: 'not-attempted',
-      reason: 'policy is off',
-    });
+    expect(out).toMatchObject(expected);
     expect(efs.calls).toEqual([]);
-  });
-
-  it('names the error when the approval step failed other than by timing out', async () => {
-    const out = await remediate(
-      input({ approvalError: { Error: 'States.TaskFailed' } }),
-      ports(fakeEfs()),
-    );
-
-    expect(out).toMatchObject({
-      status: 'not-attempted',
-      reason: 'approval failed: States.TaskFailed',
-    });
-  });
-
-  it('says "not approved" when the answer names nobody', async () => {
-    const out = await remediate(
-      input({ approval: { approved: false } }),
-      ports(fakeEfs()),
-    );
-
-    expect(out).toMatchObject({ status: 'refused', reason: 'not approved' });
-  });
-
-  it('refuses an approval that names nobody when there is an approvers list', async () => {
-    const efs = fakeEfs();
-
-    const out = await remediate(
-      input({ approval: { approved: true } }),
-      ports(efs),
-    );
-
-    expect(out).toMatchObject({
-      status: 'refused',
-      reason: 'an unknown user is not on the approvers list',
-    });
-    expect(efs.calls).toEqual([]);
-  });
-
-  it('says the file system is already elastic', async () => {
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(fakeEfs({ ThroughputMode: 'elastic' })),
-    );
-
-    expect(out).toMatchObject({
-      status: 'already-done',
-      reason: 'already in Elastic mode',
-    });
   });
 
   it('says from which mode it switched, bursting when EFS names none', async () => {
