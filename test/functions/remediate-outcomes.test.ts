@@ -35,6 +35,11 @@ function ports(
 
 const approved = { approved: true, by: 'U01APPROVER' };
 
+/** Remediate with an approval by a listed approver, on these ports. */
+function runApproved(...on: Parameters<typeof ports>) {
+  return remediate(input({ approval: approved }), ports(...on));
+}
+
 /** A store where another incident changed the mode `ago` ms before now. */
 async function changedAgo(ago: number): Promise<IncidentStore> {
   const store = createMemoryIncidentStore();
@@ -173,10 +178,7 @@ describe('remediate, the reasons it gives', () => {
   });
 
   it('says from which mode it switched, bursting when EFS names none', async () => {
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(fakeEfs({ ThroughputMode: undefined })),
-    );
+    const out = await runApproved(fakeEfs({ ThroughputMode: undefined }));
 
     expect(out).toMatchObject({
       status: 'applied',
@@ -197,10 +199,7 @@ describe('remediate, the reasons it gives', () => {
       LifeCycleState: 'updating',
     });
 
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(efs, store),
-    );
+    const out = await runApproved(efs, store);
 
     expect(efs.calls).toEqual([]);
     expect(out).toMatchObject({
@@ -234,10 +233,7 @@ describe('remediate, the reasons it gives', () => {
         ThroughputMode: described++ === 0 ? 'bursting' : 'elastic',
       }) as FileSystemDescription;
 
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(efs, racing),
-    );
+    const out = await runApproved(efs, racing);
 
     expect(efs.calls).toEqual([]);
     expect(out.status).toBe('unknown');
@@ -251,19 +247,13 @@ describe('remediate, the reasons it gives', () => {
       name: 'TimeoutError',
     });
 
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(fakeEfs({}, timeout)),
-    );
+    const out = await runApproved(fakeEfs({}, timeout));
 
     expect(out).toMatchObject({ status: 'unknown', approvedBy: 'U01APPROVER' });
   });
 
   it('treats a thrown value without a name as an unclear answer', async () => {
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(fakeEfs({}, null)),
-    );
+    const out = await runApproved(fakeEfs({}, null));
 
     expect(out.status).toBe('unknown');
     expect(out.reason).toContain(
@@ -277,10 +267,7 @@ describe('remediate, the reasons it gives', () => {
       const store = createMemoryIncidentStore();
       const error = Object.assign(new Error('no such file system'), { name });
 
-      const out = await remediate(
-        input({ approval: approved }),
-        ports(fakeEfs({}, error), store),
-      );
+      const out = await runApproved(fakeEfs({}, error), store);
 
       expect(out).toMatchObject({
         status: 'failed',
@@ -295,10 +282,7 @@ describe('remediate, the reasons it gives', () => {
       name: 'IncorrectFileSystemLifeCycleState',
     });
 
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(fakeEfs({}, error)),
-    );
+    const out = await runApproved(fakeEfs({}, error));
 
     expect(out).toMatchObject({
       status: 'refused',
@@ -316,10 +300,7 @@ describe('remediate, the reasons it gives', () => {
     };
     const error = Object.assign(new Error('bad'), { name: 'BadRequest' });
 
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(fakeEfs({}, error), failingRelease),
-    );
+    const out = await runApproved(fakeEfs({}, error), failingRelease);
 
     // now (03:20Z) plus 24 h.
     expect(out.reason).toBe(

@@ -27,14 +27,16 @@ function ports(efs: EfsPort, store = createMemoryIncidentStore()) {
 
 const approved = { approved: true, by: 'U01APPROVER' };
 
+/** Remediate with an approval by a listed approver, on these ports. */
+function runApproved(...on: Parameters<typeof ports>) {
+  return remediate(input({ approval: approved }), ports(...on));
+}
+
 describe('remediate', () => {
   it('switches an approved, allowlisted file system to elastic and records it', async () => {
     const efs = fakeEfs();
     const store = createMemoryIncidentStore();
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(efs, store),
-    );
+    const out = await runApproved(efs, store);
     expect(out).toMatchObject({
       status: 'applied',
       call: { FileSystemId: FS_ID, ThroughputMode: 'elastic' },
@@ -58,7 +60,7 @@ describe('remediate', () => {
 
   it('does nothing when the file system is already elastic', async () => {
     const efs = fakeEfs({ ThroughputMode: 'elastic' });
-    const out = await remediate(input({ approval: approved }), ports(efs));
+    const out = await runApproved(efs);
     expect(out.status).toBe('already-done');
     expect(efs.calls).toEqual([]);
   });
@@ -76,7 +78,7 @@ describe('remediate', () => {
 
   it('refuses while the file system is not available', async () => {
     const efs = fakeEfs({ LifeCycleState: 'updating' });
-    const out = await remediate(input({ approval: approved }), ports(efs));
+    const out = await runApproved(efs);
     expect(out.status).toBe('refused');
     expect(out.reason).toMatch(/LifeCycleState is updating/);
     expect(efs.calls).toEqual([]);
@@ -140,10 +142,7 @@ describe('remediate', () => {
       fileSystemId: FS_ID,
       at: '2026-11-22T10:00:00.000Z',
     });
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(efs, store),
-    );
+    const out = await runApproved(efs, store);
     expect(out).toMatchObject({
       status: 'locked',
       retryAfter: '2026-11-23T10:00:00.000Z',
@@ -162,7 +161,7 @@ describe('remediate', () => {
       { name: 'TooManyRequests' },
     );
     const efs = fakeEfs({}, error);
-    const out = await remediate(input({ approval: approved }), ports(efs));
+    const out = await runApproved(efs);
     expect(out).toMatchObject({
       status: 'locked',
       retryAfter: '2026-11-24T01:02:03.000Z',
@@ -214,7 +213,7 @@ describe('remediate', () => {
         describeFileSystem: fakeEfs().describeFileSystem,
         updateFileSystem: real.updateFileSystem,
       };
-      const out = await remediate(input({ approval: approved }), ports(efs));
+      const out = await runApproved(efs);
       expect(out).toMatchObject({
         status: 'locked',
         retryAfter: '2026-11-24T01:02:03.000Z',
@@ -245,10 +244,7 @@ describe('remediate', () => {
   ])('releases the claim when EFS refuses with %s', async (name, status) => {
     const store = createMemoryIncidentStore();
     const efs = fakeEfs({}, Object.assign(new Error('no'), { name }));
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(efs, store),
-    );
+    const out = await runApproved(efs, store);
     expect(out.status).toBe(status);
     expect(efs.calls).toHaveLength(1);
     expect(await store.modeChangeClaim(FS_ID)).toBeUndefined();
@@ -259,10 +255,7 @@ describe('remediate', () => {
     async (name) => {
       const store = createMemoryIncidentStore();
       const efs = fakeEfs({}, Object.assign(new Error('no answer'), { name }));
-      const out = await remediate(
-        input({ approval: approved }),
-        ports(efs, store),
-      );
+      const out = await runApproved(efs, store);
       expect(out.status).toBe('unknown');
       expect(out.reason).toMatch(/may have happened: check the EFS console/);
       expect(out.call).toEqual({
@@ -295,7 +288,7 @@ describe('remediate', () => {
       claims.push(await store.modeChangeClaim(FS_ID));
       return update(call);
     };
-    await remediate(input({ approval: approved }), ports(efs, store));
+    await runApproved(efs, store);
     expect(claims).toEqual([
       { at: now.toISOString(), incidentId: `${FS_ID}/x` },
     ]);
@@ -305,7 +298,7 @@ describe('remediate', () => {
     const store = createMemoryIncidentStore();
     const efs = fakeEfs();
     const [a, b] = await Promise.all([
-      remediate(input({ approval: approved }), ports(efs, store)),
+      runApproved(efs, store),
       remediate(
         {
           ...input({ approval: approved }),
@@ -321,12 +314,9 @@ describe('remediate', () => {
   it('goes on to Verify when a retry finds its own claim and the file system elastic', async () => {
     const store = createMemoryIncidentStore();
     const efs = fakeEfs();
-    await remediate(input({ approval: approved }), ports(efs, store));
+    await runApproved(efs, store);
     const elastic = fakeEfs({ ThroughputMode: 'elastic' });
-    const retry = await remediate(
-      input({ approval: approved }),
-      ports(elastic, store),
-    );
+    const retry = await runApproved(elastic, store);
     expect(retry.status).toBe('applied');
     expect(retry.reason).toMatch(/an earlier attempt of this step switched it/);
     expect(elastic.calls).toEqual([]);
@@ -341,10 +331,7 @@ describe('remediate', () => {
       lockMs: 24 * 3600_000,
     });
     const efs = fakeEfs();
-    const retry = await remediate(
-      input({ approval: approved }),
-      ports(efs, store),
-    );
+    const retry = await runApproved(efs, store);
     expect(retry.status).toBe('unknown');
     expect(retry.reason).toMatch(/may have called UpdateFileSystem/);
     expect(efs.calls).toEqual([]);
@@ -352,7 +339,7 @@ describe('remediate', () => {
 
   it('refuses to switch a Max I/O file system to Elastic, even approved', async () => {
     const efs = fakeEfs({ PerformanceMode: 'maxIO' });
-    const out = await remediate(input({ approval: approved }), ports(efs));
+    const out = await runApproved(efs);
     expect(out.status).toBe('refused');
     expect(out.reason).toMatch(
       /Max I\/O: EFS offers Elastic throughput only with General Purpose performance mode/,
