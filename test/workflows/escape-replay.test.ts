@@ -22,6 +22,7 @@ import {
   recordedRunPorts,
   useSlackDouble,
 } from '../support/local-run.ts';
+import { textFields } from '../support/slack-text.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');
 const MINUTE_MS = 60_000;
@@ -31,16 +32,6 @@ const ALARM = 'burstguard-credits <!here> & <@U0ATTACKER>';
 const CONTROL = /<[!@#]|<https?:/;
 
 const slack = useSlackDouble();
-
-function texts(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(texts);
-  if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, inner]) =>
-      key === 'text' && typeof inner === 'string' ? [inner] : texts(inner),
-    );
-  }
-  return [];
-}
 
 describe('a hostile EFS Name tag in a replayed incident', () => {
   it('appears escaped in the finding, the approval card, the outcome and the resolution', async () => {
@@ -110,11 +101,11 @@ describe('a hostile EFS Name tag in a replayed incident', () => {
     // The one control sequence meant: the approver's mention, which
     // burstguard writes itself from a checked user id.
     for (const post of posts) {
-      for (const text of texts(post)) {
+      for (const text of textFields(post)) {
         expect(text.replaceAll('<@U0APPROVER>', '')).not.toMatch(CONTROL);
       }
     }
-    const shown = (p: unknown) => texts(p).join('\n');
+    const shown = (p: unknown) => textFields(p).join('\n');
     expect(shown(finding)).toContain(escapeMrkdwn(NAME));
     expect(shown(finding)).toContain(escapeMrkdwn(ALARM));
     expect(shown(card)).toContain(escapeMrkdwn(NAME));
