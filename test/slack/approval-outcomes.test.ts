@@ -91,8 +91,16 @@ function tasksFailing(name: string, message: string): TaskCallbackPort {
 
 /** A click on Approve whose payload has no response_url to reply to. */
 function clickWithoutReplyUrl(ports: ApprovalPorts) {
+  return clickApprove(ports, { responseUrl: null });
+}
+
+/** A signed click on Approve, handled on these ports. */
+function clickApprove(
+  ports: ApprovalPorts,
+  options: Parameters<typeof body>[1] = {},
+) {
   return handleApprovalInteraction(
-    signed(body('approve', { responseUrl: null })),
+    signed(body('approve', options)),
     CONFIG,
     ports,
   );
@@ -104,11 +112,12 @@ describe('handleApprovalInteraction, what it says', () => {
   it('logs who approved which incident, with nothing appended when every step worked', async () => {
     const r = recorders();
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      { store, tasks: tasksOk, slack: r.slack, responder: r.responder },
-    );
+    const response = await clickApprove({
+      store,
+      tasks: tasksOk,
+      slack: r.slack,
+      responder: r.responder,
+    });
 
     expect(response).toMatchObject({
       statusCode: 200,
@@ -137,7 +146,7 @@ describe('handleApprovalInteraction, what it says', () => {
   it('stamps the rewritten card with the time of the click', async () => {
     const r = recorders();
 
-    await handleApprovalInteraction(signed(body('approve')), CONFIG, {
+    await clickApprove({
       store,
       tasks: tasksOk,
       slack: r.slack,
@@ -156,11 +165,12 @@ describe('handleApprovalInteraction, what it says', () => {
       },
     };
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      { store, tasks: tasksOk, slack, responder: r.responder },
-    );
+    const response = await clickApprove({
+      store,
+      tasks: tasksOk,
+      slack,
+      responder: r.responder,
+    });
 
     expect(response.outcome).toBe('answered');
     expect(response.detail).toBe(
@@ -175,11 +185,7 @@ describe('handleApprovalInteraction, what it says', () => {
       },
     };
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      { store, tasks: tasksOk, responder },
-    );
+    const response = await clickApprove({ store, tasks: tasksOk, responder });
 
     expect(response.outcome).toBe('answered');
     expect(response.detail).toBe(
@@ -188,11 +194,7 @@ describe('handleApprovalInteraction, what it says', () => {
   });
 
   it('notes in the log when there is no responder to reply with', async () => {
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      { store, tasks: tasksOk },
-    );
+    const response = await clickApprove({ store, tasks: tasksOk });
 
     expect(response.detail).toBe(
       `${APPROVER} approved incident ${INCIDENT}; no responder`,
@@ -217,10 +219,9 @@ describe('handleApprovalInteraction, what it says', () => {
   it('does not post to a response_url off Slack, and says which origins it allows', async () => {
     const r = recorders();
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: 'https://attacker.example/x' })),
-      CONFIG,
+    const response = await clickApprove(
       { store, tasks: tasksOk, responder: r.responder },
+      { responseUrl: 'https://attacker.example/x' },
     );
 
     expect(r.replies).toEqual([]);
@@ -252,11 +253,10 @@ describe('handleApprovalInteraction, what it says', () => {
       'ProvisionedThroughputExceededException',
     );
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      { store: failingSettle, tasks: tasksOk },
-    );
+    const response = await clickApprove({
+      store: failingSettle,
+      tasks: tasksOk,
+    });
 
     expect(response.outcome).toBe('answered');
     expect(response.detail).toBe(
@@ -365,10 +365,9 @@ describe('handleApprovalInteraction, what it says', () => {
   it('tells a clicker who is not an approver, and logs the incident', async () => {
     const r = recorders();
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve', { userId: 'U0STRANGER' })),
-      CONFIG,
+    const response = await clickApprove(
       { store, tasks: tasksOk, responder: r.responder },
+      { userId: 'U0STRANGER' },
     );
 
     expect(response.outcome).toBe('forbidden');
@@ -409,11 +408,11 @@ describe('handleApprovalInteraction, what it says', () => {
       leaseUntil: '2026-03-02T10:00:30.000Z',
     });
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      { store, tasks: tasksOk, responder: r.responder },
-    );
+    const response = await clickApprove({
+      store,
+      tasks: tasksOk,
+      responder: r.responder,
+    });
 
     expect(response.outcome).toBe('busy');
     expect(response.detail).toBe(
