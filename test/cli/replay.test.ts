@@ -1,25 +1,20 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { readRecording, writeRecording } from '../../local/recording-format.ts';
 import { runRecording } from '../../local/run-recording.ts';
 import { type ScenarioName, simulateScenario } from '../../local/scenarios.ts';
-import { capture } from '../support/io.ts';
+import { capture, useTempDirs } from '../support/io.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs();
 
 async function recordingDir(
   name: ScenarioName,
   region = 'us-east-1',
 ): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `burstguard-${name}-`));
-  dirs.push(dir);
+  const dir = await tempDir(`burstguard-${name}-`);
   await writeRecording(dir, simulateScenario(name, { end: END, region }));
   return dir;
 }
@@ -297,8 +292,7 @@ describe('burstguard diagnose', () => {
     const demo = capture();
     expect(await main(['demo', '--json', '--policy', 'off'], demo.io)).toBe(0);
     const report = JSON.parse(demo.out.join(''));
-    const dir = await mkdtemp(join(tmpdir(), 'burstguard-demo-'));
-    dirs.push(dir);
+    const dir = await tempDir('burstguard-demo-');
     const file = join(dir, 'demo.json');
     await writeFile(file, demo.out.join(''));
     const { out, io } = capture();
@@ -382,8 +376,7 @@ describe('burstguard diagnose', () => {
   });
 
   it('names the bad field of malformed evidence in one line', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'burstguard-evidence-'));
-    dirs.push(dir);
+    const dir = await tempDir('burstguard-evidence-');
     const file = join(dir, 'evidence.json');
     await writeFile(
       file,
