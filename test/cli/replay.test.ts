@@ -247,16 +247,27 @@ describe('burstguard replay', () => {
   });
 });
 
+/**
+ * `diagnose --evidence <file> --json` on `text` written to `file`: it must
+ * succeed without a word on stderr; answers the JSON it printed.
+ */
+async function diagnoseJson(file: string, text: string) {
+  await writeFile(file, text);
+  const { out, err, io } = capture();
+  expect(await main(['diagnose', '--evidence', file, '--json'], io)).toBe(0);
+  expect(err.join('')).toBe('');
+  return JSON.parse(out.join(''));
+}
+
 describe('burstguard diagnose', () => {
   it('diagnoses the evidence a replay printed', async () => {
     const dir = await recordingDir('merge-backlog');
     const replayed = capture();
     await main(['replay', dir, '--json', '--policy', 'off'], replayed.io);
-    const file = join(dir, 'replay.json');
-    await writeFile(file, replayed.out.join(''));
-    const { out, io } = capture();
-    expect(await main(['diagnose', '--evidence', file, '--json'], io)).toBe(0);
-    const result = JSON.parse(out.join(''));
+    const result = await diagnoseJson(
+      join(dir, 'replay.json'),
+      replayed.out.join(''),
+    );
     expect(result.diagnosis.verdict).toBe('clickhouse-merge-backlog');
     expect(result.recommendation.action).toBe('tune-clickhouse-inserts');
   });
@@ -271,14 +282,10 @@ describe('burstguard diagnose', () => {
     async (name, region) => {
       const dir = await recordingDir(name, region);
       const report = await replayJson(dir, '--policy', 'off');
-      const file = join(dir, 'replay.json');
-      await writeFile(file, JSON.stringify(report));
-      const { out, err, io } = capture();
-      expect(await main(['diagnose', '--evidence', file, '--json'], io)).toBe(
-        0,
+      const result = await diagnoseJson(
+        join(dir, 'replay.json'),
+        JSON.stringify(report),
       );
-      expect(err.join('')).toBe('');
-      const result = JSON.parse(out.join(''));
       expect(result.diagnosis.verdict).toBe(report.diagnosis.verdict);
       expect(result.recommendation.action).toBe(report.recommendation.action);
       expect(result.recommendation.priceTable).toMatch(
@@ -293,11 +300,10 @@ describe('burstguard diagnose', () => {
     expect(await main(['demo', '--json', '--policy', 'off'], demo.io)).toBe(0);
     const report = JSON.parse(demo.out.join(''));
     const dir = await tempDir('burstguard-demo-');
-    const file = join(dir, 'demo.json');
-    await writeFile(file, demo.out.join(''));
-    const { out, io } = capture();
-    expect(await main(['diagnose', '--evidence', file, '--json'], io)).toBe(0);
-    const result = JSON.parse(out.join(''));
+    const result = await diagnoseJson(
+      join(dir, 'demo.json'),
+      demo.out.join(''),
+    );
     expect(result.diagnosis.verdict).toBe('efs-burst-credits-exhausted');
     expect(result.diagnosis.verdict).toBe(report.diagnosis.verdict);
     expectSameCosts(report.recommendation.costs, result.recommendation.costs);
