@@ -7,17 +7,15 @@
  * through the same client: Slack must take them.
  */
 import { describe, expect, it } from 'vitest';
-import { simulateScenario } from '../../local/scenarios.ts';
 import { runLocal } from '../../local/state-machine-runner.ts';
 import type { SlackMessage } from '../../shared/domain/contracts.ts';
 import { findingMessage } from '../../shared/domain/messages/blocks.ts';
+import { seedIncident } from '../fixtures/scenarios.ts';
 import {
   doubleSlackPort,
   recordedRunPorts,
   useSlackDouble,
 } from '../support/local-run.ts';
-
-const END = new Date('2026-11-23T03:12:00Z');
 
 const slack = useSlackDouble();
 
@@ -115,11 +113,11 @@ describe('the Slack double', () => {
 describe('messages the runbook builds', () => {
   /** The state after Diagnose in a real local run of an incident. */
   async function diagnosed() {
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     let state: unknown;
     await runLocal(
       { fileSystemId: recording.meta.fileSystemId },
-      recordedRunPorts(recording, { policy: 'off', now: END, slack: port() }),
+      recordedRunPorts(recording, { policy: 'off', slack: port() }),
       {
         onEvent: (e) => {
           if (e.type === 'exited' && e.state === 'Diagnose') state = e.output;

@@ -24,6 +24,7 @@ import type {
   IncidentStore,
   SlackPort,
 } from '../../shared/domain/ports.ts';
+import { SCENARIO_END } from '../fixtures/scenarios.ts';
 import { type LocalDynamo, startDynalite } from './dynalite.ts';
 import { type SlackDouble, startSlackDouble } from './slack-double.ts';
 
@@ -113,13 +114,14 @@ export function recordedRunPorts(
   recording: Recording,
   options: {
     policy: 'off' | 'approve' | 'auto';
-    now: Date | (() => Date);
+    /** The clock: the seed incident's end unless given. */
+    now?: Date | (() => Date);
     slack: SlackPort;
     store?: IncidentStore;
     alarmNames?: string[];
   },
 ): LocalPorts {
-  const now = options.now;
+  const now = options.now ?? SCENARIO_END;
   return {
     config: configForRecording(recording, {
       policy: options.policy,

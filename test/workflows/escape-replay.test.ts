@@ -11,11 +11,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { configForRecording } from '../../local/evidence.ts';
-import { simulateScenario } from '../../local/scenarios.ts';
 import { type LocalPorts, runLocal } from '../../local/state-machine-runner.ts';
 import { escapeMrkdwn } from '../../shared/domain/messages/mrkdwn.ts';
 import type { AlarmStateValue } from '../../shared/domain/ports.ts';
 import { APPROVE_ACTION_ID } from '../../shared/domain/slack/interaction.ts';
+import { SCENARIO_END, seedIncident } from '../fixtures/scenarios.ts';
 import {
   alarmStatesOf,
   doubleSlackPort,
@@ -24,7 +24,6 @@ import {
 } from '../support/local-run.ts';
 import { textFields } from '../support/slack-text.ts';
 
-const END = new Date('2026-11-23T03:12:00Z');
 const MINUTE_MS = 60_000;
 const NAME = '<!channel> <https://evil.example/approve|Approve here>';
 const ALARM = 'burstguard-credits <!here> & <@U0ATTACKER>';
@@ -37,7 +36,7 @@ describe('a hostile EFS Name tag in a replayed incident', () => {
   it('appears escaped in the finding, the approval card, the outcome and the resolution', async () => {
     // Prepare: the credits-exhausted incident, its file system named by
     // an attacker, and an alarm name of the same kind.
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     const described = recording.describeFileSystems.FileSystems[0];
     if (!described) throw new Error('the scenario describes no file system');
     described.Name = NAME;
@@ -49,7 +48,7 @@ describe('a hostile EFS Name tag in a replayed incident', () => {
       detail: Record<string, unknown> & { state: Record<string, unknown> };
     };
     event.detail.alarmName = ALARM;
-    let nowMs = END.getTime();
+    let nowMs = SCENARIO_END.getTime();
     const cloudwatch: Record<string, AlarmStateValue> = {};
     const ports: LocalPorts = {
       ...recordedRunPorts(recording, {
@@ -70,7 +69,7 @@ describe('a hostile EFS Name tag in a replayed incident', () => {
     ok.detail.state = {
       ...ok.detail.state,
       value: 'OK',
-      timestamp: new Date(END.getTime() + MINUTE_MS)
+      timestamp: new Date(SCENARIO_END.getTime() + MINUTE_MS)
         .toISOString()
         .replace('Z', '+0000'),
     };
@@ -80,7 +79,7 @@ describe('a hostile EFS Name tag in a replayed incident', () => {
     // period, every alarm still OK.
     const alarmRun = await runLocal(event, ports);
     cloudwatch[ALARM] = 'OK';
-    nowMs = END.getTime() + MINUTE_MS;
+    nowMs = SCENARIO_END.getTime() + MINUTE_MS;
     const okRun = await runLocal(ok, ports);
 
     // Assess

@@ -13,7 +13,6 @@ import {
   runPreflight,
 } from '../../functions/preflight/core.ts';
 import type { Recording } from '../../local/recording-format.ts';
-import { simulateScenario } from '../../local/scenarios.ts';
 import {
   type LocalPorts,
   type RunEvent,
@@ -30,6 +29,7 @@ import type {
   IncidentStore,
 } from '../../shared/domain/ports.ts';
 import { APPROVE_ACTION_ID } from '../../shared/domain/slack/interaction.ts';
+import { SCENARIO_END, seedIncident } from '../fixtures/scenarios.ts';
 import {
   alarmStatesOf,
   doubleSlackPort,
@@ -38,7 +38,6 @@ import {
   useSlackDouble,
 } from '../support/local-run.ts';
 
-const END = new Date('2026-11-23T03:12:00Z');
 const CREDITS = 'burstguard-prod-burst-credits-low';
 const DROPPED = 'burstguard-prod-langfuse-dropped-records';
 const MINUTE_MS = 60_000;
@@ -71,9 +70,9 @@ type Scenario = {
 };
 
 async function scenario(): Promise<Scenario> {
-  const recording = simulateScenario('credits-exhausted', { end: END });
+  const recording = seedIncident();
   const store = await stores.store();
-  let nowMs = END.getTime();
+  let nowMs = SCENARIO_END.getTime();
   const cloudwatch: Record<string, AlarmStateValue> = {};
   const duringWait: Array<() => Promise<void>> = [];
   const describeCalls: string[][] = [];
@@ -123,11 +122,11 @@ async function scenario(): Promise<Scenario> {
       );
     },
     setMinute(minute) {
-      nowMs = END.getTime() + minute * MINUTE_MS;
+      nowMs = SCENARIO_END.getTime() + minute * MINUTE_MS;
     },
     event(alarmName, state, minute, previousState) {
       const event = structuredClone(base);
-      const at = new Date(END.getTime() + minute * MINUTE_MS);
+      const at = new Date(SCENARIO_END.getTime() + minute * MINUTE_MS);
       event.detail.alarmName = alarmName;
       event.detail.state = {
         ...event.detail.state,
@@ -446,7 +445,7 @@ describe('the incident lifecycle on DynamoDB', () => {
     };
     const manual = await s.run({
       fileSystemId: s.recording.meta.fileSystemId,
-      at: END.toISOString(),
+      at: SCENARIO_END.toISOString(),
     });
     s.ports.approver = undefined;
     s.cloudwatch[CREDITS] = 'OK';
@@ -502,7 +501,9 @@ describe('how an incident ends', () => {
     const manual = await s.run({
       fileSystemId: s.recording.meta.fileSystemId,
       dryRun: true,
-      at: new Date(END.getTime() - 3 * DAY_MINUTES * MINUTE_MS).toISOString(),
+      at: new Date(
+        SCENARIO_END.getTime() - 3 * DAY_MINUTES * MINUTE_MS,
+      ).toISOString(),
     });
     const before = channel();
 

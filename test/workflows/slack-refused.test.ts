@@ -9,10 +9,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runRecording } from '../../local/run-recording.ts';
-import { simulateScenario } from '../../local/scenarios.ts';
 import { runLocal } from '../../local/state-machine-runner.ts';
 import type { SlackMessage } from '../../shared/domain/contracts.ts';
 import type { SlackPort } from '../../shared/domain/ports.ts';
+import { seedIncident } from '../fixtures/scenarios.ts';
 import {
   doubleSlackPort,
   recordedRunPorts,
@@ -20,19 +20,16 @@ import {
 } from '../support/local-run.ts';
 import { captureLogs } from '../support/log-capture.ts';
 
-const END = new Date('2026-11-23T03:12:00Z');
-
 const slack = useSlackDouble();
 
 function setup(wrap: (port: SlackPort) => SlackPort = (p) => p) {
-  const recording = simulateScenario('credits-exhausted', { end: END });
+  const recording = seedIncident();
   const real = doubleSlackPort(slack, 'xoxb-refused', {
     sleep: async () => undefined,
   });
   // Policy off: the run posts the finding and ends.
   const ports = recordedRunPorts(recording, {
     policy: 'off',
-    now: END,
     slack: wrap(real),
   });
   return { ports, input: { fileSystemId: recording.meta.fileSystemId } };
@@ -169,7 +166,7 @@ describe('a finding Slack refuses', () => {
 describe('the --json report of a run whose Slack post failed', () => {
   it('says the finding was not delivered and keeps it', async () => {
     // Prepare: the replay's Slack is the double, which refuses 51 blocks.
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     const real = doubleSlackPort(slack, 'xoxb-refused');
 
     // Act
@@ -194,7 +191,7 @@ describe('the --json report of a run whose Slack post failed', () => {
 
   it('says each post was delivered when Slack took it', async () => {
     // Prepare
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
 
     // Act
     const report = await runRecording(recording, {

@@ -9,7 +9,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { recordingEfsPort } from '../../local/recorded-ports.ts';
-import { simulateScenario } from '../../local/scenarios.ts';
 import {
   type LocalPorts,
   type LocalTaskHandlers,
@@ -18,6 +17,7 @@ import {
 } from '../../local/state-machine-runner.ts';
 import type { FileSystemDescription } from '../../shared/domain/aws-shapes.ts';
 import type { EfsPort, IncidentStore } from '../../shared/domain/ports.ts';
+import { SCENARIO_END, seedIncident } from '../fixtures/scenarios.ts';
 import {
   doubleSlackPort,
   postedMessages,
@@ -26,7 +26,6 @@ import {
   useSlackDouble,
 } from '../support/local-run.ts';
 
-const END = new Date('2026-11-23T03:12:00Z');
 const APPROVER = 'U0LOCAL';
 
 const stores = useDynamoStores('told');
@@ -34,11 +33,10 @@ const dynamoStore = stores.store;
 const slack = useSlackDouble();
 
 function setup(store: IncidentStore, efs?: EfsPort & { calls: unknown[] }) {
-  const recording = simulateScenario('credits-exhausted', { end: END });
+  const recording = seedIncident();
   const ports: LocalPorts & { efs: EfsPort & { calls: unknown[] } } = {
     ...recordedRunPorts(recording, {
       policy: 'approve',
-      now: END,
       slack: doubleSlackPort(slack, 'xoxb-told'),
       store,
     }),
@@ -201,7 +199,7 @@ describe('two runs at once', () => {
     // alarm opens incident B. Both approvals arrive at the same moment, so
     // both runs reach Remediate together.
     const store = await dynamoStore();
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     const efs = acceptingEfs(
       recording.describeFileSystems.FileSystems[0] as FileSystemDescription,
     );
@@ -223,7 +221,7 @@ describe('two runs at once', () => {
       Remediate: async (input) => {
         remediations += 1;
         if (remediations === 1) {
-          await store.resolve({ fileSystemId, at: END.toISOString() });
+          await store.resolve({ fileSystemId, at: SCENARIO_END.toISOString() });
           aWaiting();
           await together;
         } else {
@@ -270,7 +268,7 @@ describe('a file system EFS says does not exist', () => {
    * the SDK adapter (FileSystemNotFoundError).
    */
   function gone(store: IncidentStore) {
-    const missing = simulateScenario('credits-exhausted', { end: END });
+    const missing = seedIncident();
     missing.describeFileSystems.FileSystems = [];
     return setup(store, recordingEfsPort(missing));
   }

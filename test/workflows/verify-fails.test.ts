@@ -7,8 +7,8 @@
  * switched and that the check failed, and end the run normally.
  */
 import { describe, expect, it } from 'vitest';
-import { simulateScenario } from '../../local/scenarios.ts';
 import { type RunEvent, runLocal } from '../../local/state-machine-runner.ts';
+import { seedIncident } from '../fixtures/scenarios.ts';
 import {
   doubleSlackPort,
   postedMessages,
@@ -16,14 +16,12 @@ import {
   useSlackDouble,
 } from '../support/local-run.ts';
 
-const END = new Date('2026-11-23T03:12:00Z');
-
 const slack = useSlackDouble();
 
 describe('Verify failing after a switch', () => {
   it('still tells the thread of the switch and that the check failed', async () => {
     // Prepare
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     const events: RunEvent[] = [];
     let verifyCalls = 0;
 
@@ -33,7 +31,6 @@ describe('Verify failing after a switch', () => {
       {
         ...recordedRunPorts(recording, {
           policy: 'approve',
-          now: END,
           slack: doubleSlackPort(slack, 'xoxb-verify'),
         }),
         approver: async () => ({ approved: true, by: 'U0LOCAL' }),
