@@ -21,10 +21,8 @@ import {
   findContradictions,
 } from '../../shared/domain/diagnosis/contradictions.ts';
 import { diagnose } from '../../shared/domain/diagnosis/engine.ts';
-
 import { scenarioEvidence } from '../fixtures/scenarios.ts';
 
-const _END = new Date('2026-11-23T03:12:00Z');
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const TiB = 1024 * GiB;

@@ -13,10 +13,8 @@ import {
 } from '../../shared/domain/diagnosis/forecast.ts';
 import { baselineFor } from '../../shared/domain/diagnosis/signals.ts';
 import { priceTable } from '../../shared/domain/pricing.ts';
-
 import { scenarioEvidence } from '../fixtures/scenarios.ts';
 
-const _END = new Date('2026-11-23T03:12:00Z');
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
