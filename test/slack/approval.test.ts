@@ -5,10 +5,6 @@ import {
   type TaskCallbackPort,
 } from '../../functions/slack-interactions/core.ts';
 import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
-import {
-  createSlackPort,
-  createSlackWebClient,
-} from '../../shared/adapters/slack.ts';
 import type { IncidentStore } from '../../shared/domain/ports.ts';
 import { APPROVAL_BLOCK_ID } from '../../shared/domain/slack/interaction.ts';
 import { FS_ID as FS } from '../fixtures/alarm-events.ts';
@@ -21,7 +17,7 @@ import {
   saveCardToken,
   signedRequest,
 } from '../fixtures/slack.ts';
-import { useSlackDouble } from '../support/local-run.ts';
+import { doubleSlackPort, useSlackDouble } from '../support/local-run.ts';
 
 const TASK_TOKEN = `AQCEAAAAKgAAAA${'t'.repeat(1_500)}`;
 const CONFIG = { signingSecret: SIGNING_SECRET, approvers: [APPROVER] };
@@ -70,12 +66,7 @@ beforeEach(async () => {
 });
 
 function ports(tasks: TaskCallbackPort): ApprovalPorts {
-  const client = createSlackWebClient({
-    token: 'xoxb-test',
-    slackApiUrl: slack.url,
-    timeoutMs: 2_000,
-  });
-  return { store, tasks, slack: createSlackPort(client) };
+  return { store, tasks, slack: doubleSlackPort(slack, 'xoxb-test') };
 }
 
 /** The request handled with the file's configuration and ports. */
@@ -172,19 +163,10 @@ describe('handleApprovalInteraction', () => {
   it('answers the task only once when the button is pressed twice', async () => {
     // Prepare
     const { tasks, sent } = recordingTasks();
-    const p = ports(tasks);
 
-    // Act
-    const first = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      p,
-    );
-    const second = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      p,
-    );
+    // Act: the same click twice, on the same store.
+    const first = await handle(signed(body('approve')), tasks);
+    const second = await handle(signed(body('approve')), tasks);
 
     // Assess
     expect(first.outcome).toBe('answered');

@@ -98,7 +98,7 @@ export function doubleSlackPort(
   slack: SlackDouble,
   token: string,
   options?: Parameters<typeof createSlackPort>[1],
-): SlackPort {
+): ReturnType<typeof createSlackPort> {
   return createSlackPort(
     createSlackWebClient({ token, slackApiUrl: slack.url, timeoutMs: 2_000 }),
     options,
