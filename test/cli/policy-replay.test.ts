@@ -1,3 +1,9 @@
+/**
+ * Replays through the real state machine (aws-local-stepfunctions running
+ * the deployed definition, every Task mapped to its real handler): a run
+ * may only lower the configured policy, and `auto` asks a person when the
+ * sources contradict each other or the confidence is under the floor.
+ */
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import {
