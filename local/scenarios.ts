@@ -8,6 +8,7 @@
  * Recording, exactly as `burstguard record` would write it, so the demo and
  * the tests run the same code as a replay. Deterministic: seeded noise.
  */
+import { METRIC_IDS, type MetricId } from '../shared/domain/contracts.ts';
 import { burstBytesPerSecondFor } from '../shared/domain/efs-rules.ts';
 import type { Recording } from './recording-format.ts';
 import { RECORDING_VERSION } from './recording-format.ts';
@@ -106,6 +107,32 @@ type Spec = {
   trigger: 'credits' | 'utilization' | 'io-limit' | 'log' | 'manual';
 };
 
+/** A rate in MiB/s: a base plus a seeded spread, or a fixed base alone. */
+type Band = readonly [baseMibps: number, spreadMibps?: number];
+
+function bandBps([base, spread]: Band, noise: () => number): number {
+  return (spread === undefined ? base : base + spread * noise()) * MiB;
+}
+
+/**
+ * A demand that keeps the same bands all window long. The noise is drawn
+ * read, write, metadata, and only for a band with a spread, so the seeded
+ * sequence stays the same for every scenario.
+ */
+function steady(read: Band, write: Band, metadata: Band): Spec['demand'] {
+  return (_, noise) => ({
+    readBps: bandBps(read, noise),
+    writeBps: bandBps(write, noise),
+    metadataBps: bandBps(metadata, noise),
+  });
+}
+
+/** PercentIOLimit around a base for 70 minutes, then pinned at 97-100%. */
+function ioLimitPinnedAfter70(base: number): Spec['percentIoLimit'] {
+  return (minute, noise) =>
+    minute < 70 ? base + 10 * noise() : 97 + 3 * noise();
+}
+
 const SPECS: Record<ScenarioName, Spec> = {
   'credits-exhausted': {
     mode: 'bursting',
@@ -113,11 +140,7 @@ const SPECS: Record<ScenarioName, Spec> = {
     // Metered demand is ~1.2 MiB/s against the 1 MiB/s floor: these credits
     // last the first ~75 minutes of the window.
     initialCreditsBytes: 0.8 * GiB,
-    demand: (_, n) => ({
-      readBps: (0.5 + 0.15 * n()) * MiB,
-      writeBps: (0.95 + 0.2 * n()) * MiB,
-      metadataBps: (0.08 + 0.03 * n()) * MiB,
-    }),
+    demand: steady([0.5, 0.15], [0.95, 0.2], [0.08, 0.03]),
     clickhouse: 'slow-merges',
     trigger: 'credits',
   },
@@ -125,11 +148,7 @@ const SPECS: Record<ScenarioName, Spec> = {
     mode: 'bursting',
     sizeBytes: 200 * GiB,
     initialCreditsBytes: 160 * GiB,
-    demand: (_, n) => ({
-      readBps: (12 + 2 * n()) * MiB,
-      writeBps: (14 + 2 * n()) * MiB,
-      metadataBps: (1 + 0.2 * n()) * MiB,
-    }),
+    demand: steady([12, 2], [14, 2], [1, 0.2]),
     clickhouse: 'healthy',
     trigger: 'credits',
   },
@@ -149,12 +168,8 @@ const SPECS: Record<ScenarioName, Spec> = {
     mode: 'elastic',
     sizeBytes: 12 * GiB,
     performanceMode: 'generalPurpose',
-    demand: (_, n) => ({
-      readBps: (0.8 + 0.2 * n()) * MiB,
-      writeBps: (1.5 + 0.3 * n()) * MiB,
-      metadataBps: (2.5 + 0.5 * n()) * MiB,
-    }),
-    percentIoLimit: (minute, n) => (minute < 70 ? 55 + 10 * n() : 97 + 3 * n()),
+    demand: steady([0.8, 0.2], [1.5, 0.3], [2.5, 0.5]),
+    percentIoLimit: ioLimitPinnedAfter70(55),
     clickhouse: 'healthy',
     trigger: 'io-limit',
   },
@@ -165,11 +180,7 @@ const SPECS: Record<ScenarioName, Spec> = {
     // Baseline 40 GiB × 50 KiB/s = 2,000 KiB/s; metered demand ~2.5 MiB/s
     // spends ~33 MiB of credits a minute: 2.5 GiB last ~75 minutes.
     initialCreditsBytes: 2.5 * GiB,
-    demand: (_, n) => ({
-      readBps: (0.9 + 0.2 * n()) * MiB,
-      writeBps: (1.95 + 0.2 * n()) * MiB,
-      metadataBps: (0.2 + 0.05 * n()) * MiB,
-    }),
+    demand: steady([0.9, 0.2], [1.95, 0.2], [0.2, 0.05]),
     clickhouse: 'slow-merges',
     trigger: 'credits',
   },
@@ -180,12 +191,8 @@ const SPECS: Record<ScenarioName, Spec> = {
     initialCreditsBytes: 1.9 * TiB,
     // Metered ~2.4 MiB/s, under the 3 MiB/s baseline: credits grow, but
     // small metadata-heavy IO holds the General Purpose IOPS limit.
-    demand: (_, n) => ({
-      readBps: (0.6 + 0.2 * n()) * MiB,
-      writeBps: (0.9 + 0.2 * n()) * MiB,
-      metadataBps: (1.1 + 0.2 * n()) * MiB,
-    }),
-    percentIoLimit: (minute, n) => (minute < 70 ? 50 + 10 * n() : 97 + 3 * n()),
+    demand: steady([0.6, 0.2], [0.9, 0.2], [1.1, 0.2]),
+    percentIoLimit: ioLimitPinnedAfter70(50),
     clickhouse: 'healthy',
     trigger: 'io-limit',
   },
@@ -195,33 +202,21 @@ const SPECS: Record<ScenarioName, Spec> = {
     // Baseline 100 MiB/s, burst 200 MiB/s; metered demand ~130 MiB/s spends
     // ~1.8 GiB of credits a minute: 130 GiB last ~75 minutes.
     initialCreditsBytes: 130 * GiB,
-    demand: (_, n) => ({
-      readBps: (60 + 6 * n()) * MiB,
-      writeBps: (105 + 8 * n()) * MiB,
-      metadataBps: (5 + n()) * MiB,
-    }),
+    demand: steady([60, 6], [105, 8], [5, 1]),
     clickhouse: 'slow-merges',
     trigger: 'credits',
   },
   'merge-backlog': {
     mode: 'elastic',
     sizeBytes: 25 * GiB,
-    demand: (_, n) => ({
-      readBps: (4 + n()) * MiB,
-      writeBps: (6 + n()) * MiB,
-      metadataBps: 0.6 * MiB,
-    }),
+    demand: steady([4, 1], [6, 1], [0.6]),
     clickhouse: 'backlog',
     trigger: 'log',
   },
   'clickhouse-unreachable': {
     mode: 'elastic',
     sizeBytes: 25 * GiB,
-    demand: (_, n) => ({
-      readBps: (3 + n()) * MiB,
-      writeBps: (5 + n()) * MiB,
-      metadataBps: 0.5 * MiB,
-    }),
+    demand: steady([3, 1], [5, 1], [0.5]),
     clickhouse: 'unreachable',
     trigger: 'log',
   },
@@ -243,11 +238,7 @@ const SPECS: Record<ScenarioName, Spec> = {
   'elastic-headroom': {
     mode: 'elastic',
     sizeBytes: 18 * GiB,
-    demand: (_, n) => ({
-      readBps: (6 + 2 * n()) * MiB,
-      writeBps: (9 + 2 * n()) * MiB,
-      metadataBps: 0.8 * MiB,
-    }),
+    demand: steady([6, 2], [9, 2], [0.8]),
     clickhouse: 'healthy',
     trigger: 'manual',
   },
@@ -256,11 +247,7 @@ const SPECS: Record<ScenarioName, Spec> = {
     sizeBytes: 2 * GiB,
     initialCreditsBytes: MAX_CREDITS_BYTES,
     dataMinutes: 5,
-    demand: (_, n) => ({
-      readBps: (0.2 + 0.1 * n()) * MiB,
-      writeBps: (0.3 + 0.1 * n()) * MiB,
-      metadataBps: 0.05 * MiB,
-    }),
+    demand: steady([0.2, 0.1], [0.3, 0.1], [0.05]),
     clickhouse: 'healthy',
     trigger: 'manual',
   },
@@ -272,11 +259,7 @@ const SPECS: Record<ScenarioName, Spec> = {
     // BurstCreditBalance reads 1.8 TiB, which EFS says would allow bursting.
     initialCreditsBytes: 0,
     reportedCreditsBytes: 1.8 * TiB,
-    demand: (_, n) => ({
-      readBps: (0.5 + 0.15 * n()) * MiB,
-      writeBps: (0.95 + 0.2 * n()) * MiB,
-      metadataBps: (0.08 + 0.03 * n()) * MiB,
-    }),
+    demand: steady([0.5, 0.15], [0.95, 0.2], [0.08, 0.03]),
     clickhouse: 'slow-merges',
     trigger: 'utilization',
   },
@@ -376,27 +359,59 @@ function simulate(
   return out;
 }
 
-function series(
-  id: string,
-  label: string,
-  minutes: Minute[],
-  pick: (m: Minute) => number | null,
-  sparse = false,
-) {
-  const points = minutes
-    .map((m) => ({ t: m.t, v: pick(m) }))
-    .filter(
-      (p): p is { t: Date; v: number } => p.v !== null && (!sparse || p.v > 0),
-    )
-    // CloudWatch's default order: TimestampDescending.
-    .reverse();
-  return {
-    Id: id,
-    Label: label,
-    Timestamps: points.map((p) => p.t.toISOString().replace('.000Z', '+00:00')),
-    Values: points.map((p) => Math.round(p.v * 1000) / 1000),
-    StatusCode: 'Complete',
-  };
+/**
+ * Every series a recording can hold: its GetMetricData Id, its label, the
+ * value of a simulated minute, and whether minutes with nothing are left
+ * out (Langfuse's log metrics have no default value, so CloudWatch holds
+ * only the minutes that matched).
+ */
+const SERIES = {
+  burst_credit_balance: ['BurstCreditBalance', (m) => m.creditsBytes],
+  permitted_throughput: ['PermittedThroughput', (m) => m.permittedBps],
+  metered_io_bytes: ['MeteredIOBytes', (m) => m.meteredBytes],
+  total_io_bytes: ['TotalIOBytes', (m) => m.totalBytes],
+  data_read_io_bytes: ['DataReadIOBytes', (m) => m.readBytes],
+  data_write_io_bytes: ['DataWriteIOBytes', (m) => m.writeBytes],
+  metadata_io_bytes: ['MetadataIOBytes', (m) => m.metadataBytes],
+  percent_io_limit: ['PercentIOLimit', (m) => m.percentIoLimit],
+  client_connections: ['ClientConnections', (m) => m.connections],
+  langfuse_dropped_records: ['DroppedRecords', (m) => m.dropped, true],
+  langfuse_clickhouse_timeouts: [
+    'ClickHouseWriteTimeouts',
+    (m) => m.timeouts,
+    true,
+  ],
+  langfuse_writer_errors: [
+    'langfuse.queue.clickhouse_writer.error',
+    (m) => m.dropped,
+    true,
+  ],
+} satisfies Record<
+  MetricId,
+  readonly [label: string, pick: (m: Minute) => number | null, sparse?: boolean]
+>;
+
+function series(ids: readonly MetricId[], minutes: Minute[]) {
+  return ids.map((id) => {
+    const [label, pick, sparse = false] = SERIES[id];
+    const points = minutes
+      .map((m) => ({ t: m.t, v: pick(m) }))
+      .filter(
+        (p): p is { t: Date; v: number } =>
+          p.v !== null && (!sparse || p.v > 0),
+      )
+      // CloudWatch's default order: TimestampDescending.
+      .reverse();
+    return {
+      Id: id,
+      Label: label,
+      Timestamps: points.map((p) =>
+        p.t.toISOString().replace('.000Z', '+00:00'),
+      ),
+      Values: points.map((p) => Math.round(p.v * 1000) / 1000),
+      StatusCode: 'Complete',
+    };
+  });
 }
 
 function alarmEvent(
@@ -611,86 +626,16 @@ export function simulateScenario(
   const all = simulate(spec, start, windowMinutes, options.seed ?? 7);
   const minutes = spec.dataMinutes ? all.slice(-spec.dataMinutes) : all;
   const metricData = {
-    MetricDataResults: [
-      ...(spec.mode === 'bursting'
-        ? [
-            series(
-              'burst_credit_balance',
-              'BurstCreditBalance',
-              minutes,
-              (m) => m.creditsBytes,
-            ),
-          ]
-        : []),
-      series(
-        'permitted_throughput',
-        'PermittedThroughput',
-        minutes,
-        (m) => m.permittedBps,
+    MetricDataResults: series(
+      METRIC_IDS.filter(
+        (id) =>
+          // CloudWatch has no BurstCreditBalance to give outside Bursting
+          // and no PercentIOLimit for Max I/O (EFS user guide, "Metrics").
+          (id !== 'burst_credit_balance' || spec.mode === 'bursting') &&
+          (id !== 'percent_io_limit' || spec.performanceMode !== 'maxIO'),
       ),
-      series(
-        'metered_io_bytes',
-        'MeteredIOBytes',
-        minutes,
-        (m) => m.meteredBytes,
-      ),
-      series('total_io_bytes', 'TotalIOBytes', minutes, (m) => m.totalBytes),
-      series(
-        'data_read_io_bytes',
-        'DataReadIOBytes',
-        minutes,
-        (m) => m.readBytes,
-      ),
-      series(
-        'data_write_io_bytes',
-        'DataWriteIOBytes',
-        minutes,
-        (m) => m.writeBytes,
-      ),
-      series(
-        'metadata_io_bytes',
-        'MetadataIOBytes',
-        minutes,
-        (m) => m.metadataBytes,
-      ),
-      ...(spec.performanceMode !== 'maxIO'
-        ? [
-            series(
-              'percent_io_limit',
-              'PercentIOLimit',
-              minutes,
-              (m) => m.percentIoLimit,
-            ),
-          ]
-        : []),
-      series(
-        'client_connections',
-        'ClientConnections',
-        minutes,
-        (m) => m.connections,
-      ),
-      series(
-        'langfuse_dropped_records',
-        'DroppedRecords',
-        minutes,
-        (m) => m.dropped,
-        true,
-      ),
-      series(
-        'langfuse_clickhouse_timeouts',
-        'ClickHouseWriteTimeouts',
-        minutes,
-        (m) => m.timeouts,
-        true,
-      ),
-      series(
-        'langfuse_writer_errors',
-        'langfuse.queue.clickhouse_writer.error',
-        minutes,
-        (m) => m.dropped,
-        true,
-      ),
-    ],
+      minutes,
+    ),
     Messages: [],
   };
   const createdAt = new Date(end.getTime() - 300 * 24 * 3600_000);
@@ -768,44 +713,15 @@ export function simulateAfterSwitch(
   };
   const start = new Date(Math.floor(options.from.getTime() / 60_000) * 60_000);
   const minutes = simulate(spec, start, options.minutes, options.seed ?? 11);
-  return [
-    series(
+  return series(
+    [
       'permitted_throughput',
-      'PermittedThroughput',
-      minutes,
-      (m) => m.permittedBps,
-    ),
-    series(
       'metered_io_bytes',
-      'MeteredIOBytes',
-      minutes,
-      (m) => m.meteredBytes,
-    ),
-    series(
       'data_read_io_bytes',
-      'DataReadIOBytes',
-      minutes,
-      (m) => m.readBytes,
-    ),
-    series(
       'data_write_io_bytes',
-      'DataWriteIOBytes',
-      minutes,
-      (m) => m.writeBytes,
-    ),
-    series(
       'langfuse_dropped_records',
-      'DroppedRecords',
-      minutes,
-      (m) => m.dropped,
-      true,
-    ),
-    series(
       'langfuse_clickhouse_timeouts',
-      'ClickHouseWriteTimeouts',
-      minutes,
-      (m) => m.timeouts,
-      true,
-    ),
-  ];
+    ],
+    minutes,
+  );
 }

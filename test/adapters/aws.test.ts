@@ -15,10 +15,7 @@ import { collectEfs } from '../../functions/collect-efs/core.ts';
 import { collectLangfuse } from '../../functions/collect-langfuse/core.ts';
 import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
 import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
-import {
-  efsEvidenceSchema,
-  type Trigger,
-} from '../../shared/domain/contracts.ts';
+import { efsEvidenceSchema } from '../../shared/domain/contracts.ts';
 import { FileSystemNotFoundError } from '../../shared/domain/errors.ts';
 import { efsQueries } from '../../shared/domain/sources/efs.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
@@ -27,20 +24,10 @@ import {
   metricResult,
 } from '../fixtures/aws-responses.ts';
 import { testConfig } from '../fixtures/config.ts';
+import { manualTrigger } from '../fixtures/inputs.ts';
 
 const end = new Date('2026-11-23T03:00:00Z');
-const trigger: Trigger = {
-  kind: 'manual',
-  fileSystemId: FS_ID,
-  region: 'us-east-1',
-  state: 'ALARM',
-  triggeredAt: end.toISOString(),
-  windowMinutes: 30,
-  windowStart: new Date(end.getTime() - 30 * 60_000).toISOString(),
-  windowEnd: end.toISOString(),
-  dryRun: false,
-  policy: 'approve',
-};
+const trigger = manualTrigger(end, { windowMinutes: 30 });
 const clock = { now: () => end };
 
 const efsMock = mockClient(EFSClient);
@@ -237,16 +224,20 @@ describe('the EFS collector over the AWS SDK', () => {
 
   it('names every AWS/EFS metric with its FileSystemId dimension', () => {
     const queries = efsQueries(FS_ID);
-    expect(queries.map((q) => q.id)).toEqual([
-      'burst_credit_balance',
-      'permitted_throughput',
-      'metered_io_bytes',
-      'total_io_bytes',
-      'data_read_io_bytes',
-      'data_write_io_bytes',
-      'metadata_io_bytes',
-      'percent_io_limit',
-      'client_connections',
+    // Metric names, each with a statistic the guide lists as valid for it:
+    // Amazon EFS user guide, "Amazon
+    // CloudWatch metrics for Amazon EFS"
+    // (https://docs.aws.amazon.com/efs/latest/ug/efs-metrics.html).
+    expect(queries.map((q) => [q.id, q.metricName, q.stat])).toEqual([
+      ['burst_credit_balance', 'BurstCreditBalance', 'Minimum'],
+      ['permitted_throughput', 'PermittedThroughput', 'Average'],
+      ['metered_io_bytes', 'MeteredIOBytes', 'Sum'],
+      ['total_io_bytes', 'TotalIOBytes', 'Sum'],
+      ['data_read_io_bytes', 'DataReadIOBytes', 'Sum'],
+      ['data_write_io_bytes', 'DataWriteIOBytes', 'Sum'],
+      ['metadata_io_bytes', 'MetadataIOBytes', 'Sum'],
+      ['percent_io_limit', 'PercentIOLimit', 'Maximum'],
+      ['client_connections', 'ClientConnections', 'Sum'],
     ]);
     for (const q of queries) {
       expect(q.namespace).toBe('AWS/EFS');

@@ -13,8 +13,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { collectEfs } from '../../functions/collect-efs/core.ts';
 import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
 import type { FileSystemDescription } from '../../shared/domain/aws-shapes.ts';
-import type { Trigger } from '../../shared/domain/contracts.ts';
 import { computeSignals } from '../../shared/domain/diagnosis/signals.ts';
+import { manualTrigger } from '../fixtures/inputs.ts';
 import {
   type HeldMetric,
   mockGetMetricData,
@@ -63,25 +63,41 @@ describe('the GetMetricData mock', () => {
   const start = new Date('2026-11-23T02:00:00Z');
   const end = new Date('2026-11-23T02:15:00Z');
 
-  it('aggregates 1-minute data to the requested period and statistic', async () => {
-    // Prepare: minutes worth 1, 2, ..., 15.
+  /** The mock holds 15 minutes from `start`, worth 1, 2, ..., 15. */
+  function holdFifteenMinutes() {
     mockGetMetricData(cw, [metered(minutes(start, 15, (i) => i + 1))], {
       now: NOW,
     });
+  }
 
-    // Act
-    const out = await new CloudWatchClient({}).send(
+  /** GetMetricData over the 15 minutes, through the real SDK client. */
+  function askWindow(
+    MetricDataQueries: ReturnType<typeof query>[],
+    ScanBy?: 'TimestampAscending',
+  ) {
+    return new CloudWatchClient({}).send(
       new GetMetricDataCommand({
         StartTime: start,
         EndTime: end,
-        ScanBy: 'TimestampAscending',
-        MetricDataQueries: [
-          query('sum', 'Sum', 300),
-          query('avg', 'Average', 300),
-          query('max', 'Maximum', 300),
-          query('min', 'Minimum', 900),
-        ],
+        ...(ScanBy ? { ScanBy } : {}),
+        MetricDataQueries,
       }),
+    );
+  }
+
+  it('aggregates 1-minute data to the requested period and statistic', async () => {
+    // Prepare: minutes worth 1, 2, ..., 15.
+    holdFifteenMinutes();
+
+    // Act
+    const out = await askWindow(
+      [
+        query('sum', 'Sum', 300),
+        query('avg', 'Average', 300),
+        query('max', 'Maximum', 300),
+        query('min', 'Minimum', 900),
+      ],
+      'TimestampAscending',
     );
 
     // Assess: 5-minute buckets 1..5, 6..10, 11..15.
@@ -101,18 +117,10 @@ describe('the GetMetricData mock', () => {
 
   it('answers newest first unless asked otherwise', async () => {
     // Prepare
-    mockGetMetricData(cw, [metered(minutes(start, 15, (i) => i + 1))], {
-      now: NOW,
-    });
+    holdFifteenMinutes();
 
     // Act
-    const out = await new CloudWatchClient({}).send(
-      new GetMetricDataCommand({
-        StartTime: start,
-        EndTime: end,
-        MetricDataQueries: [query('sum', 'Sum', 300)],
-      }),
-    );
+    const out = await askWindow([query('sum', 'Sum', 300)]);
 
     // Assess
     expect(out.MetricDataResults?.[0]?.Values).toEqual([65, 40, 15]);
@@ -120,9 +128,7 @@ describe('the GetMetricData mock', () => {
 
   it('pages by MaxDatapoints with PartialData and NextToken', async () => {
     // Prepare
-    mockGetMetricData(cw, [metered(minutes(start, 15, (i) => i + 1))], {
-      now: NOW,
-    });
+    holdFifteenMinutes();
     const client = new CloudWatchClient({});
     const ask = (NextToken?: string) =>
       client.send(
@@ -156,27 +162,14 @@ describe('the GetMetricData mock', () => {
   it('refuses a period that is not a multiple of 60 and an Id not starting lowercase', async () => {
     // Prepare
     mockGetMetricData(cw, [], { now: NOW });
-    const client = new CloudWatchClient({});
 
     // Act / Assess
-    await expect(
-      client.send(
-        new GetMetricDataCommand({
-          StartTime: start,
-          EndTime: end,
-          MetricDataQueries: [query('sum', 'Sum', 90)],
-        }),
-      ),
-    ).rejects.toMatchObject({ name: 'ValidationError' });
-    await expect(
-      client.send(
-        new GetMetricDataCommand({
-          StartTime: start,
-          EndTime: end,
-          MetricDataQueries: [query('Sum', 'Sum', 60)],
-        }),
-      ),
-    ).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(askWindow([query('sum', 'Sum', 90)])).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
+    await expect(askWindow([query('Sum', 'Sum', 60)])).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
   });
 
   it('returns nothing at 60 s for data older than 15 days', async () => {
@@ -230,18 +223,10 @@ describe('the EFS collector through the CloudWatch adapter', () => {
       ],
       { now: NOW, pageDatapoints: 1000 },
     );
-    const trigger = {
-      kind: 'manual',
+    const trigger = manualTrigger(NOW, {
       fileSystemId: FS_ID,
-      region: 'us-east-1',
-      state: 'ALARM',
-      triggeredAt: NOW.toISOString(),
       windowMinutes: total,
-      windowStart: from.toISOString(),
-      windowEnd: NOW.toISOString(),
-      dryRun: false,
-      policy: 'approve',
-    } as Trigger;
+    });
 
     // Act
     const efs = await collectEfs(trigger, {

@@ -1,11 +1,12 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
 import { incidentSchema } from '../../shared/domain/contracts.ts';
 import type { IncidentStore } from '../../shared/domain/ports.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { callsOn } from '../support/incident-calls.ts';
+import { useDynamoStores } from '../support/local-run.ts';
 
 const FS = 'fs-0123456789abcdef0';
 const OTHER_FS = 'fs-0fedcba9876543210';
@@ -15,16 +16,7 @@ const T2 = '2026-03-02T10:02:00.000Z';
 const T3 = '2026-03-02T10:03:00.000Z';
 const DAY_MS = 24 * 3600_000;
 
-let dynamo: LocalDynamo;
-let tableCount = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-
-afterAll(async () => {
-  await dynamo?.close();
-});
+const stores = useDynamoStores('incidents');
 
 type Kind = 'memory' | 'dynamo';
 
@@ -35,33 +27,21 @@ async function makeStore(kind: Kind): Promise<{
   if (kind === 'memory') {
     return { store: createMemoryIncidentStore(), tableName: '' };
   }
-  tableCount += 1;
-  const tableName = `incidents-${tableCount}`;
-  await dynamo.createTable(tableName, 'fileSystemId');
-  return {
-    store: createDynamoIncidentStore({
-      client: dynamo.documentClient,
-      tableName,
-    }),
-    tableName,
-  };
+  return stores.table();
 }
 
 describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
   let store: IncidentStore;
+  let on: ReturnType<typeof callsOn>;
 
   beforeEach(async () => {
     ({ store } = await makeStore(kind));
+    on = callsOn(store);
   });
 
   it('neither joins nor replaces an incident idle since activeSince, and says so', async () => {
     // Prepare
-    await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T0,
-      alarmName: 'credits',
-    });
+    await on.open('inc-1', T0, 'credits');
 
     // Act
     const idle = await store.openOrJoin({
@@ -95,18 +75,8 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('replaces an idle incident only as it was read', async () => {
     // Prepare
-    await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T0,
-      alarmName: 'credits',
-    });
-    await store.setThread({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      channel: 'C1',
-      threadTs: '1.1',
-    });
+    await on.open('inc-1', T0, 'credits');
+    await on.thread('inc-1', 'C1', '1.1');
 
     // Act
     const stale = await store.replaceIdle({
@@ -153,7 +123,7 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('closes at the end of its run only an incident no alarm joined', async () => {
     // Prepare
-    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
+    await on.open('inc-1', T0);
     await store.openOrJoin({
       fileSystemId: OTHER_FS,
       incidentId: 'inc-2',
@@ -192,26 +162,12 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('tells of an approval card still waiting for the incident', async () => {
     // Prepare
-    await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T0,
-      alarmName: 'credits',
-    });
-    await store.saveApprovalToken({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      taskToken: 'token',
-      at: T1,
-    });
+    await on.open('inc-1', T0, 'credits');
+    await on.saveToken('inc-1', 'token', T1);
 
     // Act
-    const resolved = await store.resolve({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T2,
-    });
-    await store.takeApprovalToken({ fileSystemId: FS, incidentId: 'inc-1' });
+    const resolved = await on.resolve(T2, 'inc-1');
+    await on.takeToken('inc-1');
     const answered = await store.current(FS);
 
     // Assess
@@ -221,11 +177,7 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('opens an incident to diagnose when none is open', async () => {
     // Act
-    const incident = await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T0,
-    });
+    const incident = await on.open('inc-1', T0);
 
     // Assess
     expect(incidentSchema.parse(incident)).toEqual({
@@ -239,25 +191,12 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('joins the open incident and counts its triggers', async () => {
     // Prepare
-    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
-    await store.setThread({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      channel: 'C0123',
-      threadTs: '1700000000.000100',
-    });
+    await on.open('inc-1', T0);
+    await on.thread('inc-1', 'C0123', '1700000000.000100');
 
     // Act
-    const second = await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-2',
-      at: T1,
-    });
-    const third = await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-3',
-      at: T2,
-    });
+    const second = await on.open('inc-2', T1);
+    const third = await on.open('inc-3', T2);
 
     // Assess
     expect(incidentSchema.parse(second)).toMatchObject({
@@ -273,14 +212,10 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('answers diagnose again when the opener retries with its own id', async () => {
     // Prepare
-    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
+    await on.open('inc-1', T0);
 
     // Act
-    const retried = await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T0,
-    });
+    const retried = await on.open('inc-1', T0);
 
     // Assess
     expect(retried).toMatchObject({
@@ -318,17 +253,12 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('resolves the open incident and keeps its thread', async () => {
     // Prepare
-    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
-    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-2', at: T1 });
-    await store.setThread({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      channel: 'C0123',
-      threadTs: '1700000000.000100',
-    });
+    await on.open('inc-1', T0);
+    await on.open('inc-2', T1);
+    await on.thread('inc-1', 'C0123', '1700000000.000100');
 
     // Act
-    const resolved = await store.resolve({ fileSystemId: FS, at: T2 });
+    const resolved = await on.resolve(T2);
 
     // Assess
     expect(incidentSchema.parse(resolved)).toEqual({
@@ -344,7 +274,7 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('ignores an OK alarm when no incident was ever open', async () => {
     // Act
-    const result = await store.resolve({ fileSystemId: FS, at: T0 });
+    const result = await on.resolve(T0);
 
     // Assess
     expect(incidentSchema.parse(result)).toMatchObject({
@@ -355,11 +285,11 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('ignores a second OK alarm after the incident was resolved', async () => {
     // Prepare
-    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
-    await store.resolve({ fileSystemId: FS, at: T1 });
+    await on.open('inc-1', T0);
+    await on.resolve(T1);
 
     // Act
-    const again = await store.resolve({ fileSystemId: FS, at: T2 });
+    const again = await on.resolve(T2);
 
     // Assess
     expect(again).toMatchObject({ incidentId: 'inc-1', next: 'ignored' });
@@ -367,22 +297,13 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('opens a new incident without the old thread after a resolve', async () => {
     // Prepare
-    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
-    await store.setThread({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      channel: 'C0123',
-      threadTs: '1700000000.000100',
-    });
+    await on.open('inc-1', T0);
+    await on.thread('inc-1', 'C0123', '1700000000.000100');
     await store.recordModeChange({ fileSystemId: FS, at: T1 });
-    await store.resolve({ fileSystemId: FS, at: T2 });
+    await on.resolve(T2);
 
     // Act
-    const next = await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-2',
-      at: T3,
-    });
+    const next = await on.open('inc-2', T3);
 
     // Assess
     expect(next).toEqual({
@@ -397,26 +318,12 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('keeps the first thread of an incident', async () => {
     // Prepare
-    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
-    await store.setThread({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      channel: 'C0123',
-      threadTs: '1700000000.000100',
-    });
+    await on.open('inc-1', T0);
+    await on.thread('inc-1', 'C0123', '1700000000.000100');
 
     // Act
-    await store.setThread({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      channel: 'C0999',
-      threadTs: '1700000999.000100',
-    });
-    const joined = await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-2',
-      at: T1,
-    });
+    await on.thread('inc-1', 'C0999', '1700000999.000100');
+    const joined = await on.open('inc-2', T1);
 
     // Assess
     expect(joined).toMatchObject({
@@ -427,22 +334,13 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('refuses a thread for an incident that is not the current one', async () => {
     // Prepare
-    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
-    await store.resolve({ fileSystemId: FS, at: T1 });
-    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-2', at: T2 });
+    await on.open('inc-1', T0);
+    await on.resolve(T1);
+    await on.open('inc-2', T2);
 
     // Act
-    await store.setThread({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      channel: 'C0123',
-      threadTs: '1700000000.000100',
-    });
-    const joined = await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-3',
-      at: T3,
-    });
+    await on.thread('inc-1', 'C0123', '1700000000.000100');
+    const joined = await on.open('inc-3', T3);
 
     // Assess
     expect(joined.incidentId).toBe('inc-2');
@@ -492,26 +390,11 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('answers own to the incident that already holds the claim', async () => {
     // Prepare
-    await store.claimModeChange({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T1,
-      lockMs: DAY_MS,
-    });
+    await on.claim('inc-1', T1);
 
     // Act
-    const again = await store.claimModeChange({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T2,
-      lockMs: DAY_MS,
-    });
-    const other = await store.claimModeChange({
-      fileSystemId: FS,
-      incidentId: 'inc-2',
-      at: T2,
-      lockMs: DAY_MS,
-    });
+    const again = await on.claim('inc-1', T2);
+    const other = await on.claim('inc-2', T2);
 
     // Assess
     expect(again).toEqual({ outcome: 'own', at: T1 });
@@ -521,21 +404,11 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
   it('claims again once the last change is older than the lock', async () => {
     // Prepare
     await store.recordModeChange({ fileSystemId: FS, at: T0 });
-    const held = await store.claimModeChange({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T1,
-      lockMs: DAY_MS,
-    });
+    const held = await on.claim('inc-1', T1);
 
     // Act
     const later = new Date(Date.parse(T0) + DAY_MS + 1000).toISOString();
-    const claim = await store.claimModeChange({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: later,
-      lockMs: DAY_MS,
-    });
+    const claim = await on.claim('inc-1', later);
 
     // Assess
     expect(held).toEqual({ outcome: 'held', at: T0 });
@@ -544,37 +417,17 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('releases only the claim of the incident that made it', async () => {
     // Prepare
-    await store.claimModeChange({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T1,
-      lockMs: DAY_MS,
-    });
+    await on.claim('inc-1', T1);
 
     // Act
-    await store.releaseModeChange({
-      fileSystemId: FS,
-      incidentId: 'inc-2',
-      at: T1,
-    });
+    await on.release('inc-2', T1);
     const afterOther = await store.modeChangeClaim(FS);
-    await store.releaseModeChange({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T1,
-    });
+    await on.release('inc-1', T1);
 
     // Assess
     expect(afterOther).toEqual({ at: T1, incidentId: 'inc-1' });
     expect(await store.modeChangeClaim(FS)).toBeUndefined();
-    expect(
-      await store.claimModeChange({
-        fileSystemId: FS,
-        incidentId: 'inc-2',
-        at: T2,
-        lockMs: DAY_MS,
-      }),
-    ).toEqual({ outcome: 'claimed', at: T2 });
+    expect(await on.claim('inc-2', T2)).toEqual({ outcome: 'claimed', at: T2 });
   });
 
   it('opens an incident on a file system that only has a mode change', async () => {
@@ -582,15 +435,11 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
     await store.recordModeChange({ fileSystemId: FS, at: T0 });
 
     // Act
-    const incident = await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T1,
-    });
+    const incident = await on.open('inc-1', T1);
 
     // Assess
     expect(incident).toMatchObject({ next: 'diagnose', triggers: 1 });
-    expect(await store.resolve({ fileSystemId: FS, at: T2 })).toMatchObject({
+    expect(await on.resolve(T2)).toMatchObject({
       incidentId: 'inc-1',
       next: 'resolved',
     });
@@ -598,17 +447,13 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('keeps incidents of different file systems apart', async () => {
     // Act
-    const a = await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-a',
-      at: T0,
-    });
+    const a = await on.open('inc-a', T0);
     const b = await store.openOrJoin({
       fileSystemId: OTHER_FS,
       incidentId: 'inc-b',
       at: T0,
     });
-    const resolvedA = await store.resolve({ fileSystemId: FS, at: T1 });
+    const resolvedA = await on.resolve(T1);
     const joinedB = await store.openOrJoin({
       fileSystemId: OTHER_FS,
       incidentId: 'inc-c',
@@ -623,31 +468,12 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('remembers every alarm that opened or joined the incident, once each', async () => {
     // Prepare
-    await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T0,
-      alarmName: 'credits-low',
-    });
+    await on.open('inc-1', T0, 'credits-low');
 
     // Act
-    await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-2',
-      at: T1,
-      alarmName: 'langfuse-dropped-records',
-    });
-    const again = await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-3',
-      at: T2,
-      alarmName: 'credits-low',
-    });
-    const manual = await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-4',
-      at: T3,
-    });
+    await on.open('inc-2', T1, 'langfuse-dropped-records');
+    const again = await on.open('inc-3', T2, 'credits-low');
+    const manual = await on.open('inc-4', T3);
 
     // Assess
     expect(incidentSchema.parse(again)).toMatchObject({
@@ -669,27 +495,13 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('forgets the alarms of a resolved incident when the next one opens', async () => {
     // Prepare
-    await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T0,
-      alarmName: 'credits-low',
-    });
-    await store.resolve({ fileSystemId: FS, at: T1 });
+    await on.open('inc-1', T0, 'credits-low');
+    await on.resolve(T1);
 
     // Act
-    const byAlarm = await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-2',
-      at: T2,
-      alarmName: 'io-limit',
-    });
-    await store.resolve({ fileSystemId: FS, at: T2 });
-    const byHand = await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-3',
-      at: T3,
-    });
+    const byAlarm = await on.open('inc-2', T2, 'io-limit');
+    await on.resolve(T2);
+    const byHand = await on.open('inc-3', T3);
 
     // Assess
     expect(byAlarm.alarmNames).toEqual(['io-limit']);
@@ -698,39 +510,14 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('resolves only the incident it names, with its trigger count unchanged', async () => {
     // Prepare
-    const opened = await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T0,
-      alarmName: 'credits-low',
-    });
-    await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-2',
-      at: T1,
-      alarmName: 'credits-low',
-    });
+    const opened = await on.open('inc-1', T0, 'credits-low');
+    await on.open('inc-2', T1, 'credits-low');
 
     // Act: the count read before the re-alarm, then a wrong id, then the
     // current count
-    const stale = await store.resolve({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      triggers: opened.triggers,
-      at: T2,
-    });
-    const other = await store.resolve({
-      fileSystemId: FS,
-      incidentId: 'inc-0',
-      triggers: 2,
-      at: T2,
-    });
-    const current = await store.resolve({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      triggers: 2,
-      at: T3,
-    });
+    const stale = await on.resolve(T2, 'inc-1', opened.triggers);
+    const other = await on.resolve(T2, 'inc-0', 2);
+    const current = await on.resolve(T3, 'inc-1', 2);
 
     // Assess
     expect(stale).toMatchObject({ incidentId: 'inc-1', next: 'ignored' });
@@ -741,23 +528,11 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('lets exactly one of many simultaneous resolvers win', async () => {
     // Prepare
-    await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T0,
-      alarmName: 'credits-low',
-    });
+    await on.open('inc-1', T0, 'credits-low');
 
     // Act
     const results = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        store.resolve({
-          fileSystemId: FS,
-          incidentId: 'inc-1',
-          triggers: 1,
-          at: T1,
-        }),
-      ),
+      Array.from({ length: 8 }, () => on.resolve(T1, 'inc-1', 1)),
     );
 
     // Assess
@@ -773,27 +548,13 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
   it('hands out an approval token once, and only to its incident', async () => {
     // Prepare
     const taskToken = `AQ${'x'.repeat(2_500)}`;
-    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
-    await store.saveApprovalToken({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      taskToken,
-      at: T1,
-    });
+    await on.open('inc-1', T0);
+    await on.saveToken('inc-1', taskToken, T1);
 
     // Act
-    const wrong = await store.takeApprovalToken({
-      fileSystemId: FS,
-      incidentId: 'inc-0',
-    });
-    const first = await store.takeApprovalToken({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-    });
-    const second = await store.takeApprovalToken({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-    });
+    const wrong = await on.takeToken('inc-0');
+    const first = await on.takeToken('inc-1');
+    const second = await on.takeToken('inc-1');
 
     // Assess
     expect(wrong).toBeUndefined();
@@ -803,18 +564,11 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('gives the token to exactly one of two simultaneous clicks', async () => {
     // Prepare
-    await store.saveApprovalToken({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      taskToken: 'token-1',
-      at: T0,
-    });
+    await on.saveToken('inc-1', 'token-1', T0);
 
     // Act
     const takes = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        store.takeApprovalToken({ fileSystemId: FS, incidentId: 'inc-1' }),
-      ),
+      Array.from({ length: 8 }, () => on.takeToken('inc-1')),
     );
 
     // Assess
@@ -824,28 +578,12 @@ describe.each<Kind>(['memory', 'dynamo'])('the %s incident store', (kind) => {
 
   it('replaces an earlier approval token with a later one', async () => {
     // Prepare
-    await store.saveApprovalToken({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      taskToken: 'token-1',
-      at: T0,
-    });
-    await store.saveApprovalToken({
-      fileSystemId: FS,
-      incidentId: 'inc-2',
-      taskToken: 'token-2',
-      at: T1,
-    });
+    await on.saveToken('inc-1', 'token-1', T0);
+    await on.saveToken('inc-2', 'token-2', T1);
 
     // Act
-    const old = await store.takeApprovalToken({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-    });
-    const current = await store.takeApprovalToken({
-      fileSystemId: FS,
-      incidentId: 'inc-2',
-    });
+    const old = await on.takeToken('inc-1');
+    const current = await on.takeToken('inc-2');
 
     // Assess
     expect(old).toBeUndefined();
@@ -859,7 +597,7 @@ describe('the dynamo incident store on its table', () => {
     // the SDK's retry of the same UpdateItem then fails its condition
     // (what a timed-out first attempt and a retry look like to the store).
     const { tableName } = await makeStore('dynamo');
-    const real = dynamo.documentClient;
+    const real = stores.dynamo.documentClient;
     let claims = 0;
     const lossy = {
       send: async (command: { input: { UpdateExpression?: string } }) => {
@@ -904,23 +642,24 @@ describe('the dynamo incident store on its table', () => {
   it('keeps one item per file system', async () => {
     // Prepare
     const { store, tableName } = await makeStore('dynamo');
+    const on = callsOn(store);
 
     // Act
-    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
-    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-2', at: T1 });
-    await store.resolve({ fileSystemId: FS, at: T2 });
-    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-3', at: T3 });
+    await on.open('inc-1', T0);
+    await on.open('inc-2', T1);
+    await on.resolve(T2);
+    await on.open('inc-3', T3);
     await store.recordModeChange({ fileSystemId: OTHER_FS, at: T3 });
 
     // Assess
-    const scan = await dynamo.documentClient.send(
+    const scan = await stores.dynamo.documentClient.send(
       new ScanCommand({ TableName: tableName }),
     );
     expect(scan.Items?.map((i) => i.fileSystemId).sort()).toEqual([
       FS,
       OTHER_FS,
     ]);
-    const item = await dynamo.documentClient.send(
+    const item = await stores.dynamo.documentClient.send(
       new GetCommand({ TableName: tableName, Key: { fileSystemId: FS } }),
     );
     expect(item.Item).toMatchObject({
@@ -935,10 +674,11 @@ describe('the dynamo incident store on its table', () => {
     // Prepare
     const { store, tableName } = await makeStore('dynamo');
     const other = createDynamoIncidentStore({
-      client: dynamo.documentClient,
+      client: stores.dynamo.documentClient,
       tableName,
     });
-    await store.openOrJoin({ fileSystemId: FS, incidentId: 'inc-1', at: T0 });
+    const on = callsOn(store);
+    await on.open('inc-1', T0);
 
     // Act
     const joined = await other.openOrJoin({
@@ -954,23 +694,14 @@ describe('the dynamo incident store on its table', () => {
   it('keeps the alarms as a string set on the item', async () => {
     // Prepare
     const { store, tableName } = await makeStore('dynamo');
+    const on = callsOn(store);
 
     // Act
-    await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-1',
-      at: T0,
-      alarmName: 'credits-low',
-    });
-    await store.openOrJoin({
-      fileSystemId: FS,
-      incidentId: 'inc-2',
-      at: T1,
-      alarmName: 'io-limit',
-    });
+    await on.open('inc-1', T0, 'credits-low');
+    await on.open('inc-2', T1, 'io-limit');
 
     // Assess: the raw attribute, as DynamoDB holds it
-    const raw = await dynamo.client.send(
+    const raw = await stores.dynamo.client.send(
       new GetItemCommand({
         TableName: tableName,
         Key: { fileSystemId: { S: FS } },
@@ -985,7 +716,7 @@ describe('the dynamo incident store on its table', () => {
   it('fails loudly when the table does not exist', async () => {
     // Prepare
     const store = createDynamoIncidentStore({
-      client: dynamo.documentClient,
+      client: stores.dynamo.documentClient,
       tableName: 'no-such-table',
     });
 

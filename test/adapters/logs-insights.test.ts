@@ -30,26 +30,13 @@ import {
 import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
 import { createLogsInsightsPort } from '../../shared/adapters/aws-logs-insights.ts';
 import { type AppConfig, parseConfig } from '../../shared/domain/config.ts';
-import {
-  langfuseEvidenceSchema,
-  type Trigger,
-} from '../../shared/domain/contracts.ts';
+import { langfuseEvidenceSchema } from '../../shared/domain/contracts.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { metricResult } from '../fixtures/aws-responses.ts';
+import { manualTrigger } from '../fixtures/inputs.ts';
 
 const end = new Date('2026-11-23T03:00:00Z');
-const trigger: Trigger = {
-  kind: 'manual',
-  fileSystemId: FS_ID,
-  region: 'us-east-1',
-  state: 'ALARM',
-  triggeredAt: end.toISOString(),
-  windowMinutes: 30,
-  windowStart: new Date(end.getTime() - 30 * 60_000).toISOString(),
-  windowEnd: end.toISOString(),
-  dryRun: false,
-  policy: 'approve',
-};
+const trigger = manualTrigger(end, { windowMinutes: 30 });
 const QUERY_ID = '12ab3456-12ab-123a-789e-1234567890ab';
 const LOG_GROUPS = ['/ecs/langfuse-worker', '/ecs/langfuse-worker-2'];
 

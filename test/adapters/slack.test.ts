@@ -157,38 +157,41 @@ describe('createSlackPort', () => {
     expect(slack.calls).toHaveLength(2);
   });
 
-  it('gives up after the allowed number of rate-limit retries', async () => {
-    // Prepare
-    slack.failNext(5, { kind: 'rate-limit', retryAfterSeconds: 1 });
-    const { port, waitsMs } = makePort({ maxRateLimitRetries: 2 });
-
-    // Act
-    const error = await deliveryError(port.postMessage(finding));
-
-    // Assess
-    expect(error).toBeInstanceOf(SlackDeliveryError);
-    expect(error.name).toBe('SlackDeliveryError');
-    expect(error.message).toBe(
+  it.each<[string, number, number, SlackPortOptions, unknown, number[]]>([
+    [
+      'gives up after the allowed number of rate-limit retries',
+      5,
+      1,
+      { maxRateLimitRetries: 2 },
       'slack chat.postMessage: rate limited 3 times, giving up',
-    );
-    expect(waitsMs).toEqual([1_000, 1_000]);
-    expect(slack.calls).toHaveLength(3);
-  });
+      [1_000, 1_000],
+    ],
+    [
+      'gives up at once when Retry-After is past the wait budget',
+      1,
+      60,
+      { budgetMs: 12_000 },
+      expect.stringMatching(/Retry-After 60 s is past the 12 s budget/),
+      [],
+    ],
+  ])(
+    '%s',
+    async (_title, refusals, retryAfterSeconds, options, message, waits) => {
+      // Prepare
+      slack.failNext(refusals, { kind: 'rate-limit', retryAfterSeconds });
+      const { port, waitsMs } = makePort(options);
 
-  it('gives up at once when Retry-After is past the wait budget', async () => {
-    // Prepare
-    slack.failNext(1, { kind: 'rate-limit', retryAfterSeconds: 60 });
-    const { port, waitsMs } = makePort({ budgetMs: 12_000 });
+      // Act
+      const error = await deliveryError(port.postMessage(finding));
 
-    // Act
-    const error = await deliveryError(port.postMessage(finding));
-
-    // Assess
-    expect(error).toBeInstanceOf(SlackDeliveryError);
-    expect(error.message).toMatch(/Retry-After 60 s is past the 12 s budget/);
-    expect(waitsMs).toEqual([]);
-    expect(slack.calls).toHaveLength(1);
-  });
+      // Assess: the waits taken, then one call more than waits.
+      expect(error).toBeInstanceOf(SlackDeliveryError);
+      expect(error.name).toBe('SlackDeliveryError');
+      expect(error.message).toEqual(message);
+      expect(waitsMs).toEqual(waits);
+      expect(slack.calls).toHaveLength(waits.length + 1);
+    },
+  );
 
   it('counts time already spent against the wait budget', async () => {
     // Prepare

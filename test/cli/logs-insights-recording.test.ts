@@ -5,8 +5,7 @@
  * it, and recordings without it replay as before.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CloudWatchLogsClient,
@@ -14,7 +13,7 @@ import {
   StartQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runRecord } from '../../cli/commands/record.ts';
 import { main } from '../../cli/main.ts';
 import {
@@ -29,20 +28,11 @@ import {
 } from '../../local/recording-format.ts';
 import { simulateScenario } from '../../local/scenarios.ts';
 import { createLogsInsightsPort } from '../../shared/adapters/aws-logs-insights.ts';
-import { capture } from '../support/io.ts';
+import { capture, useTempDirs } from '../support/io.ts';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs();
 const logsMock = mockClient(CloudWatchLogsClient);
 afterEach(() => logsMock.reset());
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'burstguard-insights-'));
-  dirs.push(dir);
-  return dir;
-}
 
 /** "YYYY-MM-DD HH:MM:SS.000", as Logs Insights prints a bin. */
 const binAt = (ms: number) =>
@@ -100,7 +90,7 @@ async function record(out: string, logGroups: string[]) {
 describe('cloudwatch-logs-insights.json', () => {
   it('is written by record as GetQueryResults answered it, meta staying version 1', async () => {
     // Prepare
-    const out = await tempDir();
+    const out = await tempDir('burstguard-insights-');
 
     // Act
     const { code, answer } = await record(out, ['/ecs/langfuse-worker']);
@@ -125,7 +115,7 @@ describe('cloudwatch-logs-insights.json', () => {
 
   it('is not written, and nothing is queried, without log groups', async () => {
     // Prepare
-    const out = await tempDir();
+    const out = await tempDir('burstguard-insights-');
 
     // Act
     const { code } = await record(out, []);
@@ -138,7 +128,7 @@ describe('cloudwatch-logs-insights.json', () => {
 
   it('gives replay the exact dropped-record count', async () => {
     // Prepare
-    const dir = await tempDir();
+    const dir = await tempDir('burstguard-insights-');
     await record(dir, ['/ecs/langfuse-worker']);
     const { out, io } = capture();
 
@@ -160,7 +150,7 @@ describe('cloudwatch-logs-insights.json', () => {
 
   it('is optional: a recording without it replays from the metric filters', async () => {
     // Prepare: a recording as format 1 wrote them before the file existed.
-    const dir = await tempDir();
+    const dir = await tempDir('burstguard-insights-');
     await writeRecording(
       dir,
       simulateScenario('credits-exhausted', {

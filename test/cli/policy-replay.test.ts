@@ -4,10 +4,7 @@
  * may only lower the configured policy, and `auto` asks a person when the
  * sources contradict each other or the confidence is under the floor.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import {
   type Recording,
@@ -16,14 +13,11 @@ import {
 import { runRecording } from '../../local/run-recording.ts';
 import { type ScenarioName, simulateScenario } from '../../local/scenarios.ts';
 import type { Policy } from '../../shared/domain/contracts.ts';
-import { capture } from '../support/io.ts';
+import { capture, useTempDirs } from '../support/io.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');
 const FS = 'fs-0a1b2c3d4e5f67890';
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs();
 
 /** A scenario started by hand, the manual input asking for `policy`. */
 function startedByHand(name: ScenarioName, policy: Policy): Recording {
@@ -35,8 +29,7 @@ function startedByHand(name: ScenarioName, policy: Policy): Recording {
 }
 
 async function replayJson(recording: Recording, ...flags: string[]) {
-  const dir = await mkdtemp(join(tmpdir(), 'burstguard-policy-'));
-  dirs.push(dir);
+  const dir = await tempDir('burstguard-policy-');
   await writeRecording(dir, recording);
   const { out, err, io } = capture();
   const code = await main(['replay', dir, '--json', ...flags], io);

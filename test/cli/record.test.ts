@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CloudWatchClient,
@@ -7,18 +6,16 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runRecord } from '../../cli/commands/record.ts';
 import { main } from '../../cli/main.ts';
 import { startDemoClickHouse } from '../../local/demo-clickhouse.ts';
 import { simulateScenario } from '../../local/scenarios.ts';
 import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
 import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
+import { useTempDirs } from '../support/io.ts';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs();
 
 /** SDK-shaped answers (Dates, pages) made from a simulated incident. */
 function mockAwsFrom(end: Date) {
@@ -52,8 +49,7 @@ describe('burstguard record', () => {
     // Prepare: mocked AWS and a real chDB behind the ports.
     const { efsMock, cwMock } = mockAwsFrom(new Date());
     const db = await startDemoClickHouse('steady');
-    const out = await mkdtemp(join(tmpdir(), 'burstguard-record-'));
-    dirs.push(out);
+    const out = await tempDir('burstguard-record-');
     const err: string[] = [];
     const io = {
       out: () => undefined,

@@ -1,25 +1,20 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { readRecording, writeRecording } from '../../local/recording-format.ts';
 import { runRecording } from '../../local/run-recording.ts';
 import { type ScenarioName, simulateScenario } from '../../local/scenarios.ts';
-import { capture } from '../support/io.ts';
+import { capture, useTempDirs } from '../support/io.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs();
 
 async function recordingDir(
   name: ScenarioName,
   region = 'us-east-1',
 ): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `burstguard-${name}-`));
-  dirs.push(dir);
+  const dir = await tempDir(`burstguard-${name}-`);
   await writeRecording(dir, simulateScenario(name, { end: END, region }));
   return dir;
 }
@@ -252,16 +247,27 @@ describe('burstguard replay', () => {
   });
 });
 
+/**
+ * `diagnose --evidence <file> --json` on `text` written to `file`: it must
+ * succeed without a word on stderr; answers the JSON it printed.
+ */
+async function diagnoseJson(file: string, text: string) {
+  await writeFile(file, text);
+  const { out, err, io } = capture();
+  expect(await main(['diagnose', '--evidence', file, '--json'], io)).toBe(0);
+  expect(err.join('')).toBe('');
+  return JSON.parse(out.join(''));
+}
+
 describe('burstguard diagnose', () => {
   it('diagnoses the evidence a replay printed', async () => {
     const dir = await recordingDir('merge-backlog');
     const replayed = capture();
     await main(['replay', dir, '--json', '--policy', 'off'], replayed.io);
-    const file = join(dir, 'replay.json');
-    await writeFile(file, replayed.out.join(''));
-    const { out, io } = capture();
-    expect(await main(['diagnose', '--evidence', file, '--json'], io)).toBe(0);
-    const result = JSON.parse(out.join(''));
+    const result = await diagnoseJson(
+      join(dir, 'replay.json'),
+      replayed.out.join(''),
+    );
     expect(result.diagnosis.verdict).toBe('clickhouse-merge-backlog');
     expect(result.recommendation.action).toBe('tune-clickhouse-inserts');
   });
@@ -276,14 +282,10 @@ describe('burstguard diagnose', () => {
     async (name, region) => {
       const dir = await recordingDir(name, region);
       const report = await replayJson(dir, '--policy', 'off');
-      const file = join(dir, 'replay.json');
-      await writeFile(file, JSON.stringify(report));
-      const { out, err, io } = capture();
-      expect(await main(['diagnose', '--evidence', file, '--json'], io)).toBe(
-        0,
+      const result = await diagnoseJson(
+        join(dir, 'replay.json'),
+        JSON.stringify(report),
       );
-      expect(err.join('')).toBe('');
-      const result = JSON.parse(out.join(''));
       expect(result.diagnosis.verdict).toBe(report.diagnosis.verdict);
       expect(result.recommendation.action).toBe(report.recommendation.action);
       expect(result.recommendation.priceTable).toMatch(
@@ -297,13 +299,11 @@ describe('burstguard diagnose', () => {
     const demo = capture();
     expect(await main(['demo', '--json', '--policy', 'off'], demo.io)).toBe(0);
     const report = JSON.parse(demo.out.join(''));
-    const dir = await mkdtemp(join(tmpdir(), 'burstguard-demo-'));
-    dirs.push(dir);
-    const file = join(dir, 'demo.json');
-    await writeFile(file, demo.out.join(''));
-    const { out, io } = capture();
-    expect(await main(['diagnose', '--evidence', file, '--json'], io)).toBe(0);
-    const result = JSON.parse(out.join(''));
+    const dir = await tempDir('burstguard-demo-');
+    const result = await diagnoseJson(
+      join(dir, 'demo.json'),
+      demo.out.join(''),
+    );
     expect(result.diagnosis.verdict).toBe('efs-burst-credits-exhausted');
     expect(result.diagnosis.verdict).toBe(report.diagnosis.verdict);
     expectSameCosts(report.recommendation.costs, result.recommendation.costs);
@@ -382,8 +382,7 @@ describe('burstguard diagnose', () => {
   });
 
   it('names the bad field of malformed evidence in one line', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'burstguard-evidence-'));
-    dirs.push(dir);
+    const dir = await tempDir('burstguard-evidence-');
     const file = join(dir, 'evidence.json');
     await writeFile(
       file,

@@ -3,25 +3,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runStart, startRequest } from '../../cli/commands/start.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
+import { capture } from '../support/io.ts';
 
 const ARN =
   'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-prod';
 const sfnMock = mockClient(SFNClient);
 afterEach(() => sfnMock.reset());
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      out: (t: string) => out.push(t),
-      err: (t: string) => err.push(t),
-      color: false,
-    },
-  };
-}
 
 describe('burstguard start', () => {
   it('starts an execution with the console input', async () => {
@@ -30,7 +17,7 @@ describe('burstguard start', () => {
       executionArn: `${ARN.replace('stateMachine', 'execution')}:manual-1`,
       startDate: new Date('2026-11-23T03:00:00Z'),
     });
-    const { out, io: ioObj } = io();
+    const { out, io: ioObj } = capture();
     // Act
     const code = await runStart(
       {

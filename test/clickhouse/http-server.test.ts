@@ -62,15 +62,41 @@ function withSlowQuery(
   return slow as unknown as ClickHouseClient;
 }
 
+/** @clickhouse/client for the test server as `username`, logging nothing. */
+function clientAs(
+  username: string,
+  password: string,
+  options: { request_timeout?: number } = {},
+) {
+  return createClient({
+    url: server.httpUrl,
+    username,
+    password,
+    ...options,
+    log: { level: ClickHouseLogLevel.OFF },
+  });
+}
+
+/** The adapter for the readonly test user with `password`, at `url`. */
+function portAs(
+  password: string,
+  url: string,
+  timeoutMs: number,
+  options: { caCertPem?: string } = {},
+) {
+  return createClickHouseHttpPort({
+    url,
+    username: server.user,
+    password,
+    timeoutMs,
+    ...options,
+  });
+}
+
 describe('the HTTP adapter against clickhouse-server', () => {
   it('reads the system tables with a readonly=2 user', async () => {
     // Prepare
-    const port = createClickHouseHttpPort({
-      url: server.httpUrl,
-      username: server.user,
-      password: server.password,
-      timeoutMs: 5_000,
-    });
+    const port = portAs(server.password, server.httpUrl, 5_000);
 
     // Act
     const snapshot = await port.snapshot(window);
@@ -91,11 +117,7 @@ describe('the HTTP adapter against clickhouse-server', () => {
 
   it('reads over HTTPS with the certificate of a private CA', async () => {
     // Prepare
-    const port = createClickHouseHttpPort({
-      url: server.httpsUrl,
-      username: server.user,
-      password: server.password,
-      timeoutMs: 5_000,
+    const port = portAs(server.password, server.httpsUrl, 5_000, {
       caCertPem: server.caCertPem,
     });
 
@@ -111,12 +133,7 @@ describe('the HTTP adapter against clickhouse-server', () => {
     'says unreachable when the certificate is not trusted',
     async () => {
       // Prepare
-      const port = createClickHouseHttpPort({
-        url: server.httpsUrl,
-        username: server.user,
-        password: server.password,
-        timeoutMs: PATIENT_TIMEOUT_MS,
-      });
+      const port = portAs(server.password, server.httpsUrl, PATIENT_TIMEOUT_MS);
 
       // Act
       const result = port.snapshot(window);
@@ -136,12 +153,7 @@ describe('the HTTP adapter against clickhouse-server', () => {
     async () => {
       // Prepare
       const wrong = 'not-the-Pa55word';
-      const port = createClickHouseHttpPort({
-        url: server.httpUrl,
-        username: server.user,
-        password: wrong,
-        timeoutMs: PATIENT_TIMEOUT_MS,
-      });
+      const port = portAs(wrong, server.httpUrl, PATIENT_TIMEOUT_MS);
 
       // Act
       const error = await port.snapshot(window).catch((e: unknown) => e);
@@ -162,12 +174,11 @@ describe('the HTTP adapter against clickhouse-server', () => {
     async () => {
       // Prepare
       const closed = await freePort();
-      const port = createClickHouseHttpPort({
-        url: `http://127.0.0.1:${closed}`,
-        username: server.user,
-        password: server.password,
-        timeoutMs: PATIENT_TIMEOUT_MS,
-      });
+      const port = portAs(
+        server.password,
+        `http://127.0.0.1:${closed}`,
+        PATIENT_TIMEOUT_MS,
+      );
 
       // Act
       const result = port.snapshot(window);
@@ -185,12 +196,8 @@ describe('the HTTP adapter against clickhouse-server', () => {
 
   it('reports a query slower than the timeout alone', async () => {
     // Prepare
-    const real = createClient({
-      url: server.httpUrl,
-      username: server.user,
-      password: server.password,
+    const real = clientAs(server.user, server.password, {
       request_timeout: 1_000,
-      log: { level: ClickHouseLogLevel.OFF },
     });
     const port = createClickHouseHttpPort({
       url: server.httpUrl,
@@ -215,12 +222,7 @@ describe('the HTTP adapter against clickhouse-server', () => {
   it('says unreachable when no query answers within the timeout', async () => {
     // Prepare: accepts connections, never answers
     const silent = await startSilentServer();
-    const port = createClickHouseHttpPort({
-      url: silent.url,
-      username: server.user,
-      password: server.password,
-      timeoutMs: 1_000,
-    });
+    const port = portAs(server.password, silent.url, 1_000);
 
     // Act
     const error = await port.snapshot(window).catch((e: unknown) => e);
@@ -240,12 +242,7 @@ describe('the HTTP adapter against clickhouse-server', () => {
       // Prepare: a byte every 200 ms keeps the socket busy, so the client's
       // request_timeout (an inactivity timeout) alone would wait forever.
       const trickling = await startTricklingServer(200);
-      const port = createClickHouseHttpPort({
-        url: trickling.url,
-        username: server.user,
-        password: server.password,
-        timeoutMs: 1_000,
-      });
+      const port = portAs(server.password, trickling.url, 1_000);
       const started = performance.now();
 
       // Act
@@ -266,12 +263,7 @@ describe('the HTTP adapter against clickhouse-server', () => {
 
   it('keeps every request read-only even for a user that may write', async () => {
     // Prepare
-    const admin = createClient({
-      url: server.httpUrl,
-      username: server.adminUser,
-      password: server.adminPassword,
-      log: { level: ClickHouseLogLevel.OFF },
-    });
+    const admin = clientAs(server.adminUser, server.adminPassword);
 
     // Act
     const write = admin.command({

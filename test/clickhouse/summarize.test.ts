@@ -18,6 +18,31 @@ type Rows = Record<string, unknown>[];
 const ok = (rows: Rows) => ({ ok: true as const, rows });
 const failed = (reason: string) => ({ ok: false as const, reason });
 
+/** A regular merge of partition 202611 as system.merges lists it. */
+function merge(
+  table: string,
+  m: {
+    elapsed: number;
+    progress: number;
+    num_parts: number;
+    compressedMiB: number;
+    readMiB: number;
+  },
+) {
+  return {
+    database: 'default',
+    table,
+    elapsed: m.elapsed,
+    progress: m.progress,
+    num_parts: m.num_parts,
+    total_size_bytes_compressed: String(m.compressedMiB * MiB),
+    bytes_read_uncompressed: String(m.readMiB * MiB),
+    is_mutation: 0,
+    merge_type: 'REGULAR',
+    partition_id: '202611',
+  };
+}
+
 /** A server drowning in parts, as JSONEachRow prints it (64-bit quoted). */
 function backlogSnapshot(): ClickHouseSnapshot {
   const partLog: Rows = [];
@@ -51,30 +76,20 @@ function backlogSnapshot(): ClickHouseSnapshot {
     elapsedMs: 42,
     results: {
       merges: ok([
-        {
-          database: 'default',
-          table: 'observations',
+        merge('observations', {
           elapsed: 12.5,
           progress: 0.5,
           num_parts: 6,
-          total_size_bytes_compressed: String(100 * MiB),
-          bytes_read_uncompressed: String(300 * MiB),
-          is_mutation: 0,
-          merge_type: 'REGULAR',
-          partition_id: '202611',
-        },
-        {
-          database: 'default',
-          table: 'traces',
+          compressedMiB: 100,
+          readMiB: 300,
+        }),
+        merge('traces', {
           elapsed: 1840.25,
           progress: 0.07,
           num_parts: 12,
-          total_size_bytes_compressed: String(200 * MiB),
-          bytes_read_uncompressed: String(40 * MiB),
-          is_mutation: 0,
-          merge_type: 'REGULAR',
-          partition_id: '202611',
-        },
+          compressedMiB: 200,
+          readMiB: 40,
+        }),
       ]),
       parts: ok([
         {

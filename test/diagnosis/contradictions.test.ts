@@ -9,15 +9,7 @@
  * guide, CloudWatch metrics for Amazon EFS).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  evidenceFromRecording,
-  triggerForRecording,
-} from '../../local/evidence.ts';
-import {
-  SCENARIOS,
-  type ScenarioName,
-  simulateScenario,
-} from '../../local/scenarios.ts';
+import { SCENARIOS } from '../../local/scenarios.ts';
 import {
   diagnosisSchema,
   type Evidence,
@@ -29,24 +21,11 @@ import {
   findContradictions,
 } from '../../shared/domain/diagnosis/contradictions.ts';
 import { diagnose } from '../../shared/domain/diagnosis/engine.ts';
+import { scenarioEvidence } from '../fixtures/scenarios.ts';
 
-const END = new Date('2026-11-23T03:12:00Z');
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const TiB = 1024 * GiB;
-
-async function scenario(name: ScenarioName) {
-  const recording = simulateScenario(name, { end: END });
-  const t = triggerForRecording(recording);
-  return {
-    evidence: await evidenceFromRecording(recording),
-    context: {
-      region: 'us-east-1',
-      windowStart: t.windowStart,
-      windowEnd: t.windowEnd,
-    },
-  };
-}
 
 /** The evidence with one EFS series' values replaced. */
 function withSeries(
@@ -80,13 +59,15 @@ describe('contradictions between sources', () => {
 
   it('finds none in any consistent built-in incident', async () => {
     for (const name of SCENARIOS.filter((n) => n !== 'credits-contradictory')) {
-      const { evidence } = await scenario(name);
+      const { evidence } = await scenarioEvidence(name);
       expect(ids(evidence), name).toEqual([]);
     }
   });
 
   it('finds 1.8 TiB of credits with permitted throughput at the 1 MiB/s floor', async () => {
-    const { evidence, context } = await scenario('credits-contradictory');
+    const { evidence, context } = await scenarioEvidence(
+      'credits-contradictory',
+    );
     const { diagnosis } = diagnose(evidence, context);
     // Scored as exhausted, as before contradictions were looked for...
     expect(diagnosis.verdict).toBe('efs-burst-credits-exhausted');
@@ -108,7 +89,7 @@ describe('contradictions between sources', () => {
   it('lets a real exhaustion overlap its credits for a few periods', async () => {
     // Credits and permitted throughput are separate metrics: at the
     // moment credits run out they may be a period or two apart.
-    const { evidence } = await scenario('credits-exhausted');
+    const { evidence } = await scenarioEvidence('credits-exhausted');
     const overlap = CONTRADICTION_MIN_PERIODS - 1;
     const skewed = withSeries(evidence, 'burst_credit_balance', (v, i) =>
       i >= 100 && i < 100 + overlap ? 2 * TiB : v,
@@ -124,13 +105,13 @@ describe('contradictions between sources', () => {
     // 0.5 GiB is above the engine's exhaustion threshold yet not clearly
     // above zero for a 3.6 GiB file system (1 GiB or ten minutes of
     // baseline): no contradiction.
-    const { evidence } = await scenario('credits-contradictory');
+    const { evidence } = await scenarioEvidence('credits-contradictory');
     const small = withSeries(evidence, 'burst_credit_balance', () => 0.5 * GiB);
     expect(ids(small)).toEqual([]);
   });
 
   it('finds Bursting permitted above its burst rate', async () => {
-    const { evidence } = await scenario('healthy-blip');
+    const { evidence } = await scenarioEvidence('healthy-blip');
     expect(ids(evidence)).toEqual([]);
     // 3 GiB/s is what an Elastic file system reports as permitted.
     const elastic = withSeries(evidence, 'permitted_throughput', () => 3 * GiB);
@@ -138,7 +119,7 @@ describe('contradictions between sources', () => {
   });
 
   it('finds Provisioned permitted below its setting', async () => {
-    const { evidence } = await scenario('provisioned-saturated');
+    const { evidence } = await scenarioEvidence('provisioned-saturated');
     expect(ids(evidence)).toEqual([]);
     // Above the 8 MiB/s setting is allowed (the storage may permit more).
     const more = withSeries(evidence, 'permitted_throughput', () => 20 * MiB);

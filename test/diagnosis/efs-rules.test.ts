@@ -34,6 +34,51 @@ const repeat = (a: number, n: number, b: number, m: number) => [
 ];
 
 /**
+ * Evidence of one file system over the window at 60 s periods, all of it
+ * Standard-class storage, with Langfuse's `langfuseMetrics` and no
+ * ClickHouse.
+ */
+function evidenceOf(
+  fileSystem: {
+    throughputMode: 'bursting' | 'provisioned' | 'elastic';
+    performanceMode: 'generalPurpose' | 'maxIO';
+    provisionedThroughputMibps?: number;
+    sizeBytes: number;
+  },
+  metrics: Record<string, ReturnType<typeof series>>,
+  langfuseMetrics: Record<string, ReturnType<typeof series>> = {},
+): Evidence {
+  return {
+    efs: {
+      source: 'efs',
+      available: true,
+      fileSystem: {
+        fileSystemId: FS_ID,
+        ...fileSystem,
+        lifeCycleState: 'available',
+        sizeStandardBytes: fileSystem.sizeBytes,
+        tags: {},
+      },
+      periodSeconds: 60,
+      metrics,
+      missing: [],
+    },
+    langfuse: {
+      source: 'langfuse',
+      available: true,
+      periodSeconds: 60,
+      metrics: langfuseMetrics,
+      missing: [],
+    },
+    clickhouse: {
+      source: 'clickhouse',
+      available: false,
+      reason: 'no ClickHouse endpoint is configured',
+    },
+  };
+}
+
+/**
  * 60 one-minute periods. The first 30 burst at `burstBps` permitted while
  * moving `demandBps`; the last 30 have no credits and are held at the
  * baseline, moving exactly the baseline (100% utilization).
@@ -46,43 +91,22 @@ function exhausted(options: {
   const baseline = Math.max(MiB, (options.sizeBytes / GiB) * 50 * 1024);
   const burst = Math.max(100 * MiB, (options.sizeBytes / TiB) * 100 * MiB);
   const metered = repeat(options.demandBps * 60, 30, baseline * 60, 30);
-  return {
-    efs: {
-      source: 'efs',
-      available: true,
-      fileSystem: {
-        fileSystemId: FS_ID,
-        throughputMode: 'bursting',
-        performanceMode: options.performanceMode,
-        lifeCycleState: 'available',
-        sizeBytes: options.sizeBytes,
-        sizeStandardBytes: options.sizeBytes,
-        tags: {},
-      },
-      periodSeconds: 60,
-      metrics: {
-        burst_credit_balance: series(repeat(GiB, 30, 0, 30)),
-        permitted_throughput: series(repeat(burst, 30, baseline, 30)),
-        metered_io_bytes: series(metered),
-        data_read_io_bytes: series(repeat(0, 30, 0, 30)),
-        data_write_io_bytes: series(metered),
-        metadata_io_bytes: series(repeat(0, 30, 0, 30)),
-      },
-      missing: [],
+  return evidenceOf(
+    {
+      throughputMode: 'bursting',
+      performanceMode: options.performanceMode,
+      sizeBytes: options.sizeBytes,
     },
-    langfuse: {
-      source: 'langfuse',
-      available: true,
-      periodSeconds: 60,
-      metrics: { langfuse_dropped_records: series(repeat(0, 35, 10, 25)) },
-      missing: [],
+    {
+      burst_credit_balance: series(repeat(GiB, 30, 0, 30)),
+      permitted_throughput: series(repeat(burst, 30, baseline, 30)),
+      metered_io_bytes: series(metered),
+      data_read_io_bytes: series(repeat(0, 30, 0, 30)),
+      data_write_io_bytes: series(metered),
+      metadata_io_bytes: series(repeat(0, 30, 0, 30)),
     },
-    clickhouse: {
-      source: 'clickhouse',
-      available: false,
-      reason: 'no ClickHouse endpoint is configured',
-    },
-  };
+    { langfuse_dropped_records: series(repeat(0, 35, 10, 25)) },
+  );
 }
 
 /** 60 quiet periods (4 MiB/s of 100 MiB/s), 20 of them at 100% PercentIOLimit. */
@@ -90,46 +114,24 @@ function atIoLimit(
   throughputMode: 'bursting' | 'provisioned' | 'elastic',
 ): Evidence {
   const permitted = 100 * MiB;
-  return {
-    efs: {
-      source: 'efs',
-      available: true,
-      fileSystem: {
-        fileSystemId: FS_ID,
-        throughputMode,
-        performanceMode: 'generalPurpose',
-        ...(throughputMode === 'provisioned'
-          ? { provisionedThroughputMibps: 100 }
-          : {}),
-        lifeCycleState: 'available',
-        sizeBytes: 60 * GiB,
-        sizeStandardBytes: 60 * GiB,
-        tags: {},
-      },
-      periodSeconds: 60,
-      metrics: {
-        ...(throughputMode === 'bursting'
-          ? { burst_credit_balance: series(repeat(TiB, 30, TiB, 30)) }
-          : {}),
-        permitted_throughput: series(repeat(permitted, 30, permitted, 30)),
-        metered_io_bytes: series(repeat(4 * MiB * 60, 30, 4 * MiB * 60, 30)),
-        percent_io_limit: series(repeat(40, 40, 100, 20)),
-      },
-      missing: [],
+  return evidenceOf(
+    {
+      throughputMode,
+      performanceMode: 'generalPurpose',
+      ...(throughputMode === 'provisioned'
+        ? { provisionedThroughputMibps: 100 }
+        : {}),
+      sizeBytes: 60 * GiB,
     },
-    langfuse: {
-      source: 'langfuse',
-      available: true,
-      periodSeconds: 60,
-      metrics: {},
-      missing: [],
+    {
+      ...(throughputMode === 'bursting'
+        ? { burst_credit_balance: series(repeat(TiB, 30, TiB, 30)) }
+        : {}),
+      permitted_throughput: series(repeat(permitted, 30, permitted, 30)),
+      metered_io_bytes: series(repeat(4 * MiB * 60, 30, 4 * MiB * 60, 30)),
+      percent_io_limit: series(repeat(40, 40, 100, 20)),
     },
-    clickhouse: {
-      source: 'clickhouse',
-      available: false,
-      reason: 'no ClickHouse endpoint is configured',
-    },
-  };
+  );
 }
 
 function trigger(policy: Trigger['policy']): Trigger {

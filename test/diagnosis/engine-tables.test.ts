@@ -248,21 +248,29 @@ describe('diagnose over a hand-written IO limit window', () => {
   });
 });
 
+/**
+ * Provisioned at 10 MiB/s, permitted 10 MiB/s, metered at 100 percent for
+ * the first 20 minutes and 40 percent after.
+ */
+function provisionedPinnedWindow() {
+  const permitted = 10 * MiB;
+  return windowWith(
+    { throughputMode: 'provisioned', provisionedThroughputMibps: 10 },
+    {
+      metered_io_bytes: series([
+        ...Array<number>(20).fill(permitted * 60),
+        ...Array<number>(10).fill(permitted * 60 * 0.4),
+      ]),
+      permitted_throughput: series(Array<number>(30).fill(permitted)),
+    },
+  );
+}
+
 describe('diagnose over a hand-written Provisioned window', () => {
   it('finds Provisioned throughput saturated after 20 pinned minutes', async () => {
     // Provisioned at 10 MiB/s, permitted 10 MiB/s, metered at 100 percent
     // for the first 20 minutes and 40 percent after.
-    const permitted = 10 * MiB;
-    const evidence = await windowWith(
-      { throughputMode: 'provisioned', provisionedThroughputMibps: 10 },
-      {
-        metered_io_bytes: series([
-          ...Array<number>(20).fill(permitted * 60),
-          ...Array<number>(10).fill(permitted * 60 * 0.4),
-        ]),
-        permitted_throughput: series(Array<number>(30).fill(permitted)),
-      },
-    );
+    const evidence = await provisionedPinnedWindow();
 
     const { diagnosis, recommendation } = diagnose(evidence, CONTEXT);
 
@@ -692,17 +700,7 @@ describe('diagnose, findings and advice on hand-written windows', () => {
   });
 
   it('advises raising a pinned Provisioned setting by half, and prices it', async () => {
-    const permitted = 10 * MiB;
-    const evidence = await windowWith(
-      { throughputMode: 'provisioned', provisionedThroughputMibps: 10 },
-      {
-        metered_io_bytes: series([
-          ...Array<number>(20).fill(permitted * 60),
-          ...Array<number>(10).fill(permitted * 60 * 0.4),
-        ]),
-        permitted_throughput: series(Array<number>(30).fill(permitted)),
-      },
-    );
+    const evidence = await provisionedPinnedWindow();
 
     const { recommendation } = diagnose(evidence, CONTEXT);
 

@@ -1,10 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  evidenceFromRecording,
-  triggerForRecording,
-} from '../../local/evidence.ts';
-import { SCENARIOS, simulateScenario } from '../../local/scenarios.ts';
+import { SCENARIOS } from '../../local/scenarios.ts';
 import {
   type Evidence,
   evidenceSchema,
@@ -17,24 +13,10 @@ import {
 } from '../../shared/domain/diagnosis/forecast.ts';
 import { baselineFor } from '../../shared/domain/diagnosis/signals.ts';
 import { priceTable } from '../../shared/domain/pricing.ts';
+import { scenarioEvidence } from '../fixtures/scenarios.ts';
 
-const END = new Date('2026-11-23T03:12:00Z');
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
-
-async function scenario(name: (typeof SCENARIOS)[number]) {
-  const recording = simulateScenario(name, { end: END });
-  const evidence = await evidenceFromRecording(recording);
-  const t = triggerForRecording(recording);
-  return {
-    evidence,
-    context: {
-      region: 'us-east-1',
-      windowStart: t.windowStart,
-      windowEnd: t.windowEnd,
-    },
-  };
-}
 
 const EXPECTED: Record<(typeof SCENARIOS)[number], string> = {
   'credits-exhausted': 'efs-burst-credits-exhausted',
@@ -56,7 +38,7 @@ const EXPECTED: Record<(typeof SCENARIOS)[number], string> = {
 
 describe('diagnose', () => {
   it.each(SCENARIOS)('gives the %s scenario its verdict', async (name) => {
-    const { evidence, context } = await scenario(name);
+    const { evidence, context } = await scenarioEvidence(name);
     const { diagnosis } = diagnose(evidence, context);
     expect(diagnosis.verdict).toBe(EXPECTED[name]);
     expect(diagnosis.ranked[0]?.verdict).toBe(EXPECTED[name]);
@@ -68,7 +50,7 @@ describe('diagnose', () => {
   });
 
   it('explains the seed incident with numbers and units', async () => {
-    const { evidence, context } = await scenario('credits-exhausted');
+    const { evidence, context } = await scenarioEvidence('credits-exhausted');
     const { diagnosis, recommendation } = diagnose(evidence, context);
     expect(diagnosis.confidence).toBeGreaterThan(0.8);
     const text = diagnosis.findings.join('\n');
@@ -89,7 +71,7 @@ describe('diagnose', () => {
   });
 
   it('does not blame EFS for too many parts on healthy storage', async () => {
-    const { evidence, context } = await scenario('merge-backlog');
+    const { evidence, context } = await scenarioEvidence('merge-backlog');
     const { diagnosis, recommendation } = diagnose(evidence, context);
     expect(diagnosis.verdict).toBe('clickhouse-merge-backlog');
     expect(diagnosis.verdict.startsWith('efs-')).toBe(false);
@@ -99,7 +81,7 @@ describe('diagnose', () => {
   });
 
   it('lowers confidence when sources are missing', async () => {
-    const { evidence, context } = await scenario('credits-exhausted');
+    const { evidence, context } = await scenarioEvidence('credits-exhausted');
     const full = diagnose(evidence, context).diagnosis.confidence;
     const partial = diagnose(
       {
@@ -119,7 +101,7 @@ describe('diagnose', () => {
   });
 
   it('never throws and keeps confidence in 0..1 on arbitrary evidence', async () => {
-    const { evidence: base } = await scenario('credits-exhausted');
+    const { evidence: base } = await scenarioEvidence('credits-exhausted');
     const series = fc.record({
       start: fc.constant('2026-11-23T00:12:00.000Z'),
       periodSeconds: fc.constantFrom(60, 300),
@@ -201,7 +183,7 @@ describe('diagnose', () => {
   });
 
   it('never lowers the exhaustion score when starvation evidence grows', async () => {
-    const { evidence, context } = await scenario('credits-exhausted');
+    const { evidence, context } = await scenarioEvidence('credits-exhausted');
     if (!evidence.efs.available) throw new Error('expected EFS evidence');
     const efs = evidence.efs;
     const score = (pinnedSlots: number, credit: number) => {

@@ -22,6 +22,7 @@ import type { Trigger } from '../../shared/domain/contracts.ts';
 import { diagnose } from '../../shared/domain/diagnosis/engine.ts';
 import { computeSignals } from '../../shared/domain/diagnosis/signals.ts';
 import type { MetricsPort } from '../../shared/domain/ports.ts';
+import { manualTrigger } from '../fixtures/inputs.ts';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -41,6 +42,56 @@ type Table = {
   metrics: Record<string, Run[]>;
   order: 'ascending' | 'descending';
 };
+
+/** Every run looks at the window at this time. */
+const NOW = '2026-11-23T03:00:00.000Z';
+
+/**
+ * The windows of the tables, each with the period CloudWatch has for it
+ * then (1-minute data kept 15 days, 5-minute 63 days, 1-hour 455 days, and
+ * at most 1,440 points per series read at once: CloudWatch API reference,
+ * GetMetricData).
+ */
+const WINDOWS = {
+  last15Minutes: {
+    periodSeconds: 60,
+    windowStart: '2026-11-23T02:45:00.000Z',
+    windowEnd: NOW,
+  },
+  lastHour: {
+    periodSeconds: 60,
+    windowStart: '2026-11-23T02:00:00.000Z',
+    windowEnd: NOW,
+  },
+  threeHours20DaysAgo: {
+    periodSeconds: 300,
+    windowStart: '2026-11-03T00:00:00.000Z',
+    windowEnd: '2026-11-03T03:00:00.000Z',
+  },
+  twoDays70DaysAgo: {
+    periodSeconds: 3600,
+    windowStart: '2026-09-14T00:00:00.000Z',
+    windowEnd: '2026-09-16T00:00:00.000Z',
+  },
+  last15Days: {
+    periodSeconds: 900,
+    windowStart: '2026-11-08T03:00:00.000Z',
+    windowEnd: NOW,
+  },
+} as const;
+
+function tableOf(
+  window: keyof typeof WINDOWS,
+  order: Table['order'],
+  metrics: Table['metrics'],
+): Table {
+  return { ...WINDOWS[window], now: NOW, metrics, order };
+}
+
+/** Runs of equal datapoints, each `[periods, value]`. */
+function runs(...list: [periods: number, value: number][]): Run[] {
+  return list.map(([periods, value]) => ({ periods, value }));
+}
 
 /** The GetMetricData results of a table, in the table's timestamp order. */
 function answer(table: Table) {
@@ -85,19 +136,11 @@ function describeFs(
 }
 
 function trigger(table: Table): Trigger {
-  return {
-    kind: 'manual',
+  return manualTrigger(new Date(table.windowEnd), {
     fileSystemId: FS_ID,
-    region: 'us-east-1',
-    state: 'ALARM',
-    triggeredAt: table.windowEnd,
     windowMinutes:
       (Date.parse(table.windowEnd) - Date.parse(table.windowStart)) / 60_000,
-    windowStart: table.windowStart,
-    windowEnd: table.windowEnd,
-    dryRun: false,
-    policy: 'approve',
-  } as Trigger;
+  });
 }
 
 /** Runs CollectEfs on the table, then the signals. */
@@ -167,20 +210,10 @@ describe('utilization over hand-written tables', () => {
       // 1 MiB/s -> 100%, pinned: 5 x 1 min = 5 min. Median of ten 25s and
       // five 100s: 25.
       name: '15 minutes at 60 s periods',
-      table: {
-        periodSeconds: 60,
-        windowStart: '2026-11-23T02:45:00.000Z',
-        windowEnd: '2026-11-23T03:00:00.000Z',
-        now: '2026-11-23T03:00:00.000Z',
-        metrics: {
-          metered_io_bytes: [
-            { periods: 10, value: 15_728_640 },
-            { periods: 5, value: 62_914_560 },
-          ],
-          permitted_throughput: [{ periods: 15, value: MiB }],
-        },
-        order: 'ascending',
-      },
+      table: tableOf('last15Minutes', 'ascending', {
+        metered_io_bytes: runs([10, 15_728_640], [5, 62_914_560]),
+        permitted_throughput: runs([15, MiB]),
+      }),
       maxPercent: 100,
       medianPercent: 25,
       pinnedMinutes: 5,
@@ -192,20 +225,10 @@ describe('utilization over hand-written tables', () => {
       // = 2 MiB/s -> 100%, pinned 6 x 5 min = 30 min. (Divided by 60
       // instead of 300, every period would read 250% or 500%.)
       name: '3 hours at 300 s periods, descending',
-      table: {
-        periodSeconds: 300,
-        windowStart: '2026-11-03T00:00:00.000Z',
-        windowEnd: '2026-11-03T03:00:00.000Z',
-        now: '2026-11-23T03:00:00.000Z',
-        metrics: {
-          metered_io_bytes: [
-            { periods: 30, value: 314_572_800 },
-            { periods: 6, value: 629_145_600 },
-          ],
-          permitted_throughput: [{ periods: 36, value: 2 * MiB }],
-        },
-        order: 'descending',
-      },
+      table: tableOf('threeHours20DaysAgo', 'descending', {
+        metered_io_bytes: runs([30, 314_572_800], [6, 629_145_600]),
+        permitted_throughput: runs([36, 2 * MiB]),
+      }),
       maxPercent: 100,
       medianPercent: 50,
       pinnedMinutes: 30,
@@ -216,20 +239,10 @@ describe('utilization over hand-written tables', () => {
       // 104,857.6 B/s = 0.1 MiB/s -> 10%. Last 3: 3,774,873,600 B / 3600 s
       // = 1 MiB/s -> 100%, pinned 3 x 60 min = 180 min.
       name: '2 days at 3,600 s periods',
-      table: {
-        periodSeconds: 3600,
-        windowStart: '2026-09-14T00:00:00.000Z',
-        windowEnd: '2026-09-16T00:00:00.000Z',
-        now: '2026-11-23T03:00:00.000Z',
-        metrics: {
-          metered_io_bytes: [
-            { periods: 45, value: 377_487_360 },
-            { periods: 3, value: 3_774_873_600 },
-          ],
-          permitted_throughput: [{ periods: 48, value: MiB }],
-        },
-        order: 'ascending',
-      },
+      table: tableOf('twoDays70DaysAgo', 'ascending', {
+        metered_io_bytes: runs([45, 377_487_360], [3, 3_774_873_600]),
+        permitted_throughput: runs([48, MiB]),
+      }),
       maxPercent: 100,
       medianPercent: 10,
       pinnedMinutes: 180,
@@ -242,20 +255,10 @@ describe('utilization over hand-written tables', () => {
       // min. Divided by a fixed 60 instead, the quiet periods would read
       // 750%: the whole 15 days pinned.
       name: '15 days at 900 s periods, descending',
-      table: {
-        periodSeconds: 900,
-        windowStart: '2026-11-08T03:00:00.000Z',
-        windowEnd: '2026-11-23T03:00:00.000Z',
-        now: '2026-11-23T03:00:00.000Z',
-        metrics: {
-          metered_io_bytes: [
-            { periods: 1432, value: 471_859_200 },
-            { periods: 8, value: 943_718_400 },
-          ],
-          permitted_throughput: [{ periods: 1440, value: MiB }],
-        },
-        order: 'descending',
-      },
+      table: tableOf('last15Days', 'descending', {
+        metered_io_bytes: runs([1432, 471_859_200], [8, 943_718_400]),
+        permitted_throughput: runs([1440, MiB]),
+      }),
       maxPercent: 100,
       medianPercent: 50,
       pinnedMinutes: 120,
@@ -300,19 +303,12 @@ describe('the Bursting baseline with Infrequent Access storage', () => {
     // Baseline = 40 GiB x 50 KiB/s = 2,000 KiB/s = 2,048,000 B/s (over the
     // 1 MiB/s floor). From the total it would be 200 x 51,200 = 10,240,000.
     // PermittedThroughput reads the baseline: credits are gone.
-    const table: Table = {
-      periodSeconds: 60,
-      windowStart: '2026-11-23T02:00:00.000Z',
-      windowEnd: '2026-11-23T03:00:00.000Z',
-      now: '2026-11-23T03:00:00.000Z',
-      metrics: {
-        // 2,048,000 B/s x 60 s = 122,880,000 B a minute: 100%.
-        metered_io_bytes: [{ periods: 60, value: 122_880_000 }],
-        permitted_throughput: [{ periods: 60, value: 2_048_000 }],
-        burst_credit_balance: [{ periods: 60, value: 0 }],
-      },
-      order: 'descending',
-    };
+    const table: Table = tableOf('lastHour', 'descending', {
+      // 2,048,000 B/s x 60 s = 122,880,000 B a minute: 100%.
+      metered_io_bytes: runs([60, 122_880_000]),
+      permitted_throughput: runs([60, 2_048_000]),
+      burst_credit_balance: runs([60, 0]),
+    });
     const description = describeFs({
       Value: 200 * GiB,
       ValueInStandard: 40 * GiB,
@@ -333,14 +329,9 @@ describe('the Bursting baseline with Infrequent Access storage', () => {
   it('keeps the 1 MiB/s floor when the Standard class is small', async () => {
     // Prepare: 100 GiB stored, 4 GiB Standard: 4 x 51,200 = 204,800 B/s,
     // under the floor, so 1,048,576 B/s.
-    const table: Table = {
-      periodSeconds: 60,
-      windowStart: '2026-11-23T02:45:00.000Z',
-      windowEnd: '2026-11-23T03:00:00.000Z',
-      now: '2026-11-23T03:00:00.000Z',
-      metrics: { permitted_throughput: [{ periods: 15, value: MiB }] },
-      order: 'ascending',
-    };
+    const table: Table = tableOf('last15Minutes', 'ascending', {
+      permitted_throughput: runs([15, MiB]),
+    });
 
     // Act
     const { signals } = await signalsOf(
@@ -369,17 +360,10 @@ describe('the burst credit forecast over a long window', () => {
       periods: 1,
       value: (710 - 10 * k) * GiB,
     }));
-    const table: Table = {
-      periodSeconds: 900,
-      windowStart: '2026-11-08T03:00:00.000Z',
-      windowEnd: '2026-11-23T03:00:00.000Z',
-      now: '2026-11-23T03:00:00.000Z',
-      metrics: {
-        burst_credit_balance: [{ periods: 1428, value: 720 * GiB }, ...falling],
-        permitted_throughput: [{ periods: 1440, value: 100 * MiB }],
-      },
-      order: 'descending',
-    };
+    const table: Table = tableOf('last15Days', 'descending', {
+      burst_credit_balance: [{ periods: 1428, value: 720 * GiB }, ...falling],
+      permitted_throughput: runs([1440, 100 * MiB]),
+    });
 
     // Act
     const { signals } = await signalsOf(table);
@@ -396,20 +380,10 @@ describe('verdicts over hand-written tables', () => {
     // Prepare: 20 days ago, so 300 s. Provisioned 100 MiB/s; PermittedThroughput
     // reads 104,857,600 B/s. Metered 31,457,280,000 B per 300 s = 100 MiB/s
     // -> 100% for the last 24 periods (120 min), 30% (9,437,184,000 B) before.
-    const table: Table = {
-      periodSeconds: 300,
-      windowStart: '2026-11-03T00:00:00.000Z',
-      windowEnd: '2026-11-03T03:00:00.000Z',
-      now: '2026-11-23T03:00:00.000Z',
-      metrics: {
-        metered_io_bytes: [
-          { periods: 12, value: 9_437_184_000 },
-          { periods: 24, value: 31_457_280_000 },
-        ],
-        permitted_throughput: [{ periods: 36, value: 100 * MiB }],
-      },
-      order: 'descending',
-    };
+    const table: Table = tableOf('threeHours20DaysAgo', 'descending', {
+      metered_io_bytes: runs([12, 9_437_184_000], [24, 31_457_280_000]),
+      permitted_throughput: runs([36, 100 * MiB]),
+    });
     const description = {
       ...describeFs({ Value: 50 * GiB, ValueInStandard: 50 * GiB }),
       ThroughputMode: 'provisioned',
@@ -430,19 +404,12 @@ describe('verdicts over hand-written tables', () => {
   it('names the IO limit when PercentIOLimit sits at 99% and throughput is low (1 h at 60 s)', async () => {
     // Prepare: utilization 20% (12,582,912 B a minute of 1 MiB/s), plenty
     // of credits (2 TiB), PercentIOLimit 99 every minute.
-    const table: Table = {
-      periodSeconds: 60,
-      windowStart: '2026-11-23T02:00:00.000Z',
-      windowEnd: '2026-11-23T03:00:00.000Z',
-      now: '2026-11-23T03:00:00.000Z',
-      metrics: {
-        metered_io_bytes: [{ periods: 60, value: 12_582_912 }],
-        permitted_throughput: [{ periods: 60, value: 100 * MiB }],
-        burst_credit_balance: [{ periods: 60, value: 2 * 1024 * GiB }],
-        percent_io_limit: [{ periods: 60, value: 99 }],
-      },
-      order: 'ascending',
-    };
+    const table: Table = tableOf('lastHour', 'ascending', {
+      metered_io_bytes: runs([60, 12_582_912]),
+      permitted_throughput: runs([60, 100 * MiB]),
+      burst_credit_balance: runs([60, 2 * 1024 * GiB]),
+      percent_io_limit: runs([60, 99]),
+    });
 
     // Act
     const { signals, result } = await signalsOf(table);
@@ -457,24 +424,11 @@ describe('verdicts over hand-written tables', () => {
     // Prepare: the 15-day table above, with credits at zero for the last
     // 8 periods and 3 GiB Standard: baseline 1 MiB/s (the floor), which
     // PermittedThroughput reads.
-    const table: Table = {
-      periodSeconds: 900,
-      windowStart: '2026-11-08T03:00:00.000Z',
-      windowEnd: '2026-11-23T03:00:00.000Z',
-      now: '2026-11-23T03:00:00.000Z',
-      metrics: {
-        metered_io_bytes: [
-          { periods: 1432, value: 471_859_200 },
-          { periods: 8, value: 943_718_400 },
-        ],
-        permitted_throughput: [{ periods: 1440, value: MiB }],
-        burst_credit_balance: [
-          { periods: 1432, value: 100 * GiB },
-          { periods: 8, value: 0 },
-        ],
-      },
-      order: 'ascending',
-    };
+    const table: Table = tableOf('last15Days', 'ascending', {
+      metered_io_bytes: runs([1432, 471_859_200], [8, 943_718_400]),
+      permitted_throughput: runs([1440, MiB]),
+      burst_credit_balance: runs([1432, 100 * GiB], [8, 0]),
+    });
 
     // Act
     const { signals, result } = await signalsOf(table);

@@ -10,7 +10,6 @@ import {
 } from '../../functions/diagnose/core.ts';
 import { evidenceFromRecording } from '../../local/evidence.ts';
 import { simulateScenario } from '../../local/scenarios.ts';
-import { parseConfig } from '../../shared/domain/config.ts';
 import type {
   Diagnosis,
   Evidence,
@@ -23,20 +22,8 @@ import {
   policyOfRun,
   policyStatement,
 } from '../../shared/domain/policy.ts';
-import { FS_ID } from '../fixtures/alarm-events.ts';
-import { testConfig } from '../fixtures/config.ts';
+import { configuredFor } from '../fixtures/config.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
-
-function configured(policy: Policy, extra: Record<string, unknown> = {}) {
-  const base = testConfig();
-  return parseConfig({
-    ...base,
-    ...extra,
-    fileSystems: base.fileSystems.map((f) =>
-      f.fileSystemId === FS_ID ? { ...f, policy } : f,
-    ),
-  });
-}
 
 const state = afterDiagnose();
 const evidence = evidenceFromGathered(state.gathered);
@@ -66,7 +53,7 @@ function run(
       ...state.result.recommendation,
       action: options.action ?? 'switch-to-elastic',
     },
-    configured(options.policy ?? 'approve'),
+    configuredFor(options.policy ?? 'approve'),
   );
 }
 

@@ -227,16 +227,14 @@ describe('endFailedRun', () => {
   const clock = { now: () => new Date(T0) };
   const failure = { Error: 'FileSystemNotFoundError', Cause: 'gone' };
 
-  it('ends a manual incident with its failed run', async () => {
-    // Prepare
+  /** An incident opened by `alarm` (or by hand), whose run failed in Gather. */
+  async function failInGather(alarm: string | undefined) {
     const store = createMemoryIncidentStore();
-    const t = trigger(undefined, 'ALARM');
+    const t = trigger(alarm, 'ALARM');
     const incident = await openIncident(
       { trigger: t, executionName: 'e1' },
       { store, config },
     );
-
-    // Act
     const end = await endFailedRun(
       {
         endFailedRun: true,
@@ -244,6 +242,12 @@ describe('endFailedRun', () => {
       },
       { store, clock },
     );
+    return { store, incident, end };
+  }
+
+  it('ends a manual incident with its failed run', async () => {
+    // Prepare / Act
+    const { store, incident, end } = await failInGather(undefined);
 
     // Assess
     expect(end).toEqual({
@@ -255,22 +259,8 @@ describe('endFailedRun', () => {
   });
 
   it("leaves an alarm's incident open for its alarms", async () => {
-    // Prepare
-    const store = createMemoryIncidentStore();
-    const t = trigger('credits', 'ALARM');
-    const incident = await openIncident(
-      { trigger: t, executionName: 'e1' },
-      { store, config },
-    );
-
-    // Act
-    const end = await endFailedRun(
-      {
-        endFailedRun: true,
-        state: { trigger: t, incident, failure, failedState: 'Gather' },
-      },
-      { store, clock },
-    );
+    // Prepare / Act
+    const { store, end } = await failInGather('credits');
 
     // Assess
     expect(end).toMatchObject({ outcome: 'open' });

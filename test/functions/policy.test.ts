@@ -11,7 +11,6 @@ import { remediate } from '../../functions/remediate/core.ts';
 import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import { recordingEfsPort } from '../../local/recorded-ports.ts';
 import { simulateScenario } from '../../local/scenarios.ts';
-import { parseConfig } from '../../shared/domain/config.ts';
 import type {
   Diagnosis,
   Policy,
@@ -20,24 +19,12 @@ import type {
 import { InvalidTriggerError } from '../../shared/domain/errors.ts';
 import { findingMessage } from '../../shared/domain/messages/blocks.ts';
 import { FS_ID, singleMetricAlarm } from '../fixtures/alarm-events.ts';
-import { testConfig } from '../fixtures/config.ts';
+import { configuredFor, testConfig } from '../fixtures/config.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
 
 const now = new Date('2026-11-23T03:15:00Z');
 
-/** The test deployment with FS_ID configured to `policy`. */
-function configured(policy: Policy, extra: Record<string, unknown> = {}) {
-  const base = testConfig();
-  return parseConfig({
-    ...base,
-    ...extra,
-    fileSystems: base.fileSystems.map((f) =>
-      f.fileSystemId === FS_ID ? { ...f, policy } : f,
-    ),
-  });
-}
-
-function manual(policy: Policy | undefined, config = configured('approve')) {
+function manual(policy: Policy | undefined, config = configuredFor('approve')) {
   return normalizeTrigger(
     { fileSystemId: FS_ID, ...(policy ? { policy } : {}) },
     { config, now: () => now },
@@ -66,7 +53,7 @@ describe('a run asking for a policy', () => {
   ] as const)(
     'runs a file system configured %s, asked for %s, under %s',
     (config, asked, inForce) => {
-      const trigger = manual(asked, configured(config));
+      const trigger = manual(asked, configuredFor(config));
       expect(trigger.policy).toBe(inForce);
       expect(trigger.configuredPolicy).toBe(config);
       expect(trigger.requestedPolicy).toBe(asked);
@@ -82,7 +69,7 @@ describe('a run asking for a policy', () => {
 
   it("lowers an alarm's run by its burstguard:policy tag, never raises it", () => {
     const ports = (policy: Policy) => ({
-      config: configured(policy),
+      config: configuredFor(policy),
       now: () => now,
     });
     const raised = normalizeTrigger(taggedAlarm('auto'), ports('approve'));
@@ -98,13 +85,13 @@ describe('a run asking for a policy', () => {
   it('names a bad burstguard:policy tag in one line', () => {
     expect(() =>
       normalizeTrigger(taggedAlarm('yolo'), {
-        config: configured('approve'),
+        config: configuredFor('approve'),
         now: () => now,
       }),
     ).toThrow(InvalidTriggerError);
     expect(() =>
       normalizeTrigger(taggedAlarm('yolo'), {
-        config: configured('approve'),
+        config: configuredFor('approve'),
         now: () => now,
       }),
     ).toThrow(/tag burstguard:policy must be off, approve or auto, not "yolo"/);
@@ -120,7 +107,7 @@ describe('the decision after the finding', () => {
 
   const run = (
     trigger: Partial<Trigger>,
-    config = configured('approve'),
+    config = configuredFor('approve'),
     diagnosis = sure,
   ) =>
     decide(
@@ -159,7 +146,7 @@ describe('the decision after the finding', () => {
           requestedPolicy: 'off',
           policyRequestedBy: 'run-input',
         },
-        configured('auto'),
+        configuredFor('auto'),
       ).policy?.statement,
     ).toBe("policy: off (configured auto), lowered to off by the run's input");
     expect(
@@ -169,7 +156,7 @@ describe('the decision after the finding', () => {
           requestedPolicy: 'approve',
           policyRequestedBy: 'alarm-tag',
         },
-        configured('auto'),
+        configuredFor('auto'),
       ).policy?.statement,
     ).toBe(
       "policy: approve (configured auto), lowered to approve by the alarm's burstguard:policy tag",
@@ -180,12 +167,12 @@ describe('the decision after the finding', () => {
   });
 
   it('switches under auto at or above the confidence floor with sources agreeing', () => {
-    const decision = run({ policy: 'auto' }, configured('auto'));
+    const decision = run({ policy: 'auto' }, configuredFor('auto'));
     expect(decision).toMatchObject({
       next: 'remediate',
       reason: 'policy is auto',
     });
-    const atFloor = run({ policy: 'auto' }, configured('auto'), {
+    const atFloor = run({ policy: 'auto' }, configuredFor('auto'), {
       ...sure,
       confidence: 0.8,
     });
@@ -193,7 +180,7 @@ describe('the decision after the finding', () => {
   });
 
   it('asks a person under auto below the confidence floor, and says why', () => {
-    const decision = run({ policy: 'auto' }, configured('auto'), {
+    const decision = run({ policy: 'auto' }, configuredFor('auto'), {
       ...sure,
       confidence: 0.65,
     });
@@ -202,7 +189,7 @@ describe('the decision after the finding', () => {
       /confidence 65% is below the 80% floor for acting alone \(autoConfidenceFloor\)/,
     );
     // The floor is the configuration's: lowered to 0.6, the same acts.
-    const lowFloor = configured('auto', { autoConfidenceFloor: 0.6 });
+    const lowFloor = configuredFor('auto', { autoConfidenceFloor: 0.6 });
     expect(
       run({ policy: 'auto' }, lowFloor, { ...sure, confidence: 0.65 }).next,
     ).toBe('remediate');
@@ -223,7 +210,7 @@ describe('the decision after the finding', () => {
     };
     const decision = run(
       { policy: 'auto' },
-      configured('auto', { autoConfidenceFloor: 0 }),
+      configuredFor('auto', { autoConfidenceFloor: 0 }),
       contradicted,
     );
     expect(decision.next).toBe('request-approval');
@@ -254,7 +241,7 @@ describe('the decision after the finding', () => {
       evidence,
       diagnosis,
       recommendation,
-      configured('approve'),
+      configuredFor('approve'),
     );
     const message = findingMessage(
       { ...state, trigger, result: { diagnosis, recommendation, decision } },
@@ -291,7 +278,7 @@ describe('Remediate after the decision', () => {
     efs: recordingEfsPort(recording, { onUpdate: (c) => calls.push(c) }),
     store: createMemoryIncidentStore(),
     clock: { now: () => now },
-    config: configured('auto'),
+    config: configuredFor('auto'),
   });
 
   it('needs an approver when auto asked a person, even under auto', async () => {
@@ -318,7 +305,7 @@ describe('Remediate after the decision', () => {
     const calls: unknown[] = [];
     const out = await remediate(input('remediate'), {
       ...ports(calls),
-      config: configured('approve'),
+      config: configuredFor('approve'),
     });
     expect(out.status).toBe('refused');
     expect(calls).toEqual([]);
@@ -331,7 +318,7 @@ describe('autoConfidenceFloor', () => {
   });
 
   it.each([1.5, -0.1, '0.8'])('refuses %j in one line', (value) => {
-    expect(() => configured('auto', { autoConfidenceFloor: value })).toThrow(
+    expect(() => configuredFor('auto', { autoConfidenceFloor: value })).toThrow(
       /^configuration autoConfidenceFloor: /,
     );
   });

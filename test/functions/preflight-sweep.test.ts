@@ -18,6 +18,7 @@ import type { SlackMessage } from '../../shared/domain/contracts.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { metricAlarm } from '../fixtures/aws-responses.ts';
 import { testConfig } from '../fixtures/config.ts';
+import { callsOn } from '../support/incident-calls.ts';
 
 const cwMock = mockClient(CloudWatchClient);
 afterEach(() => cwMock.reset());
@@ -27,18 +28,9 @@ const NOW = new Date('2026-11-23T05:00:00.000Z');
 
 async function setUp(okSince: string) {
   const store = createMemoryIncidentStore();
-  await store.openOrJoin({
-    fileSystemId: FS_ID,
-    incidentId: 'inc-1',
-    at: OPENED,
-    alarmName: 'credits-low',
-  });
-  await store.setThread({
-    fileSystemId: FS_ID,
-    incidentId: 'inc-1',
-    channel: 'C0INCIDENT',
-    threadTs: '1763867568.000100',
-  });
+  const on = callsOn(store);
+  await on.open('inc-1', OPENED, 'credits-low');
+  await on.thread('inc-1', 'C0INCIDENT', '1763867568.000100');
   cwMock.on(DescribeAlarmsCommand).resolves({
     MetricAlarms: [
       {

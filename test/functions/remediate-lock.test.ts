@@ -7,16 +7,17 @@
  * prints the exact call that would be made, so it must not print one that
  * never could be).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { remediate } from '../../functions/remediate/core.ts';
 import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
-import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
 import { parseConfig } from '../../shared/domain/config.ts';
 import type { RemediateInput } from '../../shared/domain/contracts.ts';
 import type { IncidentStore } from '../../shared/domain/ports.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { fakeEfs } from '../fixtures/fake-efs.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { remediateInput } from '../fixtures/inputs.ts';
+import { callsOn } from '../support/incident-calls.ts';
+import { useDynamoStores } from '../support/local-run.ts';
 
 const CHANGED_AT = '2026-11-22T03:00:00.000Z';
 const MINUTE_MS = 60_000;
@@ -42,77 +43,25 @@ function input(
   now: Date,
   options: { fileSystemId?: string; dryRun?: boolean } = {},
 ): RemediateInput {
-  const fileSystemId = options.fileSystemId ?? FS_ID;
-  return {
-    trigger: {
-      kind: 'manual',
-      fileSystemId,
-      region: 'us-east-1',
-      state: 'ALARM',
-      triggeredAt: now.toISOString(),
-      windowMinutes: 180,
-      windowStart: new Date(now.getTime() - 3 * HOUR_MS).toISOString(),
-      windowEnd: now.toISOString(),
-      dryRun: options.dryRun ?? false,
-      policy: 'approve',
-    },
-    incident: {
-      incidentId: `${fileSystemId}/later`,
-      fileSystemId,
-      openedAt: now.toISOString(),
-      next: 'diagnose',
-      triggers: 1,
-    },
-    gathered: [] as never,
-    result: {
-      diagnosis: {} as never,
-      recommendation: {
-        action: 'switch-to-elastic',
-        summary: 's',
-        costs: [],
-        caveats: [],
-      },
-      decision: { next: 'request-approval', reason: 'r' },
-    },
-    notification: { delivered: true, channel: '#c', messages: [] },
+  return remediateInput(now, {
+    ...options,
+    incident: 'later',
+    decision: 'request-approval',
     approval: { approved: true, by: 'U01APPROVER' },
-  } as RemediateInput;
+  });
 }
 
-let dynamo: LocalDynamo;
-let tables = 0;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo?.close();
-});
+const stores = useDynamoStores('lock');
 
 const STORES: [string, () => Promise<IncidentStore>][] = [
   ['the in-memory store', async () => createMemoryIncidentStore()],
-  [
-    'the DynamoDB store',
-    async () => {
-      tables += 1;
-      const tableName = `lock-${tables}`;
-      await dynamo.createTable(tableName, 'fileSystemId');
-      return createDynamoIncidentStore({
-        client: dynamo.documentClient,
-        tableName,
-      });
-    },
-  ],
+  ['the DynamoDB store', () => stores.store()],
 ];
 
 /** A store in which another incident changed FS_ID at CHANGED_AT. */
 async function changedOnce(make: () => Promise<IncidentStore>) {
   const store = await make();
-  const first = await store.claimModeChange({
-    fileSystemId: FS_ID,
-    incidentId: `${FS_ID}/earlier`,
-    at: CHANGED_AT,
-    lockMs: 24 * HOUR_MS,
-  });
+  const first = await callsOn(store).claim(`${FS_ID}/earlier`, CHANGED_AT);
   expect(first.outcome).toBe('claimed');
   return store;
 }
@@ -123,12 +72,10 @@ describe.each(STORES)('the 24 h lock on %s', (_name, make) => {
     const store = await changedOnce(make);
 
     // Act
-    const claim = await store.claimModeChange({
-      fileSystemId: FS_ID,
-      incidentId: `${FS_ID}/later`,
-      at: JUST_BEFORE.toISOString(),
-      lockMs: 24 * HOUR_MS,
-    });
+    const claim = await callsOn(store).claim(
+      `${FS_ID}/later`,
+      JUST_BEFORE.toISOString(),
+    );
 
     // Assess
     expect(claim).toMatchObject({ outcome: 'held', at: CHANGED_AT });
@@ -139,12 +86,10 @@ describe.each(STORES)('the 24 h lock on %s', (_name, make) => {
     const store = await changedOnce(make);
 
     // Act
-    const claim = await store.claimModeChange({
-      fileSystemId: FS_ID,
-      incidentId: `${FS_ID}/later`,
-      at: JUST_AFTER.toISOString(),
-      lockMs: 24 * HOUR_MS,
-    });
+    const claim = await callsOn(store).claim(
+      `${FS_ID}/later`,
+      JUST_AFTER.toISOString(),
+    );
 
     // Assess
     expect(claim).toEqual({ outcome: 'claimed', at: JUST_AFTER.toISOString() });

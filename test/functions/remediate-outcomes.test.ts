@@ -15,57 +15,14 @@ import type { EfsPort, IncidentStore } from '../../shared/domain/ports.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
 import { fakeEfs } from '../fixtures/fake-efs.ts';
+import { type RemediateOptions, remediateInput } from '../fixtures/inputs.ts';
 
 const now = new Date('2026-11-23T03:20:00Z');
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-function input(
-  overrides: {
-    action?: 'switch-to-elastic' | 'investigate';
-    policy?: 'off' | 'approve' | 'auto';
-    dryRun?: boolean;
-    approval?: { approved: boolean; by?: string };
-    approvalError?: { Error: string; Cause?: string };
-  } = {},
-): RemediateInput {
-  return {
-    trigger: {
-      kind: 'manual',
-      fileSystemId: FS_ID,
-      region: 'us-east-1',
-      state: 'ALARM',
-      triggeredAt: now.toISOString(),
-      windowMinutes: 180,
-      windowStart: '2026-11-23T00:20:00.000Z',
-      windowEnd: now.toISOString(),
-      dryRun: overrides.dryRun ?? false,
-      policy: overrides.policy ?? 'approve',
-    },
-    incident: {
-      incidentId: `${FS_ID}/this`,
-      fileSystemId: FS_ID,
-      openedAt: now.toISOString(),
-      next: 'diagnose',
-      triggers: 1,
-    },
-    gathered: [] as never,
-    result: {
-      diagnosis: {} as never,
-      recommendation: {
-        action: overrides.action ?? 'switch-to-elastic',
-        summary: 's',
-        costs: [],
-        caveats: [],
-      },
-      decision: { next: 'remediate', reason: 'r' },
-    },
-    notification: { delivered: true, channel: '#c', messages: [] },
-    ...(overrides.approval ? { approval: overrides.approval } : {}),
-    ...(overrides.approvalError
-      ? { approvalError: overrides.approvalError }
-      : {}),
-  };
+function input(options: RemediateOptions = {}): RemediateInput {
+  return remediateInput(now, options);
 }
 
 function ports(
@@ -77,6 +34,11 @@ function ports(
 }
 
 const approved = { approved: true, by: 'U01APPROVER' };
+
+/** Remediate with an approval by a listed approver, on these ports. */
+function runApproved(...on: Parameters<typeof ports>) {
+  return remediate(input({ approval: approved }), ports(...on));
+}
 
 /** A store where another incident changed the mode `ago` ms before now. */
 async function changedAgo(ago: number): Promise<IncidentStore> {
@@ -172,74 +134,51 @@ describe('remediate, the reasons it gives', () => {
     });
   });
 
-  it('does nothing under policy off, even on an allowlisted file system', async () => {
-    const efs = fakeEfs();
+  it.each<[string, RemediateOptions, Partial<FileSystemDescription>, object]>([
+    [
+      'does nothing under policy off, even on an allowlisted file system',
+      { policy: 'off', approval: approved },
+      {},
+      { status: 'not-attempted', reason: 'policy is off' },
+    ],
+    [
+      'names the error when the approval step failed other than by timing out',
+      { approvalError: { Error: 'States.TaskFailed' } },
+      {},
+      { status: 'not-attempted', reason: 'approval failed: States.TaskFailed' },
+    ],
+    [
+      'says "not approved" when the answer names nobody',
+      { approval: { approved: false } },
+      {},
+      { status: 'refused', reason: 'not approved' },
+    ],
+    [
+      'refuses an approval that names nobody when there is an approvers list',
+      { approval: { approved: true } },
+      {},
+      {
+        status: 'refused',
+        reason: 'an unknown user is not on the approvers list',
+      },
+    ],
+    [
+      'says the file system is already elastic',
+      { approval: approved },
+      { ThroughputMode: 'elastic' },
+      { status: 'already-done', reason: 'already in Elastic mode' },
+    ],
+  ])('%s', async (_title, options, described, expected) => {
+    const efs = fakeEfs(described);
 
-    const out = await remediate(
-      input({ policy: 'off', approval: approved }),
-      ports(efs),
-    );
+    const out = await remediate(input(options), ports(efs));
 
-    expect(out).toMatchObject({
-      status: 'not-attempted',
-      reason: 'policy is off',
-    });
+    expect(out).toMatchObject(expected);
     expect(efs.calls).toEqual([]);
-  });
-
-  it('names the error when the approval step failed other than by timing out', async () => {
-    const out = await remediate(
-      input({ approvalError: { Error: 'States.TaskFailed' } }),
-      ports(fakeEfs()),
-    );
-
-    expect(out).toMatchObject({
-      status: 'not-attempted',
-      reason: 'approval failed: States.TaskFailed',
-    });
-  });
-
-  it('says "not approved" when the answer names nobody', async () => {
-    const out = await remediate(
-      input({ approval: { approved: false } }),
-      ports(fakeEfs()),
-    );
-
-    expect(out).toMatchObject({ status: 'refused', reason: 'not approved' });
-  });
-
-  it('refuses an approval that names nobody when there is an approvers list', async () => {
-    const efs = fakeEfs();
-
-    const out = await remediate(
-      input({ approval: { approved: true } }),
-      ports(efs),
-    );
-
-    expect(out).toMatchObject({
-      status: 'refused',
-      reason: 'an unknown user is not on the approvers list',
-    });
-    expect(efs.calls).toEqual([]);
-  });
-
-  it('says the file system is already elastic', async () => {
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(fakeEfs({ ThroughputMode: 'elastic' })),
-    );
-
-    expect(out).toMatchObject({
-      status: 'already-done',
-      reason: 'already in Elastic mode',
-    });
   });
 
   it('says from which mode it switched, bursting when EFS names none', async () => {
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(fakeEfs({ ThroughputMode: undefined })),
-    );
+    const out = await runApproved(fakeEfs({ ThroughputMode: undefined }));
 
     expect(out).toMatchObject({
       status: 'applied',
@@ -260,10 +199,7 @@ describe('remediate, the reasons it gives', () => {
       LifeCycleState: 'updating',
     });
 
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(efs, store),
-    );
+    const out = await runApproved(efs, store);
 
     expect(efs.calls).toEqual([]);
     expect(out).toMatchObject({
@@ -297,10 +233,7 @@ describe('remediate, the reasons it gives', () => {
         ThroughputMode: described++ === 0 ? 'bursting' : 'elastic',
       }) as FileSystemDescription;
 
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(efs, racing),
-    );
+    const out = await runApproved(efs, racing);
 
     expect(efs.calls).toEqual([]);
     expect(out.status).toBe('unknown');
@@ -314,19 +247,13 @@ describe('remediate, the reasons it gives', () => {
       name: 'TimeoutError',
     });
 
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(fakeEfs({}, timeout)),
-    );
+    const out = await runApproved(fakeEfs({}, timeout));
 
     expect(out).toMatchObject({ status: 'unknown', approvedBy: 'U01APPROVER' });
   });
 
   it('treats a thrown value without a name as an unclear answer', async () => {
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(fakeEfs({}, null)),
-    );
+    const out = await runApproved(fakeEfs({}, null));
 
     expect(out.status).toBe('unknown');
     expect(out.reason).toContain(
@@ -340,10 +267,7 @@ describe('remediate, the reasons it gives', () => {
       const store = createMemoryIncidentStore();
       const error = Object.assign(new Error('no such file system'), { name });
 
-      const out = await remediate(
-        input({ approval: approved }),
-        ports(fakeEfs({}, error), store),
-      );
+      const out = await runApproved(fakeEfs({}, error), store);
 
       expect(out).toMatchObject({
         status: 'failed',
@@ -358,10 +282,7 @@ describe('remediate, the reasons it gives', () => {
       name: 'IncorrectFileSystemLifeCycleState',
     });
 
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(fakeEfs({}, error)),
-    );
+    const out = await runApproved(fakeEfs({}, error));
 
     expect(out).toMatchObject({
       status: 'refused',
@@ -379,10 +300,7 @@ describe('remediate, the reasons it gives', () => {
     };
     const error = Object.assign(new Error('bad'), { name: 'BadRequest' });
 
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(fakeEfs({}, error), failingRelease),
-    );
+    const out = await runApproved(fakeEfs({}, error), failingRelease);
 
     // now (03:20Z) plus 24 h.
     expect(out.reason).toBe(

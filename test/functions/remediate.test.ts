@@ -10,58 +10,12 @@ import type { EfsPort } from '../../shared/domain/ports.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
 import { fakeEfs } from '../fixtures/fake-efs.ts';
+import { type RemediateOptions, remediateInput } from '../fixtures/inputs.ts';
 
 const now = new Date('2026-11-23T03:20:00Z');
 
-function input(overrides: {
-  fileSystemId?: string;
-  policy?: 'off' | 'approve' | 'auto';
-  dryRun?: boolean;
-  action?:
-    | 'switch-to-elastic'
-    | 'investigate'
-    | 'increase-provisioned-throughput';
-  approval?: { approved: boolean; by?: string };
-  approvalError?: { Error: string; Cause?: string };
-}): RemediateInput {
-  const fileSystemId = overrides.fileSystemId ?? FS_ID;
-  return {
-    trigger: {
-      kind: 'manual',
-      fileSystemId,
-      region: 'us-east-1',
-      state: 'ALARM',
-      triggeredAt: now.toISOString(),
-      windowMinutes: 180,
-      windowStart: '2026-11-23T00:20:00.000Z',
-      windowEnd: now.toISOString(),
-      dryRun: overrides.dryRun ?? false,
-      policy: overrides.policy ?? 'approve',
-    },
-    incident: {
-      incidentId: `${fileSystemId}/x`,
-      fileSystemId,
-      openedAt: now.toISOString(),
-      next: 'diagnose',
-      triggers: 1,
-    },
-    gathered: [] as never,
-    result: {
-      diagnosis: {} as never,
-      recommendation: {
-        action: overrides.action ?? 'switch-to-elastic',
-        summary: 's',
-        costs: [],
-        caveats: [],
-      },
-      decision: { next: 'remediate', reason: 'r' },
-    },
-    notification: { delivered: true, channel: '#c', messages: [] },
-    ...(overrides.approval ? { approval: overrides.approval } : {}),
-    ...(overrides.approvalError
-      ? { approvalError: overrides.approvalError }
-      : {}),
-  };
+function input(options: RemediateOptions): RemediateInput {
+  return remediateInput(now, { incident: 'x', ...options });
 }
 
 function ports(efs: EfsPort, store = createMemoryIncidentStore()) {
@@ -70,14 +24,16 @@ function ports(efs: EfsPort, store = createMemoryIncidentStore()) {
 
 const approved = { approved: true, by: 'U01APPROVER' };
 
+/** Remediate with an approval by a listed approver, on these ports. */
+function runApproved(...on: Parameters<typeof ports>) {
+  return remediate(input({ approval: approved }), ports(...on));
+}
+
 describe('remediate', () => {
   it('switches an approved, allowlisted file system to elastic and records it', async () => {
     const efs = fakeEfs();
     const store = createMemoryIncidentStore();
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(efs, store),
-    );
+    const out = await runApproved(efs, store);
     expect(out).toMatchObject({
       status: 'applied',
       call: { FileSystemId: FS_ID, ThroughputMode: 'elastic' },
@@ -101,7 +57,7 @@ describe('remediate', () => {
 
   it('does nothing when the file system is already elastic', async () => {
     const efs = fakeEfs({ ThroughputMode: 'elastic' });
-    const out = await remediate(input({ approval: approved }), ports(efs));
+    const out = await runApproved(efs);
     expect(out.status).toBe('already-done');
     expect(efs.calls).toEqual([]);
   });
@@ -119,7 +75,7 @@ describe('remediate', () => {
 
   it('refuses while the file system is not available', async () => {
     const efs = fakeEfs({ LifeCycleState: 'updating' });
-    const out = await remediate(input({ approval: approved }), ports(efs));
+    const out = await runApproved(efs);
     expect(out.status).toBe('refused');
     expect(out.reason).toMatch(/LifeCycleState is updating/);
     expect(efs.calls).toEqual([]);
@@ -183,10 +139,7 @@ describe('remediate', () => {
       fileSystemId: FS_ID,
       at: '2026-11-22T10:00:00.000Z',
     });
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(efs, store),
-    );
+    const out = await runApproved(efs, store);
     expect(out).toMatchObject({
       status: 'locked',
       retryAfter: '2026-11-23T10:00:00.000Z',
@@ -205,7 +158,7 @@ describe('remediate', () => {
       { name: 'TooManyRequests' },
     );
     const efs = fakeEfs({}, error);
-    const out = await remediate(input({ approval: approved }), ports(efs));
+    const out = await runApproved(efs);
     expect(out).toMatchObject({
       status: 'locked',
       retryAfter: '2026-11-24T01:02:03.000Z',
@@ -257,7 +210,7 @@ describe('remediate', () => {
         describeFileSystem: fakeEfs().describeFileSystem,
         updateFileSystem: real.updateFileSystem,
       };
-      const out = await remediate(input({ approval: approved }), ports(efs));
+      const out = await runApproved(efs);
       expect(out).toMatchObject({
         status: 'locked',
         retryAfter: '2026-11-24T01:02:03.000Z',
@@ -288,10 +241,7 @@ describe('remediate', () => {
   ])('releases the claim when EFS refuses with %s', async (name, status) => {
     const store = createMemoryIncidentStore();
     const efs = fakeEfs({}, Object.assign(new Error('no'), { name }));
-    const out = await remediate(
-      input({ approval: approved }),
-      ports(efs, store),
-    );
+    const out = await runApproved(efs, store);
     expect(out.status).toBe(status);
     expect(efs.calls).toHaveLength(1);
     expect(await store.modeChangeClaim(FS_ID)).toBeUndefined();
@@ -302,10 +252,7 @@ describe('remediate', () => {
     async (name) => {
       const store = createMemoryIncidentStore();
       const efs = fakeEfs({}, Object.assign(new Error('no answer'), { name }));
-      const out = await remediate(
-        input({ approval: approved }),
-        ports(efs, store),
-      );
+      const out = await runApproved(efs, store);
       expect(out.status).toBe('unknown');
       expect(out.reason).toMatch(/may have happened: check the EFS console/);
       expect(out.call).toEqual({
@@ -338,7 +285,7 @@ describe('remediate', () => {
       claims.push(await store.modeChangeClaim(FS_ID));
       return update(call);
     };
-    await remediate(input({ approval: approved }), ports(efs, store));
+    await runApproved(efs, store);
     expect(claims).toEqual([
       { at: now.toISOString(), incidentId: `${FS_ID}/x` },
     ]);
@@ -348,7 +295,7 @@ describe('remediate', () => {
     const store = createMemoryIncidentStore();
     const efs = fakeEfs();
     const [a, b] = await Promise.all([
-      remediate(input({ approval: approved }), ports(efs, store)),
+      runApproved(efs, store),
       remediate(
         {
           ...input({ approval: approved }),
@@ -364,12 +311,9 @@ describe('remediate', () => {
   it('goes on to Verify when a retry finds its own claim and the file system elastic', async () => {
     const store = createMemoryIncidentStore();
     const efs = fakeEfs();
-    await remediate(input({ approval: approved }), ports(efs, store));
+    await runApproved(efs, store);
     const elastic = fakeEfs({ ThroughputMode: 'elastic' });
-    const retry = await remediate(
-      input({ approval: approved }),
-      ports(elastic, store),
-    );
+    const retry = await runApproved(elastic, store);
     expect(retry.status).toBe('applied');
     expect(retry.reason).toMatch(/an earlier attempt of this step switched it/);
     expect(elastic.calls).toEqual([]);
@@ -384,10 +328,7 @@ describe('remediate', () => {
       lockMs: 24 * 3600_000,
     });
     const efs = fakeEfs();
-    const retry = await remediate(
-      input({ approval: approved }),
-      ports(efs, store),
-    );
+    const retry = await runApproved(efs, store);
     expect(retry.status).toBe('unknown');
     expect(retry.reason).toMatch(/may have called UpdateFileSystem/);
     expect(efs.calls).toEqual([]);
@@ -395,7 +336,7 @@ describe('remediate', () => {
 
   it('refuses to switch a Max I/O file system to Elastic, even approved', async () => {
     const efs = fakeEfs({ PerformanceMode: 'maxIO' });
-    const out = await remediate(input({ approval: approved }), ports(efs));
+    const out = await runApproved(efs);
     expect(out.status).toBe('refused');
     expect(out.reason).toMatch(
       /Max I\/O: EFS offers Elastic throughput only with General Purpose performance mode/,

@@ -11,7 +11,7 @@ import { verifyRemediation } from '../../functions/verify/core.ts';
 import type { AfterRemediate } from '../../shared/domain/contracts.ts';
 import type { EfsPort, MetricsPort } from '../../shared/domain/ports.ts';
 import { testConfig } from '../fixtures/config.ts';
-import { afterDiagnose } from '../fixtures/states.ts';
+import { afterSwitch } from '../fixtures/states.ts';
 
 const FS = 'fs-0123456789abcdef0';
 const CHANGE = Date.parse('2026-03-02T10:00:00Z');
@@ -91,18 +91,12 @@ function efsPort(
 }
 
 function state(): AfterRemediate {
-  const s = afterDiagnose();
-  return {
-    ...s,
-    trigger: { ...s.trigger, fileSystemId: FS },
-    notification: { delivered: true, channel: 'C0', messages: [] },
-    remediation: {
-      action: 'switch-to-elastic',
-      status: 'applied',
-      reason: 'switched',
-      at: new Date(CHANGE).toISOString(),
-    },
-  };
+  return afterSwitch(FS, new Date(CHANGE));
+}
+
+/** Verify's answer `minutesAfter` the change, over `table`, on Elastic. */
+async function verifiedAfter(minutesAfter: number, table: Table) {
+  return (await verify({ minutesAfter, table })).verification;
 }
 
 async function verify(options: {
@@ -171,9 +165,8 @@ describe('verifyRemediation over hand-written minutes', () => {
   });
 
   it('says it did not work when throughput reaches 95 percent after the change, judging from 3 minutes', async () => {
-    const { verification } = await verify({
-      minutesAfter: 3,
-      table: { utilization: slots(30, [50, 95, 60]) },
+    const verification = await verifiedAfter(3, {
+      utilization: slots(30, [50, 95, 60]),
     });
 
     expect(verification.verdict).toBe('not-working');
@@ -185,9 +178,8 @@ describe('verifyRemediation over hand-written minutes', () => {
   });
 
   it('says it is too early with 2 minutes of metrics after the change', async () => {
-    const { verification } = await verify({
-      minutesAfter: 2,
-      table: { utilization: slots(30, [50, 60]) },
+    const verification = await verifiedAfter(2, {
+      utilization: slots(30, [50, 60]),
     });
 
     expect(verification.verdict).toBe('not-yet');
@@ -197,9 +189,8 @@ describe('verifyRemediation over hand-written minutes', () => {
   });
 
   it('shows utilization under 1 percent with two decimals, and leaves out the before figure it does not have', async () => {
-    const { verification } = await verify({
-      minutesAfter: 5,
-      table: { utilization: slots(30, [0.5, 0.5, 0.5, 0.5, 0.5]) },
+    const verification = await verifiedAfter(5, {
+      utilization: slots(30, [0.5, 0.5, 0.5, 0.5, 0.5]),
     });
 
     expect(verification.utilizationBeforePercent).toBeNull();
@@ -210,18 +201,17 @@ describe('verifyRemediation over hand-written minutes', () => {
   });
 
   it('shows exactly 1 percent as a whole number', async () => {
-    const { verification } = await verify({
-      minutesAfter: 3,
-      table: { utilization: slots(30, [1, 1, 1]) },
+    const verification = await verifiedAfter(3, {
+      utilization: slots(30, [1, 1, 1]),
     });
 
     expect(verification.summary).toContain('throughput at 1% of permitted');
   });
 
   it('counts Langfuse errors as zero, not unknown, when the signals answer without datapoints', async () => {
-    const { verification } = await verify({
-      minutesAfter: 3,
-      table: { utilization: slots(30, [10, 10, 10]), langfuseEmpty: true },
+    const verification = await verifiedAfter(3, {
+      utilization: slots(30, [10, 10, 10]),
+      langfuseEmpty: true,
     });
 
     expect(verification.langfuseErrorsBefore).toBe(0);
@@ -233,12 +223,9 @@ describe('verifyRemediation over hand-written minutes', () => {
   });
 
   it('says Langfuse still fails when errors follow the grace minutes', async () => {
-    const { verification } = await verify({
-      minutesAfter: 4,
-      table: {
-        utilization: slots(30, [10, 10, 10, 10]),
-        dropped: { 33: 1_234 },
-      },
+    const verification = await verifiedAfter(4, {
+      utilization: slots(30, [10, 10, 10, 10]),
+      dropped: { 33: 1_234 },
     });
 
     expect(verification.verdict).toBe('not-working');

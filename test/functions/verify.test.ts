@@ -12,25 +12,14 @@ import {
 import type { MetricDataResult } from '../../shared/domain/aws-shapes.ts';
 import type { AfterRemediate } from '../../shared/domain/contracts.ts';
 import type { MetricsPort } from '../../shared/domain/ports.ts';
-import { afterDiagnose } from '../fixtures/states.ts';
+import { afterSwitch } from '../fixtures/states.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');
 const recording = simulateScenario('credits-exhausted', { end: END });
 const FS = recording.meta.fileSystemId;
 
 function state(): AfterRemediate {
-  const s = afterDiagnose();
-  return {
-    ...s,
-    trigger: { ...s.trigger, fileSystemId: FS },
-    notification: { delivered: true, channel: 'C0', messages: [] },
-    remediation: {
-      action: 'switch-to-elastic',
-      status: 'applied',
-      reason: 'switched',
-      at: END.toISOString(),
-    },
-  };
+  return afterSwitch(FS, END);
 }
 
 /** The recording's metrics, and `later` after the change. */

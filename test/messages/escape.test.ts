@@ -29,6 +29,7 @@ import {
 import type { ApprovalDecision } from '../../shared/domain/slack/interaction.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
+import { textFields } from '../support/slack-text.ts';
 
 /** What an attacker puts in an EFS Name tag, a database name, an error. */
 const HOSTILE = [
@@ -304,17 +305,7 @@ const CASES: Record<keyof typeof blocks, () => Built[]> = {
  */
 function texts(value: unknown): string[] {
   if (typeof value === 'string') return [value];
-  return fieldTexts(value);
-}
-
-function fieldTexts(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(fieldTexts);
-  if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, inner]) =>
-      key === 'text' && typeof inner === 'string' ? [inner] : fieldTexts(inner),
-    );
-  }
-  return [];
+  return textFields(value);
 }
 
 describe('Slack messages with hostile text', () => {

@@ -6,43 +6,21 @@
  * the runbook builds, with lists far longer than a section holds, posted
  * through the same client: Slack must take them.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configForRecording } from '../../local/evidence.ts';
-import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
-import {
-  recordingClickHousePort,
-  recordingEfsPort,
-  recordingMetricsPort,
-} from '../../local/recorded-ports.ts';
-import { simulateScenario } from '../../local/scenarios.ts';
+import { describe, expect, it } from 'vitest';
 import { runLocal } from '../../local/state-machine-runner.ts';
-import {
-  createSlackPort,
-  createSlackWebClient,
-} from '../../shared/adapters/slack.ts';
 import type { SlackMessage } from '../../shared/domain/contracts.ts';
 import { findingMessage } from '../../shared/domain/messages/blocks.ts';
-import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+import { seedIncident } from '../fixtures/scenarios.ts';
+import {
+  doubleSlackPort,
+  recordedRunPorts,
+  useSlackDouble,
+} from '../support/local-run.ts';
 
-const END = new Date('2026-11-23T03:12:00Z');
-
-let slack: SlackDouble;
-beforeEach(async () => {
-  slack = await startSlackDouble();
-});
-afterEach(async () => {
-  await slack.close();
-});
+const slack = useSlackDouble();
 
 function port() {
-  return createSlackPort(
-    createSlackWebClient({
-      token: 'xoxb-limits',
-      slackApiUrl: slack.url,
-      timeoutMs: 2_000,
-    }),
-    { maxRateLimitRetries: 0 },
-  );
+  return doubleSlackPort(slack, 'xoxb-limits', { maxRateLimitRetries: 0 });
 }
 
 const section = (chars: number) => ({
@@ -135,19 +113,11 @@ describe('the Slack double', () => {
 describe('messages the runbook builds', () => {
   /** The state after Diagnose in a real local run of an incident. */
   async function diagnosed() {
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     let state: unknown;
     await runLocal(
       { fileSystemId: recording.meta.fileSystemId },
-      {
-        config: configForRecording(recording, { policy: 'off' }),
-        clock: { now: () => END },
-        efs: recordingEfsPort(recording),
-        metrics: recordingMetricsPort(recording),
-        clickhouseFor: () => recordingClickHousePort(recording),
-        slack: port(),
-        store: createMemoryIncidentStore(),
-      },
+      recordedRunPorts(recording, { policy: 'off', slack: port() }),
       {
         onEvent: (e) => {
           if (e.type === 'exited' && e.state === 'Diagnose') state = e.output;

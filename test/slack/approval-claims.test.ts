@@ -22,19 +22,19 @@ import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts'
 import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
 import { createResponseUrlResponder } from '../../shared/adapters/slack.ts';
 import type { IncidentStore } from '../../shared/domain/ports.ts';
+import { FS_ID as FS } from '../fixtures/alarm-events.ts';
 import {
-  APPROVAL_BLOCK_ID,
-  encodeApprovalValue,
-} from '../../shared/domain/slack/interaction.ts';
-import { slackSignature } from '../../shared/domain/slack/signature.ts';
+  APPROVER,
+  clickBody,
+  INCIDENT,
+  NOW_SECONDS,
+  SIGNING_SECRET as SECRET,
+  saveCardToken,
+  signedRequest,
+} from '../fixtures/slack.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
 
-const FS = 'fs-0123456789abcdef0';
-const INCIDENT = `${FS}/2026-03-02T10:00:00.000Z`;
-const APPROVER = 'U0APPROVER';
-const SECRET = 'burstguard-test-signing-secret';
-const NOW_SECONDS = 1_772_445_600;
 /** Shaped like a Step Functions task token: long opaque base64. */
 const TASK_TOKEN = `AQCEAAAAKgAAAAMAAAAA${'Zm9vYmFy'.repeat(60)}==`;
 
@@ -54,34 +54,14 @@ function body(
   actionId: string,
   options: { userId?: string; responseUrl?: string } = {},
 ): string {
-  const payload = {
-    type: 'block_actions',
-    user: { id: options.userId ?? APPROVER, username: 'dana' },
-    container: { message_ts: '1700000000.000200', channel_id: 'C0ONCALL' },
-    message: { ts: '1700000000.000200', blocks: [] },
-    response_url: options.responseUrl ?? slack.responseUrl(),
-    actions: [
-      {
-        type: 'button',
-        action_id: actionId,
-        block_id: APPROVAL_BLOCK_ID,
-        value: encodeApprovalValue({ incidentId: INCIDENT, fileSystemId: FS }),
-      },
-    ],
-  };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return clickBody(actionId, {
+    userId: options.userId,
+    responseUrl: options.responseUrl ?? slack.responseUrl(),
+  });
 }
 
 function signed(rawBody: string, nowSeconds = NOW_SECONDS) {
-  const timestamp = String(nowSeconds);
-  return {
-    headers: {
-      'X-Slack-Request-Timestamp': timestamp,
-      'X-Slack-Signature': slackSignature(SECRET, timestamp, rawBody),
-    },
-    rawBody,
-    nowSeconds,
-  };
+  return signedRequest(rawBody, { nowSeconds });
 }
 
 /** SendTaskSuccess that fails with each error in turn, then succeeds. */
@@ -126,12 +106,7 @@ describe.each(['memory', 'dynamo'] as const)(
           tableName,
         });
       }
-      await store.saveApprovalToken({
-        fileSystemId: FS,
-        incidentId: INCIDENT,
-        taskToken: TASK_TOKEN,
-        at: '2026-03-02T10:05:00.000Z',
-      });
+      await saveCardToken(store, TASK_TOKEN, '2026-03-02T10:05:00.000Z');
       config = {
         ...CONFIG,
         responseUrlOrigins: [new URL(slack.url).origin],
@@ -147,6 +122,14 @@ describe.each(['memory', 'dynamo'] as const)(
       };
     }
 
+    /** The request handled with the file's configuration and ports. */
+    function handle(
+      request: Parameters<typeof handleApprovalInteraction>[0],
+      tasks: TaskCallbackPort,
+    ) {
+      return handleApprovalInteraction(request, config, ports(tasks));
+    }
+
     it('keeps the token when SendTaskSuccess fails, so the next click answers the task', async () => {
       // Prepare: Step Functions throttles the first answer.
       const { tasks, sent } = tasksFailingWith(
@@ -154,21 +137,9 @@ describe.each(['memory', 'dynamo'] as const)(
       );
 
       // Act
-      const first = await handleApprovalInteraction(
-        signed(body('approve')),
-        config,
-        ports(tasks),
-      );
-      const second = await handleApprovalInteraction(
-        signed(body('approve')),
-        config,
-        ports(tasks),
-      );
-      const third = await handleApprovalInteraction(
-        signed(body('approve')),
-        config,
-        ports(tasks),
-      );
+      const first = await handle(signed(body('approve')), tasks);
+      const second = await handle(signed(body('approve')), tasks);
+      const third = await handle(signed(body('approve')), tasks);
 
       // Assess
       expect(first.outcome).toBe('task-unavailable');
@@ -190,11 +161,7 @@ describe.each(['memory', 'dynamo'] as const)(
       );
 
       // Act
-      const first = await handleApprovalInteraction(
-        signed(body('approve')),
-        config,
-        ports(tasks),
-      );
+      const first = await handle(signed(body('approve')), tasks);
 
       // Assess
       expect(first.outcome).toBe('task-unavailable');
@@ -250,11 +217,7 @@ describe.each(['memory', 'dynamo'] as const)(
         const { tasks } = tasksFailingWith(error);
 
         // Act
-        const response = await handleApprovalInteraction(
-          signed(body('approve')),
-          config,
-          ports(tasks),
-        );
+        const response = await handle(signed(body('approve')), tasks);
 
         // Assess
         expect(response.outcome).toBe('task-unavailable');
@@ -273,16 +236,8 @@ describe.each(['memory', 'dynamo'] as const)(
       );
 
       // Act
-      const first = await handleApprovalInteraction(
-        signed(body('approve')),
-        config,
-        ports(tasks),
-      );
-      const second = await handleApprovalInteraction(
-        signed(body('approve')),
-        config,
-        ports(tasks),
-      );
+      const first = await handle(signed(body('approve')), tasks);
+      const second = await handle(signed(body('approve')), tasks);
 
       // Assess
       expect(first.outcome).toBe('task-failed');
@@ -305,13 +260,7 @@ describe.each(['memory', 'dynamo'] as const)(
 
       // Act
       const outcomes = await Promise.all(
-        Array.from({ length: 5 }, () =>
-          handleApprovalInteraction(
-            signed(body('approve')),
-            config,
-            ports(tasks),
-          ),
-        ),
+        Array.from({ length: 5 }, () => handle(signed(body('approve')), tasks)),
       );
 
       // Assess
@@ -339,15 +288,13 @@ describe.each(['memory', 'dynamo'] as const)(
       const { tasks, sent } = tasksFailingWith();
 
       // Act
-      const during = await handleApprovalInteraction(
+      const during = await handle(
         signed(body('approve'), NOW_SECONDS + 5),
-        config,
-        ports(tasks),
+        tasks,
       );
-      const after = await handleApprovalInteraction(
+      const after = await handle(
         signed(body('approve'), NOW_SECONDS + APPROVAL_CLAIM_LEASE_SECONDS + 1),
-        config,
-        ports(tasks),
+        tasks,
       );
 
       // Assess
@@ -361,16 +308,11 @@ describe.each(['memory', 'dynamo'] as const)(
       const { tasks, sent } = tasksFailingWith();
 
       // Act
-      const response = await handleApprovalInteraction(
+      const response = await handle(
         signed(body('approve', { userId: 'U0STRANGER' })),
-        config,
-        ports(tasks),
+        tasks,
       );
-      const approver = await handleApprovalInteraction(
-        signed(body('approve')),
-        config,
-        ports(tasks),
-      );
+      const approver = await handle(signed(body('approve')), tasks);
 
       // Assess
       expect(response.outcome).toBe('forbidden');
@@ -390,12 +332,7 @@ describe('the reply and the log line', () => {
 
   beforeEach(async () => {
     store = createMemoryIncidentStore();
-    await store.saveApprovalToken({
-      fileSystemId: FS,
-      incidentId: INCIDENT,
-      taskToken: TASK_TOKEN,
-      at: '2026-03-02T10:05:00.000Z',
-    });
+    await saveCardToken(store, TASK_TOKEN, '2026-03-02T10:05:00.000Z');
     slack.responses.length = 0;
   });
 

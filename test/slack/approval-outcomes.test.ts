@@ -4,6 +4,10 @@
  * the Slack side of the wire is covered in approval.test.ts.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import type {
+  ApprovalPorts,
+  TaskCallbackPort,
+} from '../../functions/slack-interactions/core.ts';
 import {
   allowedResponseUrl,
   type CardUpdater,
@@ -14,19 +18,17 @@ import {
 } from '../../functions/slack-interactions/core.ts';
 import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import type { IncidentStore } from '../../shared/domain/ports.ts';
+import { FS_ID as FS } from '../fixtures/alarm-events.ts';
 import {
-  APPROVAL_BLOCK_ID,
-  encodeApprovalValue,
-} from '../../shared/domain/slack/interaction.ts';
-import { slackSignature } from '../../shared/domain/slack/signature.ts';
+  APPROVER,
+  clickBody,
+  INCIDENT,
+  NOW_SECONDS,
+  SIGNING_SECRET as SECRET,
+  saveCardToken,
+  signedRequest,
+} from '../fixtures/slack.ts';
 
-const FS = 'fs-0123456789abcdef0';
-const INCIDENT = `${FS}/2026-03-02T10:00:00.000Z`;
-const APPROVER = 'U0APPROVER';
-const SECRET = 'burstguard-test-signing-secret';
-// 1,772,445,600 s = 20,514 days (to 2026-03-02) and 36,000 s (10 h) after
-// the epoch: 2026-03-02T10:00:00Z.
-const NOW_SECONDS = 1_772_445_600;
 const NOW_ISO = '2026-03-02T10:00:00.000Z';
 const RESPONSE_URL = 'https://hooks.slack.com/actions/T0/1/abc';
 const TASK_TOKEN = `AQCEAAAAKgAAAA${'t'.repeat(200)}`;
@@ -37,35 +39,10 @@ function body(
 ): string {
   const responseUrl =
     options.responseUrl === undefined ? RESPONSE_URL : options.responseUrl;
-  const payload = {
-    type: 'block_actions',
-    user: { id: options.userId ?? APPROVER, username: 'dana' },
-    container: { message_ts: '1700000000.000200', channel_id: 'C0ONCALL' },
-    message: { ts: '1700000000.000200', blocks: [] },
-    ...(responseUrl === null ? {} : { response_url: responseUrl }),
-    actions: [
-      {
-        type: 'button',
-        action_id: actionId,
-        block_id: APPROVAL_BLOCK_ID,
-        value: encodeApprovalValue({ incidentId: INCIDENT, fileSystemId: FS }),
-      },
-    ],
-  };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return clickBody(actionId, { userId: options.userId, responseUrl });
 }
 
-function signed(rawBody: string) {
-  const timestamp = String(NOW_SECONDS);
-  return {
-    headers: {
-      'X-Slack-Request-Timestamp': timestamp,
-      'X-Slack-Signature': slackSignature(SECRET, timestamp, rawBody),
-    },
-    rawBody,
-    nowSeconds: NOW_SECONDS,
-  };
-}
+const signed = (rawBody: string) => signedRequest(rawBody);
 
 function recorders() {
   const replies: { url: string; reply: EphemeralReply }[] = [];
@@ -89,13 +66,45 @@ let store: IncidentStore;
 
 beforeEach(async () => {
   store = createMemoryIncidentStore();
-  await store.saveApprovalToken({
-    fileSystemId: FS,
-    incidentId: INCIDENT,
-    taskToken: TASK_TOKEN,
-    at: '2026-03-02T09:55:00.000Z',
-  });
+  await saveCardToken(store, TASK_TOKEN, '2026-03-02T09:55:00.000Z');
 });
+
+/** The store, except that forgetting or releasing a token fails. */
+function settleFailing(message: string): IncidentStore {
+  return {
+    ...store,
+    claimApprovalToken: store.claimApprovalToken.bind(store),
+    async settleApprovalToken() {
+      throw new Error(message);
+    },
+  };
+}
+
+/** SendTaskSuccess failing with an error named as the SDK names it. */
+function tasksFailing(name: string, message: string): TaskCallbackPort {
+  return {
+    async sendTaskSuccess() {
+      throw Object.assign(new Error(message), { name });
+    },
+  };
+}
+
+/** A click on Approve whose payload has no response_url to reply to. */
+function clickWithoutReplyUrl(ports: ApprovalPorts) {
+  return clickApprove(ports, { responseUrl: null });
+}
+
+/** A signed click on Approve, handled on these ports. */
+function clickApprove(
+  ports: ApprovalPorts,
+  options: Parameters<typeof body>[1] = {},
+) {
+  return handleApprovalInteraction(
+    signed(body('approve', options)),
+    CONFIG,
+    ports,
+  );
+}
 
 const tasksOk = { async sendTaskSuccess() {} };
 
@@ -103,11 +112,12 @@ describe('handleApprovalInteraction, what it says', () => {
   it('logs who approved which incident, with nothing appended when every step worked', async () => {
     const r = recorders();
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      { store, tasks: tasksOk, slack: r.slack, responder: r.responder },
-    );
+    const response = await clickApprove({
+      store,
+      tasks: tasksOk,
+      slack: r.slack,
+      responder: r.responder,
+    });
 
     expect(response).toMatchObject({
       statusCode: 200,
@@ -136,7 +146,7 @@ describe('handleApprovalInteraction, what it says', () => {
   it('stamps the rewritten card with the time of the click', async () => {
     const r = recorders();
 
-    await handleApprovalInteraction(signed(body('approve')), CONFIG, {
+    await clickApprove({
       store,
       tasks: tasksOk,
       slack: r.slack,
@@ -155,11 +165,12 @@ describe('handleApprovalInteraction, what it says', () => {
       },
     };
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      { store, tasks: tasksOk, slack, responder: r.responder },
-    );
+    const response = await clickApprove({
+      store,
+      tasks: tasksOk,
+      slack,
+      responder: r.responder,
+    });
 
     expect(response.outcome).toBe('answered');
     expect(response.detail).toBe(
@@ -174,11 +185,7 @@ describe('handleApprovalInteraction, what it says', () => {
       },
     };
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      { store, tasks: tasksOk, responder },
-    );
+    const response = await clickApprove({ store, tasks: tasksOk, responder });
 
     expect(response.outcome).toBe('answered');
     expect(response.detail).toBe(
@@ -187,11 +194,7 @@ describe('handleApprovalInteraction, what it says', () => {
   });
 
   it('notes in the log when there is no responder to reply with', async () => {
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      { store, tasks: tasksOk },
-    );
+    const response = await clickApprove({ store, tasks: tasksOk });
 
     expect(response.detail).toBe(
       `${APPROVER} approved incident ${INCIDENT}; no responder`,
@@ -201,11 +204,11 @@ describe('handleApprovalInteraction, what it says', () => {
   it('notes in the log when the payload has no response_url', async () => {
     const r = recorders();
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: null })),
-      CONFIG,
-      { store, tasks: tasksOk, responder: r.responder },
-    );
+    const response = await clickWithoutReplyUrl({
+      store,
+      tasks: tasksOk,
+      responder: r.responder,
+    });
 
     expect(response.detail).toBe(
       `${APPROVER} approved incident ${INCIDENT}; no response_url to reply to`,
@@ -216,10 +219,9 @@ describe('handleApprovalInteraction, what it says', () => {
   it('does not post to a response_url off Slack, and says which origins it allows', async () => {
     const r = recorders();
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: 'https://attacker.example/x' })),
-      CONFIG,
+    const response = await clickApprove(
       { store, tasks: tasksOk, responder: r.responder },
+      { responseUrl: 'https://attacker.example/x' },
     );
 
     expect(r.replies).toEqual([]);
@@ -247,19 +249,14 @@ describe('handleApprovalInteraction, what it says', () => {
   });
 
   it('notes that the token could not be forgotten after a successful answer', async () => {
-    const failingSettle: IncidentStore = {
-      ...store,
-      claimApprovalToken: store.claimApprovalToken.bind(store),
-      async settleApprovalToken() {
-        throw new Error('ProvisionedThroughputExceededException');
-      },
-    };
-
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      { store: failingSettle, tasks: tasksOk },
+    const failingSettle = settleFailing(
+      'ProvisionedThroughputExceededException',
     );
+
+    const response = await clickApprove({
+      store: failingSettle,
+      tasks: tasksOk,
+    });
 
     expect(response.outcome).toBe('answered');
     expect(response.detail).toBe(
@@ -272,18 +269,10 @@ describe('handleApprovalInteraction, what it says', () => {
       name: 'ThrottlingException',
     });
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: null })),
-      CONFIG,
-      {
-        store,
-        tasks: {
-          async sendTaskSuccess() {
-            throw throttled;
-          },
-        },
-      },
-    );
+    const response = await clickWithoutReplyUrl({
+      store,
+      tasks: { sendTaskSuccess: async () => Promise.reject(throttled) },
+    });
 
     expect(response.outcome).toBe('task-unavailable');
     expect(response.detail).toBe(
@@ -295,28 +284,12 @@ describe('handleApprovalInteraction, what it says', () => {
   });
 
   it('asks to press again in a minute when the token could not even be released', async () => {
-    const failingSettle: IncidentStore = {
-      ...store,
-      claimApprovalToken: store.claimApprovalToken.bind(store),
-      async settleApprovalToken() {
-        throw new Error('store down');
-      },
-    };
+    const failingSettle = settleFailing('store down');
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: null })),
-      CONFIG,
-      {
-        store: failingSettle,
-        tasks: {
-          async sendTaskSuccess() {
-            throw Object.assign(new Error('busy'), {
-              name: 'ServiceUnavailable',
-            });
-          },
-        },
-      },
-    );
+    const response = await clickWithoutReplyUrl({
+      store: failingSettle,
+      tasks: tasksFailing('ServiceUnavailable', 'busy'),
+    });
 
     expect(response.detail).toBe(
       `SendTaskSuccess for ${INCIDENT}: ServiceUnavailable: busy; token kept; token not released: store down; no response_url to reply to`,
@@ -325,26 +298,12 @@ describe('handleApprovalInteraction, what it says', () => {
   });
 
   it('says the token was not forgotten when a dead task cannot be settled', async () => {
-    const failingSettle: IncidentStore = {
-      ...store,
-      claimApprovalToken: store.claimApprovalToken.bind(store),
-      async settleApprovalToken() {
-        throw new Error('store down');
-      },
-    };
+    const failingSettle = settleFailing('store down');
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: null })),
-      CONFIG,
-      {
-        store: failingSettle,
-        tasks: {
-          async sendTaskSuccess() {
-            throw Object.assign(new Error('gone'), { name: 'TaskTimedOut' });
-          },
-        },
-      },
-    );
+    const response = await clickWithoutReplyUrl({
+      store: failingSettle,
+      tasks: tasksFailing('TaskTimedOut', 'gone'),
+    });
 
     expect(response.outcome).toBe('task-failed');
     expect(response.detail).toBe(
@@ -355,26 +314,14 @@ describe('handleApprovalInteraction, what it says', () => {
   it.each(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'])(
     'forgets the token after %s, an error no later click can get past',
     async (name) => {
-      const response = await handleApprovalInteraction(
-        signed(body('approve', { responseUrl: null })),
-        CONFIG,
-        {
-          store,
-          tasks: {
-            async sendTaskSuccess() {
-              throw Object.assign(new Error('no'), { name });
-            },
-          },
-        },
-      );
+      const response = await clickWithoutReplyUrl({
+        store,
+        tasks: tasksFailing(name, 'no'),
+      });
 
       expect(response.outcome).toBe('task-failed');
       // A second click finds nothing to answer.
-      const again = await handleApprovalInteraction(
-        signed(body('approve', { responseUrl: null })),
-        CONFIG,
-        { store, tasks: tasksOk },
-      );
+      const again = await clickWithoutReplyUrl({ store, tasks: tasksOk });
       expect(again.outcome).toBe('no-pending-approval');
     },
   );
@@ -387,31 +334,22 @@ describe('handleApprovalInteraction, what it says', () => {
       },
     });
 
-    const named = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: null })),
-      CONFIG,
-      {
-        store: storeFailing(
-          Object.assign(new Error('slow'), { name: 'RequestTimeout' }),
-        ),
-        tasks: tasksOk,
-      },
-    );
-    const oddName = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: null })),
-      CONFIG,
-      {
-        store: storeFailing(
-          Object.assign(new Error('odd'), { name: 'not <an> identifier' }),
-        ),
-        tasks: tasksOk,
-      },
-    );
-    const thrownNull = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: null })),
-      CONFIG,
-      { store: storeFailing(null), tasks: tasksOk },
-    );
+    const named = await clickWithoutReplyUrl({
+      store: storeFailing(
+        Object.assign(new Error('slow'), { name: 'RequestTimeout' }),
+      ),
+      tasks: tasksOk,
+    });
+    const oddName = await clickWithoutReplyUrl({
+      store: storeFailing(
+        Object.assign(new Error('odd'), { name: 'not <an> identifier' }),
+      ),
+      tasks: tasksOk,
+    });
+    const thrownNull = await clickWithoutReplyUrl({
+      store: storeFailing(null),
+      tasks: tasksOk,
+    });
 
     expect(named.outcome).toBe('task-unavailable');
     expect(named.detail).toBe(
@@ -427,10 +365,9 @@ describe('handleApprovalInteraction, what it says', () => {
   it('tells a clicker who is not an approver, and logs the incident', async () => {
     const r = recorders();
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve', { userId: 'U0STRANGER' })),
-      CONFIG,
+    const response = await clickApprove(
       { store, tasks: tasksOk, responder: r.responder },
+      { userId: 'U0STRANGER' },
     );
 
     expect(response.outcome).toBe('forbidden');
@@ -451,11 +388,10 @@ describe('handleApprovalInteraction, what it says', () => {
     });
     const other = createMemoryIncidentStore();
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve', { responseUrl: null })),
-      CONFIG,
-      { store: other, tasks: tasksOk },
-    );
+    const response = await clickWithoutReplyUrl({
+      store: other,
+      tasks: tasksOk,
+    });
 
     expect(response.detail).toBe(
       `no approval waiting for incident ${INCIDENT}; no response_url to reply to`,
@@ -472,11 +408,11 @@ describe('handleApprovalInteraction, what it says', () => {
       leaseUntil: '2026-03-02T10:00:30.000Z',
     });
 
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      { store, tasks: tasksOk, responder: r.responder },
-    );
+    const response = await clickApprove({
+      store,
+      tasks: tasksOk,
+      responder: r.responder,
+    });
 
     expect(response.outcome).toBe('busy');
     expect(response.detail).toBe(

@@ -1,29 +1,26 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   type ApprovalPorts,
   handleApprovalInteraction,
   type TaskCallbackPort,
 } from '../../functions/slack-interactions/core.ts';
 import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
-import {
-  createSlackPort,
-  createSlackWebClient,
-} from '../../shared/adapters/slack.ts';
 import type { IncidentStore } from '../../shared/domain/ports.ts';
+import { APPROVAL_BLOCK_ID } from '../../shared/domain/slack/interaction.ts';
+import { FS_ID as FS } from '../fixtures/alarm-events.ts';
 import {
-  APPROVAL_BLOCK_ID,
-  encodeApprovalValue,
-} from '../../shared/domain/slack/interaction.ts';
-import { slackSignature } from '../../shared/domain/slack/signature.ts';
-import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+  APPROVER,
+  clickBody,
+  INCIDENT,
+  NOW_SECONDS,
+  SIGNING_SECRET,
+  saveCardToken,
+  signedRequest,
+} from '../fixtures/slack.ts';
+import { doubleSlackPort, useSlackDouble } from '../support/local-run.ts';
 
-const FS = 'fs-0123456789abcdef0';
-const INCIDENT = `${FS}/2026-03-02T10:00:00.000Z`;
-const APPROVER = 'U0APPROVER';
-const SECRET = 'burstguard-test-signing-secret';
-const NOW_SECONDS = 1_772_445_600;
 const TASK_TOKEN = `AQCEAAAAKgAAAA${'t'.repeat(1_500)}`;
-const CONFIG = { signingSecret: SECRET, approvers: [APPROVER] };
+const CONFIG = { signingSecret: SIGNING_SECRET, approvers: [APPROVER] };
 
 const CARD_BLOCKS = [
   { type: 'section', text: { type: 'mrkdwn', text: '*Approve switching?*' } },
@@ -35,33 +32,18 @@ const CARD_BLOCKS = [
 ];
 
 function body(actionId: string, userId = APPROVER): string {
-  const payload = {
-    type: 'block_actions',
-    user: { id: userId, username: 'dana' },
-    container: { message_ts: '1700000000.000200', channel_id: 'C0ONCALL' },
-    message: { ts: '1700000000.000200', blocks: CARD_BLOCKS },
-    actions: [
-      {
-        type: 'button',
-        action_id: actionId,
-        block_id: APPROVAL_BLOCK_ID,
-        value: encodeApprovalValue({ incidentId: INCIDENT, fileSystemId: FS }),
-      },
-    ],
-  };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return clickBody(actionId, {
+    userId,
+    responseUrl: null,
+    blocks: CARD_BLOCKS,
+  });
 }
 
 function signed(rawBody: string, timestamp = String(NOW_SECONDS)) {
-  return {
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      'X-Slack-Request-Timestamp': timestamp,
-      'X-Slack-Signature': slackSignature(SECRET, timestamp, rawBody),
-    },
-    rawBody,
-    nowSeconds: NOW_SECONDS,
-  };
+  return signedRequest(rawBody, {
+    timestamp,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
 }
 
 function recordingTasks(fail?: Error) {
@@ -75,31 +57,24 @@ function recordingTasks(fail?: Error) {
   return { tasks, sent };
 }
 
-let slack: SlackDouble;
+const slack = useSlackDouble();
 let store: IncidentStore;
 
 beforeEach(async () => {
-  slack = await startSlackDouble();
   store = createMemoryIncidentStore();
-  await store.saveApprovalToken({
-    fileSystemId: FS,
-    incidentId: INCIDENT,
-    taskToken: TASK_TOKEN,
-    at: '2026-03-02T10:05:00.000Z',
-  });
-});
-
-afterEach(async () => {
-  await slack.close();
+  await saveCardToken(store, TASK_TOKEN, '2026-03-02T10:05:00.000Z');
 });
 
 function ports(tasks: TaskCallbackPort): ApprovalPorts {
-  const client = createSlackWebClient({
-    token: 'xoxb-test',
-    slackApiUrl: slack.url,
-    timeoutMs: 2_000,
-  });
-  return { store, tasks, slack: createSlackPort(client) };
+  return { store, tasks, slack: doubleSlackPort(slack, 'xoxb-test') };
+}
+
+/** The request handled with the file's configuration and ports. */
+function handle(
+  request: Parameters<typeof handleApprovalInteraction>[0],
+  tasks: TaskCallbackPort,
+) {
+  return handleApprovalInteraction(request, CONFIG, ports(tasks));
 }
 
 describe('handleApprovalInteraction', () => {
@@ -108,11 +83,7 @@ describe('handleApprovalInteraction', () => {
     const { tasks, sent } = recordingTasks();
 
     // Act
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(signed(body('approve')), tasks);
 
     // Assess
     expect(response).toMatchObject({ statusCode: 200, outcome: 'answered' });
@@ -158,11 +129,7 @@ describe('handleApprovalInteraction', () => {
     }).toString();
 
     // Act
-    const response = await handleApprovalInteraction(
-      signed(rawBody),
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(signed(rawBody), tasks);
 
     // Assess
     expect(response.outcome).toBe('answered');
@@ -183,11 +150,7 @@ describe('handleApprovalInteraction', () => {
     const { tasks, sent } = recordingTasks();
 
     // Act
-    const response = await handleApprovalInteraction(
-      signed(body('decline')),
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(signed(body('decline')), tasks);
 
     // Assess
     expect(response.outcome).toBe('answered');
@@ -200,19 +163,10 @@ describe('handleApprovalInteraction', () => {
   it('answers the task only once when the button is pressed twice', async () => {
     // Prepare
     const { tasks, sent } = recordingTasks();
-    const p = ports(tasks);
 
-    // Act
-    const first = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      p,
-    );
-    const second = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      p,
-    );
+    // Act: the same click twice, on the same store.
+    const first = await handle(signed(body('approve')), tasks);
+    const second = await handle(signed(body('approve')), tasks);
 
     // Assess
     expect(first.outcome).toBe('answered');
@@ -227,11 +181,7 @@ describe('handleApprovalInteraction', () => {
     request.headers['X-Slack-Signature'] = `v0=${'0'.repeat(64)}`;
 
     // Act
-    const response = await handleApprovalInteraction(
-      request,
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(request, tasks);
 
     // Assess
     expect(response).toMatchObject({ statusCode: 401, outcome: 'unsigned' });
@@ -247,11 +197,7 @@ describe('handleApprovalInteraction', () => {
     const request = signed(body('approve'), String(NOW_SECONDS - 600));
 
     // Act
-    const response = await handleApprovalInteraction(
-      request,
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(request, tasks);
 
     // Assess
     expect(response.outcome).toBe('unsigned');
@@ -264,11 +210,7 @@ describe('handleApprovalInteraction', () => {
     const { tasks, sent } = recordingTasks();
 
     // Act
-    const response = await handleApprovalInteraction(
-      signed(body('approve', 'U0STRANGER')),
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(signed(body('approve', 'U0STRANGER')), tasks);
 
     // Assess
     expect(response).toMatchObject({ statusCode: 200, outcome: 'forbidden' });
@@ -283,11 +225,7 @@ describe('handleApprovalInteraction', () => {
     const { tasks } = recordingTasks();
 
     // Act
-    const response = await handleApprovalInteraction(
-      signed('hello=world'),
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(signed('hello=world'), tasks);
 
     // Assess
     expect(response).toMatchObject({ statusCode: 400, outcome: 'invalid' });
@@ -301,11 +239,7 @@ describe('handleApprovalInteraction', () => {
     const { tasks } = recordingTasks(timedOut);
 
     // Act
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(signed(body('approve')), tasks);
 
     // Assess
     expect(response.outcome).toBe('task-failed');
@@ -319,11 +253,7 @@ describe('handleApprovalInteraction', () => {
     slack.failNext(1, { kind: 'http', status: 500 });
 
     // Act
-    const response = await handleApprovalInteraction(
-      signed(body('approve')),
-      CONFIG,
-      ports(tasks),
-    );
+    const response = await handle(signed(body('approve')), tasks);
 
     // Assess
     expect(response.outcome).toBe('answered');

@@ -1,74 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import {
-  APPROVAL_BLOCK_ID,
   approvalTaskOutput,
   decodeApprovalValue,
   encodeApprovalValue,
   parseApprovalInteraction,
   SLACK_BUTTON_VALUE_MAX_CHARS,
 } from '../../shared/domain/slack/interaction.ts';
+import { FS_ID as FS } from '../fixtures/alarm-events.ts';
+import {
+  APPROVER,
+  blockActions,
+  formBody,
+  INCIDENT,
+} from '../fixtures/slack.ts';
 
-const FS = 'fs-0123456789abcdef0';
-const INCIDENT = `${FS}/2026-03-02T10:00:00.000Z`;
-const APPROVER = 'U0APPROVER';
 const STRANGER = 'U0STRANGER';
 
-/** A block_actions payload shaped like Slack's documented example. */
-function blockActions(options: {
-  actionId?: string;
-  blockId?: string;
-  value?: string;
-  userId?: string;
-  type?: string;
-}): Record<string, unknown> {
-  return {
-    type: options.type ?? 'block_actions',
-    team: { id: 'T0TEAM', domain: 'example' },
-    user: {
-      id: options.userId ?? APPROVER,
-      username: 'dana',
-      name: 'dana',
-      team_id: 'T0TEAM',
-    },
-    api_app_id: 'A0APP',
-    token: 'verification-token-not-used',
-    container: {
-      type: 'message',
-      message_ts: '1700000000.000200',
-      channel_id: 'C0ONCALL',
-      is_ephemeral: false,
-    },
-    trigger_id: '123.456.abc',
-    channel: { id: 'C0ONCALL', name: 'langfuse-oncall' },
-    message: { type: 'message', ts: '1700000000.000200', text: 'Approve?' },
-    response_url: 'https://hooks.slack.com/actions/T0TEAM/1/abc',
-    actions: [
-      {
-        type: 'button',
-        action_id: options.actionId ?? 'approve',
-        block_id: options.blockId ?? APPROVAL_BLOCK_ID,
-        text: { type: 'plain_text', text: 'Approve' },
-        value:
-          options.value ??
-          encodeApprovalValue({ incidentId: INCIDENT, fileSystemId: FS }),
-        action_ts: '1700000100.123456',
-      },
-    ],
-  };
+/** Parses a click by the approver list [APPROVER], as the function does. */
+function parseClickBody(rawBody: string) {
+  return parseApprovalInteraction({ rawBody, approvers: [APPROVER] });
 }
 
-/** The body as Slack posts it: application/x-www-form-urlencoded. */
-function formBody(payload: unknown): string {
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+/** Parses a `block_actions` click shaped by `options`. */
+function parseClick(options: Parameters<typeof blockActions>[0]) {
+  return parseClickBody(formBody(blockActions(options)));
 }
 
 describe('parseApprovalInteraction', () => {
   it('returns an approval when an approver presses Approve', () => {
     // Act
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({})),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({});
 
     // Assess
     expect(result).toEqual({
@@ -88,10 +49,7 @@ describe('parseApprovalInteraction', () => {
 
   it('returns a refusal when an approver presses Decline', () => {
     // Act
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({ actionId: 'decline' })),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({ actionId: 'decline' });
 
     // Assess
     expect(result.kind).toBe('decision');
@@ -100,10 +58,7 @@ describe('parseApprovalInteraction', () => {
 
   it('forbids a user who is not on the approvers list', () => {
     // Act
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({ userId: STRANGER })),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({ userId: STRANGER });
 
     // Assess
     expect(result).toEqual({
@@ -147,10 +102,7 @@ describe('parseApprovalInteraction', () => {
     const value = JSON.stringify({ incidentId: INCIDENT });
 
     // Act
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({ value })),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({ value });
 
     // Assess
     expect(result).toMatchObject({
@@ -161,10 +113,7 @@ describe('parseApprovalInteraction', () => {
 
   it('ignores other interaction types', () => {
     // Act
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({ type: 'view_submission' })),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({ type: 'view_submission' });
 
     // Assess
     expect(result).toEqual({
@@ -175,10 +124,7 @@ describe('parseApprovalInteraction', () => {
 
   it('ignores buttons that are not Approve or Decline', () => {
     // Act
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({ actionId: 'open-dashboard' })),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({ actionId: 'open-dashboard' });
 
     // Assess
     expect(result).toEqual({
@@ -189,10 +135,7 @@ describe('parseApprovalInteraction', () => {
 
   it('ignores an approve button outside the approval card', () => {
     // Act
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({ blockId: 'someone-elses-block' })),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({ blockId: 'someone-elses-block' });
 
     // Assess
     expect(result.kind).toBe('ignored');
@@ -205,10 +148,7 @@ describe('parseApprovalInteraction', () => {
     ['an empty body', ''],
   ])('calls %s invalid', (_, rawBody) => {
     // Act
-    const result = parseApprovalInteraction({
-      rawBody,
-      approvers: [APPROVER],
-    });
+    const result = parseClickBody(rawBody);
 
     // Assess
     expect(result.kind).toBe('invalid');
@@ -224,10 +164,7 @@ describe('parseApprovalInteraction', () => {
     ],
   ])('calls a button value %s invalid', (_, value) => {
     // Act
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({ value })),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({ value });
 
     // Assess
     expect(result).toEqual({
@@ -264,10 +201,7 @@ describe('encodeApprovalValue', () => {
 describe('approvalTaskOutput', () => {
   it('gives the approval shape the workflow stores at $.approval', () => {
     // Prepare
-    const result = parseApprovalInteraction({
-      rawBody: formBody(blockActions({ actionId: 'decline' })),
-      approvers: [APPROVER],
-    });
+    const result = parseClick({ actionId: 'decline' });
     if (result.kind !== 'decision') throw new Error(result.kind);
 
     // Act

@@ -3,23 +3,18 @@
  * "Verifying requests from Slack" refuses requests more than five minutes
  * from the local clock; exactly five minutes is still inside.
  */
-import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { verifySlackSignature } from '../../shared/domain/slack/signature.ts';
+import { NOW_SECONDS, SIGNING_SECRET, slackSign } from '../fixtures/slack.ts';
 
-const SECRET = 'burstguard-test-signing-secret';
-const NOW_SECONDS = 1_772_445_600;
 const BODY = 'payload=%7B%7D';
 
 function signedAt(timestampSeconds: number) {
   const timestamp = String(timestampSeconds);
-  const hex = createHmac('sha256', SECRET)
-    .update(`v0:${timestamp}:${BODY}`)
-    .digest('hex');
   return {
-    signingSecret: SECRET,
+    signingSecret: SIGNING_SECRET,
     timestampHeader: timestamp,
-    signatureHeader: `v0=${hex}`,
+    signatureHeader: slackSign(SIGNING_SECRET, timestamp, BODY),
     rawBody: BODY,
     nowSeconds: NOW_SECONDS,
   };

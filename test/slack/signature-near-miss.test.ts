@@ -8,22 +8,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { verifySlackSignature } from '../../shared/domain/slack/signature.ts';
+import { SLACK_DOC_EXAMPLE } from '../fixtures/slack.ts';
 
 // The worked example in Slack's "Verifying requests from Slack".
-const DOC_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
-const DOC_TIMESTAMP = '1531420618';
-const DOC_BODY =
-  'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
-const DOC_SIGNATURE =
-  'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503';
+const DOC = SLACK_DOC_EXAMPLE;
 
 function check(signatureHeader: string) {
   return verifySlackSignature({
-    signingSecret: DOC_SECRET,
-    timestampHeader: DOC_TIMESTAMP,
+    signingSecret: DOC.secret,
+    timestampHeader: DOC.timestamp,
     signatureHeader,
-    rawBody: DOC_BODY,
-    nowSeconds: Number(DOC_TIMESTAMP) + 5,
+    rawBody: DOC.body,
+    nowSeconds: Number(DOC.timestamp) + 5,
   });
 }
 
@@ -43,7 +39,7 @@ function changedAt(signature: string, index: number): string {
 describe('near-miss signatures', () => {
   it("accepts Slack's worked example as it is", () => {
     // Act / Assess
-    expect(check(DOC_SIGNATURE)).toEqual({ ok: true });
+    expect(check(DOC.signature)).toEqual({ ok: true });
   });
 
   it('refuses the signature with any one character changed, at every position', () => {
@@ -51,21 +47,21 @@ describe('near-miss signatures', () => {
     const accepted: number[] = [];
 
     // Act
-    for (let i = 0; i < DOC_SIGNATURE.length; i++) {
-      const near = changedAt(DOC_SIGNATURE, i);
-      expect(near).not.toBe(DOC_SIGNATURE);
-      expect(near).toHaveLength(DOC_SIGNATURE.length);
+    for (let i = 0; i < DOC.signature.length; i++) {
+      const near = changedAt(DOC.signature, i);
+      expect(near).not.toBe(DOC.signature);
+      expect(near).toHaveLength(DOC.signature.length);
       if (check(near).ok) accepted.push(i);
     }
 
     // Assess
-    expect(DOC_SIGNATURE).toHaveLength(67);
+    expect(DOC.signature).toHaveLength(67);
     expect(accepted).toEqual([]);
   });
 
   it('refuses a signature that differs only in its last hex digit', () => {
     // Prepare: '3' -> '4' at position 66, far past the first 8 bytes.
-    const near = `${DOC_SIGNATURE.slice(0, 66)}4`;
+    const near = `${DOC.signature.slice(0, 66)}4`;
 
     // Act
     const result = check(near);
@@ -76,15 +72,15 @@ describe('near-miss signatures', () => {
 
   it('refuses the right signature for a body with one character changed', () => {
     // Prepare: the same signature, the body's last character changed.
-    const body = `${DOC_BODY.slice(0, -1)}d`;
+    const body = `${DOC.body.slice(0, -1)}d`;
 
     // Act
     const result = verifySlackSignature({
-      signingSecret: DOC_SECRET,
-      timestampHeader: DOC_TIMESTAMP,
-      signatureHeader: DOC_SIGNATURE,
+      signingSecret: DOC.secret,
+      timestampHeader: DOC.timestamp,
+      signatureHeader: DOC.signature,
       rawBody: body,
-      nowSeconds: Number(DOC_TIMESTAMP) + 5,
+      nowSeconds: Number(DOC.timestamp) + 5,
     });
 
     // Assess

@@ -1,32 +1,26 @@
-import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   slackSignature,
   verifySlackSignature,
 } from '../../shared/domain/slack/signature.ts';
+import {
+  NOW_SECONDS,
+  SIGNING_SECRET,
+  SLACK_DOC_EXAMPLE,
+  slackSign,
+} from '../fixtures/slack.ts';
 
 // The worked example in Slack's "Verifying requests from Slack".
-const DOC_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
-const DOC_TIMESTAMP = '1531420618';
-const DOC_BODY =
-  'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
-const DOC_SIGNATURE =
-  'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503';
+const DOC = SLACK_DOC_EXAMPLE;
 
-const SECRET = 'burstguard-test-signing-secret';
-const NOW_SECONDS = 1_772_445_600;
+const SECRET = SIGNING_SECRET;
 const BODY = `payload=${encodeURIComponent(
   JSON.stringify({ type: 'block_actions', user: { id: 'U012' } }),
 )}`;
 
 /** Signed independently of the module, so the scheme is checked. */
-function sign(secret: string, timestamp: string, body: string): string {
-  const hex = createHmac('sha256', secret)
-    .update(`v0:${timestamp}:${body}`)
-    .digest('hex');
-  return `v0=${hex}`;
-}
+const sign = slackSign;
 
 function request(
   overrides: Partial<Parameters<typeof verifySlackSignature>[0]>,
@@ -42,21 +36,34 @@ function request(
   };
 }
 
+/** A request signed at `offsetSeconds` from the clock, timestamp included. */
+function signedAt(
+  offsetSeconds: number,
+  overrides: Partial<Parameters<typeof verifySlackSignature>[0]> = {},
+) {
+  const timestamp = String(NOW_SECONDS + offsetSeconds);
+  return request({
+    timestampHeader: timestamp,
+    signatureHeader: sign(SECRET, timestamp, BODY),
+    ...overrides,
+  });
+}
+
 describe('verifySlackSignature', () => {
   it("accepts Slack's documented example", () => {
     // Act
     const check = verifySlackSignature({
-      signingSecret: DOC_SECRET,
-      timestampHeader: DOC_TIMESTAMP,
-      signatureHeader: DOC_SIGNATURE,
-      rawBody: DOC_BODY,
-      nowSeconds: Number(DOC_TIMESTAMP) + 60,
+      signingSecret: DOC.secret,
+      timestampHeader: DOC.timestamp,
+      signatureHeader: DOC.signature,
+      rawBody: DOC.body,
+      nowSeconds: Number(DOC.timestamp) + 60,
     });
 
     // Assess
     expect(check).toEqual({ ok: true });
-    expect(slackSignature(DOC_SECRET, DOC_TIMESTAMP, DOC_BODY)).toBe(
-      DOC_SIGNATURE,
+    expect(slackSignature(DOC.secret, DOC.timestamp, DOC.body)).toBe(
+      DOC.signature,
     );
   });
 
@@ -123,16 +130,8 @@ describe('verifySlackSignature', () => {
   });
 
   it('refuses a request older than five minutes', () => {
-    // Prepare
-    const timestamp = String(NOW_SECONDS - 301);
-
     // Act
-    const check = verifySlackSignature(
-      request({
-        timestampHeader: timestamp,
-        signatureHeader: sign(SECRET, timestamp, BODY),
-      }),
-    );
+    const check = verifySlackSignature(signedAt(-301));
 
     // Assess
     expect(check).toEqual({
@@ -142,32 +141,16 @@ describe('verifySlackSignature', () => {
   });
 
   it('accepts a request exactly at the edge of the window', () => {
-    // Prepare
-    const timestamp = String(NOW_SECONDS - 300);
-
     // Act
-    const check = verifySlackSignature(
-      request({
-        timestampHeader: timestamp,
-        signatureHeader: sign(SECRET, timestamp, BODY),
-      }),
-    );
+    const check = verifySlackSignature(signedAt(-300));
 
     // Assess
     expect(check).toEqual({ ok: true });
   });
 
   it('refuses a request stamped more than five minutes ahead', () => {
-    // Prepare
-    const timestamp = String(NOW_SECONDS + 400);
-
     // Act
-    const check = verifySlackSignature(
-      request({
-        timestampHeader: timestamp,
-        signatureHeader: sign(SECRET, timestamp, BODY),
-      }),
-    );
+    const check = verifySlackSignature(signedAt(400));
 
     // Assess
     expect(check).toEqual({
@@ -177,17 +160,8 @@ describe('verifySlackSignature', () => {
   });
 
   it('uses a narrower window when asked', () => {
-    // Prepare
-    const timestamp = String(NOW_SECONDS - 61);
-
     // Act
-    const check = verifySlackSignature(
-      request({
-        timestampHeader: timestamp,
-        signatureHeader: sign(SECRET, timestamp, BODY),
-        toleranceSeconds: 60,
-      }),
-    );
+    const check = verifySlackSignature(signedAt(-61, { toleranceSeconds: 60 }));
 
     // Assess
     expect(check.ok).toBe(false);

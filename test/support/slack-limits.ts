@@ -68,14 +68,20 @@ export function blockProblems(blocks: unknown): string[] {
   const check = (value: string | undefined, max: number, pointer: string) => {
     if (value !== undefined && chars(value) > max) tooLong(max, pointer);
   };
+  /** The array at `pointer` (empty when absent), refused past `max` items. */
+  const items = (value: unknown, max: number, pointer: string): unknown[] => {
+    const list = Array.isArray(value) ? value : [];
+    if (list.length > max) {
+      problems.push(
+        `no more than ${max} items allowed [json-pointer:${pointer}]`,
+      );
+    }
+    return list;
+  };
   if (!Array.isArray(blocks)) {
     return ['must be an array [json-pointer:/blocks]'];
   }
-  if (blocks.length > SLACK_LIMITS.blocksPerMessage) {
-    problems.push(
-      `no more than ${SLACK_LIMITS.blocksPerMessage} items allowed [json-pointer:/blocks]`,
-    );
-  }
+  items(blocks, SLACK_LIMITS.blocksPerMessage, '/blocks');
   blocks.forEach((block, i) => {
     const at = `/blocks/${i}`;
     if (!isObj(block)) {
@@ -92,12 +98,11 @@ export function blockProblems(blocks: unknown): string[] {
           SLACK_LIMITS.sectionTextChars,
           `${at}/text/text`,
         );
-        const fields = Array.isArray(block.fields) ? block.fields : [];
-        if (fields.length > SLACK_LIMITS.sectionFields) {
-          problems.push(
-            `no more than ${SLACK_LIMITS.sectionFields} items allowed [json-pointer:${at}/fields]`,
-          );
-        }
+        const fields = items(
+          block.fields,
+          SLACK_LIMITS.sectionFields,
+          `${at}/fields`,
+        );
         fields.forEach((f, k) => {
           check(
             textOf(f),
@@ -124,22 +129,15 @@ export function blockProblems(blocks: unknown): string[] {
           );
         }
         break;
-      case 'context': {
-        const elements = Array.isArray(block.elements) ? block.elements : [];
-        if (elements.length > SLACK_LIMITS.contextElements) {
-          problems.push(
-            `no more than ${SLACK_LIMITS.contextElements} items allowed [json-pointer:${at}/elements]`,
-          );
-        }
+      case 'context':
+        items(block.elements, SLACK_LIMITS.contextElements, `${at}/elements`);
         break;
-      }
       case 'actions': {
-        const elements = Array.isArray(block.elements) ? block.elements : [];
-        if (elements.length > SLACK_LIMITS.actionsElements) {
-          problems.push(
-            `no more than ${SLACK_LIMITS.actionsElements} items allowed [json-pointer:${at}/elements]`,
-          );
-        }
+        const elements = items(
+          block.elements,
+          SLACK_LIMITS.actionsElements,
+          `${at}/elements`,
+        );
         elements.forEach((e, k) => {
           if (!isObj(e) || e.type !== 'button') return;
           const p = `${at}/elements/${k}`;

@@ -9,55 +9,34 @@
  * the blocks and in the `text` of chat.postMessage, which Slack parses as
  * mrkdwn too (docs.slack.dev, chat.postMessage, argument `mrkdwn`).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { configForRecording } from '../../local/evidence.ts';
-import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
-import {
-  recordingClickHousePort,
-  recordingEfsPort,
-  recordingMetricsPort,
-} from '../../local/recorded-ports.ts';
-import { simulateScenario } from '../../local/scenarios.ts';
 import { type LocalPorts, runLocal } from '../../local/state-machine-runner.ts';
-import {
-  createSlackPort,
-  createSlackWebClient,
-} from '../../shared/adapters/slack.ts';
 import { escapeMrkdwn } from '../../shared/domain/messages/mrkdwn.ts';
 import type { AlarmStateValue } from '../../shared/domain/ports.ts';
 import { APPROVE_ACTION_ID } from '../../shared/domain/slack/interaction.ts';
-import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+import { SCENARIO_END, seedIncident } from '../fixtures/scenarios.ts';
+import {
+  alarmStatesOf,
+  doubleSlackPort,
+  recordedRunPorts,
+  useSlackDouble,
+} from '../support/local-run.ts';
+import { textFields } from '../support/slack-text.ts';
 
-const END = new Date('2026-11-23T03:12:00Z');
 const MINUTE_MS = 60_000;
 const NAME = '<!channel> <https://evil.example/approve|Approve here>';
 const ALARM = 'burstguard-credits <!here> & <@U0ATTACKER>';
 /** Control sequences Slack acts on. */
 const CONTROL = /<[!@#]|<https?:/;
 
-let slack: SlackDouble;
-beforeEach(async () => {
-  slack = await startSlackDouble();
-});
-afterEach(async () => {
-  await slack.close();
-});
-
-function texts(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(texts);
-  if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, inner]) =>
-      key === 'text' && typeof inner === 'string' ? [inner] : texts(inner),
-    );
-  }
-  return [];
-}
+const slack = useSlackDouble();
 
 describe('a hostile EFS Name tag in a replayed incident', () => {
   it('appears escaped in the finding, the approval card, the outcome and the resolution', async () => {
     // Prepare: the credits-exhausted incident, its file system named by
     // an attacker, and an alarm name of the same kind.
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     const described = recording.describeFileSystems.FileSystems[0];
     if (!described) throw new Error('the scenario describes no file system');
     described.Name = NAME;
@@ -69,31 +48,20 @@ describe('a hostile EFS Name tag in a replayed incident', () => {
       detail: Record<string, unknown> & { state: Record<string, unknown> };
     };
     event.detail.alarmName = ALARM;
-    let nowMs = END.getTime();
+    let nowMs = SCENARIO_END.getTime();
     const cloudwatch: Record<string, AlarmStateValue> = {};
     const ports: LocalPorts = {
+      ...recordedRunPorts(recording, {
+        policy: 'approve',
+        now: () => new Date(nowMs),
+        slack: doubleSlackPort(slack, 'xoxb-escape'),
+      }),
       config: {
         ...configForRecording(recording, { policy: 'approve' }),
         approvers: ['U0APPROVER'],
       },
-      clock: { now: () => new Date(nowMs) },
-      efs: recordingEfsPort(recording),
-      metrics: recordingMetricsPort(recording),
-      clickhouseFor: () => recordingClickHousePort(recording),
-      slack: createSlackPort(
-        createSlackWebClient({
-          token: 'xoxb-escape',
-          slackApiUrl: slack.url,
-          timeoutMs: 2_000,
-        }),
-      ),
-      store: createMemoryIncidentStore(),
       alarms: {
-        async alarmStates(names) {
-          return Object.fromEntries(
-            names.flatMap((n) => (cloudwatch[n] ? [[n, cloudwatch[n]]] : [])),
-          );
-        },
+        alarmStates: async (names) => alarmStatesOf(cloudwatch, names),
       },
       approver: async () => ({ approved: true, by: 'U0APPROVER' }),
     };
@@ -101,7 +69,7 @@ describe('a hostile EFS Name tag in a replayed incident', () => {
     ok.detail.state = {
       ...ok.detail.state,
       value: 'OK',
-      timestamp: new Date(END.getTime() + MINUTE_MS)
+      timestamp: new Date(SCENARIO_END.getTime() + MINUTE_MS)
         .toISOString()
         .replace('Z', '+0000'),
     };
@@ -111,7 +79,7 @@ describe('a hostile EFS Name tag in a replayed incident', () => {
     // period, every alarm still OK.
     const alarmRun = await runLocal(event, ports);
     cloudwatch[ALARM] = 'OK';
-    nowMs = END.getTime() + MINUTE_MS;
+    nowMs = SCENARIO_END.getTime() + MINUTE_MS;
     const okRun = await runLocal(ok, ports);
 
     // Assess
@@ -132,11 +100,11 @@ describe('a hostile EFS Name tag in a replayed incident', () => {
     // The one control sequence meant: the approver's mention, which
     // burstguard writes itself from a checked user id.
     for (const post of posts) {
-      for (const text of texts(post)) {
+      for (const text of textFields(post)) {
         expect(text.replaceAll('<@U0APPROVER>', '')).not.toMatch(CONTROL);
       }
     }
-    const shown = (p: unknown) => texts(p).join('\n');
+    const shown = (p: unknown) => textFields(p).join('\n');
     expect(shown(finding)).toContain(escapeMrkdwn(NAME));
     expect(shown(finding)).toContain(escapeMrkdwn(ALARM));
     expect(shown(card)).toContain(escapeMrkdwn(NAME));

@@ -7,38 +7,18 @@
  * guide's "CloudWatch alarm state change events" (cloudwatch-and-eventbridge),
  * `detail.previousState` included.
  */
-import {
-  afterAll,
-  afterEach,
-  beforeAll,
-  beforeEach,
-  describe,
-  expect,
-  it,
-} from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type PreflightReport,
   runPreflight,
 } from '../../functions/preflight/core.ts';
-import { configForRecording } from '../../local/evidence.ts';
-import {
-  recordingClickHousePort,
-  recordingEfsPort,
-  recordingMetricsPort,
-} from '../../local/recorded-ports.ts';
 import type { Recording } from '../../local/recording-format.ts';
-import { simulateScenario } from '../../local/scenarios.ts';
 import {
   type LocalPorts,
   type RunEvent,
   type RunResult,
   runLocal,
 } from '../../local/state-machine-runner.ts';
-import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
-import {
-  createSlackPort,
-  createSlackWebClient,
-} from '../../shared/adapters/slack.ts';
 import {
   type Incident,
   incidentSchema,
@@ -49,30 +29,21 @@ import type {
   IncidentStore,
 } from '../../shared/domain/ports.ts';
 import { APPROVE_ACTION_ID } from '../../shared/domain/slack/interaction.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
-import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+import { SCENARIO_END, seedIncident } from '../fixtures/scenarios.ts';
+import {
+  alarmStatesOf,
+  doubleSlackPort,
+  recordedRunPorts,
+  useDynamoStores,
+  useSlackDouble,
+} from '../support/local-run.ts';
 
-const END = new Date('2026-11-23T03:12:00Z');
 const CREDITS = 'burstguard-prod-burst-credits-low';
 const DROPPED = 'burstguard-prod-langfuse-dropped-records';
 const MINUTE_MS = 60_000;
 
-let dynamo: LocalDynamo;
-let slack: SlackDouble;
-let tables = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo?.close();
-});
-beforeEach(async () => {
-  slack = await startSlackDouble();
-});
-afterEach(async () => {
-  await slack.close();
-});
+const stores = useDynamoStores('lifecycle');
+const slack = useSlackDouble();
 
 type Scenario = {
   recording: Recording;
@@ -99,11 +70,9 @@ type Scenario = {
 };
 
 async function scenario(): Promise<Scenario> {
-  const recording = simulateScenario('credits-exhausted', { end: END });
-  tables += 1;
-  const tableName = `lifecycle-${tables}`;
-  await dynamo.createTable(tableName, 'fileSystemId');
-  let nowMs = END.getTime();
+  const recording = seedIncident();
+  const store = await stores.store();
+  let nowMs = SCENARIO_END.getTime();
   const cloudwatch: Record<string, AlarmStateValue> = {};
   const duringWait: Array<() => Promise<void>> = [];
   const describeCalls: string[][] = [];
@@ -114,32 +83,18 @@ async function scenario(): Promise<Scenario> {
       if (describeError) throw describeError;
       const hook = duringWait.shift();
       if (hook) await hook();
-      return Object.fromEntries(
-        names.flatMap((n) => (cloudwatch[n] ? [[n, cloudwatch[n]]] : [])),
-      );
+      return alarmStatesOf(cloudwatch, names);
     },
   };
   const ports: Scenario['ports'] = {
-    // The Langfuse alarm names its file system through the configuration.
-    config: configForRecording(recording, {
+    ...recordedRunPorts(recording, {
       policy: 'approve',
+      // The Langfuse alarm names its file system through the configuration.
       alarmNames: [CREDITS, DROPPED],
+      now: () => new Date(nowMs),
+      slack: doubleSlackPort(slack, 'xoxb-lifecycle'),
     }),
-    clock: { now: () => new Date(nowMs) },
-    efs: recordingEfsPort(recording),
-    metrics: recordingMetricsPort(recording),
-    clickhouseFor: () => recordingClickHousePort(recording),
-    slack: createSlackPort(
-      createSlackWebClient({
-        token: 'xoxb-lifecycle',
-        slackApiUrl: slack.url,
-        timeoutMs: 2_000,
-      }),
-    ),
-    store: createDynamoIncidentStore({
-      client: dynamo.documentClient,
-      tableName,
-    }),
+    store,
     alarms,
   };
   const base = recording.trigger as {
@@ -167,11 +122,11 @@ async function scenario(): Promise<Scenario> {
       );
     },
     setMinute(minute) {
-      nowMs = END.getTime() + minute * MINUTE_MS;
+      nowMs = SCENARIO_END.getTime() + minute * MINUTE_MS;
     },
     event(alarmName, state, minute, previousState) {
       const event = structuredClone(base);
-      const at = new Date(END.getTime() + minute * MINUTE_MS);
+      const at = new Date(SCENARIO_END.getTime() + minute * MINUTE_MS);
       event.detail.alarmName = alarmName;
       event.detail.state = {
         ...event.detail.state,
@@ -221,9 +176,25 @@ function channel() {
   };
 }
 
+/** How many of each kind of post the channel holds, and in how many threads. */
+function countsOf(seen: ReturnType<typeof channel>) {
+  return {
+    roots: seen.roots.length,
+    approvalCards: seen.approvalCards.length,
+    resolved: seen.resolved.length,
+    threads: seen.threads.size,
+  };
+}
+
 function incidentOf(result: RunResult): Incident {
   if (result.status !== 'SUCCEEDED') throw new Error(result.cause);
   return incidentSchema.parse(result.output.incident);
+}
+
+/** Langfuse's alarm fires `minute` minutes after the recording's end. */
+async function langfuseAlarmAt(s: Scenario, minute: number): Promise<Incident> {
+  s.setMinute(minute);
+  return incidentOf(await s.run(s.event(DROPPED, 'ALARM', minute)));
 }
 
 describe('the incident lifecycle on DynamoDB', () => {
@@ -256,10 +227,12 @@ describe('the incident lifecycle on DynamoDB', () => {
       alarmStates: { [CREDITS]: 'ALARM' },
     });
     const seen = channel();
-    expect(seen.roots).toHaveLength(1);
-    expect(seen.approvalCards).toHaveLength(1);
-    expect(seen.resolved).toHaveLength(0);
-    expect(seen.threads.size).toBe(2);
+    expect(countsOf(seen)).toEqual({
+      roots: 1,
+      approvalCards: 1,
+      resolved: 0,
+      threads: 2,
+    });
     expect(await s.ports.store.current(first.fileSystemId)).toMatchObject({
       status: 'open',
       incidentId: first.incidentId,
@@ -293,10 +266,12 @@ describe('the incident lifecycle on DynamoDB', () => {
       incidentId: first.incidentId,
     });
     const seen = channel();
-    expect(seen.roots).toHaveLength(1);
-    expect(seen.approvalCards).toHaveLength(1);
-    expect(seen.resolved).toHaveLength(1);
-    expect(seen.threads.size).toBe(2);
+    expect(countsOf(seen)).toEqual({
+      roots: 1,
+      approvalCards: 1,
+      resolved: 1,
+      threads: 2,
+    });
     expect(seen.resolved[0]?.body.thread_ts).toBe(
       seen.approvalCards[0]?.body.thread_ts,
     );
@@ -327,9 +302,11 @@ describe('the incident lifecycle on DynamoDB', () => {
     });
     expect(s.describeCalls).toEqual([[CREDITS, DROPPED].sort()]);
     const seen = channel();
-    expect(seen.roots).toHaveLength(1);
-    expect(seen.approvalCards).toHaveLength(1);
-    expect(seen.resolved).toHaveLength(0);
+    expect(countsOf(seen)).toMatchObject({
+      roots: 1,
+      approvalCards: 1,
+      resolved: 0,
+    });
     expect((await s.ports.store.current(first.fileSystemId))?.status).toBe(
       'open',
     );
@@ -414,10 +391,12 @@ describe('the incident lifecycle on DynamoDB', () => {
     expect(nexts).toEqual(['ignored', 'resolved']);
     expect(quietSeconds).toEqual([900, 900]);
     const seen = channel();
-    expect(seen.roots).toHaveLength(1);
-    expect(seen.approvalCards).toHaveLength(1);
-    expect(seen.resolved).toHaveLength(1);
-    expect(seen.threads.size).toBe(2);
+    expect(countsOf(seen)).toEqual({
+      roots: 1,
+      approvalCards: 1,
+      resolved: 1,
+      threads: 2,
+    });
     expect(seen.resolved[0]?.body.thread_ts).toBe(
       seen.approvalCards[0]?.body.thread_ts,
     );
@@ -446,9 +425,11 @@ describe('the incident lifecycle on DynamoDB', () => {
     expect(next.next).toBe('diagnose');
     expect(next.incidentId).not.toBe(first.incidentId);
     const seen = channel();
-    expect(seen.roots).toHaveLength(2);
-    expect(seen.approvalCards).toHaveLength(2);
-    expect(seen.resolved).toHaveLength(1);
+    expect(countsOf(seen)).toMatchObject({
+      roots: 2,
+      approvalCards: 2,
+      resolved: 1,
+    });
   });
 
   it('keeps a manual start working, and resolves it once an alarm that joined it stays OK', async () => {
@@ -464,7 +445,7 @@ describe('the incident lifecycle on DynamoDB', () => {
     };
     const manual = await s.run({
       fileSystemId: s.recording.meta.fileSystemId,
-      at: END.toISOString(),
+      at: SCENARIO_END.toISOString(),
     });
     s.ports.approver = undefined;
     s.cloudwatch[CREDITS] = 'OK';
@@ -492,9 +473,11 @@ describe('the incident lifecycle on DynamoDB', () => {
       alarmStates: { [CREDITS]: 'OK' },
     });
     const seen = channel();
-    expect(seen.roots).toHaveLength(1);
-    expect(seen.approvalCards).toHaveLength(1);
-    expect(seen.resolved).toHaveLength(1);
+    expect(countsOf(seen)).toMatchObject({
+      roots: 1,
+      approvalCards: 1,
+      resolved: 1,
+    });
   });
 });
 
@@ -518,7 +501,9 @@ describe('how an incident ends', () => {
     const manual = await s.run({
       fileSystemId: s.recording.meta.fileSystemId,
       dryRun: true,
-      at: new Date(END.getTime() - 3 * DAY_MINUTES * MINUTE_MS).toISOString(),
+      at: new Date(
+        SCENARIO_END.getTime() - 3 * DAY_MINUTES * MINUTE_MS,
+      ).toISOString(),
     });
     const before = channel();
 
@@ -601,8 +586,7 @@ describe('how an incident ends', () => {
     s.cloudwatch[DROPPED] = 'ALARM';
 
     // Act
-    s.setMinute(25 * 60);
-    const next = incidentOf(await s.run(s.event(DROPPED, 'ALARM', 25 * 60)));
+    const next = await langfuseAlarmAt(s, 25 * 60);
 
     // Assess
     expect(next.next).toBe('diagnose');
@@ -613,40 +597,30 @@ describe('how an incident ends', () => {
     expect(channel().roots).toHaveLength(2);
   });
 
-  it('joins an idle incident whose alarm still reads ALARM', async () => {
+  it.each([
+    ['an idle incident whose alarm still reads ALARM', 25 * 60, 'ALARM', 1],
+    [
+      'an incident active within incidentIdleHours without reading CloudWatch',
+      23 * 60,
+      'OK',
+      0,
+    ],
+  ] as const)('joins %s', async (_title, minute, credits, describeCount) => {
     // Prepare
     const s = await scenario();
     const first = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 0)));
-    s.cloudwatch[CREDITS] = 'ALARM';
+    s.cloudwatch[CREDITS] = credits;
 
     // Act
-    s.setMinute(25 * 60);
-    const next = incidentOf(await s.run(s.event(DROPPED, 'ALARM', 25 * 60)));
+    const next = await langfuseAlarmAt(s, minute);
 
-    // Assess
+    // Assess: CloudWatch is read only for an incident idle past 24 h.
     expect(next).toMatchObject({
       next: 'joined',
       incidentId: first.incidentId,
     });
+    expect(s.describeCalls).toEqual(Array(describeCount).fill([CREDITS]));
     expect(channel().roots).toHaveLength(1);
-  });
-
-  it('joins an incident active within incidentIdleHours without reading CloudWatch', async () => {
-    // Prepare
-    const s = await scenario();
-    const first = incidentOf(await s.run(s.event(CREDITS, 'ALARM', 0)));
-    s.cloudwatch[CREDITS] = 'OK';
-
-    // Act
-    s.setMinute(23 * 60);
-    const next = incidentOf(await s.run(s.event(DROPPED, 'ALARM', 23 * 60)));
-
-    // Assess
-    expect(next).toMatchObject({
-      next: 'joined',
-      incidentId: first.incidentId,
-    });
-    expect(s.describeCalls).toEqual([]);
   });
 });
 

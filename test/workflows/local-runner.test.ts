@@ -16,8 +16,7 @@ import {
 } from '../../shared/domain/contracts.ts';
 import { SlackDeliveryError } from '../../shared/domain/errors.ts';
 import type { IncidentStore, SlackPort } from '../../shared/domain/ports.ts';
-
-const END = new Date('2026-11-23T03:12:00Z');
+import { SCENARIO_END, seedIncident } from '../fixtures/scenarios.ts';
 
 function slackDouble(fail = false): SlackPort & { posted: SlackMessage[] } {
   const posted: SlackMessage[] = [];
@@ -60,7 +59,7 @@ function ports(
 describe('the state machine, run locally with the real handlers', () => {
   it('diagnoses the seed incident and posts the numbers to Slack', async () => {
     // Prepare
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     const p = ports(recording, { policy: 'off' });
     // Act
     const result = await runLocal(recording.trigger, p);
@@ -78,7 +77,7 @@ describe('the state machine, run locally with the real handlers', () => {
   });
 
   it('asks for approval, switches to elastic and reports it in the thread', async () => {
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     const p = ports(recording, {
       approver: async () => ({ approved: true, by: 'U0LOCAL' }),
     });
@@ -100,7 +99,7 @@ describe('the state machine, run locally with the real handlers', () => {
   });
 
   it('does not change anything when nobody approves', async () => {
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     const p = ports(recording);
     const result = await runLocal(recording.trigger, p);
     if (result.status !== 'SUCCEEDED') throw new Error(result.cause);
@@ -114,7 +113,7 @@ describe('the state machine, run locally with the real handlers', () => {
   });
 
   it('prints the call on a dry run from the console input', async () => {
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     const result = await runLocal(
       {
         fileSystemId: recording.meta.fileSystemId,
@@ -135,7 +134,9 @@ describe('the state machine, run locally with the real handlers', () => {
   });
 
   it('goes on without ClickHouse and says so', async () => {
-    const recording = simulateScenario('clickhouse-unreachable', { end: END });
+    const recording = simulateScenario('clickhouse-unreachable', {
+      end: SCENARIO_END,
+    });
     const result = await runLocal(recording.trigger, ports(recording));
     if (result.status !== 'SUCCEEDED') throw new Error(result.cause);
     const state = afterNotifySchema.parse(result.output);
@@ -146,7 +147,7 @@ describe('the state machine, run locally with the real handlers', () => {
   });
 
   it('turns a crashed collector into unavailable evidence and goes on', async () => {
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     const p = ports(recording, {
       clickhouseFor: () => ({
         snapshot: () => {
@@ -172,7 +173,7 @@ describe('the state machine, run locally with the real handlers', () => {
   });
 
   it('keeps the finding in the output when Slack is down', async () => {
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     const result = await runLocal(
       recording.trigger,
       ports(recording, { policy: 'off', slack: slackDouble(true) }),
@@ -189,7 +190,7 @@ describe('the state machine, run locally with the real handlers', () => {
   });
 
   it('joins a second alarm to the open incident instead of diagnosing again, with one line in its thread', async () => {
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     const p = ports(recording, { policy: 'off' });
     await runLocal(recording.trigger, p);
     const second = await runLocal(recording.trigger, p);
@@ -206,7 +207,7 @@ describe('the state machine, run locally with the real handlers', () => {
   });
 
   it('resolves the incident in the same thread when the alarm is OK again', async () => {
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     const p = ports(recording, { policy: 'off' });
     await runLocal(recording.trigger, p);
     const ok = structuredClone(recording.trigger) as {
@@ -249,9 +250,7 @@ describe('the state machine, run locally with the real handlers', () => {
     [
       'a missing alarm name',
       (() => {
-        const t = structuredClone(
-          simulateScenario('credits-exhausted', { end: END }).trigger,
-        ) as {
+        const t = structuredClone(seedIncident().trigger) as {
           detail: Record<string, unknown>;
         };
         delete t.detail.alarmName;
@@ -269,7 +268,7 @@ describe('the state machine, run locally with the real handlers', () => {
   ])(
     'ends the run with a clear error for %s',
     async (_, trigger, error, message) => {
-      const recording = simulateScenario('credits-exhausted', { end: END });
+      const recording = seedIncident();
       const p = ports(recording);
       const result = await runLocal(trigger, p);
       expect(result.status).toBe('FAILED');
@@ -281,7 +280,7 @@ describe('the state machine, run locally with the real handlers', () => {
   );
 
   it('ends the run when EFS says the file system does not exist', async () => {
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     recording.describeFileSystems.FileSystems = [];
     const result = await runLocal(recording.trigger, ports(recording));
     expect(result).toMatchObject({

@@ -7,56 +7,31 @@
  * output (Notify's `notification`, with the message whole) and in the
  * Notify function's structured log, and both say the post failed.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configForRecording } from '../../local/evidence.ts';
-import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
-import {
-  recordingClickHousePort,
-  recordingEfsPort,
-  recordingMetricsPort,
-} from '../../local/recorded-ports.ts';
+import { describe, expect, it } from 'vitest';
 import { runRecording } from '../../local/run-recording.ts';
-import { simulateScenario } from '../../local/scenarios.ts';
-import { type LocalPorts, runLocal } from '../../local/state-machine-runner.ts';
-import {
-  createSlackPort,
-  createSlackWebClient,
-} from '../../shared/adapters/slack.ts';
+import { runLocal } from '../../local/state-machine-runner.ts';
 import type { SlackMessage } from '../../shared/domain/contracts.ts';
 import type { SlackPort } from '../../shared/domain/ports.ts';
+import { seedIncident } from '../fixtures/scenarios.ts';
+import {
+  doubleSlackPort,
+  recordedRunPorts,
+  useSlackDouble,
+} from '../support/local-run.ts';
 import { captureLogs } from '../support/log-capture.ts';
-import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
 
-const END = new Date('2026-11-23T03:12:00Z');
-
-let slack: SlackDouble;
-beforeEach(async () => {
-  slack = await startSlackDouble();
-});
-afterEach(async () => {
-  await slack.close();
-});
+const slack = useSlackDouble();
 
 function setup(wrap: (port: SlackPort) => SlackPort = (p) => p) {
-  const recording = simulateScenario('credits-exhausted', { end: END });
-  const real = createSlackPort(
-    createSlackWebClient({
-      token: 'xoxb-refused',
-      slackApiUrl: slack.url,
-      timeoutMs: 2_000,
-    }),
-    { sleep: async () => undefined },
-  );
-  const ports: LocalPorts = {
-    // Policy off: the run posts the finding and ends.
-    config: configForRecording(recording, { policy: 'off' }),
-    clock: { now: () => END },
-    efs: recordingEfsPort(recording),
-    metrics: recordingMetricsPort(recording),
-    clickhouseFor: () => recordingClickHousePort(recording),
+  const recording = seedIncident();
+  const real = doubleSlackPort(slack, 'xoxb-refused', {
+    sleep: async () => undefined,
+  });
+  // Policy off: the run posts the finding and ends.
+  const ports = recordedRunPorts(recording, {
+    policy: 'off',
     slack: wrap(real),
-    store: createMemoryIncidentStore(),
-  };
+  });
   return { ports, input: { fileSystemId: recording.meta.fileSystemId } };
 }
 
@@ -191,14 +166,8 @@ describe('a finding Slack refuses', () => {
 describe('the --json report of a run whose Slack post failed', () => {
   it('says the finding was not delivered and keeps it', async () => {
     // Prepare: the replay's Slack is the double, which refuses 51 blocks.
-    const recording = simulateScenario('credits-exhausted', { end: END });
-    const real = createSlackPort(
-      createSlackWebClient({
-        token: 'xoxb-refused',
-        slackApiUrl: slack.url,
-        timeoutMs: 2_000,
-      }),
-    );
+    const recording = seedIncident();
+    const real = doubleSlackPort(slack, 'xoxb-refused');
 
     // Act
     const report = await runRecording(recording, {
@@ -222,7 +191,7 @@ describe('the --json report of a run whose Slack post failed', () => {
 
   it('says each post was delivered when Slack took it', async () => {
     // Prepare
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
 
     // Act
     const report = await runRecording(recording, {

@@ -7,96 +7,47 @@
  * the error a Task failed with (Step Functions developer guide, "error
  * handling").
  */
-import {
-  afterAll,
-  afterEach,
-  beforeAll,
-  beforeEach,
-  describe,
-  expect,
-  it,
-} from 'vitest';
-import { configForRecording } from '../../local/evidence.ts';
-import {
-  recordingClickHousePort,
-  recordingEfsPort,
-  recordingMetricsPort,
-} from '../../local/recorded-ports.ts';
-import { simulateScenario } from '../../local/scenarios.ts';
+import { describe, expect, it } from 'vitest';
+import { recordingEfsPort } from '../../local/recorded-ports.ts';
 import {
   type LocalPorts,
   type LocalTaskHandlers,
   type RunEvent,
   runLocal,
 } from '../../local/state-machine-runner.ts';
-import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident-store.ts';
-import {
-  createSlackPort,
-  createSlackWebClient,
-} from '../../shared/adapters/slack.ts';
 import type { FileSystemDescription } from '../../shared/domain/aws-shapes.ts';
 import type { EfsPort, IncidentStore } from '../../shared/domain/ports.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
-import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+import { SCENARIO_END, seedIncident } from '../fixtures/scenarios.ts';
+import {
+  doubleSlackPort,
+  postedMessages,
+  recordedRunPorts,
+  useDynamoStores,
+  useSlackDouble,
+} from '../support/local-run.ts';
 
-const END = new Date('2026-11-23T03:12:00Z');
 const APPROVER = 'U0LOCAL';
 
-let dynamo: LocalDynamo;
-let slack: SlackDouble;
-let tables = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo?.close();
-});
-beforeEach(async () => {
-  slack = await startSlackDouble();
-});
-afterEach(async () => {
-  await slack.close();
-});
-
-async function dynamoStore(): Promise<IncidentStore> {
-  tables += 1;
-  const tableName = `told-${tables}`;
-  await dynamo.createTable(tableName, 'fileSystemId');
-  return createDynamoIncidentStore({
-    client: dynamo.documentClient,
-    tableName,
-  });
-}
+const stores = useDynamoStores('told');
+const dynamoStore = stores.store;
+const slack = useSlackDouble();
 
 function setup(store: IncidentStore, efs?: EfsPort & { calls: unknown[] }) {
-  const recording = simulateScenario('credits-exhausted', { end: END });
-  const efsPort = efs ?? recordingEfsPort(recording);
+  const recording = seedIncident();
   const ports: LocalPorts & { efs: EfsPort & { calls: unknown[] } } = {
-    config: configForRecording(recording, { policy: 'approve' }),
-    clock: { now: () => END },
-    efs: efsPort,
-    metrics: recordingMetricsPort(recording),
-    clickhouseFor: () => recordingClickHousePort(recording),
-    slack: createSlackPort(
-      createSlackWebClient({
-        token: 'xoxb-told',
-        slackApiUrl: slack.url,
-        timeoutMs: 2_000,
-      }),
-    ),
-    store,
+    ...recordedRunPorts(recording, {
+      policy: 'approve',
+      slack: doubleSlackPort(slack, 'xoxb-told'),
+      store,
+    }),
+    efs: efs ?? recordingEfsPort(recording),
     approver: async () => ({ approved: true, by: APPROVER }),
   };
   return { recording, ports };
 }
 
 /** Every message text the Slack double received, blocks included. */
-function posted(): string[] {
-  return slack.calls
-    .filter((c) => c.method === 'chat.postMessage')
-    .map((c) => `${String(c.body.text)}\n${JSON.stringify(c.body.blocks)}`);
-}
+const posted = () => postedMessages(slack);
 
 function entered(events: RunEvent[]): string[] {
   return events.flatMap((e) => (e.type === 'entered' ? [e.state] : []));
@@ -248,7 +199,7 @@ describe('two runs at once', () => {
     // alarm opens incident B. Both approvals arrive at the same moment, so
     // both runs reach Remediate together.
     const store = await dynamoStore();
-    const recording = simulateScenario('credits-exhausted', { end: END });
+    const recording = seedIncident();
     const efs = acceptingEfs(
       recording.describeFileSystems.FileSystems[0] as FileSystemDescription,
     );
@@ -270,7 +221,7 @@ describe('two runs at once', () => {
       Remediate: async (input) => {
         remediations += 1;
         if (remediations === 1) {
-          await store.resolve({ fileSystemId, at: END.toISOString() });
+          await store.resolve({ fileSystemId, at: SCENARIO_END.toISOString() });
           aWaiting();
           await together;
         } else {
@@ -317,7 +268,7 @@ describe('a file system EFS says does not exist', () => {
    * the SDK adapter (FileSystemNotFoundError).
    */
   function gone(store: IncidentStore) {
-    const missing = simulateScenario('credits-exhausted', { end: END });
+    const missing = seedIncident();
     missing.describeFileSystems.FileSystems = [];
     return setup(store, recordingEfsPort(missing));
   }

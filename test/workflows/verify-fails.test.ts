@@ -6,37 +6,22 @@
  * must still reach NotifyOutcome, tell the thread that the file system was
  * switched and that the check failed, and end the run normally.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configForRecording } from '../../local/evidence.ts';
-import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
-import {
-  recordingClickHousePort,
-  recordingEfsPort,
-  recordingMetricsPort,
-} from '../../local/recorded-ports.ts';
-import { simulateScenario } from '../../local/scenarios.ts';
+import { describe, expect, it } from 'vitest';
 import { type RunEvent, runLocal } from '../../local/state-machine-runner.ts';
+import { seedIncident } from '../fixtures/scenarios.ts';
 import {
-  createSlackPort,
-  createSlackWebClient,
-} from '../../shared/adapters/slack.ts';
-import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+  doubleSlackPort,
+  postedMessages,
+  recordedRunPorts,
+  useSlackDouble,
+} from '../support/local-run.ts';
 
-const END = new Date('2026-11-23T03:12:00Z');
-
-let slack: SlackDouble;
-beforeEach(async () => {
-  slack = await startSlackDouble();
-});
-afterEach(async () => {
-  await slack.close();
-});
+const slack = useSlackDouble();
 
 describe('Verify failing after a switch', () => {
   it('still tells the thread of the switch and that the check failed', async () => {
     // Prepare
-    const recording = simulateScenario('credits-exhausted', { end: END });
-    const efs = recordingEfsPort(recording);
+    const recording = seedIncident();
     const events: RunEvent[] = [];
     let verifyCalls = 0;
 
@@ -44,19 +29,10 @@ describe('Verify failing after a switch', () => {
     const result = await runLocal(
       { fileSystemId: recording.meta.fileSystemId },
       {
-        config: configForRecording(recording, { policy: 'approve' }),
-        clock: { now: () => END },
-        efs,
-        metrics: recordingMetricsPort(recording),
-        clickhouseFor: () => recordingClickHousePort(recording),
-        slack: createSlackPort(
-          createSlackWebClient({
-            token: 'xoxb-verify',
-            slackApiUrl: slack.url,
-            timeoutMs: 2_000,
-          }),
-        ),
-        store: createMemoryIncidentStore(),
+        ...recordedRunPorts(recording, {
+          policy: 'approve',
+          slack: doubleSlackPort(slack, 'xoxb-verify'),
+        }),
         approver: async () => ({ approved: true, by: 'U0LOCAL' }),
       },
       {
@@ -79,9 +55,7 @@ describe('Verify failing after a switch', () => {
       e.type === 'entered' ? [e.state] : [],
     );
     expect(entered).toContain('NotifyOutcome');
-    const posted = slack.calls
-      .filter((c) => c.method === 'chat.postMessage')
-      .map((c) => `${String(c.body.text)}\n${JSON.stringify(c.body.blocks)}`);
+    const posted = postedMessages(slack);
     const outcome = posted.find((m) => m.includes('Remediation applied'));
     expect(outcome).toBeDefined();
     expect(outcome).toMatch(/Did it work\? Unknown/);
