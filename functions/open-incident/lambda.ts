@@ -1,8 +1,7 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import { triggerSchema } from '../../shared/domain/contracts.ts';
-import { parseState, stepHandler } from '../../shared/runtime/step-handler.ts';
-import { type OpenIncidentPorts, openIncident } from './core.ts';
+import { defineStep } from '../../shared/runtime/step-handler.ts';
+import { openIncident } from './core.ts';
 
 export const openIncidentInputSchema = z.object({
   trigger: triggerSchema,
@@ -10,22 +9,13 @@ export const openIncidentInputSchema = z.object({
 });
 
 /** The OpenIncident step. */
-export function createOpenIncidentHandler(
-  ports: OpenIncidentPorts,
-  logger?: Logger,
-) {
-  return stepHandler({
-    serviceName: 'open-incident',
-    logger,
-    parse: (event) => parseState(openIncidentInputSchema, event),
-    run: async (state, log) => {
-      const incident = await openIncident(state, ports);
-      log.info('incident', {
-        incidentId: incident.incidentId,
-        next: incident.next,
-        ...(incident.reason ? { reason: incident.reason } : {}),
-      });
-      return incident;
-    },
-  });
-}
+export const createOpenIncidentHandler = defineStep('open-incident', {
+  schema: openIncidentInputSchema,
+  run: openIncident,
+  log: (log, incident) =>
+    log.info('incident', {
+      incidentId: incident.incidentId,
+      next: incident.next,
+      ...(incident.reason ? { reason: incident.reason } : {}),
+    }),
+});

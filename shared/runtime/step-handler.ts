@@ -68,26 +68,63 @@ export function localContext(functionName: string): Context {
   };
 }
 
+/** What a step's lambda.ts exports: the handler for given ports. */
+export type StepFactory<TPorts, TResult> = (
+  ports: TPorts,
+  logger?: Logger,
+) => StepHandler<TResult>;
+
 /**
- * A Gather branch's handler: the state after OpenIncident in, evidence out,
- * an unavailable source logged as a warning (it is evidence, not a failure).
+ * A step's handler factory from the three things that differ between
+ * steps: the contract its state is checked against (none: the raw event
+ * goes on, as for a trigger), the core call on its ports, and the log line
+ * that records the outcome. A step whose log lines come between core
+ * calls logs from `run`, which is handed the logger too.
  */
-export function collectorHandler<TPorts>(options: {
-  serviceName: string;
-  logger?: Logger;
-  schema: z.ZodType<{ trigger: Trigger }>;
+export function defineStep<TInput, TPorts, TResult>(
+  serviceName: string,
+  step: {
+    schema?: z.ZodType<TInput>;
+    run: (
+      input: TInput,
+      ports: TPorts,
+      logger: Logger,
+    ) => TResult | Promise<TResult>;
+    log?: (logger: Logger, result: TResult, input: TInput) => void;
+  },
+): StepFactory<TPorts, TResult> {
+  const parse = (event: unknown) =>
+    step.schema ? parseState(step.schema, event) : (event as TInput);
+  return (ports, logger) =>
+    stepHandler({
+      serviceName,
+      logger,
+      parse,
+      run: async (input, log) => {
+        const result = await step.run(input, ports, log);
+        step.log?.(log, result, input);
+        return result;
+      },
+    });
+}
+
+/**
+ * A Gather branch's factory: the state after OpenIncident in, evidence
+ * out, an unavailable source logged as a warning (it is evidence, not a
+ * failure).
+ */
+export function defineCollector<TPorts>(
+  serviceName: string,
+  schema: z.ZodType<{ trigger: Trigger }>,
   collect: (
     trigger: Trigger,
     ports: TPorts,
-  ) => Promise<{ source: string; available: boolean; reason?: string }>;
-  ports: TPorts;
-}) {
-  return stepHandler({
-    serviceName: options.serviceName,
-    logger: options.logger,
-    parse: (event) => parseState(options.schema, event),
-    run: async (state, log) => {
-      const evidence = await options.collect(state.trigger, options.ports);
+  ) => Promise<{ source: string; available: boolean; reason?: string }>,
+) {
+  return defineStep(serviceName, {
+    schema,
+    run: (state, ports: TPorts) => collect(state.trigger, ports),
+    log: (log, evidence) => {
       if (evidence.available) {
         log.info('evidence collected', { source: evidence.source });
       } else {
@@ -96,7 +133,6 @@ export function collectorHandler<TPorts>(options: {
           reason: evidence.reason,
         });
       }
-      return evidence;
     },
   });
 }

@@ -1,0 +1,27 @@
+/**
+ * The CloudWatch ports of a deployed function. The wiring is one module
+ * per SDK package: a bundle marks `@aws-sdk/*` external, and esbuild keeps
+ * every import of an external package that a bundled module makes, used
+ * or not, so a module that wired every client would load every client at
+ * each cold start.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { AppConfig } from '../../domain/config.ts';
+import type { AlarmsPort, MetricsPort } from '../../domain/ports.ts';
+import { createAlarmsPort } from '../aws-alarms.ts';
+import { oneClientPerContainer } from '../aws-clients.ts';
+import { createMetricsPort } from '../aws-cloudwatch.ts';
+
+const cloudWatch = oneClientPerContainer(
+  (options) => new CloudWatchClient(options),
+);
+
+/** GetMetricData, with burstguard's deadlines. */
+export function metricsPort(config: AppConfig): MetricsPort {
+  return createMetricsPort(cloudWatch(config.region));
+}
+
+/** DescribeAlarms, on the same client as metricsPort. */
+export function alarmsPort(config: AppConfig): AlarmsPort {
+  return createAlarmsPort(cloudWatch(config.region));
+}
