@@ -1,8 +1,8 @@
-import { defineStep } from '../../shared/runtime/step-handler.ts';
+import { defineEventStep } from '../../shared/runtime/step-handler.ts';
 import { normalizeTrigger } from './core.ts';
 
 /** The Normalize step: any trigger in, one Trigger out. */
-export const createNormalizeHandler = defineStep('normalize', {
+export const createNormalizeHandler = defineEventStep('normalize', {
   run: normalizeTrigger,
   log: (log, trigger) =>
     log.info('trigger normalized', {

@@ -1,8 +1,8 @@
-import { defineStep } from '../../shared/runtime/step-handler.ts';
+import { defineEventStep } from '../../shared/runtime/step-handler.ts';
 import { type PreflightPorts, runPreflight } from './core.ts';
 
 /** The scheduled preflight (an EventBridge schedule invokes it). */
-export const createPreflightHandler = defineStep('preflight', {
+export const createPreflightHandler = defineEventStep('preflight', {
   run: (_, ports: PreflightPorts) =>
     runPreflight(ports, ports.config.preflight),
   log: (log, report) => {

@@ -125,29 +125,3 @@ export function awsClientOptions(
     },
   };
 }
-
-/** What awsClientOptions returns: the options every client is built with. */
-export type AwsClientOptions = ReturnType<typeof awsClientOptions>;
-
-/**
- * A client factory that builds one client per region and limits in a
- * container: at cold start, reused by every invocation, and shared by the
- * ports on one service (CloudWatch's metrics and alarms).
- */
-export function oneClientPerContainer<T>(
-  build: (options: AwsClientOptions) => T,
-) {
-  const built = new Map<string, T>();
-  return (
-    region: string | undefined,
-    limits: Partial<AwsCallLimits> = {},
-  ): T => {
-    const key = JSON.stringify([region, limits]);
-    let client = built.get(key);
-    if (client === undefined) {
-      client = build(awsClientOptions(region, limits));
-      built.set(key, client);
-    }
-    return client;
-  };
-}

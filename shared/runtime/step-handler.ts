@@ -29,27 +29,6 @@ export function parseState<T>(schema: z.ZodType<T>, event: unknown): T {
   return result.data;
 }
 
-/**
- * Builds a step handler. `run` receives the parsed input; errors keep their
- * names, which is what the state machine's Retry and Catch match.
- */
-export function stepHandler<TInput, TResult>(options: {
-  serviceName: string;
-  logger?: Logger;
-  parse: (event: unknown) => TInput;
-  run: (input: TInput, logger: Logger) => Promise<TResult>;
-}): StepHandler<TResult> {
-  const logger =
-    options.logger ?? new Logger({ serviceName: options.serviceName });
-  const handler = middy<unknown, TResult>()
-    .use(injectLambdaContext(logger, { clearState: true }))
-    .handler(async (event: unknown) => {
-      const input = options.parse(event);
-      return options.run(input, logger);
-    });
-  return handler as unknown as StepHandler<TResult>;
-}
-
 /** A Lambda context for local runs: the fields Powertools reads. */
 export function localContext(functionName: string): Context {
   return {
@@ -75,37 +54,61 @@ export type StepFactory<TPorts, TResult> = (
 ) => StepHandler<TResult>;
 
 /**
- * A step's handler factory from the three things that differ between
- * steps: the contract its state is checked against (none: the raw event
- * goes on, as for a trigger), the core call on its ports, and the log line
- * that records the outcome. A step whose log lines come between core
- * calls logs from `run`, which is handed the logger too.
+ * What differs between steps besides the contract: the core call on its
+ * ports, and the log line that records the outcome. A step whose log lines
+ * come between core calls logs from `run`, which is handed the logger too.
  */
+export type StepParts<TInput, TPorts, TResult> = {
+  run: (
+    input: TInput,
+    ports: TPorts,
+    logger: Logger,
+  ) => TResult | Promise<TResult>;
+  log?: (logger: Logger, result: TResult, input: TInput) => void;
+};
+
+/**
+ * middy with the Powertools logger and the Lambda context, then the parsed
+ * input through `run`; errors keep their names, which is what the state
+ * machine's Retry and Catch match.
+ */
+function stepFactory<TInput, TPorts, TResult>(
+  serviceName: string,
+  parse: (event: unknown) => TInput,
+  step: StepParts<TInput, TPorts, TResult>,
+): StepFactory<TPorts, TResult> {
+  return (ports, logger = new Logger({ serviceName })) =>
+    middy<unknown, TResult>()
+      .use(injectLambdaContext(logger, { clearState: true }))
+      .handler(async (event: unknown) => {
+        const input = parse(event);
+        const result = await step.run(input, ports, logger);
+        step.log?.(logger, result, input);
+        return result;
+      }) as unknown as StepHandler<TResult>;
+}
+
+/** A step whose state is checked against its contract first. */
 export function defineStep<TInput, TPorts, TResult>(
   serviceName: string,
-  step: {
-    schema?: z.ZodType<TInput>;
-    run: (
-      input: TInput,
-      ports: TPorts,
-      logger: Logger,
-    ) => TResult | Promise<TResult>;
-    log?: (logger: Logger, result: TResult, input: TInput) => void;
-  },
+  step: StepParts<TInput, TPorts, TResult> & { schema: z.ZodType<TInput> },
 ): StepFactory<TPorts, TResult> {
-  const parse = (event: unknown) =>
-    step.schema ? parseState(step.schema, event) : (event as TInput);
-  return (ports, logger) =>
-    stepHandler({
-      serviceName,
-      logger,
-      parse,
-      run: async (input, log) => {
-        const result = await step.run(input, ports, log);
-        step.log?.(log, result, input);
-        return result;
-      },
-    });
+  return stepFactory(
+    serviceName,
+    (event) => parseState(step.schema, event),
+    step,
+  );
+}
+
+/**
+ * A step that takes the event as it comes: a trigger of any shape
+ * (Normalize), or a schedule's (the preflight).
+ */
+export function defineEventStep<TPorts, TResult>(
+  serviceName: string,
+  step: StepParts<unknown, TPorts, TResult>,
+): StepFactory<TPorts, TResult> {
+  return stepFactory(serviceName, (event) => event, step);
 }
 
 /**

@@ -9,12 +9,16 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { AppConfig } from '../../domain/config.ts';
 import type { AlarmsPort, MetricsPort } from '../../domain/ports.ts';
 import { createAlarmsPort } from '../aws-alarms.ts';
-import { oneClientPerContainer } from '../aws-clients.ts';
+import { awsClientOptions } from '../aws-clients.ts';
 import { createMetricsPort } from '../aws-cloudwatch.ts';
 
-const cloudWatch = oneClientPerContainer(
-  (options) => new CloudWatchClient(options),
-);
+let client: CloudWatchClient | undefined;
+
+/** One client per container, shared by both ports (the region is fixed). */
+function cloudWatch(region: string) {
+  client ??= new CloudWatchClient(awsClientOptions(region));
+  return client;
+}
 
 /** GetMetricData, with burstguard's deadlines. */
 export function metricsPort(config: AppConfig): MetricsPort {

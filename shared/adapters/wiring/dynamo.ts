@@ -7,12 +7,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Resource } from 'sst';
 import type { AppConfig } from '../../domain/config.ts';
 import type { IncidentStore } from '../../domain/ports.ts';
-import { type AwsCallLimits, oneClientPerContainer } from '../aws-clients.ts';
+import { type AwsCallLimits, awsClientOptions } from '../aws-clients.ts';
 import { createDynamoIncidentStore } from '../dynamo-incident-store.ts';
-
-const documents = oneClientPerContainer((options) =>
-  DynamoDBDocumentClient.from(new DynamoDBClient(options)),
-);
 
 /** The store on the linked table; `limits` tighten the call deadlines. */
 export function incidentStore(
@@ -20,7 +16,9 @@ export function incidentStore(
   limits: Partial<AwsCallLimits> = {},
 ): IncidentStore {
   return createDynamoIncidentStore({
-    client: documents(config.region, limits),
+    client: DynamoDBDocumentClient.from(
+      new DynamoDBClient(awsClientOptions(config.region, limits)),
+    ),
     tableName: Resource.Incidents.name,
   });
 }

@@ -2,14 +2,12 @@
 import { EFSClient } from '@aws-sdk/client-efs';
 import type { AppConfig } from '../../domain/config.ts';
 import type { EfsPort } from '../../domain/ports.ts';
-import { oneClientPerContainer } from '../aws-clients.ts';
+import { awsClientOptions } from '../aws-clients.ts';
 import { createEfsPort, createRemediationEfsPort } from '../aws-efs.ts';
-
-const efs = oneClientPerContainer((options) => new EFSClient(options));
 
 /** DescribeFileSystems, with burstguard's deadlines. */
 export function efsPort(config: AppConfig): EfsPort {
-  return createEfsPort(efs(config.region));
+  return createEfsPort(new EFSClient(awsClientOptions(config.region)));
 }
 
 /**

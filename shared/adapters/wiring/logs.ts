@@ -2,14 +2,12 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { AppConfig } from '../../domain/config.ts';
 import type { LogsInsightsPort } from '../../domain/ports.ts';
-import { oneClientPerContainer } from '../aws-clients.ts';
+import { awsClientOptions } from '../aws-clients.ts';
 import { createLogsInsightsPort } from '../aws-logs-insights.ts';
-
-const logs = oneClientPerContainer(
-  (options) => new CloudWatchLogsClient(options),
-);
 
 /** StartQuery and GetQueryResults, with burstguard's deadlines. */
 export function logsInsightsPort(config: AppConfig): LogsInsightsPort {
-  return createLogsInsightsPort(logs(config.region));
+  return createLogsInsightsPort(
+    new CloudWatchLogsClient(awsClientOptions(config.region)),
+  );
 }
