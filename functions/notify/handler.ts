@@ -1,15 +1,8 @@
 // Production entry: the Slack token comes from an SST secret.
-import { systemClock } from '../../shared/adapters/wiring/clock.ts';
-import { incidentStore } from '../../shared/adapters/wiring/dynamo.ts';
-import { slackPort } from '../../shared/adapters/wiring/slack.ts';
+import { slackThreadPorts } from '../../shared/adapters/wiring/thread.ts';
 import { readConfigFromEnv } from '../../shared/runtime/config.ts';
 import { createNotifyHandler } from './lambda.ts';
 
-const config = readConfigFromEnv(process.env);
-
-export const handler = createNotifyHandler({
-  slack: slackPort(config),
-  store: incidentStore(config),
-  channel: config.slackChannel,
-  clock: systemClock,
-});
+export const handler = createNotifyHandler(
+  slackThreadPorts(readConfigFromEnv(process.env)),
+);

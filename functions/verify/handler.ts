@@ -1,16 +1,13 @@
 // Production entry: clients created once per container.
-
-import { systemClock } from '../../shared/adapters/wiring/clock.ts';
 import { metricsPort } from '../../shared/adapters/wiring/cloudwatch.ts';
 import { efsPort } from '../../shared/adapters/wiring/efs.ts';
-import { readConfigFromEnv } from '../../shared/runtime/config.ts';
+import { deployedStep } from '../../shared/runtime/config.ts';
 import { createVerifyHandler } from './lambda.ts';
 
-const config = readConfigFromEnv(process.env);
+const step = deployedStep(process.env);
 
 export const handler = createVerifyHandler({
-  efs: efsPort(config),
-  metrics: metricsPort(config),
-  clock: systemClock,
-  config,
+  ...step,
+  efs: efsPort(step.config),
+  metrics: metricsPort(step.config),
 });
