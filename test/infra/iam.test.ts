@@ -73,6 +73,27 @@ function source(path: string): string {
   return readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 }
 
+/**
+ * A function's handler.ts with the modules of shared/adapters/wiring it
+ * imports, directly or through each other: the code that builds its
+ * clients and reads its SST resources.
+ */
+function wiredSource(name: FunctionName): string {
+  const seen = new Set<string>();
+  const read = (path: string): string => {
+    if (seen.has(path)) return '';
+    seen.add(path);
+    const text = source(path);
+    const wiring = [
+      ...text.matchAll(/from '([^']*wiring\/[\w-]+\.ts|\.\/[\w-]+\.ts)'/g),
+    ]
+      .map((m) => new URL(m[1] ?? '', `file:///${path}`).pathname.slice(1))
+      .filter((p) => p.startsWith('shared/adapters/wiring/'));
+    return [text, ...wiring.map(read)].join('\n');
+  };
+  return read(`functions/${name}/handler.ts`);
+}
+
 describe('stepFunctionPermissions', () => {
   it('grants UpdateFileSystem only on allowlisted file systems', () => {
     // Prepare / Act
@@ -284,12 +305,15 @@ describe('the quiet-period check', () => {
       .map(([name]) => name);
 
     const readers = [...LAMBDAS, ...ENTRY_FUNCTIONS].filter((name) =>
-      source(`functions/${name}/handler.ts`).includes('createAlarmsPort('),
+      /\balarmsPort\(/.test(source(`functions/${name}/handler.ts`)),
     );
 
     // Assess: OpenIncident (an idle incident's alarms), ResolveIncident
     // (the quiet-period check) and the preflight (its incident check).
     expect([...new Set(calls)]).toEqual(['cloudwatch:DescribeAlarms']);
+    expect(source('shared/adapters/wiring/cloudwatch.ts')).toMatch(
+      /function alarmsPort\([^)]*\)[^{]*\{\s*return createAlarmsPort\(/,
+    );
     expect(holders.sort()).toEqual(readers.sort());
     expect(readers.sort()).toEqual([
       'open-incident',
@@ -336,7 +360,7 @@ describe('links and grants against the code', () => {
     // Act
     const used = Object.fromEntries(
       names.map((name) => {
-        const text = source(`functions/${name}/handler.ts`);
+        const text = wiredSource(name);
         const read = [...text.matchAll(/\bResource\.(\w+)/g)].map((m) => m[1]);
         return [name, [...new Set(read)].sort()];
       }),
@@ -388,7 +412,7 @@ describe('links and grants against the code', () => {
 
   it('grants the Slack endpoint exactly the task-token calls it makes', () => {
     // Prepare
-    const text = source('functions/slack-interactions/handler.ts');
+    const text = wiredSource('slack-interactions');
 
     // Act
     const calls = [...text.matchAll(/\b(SendTask\w+)Command\b/g)].map(
