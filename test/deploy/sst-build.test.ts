@@ -136,19 +136,23 @@ describe('the deploy harness', () => {
     }),
   };
 
-  it('fails to load a bundle built with the old banner', async () => {
-    const fn = await buildFunctionAsSst('normalize', join(outDir, 'old'), {
-      ...LAMBDA_NODEJS,
-      banner: OLD_BANNER,
-    });
-
-    const outcome = await invokeBundle({
+  /** Invokes a Normalize bundle on an alarm, as Lambda would. */
+  const invokeNormalize = (fn: { file: string; dir: string }) =>
+    invokeBundle({
       file: fn.file,
       cwd: fn.dir,
       env,
       event: singleMetricAlarm(),
       functionName: 'normalize',
     });
+
+  it('fails to load a bundle built with the old banner', async () => {
+    const fn = await buildFunctionAsSst('normalize', join(outDir, 'old'), {
+      ...LAMBDA_NODEJS,
+      banner: OLD_BANNER,
+    });
+
+    const outcome = await invokeNormalize(fn);
 
     expect(outcome).toMatchObject({
       ok: false,
@@ -161,13 +165,7 @@ describe('the deploy harness', () => {
   it('loads and runs the same handler built without it', async () => {
     const fn = await buildFunctionAsSst('normalize', join(outDir, 'new'));
 
-    const outcome = await invokeBundle({
-      file: fn.file,
-      cwd: fn.dir,
-      env,
-      event: singleMetricAlarm(),
-      functionName: 'normalize',
-    });
+    const outcome = await invokeNormalize(fn);
 
     expect(outcome).toMatchObject({
       ok: true,

@@ -103,31 +103,32 @@ describe('createAlarms', () => {
     const { resources } = await synthAlarms();
 
     // Assess
-    for (const fileSystemId of [FS_ID, OTHER_FS_ID]) {
-      const credits = alarmNamed(
-        resources,
-        `burstguard-test-${fileSystemId}-burst-credit-balance-low`,
-      );
-      expect(credits.inputs).toMatchObject({
-        namespace: 'AWS/EFS',
+    const expected = {
+      'burst-credit-balance-low': {
         metricName: 'BurstCreditBalance',
-        dimensions: { FileSystemId: fileSystemId },
         statistic: 'Minimum',
         comparisonOperator: 'LessThanThreshold',
         threshold: 1024 ** 4,
-      });
-      const ioLimit = alarmNamed(
-        resources,
-        `burstguard-test-${fileSystemId}-percent-io-limit-high`,
-      );
-      expect(ioLimit.inputs).toMatchObject({
-        namespace: 'AWS/EFS',
+      },
+      'percent-io-limit-high': {
         metricName: 'PercentIOLimit',
-        dimensions: { FileSystemId: fileSystemId },
         statistic: 'Maximum',
         comparisonOperator: 'GreaterThanOrEqualToThreshold',
         threshold: ALARM_THRESHOLDS.percentIoLimit,
-      });
+      },
+    };
+    for (const fileSystemId of [FS_ID, OTHER_FS_ID]) {
+      for (const [kind, fields] of Object.entries(expected)) {
+        const alarm = alarmNamed(
+          resources,
+          `burstguard-test-${fileSystemId}-${kind}`,
+        );
+        expect(alarm.inputs).toMatchObject({
+          namespace: 'AWS/EFS',
+          dimensions: { FileSystemId: fileSystemId },
+          ...fields,
+        });
+      }
     }
   });
 
