@@ -202,30 +202,37 @@ describe('sstFunctionArgs', () => {
   });
 });
 
-describe('sst.config.ts', () => {
-  const source = readFileSync(
-    new URL('../../sst.config.ts', import.meta.url),
-    'utf8',
-  );
+describe('sst.config.ts and infra/app.ts', () => {
+  const read = (path: string) =>
+    readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+  const config = read('sst.config.ts');
+  const app = read('infra/app.ts');
 
   it('builds every Lambda from its table row and nothing else', () => {
-    // Prepare / Act
-    const constructions = [...source.matchAll(/new sst\.aws\.Function\(/g)];
-    const mapped = source.match(
-      /new sst\.aws\.Function\(\s*functions\[name\]\.component,\s*sstFunctionArgs\(functions\[name\], \{[^}]*\}\),\s*\)/,
+    // Prepare / Act: sst.config.ts makes SST's Function of what
+    // infra/app.ts hands it, unchanged; infra/app.ts hands the mapping.
+    const constructions = [...config.matchAll(/new sst\.aws\.Function\(/g)];
+    const passed =
+      /fn: \(name, args\) => new sst\.aws\.Function\(name, args\)/.test(config);
+    const calls = [...app.matchAll(/\bsst\.fn\(/g)];
+    const mapped = app.match(
+      /sst\.fn\(\s*functions\[name\]\.component,\s*sstFunctionArgs\(functions\[name\], \{[^}]*\}\),\s*\)/,
     );
 
     // Assess: one construction, whose arguments are the mapping alone
     expect(constructions).toHaveLength(1);
+    expect(passed).toBe(true);
+    expect(calls).toHaveLength(1);
     expect(mapped).not.toBeNull();
-    expect(source).not.toMatch(/\bFunctionArgs\b/);
+    expect(config).not.toMatch(/\bFunctionArgs\b/);
+    expect(app).not.toMatch(/\bFunctionArgs\b/);
   });
 
   it('builds every function of the table', () => {
     // Prepare / Act
-    const named = [...source.matchAll(/\bfn\('([a-z-]+)'\)/g)].map((m) => m[1]);
+    const named = [...app.matchAll(/\bfn\('([a-z-]+)'\)/g)].map((m) => m[1]);
     const stepsToo =
-      /LAMBDAS\.map\(\(name\) => \[name, fn\(name\)\.arn\]\)/.test(source);
+      /LAMBDAS\.map\(\(name\) => \[name, fn\(name\)\.arn\]\)/.test(app);
 
     // Assess
     expect(stepsToo).toBe(true);
