@@ -17,10 +17,9 @@ import {
 } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
 import { type AlarmInputs, alarmSeries } from '../support/metric-math.ts';
-import { ofType, type Registered, synth } from './pulumi-mocks.ts';
+import { ofType, type Registered, synth, TYPE } from './pulumi-mocks.ts';
 
-const ALARM = 'aws:cloudwatch/metricAlarm:MetricAlarm';
-const FILTER = 'aws:cloudwatch/logMetricFilter:LogMetricFilter';
+const { ALARM, FILTER } = TYPE;
 const LOG_GROUPS = ['/ecs/langfuse-worker', '/ecs/langfuse-worker-2'];
 const MiB = 1024 * 1024;
 

@@ -16,20 +16,16 @@ import {
   sstFunctionArgs,
   VPC_FUNCTIONS,
 } from '../../infra/functions.ts';
-import {
-  FUNCTION_LINKS,
-  type LinkName,
-  preflightPermissions,
-  slackInteractionsPermissions,
-  stepFunctionPermissions,
-} from '../../infra/iam.ts';
+import { FUNCTION_LINKS, type LinkName } from '../../infra/iam.ts';
 import { testConfig } from '../fixtures/config.ts';
+import {
+  ALARM_PREFIX,
+  allPermissions,
+  STATE_MACHINE_ARN,
+  TABLE_ARN,
+} from './permissions.ts';
 import { TEST_ACCOUNT } from './pulumi-mocks.ts';
 
-const TABLE_ARN =
-  'arn:aws:dynamodb:us-east-1:123456789012:table/burstguard-test-incidents';
-const STATE_MACHINE_ARN =
-  'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-test-runbook';
 const VPC = {
   privateSubnets: ['subnet-0123456789abcdef0'],
   securityGroups: ['sg-0123456789abcdef0'],
@@ -41,7 +37,7 @@ function table(withVpc = true) {
     account: TEST_ACCOUNT,
     incidentTableArn: TABLE_ARN,
     stateMachineArn: STATE_MACHINE_ARN,
-    alarmPrefix: 'burstguard-test',
+    alarmPrefix: ALARM_PREFIX,
     ...(withVpc ? { clickhouseVpc: VPC } : {}),
   });
 }
@@ -66,24 +62,7 @@ function argsOf(spec: FunctionSpec) {
 describe('the function table', () => {
   it('has one row per function, with the permissions infra/iam.ts grants', () => {
     // Prepare
-    const expected = {
-      ...stepFunctionPermissions({
-        config: testConfig(),
-        account: TEST_ACCOUNT,
-        incidentTableArn: TABLE_ARN,
-        alarmPrefix: 'burstguard-test',
-      }),
-      'slack-interactions': slackInteractionsPermissions({
-        incidentTableArn: TABLE_ARN,
-        stateMachineArn: STATE_MACHINE_ARN,
-      }),
-      preflight: preflightPermissions({
-        config: testConfig(),
-        account: TEST_ACCOUNT,
-        incidentTableArn: TABLE_ARN,
-        alarmPrefix: 'burstguard-test',
-      }),
-    };
+    const expected = allPermissions();
 
     // Act
     const rows = table();

@@ -9,22 +9,19 @@ import {
   LOGS_INSIGHTS_STOP_ACTIONS,
   logGroupArn,
   type PermissionStatement,
-  preflightPermissions,
-  slackInteractionsPermissions,
   stepFunctionPermissions,
   TASK_CALLBACK_ACTIONS,
 } from '../../infra/iam.ts';
 import { ENTRY_FUNCTIONS, LAMBDAS } from '../../workflows/definition.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
+import {
+  ALARM_PREFIX,
+  allPermissions as permissionsFor,
+  STATE_MACHINE_ARN,
+  TABLE_ARN,
+} from './permissions.ts';
 import { TEST_ACCOUNT } from './pulumi-mocks.ts';
-
-const TABLE_ARN =
-  'arn:aws:dynamodb:us-east-1:123456789012:table/burstguard-test-incidents';
-const STATE_MACHINE_ARN =
-  'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-test-runbook';
-
-const ALARM_PREFIX = 'burstguard-test';
 
 const fsArn = (id: string) => fileSystemArn(TEST_ACCOUNT, id);
 const LOG_GROUPS = {
@@ -33,26 +30,8 @@ const LOG_GROUPS = {
   'fs-0000000000000000f': ['/ecs/not-watched'],
 };
 
-function allPermissions(): Record<FunctionName, PermissionStatement[]> {
-  return {
-    ...stepFunctionPermissions({
-      config: testConfig(),
-      account: TEST_ACCOUNT,
-      incidentTableArn: TABLE_ARN,
-      alarmPrefix: ALARM_PREFIX,
-      langfuseLogGroups: LOG_GROUPS,
-    }),
-    'slack-interactions': slackInteractionsPermissions({
-      incidentTableArn: TABLE_ARN,
-      stateMachineArn: STATE_MACHINE_ARN,
-    }),
-    preflight: preflightPermissions({
-      config: testConfig(),
-      account: TEST_ACCOUNT,
-      incidentTableArn: TABLE_ARN,
-      alarmPrefix: ALARM_PREFIX,
-    }),
-  };
+function allPermissions() {
+  return permissionsFor(LOG_GROUPS);
 }
 
 /** The resources each action is granted on, across a function's statements. */

@@ -13,6 +13,18 @@ import {
 
 export { type Registered, resolve } from '../../infra/mocks.ts';
 
+/** The Pulumi type tokens of the raw resources the infra tests read. */
+export const TYPE = {
+  ALARM: 'aws:cloudwatch/metricAlarm:MetricAlarm',
+  FILTER: 'aws:cloudwatch/logMetricFilter:LogMetricFilter',
+  RULE: 'aws:cloudwatch/eventRule:EventRule',
+  TARGET: 'aws:cloudwatch/eventTarget:EventTarget',
+  ROLE: 'aws:iam/role:Role',
+  POLICY: 'aws:iam/rolePolicy:RolePolicy',
+  SFN: 'aws:sfn/stateMachine:StateMachine',
+  LOG_GROUP: 'aws:cloudwatch/logGroup:LogGroup',
+} as const;
+
 /** The account the infra tests deploy to. */
 export const TEST_ACCOUNT = sampleAccount('us-east-1');
 

@@ -5,7 +5,7 @@
 import { createAlarms } from '../../infra/alarms.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
-import { ofType, synth } from './pulumi-mocks.ts';
+import { ofType, synth, TYPE } from './pulumi-mocks.ts';
 
 /** The inputs of FS_ID's alarm of a kind (`percent-io-limit-high`, …). */
 export async function synthAlarmInputs(
@@ -18,10 +18,9 @@ export async function synthAlarmInputs(
       langfuseLogGroups: { [FS_ID]: ['/ecs/langfuse-worker'] },
     }),
   );
-  const alarm = ofType(
-    resources,
-    'aws:cloudwatch/metricAlarm:MetricAlarm',
-  ).find((r) => r.inputs.name === `burstguard-test-${FS_ID}-${kind}`);
+  const alarm = ofType(resources, TYPE.ALARM).find(
+    (r) => r.inputs.name === `burstguard-test-${FS_ID}-${kind}`,
+  );
   if (!alarm) throw new Error(`no alarm ${kind}`);
   return alarm.inputs;
 }
