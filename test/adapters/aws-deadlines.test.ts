@@ -30,6 +30,7 @@ import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import {
   type AwsWire,
+  pointSdkAt,
   startAwsWire,
   WIRE_PROTOCOLS,
   type WireResponse,
@@ -56,7 +57,7 @@ const TOO_MANY_REQUESTS: WireResponse = {
 let wire: AwsWire;
 /** What UpdateFileSystem answers in the current test. */
 let updateAnswer: WireResponse = TOO_MANY_REQUESTS;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv = () => {};
 
 beforeAll(async () => {
   wire = await startAwsWire([
@@ -84,17 +85,11 @@ beforeAll(async () => {
       operations: { GetItem: () => HANG },
     },
   ]);
-  for (const [name, url] of Object.entries(wire.env)) {
-    saved[name] = process.env[name];
-    process.env[name] = url;
-  }
+  restoreEnv = pointSdkAt(wire);
 });
 
 afterAll(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnv();
   await wire?.close();
 });
 

@@ -28,6 +28,7 @@ import { describeFileSystemsResponse } from '../fixtures/aws-responses.ts';
 import {
   type AwsWire,
   endpointVariable,
+  pointSdkAt,
   startAwsWire,
   toWire,
   WIRE_PROTOCOLS,
@@ -38,7 +39,7 @@ const credentials = { accessKeyId: 'AKIDWIRE', secretAccessKey: 'wire' };
 const options = { region: 'us-east-1', credentials, maxAttempts: 1 };
 
 let wire: AwsWire;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv = () => {};
 
 beforeAll(async () => {
   wire = await startAwsWire([
@@ -96,17 +97,11 @@ beforeAll(async () => {
       },
     },
   ]);
-  for (const [name, url] of Object.entries(wire.env)) {
-    saved[name] = process.env[name];
-    process.env[name] = url;
-  }
+  restoreEnv = pointSdkAt(wire);
 });
 
 afterAll(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnv();
   await wire?.close();
 });
 

@@ -315,6 +315,15 @@ async function invoke(name: FunctionName, event: unknown): Promise<unknown> {
   return outcome.result;
 }
 
+/** Invokes Notify; its answer and the Slack calls it made. */
+async function notify(kind: string, state: unknown) {
+  const before = slack.calls.length;
+  const notification = notificationSchema.parse(
+    await invoke('notify', { kind, state }),
+  );
+  return { notification, posted: slack.calls.slice(before) };
+}
+
 const invoked = new Set<FunctionName>();
 
 beforeAll(async () => {
@@ -451,14 +460,9 @@ describe('every function as deployed', () => {
   });
 
   it('posts the finding to Slack (notify)', async () => {
-    const before = slack.calls.length;
-
-    const notification = notificationSchema.parse(
-      await invoke('notify', { kind: 'finding', state: afterDiagnose }),
-    );
+    const { notification, posted } = await notify('finding', afterDiagnose);
 
     expect(notification.delivered).toBe(true);
-    const posted = slack.calls.slice(before);
     expect(posted.map((c) => c.method)).toContain('chat.postMessage');
     expect(posted[0]?.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
     afterNotify = afterNotifySchema.parse({ ...afterDiagnose, notification });
@@ -630,14 +634,9 @@ describe('every function as deployed', () => {
   });
 
   it('says Resolved in the incident thread (notify)', async () => {
-    const before = slack.calls.length;
-
-    const notification = notificationSchema.parse(
-      await invoke('notify', { kind: 'resolved', state: okState }),
-    );
+    const { notification, posted } = await notify('resolved', okState);
 
     expect(notification.delivered).toBe(true);
-    const posted = slack.calls.slice(before);
     expect(posted).toHaveLength(1);
     expect(posted[0]?.body.thread_ts).toBe(afterNotify.notification.threadTs);
   });
