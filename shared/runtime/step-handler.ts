@@ -124,8 +124,7 @@ export function defineCollector<TPorts>(
     ports: TPorts,
   ) => Promise<{ source: string; available: boolean; reason?: string }>,
 ) {
-  return defineStep(serviceName, {
-    schema,
+  return stepFactory(serviceName, (event) => parseState(schema, event), {
     run: (state, ports: TPorts) => collect(state.trigger, ports),
     log: (log, evidence) => {
       if (evidence.available) {

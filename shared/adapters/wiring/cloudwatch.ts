@@ -12,20 +12,17 @@ import { createAlarmsPort } from '../aws-alarms.ts';
 import { awsClientOptions } from '../aws-clients.ts';
 import { createMetricsPort } from '../aws-cloudwatch.ts';
 
-let client: CloudWatchClient | undefined;
-
 /** One client per container, shared by both ports (the region is fixed). */
-function cloudWatch(region: string) {
-  client ??= new CloudWatchClient(awsClientOptions(region));
-  return client;
-}
+let client: CloudWatchClient | undefined;
 
 /** GetMetricData, with burstguard's deadlines. */
 export function metricsPort(config: AppConfig): MetricsPort {
-  return createMetricsPort(cloudWatch(config.region));
+  client ??= new CloudWatchClient(awsClientOptions(config.region));
+  return createMetricsPort(client);
 }
 
 /** DescribeAlarms, on the same client as metricsPort. */
 export function alarmsPort(config: AppConfig): AlarmsPort {
-  return createAlarmsPort(cloudWatch(config.region));
+  client ??= new CloudWatchClient(awsClientOptions(config.region));
+  return createAlarmsPort(client);
 }
