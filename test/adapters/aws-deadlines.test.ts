@@ -207,7 +207,9 @@ describe('the deployed functions', () => {
       }
     }
 
-    const wired = wiring.flatMap((f) => builtIn.get(f) ?? []).sort();
+    const wired = [
+      ...new Set(wiring.flatMap((f) => builtIn.get(f) ?? [])),
+    ].sort();
     expect(wired).toEqual([
       'CloudWatchClient',
       'CloudWatchLogsClient',
