@@ -291,7 +291,7 @@ describe('the quiet-period check', () => {
     // (the quiet-period check) and the preflight (its incident check).
     expect([...new Set(calls)]).toEqual(['cloudwatch:DescribeAlarms']);
     expect(source('shared/adapters/wiring/cloudwatch.ts')).toMatch(
-      /function alarmsPort\([^)]*\)[^{]*\{\s*return createAlarmsPort\(/,
+      /function alarmsPort\([^)]*\)[^{]*\{[^}]*return createAlarmsPort\(/,
     );
     expect(holders.sort()).toEqual(readers.sort());
     expect(readers.sort()).toEqual([
