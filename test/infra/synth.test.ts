@@ -171,38 +171,25 @@ describe('npm run synth', () => {
     SYNTH_MS,
   );
 
-  it(
-    'grants UpdateFileSystem only on the allowlisted file systems',
-    async () => {
-      // Prepare
-      const config = withFileSystems([
+  it.each([
+    {
+      allowlist: 'the allowlisted file systems',
+      fileSystems: [
         { fileSystemId: FS_A, remediationAllowed: true },
         { fileSystemId: FS_B, remediationAllowed: false },
-      ]);
-
-      // Act
-      const { rows } = await synth(config);
-
-      // Assess
-      expect(grantsOf(rows, 'elasticfilesystem:UpdateFileSystem')).toEqual([
-        { owner: 'Remediate', resources: [fsArn(FS_A)] },
-      ]);
-      expect(
-        grantsOf(rows, 'elasticfilesystem:DescribeFileSystems').flatMap(
-          (g) => g.resources,
-        ),
-      ).not.toContain('*');
+      ],
+      updates: [{ owner: 'Remediate', resources: [fsArn(FS_A)] }],
     },
-    SYNTH_MS,
-  );
-
-  it(
-    'grants no UpdateFileSystem when nothing is allowlisted',
-    async () => {
+    {
+      allowlist: 'nothing, when nothing is allowlisted',
+      fileSystems: [{ fileSystemId: FS_A, remediationAllowed: false }],
+      updates: [],
+    },
+  ])(
+    'grants UpdateFileSystem on $allowlist',
+    async ({ fileSystems, updates }) => {
       // Prepare
-      const config = withFileSystems([
-        { fileSystemId: FS_A, remediationAllowed: false },
-      ]);
+      const config = withFileSystems(fileSystems);
 
       // Act
       const { code, rows } = await synth(config);
@@ -210,7 +197,14 @@ describe('npm run synth', () => {
       // Assess
       expect(code).toBe(0);
       expect(rows.length).toBeGreaterThan(20);
-      expect(grantsOf(rows, 'elasticfilesystem:UpdateFileSystem')).toEqual([]);
+      expect(grantsOf(rows, 'elasticfilesystem:UpdateFileSystem')).toEqual(
+        updates,
+      );
+      expect(
+        grantsOf(rows, 'elasticfilesystem:DescribeFileSystems').flatMap(
+          (g) => g.resources,
+        ),
+      ).not.toContain('*');
     },
     SYNTH_MS,
   );
