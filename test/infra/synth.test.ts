@@ -18,6 +18,11 @@ const EXAMPLE = JSON.parse(
 );
 const FUNCTION = 'aws:lambda/function:Function';
 const SYNTH_MS = 60_000;
+/** The collector's network named by its VPC and subnets. */
+const VPC_NETWORK = {
+  subnetIds: ['subnet-0123456789abcdef0'],
+  vpcId: 'vpc-0123456789abcdef0',
+};
 
 type Row = { type: string; name: string; props: Record<string, unknown> };
 type Statement = {
@@ -215,10 +220,7 @@ describe('npm run synth', () => {
       // Prepare
       const config = {
         ...EXAMPLE,
-        clickhouseNetwork: {
-          subnetIds: ['subnet-0123456789abcdef0'],
-          vpcId: 'vpc-0123456789abcdef0',
-        },
+        clickhouseNetwork: VPC_NETWORK,
       };
 
       // Act
@@ -394,8 +396,7 @@ describe('npm run synth', () => {
       const config = {
         ...EXAMPLE,
         clickhouseNetwork: {
-          subnetIds: ['subnet-0123456789abcdef0'],
-          vpcId: 'vpc-0123456789abcdef0',
+          ...VPC_NETWORK,
           securityGroupIds: ['sg-0123456789abcdef0'],
         },
       };
