@@ -20,16 +20,16 @@ const MAX_PAGES = 50;
 function merge(into: Map<string, MetricDataResult>, page: SdkResult[]) {
   for (const result of page) {
     if (!result.Id) continue;
-    const seen = into.get(result.Id);
+    let seen = into.get(result.Id);
     if (!seen) {
-      into.set(result.Id, {
+      seen = {
         Id: result.Id,
         Label: result.Label,
-        Timestamps: [...(result.Timestamps ?? [])],
-        Values: [...(result.Values ?? [])],
-        StatusCode: result.StatusCode,
-      });
-      continue;
+        Timestamps: [],
+        Values: [],
+        StatusCode: undefined,
+      };
+      into.set(result.Id, seen);
     }
     seen.Timestamps?.push(...(result.Timestamps ?? []));
     seen.Values?.push(...(result.Values ?? []));
