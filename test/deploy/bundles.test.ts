@@ -47,9 +47,9 @@ import {
   type AwsWire,
   startAwsWire,
   toWire,
-  WIRE_PROTOCOLS,
   type WireRequest,
   type WireService,
+  wireService,
 } from '../support/aws-wire.ts';
 import {
   type ClickHouseTestServer,
@@ -212,36 +212,20 @@ function getQueryResults(request: WireRequest) {
  * A call to an operation missing here fails the last test.
  */
 const AWS_DOUBLES: WireService[] = [
-  {
-    serviceId: 'CloudWatch',
-    protocol: WIRE_PROTOCOLS.CloudWatch,
-    operations: {
-      GetMetricData: getMetricData,
-      DescribeAlarms: describeAlarms,
-    },
-  },
-  {
-    serviceId: 'CloudWatch Logs',
-    protocol: WIRE_PROTOCOLS['CloudWatch Logs'],
-    operations: {
-      StartQuery: startQuery,
-      GetQueryResults: getQueryResults,
-    },
-  },
-  {
-    serviceId: 'EFS',
-    protocol: WIRE_PROTOCOLS.EFS,
-    operations: {
-      DescribeFileSystems: describeFileSystems,
-      UpdateFileSystem: updateFileSystem,
-    },
-  },
-  {
-    serviceId: 'SFN',
-    protocol: WIRE_PROTOCOLS.SFN,
-    // SendTaskSuccess answers an empty object (SFN API reference).
-    operations: { SendTaskSuccess: () => ({ body: {} }) },
-  },
+  wireService('CloudWatch', {
+    GetMetricData: getMetricData,
+    DescribeAlarms: describeAlarms,
+  }),
+  wireService('CloudWatch Logs', {
+    StartQuery: startQuery,
+    GetQueryResults: getQueryResults,
+  }),
+  wireService('EFS', {
+    DescribeFileSystems: describeFileSystems,
+    UpdateFileSystem: updateFileSystem,
+  }),
+  // SendTaskSuccess answers an empty object (SFN API reference).
+  wireService('SFN', { SendTaskSuccess: () => ({ body: {} }) }),
 ];
 
 /**

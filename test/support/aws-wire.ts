@@ -306,3 +306,11 @@ export function pointSdkAt(wire: AwsWire): () => void {
     }
   };
 }
+
+/** A double of one of the services in WIRE_PROTOCOLS, in its protocol. */
+export function wireService(
+  serviceId: keyof typeof WIRE_PROTOCOLS,
+  operations: Record<string, WireOperation>,
+): WireService {
+  return { serviceId, protocol: WIRE_PROTOCOLS[serviceId], operations };
+}
