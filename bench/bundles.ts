@@ -91,22 +91,22 @@ function medianImportMs(
 
 /**
  * The anchor's source: Logger, middy, and a client of every AWS SDK
- * package the function's handler imports, built at module scope as a
- * handler builds them.
+ * package the function's bundle imports (the SDK stays external, so the
+ * bundle names each package), built at module scope as a handler builds
+ * them.
  */
-function anchorSource(name: FunctionName): string {
-  const handler = readFileSync(`functions/${name}/handler.ts`, 'utf8');
-  const clients = [
-    ...handler.matchAll(
-      /import \{([^}]*)\} from '(@aws-sdk\/client-[a-z-]+)'/g,
-    ),
-  ].map((m) => ({
-    pkg: m[2] as string,
-    cls: (m[1] as string)
+function anchorSource(name: FunctionName, bundle: string): string {
+  const imported = new Map<string, string>();
+  for (const m of readFileSync(bundle, 'utf8').matchAll(
+    /import\s*\{([^}]*)\}\s*from\s*"(@aws-sdk\/client-[a-z-]+)"/g,
+  )) {
+    const cls = (m[1] as string)
       .split(',')
-      .map((s) => s.trim())
-      .find((s) => s.endsWith('Client')) as string,
-  }));
+      .map((s) => (s.trim().split(/\s+as\s+/)[0] ?? '').trim())
+      .find((s) => s.endsWith('Client'));
+    if (cls) imported.set(m[2] as string, cls);
+  }
+  const clients = [...imported].map(([pkg, cls]) => ({ pkg, cls }));
   return [
     "import { Logger } from '@aws-lambda-powertools/logger';",
     "import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';",
@@ -141,7 +141,7 @@ export async function benchBundles(): Promise<Figure[]> {
     const env = { ...LAMBDA_ENV, ...sst };
 
     const anchorEntry = join(dir, 'anchors', `${name}.ts`);
-    writeFileSync(anchorEntry, anchorSource(name));
+    writeFileSync(anchorEntry, anchorSource(name, fn.file));
     const anchorFile = join(dir, 'anchors', name, 'index.mjs');
     await buildEntryAsSst(anchorEntry, anchorFile);
 

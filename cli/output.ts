@@ -140,3 +140,48 @@ export function causeText(cause: string | undefined): string {
 export function jsonReport(report: LocalRunReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
+
+/**
+ * The command line of a command that runs the state machine locally
+ * (`demo`, `replay`): `--json` and `--policy` with the command's own
+ * flags, and what follows from `--json`: progress on stderr and Slack in
+ * the terminal, or nothing but the report.
+ */
+export function runCommandLine(
+  args: string[],
+  io: Io,
+  own: ParseArgsOptionsConfig,
+) {
+  const { values, positionals } = parseFlags(args, {
+    json: { type: 'boolean', default: false },
+    policy: { type: 'string' },
+    ...own,
+  } as ParseArgsOptionsConfig);
+  const json = Boolean(values.json);
+  const quiet = () => undefined;
+  return {
+    values,
+    positionals,
+    json,
+    /** `--policy`, checked when read. */
+    policy: () => parsePolicy(values.policy),
+    /** A progress line, unless `--json`. */
+    say: json ? quiet : io.err,
+    /** runRecording's output options. */
+    output: {
+      write: json ? quiet : io.out,
+      color: io.color,
+      onEvent: json ? undefined : progressPrinter(io),
+    },
+    /** The report: one JSON object, or the summary after `lead`. */
+    print(report: LocalRunReport, lead = '') {
+      io.out(
+        json
+          ? jsonReport(report)
+          : `${lead}${summaryLines(report).join('\n')}\n`,
+      );
+    },
+  };
+}
+
+export type RunCommandLine = ReturnType<typeof runCommandLine>;

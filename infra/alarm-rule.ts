@@ -7,7 +7,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { AppConfig } from '../shared/domain/config.ts';
 import { ConfigurationError } from '../shared/domain/errors.ts';
-import { type AwsAccount, alarmArn } from './iam.ts';
+import { type AwsAccount, alarmArn, serviceAssumeRolePolicy } from './iam.ts';
 
 /**
  * EventBridge's default event pattern quota is 2048 characters (adjustable
@@ -144,23 +144,10 @@ export function createAlarmRule(
     `${prefix}-alarm-rule-role`,
     {
       description: 'burstguard: EventBridge starts the runbook on alarms',
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'events.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            ...(args.accountId
-              ? {
-                  Condition: {
-                    StringEquals: { 'aws:SourceAccount': args.accountId },
-                  },
-                }
-              : {}),
-          },
-        ],
-      }),
+      assumeRolePolicy: serviceAssumeRolePolicy(
+        'events.amazonaws.com',
+        args.accountId,
+      ),
       tags,
     },
     opts,

@@ -225,3 +225,22 @@ export function withInsightsLogGroups(
     }),
   };
 }
+
+/**
+ * The app's settings (sst.config.ts `app`). Production stages keep their
+ * resources on removal and are protected. Alarms and EventBridge rules are
+ * regional: deploy next to the file systems; without a config file (sst
+ * install, sst secret) the provider's default region applies, and `run`
+ * stops.
+ */
+export function appSettings(stage: string | undefined, env: NodeJS.ProcessEnv) {
+  const region = configuredRegion(configFilePath(env));
+  const production = ['prod', 'production'].includes(stage ?? '');
+  return {
+    name: 'burstguard',
+    home: 'aws' as const,
+    removal: production ? ('retain' as const) : ('remove' as const),
+    protect: production,
+    ...(region ? { providers: { aws: { region } } } : {}),
+  };
+}

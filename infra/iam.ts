@@ -316,3 +316,28 @@ export function preflightPermissions(options: {
     describeWatchedAlarms(options.config, options.account, options.alarmPrefix),
   ];
 }
+
+/**
+ * The trust policy of a role an AWS service assumes, as JSON. With the
+ * account, the `aws:SourceAccount` condition guards against the confused
+ * deputy (IAM user guide, "The confused deputy problem"): only the service
+ * acting for this account may assume the role.
+ */
+export function serviceAssumeRolePolicy(
+  service: string,
+  accountId: string | undefined,
+): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: 'sts:AssumeRole',
+        ...(accountId
+          ? { Condition: { StringEquals: { 'aws:SourceAccount': accountId } } }
+          : {}),
+      },
+    ],
+  });
+}

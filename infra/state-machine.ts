@@ -11,7 +11,7 @@ import {
   type LambdaArns,
   type LambdaName,
 } from '../workflows/definition.ts';
-import type { AwsAccount } from './iam.ts';
+import { type AwsAccount, serviceAssumeRolePolicy } from './iam.ts';
 
 export type StateMachineArgs = {
   /** `<app>-<stage>`, the start of every resource name. */
@@ -101,25 +101,10 @@ export function createStateMachine(
     `${prefix}-runbook-role`,
     {
       description: 'burstguard state machine: invokes the runbook Lambdas',
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'states.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            // Confused-deputy guard (IAM user guide, "The confused deputy
-            // problem"): only Step Functions acting for this account.
-            ...(args.accountId
-              ? {
-                  Condition: {
-                    StringEquals: { 'aws:SourceAccount': args.accountId },
-                  },
-                }
-              : {}),
-          },
-        ],
-      }),
+      assumeRolePolicy: serviceAssumeRolePolicy(
+        'states.amazonaws.com',
+        args.accountId,
+      ),
       tags,
     },
     opts,

@@ -11,8 +11,6 @@
  * AWSLambdaBasicExecutionRole (logging on, the default) and
  * AWSLambdaVPCAccessExecutionRole (when `vpc` is set).
  */
-import * as pulumi from '@pulumi/pulumi';
-import { partitionOfRegion } from '../workflows/definition.ts';
 import { createAlarmRule, ruleAlarms } from './alarm-rule.ts';
 import { createAlarms, withAlarmNames } from './alarms.ts';
 import {
@@ -29,7 +27,14 @@ import {
   SECRETS,
   sstFunctionArgs,
 } from './functions.ts';
-import type { AwsAccount, LinkName } from './iam.ts';
+import type { LinkName } from './iam.ts';
+import {
+  recordingMocks,
+  registeredAll,
+  resolve,
+  SAMPLE_ACCOUNT_ID,
+  sampleAccount,
+} from './mocks.ts';
 import { collectorNetwork } from './network.ts';
 import { LAMBDA_RUNTIME } from './sst-build.ts';
 import { createStateMachine, stateMachineArn } from './state-machine.ts';
@@ -42,55 +47,12 @@ export type SynthRow = {
 };
 
 /** The sample account the view is drawn for. */
-export const SYNTH_ACCOUNT_ID = '123456789012';
+export const SYNTH_ACCOUNT_ID = SAMPLE_ACCOUNT_ID;
 /** The CIDR block the mocks give a configured VPC. */
 export const SYNTH_VPC_CIDR = '10.0.0.0/16';
 export const SYNTH_STAGE = 'synth';
 
 const FUNCTION_TYPE = 'aws:lambda/function:Function';
-
-type Registered = { type: string; name: string; inputs: unknown };
-
-/** An ARN shaped like the real one for the resource types infra/ makes. */
-function mockArn(
-  account: AwsAccount,
-  type: string,
-  physical: string,
-): string | undefined {
-  const { partition, region, accountId } = account;
-  const service = type.split(':')[1]?.split('/')[0];
-  switch (type) {
-    case 'aws:cloudwatch/metricAlarm:MetricAlarm':
-      return `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${physical}`;
-    case 'aws:sfn/stateMachine:StateMachine':
-      return `arn:${partition}:states:${region}:${accountId}:stateMachine:${physical}`;
-    case 'aws:cloudwatch/logGroup:LogGroup':
-      return `arn:${partition}:logs:${region}:${accountId}:log-group:${physical}`;
-    case 'aws:iam/role:Role':
-      return `arn:${partition}:iam::${accountId}:role/${physical}`;
-    case 'aws:cloudwatch/eventRule:EventRule':
-      return `arn:${partition}:events:${region}:${accountId}:rule/${physical}`;
-    default:
-      return `arn:${partition}:${service}:${region}:${accountId}:${physical}`;
-  }
-}
-
-function collect(value: unknown, into: pulumi.Resource[]): void {
-  if (pulumi.Resource.isInstance(value)) into.push(value);
-  else if (Array.isArray(value)) for (const v of value) collect(v, into);
-  else if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) collect(v, into);
-  }
-}
-
-function resolved<T>(input: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
-  return new Promise((done) => {
-    pulumi.output(input).apply((value) => {
-      done(value);
-      return value;
-    });
-  });
-}
 
 /** Inputs that hold a JSON document as text, shown parsed. */
 const JSON_INPUTS = [
@@ -172,7 +134,7 @@ export function functionRow(
       })),
     },
   };
-  return resolved(props).then((p) => ({
+  return resolve(props).then((p) => ({
     type: FUNCTION_TYPE,
     name: spec.component,
     props: p as Record<string, unknown>,
@@ -186,43 +148,19 @@ export function functionRow(
  */
 export async function synthesize(deploy: DeployConfig): Promise<SynthRow[]> {
   const { config, langfuseLogGroups, clickhouseNetwork } = deploy;
-  const account: AwsAccount = {
-    partition: partitionOfRegion(config.region),
-    region: config.region,
-    accountId: SYNTH_ACCOUNT_ID,
-  };
-  const registered: Registered[] = [];
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        const inputs = args.inputs as Record<string, unknown>;
-        registered.push({ type: args.type, name: args.name, inputs });
-        const physical =
-          typeof inputs.name === 'string' ? inputs.name : args.name;
-        const id =
-          args.type === 'aws:ec2/securityGroup:SecurityGroup'
-            ? 'sg-0000000000000000a'
-            : `${physical}-id`;
-        return {
-          id,
-          state: {
-            ...inputs,
-            name: physical,
-            arn: mockArn(account, args.type, physical),
-          },
-        };
-      },
-      call(args) {
-        if (args.token === 'aws:ec2/getVpc:getVpc') {
-          return { ...args.inputs, cidrBlock: SYNTH_VPC_CIDR };
-        }
-        return args.inputs;
-      },
-    },
-    'burstguard',
-    SYNTH_STAGE,
-    false,
-  );
+  const account = sampleAccount(config.region);
+  const registered = await recordingMocks({
+    account,
+    stage: SYNTH_STAGE,
+    id: (type) =>
+      type === 'aws:ec2/securityGroup:SecurityGroup'
+        ? 'sg-0000000000000000a'
+        : undefined,
+    call: (token, inputs) =>
+      token === 'aws:ec2/getVpc:getVpc'
+        ? { ...inputs, cidrBlock: SYNTH_VPC_CIDR }
+        : undefined,
+  });
 
   const prefix = `burstguard-${SYNTH_STAGE}`;
   const tableArn = `arn:${account.partition}:dynamodb:${account.region}:${account.accountId}:table/${prefix}-IncidentTable`;
@@ -289,13 +227,11 @@ export async function synthesize(deploy: DeployConfig): Promise<SynthRow[]> {
     return { alarms, network, machine, rule, table };
   })();
 
-  const resources: pulumi.Resource[] = [];
-  collect(built, resources);
-  await Promise.all(resources.map((r) => resolved(r.urn)));
+  await registeredAll(built);
   const raw = registered.map((r) => ({
     type: r.type,
     name: r.name,
-    props: withParsedDocuments(r.inputs as Record<string, unknown>),
+    props: withParsedDocuments(r.inputs),
   }));
   const functions = await Promise.all(
     FUNCTION_NAMES.map((name) =>

@@ -128,11 +128,7 @@ export const KNOWN_MUTANTS: KnownMutant[] = [
     file: 'workflows/definition.ts',
     search: `      Verify: task(arnOf('Verify'), '$.verification', 'NotifyOutcome', {
         // A failed check must not hide the outcome: report without it.
-        Catch: CATCH_ALL_ERRORS.map((errors) => ({
-          ErrorEquals: [...errors],
-          ResultPath: '$.verifyError',
-          Next: 'NotifyOutcome',
-        })),
+        Catch: catchAll('$.verifyError', 'NotifyOutcome'),
       }),`,
     replace: `      Verify: task(arnOf('Verify'), '$.verification', 'NotifyOutcome'),`,
     tests: ['test/workflows/verify-fails.test.ts'],

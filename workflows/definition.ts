@@ -164,10 +164,15 @@ function task(
  * NotifyFailure says what is known (a change made or claimed included).
  */
 function toldCatch(stateName: string): State[] {
+  return catchAll('$.failure', `${stateName}Failed`);
+}
+
+/** Every error caught, kept at `resultPath`, and the run goes on at `next`. */
+function catchAll(resultPath: string, next: string): State[] {
   return CATCH_ALL_ERRORS.map((errors) => ({
     ErrorEquals: [...errors],
-    ResultPath: '$.failure',
-    Next: `${stateName}Failed`,
+    ResultPath: resultPath,
+    Next: next,
   }));
 }
 
@@ -350,11 +355,7 @@ export function buildDefinition(
       ResolveIncident: task(arnOf('ResolveIncident'), '$.incident', 'Settled', {
         // Alarms that cannot be read leave the incident open: say so in its
         // thread; the hourly preflight checks it again.
-        Catch: CATCH_ALL_ERRORS.map((errors) => ({
-          ErrorEquals: [...errors],
-          ResultPath: '$.resolveError',
-          Next: 'NotifyCheckFailed',
-        })),
+        Catch: catchAll('$.resolveError', 'NotifyCheckFailed'),
       }),
       NotifyCheckFailed: task(
         arnOf('NotifyCheckFailed'),
@@ -430,11 +431,7 @@ export function buildDefinition(
         TimeoutSeconds: TASK_TIMEOUT_SECONDS.approval,
         Retry: retryLambdaService,
         // No answer is an answer: Remediate reports it as not attempted.
-        Catch: CATCH_ALL_ERRORS.map((errors) => ({
-          ErrorEquals: [...errors],
-          ResultPath: '$.approvalError',
-          Next: 'Remediate',
-        })),
+        Catch: catchAll('$.approvalError', 'Remediate'),
         ResultPath: '$.approval',
         Next: 'Remediate',
       },
@@ -466,11 +463,7 @@ export function buildDefinition(
       },
       Verify: task(arnOf('Verify'), '$.verification', 'NotifyOutcome', {
         // A failed check must not hide the outcome: report without it.
-        Catch: CATCH_ALL_ERRORS.map((errors) => ({
-          ErrorEquals: [...errors],
-          ResultPath: '$.verifyError',
-          Next: 'NotifyOutcome',
-        })),
+        Catch: catchAll('$.verifyError', 'NotifyOutcome'),
       }),
       NotifyOutcome: task(
         arnOf('NotifyOutcome'),
@@ -501,11 +494,7 @@ export function buildDefinition(
       // hears of it, so the message says which.
       EndFailedRun: task(arnOf('EndFailedRun'), '$.runEnd', 'NotifyFailure', {
         Parameters: { endFailedRun: true, 'state.$': '$' },
-        Catch: CATCH_ALL_ERRORS.map((errors) => ({
-          ErrorEquals: [...errors],
-          ResultPath: '$.runEndError',
-          Next: 'NotifyFailure',
-        })),
+        Catch: catchAll('$.runEndError', 'NotifyFailure'),
       }),
       NotifyFailure: task(
         arnOf('NotifyFailure'),
@@ -515,11 +504,7 @@ export function buildDefinition(
           Parameters: { kind: 'failure', 'state.$': '$' },
           // Slack being down is already in this step's output; a failure
           // here leaves the error in the execution's own.
-          Catch: CATCH_ALL_ERRORS.map((errors) => ({
-            ErrorEquals: [...errors],
-            ResultPath: '$.failureNotificationError',
-            Next: 'Failed',
-          })),
+          Catch: catchAll('$.failureNotificationError', 'Failed'),
         },
       ),
       Failed: {

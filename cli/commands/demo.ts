@@ -14,36 +14,31 @@ import {
   simulateAfterSwitch,
   simulateScenario,
 } from '../../local/scenarios.ts';
-import type { Policy } from '../../shared/domain/contracts.ts';
 import { formatBytes } from '../../shared/domain/diagnosis/forecast.ts';
 import type { ClickHousePort } from '../../shared/domain/ports.ts';
 import {
   type Io,
-  jsonReport,
-  parseFlags,
-  parsePolicy,
-  progressPrinter,
-  summaryLines,
+  type RunCommandLine,
+  runCommandLine,
   UsageError,
 } from '../output.ts';
-
-export type DemoOptions = {
-  scenario: string;
-  policy?: Policy;
-  json: boolean;
-};
 
 /** The approver the demo stands in for: pressing Approve in Slack. */
 export const DEMO_APPROVER = 'U0LOCAL';
 
-export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
-  if (!SCENARIOS.includes(options.scenario as ScenarioName)) {
+/** Runs a scenario as its command line asks. */
+export async function runDemo(
+  scenario: string,
+  run: RunCommandLine,
+): Promise<number> {
+  const policy = run.policy();
+  if (!SCENARIOS.includes(scenario as ScenarioName)) {
     throw new UsageError(
-      `unknown scenario "${options.scenario}"; one of: ${SCENARIOS.join(', ')}`,
+      `unknown scenario "${scenario}"; one of: ${SCENARIOS.join(', ')}`,
     );
   }
-  const name = options.scenario as ScenarioName;
-  const say = options.json ? () => undefined : io.err;
+  const name = scenario as ScenarioName;
+  const { say } = run;
   const recording = simulateScenario(name);
   const fs = recording.describeFileSystems.FileSystems[0];
   say(`burstguard demo: ${name}: ${SCENARIO_DESCRIPTIONS[name]}\n`);
@@ -75,11 +70,9 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
   try {
     say('\nRunning the state machine:\n');
     const report = await runRecording(recording, {
-      policy: options.policy,
+      ...run.output,
+      policy,
       clickhouse,
-      write: options.json ? () => undefined : io.out,
-      color: io.color,
-      onEvent: options.json ? undefined : progressPrinter(io),
       afterSwitch: (from, minutes) =>
         simulateAfterSwitch(name, { from, minutes }),
       approver: async () => {
@@ -89,11 +82,7 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
         return { approved: true, by: DEMO_APPROVER };
       },
     });
-    if (options.json) {
-      io.out(jsonReport(report));
-    } else {
-      io.out(`\n${summaryLines(report).join('\n')}\n`);
-    }
+    run.print(report, '\n');
     return report.execution.status === 'SUCCEEDED' ? 0 : 1;
   } finally {
     await close();
@@ -102,17 +91,8 @@ export async function runDemo(options: DemoOptions, io: Io): Promise<number> {
 
 /** The command line of `burstguard demo`. */
 export async function demoCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parseFlags(args, {
+  const run = runCommandLine(args, io, {
     scenario: { type: 'string', default: 'credits-exhausted' },
-    policy: { type: 'string' },
-    json: { type: 'boolean', default: false },
   });
-  return runDemo(
-    {
-      scenario: String(values.scenario),
-      policy: parsePolicy(values.policy),
-      json: Boolean(values.json),
-    },
-    io,
-  );
+  return runDemo(String(run.values.scenario), run);
 }

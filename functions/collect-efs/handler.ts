@@ -1,17 +1,15 @@
 // Production entry: clients created once per container.
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { EFSClient } from '@aws-sdk/client-efs';
-import { awsClientOptions } from '../../shared/adapters/aws-clients.ts';
-import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
-import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
+
+import { systemClock } from '../../shared/adapters/wiring/clock.ts';
+import { metricsPort } from '../../shared/adapters/wiring/cloudwatch.ts';
+import { efsPort } from '../../shared/adapters/wiring/efs.ts';
 import { readConfigFromEnv } from '../../shared/runtime/config.ts';
 import { createCollectEfsHandler } from './lambda.ts';
 
 const config = readConfigFromEnv(process.env);
-const options = awsClientOptions(config.region);
 
 export const handler = createCollectEfsHandler({
-  efs: createEfsPort(new EFSClient(options)),
-  metrics: createMetricsPort(new CloudWatchClient(options)),
-  clock: { now: () => new Date() },
+  efs: efsPort(config),
+  metrics: metricsPort(config),
+  clock: systemClock,
 });

@@ -2,9 +2,7 @@
 import { readConfigFromEnv } from '../../shared/runtime/config.ts';
 import { createNormalizeHandler } from './lambda.ts';
 
-const config = readConfigFromEnv(process.env);
-
 export const handler = createNormalizeHandler({
-  config,
+  config: readConfigFromEnv(process.env),
   now: () => new Date(),
 });

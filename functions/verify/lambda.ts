@@ -1,18 +1,10 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { verifyInputSchema } from '../../shared/domain/contracts.ts';
-import { parseState, stepHandler } from '../../shared/runtime/step-handler.ts';
-import { type VerifyPorts, verifyRemediation } from './core.ts';
+import { defineStep } from '../../shared/runtime/step-handler.ts';
+import { verifyRemediation } from './core.ts';
 
 /** The Verify step, after the wait that follows a switch. */
-export function createVerifyHandler(ports: VerifyPorts, logger?: Logger) {
-  return stepHandler({
-    serviceName: 'verify',
-    logger,
-    parse: (event) => parseState(verifyInputSchema, event),
-    run: async (state, log) => {
-      const out = await verifyRemediation(state, ports);
-      log.info('verification', { ...out });
-      return out;
-    },
-  });
-}
+export const createVerifyHandler = defineStep('verify', {
+  schema: verifyInputSchema,
+  run: verifyRemediation,
+  log: (log, out) => log.info('verification', { ...out }),
+});

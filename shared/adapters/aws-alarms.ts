@@ -13,6 +13,7 @@ import {
   DescribeAlarmsCommand,
 } from '@aws-sdk/client-cloudwatch';
 import type { AlarmStateValue, AlarmsPort } from '../domain/ports.ts';
+import { pagesOf } from './aws-clients.ts';
 
 /** DescribeAlarms takes at most 100 alarm names per call. */
 export const MAX_ALARM_NAMES_PER_CALL = 100;
@@ -29,16 +30,16 @@ export function createAlarmsPort(client: CloudWatchClient): AlarmsPort {
       {};
     for (let i = 0; i < unique.length; i += MAX_ALARM_NAMES_PER_CALL) {
       const batch = unique.slice(i, i + MAX_ALARM_NAMES_PER_CALL);
-      let nextToken: string | undefined;
-      let pages = 0;
-      do {
-        const out = await client.send(
+      const pages = pagesOf(MAX_PAGES, (nextToken) =>
+        client.send(
           new DescribeAlarmsCommand({
             AlarmNames: batch,
             MaxRecords: MAX_ALARM_NAMES_PER_CALL,
             NextToken: nextToken,
           }),
-        );
+        ),
+      );
+      for await (const out of pages) {
         for (const alarm of out.MetricAlarms ?? []) {
           if (
             alarm.AlarmName &&
@@ -59,9 +60,7 @@ export function createAlarmsPort(client: CloudWatchClient): AlarmsPort {
             };
           }
         }
-        nextToken = out.NextToken;
-        pages += 1;
-      } while (nextToken && pages < MAX_PAGES);
+      }
     }
     return found;
   }

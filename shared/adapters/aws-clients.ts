@@ -125,3 +125,23 @@ export function awsClientOptions(
     },
   };
 }
+
+/**
+ * The answers of a paginated AWS call: `send` is called with each
+ * NextToken the previous answer gave (none at first) until an answer has
+ * none or `maxPages` were read, so a service that keeps answering with a
+ * token cannot hold the function until its timeout.
+ */
+export async function* pagesOf<T extends { NextToken?: string | undefined }>(
+  maxPages: number,
+  send: (nextToken: string | undefined) => Promise<T>,
+): AsyncGenerator<T> {
+  let nextToken: string | undefined;
+  let pages = 0;
+  do {
+    const out = await send(nextToken);
+    yield out;
+    nextToken = out.NextToken ?? undefined;
+    pages += 1;
+  } while (nextToken && pages < maxPages);
+}

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import type { MetricDataResult } from '../domain/aws-shapes.ts';
 import type { MetricsPort } from '../domain/ports.ts';
+import { pagesOf } from './aws-clients.ts';
 
 /** GetMetricData takes at most 500 queries per call (CloudWatch API). */
 const MAX_QUERIES = 500;
@@ -19,16 +20,16 @@ const MAX_PAGES = 50;
 function merge(into: Map<string, MetricDataResult>, page: SdkResult[]) {
   for (const result of page) {
     if (!result.Id) continue;
-    const seen = into.get(result.Id);
+    let seen = into.get(result.Id);
     if (!seen) {
-      into.set(result.Id, {
+      seen = {
         Id: result.Id,
         Label: result.Label,
-        Timestamps: [...(result.Timestamps ?? [])],
-        Values: [...(result.Values ?? [])],
-        StatusCode: result.StatusCode,
-      });
-      continue;
+        Timestamps: [],
+        Values: [],
+        StatusCode: undefined,
+      };
+      into.set(result.Id, seen);
     }
     seen.Timestamps?.push(...(result.Timestamps ?? []));
     seen.Values?.push(...(result.Values ?? []));
@@ -56,10 +57,8 @@ export function createMetricsPort(client: CloudWatchClient): MetricsPort {
         );
       }
       const results = new Map<string, MetricDataResult>();
-      let nextToken: string | undefined;
-      let pages = 0;
-      do {
-        const out = await client.send(
+      const pages = pagesOf(MAX_PAGES, (nextToken) =>
+        client.send(
           new GetMetricDataCommand({
             StartTime: start,
             EndTime: end,
@@ -82,11 +81,11 @@ export function createMetricsPort(client: CloudWatchClient): MetricsPort {
               },
             })),
           }),
-        );
+        ),
+      );
+      for await (const out of pages) {
         merge(results, out.MetricDataResults ?? []);
-        nextToken = out.NextToken ?? undefined;
-        pages++;
-      } while (nextToken && pages < MAX_PAGES);
+      }
       return [...results.values()];
     },
   };

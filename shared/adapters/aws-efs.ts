@@ -13,11 +13,17 @@ import { FileSystemNotFoundError } from '../domain/errors.ts';
 import type { EfsPort } from '../domain/ports.ts';
 import { awsClientOptions } from './aws-clients.ts';
 
-function isNotFound(error: unknown): boolean {
-  return (
+/** EFS's FileSystemNotFound as FileSystemNotFoundError; others as they are. */
+function named(error: unknown, fileSystemId: string): unknown {
+  const notFound =
     error instanceof FileSystemNotFound ||
-    (error as { name?: string })?.name === 'FileSystemNotFound'
-  );
+    (error as { name?: string })?.name === 'FileSystemNotFound';
+  return notFound
+    ? new FileSystemNotFoundError(
+        `file system ${fileSystemId} does not exist (FileSystemNotFound)`,
+        { cause: error },
+      )
+    : error;
 }
 
 /**
@@ -42,13 +48,7 @@ export function createEfsPort(
         }
         return fileSystemDescriptionSchema.parse(fs);
       } catch (error) {
-        if (isNotFound(error)) {
-          throw new FileSystemNotFoundError(
-            `file system ${fileSystemId} does not exist (FileSystemNotFound)`,
-            { cause: error },
-          );
-        }
-        throw error;
+        throw named(error, fileSystemId);
       }
     },
     async updateFileSystem(call) {
@@ -56,13 +56,7 @@ export function createEfsPort(
         const out = await updateClient.send(new UpdateFileSystemCommand(call));
         return fileSystemDescriptionSchema.parse(out);
       } catch (error) {
-        if (isNotFound(error)) {
-          throw new FileSystemNotFoundError(
-            `file system ${call.FileSystemId} does not exist (FileSystemNotFound)`,
-            { cause: error },
-          );
-        }
-        throw error;
+        throw named(error, call.FileSystemId);
       }
     },
   };

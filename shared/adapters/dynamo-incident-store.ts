@@ -95,6 +95,39 @@ function incidentOf(item: Item | undefined): IncidentItem | undefined {
   return incident;
 }
 
+/**
+ * The values a trigger's write names: the open status, the run's incident
+ * id, its time, one trigger, and its alarm as a set of one (DynamoDB has
+ * no empty sets: a manual start has no alarm and leaves the set out).
+ */
+function triggerValues(
+  incidentId: string,
+  at: string,
+  alarmName: string | undefined,
+): Item {
+  return {
+    ':open': 'open',
+    ':id': incidentId,
+    ':at': at,
+    ':one': 1,
+    ...(alarmName ? { ':names': new Set([alarmName]) } : {}),
+  };
+}
+
+/**
+ * The SET list (after any status) and REMOVE clause that make an item a
+ * fresh incident of the trigger named by triggerValues: no resolution,
+ * no thread, and only this trigger's alarm.
+ */
+function freshIncident(alarmName: string | undefined): string {
+  return (
+    'incidentId = :id, openedAt = :at, triggers = :one, lastTriggerAt = :at' +
+    (alarmName ? ', alarmNames = :names' : '') +
+    ' REMOVE resolvedAt, slackChannel, slackThreadTs' +
+    (alarmName ? '' : ', alarmNames')
+  );
+}
+
 /** Condition attempts before openOrJoin gives up on a flapping item. */
 const MAX_OPEN_ATTEMPTS = 4;
 
@@ -143,25 +176,13 @@ export function createDynamoIncidentStore(options: {
     at: string,
     alarmName: string | undefined,
   ) {
-    // DynamoDB has no empty sets: a manual start leaves the set out.
     return update({
       Key: key(fileSystemId),
-      UpdateExpression:
-        'SET #status = :open, incidentId = :id, openedAt = :at,' +
-        ' triggers = :one, lastTriggerAt = :at' +
-        (alarmName ? ', alarmNames = :names' : '') +
-        ' REMOVE resolvedAt, slackChannel, slackThreadTs' +
-        (alarmName ? '' : ', alarmNames'),
+      UpdateExpression: `SET #status = :open, ${freshIncident(alarmName)}`,
       // A missing status is an item that only remembers a mode change.
       ConditionExpression: 'attribute_not_exists(#status) OR #status <> :open',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':open': 'open',
-        ':id': incidentId,
-        ':at': at,
-        ':one': 1,
-        ...(alarmName ? { ':names': new Set([alarmName]) } : {}),
-      },
+      ExpressionAttributeValues: triggerValues(incidentId, at, alarmName),
       ReturnValues: 'ALL_NEW',
     });
   }
@@ -186,11 +207,7 @@ export function createDynamoIncidentStore(options: {
         (activeSince !== undefined ? ' AND lastTriggerAt >= :active' : ''),
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
-        ':open': 'open',
-        ':id': incidentId,
-        ':at': at,
-        ':one': 1,
-        ...(alarmName ? { ':names': new Set([alarmName]) } : {}),
+        ...triggerValues(incidentId, at, alarmName),
         ...(activeSince !== undefined ? { ':active': activeSince } : {}),
       },
       ReturnValues: 'ALL_NEW',
@@ -205,6 +222,38 @@ export function createDynamoIncidentStore(options: {
       );
     }
     return toIncident(incident, next);
+  }
+
+  /**
+   * Resolves the open incident when `condition` (ANDed to "is open") also
+   * holds; otherwise the incident as it stands, marked ignored.
+   */
+  async function resolveIf(
+    fileSystemId: string,
+    at: string,
+    condition: string,
+    values: Item,
+  ) {
+    const resolved = await update({
+      Key: key(fileSystemId),
+      UpdateExpression: 'SET #status = :resolved, resolvedAt = :at',
+      ConditionExpression: `#status = :open${condition}`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':open': 'open',
+        ':resolved': 'resolved',
+        ':at': at,
+        ...values,
+      },
+      ReturnValues: 'ALL_NEW',
+    });
+    if (resolved) {
+      return incidentFrom(resolved, 'resolved');
+    }
+    const last = incidentOf(await read(fileSystemId));
+    return last
+      ? toIncident(last, 'ignored')
+      : ignoredIncident(fileSystemId, at);
   }
 
   return {
@@ -247,25 +296,16 @@ export function createDynamoIncidentStore(options: {
       const { fileSystemId, incidentId, at, alarmName } = input;
       const replaced = await update({
         Key: key(fileSystemId),
-        UpdateExpression:
-          'SET incidentId = :id, openedAt = :at, triggers = :one,' +
-          ' lastTriggerAt = :at' +
-          (alarmName ? ', alarmNames = :names' : '') +
-          ' REMOVE resolvedAt, slackChannel, slackThreadTs' +
-          (alarmName ? '' : ', alarmNames'),
+        UpdateExpression: `SET ${freshIncident(alarmName)}`,
         // Only the idle incident as it was read: a trigger that joined it
         // since, or another replacement, fails the condition.
         ConditionExpression:
           '#status = :open AND incidentId = :idle AND triggers = :triggers',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
-          ':open': 'open',
+          ...triggerValues(incidentId, at, alarmName),
           ':idle': input.idleIncidentId,
           ':triggers': input.idleTriggers,
-          ':id': incidentId,
-          ':at': at,
-          ':one': 1,
-          ...(alarmName ? { ':names': new Set([alarmName]) } : {}),
         },
         ReturnValues: 'ALL_NEW',
       });
@@ -275,56 +315,27 @@ export function createDynamoIncidentStore(options: {
     async closeUnalarmed({ fileSystemId, incidentId, at }) {
       // No alarm names: an alarm that joined keeps the incident open for
       // its own quiet-period check.
-      const closed = await update({
-        Key: key(fileSystemId),
-        UpdateExpression: 'SET #status = :resolved, resolvedAt = :at',
-        ConditionExpression:
-          '#status = :open AND incidentId = :id AND attribute_not_exists(alarmNames)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':open': 'open',
-          ':resolved': 'resolved',
-          ':id': incidentId,
-          ':at': at,
-        },
-        ReturnValues: 'ALL_NEW',
-      });
-      if (closed) {
-        return incidentFrom(closed, 'resolved');
-      }
-      const last = incidentOf(await read(fileSystemId));
-      return last
-        ? toIncident(last, 'ignored')
-        : ignoredIncident(fileSystemId, at);
+      return resolveIf(
+        fileSystemId,
+        at,
+        ' AND incidentId = :id AND attribute_not_exists(alarmNames)',
+        { ':id': incidentId },
+      );
     },
 
     async resolve({ fileSystemId, at, incidentId, triggers }) {
       // With an id and a trigger count, only that incident as it was: an
       // alarm that joined since, or a new incident, fails the condition.
-      const resolved = await update({
-        Key: key(fileSystemId),
-        UpdateExpression: 'SET #status = :resolved, resolvedAt = :at',
-        ConditionExpression:
-          '#status = :open' +
-          (incidentId !== undefined ? ' AND incidentId = :id' : '') +
+      return resolveIf(
+        fileSystemId,
+        at,
+        (incidentId !== undefined ? ' AND incidentId = :id' : '') +
           (triggers !== undefined ? ' AND triggers = :triggers' : ''),
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':open': 'open',
-          ':resolved': 'resolved',
-          ':at': at,
+        {
           ...(incidentId !== undefined ? { ':id': incidentId } : {}),
           ...(triggers !== undefined ? { ':triggers': triggers } : {}),
         },
-        ReturnValues: 'ALL_NEW',
-      });
-      if (resolved) {
-        return incidentFrom(resolved, 'resolved');
-      }
-      const last = incidentOf(await read(fileSystemId));
-      return last
-        ? toIncident(last, 'ignored')
-        : ignoredIncident(fileSystemId, at);
+      );
     },
 
     async current(fileSystemId) {

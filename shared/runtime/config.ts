@@ -2,6 +2,8 @@
  * The configuration of a deployed function, read from its environment:
  * `BURSTGUARD_CONFIG` holds the JSON that deploy writes (no secrets).
  */
+
+import { systemClock } from '../adapters/wiring/clock.ts';
 import { type AppConfig, parseConfig } from '../domain/config.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 
@@ -20,4 +22,12 @@ export function readConfigFromEnv(env: NodeJS.ProcessEnv): AppConfig {
     });
   }
   return parseConfig(raw);
+}
+
+/**
+ * What most deployed steps are handed besides their clients: the
+ * configuration, read once at cold start, and the system clock.
+ */
+export function deployedStep(env: NodeJS.ProcessEnv) {
+  return { config: readConfigFromEnv(env), clock: systemClock };
 }

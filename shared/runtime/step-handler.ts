@@ -26,27 +26,6 @@ export function parseState<T>(schema: z.ZodType<T>, event: unknown): T {
   });
 }
 
-/**
- * Builds a step handler. `run` receives the parsed input; errors keep their
- * names, which is what the state machine's Retry and Catch match.
- */
-export function stepHandler<TInput, TResult>(options: {
-  serviceName: string;
-  logger?: Logger;
-  parse: (event: unknown) => TInput;
-  run: (input: TInput, logger: Logger) => Promise<TResult>;
-}): StepHandler<TResult> {
-  const logger =
-    options.logger ?? new Logger({ serviceName: options.serviceName });
-  const handler = middy<unknown, TResult>()
-    .use(injectLambdaContext(logger, { clearState: true }))
-    .handler(async (event: unknown) => {
-      const input = options.parse(event);
-      return options.run(input, logger);
-    });
-  return handler as unknown as StepHandler<TResult>;
-}
-
 /** A Lambda context for local runs: the fields Powertools reads. */
 export function localContext(functionName: string): Context {
   return {
@@ -65,26 +44,86 @@ export function localContext(functionName: string): Context {
   };
 }
 
+/** What a step's lambda.ts exports: the handler for given ports. */
+export type StepFactory<TPorts, TResult> = (
+  ports: TPorts,
+  logger?: Logger,
+) => StepHandler<TResult>;
+
 /**
- * A Gather branch's handler: the state after OpenIncident in, evidence out,
- * an unavailable source logged as a warning (it is evidence, not a failure).
+ * What differs between steps besides the contract: the core call on its
+ * ports, and the log line that records the outcome. A step whose log lines
+ * come between core calls logs from `run`, which is handed the logger too.
  */
-export function collectorHandler<TPorts>(options: {
-  serviceName: string;
-  logger?: Logger;
-  schema: z.ZodType<{ trigger: Trigger }>;
+export type StepParts<TInput, TPorts, TResult> = {
+  run: (
+    input: TInput,
+    ports: TPorts,
+    logger: Logger,
+  ) => TResult | Promise<TResult>;
+  log?: (logger: Logger, result: TResult, input: TInput) => void;
+};
+
+/**
+ * middy with the Powertools logger and the Lambda context, then the parsed
+ * input through `run`; errors keep their names, which is what the state
+ * machine's Retry and Catch match.
+ */
+function stepFactory<TInput, TPorts, TResult>(
+  serviceName: string,
+  parse: (event: unknown) => TInput,
+  step: StepParts<TInput, TPorts, TResult>,
+): StepFactory<TPorts, TResult> {
+  return (ports, logger = new Logger({ serviceName })) =>
+    middy<unknown, TResult>()
+      .use(injectLambdaContext(logger, { clearState: true }))
+      .handler(async (event: unknown) => {
+        const input = parse(event);
+        const result = await step.run(input, ports, logger);
+        step.log?.(logger, result, input);
+        return result;
+      }) as unknown as StepHandler<TResult>;
+}
+
+/** A step whose state is checked against its contract first. */
+export function defineStep<TInput, TPorts, TResult>(
+  serviceName: string,
+  step: StepParts<TInput, TPorts, TResult> & { schema: z.ZodType<TInput> },
+): StepFactory<TPorts, TResult> {
+  return stepFactory(
+    serviceName,
+    (event) => parseState(step.schema, event),
+    step,
+  );
+}
+
+/**
+ * A step that takes the event as it comes: a trigger of any shape
+ * (Normalize), or a schedule's (the preflight).
+ */
+export function defineEventStep<TPorts, TResult>(
+  serviceName: string,
+  step: StepParts<unknown, TPorts, TResult>,
+): StepFactory<TPorts, TResult> {
+  return stepFactory(serviceName, (event) => event, step);
+}
+
+/**
+ * A Gather branch's factory: the state after OpenIncident in, evidence
+ * out, an unavailable source logged as a warning (it is evidence, not a
+ * failure).
+ */
+export function defineCollector<TPorts>(
+  serviceName: string,
+  schema: z.ZodType<{ trigger: Trigger }>,
   collect: (
     trigger: Trigger,
     ports: TPorts,
-  ) => Promise<{ source: string; available: boolean; reason?: string }>;
-  ports: TPorts;
-}) {
-  return stepHandler({
-    serviceName: options.serviceName,
-    logger: options.logger,
-    parse: (event) => parseState(options.schema, event),
-    run: async (state, log) => {
-      const evidence = await options.collect(state.trigger, options.ports);
+  ) => Promise<{ source: string; available: boolean; reason?: string }>,
+) {
+  return stepFactory(serviceName, (event) => parseState(schema, event), {
+    run: (state, ports: TPorts) => collect(state.trigger, ports),
+    log: (log, evidence) => {
       if (evidence.available) {
         log.info('evidence collected', { source: evidence.source });
       } else {
@@ -93,7 +132,6 @@ export function collectorHandler<TPorts>(options: {
           reason: evidence.reason,
         });
       }
-      return evidence;
     },
   });
 }

@@ -30,6 +30,7 @@ import { createDynamoIncidentStore } from '../../shared/adapters/dynamo-incident
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import {
   type AwsWire,
+  pointSdkAt,
   startAwsWire,
   WIRE_PROTOCOLS,
   type WireResponse,
@@ -56,7 +57,7 @@ const TOO_MANY_REQUESTS: WireResponse = {
 let wire: AwsWire;
 /** What UpdateFileSystem answers in the current test. */
 let updateAnswer: WireResponse = TOO_MANY_REQUESTS;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv = () => {};
 
 beforeAll(async () => {
   wire = await startAwsWire([
@@ -84,17 +85,11 @@ beforeAll(async () => {
       operations: { GetItem: () => HANG },
     },
   ]);
-  for (const [name, url] of Object.entries(wire.env)) {
-    saved[name] = process.env[name];
-    process.env[name] = url;
-  }
+  restoreEnv = pointSdkAt(wire);
 });
 
 afterAll(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnv();
   await wire?.close();
 });
 
@@ -176,15 +171,23 @@ describe('AWS calls against an endpoint that never answers', () => {
 
 describe('the deployed functions', () => {
   it('build every AWS client with awsClientOptions', () => {
-    // Each handler.ts (and the CLI) is the wiring that deploys: a client
-    // built with `{}` would have no deadline and the SDK's default retry.
+    // The wiring under shared/adapters/wiring (and the CLI) builds the
+    // clients that deploy: a client built with `{}` would have no deadline
+    // and the SDK's default retry. A handler.ts builds none itself.
+    const wiring = readdirSync('shared/adapters/wiring').map(
+      (f) => `shared/adapters/wiring/${f}`,
+    );
+    const handlers = readdirSync('functions')
+      .map((d) => `functions/${d}/handler.ts`)
+      .filter((f) => existsSync(f));
     const files = [
-      ...readdirSync('functions').map((d) => `functions/${d}/handler.ts`),
+      ...wiring,
+      ...handlers,
       'cli/commands/record.ts',
       'cli/commands/start.ts',
-    ].filter((f) => existsSync(f));
+    ];
     const unbounded: string[] = [];
-    let clients = 0;
+    const builtIn = new Map<string, string[]>();
 
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
@@ -196,7 +199,7 @@ describe('the deployed functions', () => {
       const built = /new (\w+Client)\(\s*(awsClientOptions\(|\w+|\{[^}]*\})/g;
       for (const m of text.matchAll(built)) {
         if (m[1] === 'WebClient') continue;
-        clients += 1;
+        builtIn.set(file, [...(builtIn.get(file) ?? []), m[1] ?? '']);
         const arg = m[2] ?? '';
         if (arg !== 'awsClientOptions(' && !bound.has(arg)) {
           unbounded.push(`${file}: new ${m[1]}(${arg})`);
@@ -204,7 +207,19 @@ describe('the deployed functions', () => {
       }
     }
 
-    expect(clients).toBeGreaterThanOrEqual(10);
+    const wired = [
+      ...new Set(wiring.flatMap((f) => builtIn.get(f) ?? [])),
+    ].sort();
+    expect(wired).toEqual([
+      'CloudWatchClient',
+      'CloudWatchLogsClient',
+      'DynamoDBClient',
+      'EFSClient',
+      'SFNClient',
+    ]);
+    expect(handlers.filter((f) => builtIn.has(f))).toEqual([]);
+    expect(builtIn.get('cli/commands/record.ts')).toHaveLength(3);
+    expect(builtIn.get('cli/commands/start.ts')).toHaveLength(1);
     expect(unbounded).toEqual([]);
   });
 });

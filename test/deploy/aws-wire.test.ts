@@ -28,9 +28,10 @@ import { describeFileSystemsResponse } from '../fixtures/aws-responses.ts';
 import {
   type AwsWire,
   endpointVariable,
+  pointSdkAt,
   startAwsWire,
   toWire,
-  WIRE_PROTOCOLS,
+  wireService,
 } from '../support/aws-wire.ts';
 
 const T0 = new Date('2026-11-23T03:00:00Z');
@@ -38,75 +39,53 @@ const credentials = { accessKeyId: 'AKIDWIRE', secretAccessKey: 'wire' };
 const options = { region: 'us-east-1', credentials, maxAttempts: 1 };
 
 let wire: AwsWire;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv = () => {};
 
 beforeAll(async () => {
   wire = await startAwsWire([
-    {
-      serviceId: 'CloudWatch',
-      protocol: WIRE_PROTOCOLS.CloudWatch,
-      operations: {
-        GetMetricData: () => ({
-          body: {
-            MetricDataResults: [
-              {
-                Id: 'burst_credit_balance',
-                Label: 'BurstCreditBalance',
-                Timestamps: [T0.getTime() / 1000],
-                Values: [0],
-                StatusCode: 'Complete',
-              },
-            ],
-          },
-        }),
-      },
-    },
-    {
-      serviceId: 'CloudWatch Logs',
-      protocol: WIRE_PROTOCOLS['CloudWatch Logs'],
-      // StartQuery answers a queryId (CloudWatch Logs API reference).
-      operations: {
-        StartQuery: () => ({
-          body: { queryId: '12ab3456-12ab-123a-789e-1234567890ab' },
-        }),
-      },
-    },
-    {
-      serviceId: 'SFN',
-      protocol: WIRE_PROTOCOLS.SFN,
-      operations: { SendTaskSuccess: () => ({ body: {} }) },
-    },
-    {
-      serviceId: 'EFS',
-      protocol: WIRE_PROTOCOLS.EFS,
-      operations: {
-        DescribeFileSystems: () => ({
-          body: toWire(describeFileSystemsResponse()),
-        }),
-        // The 24 h rule's answer (EFS API reference, UpdateFileSystem
-        // errors: TooManyRequests, 429, with ErrorCode and Message).
-        UpdateFileSystem: () => ({
-          error: {
-            status: 429,
-            code: 'TooManyRequests',
-            message:
-              'You have reached the maximum number of throughput mode changes or provisioned throughput value decreases. Wait until 2026-11-24T03:00:00Z UTC and try again.',
-          },
-        }),
-      },
-    },
+    wireService('CloudWatch', {
+      GetMetricData: () => ({
+        body: {
+          MetricDataResults: [
+            {
+              Id: 'burst_credit_balance',
+              Label: 'BurstCreditBalance',
+              Timestamps: [T0.getTime() / 1000],
+              Values: [0],
+              StatusCode: 'Complete',
+            },
+          ],
+        },
+      }),
+    }),
+    // StartQuery answers a queryId (CloudWatch Logs API reference).
+    wireService('CloudWatch Logs', {
+      StartQuery: () => ({
+        body: { queryId: '12ab3456-12ab-123a-789e-1234567890ab' },
+      }),
+    }),
+    wireService('SFN', { SendTaskSuccess: () => ({ body: {} }) }),
+    wireService('EFS', {
+      DescribeFileSystems: () => ({
+        body: toWire(describeFileSystemsResponse()),
+      }),
+      // The 24 h rule's answer (EFS API reference, UpdateFileSystem
+      // errors: TooManyRequests, 429, with ErrorCode and Message).
+      UpdateFileSystem: () => ({
+        error: {
+          status: 429,
+          code: 'TooManyRequests',
+          message:
+            'You have reached the maximum number of throughput mode changes or provisioned throughput value decreases. Wait until 2026-11-24T03:00:00Z UTC and try again.',
+        },
+      }),
+    }),
   ]);
-  for (const [name, url] of Object.entries(wire.env)) {
-    saved[name] = process.env[name];
-    process.env[name] = url;
-  }
+  restoreEnv = pointSdkAt(wire);
 });
 
 afterAll(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnv();
   await wire?.close();
 });
 

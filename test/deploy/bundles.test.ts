@@ -47,9 +47,9 @@ import {
   type AwsWire,
   startAwsWire,
   toWire,
-  WIRE_PROTOCOLS,
   type WireRequest,
   type WireService,
+  wireService,
 } from '../support/aws-wire.ts';
 import {
   type ClickHouseTestServer,
@@ -212,36 +212,20 @@ function getQueryResults(request: WireRequest) {
  * A call to an operation missing here fails the last test.
  */
 const AWS_DOUBLES: WireService[] = [
-  {
-    serviceId: 'CloudWatch',
-    protocol: WIRE_PROTOCOLS.CloudWatch,
-    operations: {
-      GetMetricData: getMetricData,
-      DescribeAlarms: describeAlarms,
-    },
-  },
-  {
-    serviceId: 'CloudWatch Logs',
-    protocol: WIRE_PROTOCOLS['CloudWatch Logs'],
-    operations: {
-      StartQuery: startQuery,
-      GetQueryResults: getQueryResults,
-    },
-  },
-  {
-    serviceId: 'EFS',
-    protocol: WIRE_PROTOCOLS.EFS,
-    operations: {
-      DescribeFileSystems: describeFileSystems,
-      UpdateFileSystem: updateFileSystem,
-    },
-  },
-  {
-    serviceId: 'SFN',
-    protocol: WIRE_PROTOCOLS.SFN,
-    // SendTaskSuccess answers an empty object (SFN API reference).
-    operations: { SendTaskSuccess: () => ({ body: {} }) },
-  },
+  wireService('CloudWatch', {
+    GetMetricData: getMetricData,
+    DescribeAlarms: describeAlarms,
+  }),
+  wireService('CloudWatch Logs', {
+    StartQuery: startQuery,
+    GetQueryResults: getQueryResults,
+  }),
+  wireService('EFS', {
+    DescribeFileSystems: describeFileSystems,
+    UpdateFileSystem: updateFileSystem,
+  }),
+  // SendTaskSuccess answers an empty object (SFN API reference).
+  wireService('SFN', { SendTaskSuccess: () => ({ body: {} }) }),
 ];
 
 /**
@@ -313,6 +297,15 @@ async function invoke(name: FunctionName, event: unknown): Promise<unknown> {
   }
   invoked.add(name);
   return outcome.result;
+}
+
+/** Invokes Notify; its answer and the Slack calls it made. */
+async function notify(kind: string, state: unknown) {
+  const before = slack.calls.length;
+  const notification = notificationSchema.parse(
+    await invoke('notify', { kind, state }),
+  );
+  return { notification, posted: slack.calls.slice(before) };
 }
 
 const invoked = new Set<FunctionName>();
@@ -451,14 +444,9 @@ describe('every function as deployed', () => {
   });
 
   it('posts the finding to Slack (notify)', async () => {
-    const before = slack.calls.length;
-
-    const notification = notificationSchema.parse(
-      await invoke('notify', { kind: 'finding', state: afterDiagnose }),
-    );
+    const { notification, posted } = await notify('finding', afterDiagnose);
 
     expect(notification.delivered).toBe(true);
-    const posted = slack.calls.slice(before);
     expect(posted.map((c) => c.method)).toContain('chat.postMessage');
     expect(posted[0]?.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
     afterNotify = afterNotifySchema.parse({ ...afterDiagnose, notification });
@@ -630,14 +618,9 @@ describe('every function as deployed', () => {
   });
 
   it('says Resolved in the incident thread (notify)', async () => {
-    const before = slack.calls.length;
-
-    const notification = notificationSchema.parse(
-      await invoke('notify', { kind: 'resolved', state: okState }),
-    );
+    const { notification, posted } = await notify('resolved', okState);
 
     expect(notification.delivered).toBe(true);
-    const posted = slack.calls.slice(before);
     expect(posted).toHaveLength(1);
     expect(posted[0]?.body.thread_ts).toBe(afterNotify.notification.threadTs);
   });

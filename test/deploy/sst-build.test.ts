@@ -86,7 +86,7 @@ describe('the installed sst', () => {
   });
 });
 
-describe('what sst.config.ts passes as nodejs', () => {
+describe('what sst.config.ts passes as nodejs (through infra/app.ts)', () => {
   it('holds only properties build.go reads', () => {
     // NodeProperties (node.go) and the esbuild fields build.go copies.
     const read = ['format', 'minify', 'sourcemap', 'banner', 'esbuild'];
@@ -98,8 +98,10 @@ describe('what sst.config.ts passes as nodejs', () => {
   });
 
   it('is what sst.config.ts hands every function, and nothing beside it', () => {
-    const source = readFileSync('sst.config.ts', 'utf8');
-    const bundling = /const bundling = \{([\s\S]*?)\n {4}\};/.exec(source)?.[1];
+    // infra/app.ts builds each function's arguments; sst.config.ts hands
+    // them to sst.aws.Function unchanged (test/infra/function-table.test.ts).
+    const source = readFileSync('infra/app.ts', 'utf8');
+    const bundling = /const bundling = \{([\s\S]*?)\n {2}\};/.exec(source)?.[1];
 
     expect(bundling).toBeDefined();
     expect(bundling).toMatch(/format: LAMBDA_NODEJS\.format/);
@@ -136,19 +138,23 @@ describe('the deploy harness', () => {
     }),
   };
 
-  it('fails to load a bundle built with the old banner', async () => {
-    const fn = await buildFunctionAsSst('normalize', join(outDir, 'old'), {
-      ...LAMBDA_NODEJS,
-      banner: OLD_BANNER,
-    });
-
-    const outcome = await invokeBundle({
+  /** Invokes a Normalize bundle on an alarm, as Lambda would. */
+  const invokeNormalize = (fn: { file: string; dir: string }) =>
+    invokeBundle({
       file: fn.file,
       cwd: fn.dir,
       env,
       event: singleMetricAlarm(),
       functionName: 'normalize',
     });
+
+  it('fails to load a bundle built with the old banner', async () => {
+    const fn = await buildFunctionAsSst('normalize', join(outDir, 'old'), {
+      ...LAMBDA_NODEJS,
+      banner: OLD_BANNER,
+    });
+
+    const outcome = await invokeNormalize(fn);
 
     expect(outcome).toMatchObject({
       ok: false,
@@ -161,13 +167,7 @@ describe('the deploy harness', () => {
   it('loads and runs the same handler built without it', async () => {
     const fn = await buildFunctionAsSst('normalize', join(outDir, 'new'));
 
-    const outcome = await invokeBundle({
-      file: fn.file,
-      cwd: fn.dir,
-      env,
-      event: singleMetricAlarm(),
-      functionName: 'normalize',
-    });
+    const outcome = await invokeNormalize(fn);
 
     expect(outcome).toMatchObject({
       ok: true,

@@ -9,34 +9,19 @@
  * 95% or more, one at 60% is not) and from hand-worked arithmetic.
  */
 import { describe, expect, it } from 'vitest';
-import { createAlarms } from '../../infra/alarms.ts';
-import { FS_ID } from '../fixtures/alarm-events.ts';
-import { testConfig } from '../fixtures/config.ts';
 import {
   type AlarmInputs,
   alarmSeries,
   alarmState,
   evaluateExpression,
 } from '../support/metric-math.ts';
-import { ofType, synth } from './pulumi-mocks.ts';
+import { synthAlarmInputs } from './synth-alarm.ts';
 
 const MiB = 1024 * 1024;
 const TiB = 1024 ** 4;
 
 async function alarmOf(kind: string): Promise<AlarmInputs> {
-  const { resources } = await synth(() =>
-    createAlarms({
-      prefix: 'burstguard-test',
-      config: testConfig(),
-      langfuseLogGroups: { [FS_ID]: ['/ecs/langfuse-worker'] },
-    }),
-  );
-  const alarm = ofType(
-    resources,
-    'aws:cloudwatch/metricAlarm:MetricAlarm',
-  ).find((r) => r.inputs.name === `burstguard-test-${FS_ID}-${kind}`);
-  if (!alarm) throw new Error(`no ${kind} alarm`);
-  return alarm.inputs as AlarmInputs;
+  return (await synthAlarmInputs(kind)) as AlarmInputs;
 }
 
 const repeat = (n: number, v: number | null) =>
@@ -61,32 +46,21 @@ describe('the metric math evaluator', () => {
 });
 
 describe('the IO-limit alarm', () => {
-  it('stays OK at 60% of the IO limit', async () => {
+  it.each([
+    { percent: 60, state: 'OK' },
+    { percent: 96, state: 'ALARM' },
+  ])('is $state at $percent% of the IO limit', async ({ percent, state }) => {
     // Prepare
     const alarm = await alarmOf('percent-io-limit-high');
 
     // Act
-    const state = alarmState(
+    const after = alarmState(
       alarm,
-      alarmSeries(alarm, { metric: repeat(15, 60) }),
+      alarmSeries(alarm, { metric: repeat(15, percent) }),
     );
 
     // Assess
-    expect(state).toBe('OK');
-  });
-
-  it('alarms at 96% of the IO limit', async () => {
-    // Prepare
-    const alarm = await alarmOf('percent-io-limit-high');
-
-    // Act
-    const state = alarmState(
-      alarm,
-      alarmSeries(alarm, { metric: repeat(15, 96) }),
-    );
-
-    // Assess
-    expect(state).toBe('ALARM');
+    expect(after).toBe(state);
   });
 
   it('alarms on a sustained 96%, not on a single busy minute', async () => {

@@ -7,10 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { createAlarms } from '../../infra/alarms.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
-import { ofType, synth } from './pulumi-mocks.ts';
+import { ofType, synth, TYPE } from './pulumi-mocks.ts';
 
-const ALARM = 'aws:cloudwatch/metricAlarm:MetricAlarm';
-const FILTER = 'aws:cloudwatch/logMetricFilter:LogMetricFilter';
+const { ALARM, FILTER } = TYPE;
 
 async function synthesized() {
   return synth(() =>

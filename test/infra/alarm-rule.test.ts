@@ -18,12 +18,10 @@ import {
   statementsOf,
   synth,
   TEST_ACCOUNT,
+  TYPE,
 } from './pulumi-mocks.ts';
 
-const RULE = 'aws:cloudwatch/eventRule:EventRule';
-const TARGET = 'aws:cloudwatch/eventTarget:EventTarget';
-const POLICY = 'aws:iam/rolePolicy:RolePolicy';
-const ROLE = 'aws:iam/role:Role';
+const { RULE, TARGET, POLICY, ROLE } = TYPE;
 const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:${TEST_ACCOUNT.accountId}:stateMachine:burstguard-test-runbook`;
 
 /** A config watching `count` file systems, each with Langfuse log groups. */

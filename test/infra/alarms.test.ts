@@ -16,11 +16,19 @@ import {
   OTHER_FS_ID,
 } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
-import { ofType, type Registered, synth } from './pulumi-mocks.ts';
+import { type AlarmInputs, alarmSeries } from '../support/metric-math.ts';
+import { ofType, type Registered, synth, TYPE } from './pulumi-mocks.ts';
 
-const ALARM = 'aws:cloudwatch/metricAlarm:MetricAlarm';
-const FILTER = 'aws:cloudwatch/logMetricFilter:LogMetricFilter';
+const { ALARM, FILTER } = TYPE;
 const LOG_GROUPS = ['/ecs/langfuse-worker', '/ecs/langfuse-worker-2'];
+const MiB = 1024 * 1024;
+
+type MetricQuery = {
+  id: string;
+  metric?: { metricName: string };
+  label?: string;
+  returnData: boolean;
+};
 
 async function synthAlarms(overrides: Partial<AlarmsArgs> = {}) {
   return synth(() =>
@@ -44,54 +52,42 @@ describe('createAlarms', () => {
     // Prepare / Act
     const { resources } = await synthAlarms();
 
-    // Assess
+    // Assess: the console's "Percentage of permitted throughput
+    // utilization" (CloudWatch user guide, monitoring-metric-math.md) reads
+    // MeteredIOBytes and PermittedThroughput, both summed over 60 s, and
+    // returns one series, the percentage of the permitted throughput that
+    // the metered bytes per second make.
     const alarm = alarmNamed(
       resources,
       `burstguard-test-${FS_ID}-throughput-utilization-high`,
     );
-    const dimensions = { FileSystemId: FS_ID };
-    expect(alarm.inputs.metricQueries).toEqual([
-      {
-        id: 'm1',
-        metric: {
-          namespace: 'AWS/EFS',
-          metricName: 'MeteredIOBytes',
-          dimensions,
-          period: 60,
-          stat: 'Sum',
-        },
-        returnData: false,
-      },
-      {
-        id: 'm2',
-        metric: {
-          namespace: 'AWS/EFS',
-          metricName: 'PermittedThroughput',
-          dimensions,
-          period: 60,
-          stat: 'Sum',
-        },
-        returnData: false,
-      },
-      {
-        id: 'e1',
-        expression: '(m1/1048576)/PERIOD(m1)',
-        label: 'Metered throughput (MiB/s)',
-        returnData: false,
-      },
-      {
-        id: 'e2',
-        expression: 'm2/1048576',
-        label: 'Permitted throughput (MiB/s)',
-        returnData: false,
-      },
-      {
-        id: 'utilization',
-        expression: 'e1*100/e2',
-        label: 'Throughput utilization (%)',
-        returnData: true,
-      },
+    const queries = alarm.inputs.metricQueries as MetricQuery[];
+    const data = queries.filter((q) => q.metric);
+    expect(data.map((q) => q.metric)).toEqual(
+      ['MeteredIOBytes', 'PermittedThroughput'].map((metricName) => ({
+        namespace: 'AWS/EFS',
+        metricName,
+        dimensions: { FileSystemId: FS_ID },
+        period: 60,
+        stat: 'Sum',
+      })),
+    );
+    expect(queries.map((q) => [q.label, q.returnData])).toEqual([
+      [undefined, false],
+      [undefined, false],
+      ['Metered throughput (MiB/s)', false],
+      ['Permitted throughput (MiB/s)', false],
+      ['Throughput utilization (%)', true],
     ]);
+    // 45 MiB metered in a minute is 0.75 MiB/s: 25% of 3 MiB/s permitted;
+    // 90 MiB is 1.5 MiB/s: 100% of 1.5 MiB/s.
+    const id = (name: string) =>
+      data.find((q) => q.metric?.metricName === name)?.id ?? name;
+    const series = alarmSeries(alarm.inputs as AlarmInputs, {
+      [id('MeteredIOBytes')]: [45 * MiB, 90 * MiB],
+      [id('PermittedThroughput')]: [3 * MiB, 1.5 * MiB],
+    });
+    expect(series).toEqual([25, 100]);
     expect(alarm.inputs).toMatchObject({
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
       threshold: 90,
@@ -106,31 +102,32 @@ describe('createAlarms', () => {
     const { resources } = await synthAlarms();
 
     // Assess
-    for (const fileSystemId of [FS_ID, OTHER_FS_ID]) {
-      const credits = alarmNamed(
-        resources,
-        `burstguard-test-${fileSystemId}-burst-credit-balance-low`,
-      );
-      expect(credits.inputs).toMatchObject({
-        namespace: 'AWS/EFS',
+    const expected = {
+      'burst-credit-balance-low': {
         metricName: 'BurstCreditBalance',
-        dimensions: { FileSystemId: fileSystemId },
         statistic: 'Minimum',
         comparisonOperator: 'LessThanThreshold',
         threshold: 1024 ** 4,
-      });
-      const ioLimit = alarmNamed(
-        resources,
-        `burstguard-test-${fileSystemId}-percent-io-limit-high`,
-      );
-      expect(ioLimit.inputs).toMatchObject({
-        namespace: 'AWS/EFS',
+      },
+      'percent-io-limit-high': {
         metricName: 'PercentIOLimit',
-        dimensions: { FileSystemId: fileSystemId },
         statistic: 'Maximum',
         comparisonOperator: 'GreaterThanOrEqualToThreshold',
         threshold: ALARM_THRESHOLDS.percentIoLimit,
-      });
+      },
+    };
+    for (const fileSystemId of [FS_ID, OTHER_FS_ID]) {
+      for (const [kind, fields] of Object.entries(expected)) {
+        const alarm = alarmNamed(
+          resources,
+          `burstguard-test-${fileSystemId}-${kind}`,
+        );
+        expect(alarm.inputs).toMatchObject({
+          namespace: 'AWS/EFS',
+          dimensions: { FileSystemId: fileSystemId },
+          ...fields,
+        });
+      }
     }
   });
 

@@ -16,20 +16,16 @@ import {
   sstFunctionArgs,
   VPC_FUNCTIONS,
 } from '../../infra/functions.ts';
-import {
-  FUNCTION_LINKS,
-  type LinkName,
-  preflightPermissions,
-  slackInteractionsPermissions,
-  stepFunctionPermissions,
-} from '../../infra/iam.ts';
+import { FUNCTION_LINKS, type LinkName } from '../../infra/iam.ts';
 import { testConfig } from '../fixtures/config.ts';
+import {
+  ALARM_PREFIX,
+  allPermissions,
+  STATE_MACHINE_ARN,
+  TABLE_ARN,
+} from './permissions.ts';
 import { TEST_ACCOUNT } from './pulumi-mocks.ts';
 
-const TABLE_ARN =
-  'arn:aws:dynamodb:us-east-1:123456789012:table/burstguard-test-incidents';
-const STATE_MACHINE_ARN =
-  'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-test-runbook';
 const VPC = {
   privateSubnets: ['subnet-0123456789abcdef0'],
   securityGroups: ['sg-0123456789abcdef0'],
@@ -41,7 +37,7 @@ function table(withVpc = true) {
     account: TEST_ACCOUNT,
     incidentTableArn: TABLE_ARN,
     stateMachineArn: STATE_MACHINE_ARN,
-    alarmPrefix: 'burstguard-test',
+    alarmPrefix: ALARM_PREFIX,
     ...(withVpc ? { clickhouseVpc: VPC } : {}),
   });
 }
@@ -66,24 +62,7 @@ function argsOf(spec: FunctionSpec) {
 describe('the function table', () => {
   it('has one row per function, with the permissions infra/iam.ts grants', () => {
     // Prepare
-    const expected = {
-      ...stepFunctionPermissions({
-        config: testConfig(),
-        account: TEST_ACCOUNT,
-        incidentTableArn: TABLE_ARN,
-        alarmPrefix: 'burstguard-test',
-      }),
-      'slack-interactions': slackInteractionsPermissions({
-        incidentTableArn: TABLE_ARN,
-        stateMachineArn: STATE_MACHINE_ARN,
-      }),
-      preflight: preflightPermissions({
-        config: testConfig(),
-        account: TEST_ACCOUNT,
-        incidentTableArn: TABLE_ARN,
-        alarmPrefix: 'burstguard-test',
-      }),
-    };
+    const expected = allPermissions();
 
     // Act
     const rows = table();
@@ -202,30 +181,37 @@ describe('sstFunctionArgs', () => {
   });
 });
 
-describe('sst.config.ts', () => {
-  const source = readFileSync(
-    new URL('../../sst.config.ts', import.meta.url),
-    'utf8',
-  );
+describe('sst.config.ts and infra/app.ts', () => {
+  const read = (path: string) =>
+    readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+  const config = read('sst.config.ts');
+  const app = read('infra/app.ts');
 
   it('builds every Lambda from its table row and nothing else', () => {
-    // Prepare / Act
-    const constructions = [...source.matchAll(/new sst\.aws\.Function\(/g)];
-    const mapped = source.match(
-      /new sst\.aws\.Function\(\s*functions\[name\]\.component,\s*sstFunctionArgs\(functions\[name\], \{[^}]*\}\),\s*\)/,
+    // Prepare / Act: sst.config.ts makes SST's Function of what
+    // infra/app.ts hands it, unchanged; infra/app.ts hands the mapping.
+    const constructions = [...config.matchAll(/new sst\.aws\.Function\(/g)];
+    const passed =
+      /fn: \(name, args\) => new sst\.aws\.Function\(name, args\)/.test(config);
+    const calls = [...app.matchAll(/\bsst\.fn\(/g)];
+    const mapped = app.match(
+      /sst\.fn\(\s*functions\[name\]\.component,\s*sstFunctionArgs\(functions\[name\], \{[^}]*\}\),\s*\)/,
     );
 
     // Assess: one construction, whose arguments are the mapping alone
     expect(constructions).toHaveLength(1);
+    expect(passed).toBe(true);
+    expect(calls).toHaveLength(1);
     expect(mapped).not.toBeNull();
-    expect(source).not.toMatch(/\bFunctionArgs\b/);
+    expect(config).not.toMatch(/\bFunctionArgs\b/);
+    expect(app).not.toMatch(/\bFunctionArgs\b/);
   });
 
   it('builds every function of the table', () => {
     // Prepare / Act
-    const named = [...source.matchAll(/\bfn\('([a-z-]+)'\)/g)].map((m) => m[1]);
+    const named = [...app.matchAll(/\bfn\('([a-z-]+)'\)/g)].map((m) => m[1]);
     const stepsToo =
-      /LAMBDAS\.map\(\(name\) => \[name, fn\(name\)\.arn\]\)/.test(source);
+      /LAMBDAS\.map\(\(name\) => \[name, fn\(name\)\.arn\]\)/.test(app);
 
     // Assess
     expect(stepsToo).toBe(true);

@@ -9,22 +9,19 @@ import {
   LOGS_INSIGHTS_STOP_ACTIONS,
   logGroupArn,
   type PermissionStatement,
-  preflightPermissions,
-  slackInteractionsPermissions,
   stepFunctionPermissions,
   TASK_CALLBACK_ACTIONS,
 } from '../../infra/iam.ts';
 import { ENTRY_FUNCTIONS, LAMBDAS } from '../../workflows/definition.ts';
 import { FS_ID, OTHER_FS_ID } from '../fixtures/alarm-events.ts';
 import { testConfig } from '../fixtures/config.ts';
+import {
+  ALARM_PREFIX,
+  allPermissions as permissionsFor,
+  STATE_MACHINE_ARN,
+  TABLE_ARN,
+} from './permissions.ts';
 import { TEST_ACCOUNT } from './pulumi-mocks.ts';
-
-const TABLE_ARN =
-  'arn:aws:dynamodb:us-east-1:123456789012:table/burstguard-test-incidents';
-const STATE_MACHINE_ARN =
-  'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-test-runbook';
-
-const ALARM_PREFIX = 'burstguard-test';
 
 const fsArn = (id: string) => fileSystemArn(TEST_ACCOUNT, id);
 const LOG_GROUPS = {
@@ -33,26 +30,8 @@ const LOG_GROUPS = {
   'fs-0000000000000000f': ['/ecs/not-watched'],
 };
 
-function allPermissions(): Record<FunctionName, PermissionStatement[]> {
-  return {
-    ...stepFunctionPermissions({
-      config: testConfig(),
-      account: TEST_ACCOUNT,
-      incidentTableArn: TABLE_ARN,
-      alarmPrefix: ALARM_PREFIX,
-      langfuseLogGroups: LOG_GROUPS,
-    }),
-    'slack-interactions': slackInteractionsPermissions({
-      incidentTableArn: TABLE_ARN,
-      stateMachineArn: STATE_MACHINE_ARN,
-    }),
-    preflight: preflightPermissions({
-      config: testConfig(),
-      account: TEST_ACCOUNT,
-      incidentTableArn: TABLE_ARN,
-      alarmPrefix: ALARM_PREFIX,
-    }),
-  };
+function allPermissions() {
+  return permissionsFor(LOG_GROUPS);
 }
 
 /** The resources each action is granted on, across a function's statements. */
@@ -71,6 +50,27 @@ function grants(statements: PermissionStatement[]): Map<string, unknown[]> {
 
 function source(path: string): string {
   return readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+}
+
+/**
+ * A function's handler.ts with the modules of shared/adapters/wiring it
+ * imports, directly or through each other: the code that builds its
+ * clients and reads its SST resources.
+ */
+function wiredSource(name: FunctionName): string {
+  const seen = new Set<string>();
+  const read = (path: string): string => {
+    if (seen.has(path)) return '';
+    seen.add(path);
+    const text = source(path);
+    const wiring = [
+      ...text.matchAll(/from '([^']*wiring\/[\w-]+\.ts|\.\/[\w-]+\.ts)'/g),
+    ]
+      .map((m) => new URL(m[1] ?? '', `file:///${path}`).pathname.slice(1))
+      .filter((p) => p.startsWith('shared/adapters/wiring/'));
+    return [text, ...wiring.map(read)].join('\n');
+  };
+  return read(`functions/${name}/handler.ts`);
 }
 
 describe('stepFunctionPermissions', () => {
@@ -284,12 +284,15 @@ describe('the quiet-period check', () => {
       .map(([name]) => name);
 
     const readers = [...LAMBDAS, ...ENTRY_FUNCTIONS].filter((name) =>
-      source(`functions/${name}/handler.ts`).includes('createAlarmsPort('),
+      /\balarmsPort\(/.test(source(`functions/${name}/handler.ts`)),
     );
 
     // Assess: OpenIncident (an idle incident's alarms), ResolveIncident
     // (the quiet-period check) and the preflight (its incident check).
     expect([...new Set(calls)]).toEqual(['cloudwatch:DescribeAlarms']);
+    expect(source('shared/adapters/wiring/cloudwatch.ts')).toMatch(
+      /function alarmsPort\([^)]*\)[^{]*\{[^}]*return createAlarmsPort\(/,
+    );
     expect(holders.sort()).toEqual(readers.sort());
     expect(readers.sort()).toEqual([
       'open-incident',
@@ -336,7 +339,7 @@ describe('links and grants against the code', () => {
     // Act
     const used = Object.fromEntries(
       names.map((name) => {
-        const text = source(`functions/${name}/handler.ts`);
+        const text = wiredSource(name);
         const read = [...text.matchAll(/\bResource\.(\w+)/g)].map((m) => m[1]);
         return [name, [...new Set(read)].sort()];
       }),
@@ -388,7 +391,7 @@ describe('links and grants against the code', () => {
 
   it('grants the Slack endpoint exactly the task-token calls it makes', () => {
     // Prepare
-    const text = source('functions/slack-interactions/handler.ts');
+    const text = wiredSource('slack-interactions');
 
     // Act
     const calls = [...text.matchAll(/\b(SendTask\w+)Command\b/g)].map(

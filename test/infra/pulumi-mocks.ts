@@ -4,86 +4,34 @@
  * shaped like the real one, so rules and policies built from ARNs can be
  * asserted offline.
  */
-import * as pulumi from '@pulumi/pulumi';
+import {
+  type Registered,
+  recordingMocks,
+  registeredAll,
+  sampleAccount,
+} from '../../infra/mocks.ts';
 
-export const TEST_ACCOUNT = {
-  partition: 'aws',
-  region: 'us-east-1',
-  accountId: '123456789012',
+export { type Registered, resolve } from '../../infra/mocks.ts';
+
+/** The Pulumi type tokens of the raw resources the infra tests read. */
+export const TYPE = {
+  ALARM: 'aws:cloudwatch/metricAlarm:MetricAlarm',
+  FILTER: 'aws:cloudwatch/logMetricFilter:LogMetricFilter',
+  RULE: 'aws:cloudwatch/eventRule:EventRule',
+  TARGET: 'aws:cloudwatch/eventTarget:EventTarget',
+  ROLE: 'aws:iam/role:Role',
+  POLICY: 'aws:iam/rolePolicy:RolePolicy',
+  SFN: 'aws:sfn/stateMachine:StateMachine',
+  LOG_GROUP: 'aws:cloudwatch/logGroup:LogGroup',
 } as const;
 
-export type Registered = {
-  type: string;
-  name: string;
-  // Resolved inputs, as the provider would receive them.
-  inputs: Record<string, unknown>;
-};
+/** The account the infra tests deploy to. */
+export const TEST_ACCOUNT = sampleAccount('us-east-1');
 
-const registered: Registered[] = [];
-
-function fakeArn(type: string, name: string, inputs: Record<string, unknown>) {
-  const { region, accountId } = TEST_ACCOUNT;
-  const physical = typeof inputs.name === 'string' ? inputs.name : name;
-  switch (type) {
-    case 'aws:cloudwatch/metricAlarm:MetricAlarm':
-      return `arn:aws:cloudwatch:${region}:${accountId}:alarm:${physical}`;
-    case 'aws:sfn/stateMachine:StateMachine':
-      return `arn:aws:states:${region}:${accountId}:stateMachine:${physical}`;
-    case 'aws:cloudwatch/logGroup:LogGroup':
-      return `arn:aws:logs:${region}:${accountId}:log-group:${physical}`;
-    case 'aws:iam/role:Role':
-      return `arn:aws:iam::${accountId}:role/${physical}`;
-    case 'aws:cloudwatch/eventRule:EventRule':
-      return `arn:aws:events:${region}:${accountId}:rule/${physical}`;
-    default:
-      return `arn:aws:mock:${region}:${accountId}:${type}/${physical}`;
-  }
-}
-
-await pulumi.runtime.setMocks(
-  {
-    newResource(args) {
-      const inputs = args.inputs as Record<string, unknown>;
-      registered.push({ type: args.type, name: args.name, inputs });
-      const physical =
-        typeof inputs.name === 'string' ? inputs.name : args.name;
-      return {
-        id: `${physical}-id`,
-        state: {
-          ...inputs,
-          name: physical,
-          arn: fakeArn(args.type, args.name, inputs),
-        },
-      };
-    },
-    call(args) {
-      return args.inputs;
-    },
-  },
-  'burstguard',
-  'test',
-  false,
-);
-
-function collectResources(value: unknown, into: pulumi.Resource[]): void {
-  if (pulumi.Resource.isInstance(value)) {
-    into.push(value);
-  } else if (Array.isArray(value)) {
-    for (const item of value) collectResources(item, into);
-  } else if (value && typeof value === 'object') {
-    for (const item of Object.values(value)) collectResources(item, into);
-  }
-}
-
-/** The resolved value of an Output, or of any Input. */
-export function resolve<T>(input: pulumi.Input<T>): Promise<T> {
-  return new Promise((done) => {
-    pulumi.output(input).apply((value) => {
-      done(value as T);
-      return value;
-    });
-  });
-}
+const registered = await recordingMocks({
+  account: TEST_ACCOUNT,
+  stage: 'test',
+});
 
 /**
  * Runs `build`, waits until every resource it returns (at any depth) is
@@ -94,9 +42,7 @@ export async function synth<T>(
 ): Promise<{ result: T; resources: Registered[] }> {
   const start = registered.length;
   const result = build();
-  const resources: pulumi.Resource[] = [];
-  collectResources(result, resources);
-  await Promise.all(resources.map((r) => resolve(r.urn)));
+  await registeredAll(result);
   return { result, resources: registered.slice(start) };
 }
 

@@ -16,12 +16,10 @@ import {
   statementsOf,
   synth,
   TEST_ACCOUNT,
+  TYPE,
 } from './pulumi-mocks.ts';
 
-const SFN = 'aws:sfn/stateMachine:StateMachine';
-const ROLE = 'aws:iam/role:Role';
-const POLICY = 'aws:iam/rolePolicy:RolePolicy';
-const LOG_GROUP = 'aws:cloudwatch/logGroup:LogGroup';
+const { SFN, ROLE, POLICY, LOG_GROUP } = TYPE;
 
 const fakeArns = placeholderArns(TEST_ACCOUNT.region, TEST_ACCOUNT.accountId);
 

@@ -18,6 +18,11 @@ const EXAMPLE = JSON.parse(
 );
 const FUNCTION = 'aws:lambda/function:Function';
 const SYNTH_MS = 60_000;
+/** The collector's network named by its VPC and subnets. */
+const VPC_NETWORK = {
+  subnetIds: ['subnet-0123456789abcdef0'],
+  vpcId: 'vpc-0123456789abcdef0',
+};
 
 type Row = { type: string; name: string; props: Record<string, unknown> };
 type Statement = {
@@ -171,22 +176,35 @@ describe('npm run synth', () => {
     SYNTH_MS,
   );
 
-  it(
-    'grants UpdateFileSystem only on the allowlisted file systems',
-    async () => {
-      // Prepare
-      const config = withFileSystems([
+  it.each([
+    {
+      allowlist: 'the allowlisted file systems',
+      fileSystems: [
         { fileSystemId: FS_A, remediationAllowed: true },
         { fileSystemId: FS_B, remediationAllowed: false },
-      ]);
+      ],
+      updates: [{ owner: 'Remediate', resources: [fsArn(FS_A)] }],
+    },
+    {
+      allowlist: 'nothing, when nothing is allowlisted',
+      fileSystems: [{ fileSystemId: FS_A, remediationAllowed: false }],
+      updates: [],
+    },
+  ])(
+    'grants UpdateFileSystem on $allowlist',
+    async ({ fileSystems, updates }) => {
+      // Prepare
+      const config = withFileSystems(fileSystems);
 
       // Act
-      const { rows } = await synth(config);
+      const { code, rows } = await synth(config);
 
       // Assess
-      expect(grantsOf(rows, 'elasticfilesystem:UpdateFileSystem')).toEqual([
-        { owner: 'Remediate', resources: [fsArn(FS_A)] },
-      ]);
+      expect(code).toBe(0);
+      expect(rows.length).toBeGreaterThan(20);
+      expect(grantsOf(rows, 'elasticfilesystem:UpdateFileSystem')).toEqual(
+        updates,
+      );
       expect(
         grantsOf(rows, 'elasticfilesystem:DescribeFileSystems').flatMap(
           (g) => g.resources,
@@ -197,34 +215,12 @@ describe('npm run synth', () => {
   );
 
   it(
-    'grants no UpdateFileSystem when nothing is allowlisted',
-    async () => {
-      // Prepare
-      const config = withFileSystems([
-        { fileSystemId: FS_A, remediationAllowed: false },
-      ]);
-
-      // Act
-      const { code, rows } = await synth(config);
-
-      // Assess
-      expect(code).toBe(0);
-      expect(rows.length).toBeGreaterThan(20);
-      expect(grantsOf(rows, 'elasticfilesystem:UpdateFileSystem')).toEqual([]);
-    },
-    SYNTH_MS,
-  );
-
-  it(
     "creates a security group whose only rule is egress to ClickHouse's port",
     async () => {
       // Prepare
       const config = {
         ...EXAMPLE,
-        clickhouseNetwork: {
-          subnetIds: ['subnet-0123456789abcdef0'],
-          vpcId: 'vpc-0123456789abcdef0',
-        },
+        clickhouseNetwork: VPC_NETWORK,
       };
 
       // Act
@@ -400,8 +396,7 @@ describe('npm run synth', () => {
       const config = {
         ...EXAMPLE,
         clickhouseNetwork: {
-          subnetIds: ['subnet-0123456789abcdef0'],
-          vpcId: 'vpc-0123456789abcdef0',
+          ...VPC_NETWORK,
           securityGroupIds: ['sg-0123456789abcdef0'],
         },
       };

@@ -288,3 +288,29 @@ export const WIRE_PROTOCOLS = {
     ],
   },
 } as const satisfies Record<string, WireProtocol>;
+
+/**
+ * Points the SDK at the doubles: sets AWS_ENDPOINT_URL_<SERVICE> for each
+ * (`wire.env`); the function returned puts the environment back.
+ */
+export function pointSdkAt(wire: AwsWire): () => void {
+  const saved: Record<string, string | undefined> = {};
+  for (const [name, url] of Object.entries(wire.env)) {
+    saved[name] = process.env[name];
+    process.env[name] = url;
+  }
+  return () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
+
+/** A double of one of the services in WIRE_PROTOCOLS, in its protocol. */
+export function wireService(
+  serviceId: keyof typeof WIRE_PROTOCOLS,
+  operations: Record<string, WireOperation>,
+): WireService {
+  return { serviceId, protocol: WIRE_PROTOCOLS[serviceId], operations };
+}

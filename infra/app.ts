@@ -1,0 +1,195 @@
+/**
+ * The app `sst deploy` creates, in the order sst.config.ts's `run` builds
+ * it. SST's own components (`sst.aws.Dynamo`, `sst.Secret`,
+ * `sst.Linkable`, `sst.aws.Function`, `sst.aws.Cron`) exist only as the
+ * globals SST defines while it runs sst.config.ts, so sst.config.ts hands
+ * them in; everything else is Pulumi resources from the modules of infra/.
+ */
+import * as aws from '@pulumi/aws';
+import type * as pulumi from '@pulumi/pulumi';
+import { LAMBDAS, type LambdaName } from '../workflows/definition.ts';
+import { createAlarmRule, ruleAlarms } from './alarm-rule.ts';
+import { createAlarms, withAlarmNames } from './alarms.ts';
+import {
+  clickhousePorts,
+  configEnvironment,
+  configFilePath,
+  loadDeployConfig,
+  withInsightsLogGroups,
+} from './deploy-config.ts';
+import {
+  functionTable,
+  PREFLIGHT_SCHEDULE,
+  SECRETS,
+  sstFunctionArgs,
+} from './functions.ts';
+import type { AwsAccount } from './iam.ts';
+import { collectorNetwork } from './network.ts';
+import { LAMBDA_NODEJS, LAMBDA_RUNTIME } from './sst-build.ts';
+import { createStateMachine, stateMachineArn } from './state-machine.ts';
+
+type TableFunctionArgs = ReturnType<
+  typeof sstFunctionArgs<{
+    format: 'esm';
+    minify: true;
+    esbuild: { external: string[] };
+  }>
+>;
+
+/** SST's components, as sst.config.ts makes them. */
+export type SstComponents = {
+  dynamo(
+    name: string,
+    args: {
+      fields: { fileSystemId: 'string' };
+      primaryIndex: { hashKey: 'fileSystemId' };
+    },
+  ): { name: pulumi.Output<string>; arn: pulumi.Output<string> };
+  secret(name: string, placeholder?: string): unknown;
+  linkable(
+    name: string,
+    args: { properties: { name: pulumi.Output<string> } },
+  ): unknown;
+  fn(
+    name: string,
+    args: TableFunctionArgs,
+  ): { arn: pulumi.Output<string>; url: pulumi.Output<string> };
+  cron(
+    name: string,
+    args: {
+      schedule: typeof PREFLIGHT_SCHEDULE;
+      function: pulumi.Output<string>;
+    },
+  ): unknown;
+};
+
+/**
+ * Every resource of the app (sst.config.ts `run`), for `<name>-<stage>`;
+ * returns the outputs `sst deploy` prints.
+ */
+export async function deployRunbook(options: {
+  app: { name: string; stage: string };
+  env: NodeJS.ProcessEnv;
+  sst: SstComponents;
+}) {
+  const { sst } = options;
+  // Configuration: burstguard.config.json, or BURSTGUARD_CONFIG_FILE.
+  const { config, langfuseLogGroups, clickhouseNetwork } = loadDeployConfig(
+    configFilePath(options.env),
+  );
+  const prefix = `${options.app.name}-${options.app.stage}`;
+  const [identity, partition] = await Promise.all([
+    aws.getCallerIdentity({}),
+    aws.getPartition({}),
+  ]);
+  const account: AwsAccount = {
+    partition: partition.partition,
+    region: config.region,
+    accountId: identity.accountId,
+  };
+
+  // Alarms on EFS and on Langfuse's log lines, per file system. The
+  // Lambdas' configuration names the Langfuse alarms, which carry no
+  // FileSystemId dimension ...
+  const { alarms } = createAlarms({ prefix, config, langfuseLogGroups });
+  // ... and the log groups the Langfuse collector queries with Logs
+  // Insights for exact dropped-record counts.
+  const runtimeConfig = withInsightsLogGroups(
+    withAlarmNames(config, alarms),
+    langfuseLogGroups,
+  );
+
+  // Incident store, one item per file system. Functions link its name
+  // only: their IAM comes from infra/iam.ts, not Dynamo's dynamodb:*.
+  const table = sst.dynamo('IncidentTable', {
+    fields: { fileSystemId: 'string' },
+    primaryIndex: { hashKey: 'fileSystemId' },
+  });
+
+  // Secrets: `npx sst secret set <Name> <value> --stage <stage>`; those
+  // with a placeholder may stay unset.
+  const secret = (name: keyof typeof SECRETS) =>
+    sst.secret(name, SECRETS[name]);
+  const linkables = {
+    SlackBotToken: secret('SlackBotToken'),
+    SlackSigningSecret: secret('SlackSigningSecret'),
+    ClickHousePassword: secret('ClickHousePassword'),
+    ClickHouseCaCertificate: secret('ClickHouseCaCertificate'),
+    Incidents: sst.linkable('Incidents', { properties: { name: table.name } }),
+  };
+
+  // The ClickHouse collector's subnets and security group (created when
+  // the configuration names a VPC instead of security groups).
+  const network = collectorNetwork({
+    prefix,
+    network: clickhouseNetwork,
+    ports: clickhousePorts(config),
+  });
+
+  // Lambdas: one per folder under functions/. SST bundles each with the
+  // options infra/sst-build.ts replicates; only what SST reads is passed
+  // (test/deploy/bundles.test.ts builds and runs them that way).
+  const bundling = {
+    format: LAMBDA_NODEJS.format,
+    minify: LAMBDA_NODEJS.minify,
+    esbuild: { external: [...LAMBDA_NODEJS.esbuild.external] },
+  };
+  // One sst.aws.Function per row of the function table (infra/functions.ts).
+  // The Slack endpoint's grant names the state machine by its ARN, which
+  // the Lambdas' ARNs must exist to create.
+  const functions = functionTable({
+    config,
+    account,
+    incidentTableArn: table.arn,
+    alarmPrefix: prefix,
+    stateMachineArn: stateMachineArn(account, prefix),
+    ...(network ? { clickhouseVpc: network.vpc } : {}),
+    langfuseLogGroups,
+  });
+  const fn = (name: keyof typeof functions) =>
+    sst.fn(
+      functions[name].component,
+      sstFunctionArgs(functions[name], {
+        runtime: LAMBDA_RUNTIME,
+        environment: configEnvironment(runtimeConfig),
+        linkables,
+        nodejs: bundling,
+      }),
+    );
+  const lambdaArns = Object.fromEntries(
+    LAMBDAS.map((name) => [name, fn(name).arn]),
+  ) as Record<LambdaName, pulumi.Output<string>>;
+
+  // State machine: the JSONPath ASL of workflows/definition.ts.
+  const { stateMachine } = createStateMachine({
+    prefix,
+    lambdaArns,
+    accountId: account.accountId,
+    partition: account.partition,
+  });
+
+  // The EventBridge rule: this app's alarms, and those the configuration
+  // lists, start the state machine.
+  createAlarmRule({
+    prefix,
+    alarms: ruleAlarms(config, account, alarms),
+    stateMachineArn: stateMachine.arn,
+    accountId: account.accountId,
+  });
+
+  // Slack interactivity: the approval buttons answer the task token.
+  // Slack signs its requests; the handler checks that before anything.
+  const slackInteractions = fn('slack-interactions');
+
+  // Preflight: forecasts burst credits and warns before an incident.
+  sst.cron('PreflightSchedule', {
+    schedule: PREFLIGHT_SCHEDULE,
+    function: fn('preflight').arn,
+  });
+
+  return {
+    stateMachineArn: stateMachine.arn,
+    incidentTable: table.name,
+    slackInteractionsUrl: slackInteractions.url,
+  };
+}

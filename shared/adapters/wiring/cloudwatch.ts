@@ -1,0 +1,28 @@
+/**
+ * The CloudWatch ports of a deployed function. The wiring is one module
+ * per SDK package: a bundle marks `@aws-sdk/*` external, and esbuild keeps
+ * every import of an external package that a bundled module makes, used
+ * or not, so a module that wired every client would load every client at
+ * each cold start.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { AppConfig } from '../../domain/config.ts';
+import type { AlarmsPort, MetricsPort } from '../../domain/ports.ts';
+import { createAlarmsPort } from '../aws-alarms.ts';
+import { awsClientOptions } from '../aws-clients.ts';
+import { createMetricsPort } from '../aws-cloudwatch.ts';
+
+/** One client per container, shared by both ports (the region is fixed). */
+let client: CloudWatchClient | undefined;
+
+/** GetMetricData, with burstguard's deadlines. */
+export function metricsPort(config: AppConfig): MetricsPort {
+  client ??= new CloudWatchClient(awsClientOptions(config.region));
+  return createMetricsPort(client);
+}
+
+/** DescribeAlarms, on the same client as metricsPort. */
+export function alarmsPort(config: AppConfig): AlarmsPort {
+  client ??= new CloudWatchClient(awsClientOptions(config.region));
+  return createAlarmsPort(client);
+}

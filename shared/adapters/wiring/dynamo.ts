@@ -1,0 +1,24 @@
+/**
+ * The incident store of a deployed function (see wiring/cloudwatch.ts):
+ * the table is the `Incidents` link sst.config.ts gives the function.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Resource } from 'sst';
+import type { AppConfig } from '../../domain/config.ts';
+import type { IncidentStore } from '../../domain/ports.ts';
+import { type AwsCallLimits, awsClientOptions } from '../aws-clients.ts';
+import { createDynamoIncidentStore } from '../dynamo-incident-store.ts';
+
+/** The store on the linked table; `limits` tighten the call deadlines. */
+export function incidentStore(
+  config: AppConfig,
+  limits: Partial<AwsCallLimits> = {},
+): IncidentStore {
+  return createDynamoIncidentStore({
+    client: DynamoDBDocumentClient.from(
+      new DynamoDBClient(awsClientOptions(config.region, limits)),
+    ),
+    tableName: Resource.Incidents.name,
+  });
+}

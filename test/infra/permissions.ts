@@ -1,0 +1,42 @@
+/**
+ * The grants of every function for the test configuration, as infra/iam.ts
+ * computes them, with the ARNs the infra tests deploy next to.
+ */
+import {
+  type FunctionName,
+  type PermissionStatement,
+  preflightPermissions,
+  slackInteractionsPermissions,
+  stepFunctionPermissions,
+} from '../../infra/iam.ts';
+import { testConfig } from '../fixtures/config.ts';
+import { TEST_ACCOUNT } from './pulumi-mocks.ts';
+
+export const TABLE_ARN =
+  'arn:aws:dynamodb:us-east-1:123456789012:table/burstguard-test-incidents';
+export const STATE_MACHINE_ARN =
+  'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-test-runbook';
+export const ALARM_PREFIX = 'burstguard-test';
+
+/** Every function's statements; log groups per file system, if any. */
+export function allPermissions(
+  langfuseLogGroups?: Record<string, string[]>,
+): Record<FunctionName, PermissionStatement[]> {
+  const common = {
+    config: testConfig(),
+    account: TEST_ACCOUNT,
+    incidentTableArn: TABLE_ARN,
+    alarmPrefix: ALARM_PREFIX,
+  };
+  return {
+    ...stepFunctionPermissions({
+      ...common,
+      ...(langfuseLogGroups ? { langfuseLogGroups } : {}),
+    }),
+    'slack-interactions': slackInteractionsPermissions({
+      incidentTableArn: TABLE_ARN,
+      stateMachineArn: STATE_MACHINE_ARN,
+    }),
+    preflight: preflightPermissions(common),
+  };
+}
