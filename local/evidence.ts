@@ -1,6 +1,7 @@
 /**
  * Evidence from a recording, through the real collectors: what Gather would
- * have produced for the recorded window. Used by `diagnose` and by tests.
+ * have produced for the recorded window. Used by `demo`, `replay` and the
+ * tests.
  */
 import { collectClickHouse } from '../functions/collect-clickhouse/core.ts';
 import { collectEfs } from '../functions/collect-efs/core.ts';

@@ -11,17 +11,19 @@
  * - workflows/ is the ASL: it imports shared/domain/ only;
  * - nothing but cli/, bench/ and scripts/ imports cli/.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, normalize, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   findCycles,
   importsOf,
   layerViolations,
   type ModuleGraph,
+  resolveImport,
 } from './support/import-graph.ts';
 
 const ROOT = join(import.meta.dirname, '..');
+/** Every folder of code outside test/, and the configuration at the top. */
 const FOLDERS = [
   'shared',
   'functions',
@@ -31,32 +33,37 @@ const FOLDERS = [
   'infra',
   'bench',
   'scripts',
+  'bin',
+  'types',
+];
+const TOP_FILES = [
+  'sst.config.ts',
+  'vitest.config.ts',
+  'vitest.mutation.config.ts',
+  'stryker.config.mjs',
 ];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(join(ROOT, dir))) {
-    const path = join(dir, name);
+    const path = `${dir}/${name}`;
     if (statSync(join(ROOT, path)).isDirectory())
       out.push(...sourceFiles(path));
-    else if (/\.(ts|mts)$/.test(name) && !name.endsWith('.d.ts'))
-      out.push(path);
+    else if (/\.(ts|mts|mjs|js)$/.test(name)) out.push(path);
   }
   return out;
 }
 
 function repoGraph(): ModuleGraph {
-  const files = [...FOLDERS.flatMap(sourceFiles), 'sst.config.ts'];
+  const files = [...FOLDERS.flatMap(sourceFiles), ...TOP_FILES];
+  const exists = (path: string) =>
+    existsSync(join(ROOT, path)) && statSync(join(ROOT, path)).isFile();
   const graph: ModuleGraph = new Map();
   for (const file of files) {
     const text = readFileSync(join(ROOT, file), 'utf8');
     graph.set(
       file,
-      importsOf(text).map((spec) =>
-        spec.startsWith('.')
-          ? relative(ROOT, normalize(join(ROOT, dirname(file), spec)))
-          : spec,
-      ),
+      importsOf(text).map((spec) => resolveImport(file, spec, exists)),
     );
   }
   return graph;
@@ -119,6 +126,12 @@ describe('the import-graph checks themselves', () => {
     ['workflows/definition.ts', 'shared/adapters/slack.ts'],
     ['local/run-recording.ts', 'cli/output.ts'],
     ['infra/alarms.ts', 'functions/normalize/core.ts'],
+    ['shared/domain/policy.ts', 'sst'],
+    ['shared/domain/policy.ts', 'fs'],
+    ['shared/domain/policy.ts', 'node:dns'],
+    ['local/run-recording.ts', 'test/support/io.ts'],
+    ['cli/commands/demo.ts', 'test/fixtures/config.ts'],
+    ['shared/domain/policy.ts', 'unresolved:shared/domain/nowhere'],
   ];
   const ALLOWED = [
     ['functions/verify/core.ts', 'shared/domain/sources/efs.ts'],
@@ -130,6 +143,9 @@ describe('the import-graph checks themselves', () => {
     ['cli/commands/demo.ts', 'local/scenarios.ts'],
     ['infra/functions.ts', 'workflows/definition.ts'],
     ['shared/domain/contracts.ts', 'zod'],
+    ['shared/domain/slack/signature.ts', 'node:crypto'],
+    ['bench/bundles.ts', 'test/support/aws-wire.ts'],
+    ['bin/burstguard.mjs', 'cli/main.ts'],
   ];
 
   it.each([
@@ -140,26 +156,66 @@ describe('the import-graph checks themselves', () => {
     expect(layerViolations(graph)).toEqual(flagged ? [`${from} -> ${to}`] : []);
   });
 
-  it('read static, type-only, multi-line and dynamic imports', () => {
+  it('read static, type-only, multi-line, dynamic and require imports', () => {
     const text = [
-      "import { a } from './a.ts';",
+      "import { a } from './a.ts'; import { a2 } from './a2.ts';",
       "import type { B } from '../b.ts';",
       'import {',
       '  c,',
       "} from './c.ts';",
       "export { d } from './d.ts';",
+      "export * from './star.ts';",
+      "const arn = 'arn:aws:elasticfilesystem:*:*:file-system/*';",
       "const e = await import('./e.ts');",
+      "import f = require('./f.ts');",
       "import 'side-effect';",
       "// import { no } from './comment.ts';",
-      "const s = 'from ./f.ts';",
+      "const s = 'from ./g.ts';",
     ].join('\n');
     expect(importsOf(text)).toEqual([
       './a.ts',
+      './a2.ts',
       '../b.ts',
       './c.ts',
       './d.ts',
+      './star.ts',
       './e.ts',
+      './f.ts',
       'side-effect',
+    ]);
+  });
+
+  it('resolve `.js` to the `.ts` beside it, and name what resolves to nothing', () => {
+    const files = new Set(['shared/adapters/slack.ts', 'shared/domain/x.json']);
+    const exists = (path: string) => files.has(path);
+    expect(
+      resolveImport('shared/domain/policy.ts', '../adapters/slack.js', exists),
+    ).toBe('shared/adapters/slack.ts');
+    expect(resolveImport('shared/domain/policy.ts', './x.json', exists)).toBe(
+      'shared/domain/x.json',
+    );
+    expect(
+      resolveImport('shared/domain/policy.ts', './nowhere.ts', exists),
+    ).toBe('unresolved:shared/domain/nowhere.ts');
+    expect(resolveImport('shared/domain/policy.ts', 'zod', exists)).toBe('zod');
+  });
+
+  it('flag a domain file importing an adapter written with `.js`', () => {
+    const exists = (path: string) => path === 'shared/adapters/slack.ts';
+    const graph: ModuleGraph = new Map([
+      [
+        'shared/domain/policy.ts',
+        [
+          resolveImport(
+            'shared/domain/policy.ts',
+            '../adapters/slack.js',
+            exists,
+          ),
+        ],
+      ],
+    ]);
+    expect(layerViolations(graph)).toEqual([
+      'shared/domain/policy.ts -> shared/adapters/slack.ts',
     ]);
   });
 });

@@ -575,8 +575,6 @@ export const afterFailureSchema = z.object({
 });
 export type AfterFailure = z.infer<typeof afterFailureSchema>;
 
-export type AfterNormalize = z.infer<typeof afterNormalizeSchema>;
-export type AfterOpen = z.infer<typeof afterOpenSchema>;
 export type AfterGather = z.infer<typeof afterGatherSchema>;
 export type AfterDiagnose = z.infer<typeof afterDiagnoseSchema>;
 export type AfterNotify = z.infer<typeof afterNotifySchema>;

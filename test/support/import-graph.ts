@@ -3,31 +3,46 @@
  * (docs/architecture.md). Files are repository-relative paths; an import of
  * a package is its bare name.
  */
+import { posix } from 'node:path';
+import ts from 'typescript';
 
 /** Each file and what it imports (resolved paths, or package names). */
 export type ModuleGraph = Map<string, string[]>;
 
 /**
- * The module specifiers a TypeScript file imports or re-exports, in order:
- * `import … from`, `import type`, `export … from`, bare `import 'x'` and
- * `import('x')`. Comments are skipped.
+ * The module specifiers a file imports or re-exports, in order, as the
+ * TypeScript compiler reads them (ts.preProcessFile): `import … from`,
+ * `import type`, `export … from`, bare `import 'x'`, `import('x')` and
+ * `import x = require('x')`. Comments and strings are not imports.
  */
 export function importsOf(text: string): string[] {
-  const code = text
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/^\s*\/\/.*$/gm, '');
-  const found: { at: number; spec: string }[] = [];
-  const patterns = [
-    /^\s*(?:import|export)\s[^'";]*?\sfrom\s+['"]([^'"]+)['"]/gm,
-    /^\s*import\s+['"]([^'"]+)['"]/gm,
-    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+  return ts
+    .preProcessFile(text, true, true)
+    .importedFiles.map((file) => file.fileName);
+}
+
+/** Extensions a relative specifier may name or leave out, in lookup order. */
+const SOURCE_EXTENSIONS = ['.ts', '.mts', '.mjs', '.js', '.json'];
+
+/**
+ * The repository file a relative specifier names, as tsx and esbuild
+ * resolve it (`./x.js` may be `./x.ts`), or `unresolved:<path>` when no
+ * file answers. Packages are returned as they are.
+ */
+export function resolveImport(
+  from: string,
+  spec: string,
+  exists: (path: string) => boolean,
+): string {
+  if (!spec.startsWith('.')) return spec;
+  const path = posix.normalize(posix.join(posix.dirname(from), spec));
+  const stem = path.replace(/\.(js|mjs|ts|mts)$/, '');
+  const candidates = [
+    path,
+    ...SOURCE_EXTENSIONS.map((ext) => stem + ext),
+    ...SOURCE_EXTENSIONS.map((ext) => `${path}/index${ext}`),
   ];
-  for (const pattern of patterns) {
-    for (const match of code.matchAll(pattern)) {
-      found.push({ at: match.index ?? 0, spec: match[1] as string });
-    }
-  }
-  return found.sort((a, b) => a.at - b.at).map((f) => f.spec);
+  return candidates.find(exists) ?? `unresolved:${path}`;
 }
 
 /**
@@ -75,9 +90,13 @@ export function findCycles(graph: ModuleGraph): string[][] {
   return cycles.sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? ''));
 }
 
-/** Packages the pure domain may not import: SDKs, clients, I/O, Lambda. */
+/**
+ * Packages the pure domain may not import: SDKs and clients, SST's
+ * `Resource` (secrets), Lambda middleware, and Node's file, network and
+ * process modules (with or without the `node:` prefix).
+ */
 const NOT_IN_DOMAIN =
-  /^(@aws-sdk\/|@aws-lambda-powertools\/|@middy\/|@slack\/|@clickhouse\/|chdb$|@pulumi\/|node:(fs|net|http|https|child_process)(\/|$))/;
+  /^(@aws-sdk\/|@aws-lambda-powertools\/|@middy\/|@slack\/|@clickhouse\/|@pulumi\/|chdb$|sst(\/|$)|undici$|(node:)?(fs|net|http|https|http2|child_process|dns|tls|dgram|worker_threads)(\/|$))/;
 
 function stepOf(file: string): string | undefined {
   return /^functions\/([^/]+)\//.exec(file)?.[1];
@@ -85,7 +104,12 @@ function stepOf(file: string): string | undefined {
 
 /** Why `from` may not import `to`, or undefined when it may. */
 function forbidden(from: string, to: string): boolean {
-  const local = to.includes('/') && /\.(ts|mts|mjs)$/.test(to);
+  if (to.startsWith('unresolved:')) return true;
+  const local = isRepoFile(to);
+  if (local && to.startsWith('test/')) {
+    // Only the benchmarks and scripts share the tests' doubles and fixtures.
+    return !/^(test|bench|scripts)\//.test(from);
+  }
   if (from.startsWith('shared/domain/')) {
     if (!local) return NOT_IN_DOMAIN.test(to);
     return !to.startsWith('shared/domain/');
@@ -104,7 +128,15 @@ function forbidden(from: string, to: string): boolean {
   if (from.startsWith('local/')) {
     return to.startsWith('cli/') || to.startsWith('infra/');
   }
-  return to.startsWith('cli/') && !/^(cli|bench|scripts)\//.test(from);
+  return to.startsWith('cli/') && !/^(cli|bench|scripts|bin|test)\//.test(from);
+}
+
+/** A resolved import of a repository file, as opposed to a package. */
+function isRepoFile(to: string): boolean {
+  return (
+    /^[\w.-]+(\/[\w.-]+)*\.(ts|mts|mjs|js|json)$/.test(to) &&
+    !to.startsWith('@')
+  );
 }
 
 /** Each import that breaks the dependency rule, as `from -> to`. */

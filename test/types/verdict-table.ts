@@ -32,3 +32,15 @@ export const unknownVerdict: Record<Verdict, VerdictRow> = {
   // @ts-expect-error: 'efs-on-fire' is not a Verdict
   'efs-on-fire': insufficient,
 };
+
+/** True when A and B are the same type, not merely assignable. */
+type Equals<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2
+    ? true
+    : false;
+
+// The table itself is keyed by exactly the verdicts, each a whole row:
+// should it lose its type and a row with it, these no longer compile.
+export const keyedByVerdict: Equals<keyof typeof VERDICT_TABLE, Verdict> = true;
+export const rowsAreWhole: Equals<(typeof VERDICT_TABLE)[Verdict], VerdictRow> =
+  true;

@@ -106,16 +106,6 @@ export function roundSeries(series: Series, decimals: number): Series {
   };
 }
 
-/** Sparse count series (log metric filters): a missing datapoint is zero. */
-export function fillZeros(series: Series): Series {
-  return { ...series, values: series.values.map((v) => v ?? 0) };
-}
-
-/** Timestamp of slot `i` of a series. */
-export function slotTime(series: Series, i: number): Date {
-  return new Date(Date.parse(series.start) + i * series.periodSeconds * 1000);
-}
-
 /**
  * The period and grid for a trigger's window: 60 s while 1-minute data
  * exists, never finer than the metrics source can serve.
