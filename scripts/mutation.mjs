@@ -16,7 +16,7 @@
  * combined score is under the 85 percent floor or that script fails.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, globSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { groups } from './mutation-groups.mjs';
@@ -94,7 +94,15 @@ for (const name of Object.keys(groups)) {
     readFileSync(join(root, `reports/mutation/groups/${name}.json`), 'utf8'),
   );
   base ??= report;
-  Object.assign(combined.files, report.files);
+  // A group's report may still hold files that moved or are no longer in
+  // the group: only the group's current files count.
+  const current = new Set(
+    groups[name].mutate.flatMap((pattern) => globSync(pattern, { cwd: root })),
+  );
+  for (const [path, file] of Object.entries(report.files)) {
+    if (current.has(path)) combined.files[path] = file;
+    else console.log(`(left out of the score: ${path}, no longer in ${name})`);
+  }
   for (const [path, file] of Object.entries(report.testFiles ?? {})) {
     const seen = combined.testFiles[path];
     if (!seen) {
