@@ -10,6 +10,7 @@
 import type { Source } from '../shared/domain/contracts.ts';
 import {
   CATCH_ALL_ERRORS,
+  FileSystemNotFoundError,
   LAMBDA_SERVICE_ERRORS,
   TRIGGER_ERRORS,
 } from '../shared/domain/errors.ts';
@@ -381,7 +382,7 @@ export function buildDefinition(
         Type: 'Parallel',
         Branches: [
           gatherBranch('CollectEfs', arnOf('CollectEfs'), 'efs', [
-            'FileSystemNotFoundError',
+            FileSystemNotFoundError.errorName,
           ]),
           gatherBranch('CollectLangfuse', arnOf('CollectLangfuse'), 'langfuse'),
           gatherBranch(

@@ -20,10 +20,14 @@ export class BurstguardError extends Error {
   }
 }
 
-/** The base of one named error: `class X extends namedError('X') {}`. */
-function namedError(errorName: string) {
+/**
+ * The base of one named error: `class X extends namedError('X') {}`. The
+ * name keeps its literal type, so lists of error names (TRIGGER_ERRORS, the
+ * ASL's Catch lists) are built from the classes.
+ */
+function namedError<const N extends string>(errorName: N) {
   return class extends BurstguardError {
-    static override readonly errorName = errorName;
+    static override readonly errorName: N = errorName;
   };
 }
 
@@ -74,8 +78,8 @@ export const CATCH_ALL_ERRORS = [
 
 /** Errors that end the run: the trigger itself is wrong. */
 export const TRIGGER_ERRORS = [
-  'InvalidTriggerError',
-  'UnknownFileSystemError',
+  InvalidTriggerError.errorName,
+  UnknownFileSystemError.errorName,
 ] as const;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters to replace
