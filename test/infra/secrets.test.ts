@@ -70,7 +70,10 @@ describe('deploySecret', () => {
   it('reads a set secret from SST_SECRET_<name>, else its placeholder', () => {
     // Prepare / Act / Assess
     expect(
-      deploySecret({ SST_SECRET_ClickHousePassword: 'x' }, 'ClickHousePassword'),
+      deploySecret(
+        { SST_SECRET_ClickHousePassword: 'x' },
+        'ClickHousePassword',
+      ),
     ).toBe('x');
     expect(deploySecret({}, 'ClickHouseCredentials')).toBe('');
     expect(deploySecret({}, 'SlackBotToken')).toBeUndefined();
@@ -82,7 +85,10 @@ describe('the ClickHouse credentials at deploy', () => {
     // Prepare
     const env = envWith({
       ClickHouseCredentials: JSON.stringify({
-        [FS_ID]: entry({ clickhouseCaCert: CA_PEM, langfuseAdminKey: ADMIN_KEY }),
+        [FS_ID]: entry({
+          clickhouseCaCert: CA_PEM,
+          langfuseAdminKey: ADMIN_KEY,
+        }),
       }),
       ClickHousePassword: 'stage-default',
     });
