@@ -4,8 +4,9 @@
  * does. The configuration is the file `sst deploy` read
  * (`burstguard.config.json`, or BURSTGUARD_CONFIG_FILE); the bot token is
  * the deployed `SlackBotToken` secret, which `npx sst shell` hands to the
- * command it runs as `SST_RESOURCE_SlackBotToken` (SST docs, "sst shell"
- * and the JS SDK's `Resource`), or SLACK_BOT_TOKEN. The token is never
+ * command it runs as `SST_RESOURCE_SlackBotToken` (SST docs, "sst shell";
+ * the `sst` package reads the same variables for `Resource`:
+ * `dist/resource/shared.js`, `loadResourceEnvironment`), or SLACK_BOT_TOKEN. The token is never
  * printed: Slack's errors go through the adapter, which cuts it out.
  */
 import { readFileSync } from 'node:fs';
