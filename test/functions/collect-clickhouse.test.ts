@@ -49,6 +49,17 @@ function configFor(url: string): AppConfig {
   });
 }
 
+/** `ClickHouseCredentials` with FS_ID's entry: the server's user and CA. */
+function ownCredentials(): string {
+  return JSON.stringify({
+    [FS_ID]: {
+      clickhouseUser: server.user,
+      clickhousePassword: server.password,
+      clickhouseCaCert: server.caCertPem,
+    },
+  });
+}
+
 /** The state after OpenIncident, built by the steps that make it. */
 async function afterOpen(config: AppConfig) {
   const trigger = normalizeTrigger(singleMetricAlarm(), {
@@ -132,13 +143,7 @@ describe('the ClickHouse collector over TLS', () => {
       ],
     });
     const ports = clickhousePortsFromConfig(config, {
-      credentials: JSON.stringify({
-        [FS_ID]: {
-          clickhouseUser: server.user,
-          clickhousePassword: server.password,
-          clickhouseCaCert: server.caCertPem,
-        },
-      }),
+      credentials: ownCredentials(),
       password: 'stage-default-wrong',
       caCertificate: server.caCertPem,
     });
@@ -170,13 +175,7 @@ describe('the ClickHouse collector over TLS', () => {
     // server's own.
     const config = configFor(server.httpsUrl);
     const ports = clickhousePortsFromConfig(config, {
-      credentials: JSON.stringify({
-        [FS_ID]: {
-          clickhouseUser: server.user,
-          clickhousePassword: server.password,
-          clickhouseCaCert: server.caCertPem,
-        },
-      }),
+      credentials: ownCredentials(),
       password: '',
       caCertificate: '',
     });

@@ -66,6 +66,12 @@ const entry = (fields: Record<string, unknown> = {}) => ({
   ...fields,
 });
 
+/** The secrets with `value` as FS_ID's entry, and a per-stage default. */
+const withEntryOfFsA = (value: unknown) => ({
+  ClickHouseCredentials: JSON.stringify({ [FS_ID]: value }),
+  ClickHousePassword: 'stage-default',
+});
+
 describe('deploySecret', () => {
   it('reads a set secret from SST_SECRET_<name>, else its placeholder', () => {
     // Prepare / Act / Assess
@@ -135,70 +141,37 @@ describe('the ClickHouse credentials at deploy', () => {
     ],
     [
       'a missing password',
-      {
-        ClickHouseCredentials: JSON.stringify({
-          [FS_ID]: { clickhouseUser: 'burstguard' },
-        }),
-        ClickHousePassword: 'stage-default',
-      },
+      withEntryOfFsA({ clickhouseUser: 'burstguard' }),
       `ClickHouseCredentials ${FS_ID}: clickhousePassword must be a non-empty string`,
     ],
     [
       'an empty user',
-      {
-        ClickHouseCredentials: JSON.stringify({
-          [FS_ID]: entry({ clickhouseUser: '' }),
-        }),
-        ClickHousePassword: 'stage-default',
-      },
+      withEntryOfFsA(entry({ clickhouseUser: '' })),
       `ClickHouseCredentials ${FS_ID}: clickhouseUser must be a non-empty string`,
     ],
     [
       'a password that is a number',
-      {
-        ClickHouseCredentials: JSON.stringify({
-          [FS_ID]: entry({ clickhousePassword: 12345678 }),
-        }),
-        ClickHousePassword: 'stage-default',
-      },
+      withEntryOfFsA(entry({ clickhousePassword: 12345678 })),
       `ClickHouseCredentials ${FS_ID}: clickhousePassword must be a non-empty string`,
     ],
     [
       'an empty Langfuse admin key',
-      {
-        ClickHouseCredentials: JSON.stringify({
-          [FS_ID]: entry({ langfuseAdminKey: '' }),
-        }),
-        ClickHousePassword: 'stage-default',
-      },
+      withEntryOfFsA(entry({ langfuseAdminKey: '' })),
       `ClickHouseCredentials ${FS_ID}: langfuseAdminKey must be a non-empty string`,
     ],
     [
       'a CA that is no PEM certificate',
-      {
-        ClickHouseCredentials: JSON.stringify({
-          [FS_ID]: entry({ clickhouseCaCert: 'MIIBqDCCAU2gAwIBAgIU' }),
-        }),
-        ClickHousePassword: 'stage-default',
-      },
+      withEntryOfFsA(entry({ clickhouseCaCert: 'MIIBqDCCAU2gAwIBAgIU' })),
       `ClickHouseCredentials ${FS_ID}: clickhouseCaCert is not a PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)`,
     ],
     [
       'an unknown field',
-      {
-        ClickHouseCredentials: JSON.stringify({
-          [FS_ID]: entry({ clickhousePasword: PASSWORD }),
-        }),
-        ClickHousePassword: 'stage-default',
-      },
+      withEntryOfFsA(entry({ clickhousePasword: PASSWORD })),
       `ClickHouseCredentials ${FS_ID}: unknown field clickhousePasword (allowed: clickhouseUser, clickhousePassword, clickhouseCaCert, langfuseAdminKey)`,
     ],
     [
       'an entry that is not an object',
-      {
-        ClickHouseCredentials: JSON.stringify({ [FS_ID]: PASSWORD }),
-        ClickHousePassword: 'stage-default',
-      },
+      withEntryOfFsA(PASSWORD),
       `ClickHouseCredentials ${FS_ID}: must be an object with clickhouseUser and clickhousePassword`,
     ],
     [

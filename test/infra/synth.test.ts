@@ -158,7 +158,8 @@ describe('npm run synth', () => {
       expect(linking('ClickHousePassword')).toEqual(['CollectClickhouse']);
       const collector = functions.find((r) => r.name === 'CollectClickhouse');
       expect(
-        (collector?.props.role as { statements: Statement[] }).statements,
+        (collector?.props.role as { statements?: Statement[] } | undefined)
+          ?.statements,
       ).toEqual([]);
     },
     SYNTH_MS,
