@@ -11,6 +11,10 @@ declare module "sst" {
       "type": "sst.sst.Secret"
       "value": string
     }
+    "ClickHouseCredentials": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
     "ClickHousePassword": {
       "type": "sst.sst.Secret"
       "value": string

@@ -54,6 +54,7 @@ const LINKS = {
   SlackBotToken: secretLink('xoxb-bench'),
   SlackSigningSecret: secretLink('bench'),
   ClickHousePassword: secretLink('bench'),
+  ClickHouseCredentials: secretLink(''),
   ClickHouseCaCertificate: secretLink(''),
   Incidents: linkableLink({ name: 'burstguard-bench-incidents' }),
 } satisfies Record<LinkName, unknown>;

@@ -17,6 +17,7 @@ Usage:
       [--region R --window-start ISO --window-end ISO]   (needed for a bare Evidence file)
   burstguard start --file-system ID [--window-minutes N] [--dry-run]
   burstguard definition [--region R] [--account N]
+  burstguard slack-test [--channel ID]   (the bot token from sst shell or SLACK_BOT_TOKEN)
 
 Run "burstguard demo" for an offline tour on a built-in incident.`;
 
@@ -32,6 +33,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     (await import('./commands/diagnose.ts')).diagnoseCommand,
   start: async () => (await import('./commands/start.ts')).startCommand,
   record: async () => (await import('./commands/record.ts')).recordCommand,
+  'slack-test': async () =>
+    (await import('./commands/slack-test.ts')).slackTestCommand,
 };
 
 /** Runs the command; returns the exit code. */

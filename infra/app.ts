@@ -25,6 +25,7 @@ import {
 } from './functions.ts';
 import type { AwsAccount } from './iam.ts';
 import { collectorNetwork } from './network.ts';
+import { clickhouseCredentialSources } from './secrets.ts';
 import { LAMBDA_NODEJS, LAMBDA_RUNTIME } from './sst-build.ts';
 import { createStateMachine, stateMachineArn } from './state-machine.ts';
 
@@ -77,6 +78,9 @@ export async function deployRunbook(options: {
   const { config, langfuseLogGroups, clickhouseNetwork } = loadDeployConfig(
     configFilePath(options.env),
   );
+  // The ClickHouse credentials of each file system, checked against the
+  // configuration before anything is created.
+  const credentialSources = clickhouseCredentialSources(config, options.env);
   const prefix = `${options.app.name}-${options.app.stage}`;
   const [identity, partition] = await Promise.all([
     aws.getCallerIdentity({}),
@@ -108,13 +112,15 @@ export async function deployRunbook(options: {
 
   // Secrets: `npx sst secret set <Name> <value> --stage <stage>`; those
   // with a placeholder may stay unset.
-  const secret = (name: keyof typeof SECRETS) =>
-    sst.secret(name, SECRETS[name]);
+  // One per row of the SECRETS table (infra/functions.ts).
+  const secrets = Object.fromEntries(
+    Object.entries(SECRETS).map(([name, placeholder]) => [
+      name,
+      sst.secret(name, placeholder),
+    ]),
+  ) as Record<keyof typeof SECRETS, unknown>;
   const linkables = {
-    SlackBotToken: secret('SlackBotToken'),
-    SlackSigningSecret: secret('SlackSigningSecret'),
-    ClickHousePassword: secret('ClickHousePassword'),
-    ClickHouseCaCertificate: secret('ClickHouseCaCertificate'),
+    ...secrets,
     Incidents: sst.linkable('Incidents', { properties: { name: table.name } }),
   };
 
@@ -191,5 +197,8 @@ export async function deployRunbook(options: {
     stateMachineArn: stateMachine.arn,
     incidentTable: table.name,
     slackInteractionsUrl: slackInteractions.url,
+    // Where each file system's ClickHouse login comes from, e.g.
+    // `fs-0123456789abcdef0 ClickHouseCredentials`; never a value.
+    clickhouseCredentials: credentialSources.join(', '),
   };
 }

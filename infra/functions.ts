@@ -189,11 +189,15 @@ export function sstFunctionArgs<Nodejs>(
  * The SST secrets, with their placeholder where unset is allowed
  * (`new sst.Secret(name, placeholder)`; without one, deploy stops until
  * `sst secret set` gives a value: sst platform `src/components/secret.ts`).
- * An empty ClickHouse CA means the system's public CAs.
+ * `ClickHouseCredentials` is JSON keyed by file system id; the per-stage
+ * `ClickHousePassword` and `ClickHouseCaCertificate` are the default of the
+ * file systems it does not name (shared/domain/credentials.ts). An empty
+ * ClickHouse CA means the system's public CAs.
  */
 export const SECRETS = {
   SlackBotToken: undefined,
   SlackSigningSecret: undefined,
-  ClickHousePassword: undefined,
+  ClickHouseCredentials: '',
+  ClickHousePassword: '',
   ClickHouseCaCertificate: '',
 } as const satisfies Partial<Record<LinkName, string | undefined>>;

@@ -37,6 +37,7 @@ export type LinkName =
   | 'SlackBotToken'
   | 'SlackSigningSecret'
   | 'ClickHousePassword'
+  | 'ClickHouseCredentials'
   | 'ClickHouseCaCertificate'
   | 'Incidents';
 
@@ -56,7 +57,11 @@ export const FUNCTION_LINKS: Record<FunctionName, readonly LinkName[]> = {
   'resolve-incident': ['Incidents'],
   'collect-efs': [],
   'collect-langfuse': [],
-  'collect-clickhouse': ['ClickHousePassword', 'ClickHouseCaCertificate'],
+  'collect-clickhouse': [
+    'ClickHouseCredentials',
+    'ClickHousePassword',
+    'ClickHouseCaCertificate',
+  ],
   diagnose: [],
   notify: ['SlackBotToken', 'Incidents'],
   'request-approval': ['SlackBotToken', 'Incidents'],

@@ -13,9 +13,11 @@ import {
 } from '@clickhouse/client';
 import type { AppConfig } from '../domain/config.ts';
 import {
-  ConfigurationError,
-  SourceUnavailableError,
-} from '../domain/errors.ts';
+  type ClickHouseSecrets,
+  clickhouseLogins,
+  pemCertificate,
+} from '../domain/credentials.ts';
+import { SourceUnavailableError } from '../domain/errors.ts';
 import {
   type ClickHousePort,
   type ClickHouseSnapshot,
@@ -218,9 +220,6 @@ function wholeServerFailure(
   return `unreachable after ${formatSeconds(context.timeoutMs)}: no query answered at ${safeUrl(context.url)}`;
 }
 
-const PEM_CERTIFICATE =
-  /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
-
 /**
  * The private CA from the `ClickHouseCaCertificate` secret: blank means the
  * system's public CAs (undefined), anything else must hold a PEM
@@ -228,36 +227,31 @@ const PEM_CERTIFICATE =
  * (`connection/node_https_connection.ts`: `ca: params.tls?.ca_cert`).
  */
 export function caCertificateFromSecret(value: string): string | undefined {
-  const pem = value.trim();
-  if (pem === '') return undefined;
-  if (!PEM_CERTIFICATE.test(pem)) {
-    throw new ConfigurationError(
-      'ClickHouseCaCertificate is not a PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)',
-    );
-  }
-  return pem;
+  return pemCertificate(value, 'ClickHouseCaCertificate');
 }
 
 /**
- * One port per file system that names a ClickHouse URL, with the
- * password and private CA from the SST secrets.
+ * One port per file system that names a ClickHouse URL, logged in with its
+ * entry of the `ClickHouseCredentials` secret, or the per-stage password
+ * and CA (shared/domain/credentials.ts).
  */
 export function clickhousePortsFromConfig(
   config: AppConfig,
-  secrets: { password: string; caCertificate: string },
+  secrets: ClickHouseSecrets,
 ): Map<string, ClickHousePort & { close(): Promise<void> }> {
-  const caCertPem = caCertificateFromSecret(secrets.caCertificate);
+  const logins = clickhouseLogins(config, secrets);
   const ports = new Map<string, ClickHousePort & { close(): Promise<void> }>();
   for (const fs of config.fileSystems) {
-    if (!fs.clickhouseUrl) continue;
+    const login = logins.get(fs.fileSystemId);
+    if (!fs.clickhouseUrl || !login) continue;
     ports.set(
       fs.fileSystemId,
       createClickHouseHttpPort({
         url: fs.clickhouseUrl,
-        username: fs.clickhouseUser,
-        password: secrets.password,
+        username: login.username,
+        password: login.password,
         timeoutMs: config.clickhouseTimeoutMs,
-        ...(caCertPem ? { caCertPem } : {}),
+        ...(login.caCertPem ? { caCertPem: login.caCertPem } : {}),
       }),
     );
   }

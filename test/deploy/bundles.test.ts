@@ -235,7 +235,18 @@ const AWS_DOUBLES: WireService[] = [
 const LINKS = {
   SlackBotToken: () => secretLink(BOT_TOKEN),
   SlackSigningSecret: () => secretLink(SIGNING_SECRET),
-  ClickHousePassword: () => secretLink(clickhouse.password),
+  // The file system's own login (shared/domain/credentials.ts), and a
+  // per-stage default that would fail: the collector must use the former.
+  ClickHouseCredentials: () =>
+    secretLink(
+      JSON.stringify({
+        [FS_ID]: {
+          clickhouseUser: clickhouse.user,
+          clickhousePassword: clickhouse.password,
+        },
+      }),
+    ),
+  ClickHousePassword: () => secretLink('stage-default-not-the-password'),
   // Unset (SST's empty placeholder): the system CAs; ClickHouse is on
   // plain http on loopback here.
   ClickHouseCaCertificate: () => secretLink(''),
@@ -424,7 +435,7 @@ describe('every function as deployed', () => {
     gathered.push(branch);
   });
 
-  it('reads ClickHouse with the linked password (collect-clickhouse)', async () => {
+  it("reads ClickHouse with the file system's linked credentials (collect-clickhouse)", async () => {
     const branch = gatherBranchSchema.parse(
       await invoke('collect-clickhouse', afterOpen),
     );

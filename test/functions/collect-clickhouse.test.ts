@@ -17,7 +17,11 @@ import {
 import { type AppConfig, parseConfig } from '../../shared/domain/config.ts';
 import { ConfigurationError } from '../../shared/domain/errors.ts';
 import { localContext } from '../../shared/runtime/step-handler.ts';
-import { FS_ID, singleMetricAlarm } from '../fixtures/alarm-events.ts';
+import {
+  FS_ID,
+  OTHER_FS_ID,
+  singleMetricAlarm,
+} from '../fixtures/alarm-events.ts';
 import {
   type ClickHouseTestServer,
   startClickHouseServer,
@@ -42,6 +46,17 @@ function configFor(url: string): AppConfig {
     fileSystems: [
       { fileSystemId: FS_ID, clickhouseUrl: url, clickhouseUser: server.user },
     ],
+  });
+}
+
+/** `ClickHouseCredentials` with FS_ID's entry: the server's user and CA. */
+function ownCredentials(): string {
+  return JSON.stringify({
+    [FS_ID]: {
+      clickhouseUser: server.user,
+      clickhousePassword: server.password,
+      clickhouseCaCert: server.caCertPem,
+    },
   });
 }
 
@@ -71,6 +86,12 @@ describe('the ClickHouse collector over TLS', () => {
       type: 'sst.sst.Secret',
       value: server.caCertPem,
     });
+    // Unset (its empty placeholder): the per-stage secrets above serve
+    // every file system, as before there was one per file system.
+    process.env.SST_RESOURCE_ClickHouseCredentials = JSON.stringify({
+      type: 'sst.sst.Secret',
+      value: '',
+    });
     const { handler } = await import(
       '../../functions/collect-clickhouse/handler.ts'
     );
@@ -84,6 +105,90 @@ describe('the ClickHouse collector over TLS', () => {
     // Assess
     expect(evidence.reason).toBeUndefined();
     expect(evidence.available).toBe(true);
+  });
+
+  it('stops at cold start on credentials that name an unknown file system', () => {
+    // Prepare: what the deployed wiring hands over at module scope
+    // (shared/adapters/wiring/clickhouse.ts)
+    const config = configFor(server.httpsUrl);
+    const secrets = {
+      credentials: JSON.stringify({
+        [OTHER_FS_ID]: {
+          clickhouseUser: server.user,
+          clickhousePassword: server.password,
+        },
+      }),
+      password: server.password,
+      caCertificate: '',
+    };
+
+    // Act / Assess
+    expect(() => clickhousePortsFromConfig(config, secrets)).toThrow(
+      new ConfigurationError(
+        `ClickHouseCredentials ${OTHER_FS_ID}: not a file system of the configuration (fileSystems[].fileSystemId)`,
+      ),
+    );
+  });
+
+  it('logs each file system in with its own credentials', async () => {
+    // Prepare: two file systems on one server. The first has its entry in
+    // ClickHouseCredentials (whose user wins over the configured one), the
+    // second falls back to the per-stage password, here a wrong one.
+    const base = configFor(server.httpsUrl);
+    const config = parseConfig({
+      ...base,
+      fileSystems: [
+        { ...base.fileSystems[0], clickhouseUser: 'not-this-user' },
+        { ...base.fileSystems[0], fileSystemId: OTHER_FS_ID },
+      ],
+    });
+    const ports = clickhousePortsFromConfig(config, {
+      credentials: ownCredentials(),
+      password: 'stage-default-wrong',
+      caCertificate: server.caCertPem,
+    });
+    const triggerFor = async (fileSystemId: string) => ({
+      ...(await afterOpen(config)).trigger,
+      fileSystemId,
+    });
+
+    // Act
+    const [own, fallback] = await Promise.all(
+      [FS_ID, OTHER_FS_ID].map(async (id) =>
+        collectClickHouse(await triggerFor(id), {
+          clickhouseFor: (fs) => ports.get(fs),
+        }),
+      ),
+    );
+    await Promise.all([...ports.values()].map((p) => p.close()));
+
+    // Assess
+    expect(own).toMatchObject({ available: true });
+    expect(fallback).toMatchObject({
+      available: false,
+      reason: `authentication failed for user ${server.user}`,
+    });
+  });
+
+  it('uses the file system CA of its entry over the per-stage one', async () => {
+    // Prepare: the per-stage CA is empty (system CAs), the entry has the
+    // server's own.
+    const config = configFor(server.httpsUrl);
+    const ports = clickhousePortsFromConfig(config, {
+      credentials: ownCredentials(),
+      password: '',
+      caCertificate: '',
+    });
+
+    // Act
+    const evidence = await collectClickHouse(
+      (await afterOpen(config)).trigger,
+      { clickhouseFor: (id) => ports.get(id) },
+    );
+    await Promise.all([...ports.values()].map((p) => p.close()));
+
+    // Assess
+    expect(evidence).toMatchObject({ available: true });
   });
 
   it('trusts only the system CAs when the secret is empty', async () => {

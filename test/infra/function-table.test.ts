@@ -46,6 +46,7 @@ const LINKABLES = {
   SlackBotToken: { link: 'SlackBotToken' },
   SlackSigningSecret: { link: 'SlackSigningSecret' },
   ClickHousePassword: { link: 'ClickHousePassword' },
+  ClickHouseCredentials: { link: 'ClickHouseCredentials' },
   ClickHouseCaCertificate: { link: 'ClickHouseCaCertificate' },
   Incidents: { link: 'Incidents' },
 } satisfies Record<LinkName, unknown>;
@@ -99,6 +100,25 @@ describe('the function table', () => {
     ).toEqual(['collect-clickhouse']);
     // Unset means the system CAs: a placeholder lets deploy go on.
     expect(SECRETS.ClickHouseCaCertificate).toBe('');
+  });
+
+  it('links the ClickHouse credentials to the ClickHouse collector only', () => {
+    // Prepare / Act
+    const rows = Object.values(table());
+
+    // Assess
+    for (const secret of [
+      'ClickHouseCredentials',
+      'ClickHousePassword',
+    ] as const) {
+      expect(
+        rows.filter((r) => r.links.includes(secret)).map((r) => r.name),
+      ).toEqual(['collect-clickhouse']);
+    }
+    // Either may stay unset: a file system takes its entry of the JSON or
+    // the per-stage password (shared/domain/credentials.ts checks that).
+    expect(SECRETS.ClickHouseCredentials).toBe('');
+    expect(SECRETS.ClickHousePassword).toBe('');
   });
 
   it('gives a URL and 5 reserved units to the Slack endpoint only, by default', () => {
@@ -160,7 +180,11 @@ describe('sstFunctionArgs', () => {
       architecture: 'arm64',
       timeout: `${spec.timeoutSeconds} seconds`,
       environment: { BURSTGUARD_CONFIG: '{}' },
-      link: [LINKABLES.ClickHousePassword, LINKABLES.ClickHouseCaCertificate],
+      link: [
+        LINKABLES.ClickHouseCredentials,
+        LINKABLES.ClickHousePassword,
+        LINKABLES.ClickHouseCaCertificate,
+      ],
       permissions: spec.permissions,
       nodejs: { format: 'esm' },
       vpc: VPC,

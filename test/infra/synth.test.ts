@@ -131,6 +131,41 @@ describe('npm run synth', () => {
   );
 
   it(
+    'links the ClickHouse credentials to the collector only, granting no IAM',
+    async () => {
+      // Prepare / Act
+      const { rows } = await synthExample();
+
+      // Assess: both may stay unset (a placeholder), SST secrets grant no
+      // IAM (their getSSTLink has no \`include\`: sst platform
+      // \`src/components/secret.ts\`), and only the collector reads them.
+      const secrets = rows.filter((r) => r.type === 'sst:sst:Secret');
+      expect(
+        secrets
+          .filter((r) => r.name.startsWith('ClickHouse'))
+          .map((r) => [r.name, r.props]),
+      ).toEqual([
+        ['ClickHouseCredentials', { placeholder: '' }],
+        ['ClickHousePassword', { placeholder: '' }],
+        ['ClickHouseCaCertificate', { placeholder: '' }],
+      ]);
+      const functions = rows.filter((r) => r.type === FUNCTION);
+      const linking = (name: string) =>
+        functions
+          .filter((r) => (r.props.links as string[]).includes(name))
+          .map((r) => r.name);
+      expect(linking('ClickHouseCredentials')).toEqual(['CollectClickhouse']);
+      expect(linking('ClickHousePassword')).toEqual(['CollectClickhouse']);
+      const collector = functions.find((r) => r.name === 'CollectClickhouse');
+      expect(
+        (collector?.props.role as { statements?: Statement[] } | undefined)
+          ?.statements,
+      ).toEqual([]);
+    },
+    SYNTH_MS,
+  );
+
+  it(
     'grants no wildcard action anywhere',
     async () => {
       // Prepare / Act
