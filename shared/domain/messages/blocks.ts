@@ -197,9 +197,9 @@ function ruledOut(diagnosis: Diagnosis, count = 3): Mrkdwn | undefined {
     .filter((h) => h.verdict !== diagnosis.verdict)
     .slice(0, count)
     .map((h) => {
-      const title = VERDICT_TABLE[h.verdict].title.toLowerCase();
+      const { title } = VERDICT_TABLE[h.verdict];
       const against = h.evidenceAgainst.find((e) => !/^scored \d/.test(e));
-      return against ? md`${title} (${against})` : md`${title}`;
+      return against ? md`${title}: ${against}` : md`${title}`;
     });
   return items.length ? md`*Ruled out:* ${joinMd(items, '; ')}` : undefined;
 }
@@ -249,7 +249,7 @@ const EVIDENCE_WORDS: Record<string, string> = {
   metrics: 'ClickHouse current metrics',
   asynchronous_metrics: "ClickHouse's background metrics",
   merge_tree_settings: 'MergeTree settings',
-  part_log: 'part history (system.part_log)',
+  part_log: 'part history',
   replication_queue: 'replication queue',
   mutations: 'pending mutations',
 };
