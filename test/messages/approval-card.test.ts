@@ -6,25 +6,13 @@
  * (Bursting, 3.6 GiB stored, credits exhausted).
  */
 import { describe, expect, it } from 'vitest';
-import { evidenceFromRecording } from '../../local/evidence.ts';
-import { simulateScenario } from '../../local/scenarios.ts';
-import { diagnose } from '../../shared/domain/diagnosis/engine.ts';
 import { approvalMessage } from '../../shared/domain/messages/blocks.ts';
+import { scenarioDiagnosis } from '../fixtures/scenarios.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
 
-const END = new Date('2026-11-23T03:12:00Z');
-
 async function card() {
-  const recording = simulateScenario('credits-exhausted', {
-    end: END,
-    region: 'us-east-1',
-  });
-  const evidence = await evidenceFromRecording(recording);
-  const { diagnosis, recommendation } = diagnose(evidence, {
-    region: 'us-east-1',
-    windowStart: recording.meta.start,
-    windowEnd: recording.meta.end,
-  });
+  const { diagnosis, recommendation } =
+    await scenarioDiagnosis('credits-exhausted');
   const state = afterDiagnose();
   state.result = { ...state.result, diagnosis, recommendation };
   return { recommendation, message: approvalMessage(state, 'C0') };

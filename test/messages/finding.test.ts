@@ -9,18 +9,16 @@
  * Diagnoses come from the real engine on the built-in scenarios.
  */
 import { describe, expect, it } from 'vitest';
-import { evidenceFromRecording } from '../../local/evidence.ts';
-import { type ScenarioName, simulateScenario } from '../../local/scenarios.ts';
+import type { ScenarioName } from '../../local/scenarios.ts';
 import type { AfterDiagnose } from '../../shared/domain/contracts.ts';
-import { diagnose } from '../../shared/domain/diagnosis/engine.ts';
 import {
   approvalMessage,
   findingMessage,
 } from '../../shared/domain/messages/blocks.ts';
+import { scenarioDiagnosis } from '../fixtures/scenarios.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
 import { textFields } from '../support/slack-text.ts';
 
-const END = new Date('2026-11-23T03:12:00Z');
 const EXECUTION =
   'arn:aws:states:us-east-1:123456789012:execution:burstguard:run-1';
 
@@ -29,16 +27,9 @@ async function diagnosed(
   name: ScenarioName,
   next: AfterDiagnose['result']['decision']['next'],
 ): Promise<AfterDiagnose> {
-  const recording = simulateScenario(name, { end: END, region: 'us-east-1' });
-  const evidence = await evidenceFromRecording(recording);
-  const { diagnosis, recommendation } = diagnose(evidence, {
-    region: 'us-east-1',
-    windowStart: recording.meta.start,
-    windowEnd: recording.meta.end,
-  });
-  const state = afterDiagnose();
+  const { diagnosis, recommendation } = await scenarioDiagnosis(name);
   return {
-    ...state,
+    ...afterDiagnose(),
     executionArn: EXECUTION,
     result: {
       diagnosis,
