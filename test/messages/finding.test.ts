@@ -168,6 +168,8 @@ describe('the finding', () => {
     // Assess
     expect(finding).not.toContain('What is wrong');
     expect(finding).toContain('*What was checked*');
+    expect(state.result.recommendation.action).toBe('none');
+    expect(finding).not.toContain('The fix');
   });
 
   it('names the missing evidence in words, not ids or file names', () => {

@@ -349,13 +349,16 @@ export function findingMessage(
     decision.next === 'request-approval'
       ? undefined
       : costsAndCaveats(recommendation);
-  blocks.push(
-    section(
-      costs
-        ? md`${fixLine(recommendation)}\n${costs}`
-        : fixLine(recommendation),
-    ),
-  );
+  // Nothing to fix (a healthy result) needs no "The fix" line.
+  if (recommendation.action !== 'none') {
+    blocks.push(
+      section(
+        costs
+          ? md`${fixLine(recommendation)}\n${costs}`
+          : fixLine(recommendation),
+      ),
+    );
+  }
   // Who asked for which policy: a run may lower it, never raise it.
   blocks.push(
     section(
