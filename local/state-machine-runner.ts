@@ -3,7 +3,6 @@
  * aws-local-stepfunctions: every Task state mapped to its real handler (the
  * same middy chain the Lambda runs), the ports wired to local adapters.
  */
-
 import { Logger } from '@aws-lambda-powertools/logger';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { createCollectClickHouseHandler } from '../functions/collect-clickhouse/lambda.ts';
