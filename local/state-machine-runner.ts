@@ -19,6 +19,7 @@ import { createVerifyHandler } from '../functions/verify/lambda.ts';
 import type { AppConfig } from '../shared/domain/config.ts';
 import type { AfterNotify } from '../shared/domain/contracts.ts';
 import { causeMessage } from '../shared/domain/errors.ts';
+import { partitionOf } from '../shared/domain/messages/console-links.ts';
 import type {
   AlarmsPort,
   ClickHousePort,
@@ -181,11 +182,23 @@ export function localHandlers(
     ),
     diagnose: createDiagnoseHandler({ config: ports.config }, log('diagnose')),
     notify: createNotifyHandler(
-      { slack: ports.slack, store: ports.store, channel, clock: ports.clock },
+      {
+        slack: ports.slack,
+        store: ports.store,
+        channel,
+        clock: ports.clock,
+        config: ports.config,
+      },
       log('notify'),
     ),
     'request-approval': createRequestApprovalHandler(
-      { clock: ports.clock, slack: ports.slack, store: ports.store, channel },
+      {
+        clock: ports.clock,
+        slack: ports.slack,
+        store: ports.store,
+        channel,
+        config: ports.config,
+      },
       log('request-approval'),
     ),
     remediate: createRemediateHandler(
@@ -278,7 +291,7 @@ export async function runLocal(
     },
     context: {
       Task: { Token: LOCAL_TASK_TOKEN },
-      Execution: { Name: `local-${crypto.randomUUID()}` },
+      Execution: localExecution(ports.config.region),
     },
   });
   let transitions = 0;
@@ -336,4 +349,17 @@ export async function runLocal(
       transitions,
     };
   }
+}
+
+/**
+ * The context object's Execution of a local run: its name, and an ARN shaped
+ * like a deployed one (`arn:PARTITION:states:REGION:ACCOUNT:execution:MACHINE:NAME`)
+ * in a placeholder account, so `$$.Execution.Id` reads as it does on AWS.
+ */
+function localExecution(region: string): { Name: string; Id: string } {
+  const name = `local-${crypto.randomUUID()}`;
+  return {
+    Name: name,
+    Id: `arn:${partitionOf(region)}:states:${region}:000000000000:execution:burstguard-local:${name}`,
+  };
 }

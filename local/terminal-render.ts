@@ -42,7 +42,29 @@ function mrkdwn(text: string, style: Style): string {
   let out = text
     .replace(TERMINAL_CONTROLS, '\ufffd')
     .replace(/:[a-z_]+:/g, (code) => EMOJI[code] ?? code);
-  out = out.replace(/<@([A-Z0-9]+)>/g, '@$1');
+  // Links are set aside first: a Logs Insights address is full of `*` and
+  // `_`, which the bold and italic rules below would eat. NUL cannot come
+  // from the text any more (replaced above), so it marks the place.
+  const links: string[] = [];
+  out = out.replace(
+    /<(https:[^|>]+)\|([^>]*)>/g,
+    (_, url: string, label: string) => {
+      const shown = decodeEntities(label);
+      links.push(
+        // A link keeps its address, so it can be opened from the terminal:
+        // a terminal hyperlink (OSC 8) in colour, the address as text otherwise.
+        style.color
+          ? `\x1b]8;;${url}\x1b\\${shown}\x1b]8;;\x1b\\`
+          : `${shown} ${url}`,
+      );
+      return `\u0000${links.length - 1}\u0000`;
+    },
+  );
+  out = out
+    .replace(/<@([A-Z0-9]+)>/g, '@$1')
+    .replace(/<!subteam\^([A-Z0-9]+)>/g, '@group:$1')
+    // A Slack date shows its plain fallback.
+    .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1');
   if (style.color) {
     out = out
       .replace(/\*([^*\n]+)\*/g, '\x1b[1m$1\x1b[22m')
@@ -53,7 +75,11 @@ function mrkdwn(text: string, style: Style): string {
       .replace(/\*([^*\n]+)\*/g, '$1')
       .replace(/(^|\s)_([^_\n]+)_(?=\s|$|[.,;])/g, '$1$2');
   }
-  return decodeEntities(out);
+  return decodeEntities(out).replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the mark of a link set aside
+    /\u0000(\d+)\u0000/g,
+    (_, i: string) => links[Number(i)] ?? '',
+  );
 }
 
 function indent(text: string, prefix: string): string {
@@ -78,10 +104,13 @@ export function renderMessage(message: SlackMessage, style: Style): string {
   for (const block of message.blocks) {
     const type = block.type;
     if (type === 'header') {
-      const text = (block.text as { text: string }).text;
-      lines.push(
-        bar + (style.color ? `\x1b[1m${text}\x1b[22m` : text.toUpperCase()),
+      // As written: an id in it (a file system id) must copy and paste.
+      const text = (block.text as { text: string }).text.replace(
+        TERMINAL_CONTROLS,
+        '\ufffd',
       );
+      lines.push(bar + (style.color ? `\x1b[1m${text}\x1b[22m` : text));
+      if (!style.color) lines.push(bar + '='.repeat(text.length));
     } else if (type === 'section') {
       const text = (block.text as { text: string }).text;
       lines.push(indent(mrkdwn(text, style), bar));
@@ -95,8 +124,20 @@ export function renderMessage(message: SlackMessage, style: Style): string {
             : mrkdwn(text, style)),
       );
     } else if (type === 'actions') {
-      const elements = block.elements as { text: { text: string } }[];
+      const elements = block.elements as {
+        text: { text: string };
+        confirm?: { title: { text: string }; text: { text: string } };
+      }[];
       lines.push(bar + elements.map((e) => `[ ${e.text.text} ]`).join('  '));
+      for (const e of elements) {
+        if (!e.confirm) continue;
+        lines.push(
+          `${bar}  "${e.text.text}" asks first: ${e.confirm.title.text} ${e.confirm.text.text}`.replace(
+            TERMINAL_CONTROLS,
+            '\ufffd',
+          ),
+        );
+      }
     }
     lines.push(bar.trimEnd());
   }

@@ -283,8 +283,15 @@ export function buildDefinition(
     States: {
       Normalize: task(arnOf('Normalize'), '$', 'OpenIncident', {
         // Only the normalized trigger travels on; the raw event stays in the
-        // execution's input for anyone who wants it.
-        ResultSelector: { 'trigger.$': '$' },
+        // execution's input for anyone who wants it. The execution's ARN
+        // (the context object's `$$.Execution.Id`, which a ResultSelector
+        // may read: AWS Step Functions developer guide, "Accessing execution
+        // data from the Context object") rides along for the messages'
+        // console link.
+        ResultSelector: {
+          'trigger.$': '$',
+          'executionArn.$': '$$.Execution.Id',
+        },
         Catch: [
           {
             // ResultPath '$' (the default): the error object replaces the

@@ -19,6 +19,11 @@ import {
   outcomeMessage,
   resolvedMessage,
 } from '../../shared/domain/messages/blocks.ts';
+import {
+  type MessageContext,
+  messageContext,
+  type ThreadConfig,
+} from '../../shared/domain/messages/thread-context.ts';
 import type {
   Clock,
   IncidentStore,
@@ -31,6 +36,8 @@ export type NotifyPorts = {
   channel: string;
   /** When the message is written: whether an approval card is still open. */
   clock?: Clock;
+  /** The log groups of each file system, for the messages' console links. */
+  config?: ThreadConfig;
 };
 
 /** The error message of a Catch's Cause (Lambda's JSON), or its name. */
@@ -54,9 +61,20 @@ function caughtText(caught: CaughtError): string {
 export function messageFor(
   input: NotifyInput,
   channel: string,
-  options: { change?: ChangeKnowledge; now?: string } = {},
+  options: {
+    change?: ChangeKnowledge;
+    now?: string;
+    ctx?: MessageContext;
+  } = {},
 ): SlackMessage | undefined {
   const { now } = options;
+  // The run's own execution, for the builders that take a trigger alone.
+  const ctx: MessageContext = {
+    ...options.ctx,
+    ...(input.state.executionArn
+      ? { executionArn: input.state.executionArn }
+      : {}),
+  };
   if (input.kind === 'failure') {
     const { state } = input;
     return failureMessage(
@@ -64,6 +82,7 @@ export function messageFor(
       state.notification?.channel ?? state.incident?.slackChannel ?? channel,
       state.notification?.threadTs ?? state.incident?.slackThreadTs,
       options.change,
+      ctx,
     );
   }
   const { trigger, incident } = input.state;
@@ -71,12 +90,13 @@ export function messageFor(
   const threadTs = incident.slackThreadTs;
   switch (input.kind) {
     case 'finding':
-      return findingMessage(input.state, incidentChannel, threadTs);
+      return findingMessage(input.state, incidentChannel, threadTs, ctx);
     case 'outcome':
       return outcomeMessage(
         input.state,
         input.state.notification.channel || incidentChannel,
         input.state.notification.threadTs ?? threadTs,
+        ctx,
       );
     case 'resolved':
       return resolvedMessage(
@@ -92,10 +112,11 @@ export function messageFor(
             : {}),
           ...(now ? { now } : {}),
         },
+        ctx,
       );
     case 'joined':
       return threadTs
-        ? joinedMessage(trigger, incidentChannel, threadTs)
+        ? joinedMessage(trigger, incidentChannel, threadTs, ctx)
         : undefined;
     case 'check-failed': {
       const error = caughtText(input.state.resolveError);
@@ -105,6 +126,7 @@ export function messageFor(
         incidentChannel,
         threadTs,
         error,
+        ctx,
       );
     }
   }
@@ -154,6 +176,7 @@ export async function notify(
   const message = messageFor(input, ports.channel, {
     ...(change ? { change } : {}),
     ...(ports.clock ? { now: ports.clock.now().toISOString() } : {}),
+    ctx: messageContext(ports.config, input.state.trigger?.fileSystemId),
   });
   if (!message) {
     return {

@@ -35,7 +35,7 @@ export type SweepPorts = {
     AppConfig,
     'fileSystems' | 'slackChannel' | 'incidentQuietMinutes'
   > &
-    Partial<Pick<AppConfig, 'incidentIdleHours'>>;
+    Partial<Pick<AppConfig, 'incidentIdleHours' | 'region'>>;
 };
 
 /** What the check did for one file system. */
@@ -136,6 +136,10 @@ async function sweepOne(
     Math.round(idleMs / MINUTE_MS),
     resolved.slackChannel ?? ports.config.slackChannel,
     resolved.slackThreadTs,
+    // The file system's console page (no execution: the sweep runs alone).
+    ports.config.region
+      ? { region: ports.config.region, fileSystemId: resolved.fileSystemId }
+      : undefined,
   );
   const reason =
     names.length > 0

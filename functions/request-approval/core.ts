@@ -6,6 +6,10 @@
  */
 import type { RequestApprovalInput } from '../../shared/domain/contracts.ts';
 import { approvalMessage } from '../../shared/domain/messages/blocks.ts';
+import {
+  messageContext,
+  type ThreadConfig,
+} from '../../shared/domain/messages/thread-context.ts';
 import type {
   Clock,
   IncidentStore,
@@ -17,6 +21,8 @@ export type RequestApprovalPorts = {
   slack: SlackPort;
   store: IncidentStore;
   channel: string;
+  /** Who the card mentions, and the log groups for its console links. */
+  config?: ThreadConfig;
 };
 
 /** Stores the token, then posts the card; Slack errors propagate (retry). */
@@ -35,6 +41,7 @@ export async function requestApproval(
     state,
     state.notification.channel || ports.channel,
     state.notification.threadTs ?? state.incident.slackThreadTs,
+    messageContext(ports.config, state.trigger.fileSystemId),
   );
   const posted = await ports.slack.postMessage(message);
   return { posted: true, ts: posted.ts };

@@ -128,6 +128,19 @@ export const appConfigSchema = z
     autoConfidenceFloor: z.number().min(0).max(1).default(0.8),
     /** Slack user ids allowed to approve a remediation. */
     approvers: z.array(z.string()).default([]),
+    /**
+     * A Slack user group (its id, `S…`) the approval card mentions instead
+     * of each approver, e.g. the on-call rotation's group: Slack writes the
+     * mention `<!subteam^ID>` (Slack API docs, "Formatting text for app
+     * surfaces", mentioning groups). Only the `approvers` may answer.
+     */
+    approverGroupId: z
+      .string()
+      .regex(
+        /^S[A-Z0-9]{2,30}$/,
+        'must be a Slack user group id (S followed by upper-case letters and digits, e.g. S0123ABCD)',
+      )
+      .optional(),
     defaultWindowMinutes: windowMinutesSchema.default(180),
     clickhouseTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
     /**

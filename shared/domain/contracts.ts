@@ -521,7 +521,11 @@ export type Verification = z.infer<typeof verificationSchema>;
 // ------------------------------------------------------ The whole run state
 
 /** The execution's state after each step, as the ASL ResultPaths build it. */
-export const afterNormalizeSchema = z.object({ trigger: triggerSchema });
+export const afterNormalizeSchema = z.object({
+  trigger: triggerSchema,
+  /** The execution's ARN (`$$.Execution.Id`), for the console links. */
+  executionArn: z.string().optional(),
+});
 export const afterOpenSchema = afterNormalizeSchema.extend({
   incident: incidentSchema,
 });
@@ -561,6 +565,7 @@ export type RunEnd = z.infer<typeof runEndSchema>;
  */
 export const afterFailureSchema = z.object({
   trigger: triggerSchema.optional(),
+  executionArn: z.string().optional(),
   incident: incidentSchema.optional(),
   notification: notificationSchema.optional(),
   approval: approvalAnswerSchema.optional(),

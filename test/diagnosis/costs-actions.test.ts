@@ -80,7 +80,7 @@ describe('costOptions', () => {
         mode: 'elastic',
         monthlyUsd: 129.6,
         basis:
-          "1440.0 GB read and 1440.0 GB written a month at this window's rate, plus storage",
+          "1,440.0 GB read and 1,440.0 GB written a month at this window's rate, plus storage",
       },
       { mode: 'bursting', monthlyUsd: null, basis: 'size unknown' },
     ]);

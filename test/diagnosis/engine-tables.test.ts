@@ -125,9 +125,14 @@ describe('diagnose over a hand-written exhausted window', () => {
     expect(diagnosis.headline).toBe(
       `${evidence.efs.available ? `${evidence.efs.fileSystem.fileSystemId} (${evidence.efs.fileSystem.name})` : ''} ran out of burst credits: throughput held at 4.9 MiB/s and pinned for 30 min`,
     );
+    // The baseline and burst are said once, by the evidence above: the
+    // mode line does not repeat them.
     expect(diagnosis.findings).toContain(
-      'bursting mode, 100.0 GiB in Standard storage: baseline 4.9 MiB/s, burst 100.0 MiB/s while credits last',
+      'bursting mode, 100.0 GiB in Standard storage',
     );
+    expect(
+      diagnosis.findings.filter((f) => f.includes('baseline')),
+    ).toHaveLength(1);
     expect(diagnosis.signals).toMatchObject({
       sizeStandardBytes: 100 * GiB,
       baselineBytesPerSecond: BASELINE,
@@ -330,7 +335,7 @@ describe('the cost options on the exhausted window', () => {
         mode: 'elastic',
         monthlyUsd: 291.41,
         basis:
-          "4320.0 GB read and 2160.0 GB written a month at this window's rate, plus storage",
+          "4,320.0 GB read and 2,160.0 GB written a month at this window's rate, plus storage",
       },
       {
         mode: 'provisioned',
@@ -352,7 +357,7 @@ describe('the cost options on the exhausted window', () => {
     );
     // $50.92 is under half of $291.41: the cheaper option is named.
     expect(recommendation.caveats).toContain(
-      'at this load Provisioned 8 MiB/s would cost about $51/month against $291 for Elastic; Elastic is the fix that needs no sizing, Provisioned the cheaper one once the load is known',
+      'at this load Provisioned 8 MiB/s would cost about $50.92/month against $291 for Elastic; Elastic is the fix that needs no sizing, Provisioned the cheaper one once the load is known',
     );
     expect(recommendation.priceTable).toBe(
       'us-east-1 prices of 2026-11-01 (aws.amazon.com/efs/pricing)',

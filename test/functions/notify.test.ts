@@ -6,6 +6,7 @@ import {
   createSlackWebClient,
 } from '../../shared/adapters/slack.ts';
 import { notificationSchema } from '../../shared/domain/contracts.ts';
+import { approvalMessage } from '../../shared/domain/messages/blocks.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
@@ -50,8 +51,15 @@ describe('notify', () => {
     const blocksText = JSON.stringify(call?.body.blocks);
     expect(blocksText).toContain('efs-burst-credits-exhausted');
     expect(blocksText).toContain('1.0 MiB/s permitted for 41 min');
-    expect(blocksText).toContain('not clickhouse-merge-backlog');
-    expect(blocksText).toContain('lock the mode for 24 h');
+    expect(blocksText).toContain(
+      '*Ruled out:* ClickHouse merge backlog: max 38 parts in a partition',
+    );
+    // The caveats go with the costs, once: on the approval card that
+    // follows this finding (decision request-approval), not here too.
+    expect(blocksText).not.toContain('lock the mode for 24 h');
+    expect(JSON.stringify(approvalMessage(state, 'C0').blocks)).toContain(
+      'lock the mode for 24 h',
+    );
     expect(blocksText).toContain('ClickHouse: unreachable after 5 s');
     // The first message's ts becomes the incident's thread.
     const joined = await store.openOrJoin({
@@ -210,7 +218,10 @@ describe('notify of a failed step', () => {
       'States.Timeout: Task timed out after 30.00 seconds',
     );
     expect(text).toContain('may have called `UpdateFileSystem');
-    expect(text).toContain('2026-11-24T03:20:00.000Z');
+    // 24 h after the claim, as a Slack date with its UTC fallback.
+    expect(text).toContain(
+      'no other change before <!date^1795490400^{date_short_pretty} {time}|2026-11-24 03:20 UTC>',
+    );
   });
 
   it('says UpdateFileSystem was not called when no claim was made', async () => {

@@ -79,6 +79,10 @@ describe('the preflight incident check', () => {
     expect(posted[0]?.text).toBe(
       `:large_green_circle: Resolved: credits-low reads OK on ${FS_ID}, with nothing new for 120 min; 120 min after the incident opened.`,
     );
+    // The file system's console page, in the configured region.
+    expect(JSON.stringify(posted[0]?.blocks)).toContain(
+      `Open: <https://us-east-1.console.aws.amazon.com/efs/home?region=us-east-1#/file-systems/${FS_ID}|file system>`,
+    );
   });
 
   it('leaves open an incident whose alarm went OK within the quiet period', async () => {

@@ -6,25 +6,13 @@
  * (Bursting, 3.6 GiB stored, credits exhausted).
  */
 import { describe, expect, it } from 'vitest';
-import { evidenceFromRecording } from '../../local/evidence.ts';
-import { simulateScenario } from '../../local/scenarios.ts';
-import { diagnose } from '../../shared/domain/diagnosis/engine.ts';
 import { approvalMessage } from '../../shared/domain/messages/blocks.ts';
+import { scenarioDiagnosis } from '../fixtures/scenarios.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
 
-const END = new Date('2026-11-23T03:12:00Z');
-
 async function card() {
-  const recording = simulateScenario('credits-exhausted', {
-    end: END,
-    region: 'us-east-1',
-  });
-  const evidence = await evidenceFromRecording(recording);
-  const { diagnosis, recommendation } = diagnose(evidence, {
-    region: 'us-east-1',
-    windowStart: recording.meta.start,
-    windowEnd: recording.meta.end,
-  });
+  const { diagnosis, recommendation } =
+    await scenarioDiagnosis('credits-exhausted');
   const state = afterDiagnose();
   state.result = { ...state.result, diagnosis, recommendation };
   return { recommendation, message: approvalMessage(state, 'C0') };
@@ -65,4 +53,76 @@ describe('the approval card', () => {
       'Only listed approvers can answer. The request expires in 1 h.',
     );
   });
+
+  it('asks for a confirmation saying exactly what will change', async () => {
+    // Block Kit reference, "Confirmation dialog object"
+    // (https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object):
+    // title, text, confirm and deny text objects, style primary or danger.
+    const { message } = await card();
+    const [approve] = buttons(message);
+
+    expect(approve?.style).toBe('primary');
+    expect(approve?.confirm).toEqual({
+      title: { type: 'plain_text', text: 'Switch fs-0123456789abcdef0?' },
+      text: {
+        type: 'plain_text',
+        text: 'UpdateFileSystem fs-0123456789abcdef0 ThroughputMode=elastic: fs-0123456789abcdef0 switches to Elastic throughput, with no downtime. Elastic costs about $189/month at this load. EFS may refuse another mode change for 24 h, and burstguard makes no other change to this file system for 24 h.',
+      },
+      confirm: { type: 'plain_text', text: 'Switch to Elastic throughput' },
+      deny: { type: 'plain_text', text: 'Cancel' },
+      style: 'primary',
+    });
+  });
+
+  it('keeps Decline plain: declining changes nothing', async () => {
+    const { message } = await card();
+    const [, decline] = buttons(message);
+
+    expect(decline?.text).toEqual({ type: 'plain_text', text: 'Decline' });
+    expect(decline).not.toHaveProperty('style');
+    expect(decline).not.toHaveProperty('confirm');
+  });
+
+  it('mentions each configured approver', () => {
+    const message = approvalMessage(afterDiagnose(), 'C0', '1.2', {
+      approvers: ['U0AAA1111', 'W0BBB2222'],
+    });
+
+    expect(textOf(message)).toContain(
+      '<@U0AAA1111> <@W0BBB2222>: *Approve switching',
+    );
+    expect(message.text).toBe(
+      '<@U0AAA1111> <@W0BBB2222>: approve switching fs-0123456789abcdef0 to Elastic throughput?',
+    );
+  });
+
+  it('mentions the user group instead when one is configured', () => {
+    const message = approvalMessage(afterDiagnose(), 'C0', '1.2', {
+      approvers: ['U0AAA1111'],
+      approverGroupId: 'S0ONCALL1',
+    });
+
+    expect(textOf(message)).toContain('<!subteam^S0ONCALL1>: *Approve');
+    expect(textOf(message)).not.toContain('<@U0AAA1111>');
+  });
+
+  it('mentions nobody when no approver is configured', () => {
+    const message = approvalMessage(afterDiagnose(), 'C0');
+
+    expect(textOf(message)).toContain('"*Approve switching');
+    expect(textOf(message)).not.toMatch(/<@|<!subteam/);
+  });
 });
+
+type Button = {
+  style?: string;
+  text?: unknown;
+  confirm?: unknown;
+};
+
+function buttons(message: { blocks: unknown[] }): Button[] {
+  const actions = message.blocks.find(
+    (b) => (b as { type: string }).type === 'actions',
+  ) as { elements: Button[] };
+  return actions.elements;
+}

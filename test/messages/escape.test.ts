@@ -29,7 +29,7 @@ import {
 import type { ApprovalDecision } from '../../shared/domain/slack/interaction.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
-import { textFields } from '../support/slack-text.ts';
+import { textFields, withoutOwnSequences } from '../support/slack-text.ts';
 
 /** What an attacker puts in an EFS Name tag, a database name, an error. */
 const HOSTILE = [
@@ -41,6 +41,12 @@ const HOSTILE = [
 const ALL = HOSTILE.join(' ');
 /** Control sequences Slack acts on: none may come from the input. */
 const CONTROL = /<[!@#]|<https?:|<mailto:/;
+
+/** The approvers and group the configuration names (trusted ids). */
+const CONFIGURED = { users: ['U0APPROVER1'], groups: ['S0ONCALLGROUP'] };
+
+/** What is left of a text once the sequences burstguard writes are gone. */
+const fromInput = (text: string) => withoutOwnSequences(text, CONFIGURED);
 
 function hostileDiagnose(): AfterDiagnose {
   const base = afterDiagnose();
@@ -167,7 +173,21 @@ const CASES: Record<keyof typeof blocks, () => Built[]> = {
       blocks.findingMessage(manual, 'C0INCIDENT', '1.2'),
     ];
   },
-  approvalMessage: () => [blocks.approvalMessage(hostileDiagnose(), 'C0')],
+  approvalMessage: () => [
+    blocks.approvalMessage(hostileDiagnose(), 'C0'),
+    // Configured approvers are mentioned; an id that is not one is text.
+    blocks.approvalMessage(hostileDiagnose(), 'C0', '1.2', {
+      approvers: ['U0APPROVER1', HOSTILE[2]],
+      logGroups: [`/ecs/langfuse-worker ${ALL}`],
+      executionArn: `arn:aws:states:us-east-1:1:execution:m:${ALL}`,
+    }),
+    blocks.approvalMessage(hostileDiagnose(), 'C0', '1.2', {
+      approverGroupId: 'S0ONCALLGROUP',
+    }),
+    blocks.approvalMessage(hostileDiagnose(), 'C0', '1.2', {
+      approverGroupId: HOSTILE[2],
+    }),
+  ],
   outcomeMessage: () => {
     const state = hostileRemediate();
     const locked = {
@@ -325,7 +345,7 @@ describe('Slack messages with hostile text', () => {
       const all = built.flatMap(texts);
       expect(all.length).toBeGreaterThan(0);
       for (const text of all) {
-        expect(text).not.toMatch(CONTROL);
+        expect(fromInput(text)).not.toMatch(CONTROL);
         // Every & starts an entity: no raw & that Slack could misread.
         expect(text.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
       }
@@ -381,7 +401,7 @@ describe('long hostile text', () => {
     for (const text of texts(message)) {
       expect(text.length).toBeLessThanOrEqual(3000);
       expect(text).not.toMatch(/&[a-z]{0,3}…$/);
-      expect(text).not.toMatch(CONTROL);
+      expect(fromInput(text)).not.toMatch(CONTROL);
     }
     expect(message.text.endsWith('&lt;…')).toBe(true);
   });

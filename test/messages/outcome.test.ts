@@ -25,7 +25,7 @@ describe('the outcome message', () => {
       lockedBy: 'burstguard',
     });
     expect(ours).toMatch(
-      /burstguard's own limit \(one change per file system per 24 h, not AWS's\) allows its next change after 2026-11-23T10:00:00.000Z/,
+      /burstguard's own limit \(one change per file system per 24 h, not AWS's\) allows its next change after <!date\^1795428000\^{date_short_pretty} {time}\|2026-11-23 10:00 UTC>/,
     );
     const efs = outcomeText({
       action: 'switch-to-elastic',
@@ -36,7 +36,7 @@ describe('the outcome message', () => {
       lockedBy: 'efs',
     });
     expect(efs).toMatch(
-      /EFS allows a change again after 2026-11-24T01:02:03.000Z \(the \\"Wait until\\" time of its TooManyRequests answer\)/,
+      /EFS allows a change again after <!date\^1795482123\^{date_short_pretty} {time}\|2026-11-24 01:02 UTC> \(the \\"Wait until\\" time of its TooManyRequests answer\)/,
     );
     expect(efs).not.toMatch(/burstguard's own limit/);
   });

@@ -7,15 +7,20 @@
  * through the same client: Slack must take them.
  */
 import { describe, expect, it } from 'vitest';
+import { SCENARIOS, simulateScenario } from '../../local/scenarios.ts';
 import { runLocal } from '../../local/state-machine-runner.ts';
 import type { SlackMessage } from '../../shared/domain/contracts.ts';
-import { findingMessage } from '../../shared/domain/messages/blocks.ts';
-import { seedIncident } from '../fixtures/scenarios.ts';
+import {
+  approvalMessage,
+  findingMessage,
+} from '../../shared/domain/messages/blocks.ts';
+import { SCENARIO_END, seedIncident } from '../fixtures/scenarios.ts';
 import {
   doubleSlackPort,
   recordedRunPorts,
   useSlackDouble,
 } from '../support/local-run.ts';
+import { SLACK_LIMITS, slackRefusal } from '../support/slack-limits.ts';
 
 const slack = useSlackDouble();
 
@@ -31,7 +36,11 @@ const header = (chars: number) => ({
   type: 'header',
   text: { type: 'plain_text', text: 'h'.repeat(chars) },
 });
-const button = (text: number, value: number) => ({
+const button = (
+  text: number,
+  value: number,
+  confirm?: Record<string, unknown>,
+) => ({
   type: 'actions',
   elements: [
     {
@@ -39,9 +48,19 @@ const button = (text: number, value: number) => ({
       action_id: 'approve',
       text: { type: 'plain_text', text: 'b'.repeat(text) },
       value: 'v'.repeat(value),
+      ...(confirm ? { confirm } : {}),
     },
   ],
 });
+/** A confirmation dialog with fields of these lengths. */
+const dialog = (title: number, text: number, yes: number, no: number) =>
+  button(10, 10, {
+    title: { type: 'plain_text', text: 't'.repeat(title) },
+    text: { type: 'plain_text', text: 'x'.repeat(text) },
+    confirm: { type: 'plain_text', text: 'y'.repeat(yes) },
+    deny: { type: 'plain_text', text: 'n'.repeat(no) },
+    style: 'primary',
+  });
 
 /** Posts and says what Slack answered: ok, or its error. */
 async function post(message: Omit<SlackMessage, 'channel'>): Promise<string> {
@@ -69,6 +88,19 @@ describe('the Slack double', () => {
     ['a 76-character button text', [button(76, 10)], 'invalid_blocks'],
     ['a 2,000-character button value', [button(10, 2000)], 'ok'],
     ['a 2,001-character button value', [button(10, 2001)], 'invalid_blocks'],
+    ['a confirm at every limit', [dialog(100, 300, 30, 30)], 'ok'],
+    // Each field of the dialog one past its own limit.
+    ...(['title', 'text', 'confirm', 'deny'] as const).map(
+      (field, i): [string, unknown[], string] => {
+        const sizes = [100, 300, 30, 30] as [number, number, number, number];
+        sizes[i] = (sizes[i] ?? 0) + 1;
+        return [
+          `a confirm ${field} one past its limit`,
+          [dialog(...sizes)],
+          'invalid_blocks',
+        ];
+      },
+    ),
   ];
   for (const [name, blocks, expected] of cases) {
     it(`answers ${expected} to ${name}`, async () => {
@@ -162,5 +194,68 @@ describe('messages the runbook builds', () => {
     expect(what?.text.text.length).toBeLessThanOrEqual(3000);
     // The beginning survives the clip.
     expect(what?.text.text).toContain('• 0 merges behind');
+  });
+});
+
+describe('every message of every scenario', () => {
+  /** Approvers enough to fill the card's first section past its limit. */
+  const MANY_APPROVERS = Array.from(
+    { length: 300 },
+    (_, i) => `U0${String(i).padStart(9, '0')}`,
+  );
+  const LONG_GROUPS = Array.from(
+    { length: 20 },
+    (_, i) => `/ecs/langfuse-worker-${'x'.repeat(200)}-${i}`,
+  );
+
+  it.each(
+    SCENARIOS.flatMap((name) =>
+      (['off', 'approve', 'auto'] as const).map(
+        (policy) => [name, policy] as const,
+      ),
+    ),
+  )('posts only what Slack takes: %s under %s', async (name, policy) => {
+    // Prepare: the whole run, an approver who approves.
+    const recording = simulateScenario(name, { end: SCENARIO_END });
+    const ports = {
+      ...recordedRunPorts(recording, { policy, slack: port() }),
+      approver: async () => ({ approved: true, by: 'U0LOCAL' }),
+    };
+    ports.config = {
+      ...ports.config,
+      approvers: MANY_APPROVERS,
+      fileSystems: ports.config.fileSystems.map((f) => ({
+        ...f,
+        insightsLogGroups: LONG_GROUPS,
+      })),
+    };
+    let diagnosed: Parameters<typeof findingMessage>[0] | undefined;
+
+    // Act
+    await runLocal({ fileSystemId: recording.meta.fileSystemId }, ports, {
+      onEvent: (e) => {
+        if (e.type === 'exited' && e.state === 'Diagnose') {
+          diagnosed = e.output as typeof diagnosed;
+        }
+      },
+    });
+
+    // Assess: each post as Slack checks it, and the card Slack would get
+    // whatever the decision was.
+    const posts = slack.calls.filter((c) => c.method === 'chat.postMessage');
+    expect(posts.length).toBeGreaterThan(0);
+    for (const call of posts) expect(slackRefusal(call.body)).toBeUndefined();
+    expect(diagnosed).toBeDefined();
+    const state = diagnosed as NonNullable<typeof diagnosed>;
+    const ctx = { approvers: MANY_APPROVERS, logGroups: LONG_GROUPS };
+    for (const message of [
+      findingMessage(state, 'C0', '1.2', ctx),
+      approvalMessage(state, 'C0', '1.2', ctx),
+    ]) {
+      expect(message.blocks.length).toBeLessThanOrEqual(
+        SLACK_LIMITS.blocksPerMessage,
+      );
+      expect(slackRefusal({ ...message })).toBeUndefined();
+    }
   });
 });

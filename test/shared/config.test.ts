@@ -115,3 +115,29 @@ describe('clickhouseUrl', () => {
     );
   });
 });
+
+describe('approverGroupId', () => {
+  it('is absent by default: the card mentions each approver', () => {
+    expect(parseConfig(base).approverGroupId).toBeUndefined();
+  });
+
+  it('takes a Slack user group id', () => {
+    expect(
+      parseConfig({ ...base, approverGroupId: 'S0123ABCD' }).approverGroupId,
+    ).toBe('S0123ABCD');
+  });
+
+  it.each([
+    'U0123ABCD',
+    's0123abcd',
+    '<!subteam^S0123ABCD>',
+    'S0123ABCD> <!channel',
+  ])('refuses %s with one line naming the field', (id) => {
+    expect(() => parseConfig({ ...base, approverGroupId: id })).toThrow(
+      ConfigurationError,
+    );
+    expect(() => parseConfig({ ...base, approverGroupId: id })).toThrow(
+      /^[^\n]*approverGroupId[^\n]*must be a Slack user group id[^\n]*$/,
+    );
+  });
+});

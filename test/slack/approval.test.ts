@@ -141,7 +141,8 @@ describe('handleApprovalInteraction', () => {
     expect(sent).toContain(`switching ${FS} to Elastic throughput`);
     expect(sent).toContain(`incident ${INCIDENT}`);
     expect(sent).toContain(
-      `Approved by <@${APPROVER}> at ${new Date(NOW_SECONDS * 1000).toISOString()}`,
+      // The time as a Slack date, with a plain UTC fallback.
+      `Approved by <@${APPROVER}> at <!date^${NOW_SECONDS}^{date_short_pretty} {time}|2026-03-02 10:00 UTC>`,
     );
   });
 

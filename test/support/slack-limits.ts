@@ -9,6 +9,11 @@
  *   `block_id` at most 255.
  * - Block Kit reference, "Button element": `text` at most 75 characters,
  *   `value` at most 2,000, `action_id` at most 255, `url` at most 3,000.
+ * - Block Kit reference, "Confirmation dialog object"
+ *   (https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object):
+ *   `title` plain_text of at most 100 characters, `text` at most 300,
+ *   `confirm` and `deny` plain_text of at most 30 each, `style` `primary`
+ *   or `danger`.
  * - chat.postMessage reference: `invalid_blocks` ("Blocks submitted with
  *   this message are not valid"), `msg_too_long` ("Message text is too
  *   long"), `not_in_channel`. Slack's changelog "Truncating really long
@@ -36,6 +41,9 @@ export const SLACK_LIMITS = {
   actionIdChars: 255,
   blockIdChars: 255,
   urlChars: 3_000,
+  confirmTitleChars: 100,
+  confirmTextChars: 300,
+  confirmButtonChars: 30,
 } as const;
 
 export type SlackRefusal = {
@@ -77,6 +85,41 @@ export function blockProblems(blocks: unknown): string[] {
       );
     }
     return list;
+  };
+  /** A confirmation dialog's fields, each at its own limit. */
+  const confirmProblems = (confirm: unknown, at: string) => {
+    if (!isObj(confirm)) {
+      problems.push(`must be an object [json-pointer:${at}]`);
+      return;
+    }
+    const fields: [string, number, boolean][] = [
+      ['title', SLACK_LIMITS.confirmTitleChars, true],
+      ['text', SLACK_LIMITS.confirmTextChars, false],
+      ['confirm', SLACK_LIMITS.confirmButtonChars, true],
+      ['deny', SLACK_LIMITS.confirmButtonChars, true],
+    ];
+    for (const [name, max, plainOnly] of fields) {
+      const field = confirm[name];
+      if (!isObj(field) || typeof field.text !== 'string') {
+        problems.push(
+          `must provide a text object [json-pointer:${at}/${name}]`,
+        );
+        continue;
+      }
+      if (plainOnly && field.type !== 'plain_text') {
+        problems.push(
+          `must be a plain_text object [json-pointer:${at}/${name}]`,
+        );
+      }
+      check(field.text, max, `${at}/${name}/text`);
+    }
+    if (
+      confirm.style !== undefined &&
+      confirm.style !== 'primary' &&
+      confirm.style !== 'danger'
+    ) {
+      problems.push(`must be primary or danger [json-pointer:${at}/style]`);
+    }
   };
   if (!Array.isArray(blocks)) {
     return ['must be an array [json-pointer:/blocks]'];
@@ -151,6 +194,8 @@ export function blockProblems(blocks: unknown): string[] {
           if (typeof e.url === 'string') {
             check(e.url, SLACK_LIMITS.urlChars, `${p}/url`);
           }
+          if (e.confirm !== undefined)
+            confirmProblems(e.confirm, `${p}/confirm`);
         });
         break;
       }

@@ -22,7 +22,7 @@ import {
   recordedRunPorts,
   useSlackDouble,
 } from '../support/local-run.ts';
-import { textFields } from '../support/slack-text.ts';
+import { textFields, withoutOwnSequences } from '../support/slack-text.ts';
 
 const MINUTE_MS = 60_000;
 const NAME = '<!channel> <https://evil.example/approve|Approve here>';
@@ -97,14 +97,20 @@ describe('a hostile EFS Name tag in a replayed incident', () => {
     expect(
       [finding, card, outcome, resolved].map((p) => p !== undefined),
     ).toEqual([true, true, true, true]);
-    // The one control sequence meant: the approver's mention, which
-    // burstguard writes itself from a checked user id.
+    const shown = (p: unknown) => textFields(p).join('\n');
+    // The control sequences meant, which burstguard writes itself: the
+    // approver's mention from a checked user id, and its console links and
+    // Slack dates (the hostile alarm name reaches a link percent-encoded).
     for (const post of posts) {
       for (const text of textFields(post)) {
-        expect(text.replaceAll('<@U0APPROVER>', '')).not.toMatch(CONTROL);
+        expect(
+          withoutOwnSequences(text, { users: ['U0APPROVER'] }),
+        ).not.toMatch(CONTROL);
       }
     }
-    const shown = (p: unknown) => textFields(p).join('\n');
+    expect(shown(finding)).toContain(
+      '#alarmsV2:alarm/burstguard-credits%20%3C%21here%3E%20%26%20%3C%40U0ATTACKER%3E|alarm>',
+    );
     expect(shown(finding)).toContain(escapeMrkdwn(NAME));
     expect(shown(finding)).toContain(escapeMrkdwn(ALARM));
     expect(shown(card)).toContain(escapeMrkdwn(NAME));

@@ -772,7 +772,8 @@ describe('the Resolved message', () => {
     // Assess
     const [resolved] = channel().resolved;
     expect(String(resolved?.body.text)).toContain(
-      'The approval card above is still open until it expires at 04:12 UTC: approving it will still switch the file system.',
+      // 04:12 UTC as a Slack date, with its plain fallback.
+      'The approval card above is still open until it expires at <!date^1795407120^{date_short_pretty} {time}|2026-11-23 04:12 UTC>: approving it will still switch the file system.',
     );
   });
 

@@ -14,5 +14,6 @@ export function slackThreadPorts(config: AppConfig) {
     store: incidentStore(config),
     channel: config.slackChannel,
     clock: systemClock,
+    config,
   };
 }

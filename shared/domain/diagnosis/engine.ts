@@ -23,6 +23,7 @@ import {
   PROVISIONED_MAX_MIBPS,
   PROVISIONED_MIN_MIBPS,
 } from '../efs-rules.ts';
+import { formatCount, formatUsd } from '../messages/numbers.ts';
 import { describeTable, type PriceOverrides, priceTable } from '../pricing.ts';
 import { rankByScore, VERDICT_TABLE } from '../verdicts.ts';
 import { findContradictions } from './contradictions.ts';
@@ -75,7 +76,7 @@ export function costOptions(
     costs.push({
       mode: 'elastic',
       monthlyUsd: round2(throughput + (storage ?? 0)),
-      basis: `${readGb.toFixed(1)} GB read and ${writeGb.toFixed(1)} GB written a month at this window's rate, plus storage`,
+      basis: `${formatCount(readGb, 1)} GB read and ${formatCount(writeGb, 1)} GB written a month at this window's rate, plus storage`,
     });
   } else {
     costs.push({
@@ -116,7 +117,7 @@ export function costOptions(
     basis:
       storageGb === null
         ? 'size unknown'
-        : `storage only (${storageGb.toFixed(1)} GB); throughput limited to the baseline once credits run out`,
+        : `storage only (${formatCount(storageGb, 1)} GB); throughput limited to the baseline once credits run out`,
   });
   return { costs, table: describeTable(table) };
 }
@@ -162,7 +163,7 @@ function recommend(
         provisioned.monthlyUsd < elastic / 2
       ) {
         caveats.push(
-          `at this load Provisioned ${provisioned.provisionedMibps} MiB/s would cost about $${provisioned.monthlyUsd.toFixed(0)}/month against $${elastic.toFixed(0)} for Elastic; Elastic is the fix that needs no sizing, Provisioned the cheaper one once the load is known`,
+          `at this load Provisioned ${formatCount(provisioned.provisionedMibps ?? 0)} MiB/s would cost about ${formatUsd(provisioned.monthlyUsd)}/month against ${formatUsd(elastic)} for Elastic; Elastic is the fix that needs no sizing, Provisioned the cheaper one once the load is known`,
         );
       }
       break;
@@ -233,9 +234,11 @@ function confidenceOf(
 
 function findingsFor(winner: Scored, s: Signals, evidence: Evidence): string[] {
   const findings = [...winner.evidenceFor];
+  // The baseline is said once: the winner's evidence may already give it.
+  const baselineSaid = findings.some((f) => f.includes('baseline'));
   if (s.efsAvailable && s.sizeStandardBytes !== null && s.mode) {
     findings.push(
-      `${s.mode} mode${s.performanceMode === 'maxIO' ? ' (Max I/O performance mode)' : ''}, ${formatBytes(s.sizeStandardBytes)} in Standard storage${s.baselineBytesPerSecond !== null && s.mode === 'bursting' ? `: baseline ${formatRate(s.baselineBytesPerSecond)}, burst ${formatRate(s.burstBytesPerSecond ?? 0)} while credits last` : ''}`,
+      `${s.mode} mode${s.performanceMode === 'maxIO' ? ' (Max I/O performance mode)' : ''}, ${formatBytes(s.sizeStandardBytes)} in Standard storage${s.baselineBytesPerSecond !== null && s.mode === 'bursting' && !baselineSaid ? `: baseline ${formatRate(s.baselineBytesPerSecond)}, burst ${formatRate(s.burstBytesPerSecond ?? 0)} while credits last` : ''}`,
     );
   }
   if (s.readBytes !== null && s.writeBytes !== null) {

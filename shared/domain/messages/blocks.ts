@@ -17,7 +17,11 @@ import type {
   Trigger,
   Verdict,
 } from '../contracts.ts';
-import { REMEDIATIONS, SWITCH_TO_ELASTIC } from '../remediations.ts';
+import {
+  REMEDIATIONS,
+  type RemediationEntry,
+  SWITCH_TO_ELASTIC,
+} from '../remediations.ts';
 import {
   APPROVAL_BLOCK_ID,
   APPROVAL_TIMEOUT_SECONDS,
@@ -27,7 +31,19 @@ import {
   encodeApprovalValue,
 } from '../slack/interaction.ts';
 import { VERDICT_TABLE } from '../verdicts.ts';
-import { clipMd, joinMd, type Mrkdwn, md, mention } from './mrkdwn.ts';
+import { consoleLinks, type LinkSubject } from './console-links.ts';
+import {
+  clipMd,
+  groupMention,
+  joinMd,
+  link,
+  type Mrkdwn,
+  md,
+  mention,
+  slackDate,
+} from './mrkdwn.ts';
+import { formatCount, formatUsd } from './numbers.ts';
+import type { MessageContext } from './thread-context.ts';
 
 type Block = Record<string, unknown>;
 
@@ -65,17 +81,21 @@ function fallback(text: Mrkdwn): string {
   return clipMd(text, MAX_SECTION_CHARS).toString();
 }
 
-/** A message of one section, threaded when there is a thread. */
+/**
+ * A message of one section, threaded when there is a thread, with the
+ * console links when they are known.
+ */
 function oneSection(
   channel: string,
   threadTs: string | undefined,
   text: Mrkdwn,
+  links?: LinkSubject,
 ): SlackMessage {
   return {
     channel,
     ...(threadTs ? { threadTs } : {}),
     text: fallback(text),
-    blocks: [section(text)],
+    blocks: withLinks([section(text)], links),
   };
 }
 
@@ -100,19 +120,56 @@ function bullets(lines: readonly (Mrkdwn | string)[]): Mrkdwn {
   );
 }
 
-function usd(value: number | null): string {
-  if (value === null) return 'unknown';
-  return value >= 100 ? `$${value.toFixed(0)}` : `$${value.toFixed(2)}`;
+function costName(cost: CostOption): string {
+  return cost.mode === 'provisioned' && cost.provisionedMibps !== undefined
+    ? `Provisioned ${formatCount(cost.provisionedMibps)} MiB/s`
+    : cost.mode[0]?.toUpperCase() + cost.mode.slice(1);
 }
 
 function costLine(cost: CostOption): Mrkdwn {
-  const name =
-    cost.mode === 'provisioned' && cost.provisionedMibps !== undefined
-      ? `Provisioned ${cost.provisionedMibps} MiB/s`
-      : cost.mode[0]?.toUpperCase() + cost.mode.slice(1);
+  const name = costName(cost);
   if (cost.available === false)
     return md`${name}: not available (${cost.basis})`;
-  return md`${name}: ${usd(cost.monthlyUsd)}/month (${cost.basis})`;
+  return md`${name}: ${formatUsd(cost.monthlyUsd)}/month (${cost.basis})`;
+}
+
+/**
+ * The actions that change the file system's storage throughput: only
+ * for these do the EFS costs belong in the thread (a ClickHouse verdict's
+ * fix costs nothing on EFS).
+ */
+const STORAGE_ACTIONS: ReadonlySet<Recommendation['action']> = new Set([
+  'switch-to-elastic',
+  'increase-provisioned-throughput',
+]);
+
+/** The console links of a message, one context line. */
+function linksBlock(subject: LinkSubject): Block {
+  const links = consoleLinks(subject).map((l) => link(l.url, l.label));
+  return context(md`Open: ${joinMd(links, ' · ')}`);
+}
+
+/** What the links of a message about a trigger point to. */
+function linkSubject(
+  trigger: Trigger,
+  ctx: MessageContext,
+  executionArn = ctx.executionArn,
+): LinkSubject {
+  return {
+    region: trigger.region,
+    fileSystemId: trigger.fileSystemId,
+    ...(trigger.kind === 'alarm' && trigger.alarmName
+      ? { alarmName: trigger.alarmName }
+      : {}),
+    ...(executionArn ? { executionArn } : {}),
+    ...(ctx.logGroups ? { logGroups: ctx.logGroups } : {}),
+    window: { start: trigger.windowStart, end: trigger.windowEnd },
+  };
+}
+
+/** A message's blocks, then its links when it knows its trigger. */
+function withLinks(blocks: Block[], subject: LinkSubject | undefined): Block[] {
+  return subject ? [...blocks, linksBlock(subject)] : blocks;
 }
 
 function subject(trigger: Trigger, name?: string): Mrkdwn {
@@ -129,45 +186,131 @@ function fileSystemName(state: AfterDiagnose): string | undefined {
   return undefined;
 }
 
-/** The "what it is not" lines: each runner-up and the evidence against it. */
-function runnersUp(diagnosis: Diagnosis, count = 3): Mrkdwn[] {
-  return diagnosis.ranked
+/**
+ * The runners-up a diagnosis ruled out, on one line: each verdict's title
+ * and the first evidence against it. No scores: a score is how the
+ * verdicts were ranked, not a reason; a runner-up with no evidence of its
+ * own against it (only "scored x against y") is named without a reason.
+ */
+function ruledOut(diagnosis: Diagnosis, count = 3): Mrkdwn | undefined {
+  const items = diagnosis.ranked
     .filter((h) => h.verdict !== diagnosis.verdict)
     .slice(0, count)
     .map((h) => {
-      const against = h.evidenceAgainst[0] ?? 'weaker evidence';
-      return md`not ${h.verdict} (score ${h.score.toFixed(2)}): ${against}`;
+      const { title } = VERDICT_TABLE[h.verdict];
+      const against = h.evidenceAgainst.find((e) => !/^scored \d/.test(e));
+      return against ? md`${title}: ${against}` : md`${title}`;
     });
+  return items.length ? md`*Ruled out:* ${joinMd(items, '; ')}` : undefined;
 }
 
-/** The fix, its costs and its caveats, as mrkdwn. */
-function fixText(recommendation: Recommendation): Mrkdwn {
-  const lines = [
-    md`*Recommended:* \`${recommendation.action}\`: ${recommendation.summary}`,
-  ];
-  if (recommendation.costs.length) {
+/** The recommended fix in one line. */
+function fixLine(recommendation: Recommendation): Mrkdwn {
+  return md`*The fix:* \`${recommendation.action}\`: ${recommendation.summary}`;
+}
+
+/**
+ * What the fix costs and what to know before making it: the cost of each
+ * mode (only for a storage change), the caveats, the price table.
+ */
+function costsAndCaveats(recommendation: Recommendation): Mrkdwn | undefined {
+  const storage = STORAGE_ACTIONS.has(recommendation.action);
+  const lines: Mrkdwn[] = [];
+  if (storage && recommendation.costs.length) {
     lines.push(bullets(recommendation.costs.map(costLine)));
   }
   if (recommendation.caveats.length) {
     lines.push(bullets(recommendation.caveats.map((c) => md`_${c}_`)));
   }
-  if (recommendation.priceTable) {
+  if (storage && recommendation.priceTable) {
     lines.push(md`_Prices: ${recommendation.priceTable}_`);
   }
-  return joinMd(lines, '\n');
+  return lines.length ? joinMd(lines, '\n') : undefined;
 }
 
-/** The first message of the thread: what is wrong, with numbers. */
+/**
+ * The metrics and ClickHouse queries a gap may list, in words: a person reads "burst credit balance", not `burst_credit_balance`.
+ */
+const EVIDENCE_WORDS: Record<string, string> = {
+  burst_credit_balance: 'burst credit balance',
+  permitted_throughput: 'permitted throughput',
+  metered_io_bytes: 'metered throughput',
+  total_io_bytes: 'total IO',
+  data_read_io_bytes: 'reads',
+  data_write_io_bytes: 'writes',
+  metadata_io_bytes: 'metadata IO',
+  percent_io_limit: 'IO limit (PercentIOLimit)',
+  client_connections: 'client connections',
+  langfuse_dropped_records: 'Langfuse dropped records',
+  langfuse_clickhouse_timeouts: 'Langfuse write timeouts',
+  merges: 'running merges',
+  parts: 'active parts',
+  events: 'ClickHouse event counters',
+  metrics: 'ClickHouse current metrics',
+  asynchronous_metrics: "ClickHouse's background metrics",
+  merge_tree_settings: 'MergeTree settings',
+  part_log: 'part history',
+  replication_queue: 'replication queue',
+  mutations: 'pending mutations',
+};
+
+/** The recording's and CloudWatch's file names a reason may quote. */
+const FILE_WORDS: [RegExp, string][] = [
+  [/\bcloudwatch-get-metric-data\.json\b/g, 'the CloudWatch metrics'],
+  [/\befs-describe-file-systems\.json\b/g, 'the EFS description'],
+  [/\bclickhouse\/error\.txt\b/g, "ClickHouse's error"],
+  [/\bclickhouse\/([a-z_]+)\.jsonl\b/g, 'ClickHouse $1'],
+  [/\btrigger\.json\b/g, 'the trigger'],
+  [/\bmeta\.json\b/g, "the recording's description"],
+];
+
+/**
+ * A gap of the diagnosis with its metric ids, query names and file names
+ * in words: "EFS metrics missing: burst_credit_balance" reads "EFS:
+ * burst credit balance missing".
+ */
+function gapInWords(gap: string): string {
+  let text = gap;
+  for (const [pattern, words] of FILE_WORDS)
+    text = text.replace(pattern, words);
+  const list =
+    /^(EFS metrics missing|ClickHouse queries unavailable): (.*)$/s.exec(text);
+  if (!list) return text;
+  const [, kind, rest] = list;
+  const items = (rest ?? '').split(kind?.startsWith('EFS') ? ', ' : '; ');
+  const words = items.map((item) => {
+    const m = /^([a-z_]+)(?: \((.*)\))?$/s.exec(item.trim());
+    if (!m?.[1] || !EVIDENCE_WORDS[m[1]]) return item;
+    return m[2] ? `${EVIDENCE_WORDS[m[1]]} (${m[2]})` : EVIDENCE_WORDS[m[1]];
+  });
+  return kind?.startsWith('EFS')
+    ? `EFS metrics not available: ${words.join(', ')}`
+    : `ClickHouse could not be asked for: ${words.join('; ')}`;
+}
+
+/** Verdicts that say nothing is wrong with storage or ClickHouse. */
+const NOTHING_WRONG: ReadonlySet<Verdict> = new Set([
+  'no-storage-problem',
+  'insufficient-evidence',
+]);
+
+/**
+ * The first message of the thread: the headline sentence, then the
+ * findings, what was ruled out, what could not be checked, the fix and
+ * what happens next, with links to the console.
+ */
 export function findingMessage(
   state: AfterDiagnose,
   channel: string,
   threadTs?: string,
+  ctx: MessageContext = {},
 ): SlackMessage {
   const { trigger } = state;
   const { diagnosis, recommendation, decision } = state.result;
   const row = VERDICT_TABLE[diagnosis.verdict];
   const title = md`${row.severity} ${row.title}: ${subject(trigger, fileSystemName(state))}`;
   const confidence = `${Math.round(diagnosis.confidence * 100)}%`;
+  const healthy = NOTHING_WRONG.has(diagnosis.verdict);
   const blocks: Block[] = [
     {
       type: 'header',
@@ -179,14 +322,19 @@ export function findingMessage(
     ),
   ];
   if (diagnosis.findings.length) {
-    blocks.push(section(md`*What is wrong*\n${bullets(diagnosis.findings)}`));
+    // A healthy result reads as healthy: what was looked at, not "what is
+    // wrong".
+    const heading = healthy ? 'What was checked' : 'What is wrong';
+    blocks.push(section(md`*${heading}*\n${bullets(diagnosis.findings)}`));
   }
-  const notIt = runnersUp(diagnosis);
-  if (notIt.length) {
-    blocks.push(section(md`*What it is not*\n${bullets(notIt)}`));
-  }
+  const notIt = ruledOut(diagnosis);
+  if (notIt) blocks.push(section(notIt));
   if (diagnosis.gaps.length) {
-    blocks.push(section(md`*Could not check*\n${bullets(diagnosis.gaps)}`));
+    blocks.push(
+      section(
+        md`*Could not check*\n${bullets(diagnosis.gaps.map(gapInWords))}`,
+      ),
+    );
   }
   const contradictions = diagnosis.contradictions ?? [];
   if (contradictions.length) {
@@ -196,7 +344,21 @@ export function findingMessage(
       ),
     );
   }
-  blocks.push(section(md`*The fix*\n${fixText(recommendation)}`));
+  // Costs once: on the approval card when one follows, here otherwise.
+  const costs =
+    decision.next === 'request-approval'
+      ? undefined
+      : costsAndCaveats(recommendation);
+  // Nothing to fix (a healthy result) needs no "The fix" line.
+  if (recommendation.action !== 'none') {
+    blocks.push(
+      section(
+        costs
+          ? md`${fixLine(recommendation)}\n${costs}`
+          : fixLine(recommendation),
+      ),
+    );
+  }
   // Who asked for which policy: a run may lower it, never raise it.
   blocks.push(
     section(
@@ -211,8 +373,9 @@ export function findingMessage(
       : md`started by hand`;
   blocks.push(
     context(
-      md`incident ${state.incident.incidentId} · ${why} · window ${trigger.windowStart} to ${trigger.windowEnd} (${trigger.windowMinutes} min)`,
+      md`incident ${state.incident.incidentId} · ${why} · window ${slackDate(trigger.windowStart)} to ${slackDate(trigger.windowEnd)} (${formatCount(trigger.windowMinutes)} min)`,
     ),
+    linksBlock(linkSubject(trigger, ctx, state.executionArn)),
   );
   return {
     channel,
@@ -222,11 +385,58 @@ export function findingMessage(
   };
 }
 
-/** The approval card: the change, its cost, the 24 h lock, two buttons. */
+/** Slack caps a confirmation dialog's title at 100, its text at 300, each button at 30. */
+const CONFIRM_LIMITS = { title: 100, text: 300, button: 30 } as const;
+
+/**
+ * The confirmation dialog of the Approve button: exactly what will change
+ * (the call on the file system), what it costs, and the 24 h rules, in
+ * plain text (Block Kit reference, "Confirmation dialog object": `title`,
+ * `confirm` and `deny` plain_text, `text` a text object, `style` primary
+ * or danger; https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object).
+ */
+function confirmDialog(
+  state: AfterDiagnose,
+  remediation: RemediationEntry,
+): Block {
+  const { trigger } = state;
+  const { recommendation } = state.result;
+  const { to, callText } = remediation.words;
+  const target = recommendation.costs.find(
+    (c) =>
+      c.mode === remediation.verifiedBy.throughputMode && c.available !== false,
+  );
+  const cost =
+    target && target.monthlyUsd !== null
+      ? ` ${costName(target)} costs about ${formatUsd(target.monthlyUsd)}/month at this load.`
+      : '';
+  const text = `${callText(trigger.fileSystemId)}: ${trigger.fileSystemId} switches to ${to}, with no downtime.${cost} EFS may refuse another mode change for 24 h, and burstguard makes no other change to this file system for 24 h.`;
+  return {
+    title: plainText(`Switch ${trigger.fileSystemId}?`, CONFIRM_LIMITS.title),
+    text: plainText(text, CONFIRM_LIMITS.text),
+    confirm: plainText(`Switch to ${to}`, CONFIRM_LIMITS.button),
+    deny: plainText('Cancel', CONFIRM_LIMITS.button),
+    style: 'primary',
+  };
+}
+
+/** Who the card wakes: the user group, or each approver. */
+function approverMentions(ctx: MessageContext): Mrkdwn | undefined {
+  if (ctx.approverGroupId) return groupMention(ctx.approverGroupId);
+  const approvers = ctx.approvers ?? [];
+  return approvers.length ? joinMd(approvers.map(mention), ' ') : undefined;
+}
+
+/**
+ * The approval card: who is asked, the change, its cost, the 24 h lock,
+ * and two buttons: Approve (primary, behind a confirmation dialog) and
+ * Decline (plain: declining changes nothing, so it needs no warning colour).
+ */
 export function approvalMessage(
   state: AfterDiagnose,
   channel: string,
   threadTs?: string,
+  ctx: MessageContext = {},
 ): SlackMessage {
   const { trigger } = state;
   const { recommendation } = state.result;
@@ -236,39 +446,47 @@ export function approvalMessage(
     incidentId: state.incident.incidentId,
     fileSystemId: trigger.fileSystemId,
   });
+  const who = approverMentions(ctx);
+  const costs = costsAndCaveats(recommendation);
+  const blocks: Block[] = [
+    section(
+      md`${who ? md`${who}: ` : md``}*Approve switching ${subject(trigger, fileSystemName(state))} to ${to}?*\nThe call: \`${callText(trigger.fileSystemId)}\` (no downtime).`,
+    ),
+  ];
+  if (costs) blocks.push(section(costs));
+  blocks.push(
+    {
+      type: 'actions',
+      block_id: APPROVAL_BLOCK_ID,
+      elements: [
+        {
+          type: 'button',
+          action_id: APPROVE_ACTION_ID,
+          style: 'primary',
+          text: plainText(button, 75),
+          value,
+          confirm: confirmDialog(state, remediation),
+        },
+        {
+          type: 'button',
+          action_id: DECLINE_ACTION_ID,
+          text: plainText('Decline', 75),
+          value,
+        },
+      ],
+    },
+    context(md`Only listed approvers can answer. The request expires in 1 h.`),
+    linksBlock(linkSubject(trigger, ctx, state.executionArn)),
+  );
   return {
     channel,
     ...(threadTs ? { threadTs } : {}),
-    text: fallback(md`Approve switching ${trigger.fileSystemId} to ${to}?`),
-    blocks: [
-      section(
-        md`*Approve switching ${subject(trigger, fileSystemName(state))} to ${to}?*\nThe call: \`${callText(trigger.fileSystemId)}\` (no downtime).`,
-      ),
-      section(fixText(recommendation)),
-      {
-        type: 'actions',
-        block_id: APPROVAL_BLOCK_ID,
-        elements: [
-          {
-            type: 'button',
-            action_id: APPROVE_ACTION_ID,
-            style: 'primary',
-            text: plainText(button, 75),
-            value,
-          },
-          {
-            type: 'button',
-            action_id: DECLINE_ACTION_ID,
-            style: 'danger',
-            text: plainText('Decline', 75),
-            value,
-          },
-        ],
-      },
-      context(
-        md`Only listed approvers can answer. The request expires in 1 h.`,
-      ),
-    ],
+    text: fallback(
+      who
+        ? md`${who}: approve switching ${trigger.fileSystemId} to ${to}?`
+        : md`Approve switching ${trigger.fileSystemId} to ${to}?`,
+    ),
+    blocks,
   };
 }
 
@@ -302,6 +520,7 @@ export function outcomeMessage(
   state: AfterRemediate,
   channel: string,
   threadTs?: string,
+  ctx: MessageContext = {},
 ): SlackMessage {
   const r = state.remediation;
   const lines = [
@@ -316,14 +535,14 @@ export function outcomeMessage(
   if (r.retryAfter) {
     lines.push(
       r.lockedBy === 'burstguard'
-        ? md`burstguard's own limit (one change per file system per 24 h, not AWS's) allows its next change after ${r.retryAfter}`
-        : md`EFS allows a change again after ${r.retryAfter} (the "Wait until" time of its TooManyRequests answer)`,
+        ? md`burstguard's own limit (one change per file system per 24 h, not AWS's) allows its next change after ${slackDate(r.retryAfter)}`
+        : md`EFS allows a change again after ${slackDate(r.retryAfter)} (the "Wait until" time of its TooManyRequests answer)`,
     );
   }
   const v = state.verification;
   if (v) {
     lines.push(
-      md`${VERIFY_ICON[v.verdict]} *Did it work? ${VERIFY_WORDS[v.verdict]}* (checked ${v.minutesSinceChange} min after the change): ${v.summary}`,
+      md`${VERIFY_ICON[v.verdict]} *Did it work? ${VERIFY_WORDS[v.verdict]}* (checked ${formatCount(v.minutesSinceChange)} min after the change): ${v.summary}`,
     );
   } else if (state.verifyError) {
     lines.push(
@@ -338,7 +557,10 @@ export function outcomeMessage(
     channel,
     ...(threadTs ? { threadTs } : {}),
     text: fallback(md`Remediation ${r.status}: ${r.reason}`),
-    blocks: [section(joinMd(lines, '\n'))],
+    blocks: [
+      section(joinMd(lines, '\n')),
+      linksBlock(linkSubject(state.trigger, ctx, state.executionArn)),
+    ],
   };
 }
 
@@ -357,6 +579,7 @@ export function resolvedMessage(
     approvalRequestedAt?: string;
     now?: string;
   } = {},
+  ctx: MessageContext = {},
 ): SlackMessage {
   const minutes = minutesBetween(openedAt, trigger.triggeredAt);
   const alarm = trigger.alarmName ?? 'alarm';
@@ -367,10 +590,10 @@ export function resolvedMessage(
       : md`It`;
   const stayed =
     quiet.quietSeconds !== undefined
-      ? md` ${who} stayed OK for ${Math.round(quiet.quietSeconds / 60)} min.`
+      ? md` ${who} stayed OK for ${formatCount(Math.round(quiet.quietSeconds / 60))} min.`
       : md``;
-  const text = md`:large_green_circle: Resolved: ${alarm} is OK again on ${trigger.fileSystemId}, ${minutes} min after the incident opened.${stayed}${pendingApprovalNote(quiet.approvalRequestedAt, quiet.now ?? trigger.triggeredAt)}`;
-  return oneSection(channel, threadTs, text);
+  const text = md`:large_green_circle: Resolved: ${alarm} is OK again on ${trigger.fileSystemId}, ${formatCount(minutes)} min after the incident opened.${stayed}${pendingApprovalNote(quiet.approvalRequestedAt, quiet.now ?? trigger.triggeredAt)}`;
+  return oneSection(channel, threadTs, text, linkSubject(trigger, ctx));
 }
 
 /**
@@ -398,7 +621,9 @@ export function answeredCard(
     text: fallback(md`${verb} by ${who}`),
     blocks: [
       section(md`${icon} *${verb}*: ${what}`),
-      context(md`${verb} by ${who} at ${at} · incident ${decision.incidentId}`),
+      context(
+        md`${verb} by ${who} at ${slackDate(at)} · incident ${decision.incidentId}`,
+      ),
     ],
   };
 }
@@ -476,6 +701,7 @@ export function failureMessage(
   channel: string,
   threadTs: string | undefined,
   change: ChangeKnowledge | undefined,
+  ctx: MessageContext = {},
 ): SlackMessage {
   const fileSystemId =
     state.trigger?.fileSystemId ?? state.incident?.fileSystemId;
@@ -503,7 +729,7 @@ export function failureMessage(
     }
   } else if (change?.kind === 'claimed' && fileSystemId) {
     lines.push(
-      md`:warning: burstguard claimed the change of ${fileSystemId} at ${change.at} and may have called \`UpdateFileSystem ${JSON.stringify(SWITCH_TO_ELASTIC.call(fileSystemId))}\`: the outcome is unknown, check the EFS console. burstguard makes no other change before ${new Date(Date.parse(change.at) + 24 * 3600_000).toISOString()}.`,
+      md`:warning: burstguard claimed the change of ${fileSystemId} at ${slackDate(change.at)} and may have called \`UpdateFileSystem ${JSON.stringify(SWITCH_TO_ELASTIC.call(fileSystemId))}\`: the outcome is unknown, check the EFS console. burstguard makes no other change before ${slackDate(new Date(Date.parse(change.at) + 24 * 3600_000).toISOString())}.`,
     );
   } else if (BEFORE_REMEDIATE.has(state.failedState)) {
     lines.push(
@@ -549,7 +775,12 @@ export function failureMessage(
     text: fallback(
       md`burstguard failed at ${state.failedState}${where}: ${errorLine(state.failure)}`,
     ),
-    blocks: [section(joinMd(lines, '\n'))],
+    blocks: withLinks(
+      [section(joinMd(lines, '\n'))],
+      state.trigger
+        ? linkSubject(state.trigger, ctx, state.executionArn)
+        : undefined,
+    ),
   };
 }
 
@@ -564,8 +795,8 @@ function pendingApprovalNote(
   if (requestedAt === undefined) return md``;
   const expiresMs = Date.parse(requestedAt) + APPROVAL_TIMEOUT_SECONDS * 1000;
   if (!(expiresMs > Date.parse(now))) return md``;
-  const expires = new Date(expiresMs).toISOString().slice(11, 16);
-  return md` The approval card above is still open until it expires at ${expires} UTC: approving it will still switch the file system.`;
+  const expires = slackDate(new Date(expiresMs).toISOString());
+  return md` The approval card above is still open until it expires at ${expires}: approving it will still switch the file system.`;
 }
 
 /**
@@ -577,6 +808,7 @@ export function joinedMessage(
   trigger: Trigger,
   channel: string,
   threadTs: string,
+  ctx: MessageContext = {},
 ): SlackMessage {
   const what =
     trigger.kind === 'alarm'
@@ -587,7 +819,7 @@ export function joinedMessage(
         ? md`a manual run (${oneLineOf(trigger.note)})`
         : md`a manual run`;
   const text = md`:heavy_plus_sign: ${what} joined this incident; the diagnosis above stands.`;
-  return oneSection(channel, threadTs, text);
+  return oneSection(channel, threadTs, text, linkSubject(trigger, ctx));
 }
 
 /**
@@ -600,10 +832,11 @@ export function checkFailedMessage(
   channel: string,
   threadTs: string | undefined,
   error: string,
+  ctx: MessageContext = {},
 ): SlackMessage {
   const alarm = trigger.alarmName ?? 'an alarm';
   const text = md`:warning: ${alarm} went OK, but the quiet-period check could not be made (${oneLineOf(error)}). Incident ${incidentId} stays open; the hourly preflight checks its alarms again within the hour and resolves it here if they are all OK.`;
-  return oneSection(channel, threadTs, text);
+  return oneSection(channel, threadTs, text, linkSubject(trigger, ctx));
 }
 
 /**
@@ -622,6 +855,7 @@ export function sweptResolvedMessage(
   idleMinutes: number,
   channel: string,
   threadTs?: string,
+  links?: LinkSubject,
 ): SlackMessage {
   const names = incident.alarmNames ?? [];
   const minutes = minutesBetween(incident.openedAt, now);
@@ -631,8 +865,8 @@ export function sweptResolvedMessage(
       : names.length > 1
         ? md`all ${names.length} alarms of the incident (${joinMd(names, ', ')}) read OK`
         : md`${names[0] ?? ''} reads OK`;
-  const text = md`:large_green_circle: Resolved: ${which} on ${incident.fileSystemId}, with nothing new for ${idleMinutes} min; ${minutes} min after the incident opened.${pendingApprovalNote(incident.approvalRequestedAt, now)}`;
-  return oneSection(channel, threadTs, text);
+  const text = md`:large_green_circle: Resolved: ${which} on ${incident.fileSystemId}, with nothing new for ${formatCount(idleMinutes)} min; ${formatCount(minutes)} min after the incident opened.${pendingApprovalNote(incident.approvalRequestedAt, now)}`;
+  return oneSection(channel, threadTs, text, links);
 }
 
 /** Untrusted text on one line, so it cannot fake a message below it. */

@@ -95,3 +95,51 @@ export function clipMd(text: Mrkdwn, max: number): Mrkdwn {
   cut = cut.replace(/&[a-z]{0,4}$/, '').replace(/<[^>]*$/, '');
   return new Mrkdwn(TOKEN, `${cut}…`);
 }
+
+/**
+ * A link Slack shows as `text`: `<url|text>` (Slack API docs, "Formatting
+ * text for app surfaces", linking URLs). Only https URLs that carry none
+ * of `<`, `>`, `|`, `&` or whitespace are written as links (every URL here
+ * is built by console-links.ts, with each value percent-encoded); anything
+ * else is shown as escaped text and links nowhere.
+ */
+export function link(url: string, text: string): Mrkdwn {
+  return /^https:\/\/[^\s<>|&]+$/.test(url)
+    ? new Mrkdwn(TOKEN, `<${url}|${escapeMrkdwn(text)}>`)
+    : md`${text}`;
+}
+
+/**
+ * A time each reader sees in their own time zone: `<!date^UNIX^{date_short_pretty}
+ * {time}|fallback>`, with a plain UTC fallback for clients that cannot
+ * format it (Slack API docs, "Formatting text for app surfaces", date
+ * formatting: https://docs.slack.dev/messaging/formatting-message-text).
+ * A time that does not parse is shown as it is, escaped.
+ */
+export function slackDate(iso: string): Mrkdwn {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return md`${iso}`;
+  return new Mrkdwn(
+    TOKEN,
+    `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${utcText(ms)}>`,
+  );
+}
+
+/** `2026-11-23 03:12 UTC`: minutes, no milliseconds. */
+export function utcText(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * A Slack user group mention, `<!subteam^ID>`, when the id looks like one
+ * (Slack API docs, "Formatting text for app surfaces", mentioning groups);
+ * any other text is shown escaped and mentions nobody.
+ */
+export function groupMention(groupId: string): Mrkdwn {
+  return USER_GROUP_ID.test(groupId)
+    ? new Mrkdwn(TOKEN, `<!subteam^${groupId}>`)
+    : md`${groupId}`;
+}
+
+/** Slack user group ids: upper-case letters and digits starting with S. */
+export const USER_GROUP_ID = /^S[A-Z0-9]{2,30}$/;
