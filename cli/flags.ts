@@ -55,6 +55,8 @@ export type CommandSpec = {
   positionals?: readonly { name: string; help: string; required?: boolean }[];
   flags: Readonly<Record<string, Flag>>;
   conflicts?: readonly Conflict[];
+  /** Flags that mean nothing without another: `flag` needs `needs`. */
+  needs?: readonly { flag: string; needs: string; why: string }[];
   /** Lines printed after the flags (defaults, lists of names). */
   notes?: readonly string[];
 };
@@ -174,7 +176,8 @@ const given = (value: FlagValues[string]) =>
 
 /**
  * Parses a command line by its spec: an unknown flag, a missing value, an
- * extra positional or two contradictory flags is a UsageError.
+ * extra positional, two contradictory flags or a flag without the one it
+ * needs is a UsageError.
  */
 export function parseCommandLine(
   spec: CommandSpec,
@@ -205,6 +208,11 @@ export function parseCommandLine(
       (when?.(parsed.values) ?? true)
     ) {
       throw new UsageError(`--${a} and --${b} contradict each other: ${why}`);
+    }
+  }
+  for (const { flag, needs, why } of spec.needs ?? []) {
+    if (given(parsed.values[flag]) && !given(parsed.values[needs])) {
+      throw new UsageError(`--${flag} needs --${needs}: ${why}`);
     }
   }
   return { values: parsed.values, positionals: parsed.positionals };

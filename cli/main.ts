@@ -21,6 +21,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   record: async () => (await import('./commands/record.ts')).recordCommand,
 };
 
+/** A command by name, loaded; undefined for a name that is none. */
+export async function loadCommand(name: string): Promise<Command | undefined> {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  return load ? await load() : undefined;
+}
+
 /** The package's version, from package.json. */
 export function packageVersion(): string {
   const pkg = JSON.parse(
@@ -32,8 +38,8 @@ export function packageVersion(): string {
 /** The main help: every command with every flag, from each command's spec. */
 export async function usage(): Promise<string> {
   const sections: string[] = [];
-  for (const [name, load] of Object.entries(COMMANDS)) {
-    const { spec } = await load();
+  for (const name of Object.keys(COMMANDS)) {
+    const spec = (await loadCommand(name))?.spec;
     sections.push(spec ? commandHelp(spec) : `Usage: burstguard ${name}\n`);
   }
   return [
@@ -71,15 +77,15 @@ export async function main(
     io.out(await usage());
     return command ? 0 : 2;
   }
-  const load = COMMANDS[command];
-  if (!load) {
+  const run = await loadCommand(command);
+  if (!run) {
     io.err(
       `burstguard: unknown command "${command}" (try burstguard --help)\n`,
     );
     return 2;
   }
   try {
-    return await (await load())(rest, io);
+    return await run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(

@@ -102,11 +102,6 @@ export async function runRecord(
     );
   }
   if (!options.out) throw new UsageError('--out: a directory is required');
-  if (options.clickhouseUser !== undefined && !options.clickhouseUrl) {
-    throw new UsageError(
-      '--clickhouse-user needs --clickhouse-url: without an endpoint no ClickHouse is read',
-    );
-  }
   const now = new Date();
   const { windowMinutes, end } = recordWindow(options, now);
   const region =
@@ -218,6 +213,13 @@ export const recordCommand = defineCommand(
       {
         flags: ['window-minutes', 'to'],
         why: 'give the window as minutes up to now, or as --from and --to',
+      },
+    ],
+    needs: [
+      {
+        flag: 'clickhouse-user',
+        needs: 'clickhouse-url',
+        why: 'without an endpoint no ClickHouse is read',
       },
     ],
     notes: [
