@@ -22,15 +22,15 @@ import {
 } from '../shared/domain/contracts.ts';
 import { RecordingError } from '../shared/domain/errors.ts';
 import {
+  SNAPSHOT_QUERY_NAMES,
+  type SnapshotQueryName,
+} from '../shared/domain/ports.ts';
+import { parseInsightsTime } from '../shared/domain/sources/langfuse-logs.ts';
+import {
   LANGFUSE_LOG_SIGNALS,
   type LogSignal,
   type LogSignalId,
 } from '../shared/domain/sources/langfuse-patterns.ts';
-import { parseInsightsTime } from '../shared/domain/sources/langfuse-logs.ts';
-import {
-  SNAPSHOT_QUERY_NAMES,
-  type SnapshotQueryName,
-} from '../shared/domain/ports.ts';
 
 export const RECORDING_VERSION = 1;
 

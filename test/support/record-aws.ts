@@ -1,0 +1,36 @@
+import {
+  CloudWatchClient,
+  GetMetricDataCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { Recording } from '../../local/recording-format.ts';
+
+/**
+ * EFS and CloudWatch answering, at the SDK client, what a recording holds,
+ * shaped as the SDK returns it (Dates, not strings), in two GetMetricData
+ * pages as CloudWatch splits a large answer (NextToken).
+ */
+export function mockAwsWith(source: Recording) {
+  const efsMock = mockClient(EFSClient);
+  const cwMock = mockClient(CloudWatchClient);
+  const fs = structuredClone(
+    source.describeFileSystems.FileSystems[0],
+  ) as Record<string, unknown>;
+  fs.CreationTime = new Date(String(fs.CreationTime));
+  efsMock
+    .on(DescribeFileSystemsCommand)
+    .resolves({ FileSystems: [fs] } as never);
+  const results = source.metricData.MetricDataResults.map((r) => ({
+    ...r,
+    Timestamps: (r.Timestamps ?? []).map((t) => new Date(String(t))),
+  }));
+  cwMock
+    .on(GetMetricDataCommand)
+    .resolvesOnce({
+      MetricDataResults: results.slice(0, 5),
+      NextToken: 'next',
+    } as never)
+    .resolvesOnce({ MetricDataResults: results.slice(5) } as never);
+  return { efsMock, cwMock };
+}
