@@ -17,16 +17,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  CloudWatchClient,
-  GetMetricDataCommand,
-} from '@aws-sdk/client-cloudwatch';
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CloudWatchLogsClient,
   GetQueryResultsCommand,
   StartQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { EFSClient } from '@aws-sdk/client-efs';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -36,14 +32,11 @@ import { main } from '../../cli/main.ts';
 import { normalizeTrigger } from '../../functions/normalize/core.ts';
 import { RECORDING_FILES } from '../../local/recording-format.ts';
 import { simulateScenario } from '../../local/scenarios.ts';
-import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
-import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
-import { createLogsInsightsPort } from '../../shared/adapters/aws-logs-insights.ts';
 import type { Policy } from '../../shared/domain/contracts.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { configuredFor } from '../fixtures/config.ts';
 import { capture, useTempDirs } from '../support/io.ts';
-import { mockAwsWith } from '../support/record-aws.ts';
+import { binAt, mockAwsWith, sdkRecordPorts } from '../support/record-aws.ts';
 
 const tempDir = useTempDirs();
 const logsMock = mockClient(CloudWatchLogsClient);
@@ -63,10 +56,6 @@ const LOG_SIGNAL_IDS = [
   'langfuse_dropped_records',
   'langfuse_clickhouse_timeouts',
 ];
-
-/** "YYYY-MM-DD HH:MM:SS.000", as Logs Insights prints a bin. */
-const binAt = (ms: number) =>
-  new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
 /** A GetQueryResults answer counting `lines` in the minutes `minutesBack` before TO. */
 function linesAnswer(counts: [minutesBack: number, lines: number][]) {
@@ -145,16 +134,7 @@ async function recordPast(
         langfuseLogGroups: logGroups,
       },
       io,
-      {
-        efs: createEfsPort(new EFSClient({ region: 'us-east-1' })),
-        metrics: createMetricsPort(
-          new CloudWatchClient({ region: 'us-east-1' }),
-        ),
-        logsInsights: createLogsInsightsPort(
-          new CloudWatchLogsClient({ region: 'us-east-1' }),
-          { pollIntervalMs: 1 },
-        ),
-      },
+      sdkRecordPorts(),
     );
     const getMetricData =
       cwMock.commandCalls(GetMetricDataCommand)[0]?.args[0].input;

@@ -2,9 +2,32 @@ import {
   CloudWatchClient,
   GetMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Recording } from '../../local/recording-format.ts';
+import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
+import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
+import { createLogsInsightsPort } from '../../shared/adapters/aws-logs-insights.ts';
+
+/** "YYYY-MM-DD HH:MM:SS.000", as Logs Insights prints a bin. */
+export const binAt = (ms: number) =>
+  new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+
+/**
+ * The ports `record` reads AWS through, over real SDK clients (which the
+ * tests' aws-sdk-client-mock doubles answer); Logs Insights polled at once.
+ */
+export function sdkRecordPorts() {
+  const region = 'us-east-1';
+  return {
+    efs: createEfsPort(new EFSClient({ region })),
+    metrics: createMetricsPort(new CloudWatchClient({ region })),
+    logsInsights: createLogsInsightsPort(new CloudWatchLogsClient({ region }), {
+      pollIntervalMs: 1,
+    }),
+  };
+}
 
 /**
  * EFS and CloudWatch answering, at the SDK client, what a recording holds,
