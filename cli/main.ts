@@ -68,14 +68,19 @@ export async function main(
     io.out(`burstguard ${packageVersion()}\n`);
     return 0;
   }
-  if (
-    !command ||
-    command === '--help' ||
-    command === '-h' ||
-    command === 'help'
-  ) {
+  if (!command) {
+    io.err(
+      `burstguard: a command is required, one of ${Object.keys(COMMANDS).join(', ')} (try burstguard --help)\n`,
+    );
+    return 2;
+  }
+  if (command === 'help' && rest.length > 0) {
+    // `burstguard help demo` is `burstguard demo --help`.
+    return main([rest[0] ?? '', '--help', ...rest.slice(1)], io);
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
     io.out(await usage());
-    return command ? 0 : 2;
+    return 0;
   }
   const run = await loadCommand(command);
   if (!run) {

@@ -85,6 +85,32 @@ export function recordWindow(
   return { windowMinutes: minutes, end: to };
 }
 
+/**
+ * `--clickhouse-url`: an http(s) URL without credentials (the password
+ * comes from CLICKHOUSE_PASSWORD, never the command line).
+ */
+export function checkClickHouseUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(
+      `--clickhouse-url: ${url} is not a URL (e.g. https://clickhouse.internal:8443)`,
+    );
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new UsageError(
+      `--clickhouse-url: ${parsed.protocol} is not http or https`,
+    );
+  }
+  if (parsed.username || parsed.password) {
+    throw new UsageError(
+      '--clickhouse-url: must carry no credentials; the password comes from CLICKHOUSE_PASSWORD',
+    );
+  }
+  return url;
+}
+
 export async function runRecord(
   options: RecordOptions,
   io: Io,
@@ -104,6 +130,9 @@ export async function runRecord(
   if (!options.out) throw new UsageError('--out: a directory is required');
   const now = new Date();
   const { windowMinutes, end } = recordWindow(options, now);
+  if (options.clickhouseUrl !== undefined) {
+    checkClickHouseUrl(options.clickhouseUrl);
+  }
   const region =
     options.region ??
     process.env.AWS_REGION ??

@@ -113,6 +113,15 @@ describe('burstguard <command> --help', () => {
     for (const name of SCENARIOS) expect(out).toMatch(new RegExp(` ${name}: `));
   });
 
+  it("prints a command's help for burstguard help <command>", async () => {
+    // Act
+    const viaHelp = await run(['help', 'record']);
+
+    // Assess
+    expect(viaHelp).toEqual(await run(['record', '--help']));
+    expect(viaHelp.out).toMatch(/^Usage: burstguard record /);
+  });
+
   it('prints the package version for --version and -V', async () => {
     // Prepare: package.json's own version.
     const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -221,6 +230,15 @@ describe('a usage error', () => {
     ],
     [['demo', '--scenario'], /--scenario/],
     [['--version', 'extra'], /--version takes no arguments/],
+    [[], /^burstguard: a command is required, one of .*demo.*replay/],
+    [
+      [...record, '--clickhouse-url', 'clickhouse:8443'],
+      /--clickhouse-url: clickhouse: is not http or https/,
+    ],
+    [
+      [...record, '--clickhouse-url', 'https://ro:secret@ch.internal:8443'],
+      /--clickhouse-url: must carry no credentials/,
+    ],
   ])('%j exits 2 with one line', async (argv, message) => {
     // Act
     const { code, err, out } = await run(argv);
@@ -230,7 +248,7 @@ describe('a usage error', () => {
     expect(out).toBe('');
     expect(err).toMatch(message);
     expect(err.trim().split('\n')).toHaveLength(1);
-    if (argv[0] !== '--version') {
+    if (argv[0] && argv[0] !== '--version') {
       expect(err).toMatch(
         new RegExp(`\\(try burstguard ${argv[0]} --help\\)\\n$`),
       );
