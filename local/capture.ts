@@ -86,25 +86,28 @@ export async function captureRecording(
 
   const logGroups = [...new Set(options.langfuseLogGroups ?? [])];
   const insights = options.logsInsights;
-  const queryInsights = async (queryString: string) =>
-    plain(
-      await (insights as LogsInsightsPort).query({
-        logGroupNames: logGroups,
-        queryString,
-        start: grid.start,
-        end,
-        timeoutMs: RECORD_INSIGHTS_TIMEOUT_MS,
-      }),
-    );
+  const queryInsights =
+    insights && logGroups.length > 0
+      ? async (queryString: string) =>
+          plain(
+            await insights.query({
+              logGroupNames: logGroups,
+              queryString,
+              start: grid.start,
+              end,
+              timeoutMs: RECORD_INSIGHTS_TIMEOUT_MS,
+            }),
+          )
+      : undefined;
   const langfuseLines = await countLangfuseLines(
     results,
-    insights && logGroups.length > 0 ? queryInsights : undefined,
+    queryInsights,
     periodSeconds,
     say,
   );
 
   let logsInsights: Recording['logsInsights'];
-  if (insights && logGroups.length > 0) {
+  if (queryInsights) {
     say(`counting dropped records in ${logGroups.length} log group(s)`);
     try {
       logsInsights = await queryInsights(

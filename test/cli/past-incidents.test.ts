@@ -246,6 +246,31 @@ describe('record --from --to', () => {
     ).toBe('metric-filters');
   });
 
+  it('records the empty series, and says why, when the line count fails', async () => {
+    // Prepare: StartQuery refused as the API reference lists it
+    // (LimitExceededException: too many concurrent queries).
+    logsMock.on(StartQueryCommand).rejects(
+      Object.assign(new Error('Account concurrent query limit exceeded'), {
+        name: 'LimitExceededException',
+      }),
+    );
+
+    // Act
+    const { code, out, err } = await recordPast(filterlessIncident(), [
+      LOG_GROUP,
+    ]);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(err).toMatch(
+      /Logs Insights line count: .*concurrent query limit exceeded.* \(not recorded\)/,
+    );
+    expect(existsSync(join(out, RECORDING_FILES.langfuseLines))).toBe(false);
+    expect(
+      (await readJson(out, RECORDING_FILES.meta)).langfuseLinesCountedBy,
+    ).toBe('metric-filters');
+  });
+
   it('runs no line count when the filters published in the window', async () => {
     // Prepare
     const sent = mockLogsInsights();
