@@ -2,47 +2,29 @@
  * What every `burstguard` command shares: the terminal it writes to, the
  * usage error (exit 2), flag parsing, and how a local run is printed.
  */
-import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import type { LocalRunReport } from '../local/run-recording.ts';
 import type { RunEvent } from '../local/state-machine-runner.ts';
 import {
+  isoTimeSchema,
   policySchema,
   WINDOW_MINUTES,
   windowMinutesSchema,
 } from '../shared/domain/contracts.ts';
-import { oneLine } from '../shared/domain/errors.ts';
+import {
+  type Flag,
+  type Io,
+  type ParsedCommandLine,
+  stringFlag,
+  UsageError,
+} from './flags.ts';
 
-/** A mistake in how the command was called: exit 2 with the usage hint. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-export type Io = {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  color: boolean;
-};
+export { type Io, UsageError };
 
 export const defaultIo: Io = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
 };
-
-/** Runs parseArgs over a command's options; a bad flag is a UsageError. */
-export function parseFlags<const O extends ParseArgsOptionsConfig>(
-  args: string[],
-  options: O,
-) {
-  try {
-    return parseArgs({ args, allowPositionals: true, options });
-  } catch (error) {
-    throw new UsageError(oneLine(error));
-  }
-}
 
 export function parsePolicy(value: unknown) {
   if (value === undefined) return undefined;
@@ -64,6 +46,30 @@ export function parseWindowMinutes(value: string | number): number {
     );
   }
   return minutes;
+}
+
+/**
+ * A time flag: ISO 8601 with a zone (the form the manual input's `at` and
+ * a recording's meta take).
+ */
+export function parseTimeFlag(flag: string, value: string): Date {
+  if (!isoTimeSchema.safeParse(value).success) {
+    throw new UsageError(
+      `${flag} must be an ISO 8601 time such as 2026-11-23T00:12:00Z, not ${value}`,
+    );
+  }
+  return new Date(value);
+}
+
+/** A time flag that names a past moment (an incident already over). */
+export function parsePastTimeFlag(flag: string, value: string, now: Date) {
+  const time = parseTimeFlag(flag, value);
+  if (time.getTime() > now.getTime()) {
+    throw new UsageError(
+      `${flag} (${value}) is after now (${now.toISOString()}): it names the end of a past window`,
+    );
+  }
+  return time;
 }
 
 /** Prints the progress of a run, one line per state left. */
@@ -141,22 +147,27 @@ export function jsonReport(report: LocalRunReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
+/** The flags of every command that runs the state machine locally. */
+export const RUN_FLAGS = {
+  json: {
+    type: 'boolean',
+    help: 'print one JSON object (incident, diagnosis, recommendation, remediation, slack, decision) instead of the thread and a summary',
+  },
+  policy: {
+    type: 'string',
+    value: 'off|approve|auto',
+    help: "the file system's configured remediation policy (default approve); a recorded manual input may only lower it",
+  },
+} as const satisfies Record<string, Flag>;
+
 /**
  * The command line of a command that runs the state machine locally
- * (`demo`, `replay`): `--json` and `--policy` with the command's own
- * flags, and what follows from `--json`: progress on stderr and Slack in
- * the terminal, or nothing but the report.
+ * (`demo`, `replay`), parsed by its spec (RUN_FLAGS and its own), and what
+ * follows from `--json`: progress on stderr and Slack in the terminal, or
+ * nothing but the report.
  */
-export function runCommandLine(
-  args: string[],
-  io: Io,
-  own: ParseArgsOptionsConfig,
-) {
-  const { values, positionals } = parseFlags(args, {
-    json: { type: 'boolean', default: false },
-    policy: { type: 'string' },
-    ...own,
-  } as ParseArgsOptionsConfig);
+export function runCommandLine(line: ParsedCommandLine, io: Io) {
+  const { values, positionals } = line;
   const json = Boolean(values.json);
   const quiet = () => undefined;
   return {
@@ -164,7 +175,7 @@ export function runCommandLine(
     positionals,
     json,
     /** `--policy`, checked when read. */
-    policy: () => parsePolicy(values.policy),
+    policy: () => parsePolicy(stringFlag(values, 'policy')),
     /** A progress line, unless `--json`. */
     say: json ? quiet : io.err,
     /** runRecording's output options. */

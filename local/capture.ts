@@ -3,6 +3,7 @@
  * same ports the Lambdas use, so a real incident can be replayed offline.
  */
 
+import type { GetQueryResultsOutput } from '../shared/domain/aws-shapes.ts';
 import { oneLine } from '../shared/domain/errors.ts';
 import type {
   ClickHousePort,
@@ -13,17 +14,27 @@ import type {
 import { efsQueries } from '../shared/domain/sources/efs.ts';
 import { langfuseQueries } from '../shared/domain/sources/langfuse.ts';
 import { droppedRecordsQuery } from '../shared/domain/sources/langfuse-logs.ts';
+import { LANGFUSE_LOG_SIGNALS } from '../shared/domain/sources/langfuse-patterns.ts';
 import {
   choosePeriodSeconds,
   gridFor,
 } from '../shared/domain/sources/metric-series.ts';
-import { RECORDING_VERSION, type Recording } from './recording-format.ts';
+import {
+  langfuseLinesQuery,
+  RECORDING_VERSION,
+  type Recording,
+} from './recording-format.ts';
 
 export type CaptureOptions = {
   fileSystemId: string;
   region: string;
   windowMinutes: number;
   now: Date;
+  /**
+   * The window's end, for a past incident; default now. The recorded
+   * trigger then carries it as `at`.
+   */
+  end?: Date;
   langfuseMetricNamespace: string;
   efs: EfsPort;
   metrics: MetricsPort;
@@ -49,7 +60,7 @@ export async function captureRecording(
   options: CaptureOptions,
 ): Promise<Recording> {
   const say = options.progress ?? (() => undefined);
-  const end = options.now;
+  const end = options.end ?? options.now;
   const start = new Date(end.getTime() - options.windowMinutes * 60_000);
   const periodSeconds = choosePeriodSeconds(start, end, options.now);
   const grid = gridFor(start, end, periodSeconds);
@@ -74,18 +85,33 @@ export async function captureRecording(
   });
 
   const logGroups = [...new Set(options.langfuseLogGroups ?? [])];
+  const insights = options.logsInsights;
+  const queryInsights =
+    insights && logGroups.length > 0
+      ? async (queryString: string) =>
+          plain(
+            await insights.query({
+              logGroupNames: logGroups,
+              queryString,
+              start: grid.start,
+              end,
+              timeoutMs: RECORD_INSIGHTS_TIMEOUT_MS,
+            }),
+          )
+      : undefined;
+  const langfuseLines = await countLangfuseLines(
+    results,
+    queryInsights,
+    periodSeconds,
+    say,
+  );
+
   let logsInsights: Recording['logsInsights'];
-  if (options.logsInsights && logGroups.length > 0) {
+  if (queryInsights) {
     say(`counting dropped records in ${logGroups.length} log group(s)`);
     try {
-      logsInsights = plain(
-        await options.logsInsights.query({
-          logGroupNames: logGroups,
-          queryString: droppedRecordsQuery(periodSeconds / 60),
-          start: grid.start,
-          end,
-          timeoutMs: RECORD_INSIGHTS_TIMEOUT_MS,
-        }),
+      logsInsights = await queryInsights(
+        droppedRecordsQuery(periodSeconds / 60),
       );
     } catch (error) {
       say(`Logs Insights: ${oneLine(error)} (not recorded)`);
@@ -121,15 +147,63 @@ export async function captureRecording(
       periodSeconds,
       start: grid.start.toISOString(),
       end: end.toISOString(),
-      ...(logsInsights ? { langfuseLogGroups: logGroups } : {}),
+      ...(logsInsights || langfuseLines
+        ? { langfuseLogGroups: logGroups }
+        : {}),
+      langfuseLinesCountedBy: langfuseLines
+        ? 'logs-insights'
+        : 'metric-filters',
     },
     trigger: {
       fileSystemId: options.fileSystemId,
       windowMinutes: options.windowMinutes,
+      ...(options.end ? { at: end.toISOString() } : {}),
     },
     describeFileSystems: plain({ FileSystems: [description] }),
     metricData: plain({ MetricDataResults: results, Messages: [] }),
     ...(logsInsights ? { logsInsights } : {}),
+    ...(langfuseLines ? { langfuseLines } : {}),
     clickhouse,
   };
+}
+
+/**
+ * The fallback for a window the Langfuse metric filters missed: when none
+ * of their series holds a datapoint (the filters were created after the
+ * incident, or matched nothing), count the lines they match with Logs
+ * Insights, one query per signal. Without log groups, or when a query
+ * fails, says so and answers undefined: the empty series stand.
+ */
+async function countLangfuseLines(
+  results: readonly { Id: string; Values?: number[] }[],
+  query: ((queryString: string) => Promise<GetQueryResultsOutput>) | undefined,
+  periodSeconds: number,
+  say: (line: string) => void,
+): Promise<Recording['langfuseLines']> {
+  const filtersPublished = LANGFUSE_LOG_SIGNALS.some(
+    (signal) =>
+      (results.find((r) => r.Id === signal.id)?.Values?.length ?? 0) > 0,
+  );
+  if (filtersPublished) return undefined;
+  const empty =
+    'the Langfuse metric-filter series hold no datapoint over the window (the filters may postdate it)';
+  if (!query) {
+    say(
+      `${empty}; give --langfuse-log-group to count the lines with Logs Insights`,
+    );
+    return undefined;
+  }
+  say(`${empty}: counting the lines with Logs Insights instead`);
+  try {
+    const counts: NonNullable<Recording['langfuseLines']> = {};
+    for (const signal of LANGFUSE_LOG_SIGNALS) {
+      counts[signal.id] = await query(
+        langfuseLinesQuery(signal, periodSeconds / 60),
+      );
+    }
+    return counts;
+  } catch (error) {
+    say(`Logs Insights line count: ${oneLine(error)} (not recorded)`);
+    return undefined;
+  }
 }

@@ -5,6 +5,7 @@
  */
 import {
   type FileSystemDescription,
+  type MetricDataResult,
   toEpochMs,
 } from '../shared/domain/aws-shapes.ts';
 import {
@@ -19,7 +20,34 @@ import type {
   SnapshotQueryName,
 } from '../shared/domain/ports.ts';
 import { SNAPSHOT_QUERY_NAMES } from '../shared/domain/ports.ts';
-import type { Recording } from './recording-format.ts';
+import type { LogSignalId } from '../shared/domain/sources/langfuse-patterns.ts';
+import {
+  langfuseLinesResult,
+  RECORDING_FILES,
+  type Recording,
+} from './recording-format.ts';
+
+/**
+ * The recording's metric series: get-metric-data's, with a Langfuse
+ * signal's Logs Insights line count standing in where its metric-filter
+ * series holds no datapoint (meta.json's `langfuseLinesCountedBy`).
+ */
+export function recordedMetricSeries(recording: Recording): MetricDataResult[] {
+  const counted = Object.entries(recording.langfuseLines ?? {}).map(
+    ([id, output]) =>
+      langfuseLinesResult(
+        id as LogSignalId,
+        output,
+        RECORDING_FILES.langfuseLines,
+      ),
+  );
+  const countedIds = new Set(counted.map((r) => r.Id));
+  const kept = recording.metricData.MetricDataResults.filter(
+    (r) => !(countedIds.has(r.Id) && !r.Values?.length),
+  );
+  const keptIds = new Set(kept.map((r) => r.Id));
+  return [...kept, ...counted.filter((r) => !keptIds.has(r.Id))];
+}
 
 /** A simulated EFS control plane seeded from the recording. */
 export function recordingEfsPort(
@@ -70,24 +98,24 @@ export function recordingMetricsPort(recording: Recording): MetricsPort {
       const from = start.getTime();
       const to = end.getTime();
       const wanted = new Set(queries.map((q) => q.id));
-      return recording.metricData.MetricDataResults.filter((r) =>
-        wanted.has(r.Id),
-      ).map((r) => {
-        const timestamps: string[] = [];
-        const values: number[] = [];
-        const ts = r.Timestamps ?? [];
-        for (let i = 0; i < ts.length; i++) {
-          const t = ts[i];
-          const v = r.Values?.[i];
-          if (t === undefined || v === undefined) continue;
-          const ms = toEpochMs(t);
-          // GetMetricData's EndTime is exclusive.
-          if (ms < from || ms >= to) continue;
-          timestamps.push(new Date(ms).toISOString());
-          values.push(v);
-        }
-        return { ...r, Timestamps: timestamps, Values: values };
-      });
+      return recordedMetricSeries(recording)
+        .filter((r) => wanted.has(r.Id))
+        .map((r) => {
+          const timestamps: string[] = [];
+          const values: number[] = [];
+          const ts = r.Timestamps ?? [];
+          for (let i = 0; i < ts.length; i++) {
+            const t = ts[i];
+            const v = r.Values?.[i];
+            if (t === undefined || v === undefined) continue;
+            const ms = toEpochMs(t);
+            // GetMetricData's EndTime is exclusive.
+            if (ms < from || ms >= to) continue;
+            timestamps.push(new Date(ms).toISOString());
+            values.push(v);
+          }
+          return { ...r, Timestamps: timestamps, Values: values };
+        });
     },
   };
 }

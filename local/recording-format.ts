@@ -13,16 +13,24 @@ import {
   type GetQueryResultsOutput,
   getMetricDataOutputSchema,
   getQueryResultsOutputSchema,
+  type MetricDataResult,
 } from '../shared/domain/aws-shapes.ts';
 import {
   fileSystemIdSchema,
   isoTimeSchema,
+  METRIC_IDS,
 } from '../shared/domain/contracts.ts';
 import { RecordingError } from '../shared/domain/errors.ts';
 import {
   SNAPSHOT_QUERY_NAMES,
   type SnapshotQueryName,
 } from '../shared/domain/ports.ts';
+import { parseInsightsTime } from '../shared/domain/sources/langfuse-logs.ts';
+import {
+  LANGFUSE_LOG_SIGNALS,
+  type LogSignal,
+  type LogSignalId,
+} from '../shared/domain/sources/langfuse-patterns.ts';
 
 export const RECORDING_VERSION = 1;
 
@@ -38,6 +46,18 @@ export const metaSchema = z.object({
    * the Langfuse worker log groups the Logs Insights query ran over.
    */
   langfuseLogGroups: z.array(z.string()).optional(),
+  /**
+   * Added in format 1 without a version change: how the Langfuse log-line
+   * series were counted. `metric-filters`: the filters' own series in
+   * cloudwatch-get-metric-data.json. `logs-insights`: those series held no
+   * datapoint over the window (the filters did not exist yet, or matched
+   * nothing), so the lines were counted with Logs Insights
+   * (cloudwatch-logs-insights-lines.json). Absent in older recordings:
+   * metric filters.
+   */
+  langfuseLinesCountedBy: z
+    .enum(['metric-filters', 'logs-insights'])
+    .optional(),
 });
 export type RecordingMeta = z.infer<typeof metaSchema>;
 
@@ -53,6 +73,12 @@ export type Recording = {
    * over the window (cloudwatch-logs-insights.json), when it was run.
    */
   logsInsights?: GetQueryResultsOutput;
+  /**
+   * What `aws logs get-query-results` printed for each Langfuse log signal's
+   * line count ({@link langfuseLinesQuery}), keyed by its metric Id, when
+   * the metric filters' series held nothing for the window.
+   */
+  langfuseLines?: Partial<Record<LogSignalId, GetQueryResultsOutput>>;
   clickhouse: {
     /** Present when ClickHouse could not be queried: the error, one line. */
     error?: string;
@@ -66,6 +92,7 @@ export const RECORDING_FILES = {
   describeFileSystems: 'efs-describe-file-systems.json',
   metricData: 'cloudwatch-get-metric-data.json',
   logsInsights: 'cloudwatch-logs-insights.json',
+  langfuseLines: 'cloudwatch-logs-insights-lines.json',
   clickhouseDir: 'clickhouse',
   clickhouseError: 'error.txt',
 } as const;
@@ -102,6 +129,102 @@ function check<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
   }
   return result.data;
 }
+
+/**
+ * What a v1 reader takes from cloudwatch-get-metric-data.json beyond its
+ * shape: each Id one the format lists (a misspelled Id would otherwise read
+ * as a metric that was not available), and as many Values as Timestamps
+ * (the i-th value belongs to the i-th time).
+ */
+export function checkMetricData(
+  metricData: Recording['metricData'],
+  path: string,
+): void {
+  const known: readonly string[] = METRIC_IDS;
+  for (const result of metricData.MetricDataResults) {
+    if (!known.includes(result.Id)) {
+      throw new RecordingError(
+        `${path}: unknown metric Id "${result.Id}" (a recording's Ids: ${METRIC_IDS.join(', ')})`,
+      );
+    }
+    const times = result.Timestamps?.length ?? 0;
+    const values = result.Values?.length ?? 0;
+    if (times !== values) {
+      throw new RecordingError(
+        `${path}: Id "${result.Id}" has ${times} Timestamps but ${values} Values`,
+      );
+    }
+  }
+}
+
+/** The field the line-count query names each bin's count. */
+export const LINES_FIELD = 'lines';
+
+/**
+ * The Logs Insights query that counts a Langfuse log signal's lines per
+ * bin as its metric filters would have (one per matching line): each
+ * filter's quoted terms must all be in the event (`like "text"` is a
+ * case-sensitive substring match, as filter-pattern terms are), any one
+ * filter may match. CloudWatch Logs user guide, "filter" and "stats" in
+ * the Logs Insights query syntax (`stats count(*) by bin(...)`).
+ */
+export function langfuseLinesQuery(
+  signal: LogSignal,
+  binMinutes: number,
+): string {
+  if (!Number.isInteger(binMinutes) || binMinutes < 1) {
+    throw new RangeError(`bin must be whole minutes, got ${binMinutes}`);
+  }
+  const alternatives = signal.filters.map((filter) => {
+    const terms = [...filter.pattern.matchAll(/"([^"\\]*)"/g)].map(
+      (m) => `@message like "${m[1]}"`,
+    );
+    return terms.length > 1 ? `(${terms.join(' and ')})` : terms.join('');
+  });
+  return [
+    `filter ${alternatives.join(' or ')}`,
+    `| stats count(*) as ${LINES_FIELD} by bin(${binMinutes}m)`,
+  ].join('\n');
+}
+
+/**
+ * A signal's line counts as the MetricDataResult its metric filters would
+ * have published: one datapoint per bin with lines. A row without a bin
+ * time or a count is a RecordingError naming the file and the Id.
+ */
+export function langfuseLinesResult(
+  id: LogSignalId,
+  output: GetQueryResultsOutput,
+  path: string,
+): MetricDataResult {
+  const signal = LANGFUSE_LOG_SIGNALS.find((s) => s.id === id);
+  const timestamps: string[] = [];
+  const values: number[] = [];
+  for (const row of output.results) {
+    const bin = row.find((f) => f.field?.startsWith('bin('))?.value;
+    const count = Number(row.find((f) => f.field === LINES_FIELD)?.value);
+    const time = bin === undefined ? Number.NaN : parseInsightsTime(bin);
+    if (Number.isNaN(time) || !Number.isInteger(count) || count < 0) {
+      throw new RecordingError(
+        `${path}: Id "${id}": a row needs a bin(...) time and a whole ${LINES_FIELD} count, got ${JSON.stringify(row)}`,
+      );
+    }
+    timestamps.push(new Date(time).toISOString());
+    values.push(count);
+  }
+  return {
+    Id: id,
+    Label: `${signal?.metricName ?? id} (log lines counted by Logs Insights)`,
+    Timestamps: timestamps,
+    Values: values,
+    StatusCode: output.status === 'Complete' ? 'Complete' : 'PartialData',
+  };
+}
+
+const langfuseLinesSchema = z.partialRecord(
+  z.enum(LANGFUSE_LOG_SIGNALS.map((s) => s.id) as [LogSignalId]),
+  getQueryResultsOutputSchema,
+);
 
 /** Parses JSONEachRow text; names the file and line of a bad row. */
 export function parseJsonLines(
@@ -141,11 +264,13 @@ export async function readRecording(dir: string): Promise<Recording> {
     await readJson(dir, RECORDING_FILES.describeFileSystems),
     join(dir, RECORDING_FILES.describeFileSystems),
   );
+  const metricDataPath = join(dir, RECORDING_FILES.metricData);
   const metricData = check(
     getMetricDataOutputSchema,
     await readJson(dir, RECORDING_FILES.metricData),
-    join(dir, RECORDING_FILES.metricData),
+    metricDataPath,
   );
+  checkMetricData(metricData, metricDataPath);
   // Optional: recordings made before it existed, or without log groups,
   // count dropped records from the metric filters.
   const insightsPath = join(dir, RECORDING_FILES.logsInsights);
@@ -154,6 +279,14 @@ export async function readRecording(dir: string): Promise<Recording> {
         getQueryResultsOutputSchema,
         await readJson(dir, RECORDING_FILES.logsInsights),
         insightsPath,
+      )
+    : undefined;
+  // Optional: the Langfuse line counts of a window the filters missed.
+  const linesPath = join(dir, RECORDING_FILES.langfuseLines);
+  const langfuseLines = existsSync(linesPath)
+    ? readLangfuseLines(
+        await readJson(dir, RECORDING_FILES.langfuseLines),
+        linesPath,
       )
     : undefined;
   const chDir = join(dir, RECORDING_FILES.clickhouseDir);
@@ -187,8 +320,30 @@ export async function readRecording(dir: string): Promise<Recording> {
     describeFileSystems,
     metricData,
     ...(logsInsights ? { logsInsights } : {}),
+    ...(langfuseLines ? { langfuseLines } : {}),
     clickhouse,
   };
+}
+
+/** cloudwatch-logs-insights-lines.json, each signal's rows checked. */
+function readLangfuseLines(
+  raw: unknown,
+  path: string,
+): NonNullable<Recording['langfuseLines']> {
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+    const known: readonly string[] = LANGFUSE_LOG_SIGNALS.map((s) => s.id);
+    const unknown = Object.keys(raw).find((key) => !known.includes(key));
+    if (unknown !== undefined) {
+      throw new RecordingError(
+        `${path}: unknown metric Id "${unknown}" (its Ids: ${known.join(', ')})`,
+      );
+    }
+  }
+  const lines = check(langfuseLinesSchema, raw, path);
+  for (const [id, output] of Object.entries(lines)) {
+    langfuseLinesResult(id as LogSignalId, output, path);
+  }
+  return lines;
 }
 
 /** Writes a recording directory in format v1. */
@@ -212,6 +367,9 @@ export async function writeRecording(
   await put(RECORDING_FILES.metricData, json(recording.metricData));
   if (recording.logsInsights) {
     await put(RECORDING_FILES.logsInsights, json(recording.logsInsights));
+  }
+  if (recording.langfuseLines) {
+    await put(RECORDING_FILES.langfuseLines, json(recording.langfuseLines));
   }
   if (recording.clickhouse.error) {
     await put(

@@ -3,19 +3,38 @@ import {
   buildDefinition,
   placeholderArns,
 } from '../../workflows/definition.ts';
-import { type Io, parseFlags } from '../output.ts';
+import { defineCommand, stringFlag } from '../flags.ts';
 
-export async function definitionCommand(
-  args: string[],
-  io: Io,
-): Promise<number> {
-  const { values } = parseFlags(args, {
-    region: { type: 'string', default: 'us-east-1' },
-    account: { type: 'string', default: '123456789012' },
-  });
-  const definition = buildDefinition(
-    placeholderArns(String(values.region), String(values.account)),
-  );
-  io.out(`${JSON.stringify(definition, null, 2)}\n`);
-  return 0;
-}
+const DEFAULT_REGION = 'us-east-1';
+const DEFAULT_ACCOUNT = '123456789012';
+
+/** `burstguard definition`. */
+export const definitionCommand = defineCommand(
+  {
+    name: 'definition',
+    summary:
+      "prints the state machine's ASL (JSONPath) with placeholder Lambda ARNs, for reading or Workflow Studio",
+    flags: {
+      region: {
+        type: 'string',
+        value: 'R',
+        help: `the region in the placeholder ARNs (default ${DEFAULT_REGION})`,
+      },
+      account: {
+        type: 'string',
+        value: 'N',
+        help: `the account id in the placeholder ARNs (default ${DEFAULT_ACCOUNT})`,
+      },
+    },
+  },
+  async ({ values }, io) => {
+    const definition = buildDefinition(
+      placeholderArns(
+        stringFlag(values, 'region') ?? DEFAULT_REGION,
+        stringFlag(values, 'account') ?? DEFAULT_ACCOUNT,
+      ),
+    );
+    io.out(`${JSON.stringify(definition, null, 2)}\n`);
+    return 0;
+  },
+);

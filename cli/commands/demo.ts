@@ -16,8 +16,9 @@ import {
 } from '../../local/scenarios.ts';
 import { formatBytes } from '../../shared/domain/diagnosis/forecast.ts';
 import type { ClickHousePort } from '../../shared/domain/ports.ts';
+import { defineCommand, stringFlag } from '../flags.ts';
 import {
-  type Io,
+  RUN_FLAGS,
   type RunCommandLine,
   runCommandLine,
   UsageError,
@@ -89,10 +90,31 @@ export async function runDemo(
   }
 }
 
-/** The command line of `burstguard demo`. */
-export async function demoCommand(args: string[], io: Io): Promise<number> {
-  const run = runCommandLine(args, io, {
-    scenario: { type: 'string', default: 'credits-exhausted' },
-  });
-  return runDemo(String(run.values.scenario), run);
-}
+/** The scenario `demo` runs without `--scenario`. */
+export const DEFAULT_SCENARIO: ScenarioName = 'credits-exhausted';
+
+/** `burstguard demo`. */
+export const demoCommand = defineCommand(
+  {
+    name: 'demo',
+    summary:
+      'runs the whole runbook offline on a built-in incident: the real state machine and handlers, a simulated EFS, an embedded ClickHouse, Slack in the terminal',
+    flags: {
+      scenario: {
+        type: 'string',
+        value: 'NAME',
+        help: `the built-in incident to run (default ${DEFAULT_SCENARIO}; the list below)`,
+      },
+      ...RUN_FLAGS,
+    },
+    notes: [
+      'Scenarios:',
+      ...SCENARIOS.map((name) => `  ${name}: ${SCENARIO_DESCRIPTIONS[name]}`),
+    ],
+  },
+  (line, io) =>
+    runDemo(
+      stringFlag(line.values, 'scenario') ?? DEFAULT_SCENARIO,
+      runCommandLine(line, io),
+    ),
+);

@@ -6,9 +6,9 @@ import { readFile } from 'node:fs/promises';
 import {
   type Evidence,
   evidenceSchema,
-  isoTimeSchema,
 } from '../../shared/domain/contracts.ts';
-import { type Io, parseFlags, UsageError } from '../output.ts';
+import { defineCommand, stringFlag } from '../flags.ts';
+import { parseTimeFlag, UsageError } from '../output.ts';
 
 /** The window and region a diagnosis is priced and rated over. */
 export type DiagnoseWindow = {
@@ -43,17 +43,9 @@ export function diagnoseWindow(
   if (!region || !windowStart || !windowEnd) {
     throw new UsageError(BARE_EVIDENCE_USAGE);
   }
-  for (const [flag, value] of [
-    ['--window-start', windowStart],
-    ['--window-end', windowEnd],
-  ] as const) {
-    if (!isoTimeSchema.safeParse(value).success) {
-      throw new UsageError(
-        `${flag} must be an ISO 8601 time such as 2026-11-23T00:12:00Z, not ${value}`,
-      );
-    }
-  }
-  if (Date.parse(windowEnd) <= Date.parse(windowStart)) {
+  const start = parseTimeFlag('--window-start', windowStart);
+  const end = parseTimeFlag('--window-end', windowEnd);
+  if (end.getTime() <= start.getTime()) {
     throw new UsageError(
       `--window-end (${windowEnd}) must be after --window-start (${windowStart})`,
     );
@@ -61,55 +53,88 @@ export function diagnoseWindow(
   return { region, windowStart, windowEnd };
 }
 
-export async function diagnoseCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parseFlags(args, {
-    evidence: { type: 'string' },
-    json: { type: 'boolean', default: false },
-    region: { type: 'string' },
-    'window-start': { type: 'string' },
-    'window-end': { type: 'string' },
-  });
-  if (!values.evidence) throw new UsageError('diagnose needs --evidence FILE');
-  const path = String(values.evidence);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(
-      code ? `${path}: cannot read (${code})` : `${path}: not valid JSON`,
+/** `burstguard diagnose --evidence FILE`. */
+export const diagnoseCommand = defineCommand(
+  {
+    name: 'diagnose',
+    summary:
+      'runs the diagnosis engine alone on a replay/demo --json output or a bare Evidence file',
+    flags: {
+      evidence: {
+        type: 'string',
+        required: true,
+        value: 'FILE',
+        help: 'a replay or demo --json output, or a bare Evidence JSON file',
+      },
+      json: {
+        type: 'boolean',
+        help: 'print {diagnosis, recommendation} as JSON instead of text',
+      },
+      region: {
+        type: 'string',
+        value: 'R',
+        help: "the AWS region costs are priced for (default: the file's trigger)",
+      },
+      'window-start': {
+        type: 'string',
+        value: 'ISO',
+        help: "the window's start, ISO 8601 (default: the file's trigger)",
+      },
+      'window-end': {
+        type: 'string',
+        value: 'ISO',
+        help: "the window's end, ISO 8601 (default: the file's trigger)",
+      },
+    },
+    notes: [
+      'A bare Evidence file has no trigger: give --region, --window-start and --window-end.',
+    ],
+  },
+  async ({ values }, io) => {
+    const path = stringFlag(values, 'evidence');
+    if (!path) throw new UsageError('diagnose needs --evidence FILE');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(path, 'utf8'));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new Error(
+        code ? `${path}: cannot read (${code})` : `${path}: not valid JSON`,
+      );
+    }
+    // An evidence file is Evidence, or a `replay --json`-like object holding it.
+    const parsed = evidenceSchema.safeParse(
+      (raw as { evidence?: unknown })?.evidence ?? raw,
     );
-  }
-  // An evidence file is Evidence, or a `replay --json`-like object holding it.
-  const parsed = evidenceSchema.safeParse(
-    (raw as { evidence?: unknown })?.evidence ?? raw,
-  );
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(
-      `${path}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'not evidence'}`,
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(
+        `${path}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'not evidence'}`,
+      );
+    }
+    const evidence: Evidence = parsed.data;
+    const window = diagnoseWindow(raw, {
+      region: stringFlag(values, 'region'),
+      windowStart: stringFlag(values, 'window-start'),
+      windowEnd: stringFlag(values, 'window-end'),
+    });
+    const { diagnose } = await import(
+      '../../shared/domain/diagnosis/engine.ts'
     );
-  }
-  const evidence: Evidence = parsed.data;
-  const window = diagnoseWindow(raw, {
-    region: values.region as string | undefined,
-    windowStart: values['window-start'] as string | undefined,
-    windowEnd: values['window-end'] as string | undefined,
-  });
-  const { diagnose } = await import('../../shared/domain/diagnosis/engine.ts');
-  const { diagnosis, recommendation } = diagnose(evidence, window);
-  if (values.json) {
-    io.out(`${JSON.stringify({ diagnosis, recommendation }, null, 2)}\n`);
-  } else {
-    io.out(
-      `${[
-        `verdict: ${diagnosis.verdict} (confidence ${diagnosis.confidence.toFixed(2)})`,
-        diagnosis.headline,
-        ...diagnosis.findings.map((f) => `  • ${f}`),
-        `action: ${recommendation.action}: ${recommendation.summary}`,
-        `window ${window.windowStart} to ${window.windowEnd}, ${window.region}`,
-      ].join('\n')}\n`,
-    );
-  }
-  return 0;
-}
+    const { diagnosis, recommendation } = diagnose(evidence, window);
+    if (values.json) {
+      io.out(`${JSON.stringify({ diagnosis, recommendation }, null, 2)}\n`);
+    } else {
+      io.out(
+        `${[
+          `verdict: ${diagnosis.verdict} (confidence ${diagnosis.confidence.toFixed(2)})`,
+          diagnosis.headline,
+          ...diagnosis.findings.map((f) => `  • ${f}`),
+          `action: ${recommendation.action}: ${recommendation.summary}`,
+          `window ${window.windowStart} to ${window.windowEnd}, ${window.region}`,
+        ].join('\n')}\n`,
+      );
+    }
+    return 0;
+  },
+);

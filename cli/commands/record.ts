@@ -12,30 +12,104 @@ import { awsClientOptions } from '../../shared/adapters/aws-clients.ts';
 import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
 import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
 import { createLogsInsightsPort } from '../../shared/adapters/aws-logs-insights.ts';
-import { fileSystemIdSchema } from '../../shared/domain/contracts.ts';
+import {
+  fileSystemIdSchema,
+  WINDOW_MINUTES,
+  windowMinutesSchema,
+} from '../../shared/domain/contracts.ts';
 import type {
   ClickHousePort,
   EfsPort,
   LogsInsightsPort,
   MetricsPort,
 } from '../../shared/domain/ports.ts';
+import { defineCommand, stringFlag } from '../flags.ts';
 import {
   type Io,
-  parseFlags,
+  parsePastTimeFlag,
   parseWindowMinutes,
   UsageError,
 } from '../output.ts';
 
+/** The window `record` reads without --window-minutes or --from/--to. */
+export const DEFAULT_RECORD_WINDOW_MINUTES = 180;
+
 export type RecordOptions = {
   fileSystemId?: string;
   out?: string;
-  windowMinutes: string;
+  /** Minutes up to now; not with `from`/`to`. */
+  windowMinutes?: string;
+  /** A past window, ISO 8601: both or neither. */
+  from?: string;
+  to?: string;
   region?: string;
   clickhouseUrl?: string;
-  clickhouseUser: string;
+  clickhouseUser?: string;
   /** The Langfuse worker's log groups, for the exact dropped-record count. */
   langfuseLogGroups?: string[];
 };
+
+/**
+ * The window to record: the last `windowMinutes` up to now, or the past
+ * window `from`..`to`, whole minutes inside WINDOW_MINUTES.
+ */
+export function recordWindow(
+  options: Pick<RecordOptions, 'windowMinutes' | 'from' | 'to'>,
+  now: Date,
+): { windowMinutes: number; end?: Date } {
+  if (options.from === undefined && options.to === undefined) {
+    return {
+      windowMinutes: parseWindowMinutes(
+        options.windowMinutes ?? DEFAULT_RECORD_WINDOW_MINUTES,
+      ),
+    };
+  }
+  if (options.windowMinutes !== undefined) {
+    throw new UsageError(
+      '--window-minutes and --from/--to contradict each other: give the window one way',
+    );
+  }
+  if (options.from === undefined || options.to === undefined) {
+    throw new UsageError(
+      `--from and --to go together: ${options.from === undefined ? '--from' : '--to'} is missing`,
+    );
+  }
+  const from = parsePastTimeFlag('--from', options.from, now);
+  const to = parsePastTimeFlag('--to', options.to, now);
+  const minutes = (to.getTime() - from.getTime()) / 60_000;
+  if (!windowMinutesSchema.safeParse(minutes).success) {
+    throw new UsageError(
+      `--from and --to must be a whole number of minutes apart, from ${WINDOW_MINUTES.min} to ${WINDOW_MINUTES.max}, not ${minutes}`,
+    );
+  }
+  return { windowMinutes: minutes, end: to };
+}
+
+/**
+ * `--clickhouse-url`: an http(s) URL without credentials (the password
+ * comes from CLICKHOUSE_PASSWORD, never the command line).
+ */
+export function checkClickHouseUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(
+      `--clickhouse-url: ${url} is not a URL (e.g. https://clickhouse.internal:8443)`,
+    );
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new UsageError(
+      `--clickhouse-url: ${parsed.protocol} is not http or https`,
+    );
+  }
+  if (parsed.username || parsed.password) {
+    throw new UsageError(
+      '--clickhouse-url: must carry no credentials; the password comes from CLICKHOUSE_PASSWORD',
+    );
+  }
+  return url;
+}
 
 export async function runRecord(
   options: RecordOptions,
@@ -54,7 +128,11 @@ export async function runRecord(
     );
   }
   if (!options.out) throw new UsageError('--out: a directory is required');
-  const windowMinutes = parseWindowMinutes(options.windowMinutes);
+  const now = new Date();
+  const { windowMinutes, end } = recordWindow(options, now);
+  if (options.clickhouseUrl !== undefined) {
+    checkClickHouseUrl(options.clickhouseUrl);
+  }
   const region =
     options.region ??
     process.env.AWS_REGION ??
@@ -72,7 +150,7 @@ export async function runRecord(
           await import('../../shared/adapters/clickhouse-http.ts')
         ).createClickHouseHttpPort({
           url: options.clickhouseUrl,
-          username: options.clickhouseUser,
+          username: options.clickhouseUser ?? 'default',
           password: process.env.CLICKHOUSE_PASSWORD,
           timeoutMs: 5_000,
         })
@@ -82,7 +160,8 @@ export async function runRecord(
     fileSystemId: id.data,
     region,
     windowMinutes,
-    now: new Date(),
+    now,
+    ...(end ? { end } : {}),
     langfuseMetricNamespace:
       process.env.BURSTGUARD_LANGFUSE_NAMESPACE ?? 'Burstguard/Langfuse',
     ...live,
@@ -99,27 +178,96 @@ export async function runRecord(
   return 0;
 }
 
-/** The command line of `burstguard record`. */
-export async function recordCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parseFlags(args, {
-    'file-system': { type: 'string' },
-    out: { type: 'string' },
-    'window-minutes': { type: 'string', default: '180' },
-    region: { type: 'string' },
-    'clickhouse-url': { type: 'string' },
-    'clickhouse-user': { type: 'string', default: 'default' },
-    'langfuse-log-group': { type: 'string', multiple: true },
-  });
-  return runRecord(
-    {
-      fileSystemId: values['file-system'] as string | undefined,
-      out: values.out as string | undefined,
-      windowMinutes: String(values['window-minutes']),
-      region: values.region as string | undefined,
-      clickhouseUrl: values['clickhouse-url'] as string | undefined,
-      clickhouseUser: String(values['clickhouse-user']),
-      langfuseLogGroups: (values['langfuse-log-group'] as string[]) ?? [],
+/** `burstguard record`. */
+export const recordCommand = defineCommand(
+  {
+    name: 'record',
+    summary:
+      'captures a recording (format v1) of a file system from live AWS and ClickHouse, for replay',
+    flags: {
+      'file-system': {
+        type: 'string',
+        required: true,
+        value: 'ID',
+        help: 'the EFS file system (fs-...)',
+      },
+      out: {
+        type: 'string',
+        required: true,
+        value: 'DIR',
+        help: 'the directory to write the recording to',
+      },
+      'window-minutes': {
+        type: 'string',
+        value: 'N',
+        help: `record the last N minutes, ${WINDOW_MINUTES.min} to ${WINDOW_MINUTES.max} (default ${DEFAULT_RECORD_WINDOW_MINUTES})`,
+      },
+      from: {
+        type: 'string',
+        value: 'ISO',
+        help: "a past incident's window start, ISO 8601 with a zone (with --to)",
+      },
+      to: {
+        type: 'string',
+        value: 'ISO',
+        help: "a past incident's window end, ISO 8601 with a zone (with --from)",
+      },
+      region: {
+        type: 'string',
+        value: 'R',
+        help: 'the AWS region (default AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)',
+      },
+      'clickhouse-url': {
+        type: 'string',
+        value: 'URL',
+        help: "ClickHouse's HTTP(S) endpoint; without it the recording says ClickHouse was not read",
+      },
+      'clickhouse-user': {
+        type: 'string',
+        value: 'NAME',
+        help: 'a read-only ClickHouse user (default default); the password comes from CLICKHOUSE_PASSWORD',
+      },
+      'langfuse-log-group': {
+        type: 'string',
+        value: 'NAME',
+        multiple: true,
+        help: "a Langfuse worker log group: the exact dropped-record count with Logs Insights, and the lines counted there when the metric filters' series are empty for the window",
+      },
     },
-    io,
-  );
-}
+    conflicts: [
+      {
+        flags: ['window-minutes', 'from'],
+        why: 'give the window as minutes up to now, or as --from and --to',
+      },
+      {
+        flags: ['window-minutes', 'to'],
+        why: 'give the window as minutes up to now, or as --from and --to',
+      },
+    ],
+    needs: [
+      {
+        flag: 'clickhouse-user',
+        needs: 'clickhouse-url',
+        why: 'without an endpoint no ClickHouse is read',
+      },
+    ],
+    notes: [
+      'Environment: AWS credentials from the usual chain; CLICKHOUSE_PASSWORD; BURSTGUARD_LANGFUSE_NAMESPACE (default Burstguard/Langfuse).',
+    ],
+  },
+  async ({ values }, io) =>
+    runRecord(
+      {
+        fileSystemId: stringFlag(values, 'file-system'),
+        out: stringFlag(values, 'out'),
+        windowMinutes: stringFlag(values, 'window-minutes'),
+        from: stringFlag(values, 'from'),
+        to: stringFlag(values, 'to'),
+        region: stringFlag(values, 'region'),
+        clickhouseUrl: stringFlag(values, 'clickhouse-url'),
+        clickhouseUser: stringFlag(values, 'clickhouse-user'),
+        langfuseLogGroups: (values['langfuse-log-group'] as string[]) ?? [],
+      },
+      io,
+    ),
+);

@@ -2,13 +2,18 @@
  * `burstguard replay DIR`: the whole runbook on a recorded incident,
  * through the real state machine.
  */
-import { causeText, type Io, runCommandLine, UsageError } from '../output.ts';
+import { defineCommand, type ParsedCommandLine } from '../flags.ts';
+import {
+  causeText,
+  type Io,
+  RUN_FLAGS,
+  runCommandLine,
+  UsageError,
+} from '../output.ts';
 import { DEMO_APPROVER } from './demo.ts';
 
-export async function replayCommand(args: string[], io: Io): Promise<number> {
-  const run = runCommandLine(args, io, {
-    approve: { type: 'boolean', default: false },
-  });
+async function replay(line: ParsedCommandLine, io: Io): Promise<number> {
+  const run = runCommandLine(line, io);
   const { json } = run;
   const dir = run.positionals[0];
   if (!dir) throw new UsageError('replay needs a recording directory');
@@ -35,3 +40,34 @@ export async function replayCommand(args: string[], io: Io): Promise<number> {
   }
   return 0;
 }
+
+/** `burstguard replay DIR`. */
+export const replayCommand = defineCommand(
+  {
+    name: 'replay',
+    summary:
+      'runs the whole runbook offline on a recorded incident (docs/recording-format.md)',
+    positionals: [
+      {
+        name: 'DIR',
+        help: 'the recording directory (written by burstguard record)',
+        required: true,
+      },
+    ],
+    flags: {
+      ...RUN_FLAGS,
+      approve: {
+        type: 'boolean',
+        help: `answer an approval card as if ${DEMO_APPROVER} pressed Approve (without it, an approval request stays unanswered)`,
+      },
+    },
+    conflicts: [
+      {
+        flags: ['approve', 'policy'],
+        when: (values) => values.policy === 'off',
+        why: 'policy off never asks for approval, so there is nothing to approve',
+      },
+    ],
+  },
+  replay,
+);

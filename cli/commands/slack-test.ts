@@ -18,7 +18,8 @@ import {
 import type { SlackMessage } from '../../shared/domain/contracts.ts';
 import { SlackDeliveryError } from '../../shared/domain/errors.ts';
 import { clipMd, joinMd, md } from '../../shared/domain/messages/mrkdwn.ts';
-import { type Io, parseFlags, UsageError } from '../output.ts';
+import { defineCommand, stringFlag } from '../flags.ts';
+import type { Io } from '../output.ts';
 
 /** Per request: a person waits for the answer. */
 const SLACK_TIMEOUT_MS = 10_000;
@@ -159,19 +160,27 @@ export async function runSlackTest(
   return 0;
 }
 
-/** The command line of `burstguard slack-test`. */
-export async function slackTestCommand(
-  args: string[],
-  io: Io,
-): Promise<number> {
-  const { values, positionals } = parseFlags(args, {
-    channel: { type: 'string' },
-  });
-  if (positionals.length > 0) {
-    throw new UsageError(`unexpected argument ${positionals[0]}`);
-  }
-  return runSlackTest(
-    { ...(values.channel ? { channel: String(values.channel) } : {}) },
-    io,
-  );
-}
+/** `burstguard slack-test`. */
+export const slackTestCommand = defineCommand(
+  {
+    name: 'slack-test',
+    summary:
+      'posts one message with the deployed configuration, to check the Slack app (run it under `npx sst shell --stage STAGE`, or set SLACK_BOT_TOKEN)',
+    flags: {
+      channel: {
+        type: 'string',
+        value: 'ID',
+        help: "the channel id to post in (default: the configuration's slackChannel)",
+      },
+    },
+  },
+  async ({ values }, io) =>
+    runSlackTest(
+      {
+        ...(stringFlag(values, 'channel')
+          ? { channel: stringFlag(values, 'channel') as string }
+          : {}),
+      },
+      io,
+    ),
+);

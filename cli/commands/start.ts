@@ -6,10 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { awsClientOptions } from '../../shared/adapters/aws-clients.ts';
-import { fileSystemIdSchema } from '../../shared/domain/contracts.ts';
+import {
+  fileSystemIdSchema,
+  manualInputSchema,
+  type Policy,
+  WINDOW_MINUTES,
+} from '../../shared/domain/contracts.ts';
+import { defineCommand, stringFlag } from '../flags.ts';
 import {
   type Io,
-  parseFlags,
+  parsePastTimeFlag,
+  parsePolicy,
   parseWindowMinutes,
   UsageError,
 } from '../output.ts';
@@ -20,9 +27,61 @@ export type StartOptions = {
   dryRun: boolean;
   stateMachineArn?: string;
   region?: string;
-  /** Print the request instead of sending it. */
-  print?: boolean;
+  /** The window's end (a past incident), ISO 8601; default now. */
+  at?: string;
+  /** A policy for this run: it can only lower the configured one. */
+  policy?: string;
+  /** Free text kept with the run. */
+  note?: string;
 };
+
+/** A Step Functions state machine ARN, whose fourth field is its region. */
+const STATE_MACHINE_ARN =
+  /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}(?::[A-Za-z0-9_-]{1,80})?$/;
+
+/** The flag each manual input field comes from, for usage errors. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  fileSystemId: '--file-system',
+  windowMinutes: '--window-minutes',
+  dryRun: '--dry-run',
+  policy: '--policy',
+  at: '--at',
+  note: '--note',
+};
+
+/**
+ * The manual input a run starts with, checked against the schema Normalize
+ * parses it with, so a mistake is a usage error here rather than a failed
+ * execution.
+ */
+export function manualInput(options: StartOptions, now: Date) {
+  const id = fileSystemIdSchema.safeParse(options.fileSystemId);
+  if (!id.success) {
+    throw new UsageError(
+      `--file-system: ${options.fileSystemId ? `${options.fileSystemId} must look like fs-0123456789abcdef0` : 'is required'}`,
+    );
+  }
+  const policy: Policy | undefined = parsePolicy(options.policy);
+  const input = {
+    fileSystemId: id.data,
+    windowMinutes: parseWindowMinutes(options.windowMinutes ?? 180),
+    dryRun: options.dryRun,
+    ...(policy ? { policy } : {}),
+    ...(options.at !== undefined
+      ? { at: parsePastTimeFlag('--at', options.at, now).toISOString() }
+      : {}),
+    ...(options.note !== undefined ? { note: options.note } : {}),
+  };
+  const checked = manualInputSchema.safeParse(input);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const field = String(issue?.path[0] ?? '');
+    throw new UsageError(
+      `${FLAG_OF_FIELD[field] ?? field}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return checked.data;
+}
 
 /**
  * The state machine ARN `sst deploy` wrote to .sst/outputs.json, if this is
@@ -50,30 +109,25 @@ export function startRequest(
   now: Date,
   deployed: () => string | undefined = deployedStateMachineArn,
 ) {
-  const id = fileSystemIdSchema.safeParse(options.fileSystemId);
-  if (!id.success) {
-    throw new UsageError(
-      `--file-system: ${options.fileSystemId ? `${options.fileSystemId} must look like fs-0123456789abcdef0` : 'is required'}`,
-    );
-  }
-  const windowMinutes = parseWindowMinutes(options.windowMinutes ?? 180);
+  const input = manualInput(options, now);
   const arn =
     options.stateMachineArn ?? env.BURSTGUARD_STATE_MACHINE_ARN ?? deployed();
   if (!arn) {
-    throw new Error(
+    throw new UsageError(
       'no state machine: pass --state-machine-arn, set BURSTGUARD_STATE_MACHINE_ARN, or run from the checkout that ran sst deploy',
+    );
+  }
+  if (!STATE_MACHINE_ARN.test(arn)) {
+    throw new UsageError(
+      `state machine ARN ${arn} must look like arn:aws:states:REGION:ACCOUNT:stateMachine:NAME`,
     );
   }
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   return {
     stateMachineArn: arn,
     // Execution names: at most 80 characters of letters, digits, - and _.
-    name: `manual-${id.data}-${stamp}`.slice(0, 80),
-    input: JSON.stringify({
-      fileSystemId: id.data,
-      windowMinutes,
-      dryRun: options.dryRun,
-    }),
+    name: `manual-${input.fileSystemId}-${stamp}`.slice(0, 80),
+    input: JSON.stringify(input),
   };
 }
 
@@ -86,29 +140,90 @@ export async function runStart(
   const region = options.region ?? request.stateMachineArn.split(':')[3];
   const sfn = client ?? new SFNClient(awsClientOptions(region));
   const out = await sfn.send(new StartExecutionCommand(request));
-  io.out(
-    `started ${out.executionArn} (${options.dryRun ? 'dry run: remediation only prints its call' : 'remediation by policy'})\n`,
-  );
+  const input = JSON.parse(request.input) as ReturnType<typeof manualInput>;
+  const details = [
+    input.dryRun
+      ? 'dry run: remediation only prints its call'
+      : 'remediation by policy',
+    ...(input.policy
+      ? [
+          `asked for policy ${input.policy}, which can only lower the configured one`,
+        ]
+      : []),
+    ...(input.at ? [`window ending ${input.at}`] : []),
+  ];
+  io.out(`started ${out.executionArn} (${details.join('; ')})\n`);
   return 0;
 }
 
-/** The command line of `burstguard start`. */
-export async function startCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parseFlags(args, {
-    'file-system': { type: 'string' },
-    'window-minutes': { type: 'string' },
-    'dry-run': { type: 'boolean', default: false },
-    'state-machine-arn': { type: 'string' },
-    region: { type: 'string' },
-  });
-  return runStart(
-    {
-      fileSystemId: values['file-system'] as string | undefined,
-      windowMinutes: values['window-minutes'] as string | undefined,
-      dryRun: Boolean(values['dry-run']),
-      stateMachineArn: values['state-machine-arn'] as string | undefined,
-      region: values.region as string | undefined,
+/** `burstguard start`. */
+export const startCommand = defineCommand(
+  {
+    name: 'start',
+    summary:
+      "starts an execution of the deployed state machine with the console's manual input",
+    flags: {
+      'file-system': {
+        type: 'string',
+        required: true,
+        value: 'ID',
+        help: 'the configured EFS file system (fs-...)',
+      },
+      'window-minutes': {
+        type: 'string',
+        value: 'N',
+        help: `how far back the diagnosis looks, ${WINDOW_MINUTES.min} to ${WINDOW_MINUTES.max} (default 180)`,
+      },
+      at: {
+        type: 'string',
+        value: 'ISO',
+        help: "the window's end, ISO 8601 with a zone, for a past incident (default now)",
+      },
+      policy: {
+        type: 'string',
+        value: 'off|approve|auto',
+        help: "this run's remediation policy: it can only lower the file system's configured one, never raise it",
+      },
+      note: {
+        type: 'string',
+        value: 'TEXT',
+        help: 'a note kept with the run (at most 500 characters)',
+      },
+      'dry-run': {
+        type: 'boolean',
+        help: 'Remediate prints the exact UpdateFileSystem call instead of making it',
+      },
+      'state-machine-arn': {
+        type: 'string',
+        value: 'ARN',
+        help: 'the state machine (default BURSTGUARD_STATE_MACHINE_ARN, else .sst/outputs.json)',
+      },
+      region: {
+        type: 'string',
+        value: 'R',
+        help: "the Step Functions region (default the ARN's)",
+      },
     },
-    io,
-  );
-}
+    conflicts: [
+      {
+        flags: ['dry-run', 'policy'],
+        when: (values) => values.policy === 'off',
+        why: 'policy off never switches, so there is no call to print',
+      },
+    ],
+  },
+  async ({ values }, io) =>
+    runStart(
+      {
+        fileSystemId: stringFlag(values, 'file-system'),
+        windowMinutes: stringFlag(values, 'window-minutes'),
+        dryRun: values['dry-run'] === true,
+        stateMachineArn: stringFlag(values, 'state-machine-arn'),
+        region: stringFlag(values, 'region'),
+        at: stringFlag(values, 'at'),
+        policy: stringFlag(values, 'policy'),
+        note: stringFlag(values, 'note'),
+      },
+      io,
+    ),
+);

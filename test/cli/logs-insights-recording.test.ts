@@ -29,14 +29,11 @@ import {
 import { simulateScenario } from '../../local/scenarios.ts';
 import { createLogsInsightsPort } from '../../shared/adapters/aws-logs-insights.ts';
 import { capture, useTempDirs } from '../support/io.ts';
+import { binAt } from '../support/record-aws.ts';
 
 const tempDir = useTempDirs();
 const logsMock = mockClient(CloudWatchLogsClient);
 afterEach(() => logsMock.reset());
-
-/** "YYYY-MM-DD HH:MM:SS.000", as Logs Insights prints a bin. */
-const binAt = (ms: number) =>
-  new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
 /** GetQueryResults shaped as the CloudWatch Logs API reference shows it. */
 function completeAnswer(end: Date) {

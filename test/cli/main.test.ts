@@ -39,7 +39,7 @@ describe('the burstguard command', () => {
     [
       ['definition', '--nope'],
       2,
-      /^burstguard definition: .*--nope.*\(try burstguard --help\)/,
+      /^burstguard definition: .*--nope.*\(try burstguard definition --help\)/,
     ],
     [['replay'], 2, /^burstguard replay: replay needs a recording directory/],
     [
@@ -53,7 +53,7 @@ describe('the burstguard command', () => {
       /^burstguard replay: \/nonexistent\/recording\/meta\.json: missing/,
     ],
     [['diagnose'], 2, /diagnose needs --evidence FILE/],
-    [['start', '--file-system', 'fs-0123456789abcdef0'], 1, /no state machine/],
+    [['start', '--file-system', 'fs-0123456789abcdef0'], 2, /no state machine/],
     [['start'], 2, /^burstguard start: --file-system: is required \(try/],
     [
       [

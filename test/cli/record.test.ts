@@ -4,8 +4,7 @@ import {
   CloudWatchClient,
   GetMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
-import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
-import { mockClient } from 'aws-sdk-client-mock';
+import { EFSClient } from '@aws-sdk/client-efs';
 import { describe, expect, it } from 'vitest';
 import { runRecord } from '../../cli/commands/record.ts';
 import { main } from '../../cli/main.ts';
@@ -14,34 +13,13 @@ import { simulateScenario } from '../../local/scenarios.ts';
 import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
 import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
 import { useTempDirs } from '../support/io.ts';
+import { mockAwsWith } from '../support/record-aws.ts';
 
 const tempDir = useTempDirs();
 
 /** SDK-shaped answers (Dates, pages) made from a simulated incident. */
 function mockAwsFrom(end: Date) {
-  const source = simulateScenario('credits-exhausted', { end });
-  const efsMock = mockClient(EFSClient);
-  const cwMock = mockClient(CloudWatchClient);
-  const fs = structuredClone(
-    source.describeFileSystems.FileSystems[0],
-  ) as Record<string, unknown>;
-  fs.CreationTime = new Date(String(fs.CreationTime));
-  efsMock
-    .on(DescribeFileSystemsCommand)
-    .resolves({ FileSystems: [fs] } as never);
-  const results = source.metricData.MetricDataResults.map((r) => ({
-    ...r,
-    Timestamps: (r.Timestamps ?? []).map((t) => new Date(String(t))),
-  }));
-  // Two pages, as CloudWatch splits a large answer.
-  cwMock
-    .on(GetMetricDataCommand)
-    .resolvesOnce({
-      MetricDataResults: results.slice(0, 5),
-      NextToken: 'next',
-    } as never)
-    .resolvesOnce({ MetricDataResults: results.slice(5) } as never);
-  return { efsMock, cwMock };
+  return mockAwsWith(simulateScenario('credits-exhausted', { end }));
 }
 
 describe('burstguard record', () => {

@@ -207,7 +207,7 @@ describe('burstguard slack-test through main', () => {
     // Assess
     expect(code).toBe(2);
     expect(err).toMatch(
-      /^burstguard slack-test: unexpected argument C0123TEST/,
+      /^burstguard slack-test: unexpected argument "C0123TEST" \(slack-test takes no arguments, only flags\) \(try burstguard slack-test --help\)\n$/,
     );
     expect(err.split('\n').filter(Boolean)).toHaveLength(1);
     expect(slack.calls).toEqual([]);
