@@ -9,6 +9,7 @@ import type {
   GetQueryResultsOutput,
   MetricDataResult,
 } from './aws-shapes.ts';
+import type { IncidentChart } from './charts.ts';
 import type { Incident, SlackMessage } from './contracts.ts';
 
 export type Clock = { now(): Date };
@@ -121,9 +122,38 @@ export type AlarmsPort = {
   ): Promise<Record<string, { state: AlarmStateValue; since?: string }>>;
 };
 
+/**
+ * Draws one incident chart as a PNG: CloudWatch GetMetricWidgetImage on
+ * AWS, the recording's series locally. Throws when the image cannot be
+ * made within the adapter's deadline.
+ */
+export type ChartPort = {
+  renderChart(chart: IncidentChart): Promise<Uint8Array>;
+};
+
+/** One file to upload into a Slack thread. */
+export type SlackFile = {
+  filename: string;
+  title: string;
+  bytes: Uint8Array;
+  /** Read out by screen readers. */
+  altText?: string;
+};
+
 /** Slack chat.postMessage / chat.update. Throws SlackDeliveryError. */
 export type SlackPort = {
   postMessage(message: SlackMessage): Promise<{ channel: string; ts: string }>;
+  /**
+   * Uploads files into a thread, shared as one message (Slack's external
+   * upload flow: files.getUploadURLExternal, the bytes, then
+   * files.completeUploadExternal). Absent where a port cannot upload.
+   * Answers where each file went: Slack's file id, or a local path.
+   */
+  uploadFiles?(upload: {
+    channel: string;
+    threadTs: string;
+    files: SlackFile[];
+  }): Promise<{ files: { id: string; title: string; path?: string }[] }>;
 };
 
 /** The incident a store holds for a file system, open or resolved. */
