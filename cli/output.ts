@@ -3,7 +3,7 @@
  * usage error (exit 2), flag parsing, and how a local run is printed.
  */
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
-import type { LocalRunReport } from '../local/run-recording.ts';
+import type { LocalChart, LocalRunReport } from '../local/run-recording.ts';
 import type { RunEvent } from '../local/state-machine-runner.ts';
 import {
   policySchema,
@@ -172,6 +172,10 @@ export function runCommandLine(
       write: json ? quiet : io.out,
       color: io.color,
       onEvent: json ? undefined : progressPrinter(io),
+      onChart: json
+        ? undefined
+        : (chart: LocalChart) =>
+            io.err(`  chart: ${chart.path ?? chart.id} (${chart.title})\n`),
     },
     /** The report: one JSON object, or the summary after `lead`. */
     print(report: LocalRunReport, lead = '') {

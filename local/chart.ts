@@ -222,7 +222,17 @@ export function createLocalChartPort(metrics: MetricsPort): ChartPort {
           .filter((p) => Number.isFinite(p.y))
           .sort((a, b) => a.x - b.x);
       });
-      return drawChartPng(chart, points);
+      // A recording holds its own window only: the range starts where its
+      // data does, not on an empty stretch before it.
+      const firstMs = Math.min(
+        ...points.flat().map((p) => p.x),
+        Date.parse(chart.window.start),
+      );
+      const startMs = Math.max(Date.parse(chart.start), firstMs);
+      return drawChartPng(
+        { ...chart, start: new Date(startMs).toISOString() },
+        points,
+      );
     },
   };
 }

@@ -21,6 +21,7 @@ import type { AfterNotify } from '../shared/domain/contracts.ts';
 import { causeMessage } from '../shared/domain/errors.ts';
 import type {
   AlarmsPort,
+  ChartPort,
   ClickHousePort,
   Clock,
   EfsPort,
@@ -50,6 +51,8 @@ export type LocalPorts = {
   clickhouseFor(fileSystemId: string): ClickHousePort | undefined;
   slack: SlackPort;
   store: IncidentStore;
+  /** Draws the charts Notify attaches to a finding; none, no charts. */
+  charts?: ChartPort;
   /**
    * CloudWatch DescribeAlarms, read by ResolveIncident after the quiet
    * period. Without it, a run that reaches the check fails there: a local
@@ -181,7 +184,20 @@ export function localHandlers(
     ),
     diagnose: createDiagnoseHandler({ config: ports.config }, log('diagnose')),
     notify: createNotifyHandler(
-      { slack: ports.slack, store: ports.store, channel, clock: ports.clock },
+      {
+        slack: ports.slack,
+        store: ports.store,
+        channel,
+        clock: ports.clock,
+        ...(ports.charts
+          ? {
+              charts: {
+                port: ports.charts,
+                langfuseMetricNamespace: ports.config.langfuseMetricNamespace,
+              },
+            }
+          : {}),
+      },
       log('notify'),
     ),
     'request-approval': createRequestApprovalHandler(
