@@ -10,15 +10,19 @@ import type { SlackMessage } from '../domain/contracts.ts';
 import { oneLine, SlackDeliveryError } from '../domain/errors.ts';
 import type { SlackPort } from '../domain/ports.ts';
 
-/** SlackPort plus chat.update, to close an approval card after a click. */
-export type SlackPortWithUpdate = SlackPort & {
-  updateMessage(message: {
-    channel: string;
-    ts: string;
-    text: string;
-    blocks: SlackMessage['blocks'];
-  }): Promise<{ channel: string; ts: string }>;
-};
+/**
+ * SlackPort with its file upload, plus chat.update, to close an approval
+ * card after a click.
+ */
+export type SlackPortWithUpdate = SlackPort &
+  Required<Pick<SlackPort, 'uploadFiles'>> & {
+    updateMessage(message: {
+      channel: string;
+      ts: string;
+      text: string;
+      blocks: SlackMessage['blocks'];
+    }): Promise<{ channel: string; ts: string }>;
+  };
 
 export type SlackPortOptions = {
   /** Deadline of each file's POST to its upload URL (default 10 s). */
