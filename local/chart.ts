@@ -25,8 +25,12 @@ import {
   Title,
 } from 'chart.js';
 import { toEpochMs } from '../shared/domain/aws-shapes.ts';
-import { chartValue, type IncidentChart } from '../shared/domain/charts.ts';
-import type { ChartPort, MetricsPort } from '../shared/domain/ports.ts';
+import { chartValue } from '../shared/domain/charts.ts';
+import type {
+  ChartPort,
+  IncidentChart,
+  MetricsPort,
+} from '../shared/domain/ports.ts';
 
 Chart.register(
   LineController,

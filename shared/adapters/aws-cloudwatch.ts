@@ -10,8 +10,8 @@ import {
   type MetricDataResult as SdkResult,
 } from '@aws-sdk/client-cloudwatch';
 import type { MetricDataResult } from '../domain/aws-shapes.ts';
-import type { IncidentChart } from '../domain/charts.ts';
-import type { ChartPort, MetricsPort } from '../domain/ports.ts';
+import type { ChartPort, IncidentChart, MetricsPort } from '../domain/ports.ts';
+
 import { pagesOf } from './aws-clients.ts';
 
 /** GetMetricData takes at most 500 queries per call (CloudWatch API). */

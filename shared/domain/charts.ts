@@ -3,49 +3,16 @@
  * over which time range, with the incident window marked. CloudWatch draws
  * them on AWS (GetMetricWidgetImage, shared/adapters/aws-cloudwatch.ts);
  * `demo` and `replay` draw the same lines from the recording
- * (local/chart.ts). Both apply the same arithmetic to each series.
+ * (local/chart.ts). Both apply the same arithmetic to each series. The
+ * chart types live in ports.ts, beside ChartPort.
  */
 import type { Trigger } from './contracts.ts';
-import type { MetricQuery } from './ports.ts';
+import type { ChartLine, IncidentChart, MetricQuery } from './ports.ts';
 import { efsQueries } from './sources/efs.ts';
 import { langfuseQueries } from './sources/langfuse.ts';
 
 const MIB = 1_048_576;
 const GIB = 1_073_741_824;
-
-/**
- * One line: a metric read with its statistic, divided by `divisor`, and,
- * when `perSecond`, by the period in seconds. This is the throughput
- * arithmetic of the EFS console (CloudWatch user guide, "Using metric math"
- * for Amazon EFS): metered MiB/s = (MeteredIOBytes Sum / 1048576) /
- * PERIOD, permitted MiB/s = PermittedThroughput / 1048576.
- */
-export type ChartLine = {
-  /** A CloudWatch metric Id; also the recording format's Id. */
-  metric: MetricQuery;
-  /** The line's own Id (a metric math expression Id on AWS). */
-  id: string;
-  label: string;
-  divisor: number;
-  perSecond: boolean;
-};
-
-/** One chart: one image, one unit. */
-export type IncidentChart = {
-  /** A short name for the file: `throughput` gives `throughput.png`. */
-  name: string;
-  title: string;
-  /** The y axis label, with its unit. */
-  unit: string;
-  region: string;
-  /** The time range drawn (ISO 8601). */
-  start: string;
-  end: string;
-  periodSeconds: number;
-  /** The incident window, marked as a band. */
-  window: { start: string; end: string };
-  lines: ChartLine[];
-};
 
 /** The value a line shows for one raw datapoint. */
 export function chartValue(

@@ -9,7 +9,6 @@ import type {
   GetQueryResultsOutput,
   MetricDataResult,
 } from './aws-shapes.ts';
-import type { IncidentChart } from './charts.ts';
 import type { Incident, SlackMessage } from './contracts.ts';
 
 export type Clock = { now(): Date };
@@ -120,6 +119,40 @@ export type AlarmsPort = {
   alarmStatesSince?(
     alarmNames: readonly string[],
   ): Promise<Record<string, { state: AlarmStateValue; since?: string }>>;
+};
+
+/**
+ * One line: a metric read with its statistic, divided by `divisor`, and,
+ * when `perSecond`, by the period in seconds. This is the throughput
+ * arithmetic of the EFS console (CloudWatch user guide, "Using metric math"
+ * for Amazon EFS): metered MiB/s = (MeteredIOBytes Sum / 1048576) /
+ * PERIOD, permitted MiB/s = PermittedThroughput / 1048576.
+ */
+export type ChartLine = {
+  /** A CloudWatch metric Id; also the recording format's Id. */
+  metric: MetricQuery;
+  /** The line's own Id (a metric math expression Id on AWS). */
+  id: string;
+  label: string;
+  divisor: number;
+  perSecond: boolean;
+};
+
+/** One incident chart (shared/domain/charts.ts): one image, one unit. */
+export type IncidentChart = {
+  /** A short name for the file: `throughput` gives `throughput.png`. */
+  name: string;
+  title: string;
+  /** The y axis label, with its unit. */
+  unit: string;
+  region: string;
+  /** The time range drawn (ISO 8601). */
+  start: string;
+  end: string;
+  periodSeconds: number;
+  /** The incident window, marked as a band. */
+  window: { start: string; end: string };
+  lines: ChartLine[];
 };
 
 /**
