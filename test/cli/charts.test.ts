@@ -122,23 +122,27 @@ describe('local incident charts', () => {
   });
 });
 
+/** `burstguard replay` of a fresh credits-exhausted recording. */
+async function replay(...flags: string[]) {
+  const dir = await tempDir('burstguard-charts-replay-');
+  await writeRecording(
+    dir,
+    simulateScenario('credits-exhausted', { end: END }),
+  );
+  const { out, err, io } = capture();
+  const code = await main(['replay', dir, ...flags], io);
+  return { code, out: out.join(''), err: err.join('') };
+}
+
 describe('burstguard replay charts', () => {
   it("lists the thread's .png charts in --json, each a PNG on disk", async () => {
-    // Prepare
-    const dir = await tempDir('burstguard-charts-replay-');
-    await writeRecording(
-      dir,
-      simulateScenario('credits-exhausted', { end: END }),
-    );
-    const { out, err, io } = capture();
-
-    // Act
-    const code = await main(['replay', dir, '--json', '--policy', 'auto'], io);
+    // Prepare / Act
+    const { code, out, err } = await replay('--json', '--policy', 'auto');
 
     // Assess
-    expect(err.join('')).toBe('');
+    expect(err).toBe('');
     expect(code).toBe(0);
-    const report = JSON.parse(out.join('')) as {
+    const report = JSON.parse(out) as {
       charts: { path: string; title: string }[];
     };
     expect(report.charts.map((c) => c.path.split('/').at(-1))).toEqual([
@@ -158,24 +162,15 @@ describe('burstguard replay charts', () => {
   });
 
   it("prints each chart's path as progress, and the thread shows the files", async () => {
-    // Prepare
-    const dir = await tempDir('burstguard-charts-progress-');
-    await writeRecording(
-      dir,
-      simulateScenario('credits-exhausted', { end: END }),
-    );
-    const { out, err, io } = capture();
-
-    // Act
-    const code = await main(['replay', dir, '--policy', 'off'], io);
+    // Prepare / Act
+    const { code, out, err } = await replay('--policy', 'off');
 
     // Assess
     expect(code).toBe(0);
-    const progress = err.join('');
-    expect(progress).toMatch(
+    expect(err).toMatch(
       /^ {2}chart: \/\S+\/throughput\.png \(EFS throughput, fs-\w+\)$/m,
     );
-    expect(out.join('')).toMatch(
+    expect(out).toMatch(
       /\[file\] EFS throughput, fs-\w+: \/\S+\/throughput\.png/,
     );
   });

@@ -19,10 +19,10 @@ beforeEach(() => {
   double.calls.length = 0;
 });
 
-function ports(store = createMemoryIncidentStore()) {
+function ports(store = createMemoryIncidentStore(), slack = double) {
   const client = createSlackWebClient({
     token: 'xoxb-test-token',
-    slackApiUrl: double.url,
+    slackApiUrl: slack.url,
     timeoutMs: 2_000,
   });
   return { slack: createSlackPort(client), store, channel: '#langfuse-oncall' };
@@ -277,15 +277,8 @@ describe('notify: the charts in the thread', () => {
       incidentId: incident.incidentId,
       at: incident.openedAt,
     });
-    const client = createSlackWebClient({
-      token: 'xoxb-test-token',
-      slackApiUrl: slack.url,
-      timeoutMs: 2_000,
-    });
     return {
-      slack: createSlackPort(client),
-      store,
-      channel: '#langfuse-oncall',
+      ...ports(store, slack),
       charts: {
         port: { renderChart },
         langfuseMetricNamespace: 'Burstguard/Langfuse',
