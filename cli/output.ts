@@ -2,7 +2,7 @@
  * What every `burstguard` command shares: the terminal it writes to, the
  * usage error (exit 2), flag parsing, and how a local run is printed.
  */
-import type { LocalRunReport } from '../local/run-recording.ts';
+import type { LocalChart, LocalRunReport } from '../local/run-recording.ts';
 import type { RunEvent } from '../local/state-machine-runner.ts';
 import {
   isoTimeSchema,
@@ -183,6 +183,10 @@ export function runCommandLine(line: ParsedCommandLine, io: Io) {
       write: json ? quiet : io.out,
       color: io.color,
       onEvent: json ? undefined : progressPrinter(io),
+      onChart: json
+        ? undefined
+        : (chart: LocalChart) =>
+            io.err(`  chart: ${chart.path ?? chart.id} (${chart.title})\n`),
     },
     /** The report: one JSON object, or the summary after `lead`. */
     print(report: LocalRunReport, lead = '') {

@@ -175,6 +175,17 @@ const getMetricData: PermissionStatement = {
 };
 
 /**
+ * GetMetricWidgetImage, for the charts Notify attaches in the thread, has
+ * no resource-level permissions either (Service Authorization Reference,
+ * Amazon CloudWatch), so its Resource is `*`. It draws metrics only; it
+ * reads no alarm and changes nothing.
+ */
+const getMetricWidgetImage: PermissionStatement = {
+  actions: ['cloudwatch:GetMetricWidgetImage'],
+  resources: ['*'],
+};
+
+/**
  * The alarms ResolveIncident, OpenIncident (an idle incident's) and the
  * preflight's incident check may read: the ones the app creates for each
  * file system (`<prefix>-<fileSystemId>-<kind>`, infra/alarms.ts), and
@@ -253,7 +264,7 @@ export function stepFunctionPermissions(options: {
     ],
     'collect-clickhouse': [],
     diagnose: [],
-    notify: [table],
+    notify: [table, getMetricWidgetImage],
     'request-approval': [table],
     remediate: [
       table,

@@ -27,6 +27,7 @@ import type {
   SlackPort,
 } from '../shared/domain/ports.ts';
 import { VERIFY_AFTER_SECONDS } from '../workflows/definition.ts';
+import { createLocalChartPort } from './chart.ts';
 import { configForRecording } from './evidence.ts';
 import { createMemoryIncidentStore } from './memory-incident-store.ts';
 import {
@@ -70,6 +71,22 @@ export type LocalRunOptions = {
   slack?: SlackPort;
   /** Wraps the Task handlers (tests that inject a failure). */
   wrapHandlers?: (handlers: LocalTaskHandlers) => LocalTaskHandlers;
+  /**
+   * Where the charts attached to the finding are written (default: a new
+   * directory under the OS's temp directory).
+   */
+  chartDir?: string;
+  /** Sees each chart as it is written (progress lines). */
+  onChart?: (chart: LocalChart) => void;
+};
+
+/** A chart a local run attached to its thread. */
+export type LocalChart = {
+  title: string;
+  /** The PNG file, when it was written locally (the terminal Slack). */
+  path?: string;
+  /** Slack's file id, when it went to a Slack workspace or double. */
+  id?: string;
 };
 
 /** What `--json` prints: the object the README documents, and the run's own facts. */
@@ -93,6 +110,11 @@ export type LocalRunReport = {
    * its message in `slack` all the same.
    */
   slackDelivery: SlackDelivery[];
+  /**
+   * The charts uploaded into the thread with the finding, drawn from the
+   * recording: `path` is the PNG file.
+   */
+  charts: LocalChart[];
   /** What Gather found, as `burstguard diagnose --evidence` reads it. */
   evidence: Evidence | null;
   execution: {
@@ -117,9 +139,12 @@ export async function runRecording(
   const config = configForRecording(recording, {
     ...(options.policy ? { policy: options.policy } : {}),
   });
-  const terminal = createTerminalSlackPort(options.write, {
-    color: options.color,
-  });
+  const terminal = createTerminalSlackPort(
+    options.write,
+    { color: options.color },
+    options.chartDir ? { fileDir: options.chartDir } : {},
+  );
+  const charts: LocalChart[] = [];
   const posted: SlackMessage[] = options.slack ? [] : terminal.posted;
   const slackDelivery: SlackDelivery[] = [];
   // The Task state running now: posts happen in Notify steps, one at a time.
@@ -138,6 +163,20 @@ export async function runRecording(
       }
     },
   };
+  const upload = (options.slack ?? terminal).uploadFiles;
+  if (upload) {
+    slack.uploadFiles = async (files) => {
+      const answer = await upload.call(options.slack ?? terminal, files);
+      for (const file of answer.files) {
+        const chart: LocalChart = file.path
+          ? { title: file.title, path: file.path }
+          : { title: file.title, id: file.id };
+        charts.push(chart);
+        options.onChart?.(chart);
+      }
+      return answer;
+    };
+  }
   const clickhouse = options.clickhouse ?? recordingClickHousePort(recording);
   // The recording's end is "now" for the run, so 1-minute data still exists.
   // After a switch, the clock moves on by the Wait that precedes Verify.
@@ -191,6 +230,7 @@ export async function runRecording(
       logsInsights: recordingLogsInsightsPort(recording),
       clickhouseFor: () => clickhouse,
       slack,
+      charts: createLocalChartPort(metrics),
       store: createMemoryIncidentStore(),
       approver: options.approver,
     },
@@ -222,6 +262,7 @@ export async function runRecording(
     verification: (out.verification as Verification | undefined) ?? null,
     slack: posted,
     slackDelivery,
+    charts,
     evidence: Array.isArray(out.gathered)
       ? evidenceFromGathered(out.gathered as AfterGather['gathered'])
       : null,

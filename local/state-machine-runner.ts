@@ -22,6 +22,7 @@ import { causeMessage } from '../shared/domain/errors.ts';
 import { partitionOf } from '../shared/domain/messages/console-links.ts';
 import type {
   AlarmsPort,
+  ChartPort,
   ClickHousePort,
   Clock,
   EfsPort,
@@ -51,6 +52,8 @@ export type LocalPorts = {
   clickhouseFor(fileSystemId: string): ClickHousePort | undefined;
   slack: SlackPort;
   store: IncidentStore;
+  /** Draws the charts Notify attaches to a finding; none, no charts. */
+  charts?: ChartPort;
   /**
    * CloudWatch DescribeAlarms, read by ResolveIncident after the quiet
    * period. Without it, a run that reaches the check fails there: a local
@@ -188,6 +191,14 @@ export function localHandlers(
         channel,
         clock: ports.clock,
         config: ports.config,
+        ...(ports.charts
+          ? {
+              charts: {
+                port: ports.charts,
+                langfuseMetricNamespace: ports.config.langfuseMetricNamespace,
+              },
+            }
+          : {}),
       },
       log('notify'),
     ),

@@ -1,25 +1,58 @@
 /**
  * A SlackPort that renders each message to a stream instead of posting it:
- * the local stand-in for Slack in `demo` and `replay`.
+ * the local stand-in for Slack in `demo` and `replay`. Files uploaded into
+ * a thread (the incident charts) are written to a directory instead, and
+ * listed in the thread by their path.
  */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SlackMessage } from '../shared/domain/contracts.ts';
 import type { SlackPort } from '../shared/domain/ports.ts';
 import { renderMessage, type Style } from './terminal-render.ts';
 
+/** A file the terminal Slack wrote in place of an upload. */
+export type LocalFile = { path: string; title: string };
+
 export function createTerminalSlackPort(
   write: (text: string) => void,
   style: Style,
-): SlackPort & { posted: SlackMessage[] } {
+  options: {
+    /** Where uploaded files go; default a new directory under the OS's temp. */
+    fileDir?: string;
+  } = {},
+): Required<Pick<SlackPort, 'uploadFiles'>> &
+  SlackPort & { posted: SlackMessage[]; files: LocalFile[] } {
   const posted: SlackMessage[] = [];
+  const files: LocalFile[] = [];
   let counter = 0;
+  let dir = options.fileDir;
   return {
     posted,
+    files,
     async postMessage(message) {
       posted.push(message);
       write(`${renderMessage(message, style)}\n`);
       counter++;
       const ts = `${Math.floor(Date.now() / 1000)}.${String(counter).padStart(6, '0')}`;
       return { channel: message.channel, ts };
+    },
+    async uploadFiles(upload) {
+      if (dir) await mkdir(dir, { recursive: true });
+      else dir = await mkdtemp(join(tmpdir(), 'burstguard-charts-'));
+      const written = [];
+      for (const file of upload.files) {
+        const path = join(dir, file.filename);
+        await writeFile(path, file.bytes);
+        files.push({ path, title: file.title });
+        written.push({
+          id: `local-file-${files.length}`,
+          title: file.title,
+          path,
+        });
+        write(`  [file] ${file.title}: ${path}\n`);
+      }
+      return { files: written };
     },
   };
 }

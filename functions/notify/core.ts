@@ -3,7 +3,9 @@
  * the outcome of a remediation, the resolution. Slack being down never loses
  * the finding: it stays in this step's output (and the structured log).
  */
+import { incidentCharts } from '../../shared/domain/charts.ts';
 import type {
+  AfterDiagnose,
   CaughtError,
   Notification,
   NotifyInput,
@@ -12,6 +14,7 @@ import type {
 import { oneLine } from '../../shared/domain/errors.ts';
 import {
   type ChangeKnowledge,
+  chartFailedMessage,
   checkFailedMessage,
   failureMessage,
   findingMessage,
@@ -25,6 +28,7 @@ import {
   type ThreadConfig,
 } from '../../shared/domain/messages/thread-context.ts';
 import type {
+  ChartPort,
   Clock,
   IncidentStore,
   SlackPort,
@@ -38,7 +42,84 @@ export type NotifyPorts = {
   clock?: Clock;
   /** The log groups of each file system, for the messages' console links. */
   config?: ThreadConfig;
+  /**
+   * Draws the incident's charts, attached in the thread after the
+   * finding; none, no charts.
+   */
+  charts?: {
+    port: ChartPort;
+    /** Where the Langfuse log metric filters publish (AppConfig). */
+    langfuseMetricNamespace: string;
+    /** The whole of drawing and uploading; past it, no charts. */
+    deadlineMs?: number;
+  };
 };
+
+/**
+ * Drawing and uploading the charts together: with the finding's own post,
+ * Notify stays inside its 20 s Lambda timeout (infra/functions.ts).
+ */
+export const CHART_DEADLINE_MS = 7_000;
+
+/** Rejects when `work` has not settled within `ms`. */
+async function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no charts within ${ms / 1000} s`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Draws the incident's charts and uploads them into the thread. A failure
+ * never fails the step: the finding is what counts. It is said in the
+ * thread instead, and kept in the output.
+ */
+async function attachCharts(
+  state: AfterDiagnose,
+  ports: NotifyPorts,
+  thread: { channel: string; threadTs: string },
+): Promise<Pick<Notification, 'charts' | 'chartError'>> {
+  const { charts, slack } = ports;
+  if (!charts || !slack.uploadFiles) return {};
+  const upload = slack.uploadFiles.bind(slack);
+  try {
+    const made = await within(
+      (async () => {
+        const specs = incidentCharts(state.trigger, charts);
+        const images = await Promise.all(
+          specs.map((chart) => charts.port.renderChart(chart)),
+        );
+        return upload({
+          ...thread,
+          files: specs.map((chart, i) => ({
+            filename: `${chart.name}.png`,
+            title: chart.title,
+            bytes: images[i] as Uint8Array,
+            altText: `${chart.title}, ${chart.unit}, incident window marked`,
+          })),
+        });
+      })(),
+      charts.deadlineMs ?? CHART_DEADLINE_MS,
+    );
+    return { charts: made.files };
+  } catch (error) {
+    const chartError = oneLine(error);
+    await slack
+      .postMessage(
+        chartFailedMessage(thread.channel, thread.threadTs, chartError),
+      )
+      .catch(() => undefined);
+    return { chartError };
+  }
+}
 
 /** The error message of a Catch's Cause (Lambda's JSON), or its name. */
 function caughtText(caught: CaughtError): string {
@@ -197,11 +278,19 @@ export async function notify(
         threadTs,
       });
     }
+    const attached =
+      input.kind === 'finding'
+        ? await attachCharts(input.state, ports, {
+            channel: posted.channel,
+            threadTs,
+          })
+        : {};
     return {
       delivered: true,
       channel: posted.channel,
       threadTs,
       messages: [message],
+      ...attached,
     };
   } catch (error) {
     return {

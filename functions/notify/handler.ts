@@ -1,8 +1,16 @@
-// Production entry: the Slack token comes from an SST secret.
+// Production entry: the Slack token comes from an SST secret; the charts
+// attached to a finding come from CloudWatch GetMetricWidgetImage.
+import { chartPort } from '../../shared/adapters/wiring/cloudwatch.ts';
 import { slackThreadPorts } from '../../shared/adapters/wiring/thread.ts';
 import { readConfigFromEnv } from '../../shared/runtime/config.ts';
 import { createNotifyHandler } from './lambda.ts';
 
-export const handler = createNotifyHandler(
-  slackThreadPorts(readConfigFromEnv(process.env)),
-);
+const config = readConfigFromEnv(process.env);
+
+export const handler = createNotifyHandler({
+  ...slackThreadPorts(config),
+  charts: {
+    port: chartPort(config),
+    langfuseMetricNamespace: config.langfuseMetricNamespace,
+  },
+});

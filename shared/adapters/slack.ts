@@ -10,17 +10,24 @@ import type { SlackMessage } from '../domain/contracts.ts';
 import { oneLine, SlackDeliveryError } from '../domain/errors.ts';
 import type { SlackPort } from '../domain/ports.ts';
 
-/** SlackPort plus chat.update, to close an approval card after a click. */
-export type SlackPortWithUpdate = SlackPort & {
-  updateMessage(message: {
-    channel: string;
-    ts: string;
-    text: string;
-    blocks: SlackMessage['blocks'];
-  }): Promise<{ channel: string; ts: string }>;
-};
+/**
+ * SlackPort with its file upload, plus chat.update, to close an approval
+ * card after a click.
+ */
+export type SlackPortWithUpdate = SlackPort &
+  Required<Pick<SlackPort, 'uploadFiles'>> & {
+    updateMessage(message: {
+      channel: string;
+      ts: string;
+      text: string;
+      blocks: SlackMessage['blocks'];
+    }): Promise<{ channel: string; ts: string }>;
+  };
 
 export type SlackPortOptions = {
+  /** Deadline of each file's POST to its upload URL (default 10 s). */
+  uploadTimeoutMs?: number;
+  fetch?: typeof fetch;
   /** Rate-limited calls retried after the first attempt. */
   maxRateLimitRetries?: number;
   /**
@@ -34,6 +41,7 @@ export type SlackPortOptions = {
 
 const DEFAULT_MAX_RATE_LIMIT_RETRIES = 2;
 const DEFAULT_BUDGET_MS = 12_000;
+const DEFAULT_UPLOAD_TIMEOUT_MS = 10_000;
 
 /**
  * Builds the WebClient the Slack port expects: no retries of its own,
@@ -179,6 +187,13 @@ export function createSlackPort(
       return answer('chat.postMessage', result);
     },
 
+    async uploadFiles(upload) {
+      return uploadToThread(client, call, upload, {
+        timeoutMs: options.uploadTimeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS,
+        fetch: options.fetch ?? fetch,
+      });
+    },
+
     async updateMessage(message) {
       const result = await call('chat.update', () =>
         client.chat.update({
@@ -191,6 +206,100 @@ export function createSlackPort(
       return answer('chat.update', result);
     },
   };
+}
+
+/**
+ * Slack's external upload flow, into a thread (Slack API docs,
+ * files.getUploadURLExternal: "Gets a URL for an edge external file
+ * upload", taking `filename` and `length` in bytes and answering
+ * `upload_url` and `file_id`; then the file's bytes are POSTed to
+ * `upload_url`; files.completeUploadExternal: "Finishes an upload started
+ * with files.getUploadURLExternal", taking `files` as `[{id, title}]`,
+ * `channel_id` and `thread_ts`). The POST never follows a redirect and has
+ * its own deadline; the upload URL carries no token, so none is sent.
+ */
+async function uploadToThread(
+  client: WebClient,
+  call: <T>(method: string, send: () => Promise<T>) => Promise<T>,
+  upload: Parameters<NonNullable<SlackPortWithUpdate['uploadFiles']>>[0],
+  options: { timeoutMs: number; fetch: typeof fetch },
+) {
+  const [first, ...rest] = await Promise.all(
+    upload.files.map(async (file) => {
+      const answer = await call('files.getUploadURLExternal', () =>
+        client.files.getUploadURLExternal({
+          filename: file.filename,
+          length: file.bytes.byteLength,
+          ...(file.altText ? { alt_text: file.altText } : {}),
+        }),
+      );
+      if (!answer.upload_url || !answer.file_id) {
+        throw new SlackDeliveryError(
+          'slack files.getUploadURLExternal: answer without upload_url or file_id',
+        );
+      }
+      await postWithDeadline(
+        options.fetch,
+        'file upload',
+        answer.upload_url,
+        {
+          headers: { 'content-type': 'application/octet-stream' },
+          body: file.bytes as Uint8Array<ArrayBuffer>,
+        },
+        options.timeoutMs,
+      );
+      return { id: answer.file_id, title: file.title };
+    }),
+  );
+  if (!first) return { files: [] };
+  await call('files.completeUploadExternal', () =>
+    client.files.completeUploadExternal({
+      files: [first, ...rest],
+      channel_id: upload.channel,
+      thread_ts: upload.threadTs,
+    }),
+  );
+  return { files: [first, ...rest] };
+}
+
+/**
+ * One POST that never follows a redirect, bounded by an AbortSignal
+ * deadline; any failure or non-2xx answer is a SlackDeliveryError naming
+ * `what`. The body is read so the socket is freed; its text is not needed.
+ */
+async function postWithDeadline(
+  fetchFn: typeof fetch,
+  what: string,
+  url: string,
+  init: {
+    headers: Record<string, string>;
+    body: string | Uint8Array<ArrayBuffer>;
+  },
+  timeoutMs: number,
+): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetchFn(url, {
+      method: 'POST',
+      ...init,
+      redirect: 'error',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const timedOut = (error as Error)?.name === 'TimeoutError';
+    throw new SlackDeliveryError(
+      timedOut
+        ? `slack ${what}: no answer within ${timeoutMs} ms`
+        : `slack ${what}: ${oneLine(error)}`,
+      { cause: error },
+    );
+  }
+  await response.text().catch(() => '');
+  if (!response.ok) {
+    throw new SlackDeliveryError(
+      `slack ${what}: answered HTTP ${response.status}`,
+    );
+  }
 }
 
 /**
@@ -208,31 +317,16 @@ export function createResponseUrlResponder(options: {
   const fetchFn = options.fetch ?? fetch;
   return {
     async respond(url, reply) {
-      let response: Response;
-      try {
-        response = await fetchFn(url, {
-          method: 'POST',
+      await postWithDeadline(
+        fetchFn,
+        'response_url',
+        url,
+        {
           headers: { 'content-type': 'application/json; charset=utf-8' },
           body: JSON.stringify(reply),
-          redirect: 'error',
-          signal: AbortSignal.timeout(options.timeoutMs),
-        });
-      } catch (error) {
-        const timedOut = (error as Error)?.name === 'TimeoutError';
-        throw new SlackDeliveryError(
-          timedOut
-            ? `slack response_url: no answer within ${options.timeoutMs} ms`
-            : `slack response_url: ${oneLine(error)}`,
-          { cause: error },
-        );
-      }
-      // The body is read so the socket is freed; its text is not needed.
-      await response.text().catch(() => '');
-      if (!response.ok) {
-        throw new SlackDeliveryError(
-          `slack response_url: answered HTTP ${response.status}`,
-        );
-      }
+        },
+        options.timeoutMs,
+      );
     },
   };
 }

@@ -463,6 +463,21 @@ export const notificationSchema = z.object({
   /** Why the message did not go out; the finding stays in this output. */
   error: z.string().optional(),
   messages: z.array(slackMessageSchema),
+  /**
+   * The charts uploaded into the thread with the finding: Slack's file id,
+   * or where a local run wrote the PNG.
+   */
+  charts: z
+    .array(
+      z.object({
+        title: z.string(),
+        id: z.string(),
+        path: z.string().optional(),
+      }),
+    )
+    .optional(),
+  /** Why the charts are missing, when they could not be made. */
+  chartError: z.string().optional(),
 });
 export type Notification = z.infer<typeof notificationSchema>;
 

@@ -121,9 +121,72 @@ export type AlarmsPort = {
   ): Promise<Record<string, { state: AlarmStateValue; since?: string }>>;
 };
 
+/**
+ * One line: a metric read with its statistic, divided by `divisor`, and,
+ * when `perSecond`, by the period in seconds. This is the throughput
+ * arithmetic of the EFS console (CloudWatch user guide, "Using metric math"
+ * for Amazon EFS): metered MiB/s = (MeteredIOBytes Sum / 1048576) /
+ * PERIOD, permitted MiB/s = PermittedThroughput / 1048576.
+ */
+export type ChartLine = {
+  /** A CloudWatch metric Id; also the recording format's Id. */
+  metric: MetricQuery;
+  /** The line's own Id (a metric math expression Id on AWS). */
+  id: string;
+  label: string;
+  divisor: number;
+  perSecond: boolean;
+};
+
+/** One incident chart (shared/domain/charts.ts): one image, one unit. */
+export type IncidentChart = {
+  /** A short name for the file: `throughput` gives `throughput.png`. */
+  name: string;
+  title: string;
+  /** The y axis label, with its unit. */
+  unit: string;
+  region: string;
+  /** The time range drawn (ISO 8601). */
+  start: string;
+  end: string;
+  periodSeconds: number;
+  /** The incident window, marked as a band. */
+  window: { start: string; end: string };
+  lines: ChartLine[];
+};
+
+/**
+ * Draws one incident chart as a PNG: CloudWatch GetMetricWidgetImage on
+ * AWS, the recording's series locally. Throws when the image cannot be
+ * made within the adapter's deadline.
+ */
+export type ChartPort = {
+  renderChart(chart: IncidentChart): Promise<Uint8Array>;
+};
+
+/** One file to upload into a Slack thread. */
+export type SlackFile = {
+  filename: string;
+  title: string;
+  bytes: Uint8Array;
+  /** Read out by screen readers. */
+  altText?: string;
+};
+
 /** Slack chat.postMessage / chat.update. Throws SlackDeliveryError. */
 export type SlackPort = {
   postMessage(message: SlackMessage): Promise<{ channel: string; ts: string }>;
+  /**
+   * Uploads files into a thread, shared as one message (Slack's external
+   * upload flow: files.getUploadURLExternal, the bytes, then
+   * files.completeUploadExternal). Absent where a port cannot upload.
+   * Answers where each file went: Slack's file id, or a local path.
+   */
+  uploadFiles?(upload: {
+    channel: string;
+    threadTs: string;
+    files: SlackFile[];
+  }): Promise<{ files: { id: string; title: string; path?: string }[] }>;
 };
 
 /** The incident a store holds for a file system, open or resolved. */

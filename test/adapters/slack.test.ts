@@ -321,3 +321,163 @@ describe('createSlackPort', () => {
     expect(error.message).not.toContain(TOKEN);
   });
 });
+
+/**
+ * Slack's external upload flow (Slack API docs,
+ * https://docs.slack.dev/reference/methods/files.getUploadURLExternal,
+ * https://docs.slack.dev/reference/methods/files.completeUploadExternal,
+ * and @slack/web-api's FilesGetUploadURLExternalArguments and
+ * FilesCompleteUploadExternalArguments): one getUploadURLExternal per file
+ * with its filename and length in bytes, the bytes POSTed to the returned
+ * upload_url, then one completeUploadExternal sharing every file into the
+ * thread with channel_id and thread_ts.
+ */
+describe('createSlackPort uploadFiles', () => {
+  const PNG_BYTES = Buffer.from([
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4,
+  ]);
+  const OTHER_BYTES = Buffer.from('second file, longer than the first');
+
+  it('uploads each file, then shares them all into the thread, in that order', async () => {
+    // Prepare
+    slack.requireToken(TOKEN);
+    const { port } = makePort();
+    const root = await port.postMessage(finding);
+
+    // Act
+    const answer = await port.uploadFiles({
+      channel: root.channel,
+      threadTs: root.ts,
+      files: [
+        {
+          filename: 'throughput.png',
+          title: 'EFS throughput',
+          bytes: PNG_BYTES,
+          altText: 'EFS throughput, MiB/s',
+        },
+        {
+          filename: 'errors.png',
+          title: 'Langfuse errors',
+          bytes: OTHER_BYTES,
+        },
+      ],
+    });
+
+    // Assess: the order of the flow, each call's parameters.
+    const methods = slack.calls.map((c) => c.method);
+    expect(methods).toEqual([
+      'chat.postMessage',
+      'files.getUploadURLExternal',
+      'files.getUploadURLExternal',
+      'files.completeUploadExternal',
+    ]);
+    const asked = slack.calls.filter(
+      (c) => c.method === 'files.getUploadURLExternal',
+    );
+    expect(
+      asked
+        .map((c) => c.body)
+        .sort((a, b) => String(a.filename).localeCompare(String(b.filename))),
+    ).toEqual([
+      { filename: 'errors.png', length: String(OTHER_BYTES.length) },
+      {
+        filename: 'throughput.png',
+        length: String(PNG_BYTES.length),
+        alt_text: 'EFS throughput, MiB/s',
+      },
+    ]);
+    for (const call of slack.calls) {
+      expect(call.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    }
+    expect(slack.uploads).toHaveLength(2);
+    const complete = slack.calls.at(-1);
+    expect(complete?.body.channel_id).toBe(root.channel);
+    expect(complete?.body.thread_ts).toBe(root.ts);
+    expect(complete?.body.files).toEqual(
+      answer.files.map((f) => ({ id: f.id, title: f.title })),
+    );
+    expect(
+      slack.sharedFiles.map((f) => [f.filename, f.title, f.threadTs]),
+    ).toEqual([
+      ['throughput.png', 'EFS throughput', root.ts],
+      ['errors.png', 'Langfuse errors', root.ts],
+    ]);
+    expect(slack.sharedFiles[0]?.bytes.equals(PNG_BYTES)).toBe(true);
+    expect(slack.sharedFiles[1]?.bytes.equals(OTHER_BYTES)).toBe(true);
+    expect(slack.sharedFiles[0]?.length).toBe(PNG_BYTES.length);
+  });
+
+  it('sends no token with the bytes: the upload URL is its own credential', async () => {
+    // Prepare
+    const seen: Headers[] = [];
+    const spying = createSlackPort(
+      createSlackWebClient({
+        token: TOKEN,
+        slackApiUrl: slack.url,
+        timeoutMs: 2_000,
+      }),
+      {
+        fetch: async (url, init) => {
+          seen.push(new Headers(init?.headers));
+          return fetch(url, init);
+        },
+      },
+    );
+
+    // Act
+    await spying.uploadFiles({
+      channel: 'C0123456789',
+      threadTs: '1700000000.000001',
+      files: [{ filename: 'a.png', title: 'A', bytes: PNG_BYTES }],
+    });
+
+    // Assess
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.get('authorization')).toBeNull();
+    expect(seen[0]?.get('content-type')).toBe('application/octet-stream');
+  });
+
+  it('fails with one line when Slack refuses to share, and shares nothing', async () => {
+    // Prepare
+    slack.leaveChannel('C0GONE');
+    const { port } = makePort();
+
+    // Act
+    const error = await deliveryError(
+      port.uploadFiles({
+        channel: 'C0GONE',
+        threadTs: '1700000000.000001',
+        files: [{ filename: 'a.png', title: 'A', bytes: PNG_BYTES }],
+      }),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect(error.message).toBe(
+      'slack files.completeUploadExternal: Slack answered ok=false: not_in_channel',
+    );
+    expect(slack.sharedFiles).toEqual([]);
+  });
+
+  it('stops before completing when the bytes cannot be posted', async () => {
+    // Prepare
+    const { port } = makePort({
+      fetch: async () => new Response('no', { status: 500 }),
+    });
+
+    // Act
+    const error = await deliveryError(
+      port.uploadFiles({
+        channel: 'C0123456789',
+        threadTs: '1700000000.000001',
+        files: [{ filename: 'a.png', title: 'A', bytes: PNG_BYTES }],
+      }),
+    );
+
+    // Assess
+    expect(error.message).toBe('slack file upload: answered HTTP 500');
+    expect(slack.calls.map((c) => c.method)).toEqual([
+      'files.getUploadURLExternal',
+    ]);
+  });
+});

@@ -13,7 +13,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configEnvironment } from '../../infra/deploy-config.ts';
@@ -147,6 +147,22 @@ function updateFileSystem(request: WireRequest) {
   return { status: 202, body: toWire(description) };
 }
 
+/** A PNG: its signature, then an IHDR chunk of 800 x 360 (PNG spec 11.2.2). */
+const CHART_PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.from([0, 0, 0, 13]),
+  Buffer.from('IHDR', 'latin1'),
+  Buffer.from([0, 0, 3, 0x20, 0, 0, 1, 0x68, 8, 6, 0, 0, 0]),
+]);
+
+/**
+ * GetMetricWidgetImage (CloudWatch API reference): the PNG as
+ * MetricWidgetImage, a blob, which the JSON protocol carries as base64.
+ */
+function getMetricWidgetImage() {
+  return { body: { MetricWidgetImage: CHART_PNG.toString('base64') } };
+}
+
 /**
  * DescribeAlarms (CloudWatch API reference, DescribeAlarms and
  * MetricAlarm): the named metric alarms with their StateValue; names that
@@ -215,6 +231,7 @@ const AWS_DOUBLES: WireService[] = [
   wireService('CloudWatch', {
     GetMetricData: getMetricData,
     DescribeAlarms: describeAlarms,
+    GetMetricWidgetImage: getMetricWidgetImage,
   }),
   wireService('CloudWatch Logs', {
     StartQuery: startQuery,
@@ -454,12 +471,39 @@ describe('every function as deployed', () => {
     afterDiagnose = afterDiagnoseSchema.parse({ ...state, result });
   });
 
-  it('posts the finding to Slack (notify)', async () => {
+  it('posts the finding to Slack, its charts in the thread (notify)', async () => {
+    const widgetsBefore = wire.calls.length;
     const { notification, posted } = await notify('finding', afterDiagnose);
 
     expect(notification.delivered).toBe(true);
-    expect(posted.map((c) => c.method)).toContain('chat.postMessage');
+    expect(notification.chartError).toBeUndefined();
+    expect(posted.map((c) => c.method)).toEqual([
+      'chat.postMessage',
+      'files.getUploadURLExternal',
+      'files.getUploadURLExternal',
+      'files.getUploadURLExternal',
+      'files.completeUploadExternal',
+    ]);
     expect(posted[0]?.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+    // One GetMetricWidgetImage per chart, each a MetricWidget JSON string.
+    const widgets = wire.calls
+      .slice(widgetsBefore)
+      .filter((c) => c.operation === 'GetMetricWidgetImage');
+    expect(widgets).toHaveLength(3);
+    for (const call of widgets) {
+      expect(JSON.parse(String(call.body.MetricWidget))).toMatchObject({
+        view: 'timeSeries',
+        annotations: { vertical: [[{ label: 'incident window' }, {}]] },
+      });
+    }
+    expect(slack.sharedFiles.map((f) => f.threadTs)).toEqual([
+      notification.threadTs,
+      notification.threadTs,
+      notification.threadTs,
+    ]);
+    for (const file of slack.sharedFiles) {
+      expect(file.bytes.equals(CHART_PNG)).toBe(true);
+    }
     afterNotify = afterNotifySchema.parse({ ...afterDiagnose, notification });
   });
 
@@ -696,6 +740,17 @@ describe('every function as deployed', () => {
     expect(String(posted[0]?.body.text)).toMatch(
       /^:large_green_circle: Resolved:/,
     );
+  });
+
+  it('leaves the local charting library out of every bundle', async () => {
+    // On AWS the charts come from GetMetricWidgetImage; Chart.js, the Skia
+    // canvas and the font are for demo and replay only.
+    for (const name of FUNCTION_NAMES) {
+      const text = await readFile(built[name]?.file ?? '', 'utf8');
+      for (const marker of ['@napi-rs/canvas', 'dejavu-fonts-ttf', 'kurkle']) {
+        expect(text.includes(marker), `${name}: ${marker}`).toBe(false);
+      }
+    }
   });
 
   it('ran every function once, with no call left unanswered', () => {

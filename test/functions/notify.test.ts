@@ -20,10 +20,10 @@ beforeEach(() => {
   double.calls.length = 0;
 });
 
-function ports(store = createMemoryIncidentStore()) {
+function ports(store = createMemoryIncidentStore(), slack = double) {
   const client = createSlackWebClient({
     token: 'xoxb-test-token',
-    slackApiUrl: double.url,
+    slackApiUrl: slack.url,
     timeoutMs: 2_000,
   });
   return { slack: createSlackPort(client), store, channel: '#langfuse-oncall' };
@@ -263,5 +263,150 @@ describe('notify of a failed step', () => {
     const out = await notify(failed('Verify'), ports());
     expect(out.delivered).toBe(false);
     expect(out.messages[0]?.text).toContain('burstguard failed at Verify');
+  });
+});
+
+describe('notify: the charts in the thread', () => {
+  const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+  // A double of its own: faults queued by the tests above stay there.
+  let slack: SlackDouble;
+  beforeAll(async () => {
+    slack = await startSlackDouble();
+  });
+  afterAll(() => slack.close());
+
+  /** The ports, with the finding's incident open in the store. */
+  async function chartPorts(
+    renderChart: () => Promise<Uint8Array>,
+    deadlineMs?: number,
+  ) {
+    const store = createMemoryIncidentStore();
+    const { incident } = afterDiagnose();
+    await store.openOrJoin({
+      fileSystemId: FS_ID,
+      incidentId: incident.incidentId,
+      at: incident.openedAt,
+    });
+    return {
+      ...ports(store, slack),
+      charts: {
+        port: { renderChart },
+        langfuseMetricNamespace: 'Burstguard/Langfuse',
+        ...(deadlineMs ? { deadlineMs } : {}),
+      },
+    };
+  }
+
+  beforeEach(() => {
+    slack.calls.length = 0;
+    slack.sharedFiles.length = 0;
+  });
+
+  it("uploads the finding's charts into its thread, after the finding", async () => {
+    // Prepare
+    const state = afterDiagnose();
+
+    // Act
+    const out = await notify(
+      { kind: 'finding', state },
+      await chartPorts(async () => PNG),
+    );
+
+    // Assess
+    expect(notificationSchema.parse(out)).toEqual(out);
+    expect(out.delivered).toBe(true);
+    expect(slack.calls.map((c) => c.method)).toEqual([
+      'chat.postMessage',
+      'files.getUploadURLExternal',
+      'files.getUploadURLExternal',
+      'files.getUploadURLExternal',
+      'files.completeUploadExternal',
+    ]);
+    expect(slack.calls.at(-1)?.body).toMatchObject({
+      channel_id: out.channel,
+      thread_ts: out.threadTs,
+    });
+    expect(slack.sharedFiles.map((f) => f.filename)).toEqual([
+      'throughput.png',
+      'burst-credits.png',
+      'langfuse-errors.png',
+    ]);
+    expect(out.charts?.map((c) => c.title)).toEqual([
+      `EFS throughput, ${FS_ID}`,
+      `EFS burst credit balance, ${FS_ID}`,
+      `Langfuse write errors, ${FS_ID}`,
+    ]);
+    expect(out.chartError).toBeUndefined();
+  });
+
+  it('keeps the finding delivered and says so in the thread when a chart cannot be drawn', async () => {
+    // Prepare
+    const state = afterDiagnose();
+
+    // Act
+    const out = await notify(
+      { kind: 'finding', state },
+      await chartPorts(async () => {
+        throw new Error('AccessDenied: not authorized to GetMetricWidgetImage');
+      }),
+    );
+
+    // Assess
+    expect(out.delivered).toBe(true);
+    expect(out.chartError).toBe(
+      'AccessDenied: not authorized to GetMetricWidgetImage',
+    );
+    expect(out.charts).toBeUndefined();
+    expect(slack.calls.map((c) => c.method)).toEqual([
+      'chat.postMessage',
+      'chat.postMessage',
+    ]);
+    const notice = slack.calls[1];
+    expect(notice?.body.thread_ts).toBe(out.threadTs);
+    expect(String(notice?.body.text)).toContain(
+      'The charts could not be attached (AccessDenied: not authorized to GetMetricWidgetImage)',
+    );
+    expect(slack.sharedFiles).toEqual([]);
+  });
+
+  it('gives up on charts that take longer than their deadline', async () => {
+    // Prepare
+    const state = afterDiagnose();
+
+    // Act
+    const out = await notify(
+      { kind: 'finding', state },
+      await chartPorts(() => new Promise<Uint8Array>(() => {}), 50),
+    );
+
+    // Assess
+    expect(out.delivered).toBe(true);
+    expect(out.chartError).toBe('no charts within 0.05 s');
+  });
+
+  it('attaches no chart to any message but the finding', async () => {
+    // Prepare
+    const state = afterDiagnose({
+      incident: {
+        ...afterDiagnose().incident,
+        slackThreadTs: '1763867568.000100',
+        slackChannel: 'C0INCIDENT',
+      },
+    });
+    let drawn = 0;
+
+    // Act
+    await notify(
+      { kind: 'joined', state },
+      await chartPorts(async () => {
+        drawn++;
+        return PNG;
+      }),
+    );
+
+    // Assess
+    expect(drawn).toBe(0);
+    expect(slack.calls.map((c) => c.method)).toEqual(['chat.postMessage']);
   });
 });

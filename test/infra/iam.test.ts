@@ -311,6 +311,33 @@ describe('the quiet-period check', () => {
       );
     }
   });
+
+  it('grants GetMetricWidgetImage exactly to the functions whose handler draws charts, on `*`', () => {
+    // Prepare
+    const text = source('shared/adapters/aws-cloudwatch.ts');
+
+    // Act
+    const calls = [...text.matchAll(/\b(GetMetricWidgetImage)Command\b/g)].map(
+      (m) => `cloudwatch:${m[1]}`,
+    );
+    const holders = Object.entries(allPermissions())
+      .filter(([, statements]) =>
+        grants(statements).has('cloudwatch:GetMetricWidgetImage'),
+      )
+      .map(([name]) => name);
+    const drawers = [...LAMBDAS, ...ENTRY_FUNCTIONS].filter((name) =>
+      /\bchartPort\(/.test(source(`functions/${name}/handler.ts`)),
+    );
+
+    // Assess: GetMetricWidgetImage has no resource-level permissions
+    // (Service Authorization Reference, Amazon CloudWatch).
+    expect([...new Set(calls)]).toEqual(['cloudwatch:GetMetricWidgetImage']);
+    expect(drawers).toEqual(['notify']);
+    expect(holders.sort()).toEqual(drawers);
+    expect(
+      grants(allPermissions().notify).get('cloudwatch:GetMetricWidgetImage'),
+    ).toEqual(['*']);
+  });
 });
 
 describe('preflightPermissions', () => {

@@ -286,6 +286,9 @@ const CASES: Record<keyof typeof blocks, () => Built[]> = {
       `ThrottlingException: ${ALL}`,
     ),
   ],
+  chartFailedMessage: () => [
+    blocks.chartFailedMessage('C0', '1.2', `GetMetricWidgetImage: ${ALL}`),
+  ],
   sweptResolvedMessage: () => [
     blocks.sweptResolvedMessage(
       {

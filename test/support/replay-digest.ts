@@ -2,9 +2,10 @@
  * A digest of what `burstguard replay DIR --json` prints, for the golden
  * test of test/cli/replay-digests.test.ts. What varies from run to run is
  * masked first: the execution's random name inside the incident id, Slack
- * thread timestamps (seconds.microseconds) and measured durations
- * (`elapsedMs`). Keys are sorted, so the digest does not depend on the
- * order fields are written in.
+ * thread timestamps (seconds.microseconds), measured durations
+ * (`elapsedMs`) and the directory a run writes its chart files to (a new
+ * temporary directory each run; the file names stay). Keys are sorted, so
+ * the digest does not depend on the order fields are written in.
  */
 import { createHash } from 'node:crypto';
 
@@ -25,7 +26,8 @@ export function normalizedReplay(json: string): string {
   return JSON.stringify(sortKeys(JSON.parse(json)), null, 1)
     .replace(/local-[0-9a-f-]{36}/g, 'local-ID')
     .replace(/\b\d{10}\.\d{6}\b/g, 'TS')
-    .replace(/"elapsedMs": \d+/g, '"elapsedMs": N');
+    .replace(/"elapsedMs": \d+/g, '"elapsedMs": N')
+    .replace(/"path": "[^"]*\/([^/"]+\.png)"/g, '"path": "CHARTS/$1"');
 }
 
 /** SHA-256 of the normalized replay, hex. */

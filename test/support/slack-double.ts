@@ -12,6 +12,16 @@
  * 40,000 characters `msg_too_long`; a channel the app was not invited to
  * (`leaveChannel`) `not_in_channel`.
  *
+ * It speaks Slack's external file upload flow too (Slack API docs,
+ * https://docs.slack.dev/reference/methods/files.getUploadURLExternal and
+ * https://docs.slack.dev/reference/methods/files.completeUploadExternal):
+ * files.getUploadURLExternal takes `filename` and `length` and answers an
+ * `upload_url` on this double and a `file_id`; a POST of the bytes to that
+ * URL is kept; files.completeUploadExternal takes `files` (a JSON array of
+ * `{id, title}`), `channel_id` and `thread_ts`, and shares each file into
+ * that thread (`sharedFiles`). A file id it did not hand out, or whose
+ * bytes never came, is refused.
+ *
  * It also stands in for the `response_url` of interaction payloads
  * (`https://hooks.slack.com/actions/...` in Slack; a JSON POST with
  * `response_type`, `text`, `replace_original`: Slack API docs, "Handling
@@ -51,7 +61,23 @@ export type SlackResponsePost = {
   headers: IncomingHttpHeaders;
 };
 
+/** A file shared into a channel or thread by files.completeUploadExternal. */
+export type SlackSharedFile = {
+  id: string;
+  title?: string;
+  filename: string;
+  /** The `length` files.getUploadURLExternal was told. */
+  length: number;
+  bytes: Buffer;
+  channel?: string;
+  threadTs?: string;
+};
+
 export type SlackDouble = {
+  /** Files shared by files.completeUploadExternal, in order. */
+  sharedFiles: SlackSharedFile[];
+  /** Every POST to an upload URL, in order: the file id and its bytes. */
+  uploads: { fileId: string; bytes: Buffer }[];
   /** Base URL for `slackApiUrl`, ending in `/api/`. */
   url: string;
   calls: SlackCall[];
@@ -71,7 +97,7 @@ export type SlackDouble = {
   close(): Promise<void>;
 };
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'files']);
 
 function parseForm(text: string): Record<string, unknown> {
   const body: Record<string, unknown> = {};
@@ -89,12 +115,16 @@ function parseForm(text: string): Record<string, unknown> {
   return body;
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBytes(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) {
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  return (await readBytes(request)).toString('utf8');
 }
 
 function send(
@@ -134,9 +164,31 @@ export async function startSlackDouble(): Promise<SlackDouble> {
   };
 
   const responses: SlackResponsePost[] = [];
+  const sharedFiles: SlackSharedFile[] = [];
+  const uploads: { fileId: string; bytes: Buffer }[] = [];
+  const pendingFiles = new Map<
+    string,
+    { filename: string; length: number; bytes?: Buffer }
+  >();
+  let baseUrl = '';
 
   const server = createServer(async (request, response) => {
     const path = (request.url ?? '').split('?')[0] ?? '';
+    const uploadId = /^\/upload\/v1\/(F\w+)$/.exec(path)?.[1];
+    if (uploadId) {
+      const bytes = await readBytes(request);
+      const pending = pendingFiles.get(uploadId);
+      if (!pending || request.method !== 'POST') {
+        response.writeHead(404, { 'content-type': 'text/plain' });
+        response.end('not found');
+        return;
+      }
+      pending.bytes = bytes;
+      uploads.push({ fileId: uploadId, bytes });
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end(`OK - ${bytes.length}`);
+      return;
+    }
     if (path.startsWith('/actions/')) {
       const text = await readBody(request);
       responses.push({
@@ -228,6 +280,64 @@ export async function startSlackDouble(): Promise<SlackDouble> {
       });
       return;
     }
+    if (method === 'files.getUploadURLExternal') {
+      const length = Number(body.length);
+      if (typeof body.filename !== 'string' || !body.filename) {
+        send(response, 200, { ok: false, error: 'invalid_arguments' });
+        return;
+      }
+      if (!Number.isInteger(length) || length <= 0) {
+        send(response, 200, { ok: false, error: 'invalid_arguments' });
+        return;
+      }
+      const fileId = `F${String(pendingFiles.size + 1).padStart(9, '0')}`;
+      pendingFiles.set(fileId, { filename: body.filename, length });
+      send(response, 200, {
+        ok: true,
+        upload_url: `${baseUrl}/upload/v1/${fileId}`,
+        file_id: fileId,
+      });
+      return;
+    }
+    if (method === 'files.completeUploadExternal') {
+      const files = Array.isArray(body.files)
+        ? (body.files as { id?: unknown; title?: unknown }[])
+        : [];
+      const target = typeof body.channel_id === 'string' ? body.channel_id : '';
+      if (files.length === 0) {
+        send(response, 200, { ok: false, error: 'invalid_arguments' });
+        return;
+      }
+      if (target && leftChannels.has(target)) {
+        send(response, 200, { ok: false, error: 'not_in_channel' });
+        return;
+      }
+      const shared: SlackSharedFile[] = [];
+      for (const file of files) {
+        const pending = pendingFiles.get(String(file.id));
+        if (!pending?.bytes) {
+          send(response, 200, { ok: false, error: 'file_not_found' });
+          return;
+        }
+        shared.push({
+          id: String(file.id),
+          ...(typeof file.title === 'string' ? { title: file.title } : {}),
+          filename: pending.filename,
+          length: pending.length,
+          bytes: pending.bytes,
+          ...(target ? { channel: target } : {}),
+          ...(typeof body.thread_ts === 'string'
+            ? { threadTs: body.thread_ts }
+            : {}),
+        });
+      }
+      sharedFiles.push(...shared);
+      send(response, 200, {
+        ok: true,
+        files: shared.map((f) => ({ id: f.id, title: f.title ?? f.filename })),
+      });
+      return;
+    }
     if (method === 'chat.update') {
       if (!channel || typeof body.ts !== 'string') {
         send(response, 200, { ok: false, error: 'message_not_found' });
@@ -249,10 +359,13 @@ export async function startSlackDouble(): Promise<SlackDouble> {
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
 
   return {
     url: `http://127.0.0.1:${port}/api/`,
     calls,
+    sharedFiles,
+    uploads,
     responses,
     responseUrl(id = '1') {
       return `http://127.0.0.1:${port}/actions/T0TEAM/${id}/response-secret`;

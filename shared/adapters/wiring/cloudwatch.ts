@@ -7,22 +7,30 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { AppConfig } from '../../domain/config.ts';
-import type { AlarmsPort, MetricsPort } from '../../domain/ports.ts';
+import type { AlarmsPort, ChartPort, MetricsPort } from '../../domain/ports.ts';
 import { createAlarmsPort } from '../aws-alarms.ts';
 import { awsClientOptions } from '../aws-clients.ts';
-import { createMetricsPort } from '../aws-cloudwatch.ts';
+import { createChartPort, createMetricsPort } from '../aws-cloudwatch.ts';
 
 /** One client per container, shared by both ports (the region is fixed). */
 let client: CloudWatchClient | undefined;
 
+function cloudWatch(config: AppConfig): CloudWatchClient {
+  client ??= new CloudWatchClient(awsClientOptions(config.region));
+  return client;
+}
+
 /** GetMetricData, with burstguard's deadlines. */
 export function metricsPort(config: AppConfig): MetricsPort {
-  client ??= new CloudWatchClient(awsClientOptions(config.region));
-  return createMetricsPort(client);
+  return createMetricsPort(cloudWatch(config));
 }
 
 /** DescribeAlarms, on the same client as metricsPort. */
 export function alarmsPort(config: AppConfig): AlarmsPort {
-  client ??= new CloudWatchClient(awsClientOptions(config.region));
-  return createAlarmsPort(client);
+  return createAlarmsPort(cloudWatch(config));
+}
+
+/** GetMetricWidgetImage, on the same client as metricsPort. */
+export function chartPort(config: AppConfig): ChartPort {
+  return createChartPort(cloudWatch(config));
 }

@@ -874,3 +874,16 @@ function oneLineOf(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }
+
+/**
+ * The incident's charts could not be drawn or uploaded: said in the
+ * thread, so nobody waits for them. The finding does not depend on them.
+ */
+export function chartFailedMessage(
+  channel: string,
+  threadTs: string,
+  error: string,
+): SlackMessage {
+  const text = md`:bar_chart: The charts could not be attached (${oneLineOf(error)}); the finding above stands.`;
+  return oneSection(channel, threadTs, text);
+}
