@@ -16,8 +16,8 @@ import { createRemediateHandler } from '../functions/remediate/lambda.ts';
 import { createRequestApprovalHandler } from '../functions/request-approval/lambda.ts';
 import { createResolveIncidentHandler } from '../functions/resolve-incident/lambda.ts';
 import { createVerifyHandler } from '../functions/verify/lambda.ts';
-import type { AppConfig } from '../shared/domain/config.ts';
-import type { AfterNotify } from '../shared/domain/contracts.ts';
+import { type AppConfig, approvalSettings } from '../shared/domain/config.ts';
+import type { AwaitingApproval } from '../shared/domain/contracts.ts';
 import { causeMessage } from '../shared/domain/errors.ts';
 import type {
   AlarmsPort,
@@ -27,6 +27,7 @@ import type {
   IncidentStore,
   LogsInsightsPort,
   MetricsPort,
+  PagerPort,
   SlackPort,
 } from '../shared/domain/ports.ts';
 import {
@@ -62,8 +63,10 @@ export type LocalPorts = {
    * request times out as it would after an hour.
    */
   approver?: (
-    state: AfterNotify,
-  ) => Promise<{ approved: boolean; by?: string }>;
+    state: AwaitingApproval,
+  ) => Promise<{ approved: boolean; by?: string } | undefined>;
+  /** Called with each escalation; none: no pager webhook is configured. */
+  pager?: PagerPort;
 };
 
 /** Progress of a local run, one event per state entered or left. */
@@ -141,6 +144,7 @@ export function localHandlers(
 ): LocalTaskHandlers {
   const log = options.logger ?? silentLogger;
   const channel = ports.config.slackChannel;
+  const approval = approvalSettings(ports.config);
   const handlers: Record<string, StepHandler<unknown>> = {
     normalize: createNormalizeHandler(
       { config: ports.config, now: () => ports.clock.now() },
@@ -181,11 +185,24 @@ export function localHandlers(
     ),
     diagnose: createDiagnoseHandler({ config: ports.config }, log('diagnose')),
     notify: createNotifyHandler(
-      { slack: ports.slack, store: ports.store, channel, clock: ports.clock },
+      {
+        slack: ports.slack,
+        store: ports.store,
+        channel,
+        clock: ports.clock,
+        approval,
+        ...(ports.pager ? { pager: ports.pager } : {}),
+      },
       log('notify'),
     ),
     'request-approval': createRequestApprovalHandler(
-      { clock: ports.clock, slack: ports.slack, store: ports.store, channel },
+      {
+        clock: ports.clock,
+        slack: ports.slack,
+        store: ports.store,
+        channel,
+        approval,
+      },
       log('request-approval'),
     ),
     remediate: createRemediateHandler(
@@ -223,8 +240,11 @@ export function localHandlers(
   // RequestApproval runs through lambda:invoke.waitForTaskToken: its input
   // is {FunctionName, Payload}. The handler posts the card; the execution
   // then resumes with what the approver answers (SendTaskSuccess).
+  // Each round is one such task; a round no approver answers ends as AWS
+  // ends it, with States.Timeout, and the state machine's Catch opens the
+  // next round (the local runner has no HeartbeatSeconds, nor needs one).
   out.RequestApproval = async (input) => {
-    const payload = (input as { Payload: { state: AfterNotify } }).Payload;
+    const payload = (input as { Payload: { state: AwaitingApproval } }).Payload;
     await invoke('request-approval', payload);
     const timeout = new Error('no approver answered');
     timeout.name = 'States.Timeout';
@@ -232,6 +252,7 @@ export function localHandlers(
     // in AWS; the click takes the token (slack-interactions).
     if (!ports.approver) throw timeout;
     const answer = await ports.approver(payload.state);
+    if (answer === undefined) throw timeout;
     const token = await ports.store.takeApprovalToken({
       fileSystemId: payload.state.trigger.fileSystemId,
       incidentId: payload.state.incident.incidentId,
@@ -259,7 +280,9 @@ export async function runLocal(
   } = {},
 ): Promise<RunResult> {
   const machine = new StateMachine(
-    buildDefinition(placeholderArns()) as never,
+    buildDefinition(placeholderArns(), undefined, {
+      approvalRoundSeconds: approvalSettings(ports.config).roundSeconds,
+    }) as never,
     {
       validationOptions: { checkArn: true, checkPaths: true },
     },

@@ -4,6 +4,7 @@
  * the finding: it stays in this step's output (and the structured log).
  */
 import type {
+  ApprovalRound,
   CaughtError,
   Notification,
   NotifyInput,
@@ -19,11 +20,32 @@ import {
   outcomeMessage,
   resolvedMessage,
 } from '../../shared/domain/messages/blocks.ts';
+import {
+  DEFAULT_APPROVAL_ROUND_SECONDS,
+  escalatedStatus,
+  escalationMessage,
+  expiredMessage,
+  failedStatus,
+  nextApprovalRound,
+  outcomeStatus,
+  resolvedStatus,
+  rootOf,
+  switchingMessage,
+  switchingStatus,
+} from '../../shared/domain/messages/progress.ts';
 import type {
   Clock,
   IncidentStore,
+  PagerPort,
   SlackPort,
 } from '../../shared/domain/ports.ts';
+import { updateRootStatus } from '../../shared/runtime/root-status.ts';
+
+/** Who is asked to approve, and how long each round of asking lasts. */
+export type ApprovalSettings = {
+  approvers: readonly string[];
+  roundSeconds: number;
+};
 
 export type NotifyPorts = {
   slack: SlackPort;
@@ -31,6 +53,16 @@ export type NotifyPorts = {
   channel: string;
   /** When the message is written: whether an approval card is still open. */
   clock?: Clock;
+  /** For the reminders of an unanswered approval. */
+  approval?: ApprovalSettings;
+  /** Called with each reminder, when the deployment has a pager webhook. */
+  pager?: PagerPort;
+};
+
+/** The escalation of a run with no approval settings: the defaults. */
+const DEFAULT_APPROVAL: ApprovalSettings = {
+  approvers: [],
+  roundSeconds: DEFAULT_APPROVAL_ROUND_SECONDS,
 };
 
 /** The error message of a Catch's Cause (Lambda's JSON), or its name. */
@@ -72,6 +104,15 @@ export function messageFor(
   switch (input.kind) {
     case 'finding':
       return findingMessage(input.state, incidentChannel, threadTs);
+    case 'switching':
+      return switchingMessage(
+        input.state,
+        input.state.notification.channel || incidentChannel,
+        input.state.notification.threadTs ?? threadTs,
+      );
+    case 'escalation':
+      // Built with the round it opens: see escalate().
+      return undefined;
     case 'outcome':
       return outcomeMessage(
         input.state,
@@ -145,11 +186,118 @@ function threadOwner(input: NotifyInput) {
   };
 }
 
+/** The root message's status line after a message of this kind. */
+function statusAfter(input: NotifyInput, now: string) {
+  switch (input.kind) {
+    case 'switching':
+      return switchingStatus(input.state.remediation);
+    case 'outcome':
+      return outcomeStatus(input.state.remediation, input.state.verification);
+    case 'resolved':
+      return resolvedStatus(now);
+    case 'failure':
+      return failedStatus(input.state.failedState, now);
+    default:
+      return undefined;
+  }
+}
+
+/** Posts a message, reporting a Slack failure instead of throwing it. */
+async function post(
+  slack: SlackPort,
+  message: SlackMessage,
+): Promise<Notification> {
+  try {
+    const posted = await slack.postMessage(message);
+    return {
+      delivered: true,
+      channel: posted.channel,
+      threadTs: message.threadTs ?? posted.ts,
+      messages: [message],
+    };
+  } catch (error) {
+    return {
+      delivered: false,
+      channel: message.channel,
+      ...(message.threadTs ? { threadTs: message.threadTs } : {}),
+      error: oneLine(error),
+      messages: [message],
+    };
+  }
+}
+
+/**
+ * An approval round ran out unanswered: the next round re-asks, mentioning
+ * the approvers (and pages, when a pager is wired); after the last, the
+ * expiry is said. The state machine reads `next`.
+ */
+async function escalate(
+  input: Extract<NotifyInput, { kind: 'escalation' }>,
+  ports: NotifyPorts,
+): Promise<ApprovalRound> {
+  const { state } = input;
+  const settings = ports.approval ?? DEFAULT_APPROVAL;
+  const now = (ports.clock?.now() ?? new Date()).toISOString();
+  const ended = state.approvalRound?.round ?? 1;
+  const plan = nextApprovalRound({
+    ended,
+    roundSeconds: settings.roundSeconds,
+    now,
+  });
+  const channel =
+    state.notification.channel || state.incident.slackChannel || ports.channel;
+  const threadTs = state.notification.threadTs ?? state.incident.slackThreadTs;
+  const fileSystemId = state.trigger.fileSystemId;
+  const waitedSeconds = ended * settings.roundSeconds;
+  let page: { paged?: boolean; pageError?: string } = {};
+  if (plan.next === 'wait' && ports.pager) {
+    try {
+      await ports.pager.page({
+        summary: `burstguard: approval for ${fileSystemId} unanswered after ${Math.round(waitedSeconds / 60)} min`,
+        incidentId: state.incident.incidentId,
+        fileSystemId,
+        round: plan.round,
+        expiresAt: plan.expiresAt,
+      });
+      page = { paged: true };
+    } catch (error) {
+      page = { paged: false, pageError: oneLine(error) };
+    }
+  }
+  const message =
+    plan.next === 'wait'
+      ? escalationMessage({
+          channel,
+          threadTs,
+          approvers: settings.approvers,
+          fileSystemId,
+          round: plan.round,
+          waitedSeconds,
+          expiresAt: plan.expiresAt,
+          paged: page.paged === true,
+        })
+      : expiredMessage({
+          channel,
+          threadTs,
+          fileSystemId,
+          waitedSeconds,
+          at: now,
+        });
+  const notification = await post(ports.slack, message);
+  const root = await updateRootStatus(
+    ports.slack,
+    rootOf(state),
+    escalatedStatus({ ...plan, now }),
+  );
+  return { ...notification, ...root, ...plan, ...page };
+}
+
 /** Posts one message; a Slack failure is reported, not thrown. */
 export async function notify(
   input: NotifyInput,
   ports: NotifyPorts,
 ): Promise<Notification> {
+  if (input.kind === 'escalation') return escalate(input, ports);
   const change = await changeKnowledge(input, ports.store);
   const message = messageFor(input, ports.channel, {
     ...(change ? { change } : {}),
@@ -163,30 +311,35 @@ export async function notify(
       messages: [],
     };
   }
-  try {
-    const posted = await ports.slack.postMessage(message);
-    const threadTs = message.threadTs ?? posted.ts;
-    const owner = threadOwner(input);
-    if (owner && !message.threadTs) {
+  const notification = await post(ports.slack, message);
+  const owner = threadOwner(input);
+  if (
+    notification.delivered &&
+    notification.threadTs &&
+    owner &&
+    !message.threadTs
+  ) {
+    try {
       await ports.store.setThread({
         ...owner,
-        channel: posted.channel,
-        threadTs,
+        channel: notification.channel,
+        threadTs: notification.threadTs,
       });
+    } catch (error) {
+      return {
+        delivered: false,
+        channel: message.channel,
+        error: oneLine(error),
+        messages: [message],
+      };
     }
-    return {
-      delivered: true,
-      channel: posted.channel,
-      threadTs,
-      messages: [message],
-    };
-  } catch (error) {
-    return {
-      delivered: false,
-      channel: message.channel,
-      ...(message.threadTs ? { threadTs: message.threadTs } : {}),
-      error: oneLine(error),
-      messages: [message],
-    };
   }
+  const status = statusAfter(
+    input,
+    (ports.clock?.now() ?? new Date()).toISOString(),
+  );
+  const root = status
+    ? await updateRootStatus(ports.slack, rootOf(input.state), status)
+    : undefined;
+  return { ...notification, ...root };
 }

@@ -6,19 +6,15 @@
  * SlackDeliveryError whose one line never carries the token.
  */
 import { LogLevel, WebClient } from '@slack/web-api';
-import type { SlackMessage } from '../domain/contracts.ts';
 import { oneLine, SlackDeliveryError } from '../domain/errors.ts';
 import type { SlackPort } from '../domain/ports.ts';
 
-/** SlackPort plus chat.update, to close an approval card after a click. */
-export type SlackPortWithUpdate = SlackPort & {
-  updateMessage(message: {
-    channel: string;
-    ts: string;
-    text: string;
-    blocks: SlackMessage['blocks'];
-  }): Promise<{ channel: string; ts: string }>;
-};
+/**
+ * SlackPort with chat.update: to close an approval card after a click, and
+ * to keep the status line of an incident's root message current.
+ */
+export type SlackPortWithUpdate = SlackPort &
+  Required<Pick<SlackPort, 'updateMessage'>>;
 
 export type SlackPortOptions = {
   /** Rate-limited calls retried after the first attempt. */
@@ -185,7 +181,11 @@ export function createSlackPort(
           channel: message.channel,
           ts: message.ts,
           text: message.text,
-          blocks: message.blocks as never,
+          // Left out, Slack keeps the message's own (chat.update reference).
+          ...(message.blocks ? { blocks: message.blocks as never } : {}),
+          ...(message.attachments
+            ? { attachments: message.attachments as never }
+            : {}),
         }),
       );
       return answer('chat.update', result);
