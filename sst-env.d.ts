@@ -35,6 +35,10 @@ declare module "sst" {
       "name": string
       "type": "sst.aws.Dynamo"
     }
+    "PagerWebhookUrl": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
     "Incidents": {
       "name": string
       "type": "sst.sst.Linkable"

@@ -55,6 +55,8 @@ const LINKS = {
   SlackSigningSecret: secretLink('bench'),
   ClickHousePassword: secretLink('bench'),
   ClickHouseCaCertificate: secretLink(''),
+  // No pager: the bench invokes no escalation.
+  PagerWebhookUrl: secretLink(''),
   Incidents: linkableLink({ name: 'burstguard-bench-incidents' }),
 } satisfies Record<LinkName, unknown>;
 

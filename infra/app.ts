@@ -115,6 +115,7 @@ export async function deployRunbook(options: {
     SlackSigningSecret: secret('SlackSigningSecret'),
     ClickHousePassword: secret('ClickHousePassword'),
     ClickHouseCaCertificate: secret('ClickHouseCaCertificate'),
+    PagerWebhookUrl: secret('PagerWebhookUrl'),
     Incidents: sst.linkable('Incidents', { properties: { name: table.name } }),
   };
 

@@ -189,11 +189,13 @@ export function sstFunctionArgs<Nodejs>(
  * The SST secrets, with their placeholder where unset is allowed
  * (`new sst.Secret(name, placeholder)`; without one, deploy stops until
  * `sst secret set` gives a value: sst platform `src/components/secret.ts`).
- * An empty ClickHouse CA means the system's public CAs.
+ * An empty ClickHouse CA means the system's public CAs; an empty pager
+ * webhook, no pager (reminders go to the Slack thread alone).
  */
 export const SECRETS = {
   SlackBotToken: undefined,
   SlackSigningSecret: undefined,
   ClickHousePassword: undefined,
   ClickHouseCaCertificate: '',
+  PagerWebhookUrl: '',
 } as const satisfies Partial<Record<LinkName, string | undefined>>;

@@ -38,6 +38,7 @@ export type LinkName =
   | 'SlackSigningSecret'
   | 'ClickHousePassword'
   | 'ClickHouseCaCertificate'
+  | 'PagerWebhookUrl'
   | 'Incidents';
 
 // Every link name is a resource sst-env.d.ts types for the handlers.
@@ -58,7 +59,7 @@ export const FUNCTION_LINKS: Record<FunctionName, readonly LinkName[]> = {
   'collect-langfuse': [],
   'collect-clickhouse': ['ClickHousePassword', 'ClickHouseCaCertificate'],
   diagnose: [],
-  notify: ['SlackBotToken', 'Incidents'],
+  notify: ['SlackBotToken', 'PagerWebhookUrl', 'Incidents'],
   'request-approval': ['SlackBotToken', 'Incidents'],
   remediate: ['Incidents'],
   verify: [],

@@ -13,8 +13,8 @@ import type { RequestApprovalInput } from '../../shared/domain/contracts.ts';
 import { approvalMessage } from '../../shared/domain/messages/blocks.ts';
 import {
   approvalExpiry,
-  DEFAULT_APPROVAL_ROUND_SECONDS,
   approvalRequestedStatus,
+  DEFAULT_APPROVAL_ROUND_SECONDS,
   rootOf,
 } from '../../shared/domain/messages/progress.ts';
 import type {

@@ -8,6 +8,7 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import { oneLine, SlackDeliveryError } from '../domain/errors.ts';
 import type { SlackPort } from '../domain/ports.ts';
+import { postJson } from './post-json.ts';
 
 /**
  * SlackPort with chat.update: to close an approval card after a click, and
@@ -205,34 +206,8 @@ export function createResponseUrlResponder(options: {
 }): {
   respond(url: string, reply: Record<string, unknown>): Promise<void>;
 } {
-  const fetchFn = options.fetch ?? fetch;
   return {
-    async respond(url, reply) {
-      let response: Response;
-      try {
-        response = await fetchFn(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json; charset=utf-8' },
-          body: JSON.stringify(reply),
-          redirect: 'error',
-          signal: AbortSignal.timeout(options.timeoutMs),
-        });
-      } catch (error) {
-        const timedOut = (error as Error)?.name === 'TimeoutError';
-        throw new SlackDeliveryError(
-          timedOut
-            ? `slack response_url: no answer within ${options.timeoutMs} ms`
-            : `slack response_url: ${oneLine(error)}`,
-          { cause: error },
-        );
-      }
-      // The body is read so the socket is freed; its text is not needed.
-      await response.text().catch(() => '');
-      if (!response.ok) {
-        throw new SlackDeliveryError(
-          `slack response_url: answered HTTP ${response.status}`,
-        );
-      }
-    },
+    respond: (url, reply) =>
+      postJson(url, reply, { ...options, what: 'slack response_url' }),
   };
 }
