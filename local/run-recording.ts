@@ -25,6 +25,7 @@ import type {
   ClickHousePort,
   MetricsPort,
   SlackPort,
+  SlackUpdate,
 } from '../shared/domain/ports.ts';
 import { VERIFY_AFTER_SECONDS } from '../workflows/definition.ts';
 import { configForRecording } from './evidence.ts';
@@ -93,6 +94,11 @@ export type LocalRunReport = {
    * its message in `slack` all the same.
    */
   slackDelivery: SlackDelivery[];
+  /**
+   * Each edit of the thread's root message (chat.update), in order: the
+   * step that made it and the status line it set.
+   */
+  slackUpdates: { step: string; update: SlackUpdate }[];
   /** What Gather found, as `burstguard diagnose --evidence` reads it. */
   evidence: Evidence | null;
   execution: {
@@ -122,6 +128,7 @@ export async function runRecording(
   });
   const posted: SlackMessage[] = options.slack ? [] : terminal.posted;
   const slackDelivery: SlackDelivery[] = [];
+  const slackUpdates: LocalRunReport['slackUpdates'] = [];
   // The Task state running now: posts happen in Notify steps, one at a time.
   let step = '';
   const target: SlackPort = options.slack ?? terminal;
@@ -137,6 +144,16 @@ export async function runRecording(
         throw error;
       }
     },
+    ...(target.updateMessage
+      ? {
+          updateMessage: (update: SlackUpdate) => {
+            slackUpdates.push({ step, update });
+            return (
+              target.updateMessage as NonNullable<SlackPort['updateMessage']>
+            )(update);
+          },
+        }
+      : {}),
   };
   const clickhouse = options.clickhouse ?? recordingClickHousePort(recording);
   // The recording's end is "now" for the run, so 1-minute data still exists.
@@ -222,6 +239,7 @@ export async function runRecording(
     verification: (out.verification as Verification | undefined) ?? null,
     slack: posted,
     slackDelivery,
+    slackUpdates,
     evidence: Array.isArray(out.gathered)
       ? evidenceFromGathered(out.gathered as AfterGather['gathered'])
       : null,

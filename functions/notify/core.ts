@@ -226,6 +226,25 @@ async function post(
   }
 }
 
+/** When the incident's approval card was posted, as the store keeps it. */
+async function askedAtOf(
+  state: {
+    trigger: { fileSystemId: string };
+    incident: { incidentId: string };
+  },
+  store: IncidentStore,
+): Promise<string | undefined> {
+  try {
+    const record = await store.current(state.trigger.fileSystemId);
+    return record?.incidentId === state.incident.incidentId
+      ? record.approvalRequestedAt
+      : undefined;
+  } catch {
+    // The round's own arithmetic stands in for it.
+    return undefined;
+  }
+}
+
 /**
  * An approval round ran out unanswered: the next round re-asks, mentioning
  * the approvers (and pages, when a pager is wired); after the last, the
@@ -239,11 +258,25 @@ async function escalate(
   const settings = ports.approval ?? DEFAULT_APPROVAL;
   const now = (ports.clock?.now() ?? new Date()).toISOString();
   const ended = state.approvalRound?.round ?? 1;
-  const plan = nextApprovalRound({
-    ended,
-    roundSeconds: settings.roundSeconds,
-    now,
-  });
+  const askedAt =
+    state.approvalRound?.askedAt ??
+    (await askedAtOf(state, ports.store)) ??
+    new Date(
+      Date.parse(now) - ended * settings.roundSeconds * 1000,
+    ).toISOString();
+  // When the round ran out, by the rounds' own clock: the same as now in
+  // AWS, and right in a local run whose clock stands still meanwhile.
+  const roundEndedAt = new Date(
+    Date.parse(askedAt) + ended * settings.roundSeconds * 1000,
+  ).toISOString();
+  const plan = {
+    ...nextApprovalRound({
+      ended,
+      roundSeconds: settings.roundSeconds,
+      askedAt,
+    }),
+    askedAt,
+  };
   const channel =
     state.notification.channel || state.incident.slackChannel || ports.channel;
   const threadTs = state.notification.threadTs ?? state.incident.slackThreadTs;
@@ -281,13 +314,13 @@ async function escalate(
           threadTs,
           fileSystemId,
           waitedSeconds,
-          at: now,
+          at: roundEndedAt,
         });
   const notification = await post(ports.slack, message);
   const root = await updateRootStatus(
     ports.slack,
     rootOf(state),
-    escalatedStatus({ ...plan, now }),
+    escalatedStatus({ ...plan, now: roundEndedAt }),
   );
   return { ...notification, ...root, ...plan, ...page };
 }

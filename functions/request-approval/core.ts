@@ -44,7 +44,8 @@ export async function requestApproval(
     fileSystemId: state.trigger.fileSystemId,
     incidentId: state.incident.incidentId,
     taskToken: input.taskToken,
-    at: now,
+    // The card's time, kept across rounds: the expiry counts from it.
+    at: state.approvalRound?.askedAt ?? now,
   });
   // A later round: the card is up and the reminder was just posted.
   if (state.approvalRound) return { posted: false };

@@ -480,6 +480,8 @@ export type Notification = z.infer<typeof notificationSchema>;
 export const approvalRoundSchema = notificationSchema.extend({
   round: z.number().int().min(1),
   next: z.enum(['wait', 'expired']),
+  /** When the card was posted: every round's expiry counts from it. */
+  askedAt: isoTimeSchema,
   expiresAt: isoTimeSchema,
   /** Whether the pager webhook took the page, when one is configured. */
   paged: z.boolean().optional(),

@@ -71,21 +71,20 @@ export function approvalRounds(roundSeconds: number): number {
   return Math.max(1, Math.ceil(APPROVAL_TIMEOUT_SECONDS / roundSeconds));
 }
 
-/** What happens when approval round `ended` runs out unanswered. */
+/**
+ * What happens when approval round `ended` of a request asked at `askedAt`
+ * runs out unanswered: the next round, or the expiry after the last.
+ */
 export function nextApprovalRound(input: {
   ended: number;
   roundSeconds: number;
-  now: string;
+  askedAt: string;
 }): { round: number; next: 'wait' | 'expired'; expiresAt: string } {
   const rounds = approvalRounds(input.roundSeconds);
-  if (input.ended >= rounds) {
-    return { round: input.ended, next: 'expired', expiresAt: input.now };
-  }
-  return {
-    round: input.ended + 1,
-    next: 'wait',
-    expiresAt: plus(input.now, (rounds - input.ended) * input.roundSeconds),
-  };
+  const expiresAt = approvalExpiry(input.askedAt, input.roundSeconds);
+  return input.ended >= rounds
+    ? { round: input.ended, next: 'expired', expiresAt }
+    : { round: input.ended + 1, next: 'wait', expiresAt };
 }
 
 /** When a request made at `askedAt` expires, all its rounds unanswered. */
