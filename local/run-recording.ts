@@ -212,13 +212,21 @@ export async function runRecording(
       approver: options.approver,
     },
     {
-      onEvent: (event) => {
-        if (event.type === 'entered' && event.stateType === 'Task') {
-          step = event.state;
-        }
-        options.onEvent?.(event);
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      // The step that posts is the Task whose handler runs: the run's
+      // events arrive through an async iterator, after the handler ran.
+      wrapHandlers: (handlers) => {
+        const wrapped = options.wrapHandlers?.(handlers) ?? handlers;
+        return Object.fromEntries(
+          Object.entries(wrapped).map(([name, handler]) => [
+            name,
+            (input: unknown) => {
+              step = name;
+              return handler(input);
+            },
+          ]),
+        ) as typeof wrapped;
       },
-      ...(options.wrapHandlers ? { wrapHandlers: options.wrapHandlers } : {}),
     },
   );
   const out = result.status === 'SUCCEEDED' ? result.output : {};
