@@ -105,20 +105,19 @@ export function messageFor(
     case 'finding':
       return findingMessage(input.state, incidentChannel, threadTs);
     case 'switching':
-      return switchingMessage(
+    case 'outcome': {
+      // In the finding's thread, as Notify posted it.
+      const build =
+        input.kind === 'switching' ? switchingMessage : outcomeMessage;
+      return build(
         input.state,
         input.state.notification.channel || incidentChannel,
         input.state.notification.threadTs ?? threadTs,
       );
+    }
     case 'escalation':
       // Built with the round it opens: see escalate().
       return undefined;
-    case 'outcome':
-      return outcomeMessage(
-        input.state,
-        input.state.notification.channel || incidentChannel,
-        input.state.notification.threadTs ?? threadTs,
-      );
     case 'resolved':
       return resolvedMessage(
         trigger,
