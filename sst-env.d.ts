@@ -39,6 +39,10 @@ declare module "sst" {
       "name": string
       "type": "sst.aws.Dynamo"
     }
+    "PagerWebhookUrl": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
     "Incidents": {
       "name": string
       "type": "sst.sst.Linkable"

@@ -56,6 +56,8 @@ const LINKS = {
   ClickHousePassword: secretLink('bench'),
   ClickHouseCredentials: secretLink(''),
   ClickHouseCaCertificate: secretLink(''),
+  // No pager: the bench invokes no escalation.
+  PagerWebhookUrl: secretLink(''),
   Incidents: linkableLink({ name: 'burstguard-bench-incidents' }),
 } satisfies Record<LinkName, unknown>;
 

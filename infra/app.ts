@@ -7,6 +7,7 @@
  */
 import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
+import { approvalSettings } from '../shared/domain/config.ts';
 import { LAMBDAS, type LambdaName } from '../workflows/definition.ts';
 import { createAlarmRule, ruleAlarms } from './alarm-rule.ts';
 import { createAlarms, withAlarmNames } from './alarms.ts';
@@ -172,6 +173,7 @@ export async function deployRunbook(options: {
     lambdaArns,
     accountId: account.accountId,
     partition: account.partition,
+    approvalRoundSeconds: approvalSettings(config).roundSeconds,
   });
 
   // The EventBridge rule: this app's alarms, and those the configuration

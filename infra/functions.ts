@@ -192,7 +192,8 @@ export function sstFunctionArgs<Nodejs>(
  * `ClickHouseCredentials` is JSON keyed by file system id; the per-stage
  * `ClickHousePassword` and `ClickHouseCaCertificate` are the default of the
  * file systems it does not name (shared/domain/credentials.ts). An empty
- * ClickHouse CA means the system's public CAs.
+ * ClickHouse CA means the system's public CAs; an empty pager webhook, no
+ * pager (reminders go to the Slack thread alone).
  */
 export const SECRETS = {
   SlackBotToken: undefined,
@@ -200,4 +201,5 @@ export const SECRETS = {
   ClickHouseCredentials: '',
   ClickHousePassword: '',
   ClickHouseCaCertificate: '',
+  PagerWebhookUrl: '',
 } as const satisfies Partial<Record<LinkName, string | undefined>>;

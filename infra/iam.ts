@@ -39,6 +39,7 @@ export type LinkName =
   | 'ClickHousePassword'
   | 'ClickHouseCredentials'
   | 'ClickHouseCaCertificate'
+  | 'PagerWebhookUrl'
   | 'Incidents';
 
 // Every link name is a resource sst-env.d.ts types for the handlers.
@@ -63,7 +64,7 @@ export const FUNCTION_LINKS: Record<FunctionName, readonly LinkName[]> = {
     'ClickHouseCaCertificate',
   ],
   diagnose: [],
-  notify: ['SlackBotToken', 'Incidents'],
+  notify: ['SlackBotToken', 'PagerWebhookUrl', 'Incidents'],
   'request-approval': ['SlackBotToken', 'Incidents'],
   remediate: ['Incidents'],
   verify: [],

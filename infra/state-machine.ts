@@ -25,6 +25,12 @@ export type StateMachineArgs = {
    * by default the Lambda ARNs' partition.
    */
   partition?: string;
+  /**
+   * How long each round of an approval waits before the approvers are
+   * reminded: the configuration's `approvalEscalationMinutes`, in seconds
+   * (the definition's default when absent).
+   */
+  approvalRoundSeconds?: number;
   /** How long execution error logs are kept. */
   logRetentionDays?: number;
   tags?: Record<string, string>;
@@ -144,7 +150,15 @@ export function createStateMachine(
       type: 'STANDARD',
       roleArn: role.arn,
       definition: arns.apply((resolved) =>
-        JSON.stringify(buildDefinition(resolved, args.partition)),
+        JSON.stringify(
+          buildDefinition(
+            resolved,
+            args.partition,
+            args.approvalRoundSeconds
+              ? { approvalRoundSeconds: args.approvalRoundSeconds }
+              : {},
+          ),
+        ),
       ),
       loggingConfiguration: {
         level: 'ERROR',

@@ -25,6 +25,7 @@ import type {
   ClickHousePort,
   MetricsPort,
   SlackPort,
+  SlackUpdate,
 } from '../shared/domain/ports.ts';
 import { VERIFY_AFTER_SECONDS } from '../workflows/definition.ts';
 import { createLocalChartPort } from './chart.ts';
@@ -115,6 +116,11 @@ export type LocalRunReport = {
    * recording: `path` is the PNG file.
    */
   charts: LocalChart[];
+  /**
+   * Each edit of the thread's root message (chat.update), in order: the
+   * step that made it and the status line it set.
+   */
+  slackUpdates: { step: string; update: SlackUpdate }[];
   /** What Gather found, as `burstguard diagnose --evidence` reads it. */
   evidence: Evidence | null;
   execution: {
@@ -147,6 +153,7 @@ export async function runRecording(
   const charts: LocalChart[] = [];
   const posted: SlackMessage[] = options.slack ? [] : terminal.posted;
   const slackDelivery: SlackDelivery[] = [];
+  const slackUpdates: LocalRunReport['slackUpdates'] = [];
   // The Task state running now: posts happen in Notify steps, one at a time.
   let step = '';
   const target: SlackPort = options.slack ?? terminal;
@@ -162,6 +169,16 @@ export async function runRecording(
         throw error;
       }
     },
+    ...(target.updateMessage
+      ? {
+          updateMessage: (update: SlackUpdate) => {
+            slackUpdates.push({ step, update });
+            return (
+              target.updateMessage as NonNullable<SlackPort['updateMessage']>
+            )(update);
+          },
+        }
+      : {}),
   };
   const upload = (options.slack ?? terminal).uploadFiles;
   if (upload) {
@@ -235,13 +252,21 @@ export async function runRecording(
       approver: options.approver,
     },
     {
-      onEvent: (event) => {
-        if (event.type === 'entered' && event.stateType === 'Task') {
-          step = event.state;
-        }
-        options.onEvent?.(event);
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      // The step that posts is the Task whose handler runs: the run's
+      // events arrive through an async iterator, after the handler ran.
+      wrapHandlers: (handlers) => {
+        const wrapped = options.wrapHandlers?.(handlers) ?? handlers;
+        return Object.fromEntries(
+          Object.entries(wrapped).map(([name, handler]) => [
+            name,
+            (input: unknown) => {
+              step = name;
+              return handler(input);
+            },
+          ]),
+        ) as typeof wrapped;
       },
-      ...(options.wrapHandlers ? { wrapHandlers: options.wrapHandlers } : {}),
     },
   );
   const out = result.status === 'SUCCEEDED' ? result.output : {};
@@ -263,6 +288,7 @@ export async function runRecording(
     slack: posted,
     slackDelivery,
     charts,
+    slackUpdates,
     evidence: Array.isArray(out.gathered)
       ? evidenceFromGathered(out.gathered as AfterGather['gathered'])
       : null,

@@ -16,8 +16,8 @@ import { createRemediateHandler } from '../functions/remediate/lambda.ts';
 import { createRequestApprovalHandler } from '../functions/request-approval/lambda.ts';
 import { createResolveIncidentHandler } from '../functions/resolve-incident/lambda.ts';
 import { createVerifyHandler } from '../functions/verify/lambda.ts';
-import type { AppConfig } from '../shared/domain/config.ts';
-import type { AfterNotify } from '../shared/domain/contracts.ts';
+import { type AppConfig, approvalSettings } from '../shared/domain/config.ts';
+import type { AwaitingApproval } from '../shared/domain/contracts.ts';
 import { causeMessage } from '../shared/domain/errors.ts';
 import { partitionOf } from '../shared/domain/messages/console-links.ts';
 import type {
@@ -29,6 +29,7 @@ import type {
   IncidentStore,
   LogsInsightsPort,
   MetricsPort,
+  PagerPort,
   SlackPort,
 } from '../shared/domain/ports.ts';
 import {
@@ -66,8 +67,10 @@ export type LocalPorts = {
    * request times out as it would after an hour.
    */
   approver?: (
-    state: AfterNotify,
-  ) => Promise<{ approved: boolean; by?: string }>;
+    state: AwaitingApproval,
+  ) => Promise<{ approved: boolean; by?: string } | undefined>;
+  /** Called with each escalation; none: no pager webhook is configured. */
+  pager?: PagerPort;
 };
 
 /** Progress of a local run, one event per state entered or left. */
@@ -145,6 +148,7 @@ export function localHandlers(
 ): LocalTaskHandlers {
   const log = options.logger ?? silentLogger;
   const channel = ports.config.slackChannel;
+  const approval = approvalSettings(ports.config);
   const handlers: Record<string, StepHandler<unknown>> = {
     normalize: createNormalizeHandler(
       { config: ports.config, now: () => ports.clock.now() },
@@ -199,6 +203,8 @@ export function localHandlers(
               },
             }
           : {}),
+        approval,
+        ...(ports.pager ? { pager: ports.pager } : {}),
       },
       log('notify'),
     ),
@@ -209,6 +215,7 @@ export function localHandlers(
         store: ports.store,
         channel,
         config: ports.config,
+        approval,
       },
       log('request-approval'),
     ),
@@ -247,8 +254,11 @@ export function localHandlers(
   // RequestApproval runs through lambda:invoke.waitForTaskToken: its input
   // is {FunctionName, Payload}. The handler posts the card; the execution
   // then resumes with what the approver answers (SendTaskSuccess).
+  // Each round is one such task; a round no approver answers ends as AWS
+  // ends it, with States.Timeout, and the state machine's Catch opens the
+  // next round (the local runner has no HeartbeatSeconds, nor needs one).
   out.RequestApproval = async (input) => {
-    const payload = (input as { Payload: { state: AfterNotify } }).Payload;
+    const payload = (input as { Payload: { state: AwaitingApproval } }).Payload;
     await invoke('request-approval', payload);
     const timeout = new Error('no approver answered');
     timeout.name = 'States.Timeout';
@@ -256,6 +266,7 @@ export function localHandlers(
     // in AWS; the click takes the token (slack-interactions).
     if (!ports.approver) throw timeout;
     const answer = await ports.approver(payload.state);
+    if (answer === undefined) throw timeout;
     const token = await ports.store.takeApprovalToken({
       fileSystemId: payload.state.trigger.fileSystemId,
       incidentId: payload.state.incident.incidentId,
@@ -283,7 +294,9 @@ export async function runLocal(
   } = {},
 ): Promise<RunResult> {
   const machine = new StateMachine(
-    buildDefinition(placeholderArns()) as never,
+    buildDefinition(placeholderArns(), undefined, {
+      approvalRoundSeconds: approvalSettings(ports.config).roundSeconds,
+    }) as never,
     {
       validationOptions: { checkArn: true, checkPaths: true },
     },

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SlackMessage } from '../shared/domain/contracts.ts';
-import type { SlackPort } from '../shared/domain/ports.ts';
+import type { SlackPort, SlackUpdate } from '../shared/domain/ports.ts';
 import { renderMessage, type Style } from './terminal-render.ts';
 
 /** A file the terminal Slack wrote in place of an upload. */
@@ -22,14 +22,20 @@ export function createTerminalSlackPort(
     fileDir?: string;
   } = {},
 ): Required<Pick<SlackPort, 'uploadFiles'>> &
-  SlackPort & { posted: SlackMessage[]; files: LocalFile[] } {
+  SlackPort & {
+    posted: SlackMessage[];
+    files: LocalFile[];
+    updated: SlackUpdate[];
+  } {
   const posted: SlackMessage[] = [];
   const files: LocalFile[] = [];
+  const updated: SlackUpdate[] = [];
   let counter = 0;
   let dir = options.fileDir;
   return {
     posted,
     files,
+    updated,
     async postMessage(message) {
       posted.push(message);
       write(`${renderMessage(message, style)}\n`);
@@ -53,6 +59,26 @@ export function createTerminalSlackPort(
         write(`  [file] ${file.title}: ${path}\n`);
       }
       return { files: written };
+    },
+    async updateMessage(update) {
+      // The root message's status line, edited in place in Slack; the
+      // terminal, which cannot edit what it printed, prints the new line.
+      updated.push(update);
+      const blocks =
+        update.blocks ??
+        (update.attachments ?? []).flatMap(
+          (a) => (a.blocks as SlackMessage['blocks'] | undefined) ?? [],
+        );
+      const shown = renderMessage(
+        {
+          channel: `${update.channel} root message, edited`,
+          text: update.text,
+          blocks,
+        },
+        style,
+      );
+      write(`${shown}\n`);
+      return { channel: update.channel, ts: update.ts };
     },
   };
 }

@@ -14,6 +14,10 @@ import {
   LAMBDA_SERVICE_ERRORS,
   TRIGGER_ERRORS,
 } from '../shared/domain/errors.ts';
+import {
+  DEFAULT_APPROVAL_ROUND_SECONDS,
+  VERIFY_AFTER_SECONDS,
+} from '../shared/domain/messages/progress.ts';
 import { APPROVAL_TIMEOUT_SECONDS } from '../shared/domain/slack/interaction.ts';
 
 /** The Lambda functions of the workflow, by their folder under functions/. */
@@ -52,6 +56,8 @@ export const TASK_LAMBDA = {
   RequestApproval: 'request-approval',
   Remediate: 'remediate',
   Verify: 'verify',
+  EscalateApproval: 'notify',
+  NotifySwitching: 'notify',
   NotifyOutcome: 'notify',
   NotifyResolved: 'notify',
   NotifyFailure: 'notify',
@@ -65,12 +71,16 @@ export type TaskStateName = keyof typeof TASK_LAMBDA;
 /** Seconds a Task may run; each Lambda's own timeout is shorter. */
 export const TASK_TIMEOUT_SECONDS = {
   default: 30,
-  /** A person has this long to press Approve in Slack. */
+  /**
+   * A person has this long to press Approve in Slack, in rounds of
+   * `approvalRoundSeconds` (buildDefinition's option): each round that
+   * runs out reminds the approvers, the last says the request expired.
+   */
   approval: APPROVAL_TIMEOUT_SECONDS,
 } as const;
 
 /** How long after a switch Verify looks again: long enough for metrics. */
-export const VERIFY_AFTER_SECONDS = 600;
+export { VERIFY_AFTER_SECONDS };
 
 /**
  * The partition of a region, from the AWS SDK's partition table
@@ -199,6 +209,7 @@ export const TOLD_TASKS = [
   'Diagnose',
   'Notify',
   'Remediate',
+  'NotifySwitching',
   'NotifyOutcome',
   'NotifyResolved',
   'Done',
@@ -265,6 +276,14 @@ function gatherBranch(
 export function buildDefinition(
   arns: LambdaArns,
   partition: string = partitionOfArn(arns.normalize),
+  options: {
+    /**
+     * How long each round of an approval request waits before the
+     * approvers are reminded (the configuration's
+     * `approvalEscalationMinutes`, in seconds).
+     */
+    approvalRoundSeconds?: number;
+  } = {},
 ): {
   Comment: string;
   StartAt: string;
@@ -276,6 +295,17 @@ export function buildDefinition(
     }
   }
   const arnOf = (state: TaskStateName) => arns[TASK_LAMBDA[state]];
+  const approvalRoundSeconds =
+    options.approvalRoundSeconds ?? DEFAULT_APPROVAL_ROUND_SECONDS;
+  if (
+    !Number.isInteger(approvalRoundSeconds) ||
+    approvalRoundSeconds < 1 ||
+    approvalRoundSeconds > TASK_TIMEOUT_SECONDS.approval
+  ) {
+    throw new RangeError(
+      `approvalRoundSeconds must be a whole number from 1 to ${TASK_TIMEOUT_SECONDS.approval}, not ${approvalRoundSeconds}`,
+    );
+  }
   return {
     Comment:
       'burstguard: EFS throughput starvation runbook for Langfuse on ClickHouse',
@@ -436,11 +466,53 @@ export function buildDefinition(
           FunctionName: arnOf('RequestApproval'),
           Payload: { 'taskToken.$': '$$.Task.Token', 'state.$': '$' },
         },
-        TimeoutSeconds: TASK_TIMEOUT_SECONDS.approval,
+        // One round. Step Functions fails a task that outlives its
+        // TimeoutSeconds with States.Timeout (developer guide, "Task
+        // state"): the approvers are reminded and a new round begins.
+        TimeoutSeconds: approvalRoundSeconds,
         Retry: retryLambdaService,
-        // No answer is an answer: Remediate reports it as not attempted.
-        Catch: catchAll('$.approvalError', 'Remediate'),
+        Catch: [
+          {
+            ErrorEquals: ['States.Timeout'],
+            ResultPath: '$.approvalTimeout',
+            Next: 'EscalateApproval',
+          },
+          // Any other error is an answer too: Remediate reports it.
+          ...catchAll('$.approvalError', 'Remediate'),
+        ],
         ResultPath: '$.approval',
+        Next: 'Remediate',
+      },
+      // Reminds the approvers in the thread (and pages), or, after the
+      // last round, says the request expired.
+      EscalateApproval: task(
+        arnOf('EscalateApproval'),
+        '$.approvalRound',
+        'ApprovalOpen',
+        {
+          Parameters: { kind: 'escalation', 'state.$': '$' },
+          // No reminder is no reason to act: Remediate reports the error
+          // as an approval that failed, and the thread hears of it.
+          Catch: catchAll('$.approvalError', 'Remediate'),
+        },
+      ),
+      ApprovalOpen: {
+        Type: 'Choice',
+        Choices: [
+          {
+            Variable: '$.approvalRound.next',
+            StringEquals: 'wait',
+            Next: 'RequestApproval',
+          },
+        ],
+        Default: 'ApprovalExpired',
+      },
+      // No answer is an answer: the last timeout goes to Remediate, which
+      // reports the change as not attempted.
+      ApprovalExpired: {
+        Type: 'Pass',
+        InputPath: '$.approvalTimeout',
+        ResultPath: '$.approvalError',
         Next: 'Remediate',
       },
       Remediate: task(arnOf('Remediate'), '$.remediation', 'Applied', {
@@ -451,9 +523,10 @@ export function buildDefinition(
         // A change that may have happened is checked like one that did.
         Choices: [
           {
+            // Said at once: the thread hears of the switch before the wait.
             Variable: '$.remediation.status',
             StringEquals: 'applied',
-            Next: 'WaitForEffect',
+            Next: 'NotifySwitching',
           },
           {
             Variable: '$.remediation.status',
@@ -463,6 +536,15 @@ export function buildDefinition(
         ],
         Default: 'NotifyOutcome',
       },
+      NotifySwitching: task(
+        arnOf('NotifySwitching'),
+        '$.switchNotification',
+        'WaitForEffect',
+        {
+          Parameters: { kind: 'switching', 'state.$': '$' },
+          Catch: toldCatch('NotifySwitching'),
+        },
+      ),
       WaitForEffect: {
         Type: 'Wait',
         Comment: 'let the new mode show in the metrics before checking',

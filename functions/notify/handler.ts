@@ -1,11 +1,14 @@
-// Production entry: the Slack token comes from an SST secret; the charts
-// attached to a finding come from CloudWatch GetMetricWidgetImage.
+// Production entry: the Slack token and the pager webhook come from SST
+// secrets; the charts attached to a finding come from CloudWatch
+// GetMetricWidgetImage.
 import { chartPort } from '../../shared/adapters/wiring/cloudwatch.ts';
+import { pagerPort } from '../../shared/adapters/wiring/pager.ts';
 import { slackThreadPorts } from '../../shared/adapters/wiring/thread.ts';
 import { readConfigFromEnv } from '../../shared/runtime/config.ts';
 import { createNotifyHandler } from './lambda.ts';
 
 const config = readConfigFromEnv(process.env);
+const pager = pagerPort();
 
 export const handler = createNotifyHandler({
   ...slackThreadPorts(config),
@@ -13,4 +16,5 @@ export const handler = createNotifyHandler({
     port: chartPort(config),
     langfuseMetricNamespace: config.langfuseMetricNamespace,
   },
+  ...(pager ? { pager } : {}),
 });

@@ -285,17 +285,19 @@ export async function handleApprovalInteraction(
     fileSystemId: decision.fileSystemId,
     incidentId: decision.incidentId,
   };
-  const claimId = ports.newClaimId?.() ?? crypto.randomUUID();
-  let claim: Awaited<ReturnType<ApprovalPorts['store']['claimApprovalToken']>>;
-  try {
-    claim = await ports.store.claimApprovalToken({
+  let claimId = ports.newClaimId?.() ?? crypto.randomUUID();
+  const claimOf = (id: string) =>
+    ports.store.claimApprovalToken({
       ...key,
-      claimId,
+      claimId: id,
       at: new Date(request.nowSeconds * 1000).toISOString(),
       leaseUntil: new Date(
         (request.nowSeconds + APPROVAL_CLAIM_LEASE_SECONDS) * 1000,
       ).toISOString(),
     });
+  let claim: Awaited<ReturnType<ApprovalPorts['store']['claimApprovalToken']>>;
+  try {
+    claim = await claimOf(claimId);
   } catch (error) {
     // Nothing was claimed: the token waits for the next click.
     return finish(
@@ -333,14 +335,47 @@ export async function handleApprovalInteraction(
   }
 
   const verb = decision.approved ? 'approved' : 'declined';
+  const output = JSON.stringify(approvalTaskOutput(decision));
+  let claimed = claim;
+  /**
+   * An approval waits in rounds, each with its own task token saved in
+   * place of the last (functions/request-approval/core.ts). A click that
+   * meets the token of a round that just ran out (TaskTimedOut) forgets
+   * it, claims once more, and answers the round now waiting, if any.
+   */
+  const sendToWaitingRound = async () => {
+    try {
+      await ports.tasks.sendTaskSuccess({
+        taskToken: claimed.taskToken,
+        output,
+      });
+      return;
+    } catch (error) {
+      if (!DEAD_TOKEN_ERRORS.has(errorName(error))) throw error;
+      const dead = claimed.taskToken;
+      const forgotten = await ports.store
+        .settleApprovalToken({ ...key, claimId, outcome: 'consumed' })
+        .then(
+          () => true,
+          () => false,
+        );
+      const nextId = ports.newClaimId?.() ?? crypto.randomUUID();
+      const next = forgotten
+        ? await claimOf(nextId).catch(() => undefined)
+        : undefined;
+      if (next?.kind !== 'claimed') throw error;
+      // Settled below as this click's claim, whichever token it holds.
+      claimId = nextId;
+      claimed = next;
+      if (next.taskToken === dead) throw error;
+    }
+    await ports.tasks.sendTaskSuccess({ taskToken: claimed.taskToken, output });
+  };
   try {
-    await ports.tasks.sendTaskSuccess({
-      taskToken: claim.taskToken,
-      output: JSON.stringify(approvalTaskOutput(decision)),
-    });
+    await sendToWaitingRound();
   } catch (error) {
     const name = errorName(error);
-    const why = redactTaskToken(oneLine(error), claim.taskToken);
+    const why = redactTaskToken(oneLine(error), claimed.taskToken);
     const dead = DEAD_TOKEN_ERRORS.has(name);
     // A refusal (a 4xx answer, throttling) means Step Functions did not
     // take the answer; a timeout, an abort, a server error or anything else

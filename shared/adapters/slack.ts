@@ -6,23 +6,17 @@
  * SlackDeliveryError whose one line never carries the token.
  */
 import { LogLevel, WebClient } from '@slack/web-api';
-import type { SlackMessage } from '../domain/contracts.ts';
 import { oneLine, SlackDeliveryError } from '../domain/errors.ts';
 import type { SlackPort } from '../domain/ports.ts';
+import { postJson } from './post-json.ts';
 
 /**
- * SlackPort with its file upload, plus chat.update, to close an approval
- * card after a click.
+ * SlackPort with its file upload and chat.update: to close an approval card
+ * after a click, and to keep the status line of an incident's root message
+ * current.
  */
 export type SlackPortWithUpdate = SlackPort &
-  Required<Pick<SlackPort, 'uploadFiles'>> & {
-    updateMessage(message: {
-      channel: string;
-      ts: string;
-      text: string;
-      blocks: SlackMessage['blocks'];
-    }): Promise<{ channel: string; ts: string }>;
-  };
+  Required<Pick<SlackPort, 'uploadFiles' | 'updateMessage'>>;
 
 export type SlackPortOptions = {
   /** Deadline of each file's POST to its upload URL (default 10 s). */
@@ -200,7 +194,11 @@ export function createSlackPort(
           channel: message.channel,
           ts: message.ts,
           text: message.text,
-          blocks: message.blocks as never,
+          // Left out, Slack keeps the message's own (chat.update reference).
+          ...(message.blocks ? { blocks: message.blocks as never } : {}),
+          ...(message.attachments
+            ? { attachments: message.attachments as never }
+            : {}),
         }),
       );
       return answer('chat.update', result);
@@ -314,19 +312,8 @@ export function createResponseUrlResponder(options: {
 }): {
   respond(url: string, reply: Record<string, unknown>): Promise<void>;
 } {
-  const fetchFn = options.fetch ?? fetch;
   return {
-    async respond(url, reply) {
-      await postWithDeadline(
-        fetchFn,
-        'response_url',
-        url,
-        {
-          headers: { 'content-type': 'application/json; charset=utf-8' },
-          body: JSON.stringify(reply),
-        },
-        options.timeoutMs,
-      );
-    },
+    respond: (url, reply) =>
+      postJson(url, reply, { ...options, what: 'slack response_url' }),
   };
 }

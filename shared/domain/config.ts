@@ -141,6 +141,13 @@ export const appConfigSchema = z
         'must be a Slack user group id (S followed by upper-case letters and digits, e.g. S0123ABCD)',
       )
       .optional(),
+    /**
+     * An approval request unanswered this long is escalated: the approvers
+     * are mentioned again in the thread (and the pager webhook, when the
+     * `PagerWebhookUrl` secret is set, is called), every this many minutes,
+     * until the request expires after about an hour.
+     */
+    approvalEscalationMinutes: z.number().int().min(1).max(60).default(15),
     defaultWindowMinutes: windowMinutesSchema.default(180),
     clickhouseTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
     /**
@@ -206,6 +213,17 @@ export const CONFIGURATION_FAILS = {
   root: '(root)',
   otherwise: 'invalid',
 };
+
+/** Who approves, and how long a round of asking lasts, in seconds. */
+export function approvalSettings(config: AppConfig): {
+  approvers: readonly string[];
+  roundSeconds: number;
+} {
+  return {
+    approvers: config.approvers,
+    roundSeconds: config.approvalEscalationMinutes * 60,
+  };
+}
 
 /** The configured entry for a file system, or undefined. */
 export function findFileSystem(

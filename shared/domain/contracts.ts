@@ -478,8 +478,31 @@ export const notificationSchema = z.object({
     .optional(),
   /** Why the charts are missing, when they could not be made. */
   chartError: z.string().optional(),
+  /**
+   * Whether the status line of the thread's root message was edited too
+   * (absent when there was none to edit); a failed edit never fails a step.
+   */
+  rootUpdated: z.boolean().optional(),
+  rootError: z.string().optional(),
 });
 export type Notification = z.infer<typeof notificationSchema>;
+
+/**
+ * One round of an approval request (EscalateApproval's output): the round
+ * now open, whether the request waits on (`wait`) or has expired, and when
+ * it expires. Round 1 is the card itself; each later round re-asks.
+ */
+export const approvalRoundSchema = notificationSchema.extend({
+  round: z.number().int().min(1),
+  next: z.enum(['wait', 'expired']),
+  /** When the card was posted: every round's expiry counts from it. */
+  askedAt: isoTimeSchema,
+  expiresAt: isoTimeSchema,
+  /** Whether the pager webhook took the page, when one is configured. */
+  paged: z.boolean().optional(),
+  pageError: z.string().optional(),
+});
+export type ApprovalRound = z.infer<typeof approvalRoundSchema>;
 
 // --------------------------------------------------------------- Remediate
 
@@ -673,9 +696,23 @@ export const openIncidentInputSchema = z.object({
 });
 
 /** Notify: which message, and the state it is built from. */
+/**
+ * The state while an approval waits: the round that is open (absent in the
+ * first) and the timeout that ended the last one.
+ */
+export const awaitingApprovalSchema = afterNotifySchema.extend({
+  approvalRound: approvalRoundSchema.optional(),
+  approvalTimeout: caughtErrorSchema.optional(),
+});
+export type AwaitingApproval = z.infer<typeof awaitingApprovalSchema>;
+
 export const notifyInputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('finding'), state: afterDiagnoseSchema }),
   z.object({ kind: z.literal('outcome'), state: afterRemediateSchema }),
+  /** UpdateFileSystem was accepted: said at once, before the wait. */
+  z.object({ kind: z.literal('switching'), state: afterRemediateSchema }),
+  /** An approval round ran out: re-ask, or say it expired. */
+  z.object({ kind: z.literal('escalation'), state: awaitingApprovalSchema }),
   z.object({ kind: z.literal('resolved'), state: afterOpenSchema }),
   z.object({ kind: z.literal('failure'), state: afterFailureSchema }),
   z.object({ kind: z.literal('joined'), state: afterOpenSchema }),
@@ -690,7 +727,7 @@ export type NotifyInput = z.infer<typeof notifyInputSchema>;
 /** RequestApproval: the task token to wait on, and the state. */
 export const requestApprovalInputSchema = z.object({
   taskToken: z.string().min(1),
-  state: afterNotifySchema,
+  state: awaitingApprovalSchema,
 });
 export type RequestApprovalInput = z.infer<typeof requestApprovalInputSchema>;
 

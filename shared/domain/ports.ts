@@ -173,6 +173,21 @@ export type SlackFile = {
   altText?: string;
 };
 
+/**
+ * An edit of a posted message (Slack Web API `chat.update`): the message is
+ * named by `channel` (an id, as chat.postMessage answers it, not a name)
+ * and `ts`. Fields left out keep what the message had: Slack retains the
+ * previous `blocks` or `attachments` when the call does not include them
+ * (docs.slack.dev reference, chat.update arguments).
+ */
+export type SlackUpdate = {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks?: SlackMessage['blocks'];
+  attachments?: Record<string, unknown>[];
+};
+
 /** Slack chat.postMessage / chat.update. Throws SlackDeliveryError. */
 export type SlackPort = {
   postMessage(message: SlackMessage): Promise<{ channel: string; ts: string }>;
@@ -187,6 +202,25 @@ export type SlackPort = {
     threadTs: string;
     files: SlackFile[];
   }): Promise<{ files: { id: string; title: string; path?: string }[] }>;
+  /**
+   * Edits a message already posted. A port without it (a bare double)
+   * leaves posted messages as they are.
+   */
+  updateMessage?(update: SlackUpdate): Promise<{ channel: string; ts: string }>;
+};
+
+/**
+ * Pages whoever is on call, through a webhook the deployment keeps as a
+ * secret. Throws when the page was not taken.
+ */
+export type PagerPort = {
+  page(event: {
+    summary: string;
+    incidentId: string;
+    fileSystemId: string;
+    round: number;
+    expiresAt: string;
+  }): Promise<void>;
 };
 
 /** The incident a store holds for a file system, open or resolved. */

@@ -6,6 +6,8 @@ import {
 } from '../../shared/adapters/slack.ts';
 import type { SlackMessage } from '../../shared/domain/contracts.ts';
 import { SlackDeliveryError } from '../../shared/domain/errors.ts';
+import { md } from '../../shared/domain/messages/mrkdwn.ts';
+import { rootStatus } from '../../shared/domain/messages/progress.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
 
 const TOKEN = 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx';
@@ -122,6 +124,31 @@ describe('createSlackPort', () => {
       method: 'chat.update',
       body: { channel: card.channel, ts: card.ts, text: 'Approved by <@U012>' },
     });
+  });
+
+  it('edits only the status attachment of a root message, leaving its blocks out so Slack keeps them', async () => {
+    // chat.update (docs.slack.dev/reference/methods/chat.update): `channel`
+    // (an id) and `ts` name the message; "If you don't include this field,
+    // the message's previous blocks will be retained"; answers `ok`,
+    // `channel`, `ts`, `text`. Rate limit: Tier 3.
+    const { port } = makePort();
+    const root = await port.postMessage(finding);
+    const status = rootStatus('resolved', md`resolved at 03:40 UTC`);
+
+    // Act
+    const updated = await port.updateMessage({ ...root, ...status });
+
+    // Assess
+    expect(updated).toEqual(root);
+    const call = slack.calls[1];
+    expect(call?.method).toBe('chat.update');
+    expect(call?.body).toMatchObject({
+      channel: root.channel,
+      ts: root.ts,
+      text: status.text,
+      attachments: status.attachments,
+    });
+    expect(call?.body).not.toHaveProperty('blocks');
   });
 
   it('retries after Retry-After when Slack rate limits the call', async () => {

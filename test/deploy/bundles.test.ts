@@ -32,6 +32,7 @@ import {
   afterNotifySchema,
   afterOpenSchema,
   afterRemediateSchema,
+  approvalRoundSchema,
   diagnoseOutputSchema,
   gatherBranchSchema,
   incidentSchema,
@@ -63,6 +64,10 @@ import {
   secretLink,
   writeSstResources,
 } from '../support/sst-resources.ts';
+import {
+  startWebhookDouble,
+  type WebhookDouble,
+} from '../support/webhook-double.ts';
 
 const TABLE = 'burstguard-deploy-test-incidents';
 const BOT_TOKEN = 'xoxb-deploy-test-token';
@@ -84,6 +89,7 @@ let dynamo: LocalDynamo;
 let slack: SlackDouble;
 let clickhouse: ClickHouseTestServer;
 let wire: AwsWire;
+let pager: WebhookDouble;
 let config: AppConfig;
 /** What EFS reports; UpdateFileSystem changes it, as the API does. */
 let throughputMode = 'bursting';
@@ -267,6 +273,8 @@ const LINKS = {
   // Unset (SST's empty placeholder): the system CAs; ClickHouse is on
   // plain http on loopback here.
   ClickHouseCaCertificate: () => secretLink(''),
+  // A pager's integration URL: the loopback webhook double.
+  PagerWebhookUrl: () => secretLink(pager.url()),
   Incidents: () => linkableLink({ name: TABLE }),
 } satisfies Record<LinkName, unknown>;
 
@@ -351,11 +359,12 @@ beforeAll(async () => {
   );
   built = Object.fromEntries(builds);
 
-  [dynamo, slack, clickhouse, wire] = await Promise.all([
+  [dynamo, slack, clickhouse, wire, pager] = await Promise.all([
     startDynalite(),
     startSlackDouble(),
     startClickHouseServer(),
     startAwsWire(AWS_DOUBLES),
+    startWebhookDouble(),
   ]);
   await dynamo.createTable(TABLE, 'fileSystemId');
   slack.requireToken(BOT_TOKEN);
@@ -385,6 +394,7 @@ afterAll(async () => {
     slack?.close(),
     clickhouse?.stop(),
     wire?.close(),
+    pager?.close(),
   ]);
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
@@ -528,6 +538,44 @@ describe('every function as deployed', () => {
     ).flatMap((b) => b.elements ?? []);
     approveValue = elements.find((e) => e.action_id === 'approve')?.value ?? '';
     expect(approveValue).not.toBe('');
+  });
+
+  it('reminds the approvers in the thread and pages over the wire (notify escalation)', async () => {
+    // The first round ran out: its Catch put States.Timeout in the state.
+    const state = {
+      ...afterNotify,
+      approvalTimeout: { Error: 'States.Timeout', Cause: '' },
+    };
+
+    const before = slack.calls.length;
+    const round = approvalRoundSchema.parse(
+      await invoke('notify', { kind: 'escalation', state }),
+    );
+    const posted = slack.calls.slice(before);
+
+    expect(round).toMatchObject({
+      delivered: true,
+      round: 2,
+      next: 'wait',
+      paged: true,
+    });
+    expect(pager.posts).toHaveLength(1);
+    expect(pager.posts[0]?.body).toMatchObject({
+      source: 'burstguard',
+      fileSystemId: FS_ID,
+      incidentId: afterNotify.incident.incidentId,
+      round: 2,
+    });
+    const reminder = posted.find((c) => c.method === 'chat.postMessage');
+    expect(reminder?.body.thread_ts).toBe(afterNotify.notification.threadTs);
+    expect(String(reminder?.body.text)).toContain(`<@${APPROVER}>`);
+    // chat.update names the root by channel id and ts (docs.slack.dev,
+    // chat.update: `channel` and `ts` required).
+    const edit = posted.find((c) => c.method === 'chat.update');
+    expect(edit?.body).toMatchObject({
+      channel: afterNotify.notification.channel,
+      ts: afterNotify.notification.threadTs,
+    });
   });
 
   it('answers a signed Approve click with SendTaskSuccess (slack-interactions)', async () => {
@@ -676,8 +724,13 @@ describe('every function as deployed', () => {
     const { notification, posted } = await notify('resolved', okState);
 
     expect(notification.delivered).toBe(true);
-    expect(posted).toHaveLength(1);
+    // The message in the thread, then the root's status line edited.
+    expect(posted.map((c) => c.method)).toEqual([
+      'chat.postMessage',
+      'chat.update',
+    ]);
     expect(posted[0]?.body.thread_ts).toBe(afterNotify.notification.threadTs);
+    expect(posted[1]?.body.ts).toBe(afterNotify.notification.threadTs);
   });
 
   it('forecasts burst credits and checks open incidents on its schedule (preflight)', async () => {

@@ -48,6 +48,7 @@ const LINKABLES = {
   ClickHousePassword: { link: 'ClickHousePassword' },
   ClickHouseCredentials: { link: 'ClickHouseCredentials' },
   ClickHouseCaCertificate: { link: 'ClickHouseCaCertificate' },
+  PagerWebhookUrl: { link: 'PagerWebhookUrl' },
   Incidents: { link: 'Incidents' },
 } satisfies Record<LinkName, unknown>;
 
@@ -119,6 +120,23 @@ describe('the function table', () => {
     // the per-stage password (shared/domain/credentials.ts checks that).
     expect(SECRETS.ClickHouseCredentials).toBe('');
     expect(SECRETS.ClickHousePassword).toBe('');
+  });
+
+  it('links the pager webhook to Notify only, as a secret that may stay unset', () => {
+    // Prepare / Act
+    const rows = Object.values(table());
+
+    // Assess: only the function that escalates reads it; a secret grants
+    // no IAM (its value is in the function's encrypted environment), and
+    // Notify's permissions stay what infra/iam.ts grants it.
+    expect(
+      rows
+        .filter((r) => r.links.includes('PagerWebhookUrl'))
+        .map((r) => r.name),
+    ).toEqual(['notify']);
+    expect(table().notify.permissions).toEqual(allPermissions().notify);
+    // Unset means no pager: a placeholder lets deploy go on.
+    expect(SECRETS.PagerWebhookUrl).toBe('');
   });
 
   it('gives a URL and 5 reserved units to the Slack endpoint only, by default', () => {

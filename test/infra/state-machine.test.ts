@@ -47,6 +47,27 @@ describe('createStateMachine', () => {
     );
   });
 
+  it('waits each approval round the configured time', async () => {
+    // Prepare / Act: approvalEscalationMinutes 30, as infra/app.ts passes it.
+    const { resources } = await synth(() =>
+      createStateMachine({
+        prefix: 'burstguard-test',
+        lambdaArns: fakeArns,
+        accountId: TEST_ACCOUNT.accountId,
+        approvalRoundSeconds: 1800,
+      }),
+    );
+
+    // Assess
+    const definition = JSON.parse(
+      String(onlyOfType(resources, SFN).inputs.definition),
+    );
+    expect(definition.States.RequestApproval.TimeoutSeconds).toBe(1800);
+    expect(definition).toEqual(
+      buildDefinition(fakeArns, undefined, { approvalRoundSeconds: 1800 }),
+    );
+  });
+
   it('allows lambda:InvokeFunction on exactly the workflow Lambdas', async () => {
     // Prepare / Act
     const resources = await synthStateMachine();

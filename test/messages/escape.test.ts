@@ -162,6 +162,17 @@ type Built = SlackMessage | { text: string; blocks: unknown[] } | string;
 /** One hostile call per export of the blocks module. */
 const CASES: Record<keyof typeof blocks, () => Built[]> = {
   verdictTitle: () => [blocks.verdictTitle('efs-burst-credits-exhausted')],
+  triggerLinksBlock: () => [
+    {
+      text: '',
+      blocks: [
+        blocks.triggerLinksBlock(hostileDiagnose().trigger, {
+          logGroups: [`/ecs/langfuse-worker ${ALL}`],
+          executionArn: `arn:aws:states:us-east-1:1:execution:m:${ALL}`,
+        }),
+      ],
+    },
+  ],
   findingMessage: () => {
     const state = hostileDiagnose();
     const manual = {

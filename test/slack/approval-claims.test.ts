@@ -248,6 +248,36 @@ describe.each(['memory', 'dynamo'] as const)(
       );
     });
 
+    it('answers the round now waiting when the clicked round just ran out', async () => {
+      // Prepare: the card's first round timed out (TaskTimedOut, Step
+      // Functions API reference, SendTaskSuccess errors) while the click
+      // was on its way, and the next round saved its own token in place.
+      const NEXT_ROUND_TOKEN = `AQCEAAAAKgAAAAMAAAAB${'cm91bmQy'.repeat(60)}==`;
+      const sent: string[] = [];
+      const tasks: TaskCallbackPort = {
+        async sendTaskSuccess(input) {
+          sent.push(input.taskToken);
+          if (input.taskToken === TASK_TOKEN) {
+            await saveCardToken(
+              store,
+              NEXT_ROUND_TOKEN,
+              '2026-03-02T10:05:00.000Z',
+            );
+            throw named('TaskTimedOut', 'Task Timed Out');
+          }
+        },
+      };
+
+      // Act
+      const first = await handle(signed(body('approve')), tasks);
+      const second = await handle(signed(body('approve')), tasks);
+
+      // Assess: the answer went to the waiting round, once.
+      expect(first.outcome).toBe('answered');
+      expect(sent).toEqual([TASK_TOKEN, NEXT_ROUND_TOKEN]);
+      expect(second.outcome).toBe('no-pending-approval');
+    });
+
     it('answers the task once when two approvers click at the same moment', async () => {
       // Prepare: SendTaskSuccess takes a while, so both claims overlap.
       const sent: string[] = [];

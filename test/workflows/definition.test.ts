@@ -2,6 +2,7 @@ import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { localHandlers } from '../../local/state-machine-runner.ts';
 import {
+  approvalRoundSchema,
   decisionSchema,
   incidentSchema,
   remediationSchema,
@@ -210,6 +211,7 @@ describe('the state machine definition', () => {
       '$.incident.next': incidentSchema.shape.next.options,
       '$.result.decision.next': decisionSchema.shape.next.options,
       '$.remediation.status': remediationSchema.shape.status.options,
+      '$.approvalRound.next': approvalRoundSchema.shape.next.options,
     };
     for (const state of Object.values(states)) {
       if (state.Type !== 'Choice') continue;

@@ -202,7 +202,10 @@ function world(): World {
       slack,
       store: createMemoryIncidentStore(),
       alarms,
-      approver: async () => ({ approved: true, by: APPROVER }),
+      // The first round runs out unanswered (EscalateApproval reminds the
+      // approvers); the second is answered.
+      approver: async (state) =>
+        state.approvalRound ? { approved: true, by: APPROVER } : undefined,
     },
   };
 }
@@ -491,6 +494,8 @@ function messages(w: World, events: RunEvent[]): string[] {
     const out = e.output as Record<string, unknown> | undefined;
     for (const key of [
       'notification',
+      'approvalRound',
+      'switchNotification',
       'outcomeNotification',
       'failureNotification',
     ]) {

@@ -88,10 +88,13 @@ describe('the state machine, run locally with the real handlers', () => {
       status: 'applied',
       approvedBy: 'U0LOCAL',
     });
-    expect(p.slack.posted).toHaveLength(3);
+    // The finding, the card, "switching now", the outcome.
+    expect(p.slack.posted).toHaveLength(4);
     const thread = p.slack.posted[0] && state.notification.threadTs;
     expect(p.slack.posted[1]?.threadTs).toBe(thread);
     expect(p.slack.posted[2]?.threadTs).toBe(thread);
+    expect(p.slack.posted[2]?.text).toContain('Switching now');
+    expect(p.slack.posted[3]?.threadTs).toBe(thread);
     const described = await p.efs.describeFileSystem(
       recording.meta.fileSystemId,
     );

@@ -2,7 +2,7 @@
  * The ports of a step that writes to an incident's Slack thread: the bot,
  * the channel, and the store that remembers the thread and the approval.
  */
-import type { AppConfig } from '../../domain/config.ts';
+import { type AppConfig, approvalSettings } from '../../domain/config.ts';
 import { systemClock } from './clock.ts';
 import { incidentStore } from './dynamo.ts';
 import { slackPort } from './slack.ts';
@@ -15,5 +15,6 @@ export function slackThreadPorts(config: AppConfig) {
     channel: config.slackChannel,
     clock: systemClock,
     config,
+    approval: approvalSettings(config),
   };
 }

@@ -149,6 +149,15 @@ function linksBlock(subject: LinkSubject): Block {
   return context(md`Open: ${joinMd(links, ' · ')}`);
 }
 
+/** The console links of a message about a trigger, one context line. */
+export function triggerLinksBlock(
+  trigger: Trigger,
+  ctx: MessageContext,
+  executionArn = ctx.executionArn,
+): Block {
+  return linksBlock(linkSubject(trigger, ctx, executionArn));
+}
+
 /** What the links of a message about a trigger point to. */
 function linkSubject(
   trigger: Trigger,
