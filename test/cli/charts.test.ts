@@ -8,18 +8,16 @@
 import { readFile } from 'node:fs/promises';
 import { createCanvas, GlobalFonts, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
 import {
   CHART_FONT_FAMILY,
   createLocalChartPort,
   LOCAL_CHART_SIZE,
 } from '../../local/chart.ts';
 import { recordingMetricsPort } from '../../local/recorded-ports.ts';
-import { writeRecording } from '../../local/recording-format.ts';
 import { simulateScenario } from '../../local/scenarios.ts';
 import { incidentCharts } from '../../shared/domain/charts.ts';
 import { manualTrigger } from '../fixtures/inputs.ts';
-import { capture, useTempDirs } from '../support/io.ts';
+import { replayScenario, useTempDirs } from '../support/io.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -123,16 +121,8 @@ describe('local incident charts', () => {
 });
 
 /** `burstguard replay` of a fresh credits-exhausted recording. */
-async function replay(...flags: string[]) {
-  const dir = await tempDir('burstguard-charts-replay-');
-  await writeRecording(
-    dir,
-    simulateScenario('credits-exhausted', { end: END }),
-  );
-  const { out, err, io } = capture();
-  const code = await main(['replay', dir, ...flags], io);
-  return { code, out: out.join(''), err: err.join('') };
-}
+const replay = (...flags: string[]) =>
+  replayScenario(tempDir, 'credits-exhausted', END, flags);
 
 describe('burstguard replay charts', () => {
   it("lists the thread's .png charts in --json, each a PNG on disk", async () => {

@@ -6,25 +6,21 @@
  * step, listed in `slackUpdates`.
  */
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
-import { writeRecording } from '../../local/recording-format.ts';
-import { simulateScenario } from '../../local/scenarios.ts';
-import { capture, useTempDirs } from '../support/io.ts';
+import { replayScenario, useTempDirs } from '../support/io.ts';
 
 const END = new Date('2026-11-23T03:12:00Z');
 const tempDir = useTempDirs();
 
 async function replayJson(...flags: string[]) {
-  const dir = await tempDir('burstguard-progress-');
-  await writeRecording(
-    dir,
-    simulateScenario('credits-exhausted', { end: END }),
+  const { code, out, err } = await replayScenario(
+    tempDir,
+    'credits-exhausted',
+    END,
+    ['--json', ...flags],
   );
-  const { out, err, io } = capture();
-  const code = await main(['replay', dir, '--json', ...flags], io);
-  expect(err.join('')).toBe('');
+  expect(err).toBe('');
   expect(code).toBe(0);
-  return JSON.parse(out.join('')) as {
+  return JSON.parse(out) as {
     slack: { text: string; threadTs?: string; blocks: unknown[] }[];
     slackDelivery: { step: string; delivered: boolean }[];
     slackUpdates: { step: string; update: { text: string; ts: string } }[];

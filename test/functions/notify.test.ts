@@ -29,6 +29,17 @@ function ports(store = createMemoryIncidentStore(), slack = double) {
   return { slack: createSlackPort(client), store, channel: '#langfuse-oncall' };
 }
 
+/** The state after Diagnose, in an incident whose thread is open. */
+function inThread() {
+  return afterDiagnose({
+    incident: {
+      ...afterDiagnose().incident,
+      slackThreadTs: '1763867568.000100',
+      slackChannel: 'C0INCIDENT',
+    },
+  });
+}
+
 describe('notify', () => {
   it('posts the finding with its numbers and starts the incident thread', async () => {
     // Prepare
@@ -71,13 +82,7 @@ describe('notify', () => {
   });
 
   it('answers in the incident thread for the outcome', async () => {
-    const state = afterDiagnose({
-      incident: {
-        ...afterDiagnose().incident,
-        slackThreadTs: '1763867568.000100',
-        slackChannel: 'C0INCIDENT',
-      },
-    });
+    const state = inThread();
     const out = await notify(
       {
         kind: 'outcome',
@@ -174,13 +179,7 @@ describe('notify', () => {
 
 describe('notify of a failed step', () => {
   function failed(failedState: string, extra: Record<string, unknown> = {}) {
-    const state = afterDiagnose({
-      incident: {
-        ...afterDiagnose().incident,
-        slackThreadTs: '1763867568.000100',
-        slackChannel: 'C0INCIDENT',
-      },
-    });
+    const state = inThread();
     return {
       kind: 'failure' as const,
       state: {
@@ -387,13 +386,7 @@ describe('notify: the charts in the thread', () => {
 
   it('attaches no chart to any message but the finding', async () => {
     // Prepare
-    const state = afterDiagnose({
-      incident: {
-        ...afterDiagnose().incident,
-        slackThreadTs: '1763867568.000100',
-        slackChannel: 'C0INCIDENT',
-      },
-    });
+    const state = inThread();
     let drawn = 0;
 
     // Act

@@ -89,32 +89,21 @@ describe('the function table', () => {
     expect(table(false)['collect-clickhouse'].vpc).toBeUndefined();
   });
 
-  it('links the private CA to the ClickHouse collector only', () => {
-    // Prepare / Act
-    const rows = Object.values(table());
+  /** The functions that link a secret. */
+  const linkedBy = (secret: string) =>
+    Object.values(table())
+      .filter((r) => (r.links as readonly string[]).includes(secret))
+      .map((r) => r.name);
 
-    // Assess
-    expect(
-      rows
-        .filter((r) => r.links.includes('ClickHouseCaCertificate'))
-        .map((r) => r.name),
-    ).toEqual(['collect-clickhouse']);
+  it('links the private CA to the ClickHouse collector only', () => {
+    expect(linkedBy('ClickHouseCaCertificate')).toEqual(['collect-clickhouse']);
     // Unset means the system CAs: a placeholder lets deploy go on.
     expect(SECRETS.ClickHouseCaCertificate).toBe('');
   });
 
   it('links the ClickHouse credentials to the ClickHouse collector only', () => {
-    // Prepare / Act
-    const rows = Object.values(table());
-
-    // Assess
-    for (const secret of [
-      'ClickHouseCredentials',
-      'ClickHousePassword',
-    ] as const) {
-      expect(
-        rows.filter((r) => r.links.includes(secret)).map((r) => r.name),
-      ).toEqual(['collect-clickhouse']);
+    for (const secret of ['ClickHouseCredentials', 'ClickHousePassword']) {
+      expect(linkedBy(secret)).toEqual(['collect-clickhouse']);
     }
     // Either may stay unset: a file system takes its entry of the JSON or
     // the per-stage password (shared/domain/credentials.ts checks that).
@@ -123,17 +112,10 @@ describe('the function table', () => {
   });
 
   it('links the pager webhook to Notify only, as a secret that may stay unset', () => {
-    // Prepare / Act
-    const rows = Object.values(table());
-
-    // Assess: only the function that escalates reads it; a secret grants
-    // no IAM (its value is in the function's encrypted environment), and
-    // Notify's permissions stay what infra/iam.ts grants it.
-    expect(
-      rows
-        .filter((r) => r.links.includes('PagerWebhookUrl'))
-        .map((r) => r.name),
-    ).toEqual(['notify']);
+    // Only the function that escalates reads it; a secret grants no IAM
+    // (its value is in the function's encrypted environment), and Notify's
+    // permissions stay what infra/iam.ts grants it.
+    expect(linkedBy('PagerWebhookUrl')).toEqual(['notify']);
     expect(table().notify.permissions).toEqual(allPermissions().notify);
     // Unset means no pager: a placeholder lets deploy go on.
     expect(SECRETS.PagerWebhookUrl).toBe('');

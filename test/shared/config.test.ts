@@ -5,6 +5,13 @@ import { FS_ID } from '../fixtures/alarm-events.ts';
 
 const base = { fileSystems: [{ fileSystemId: FS_ID }] };
 
+/** The configuration `base` with `patch` is refused with this one line. */
+function expectRefused(patch: Record<string, unknown>, line: RegExp) {
+  const attempt = () => parseConfig({ ...base, ...patch });
+  expect(attempt).toThrow(ConfigurationError);
+  expect(attempt).toThrow(line);
+}
+
 describe('slackApiUrl', () => {
   it('is absent by default, so the client uses Slack itself', () => {
     expect(parseConfig(base).slackApiUrl).toBeUndefined();
@@ -23,12 +30,7 @@ describe('slackApiUrl', () => {
     'http://10.0.0.5/api/',
     'not a url',
   ])('refuses %s: the bot token would travel in clear or nowhere', (url) => {
-    expect(() => parseConfig({ ...base, slackApiUrl: url })).toThrow(
-      ConfigurationError,
-    );
-    expect(() => parseConfig({ ...base, slackApiUrl: url })).toThrow(
-      /^configuration slackApiUrl: /,
-    );
+    expectRefused({ slackApiUrl: url }, /^configuration slackApiUrl: /);
   });
 });
 
@@ -133,10 +135,8 @@ describe('approverGroupId', () => {
     '<!subteam^S0123ABCD>',
     'S0123ABCD> <!channel',
   ])('refuses %s with one line naming the field', (id) => {
-    expect(() => parseConfig({ ...base, approverGroupId: id })).toThrow(
-      ConfigurationError,
-    );
-    expect(() => parseConfig({ ...base, approverGroupId: id })).toThrow(
+    expectRefused(
+      { approverGroupId: id },
       /^[^\n]*approverGroupId[^\n]*must be a Slack user group id[^\n]*$/,
     );
   });
