@@ -53,6 +53,7 @@ import { updateRootStatus } from '../../shared/runtime/root-status.ts';
 /** Who is asked to approve, and how long each round of asking lasts. */
 export type ApprovalSettings = {
   approvers: readonly string[];
+  approverGroupId?: string;
   roundSeconds: number;
 };
 
@@ -405,6 +406,7 @@ async function escalate(
           channel,
           threadTs,
           approvers: settings.approvers,
+          approverGroupId: settings.approverGroupId,
           fileSystemId,
           round: plan.round,
           waitedSeconds,

@@ -36,7 +36,11 @@ export type RequestApprovalPorts = {
   /** Who the card mentions, and the log groups for its console links. */
   config?: ThreadConfig;
   /** Who is asked, and how long each round lasts (for the status line). */
-  approval?: { approvers: readonly string[]; roundSeconds: number };
+  approval?: {
+    approvers: readonly string[];
+    approverGroupId?: string;
+    roundSeconds: number;
+  };
 };
 
 /** Stores the token, then posts the card; Slack errors propagate (retry). */
@@ -70,6 +74,7 @@ export async function requestApproval(
     rootOf(state),
     approvalRequestedStatus({
       approvers,
+      approverGroupId: ports.approval?.approverGroupId,
       askedAt: now,
       expiresAt: approvalExpiry(now, roundSeconds),
     }),

@@ -145,9 +145,19 @@ export const appConfigSchema = z
      * An approval request unanswered this long is escalated: the approvers
      * are mentioned again in the thread (and the pager webhook, when the
      * `PagerWebhookUrl` secret is set, is called), every this many minutes,
-     * until the request expires after about an hour.
+     * until the request expires after one hour. It divides the hour, so
+     * the rounds end exactly when the card says the request expires.
      */
-    approvalEscalationMinutes: z.number().int().min(1).max(60).default(15),
+    approvalEscalationMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .refine((minutes) => 60 % minutes === 0, {
+        message:
+          'must divide the hour (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60), so the request expires after exactly 1 h as the approval card says',
+      })
+      .default(15),
     defaultWindowMinutes: windowMinutesSchema.default(180),
     clickhouseTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
     /**
@@ -214,13 +224,21 @@ export const CONFIGURATION_FAILS = {
   otherwise: 'invalid',
 };
 
-/** Who approves, and how long a round of asking lasts, in seconds. */
+/**
+ * Who approves (the approvers, and the Slack user group the card mentions
+ * instead, when one is configured), and how long a round of asking lasts,
+ * in seconds.
+ */
 export function approvalSettings(config: AppConfig): {
   approvers: readonly string[];
+  approverGroupId?: string;
   roundSeconds: number;
 } {
   return {
     approvers: config.approvers,
+    ...(config.approverGroupId
+      ? { approverGroupId: config.approverGroupId }
+      : {}),
     roundSeconds: config.approvalEscalationMinutes * 60,
   };
 }

@@ -136,6 +136,27 @@ describe('the progress messages', () => {
     expect(text).toContain('no `approvers` are configured');
     expect(text).not.toContain('pager');
   });
+
+  it('mention the user group the approval card mentioned, when one is set', () => {
+    const input = {
+      channel: 'C0',
+      threadTs: '1.1',
+      approvers: ['U0APPROVER'],
+      approverGroupId: 'S0ONCALL',
+      fileSystemId: FS_ID,
+      round: 2,
+      waitedSeconds: 900,
+      expiresAt: AT,
+      paged: false,
+    };
+    const reminder = escalationMessage(input).text;
+    const status = JSON.stringify(
+      approvalRequestedStatus({ ...input, askedAt: AT }),
+    );
+    expect(reminder).toContain('<!subteam^S0ONCALL>');
+    expect(reminder).not.toContain('<@U0APPROVER>');
+    expect(status).toContain('<!subteam^S0ONCALL>');
+  });
 });
 
 describe('the approval rounds', () => {
@@ -143,9 +164,11 @@ describe('the approval rounds', () => {
     expect(approvalRounds(900)).toBe(4);
     expect(approvalRounds(1800)).toBe(2);
     expect(approvalRounds(3600)).toBe(1);
-    // A length that does not divide the hour: the last round ends past it.
-    expect(approvalRounds(420)).toBe(9);
-    expect(approvalExpiry(AT, 420)).toBe('2026-11-23T04:15:00.000Z');
+    // Every length the configuration lets through ends with the hour, as
+    // the approval card says (test/shared/config.test.ts refuses the rest).
+    for (const minutes of [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60]) {
+      expect(approvalExpiry(AT, minutes * 60)).toBe('2026-11-23T04:12:00.000Z');
+    }
   });
 
   it('open the next round until the last, then expire, all counting from the card', () => {

@@ -141,3 +141,32 @@ describe('approverGroupId', () => {
     );
   });
 });
+
+describe('approvalEscalationMinutes', () => {
+  it.each([1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60])(
+    'accepts %i, which divides the hour',
+    (minutes) => {
+      expect(
+        parseConfig({ ...base, approvalEscalationMinutes: minutes })
+          .approvalEscalationMinutes,
+      ).toBe(minutes);
+    },
+  );
+
+  it.each([7, 25, 45, 59, 0, 61])(
+    'refuses %i: the rounds would not end when the card says the request expires',
+    (minutes) => {
+      expectRefused(
+        { approvalEscalationMinutes: minutes },
+        /^configuration approvalEscalationMinutes: [^\n]*$/,
+      );
+    },
+  );
+
+  it('refuses 7 with the minutes that divide the hour', () => {
+    expectRefused(
+      { approvalEscalationMinutes: 7 },
+      /must divide the hour \(1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60\)/,
+    );
+  });
+});

@@ -14,7 +14,14 @@ import type {
 } from '../contracts.ts';
 import { APPROVAL_TIMEOUT_SECONDS } from '../slack/interaction.ts';
 import { triggerLinksBlock } from './blocks.ts';
-import { clipMd, joinMd, type Mrkdwn, md, mention } from './mrkdwn.ts';
+import {
+  clipMd,
+  groupMention,
+  joinMd,
+  type Mrkdwn,
+  md,
+  mention,
+} from './mrkdwn.ts';
 import type { MessageContext } from './thread-context.ts';
 
 type Block = Record<string, unknown>;
@@ -57,7 +64,12 @@ function threaded(
 }
 
 /** The approvers as mentions, or what it means that there are none. */
-function approverMentions(approvers: readonly string[]): Mrkdwn {
+function approverMentions(
+  approvers: readonly string[],
+  approverGroupId?: string,
+): Mrkdwn {
+  // The group the approval card mentioned, when one is configured.
+  if (approverGroupId) return groupMention(approverGroupId);
   return approvers.length
     ? joinMd(approvers.map(mention), ' ')
     : md`nobody (no \`approvers\` are configured, so nobody can approve)`;
@@ -67,7 +79,8 @@ function approverMentions(approvers: readonly string[]): Mrkdwn {
 
 /**
  * How many rounds an approval has: rounds of `roundSeconds` until the
- * request's hour is used up (the last round may end a little after it).
+ * request's hour is used up. The configuration lets only lengths that
+ * divide the hour through, so the last round ends with the hour.
  */
 export function approvalRounds(roundSeconds: number): number {
   return Math.max(1, Math.ceil(APPROVAL_TIMEOUT_SECONDS / roundSeconds));
@@ -102,6 +115,7 @@ export function escalationMessage(input: {
   channel: string;
   threadTs: string | undefined;
   approvers: readonly string[];
+  approverGroupId?: string | undefined;
   fileSystemId: string;
   round: number;
   waitedSeconds: number;
@@ -113,7 +127,7 @@ export function escalationMessage(input: {
   return threaded(
     input.channel,
     input.threadTs,
-    md`:rotating_light: *Approval still unanswered* after ${minutes} min (reminder ${input.round - 1}): ${approverMentions(input.approvers)}, the approval card above waits for you. Nothing changes on ${input.fileSystemId} until someone answers. The request expires at ${clockTime(input.expiresAt)}.${page}`,
+    md`:rotating_light: *Approval still unanswered* after ${minutes} min (reminder ${input.round - 1}): ${approverMentions(input.approvers, input.approverGroupId)}, the approval card above waits for you. Nothing changes on ${input.fileSystemId} until someone answers. The request expires at ${clockTime(input.expiresAt)}.${page}`,
   );
 }
 
@@ -230,12 +244,13 @@ export function rootStatus(
 /** The status line once approval was asked. */
 export function approvalRequestedStatus(input: {
   approvers: readonly string[];
+  approverGroupId?: string | undefined;
   askedAt: string;
   expiresAt: string;
 }) {
   return rootStatus(
     'approval-requested',
-    md`:raised_hand: waiting for approval since ${clockTime(input.askedAt)} from ${approverMentions(input.approvers)}; expires ${clockTime(input.expiresAt)}.`,
+    md`:raised_hand: waiting for approval since ${clockTime(input.askedAt)} from ${approverMentions(input.approvers, input.approverGroupId)}; expires ${clockTime(input.expiresAt)}.`,
   );
 }
 
