@@ -16,6 +16,7 @@ import { oneLine } from '../../shared/domain/errors.ts';
 import { answeredCard } from '../../shared/domain/messages/blocks.ts';
 import type { IncidentStore } from '../../shared/domain/ports.ts';
 import {
+  APPROVAL_TIMEOUT_SECONDS,
   type ApprovalDecision,
   approvalTaskOutput,
   parseApprovalInteraction,
@@ -404,7 +405,13 @@ export async function handleApprovalInteraction(
             outcome: 'task-failed',
             detail: `SendTaskSuccess for ${decision.incidentId}: ${name}: ${why}${settle}`,
             decision,
-            reply: `The workflow is no longer waiting for this approval (${name}); this click changed nothing.`,
+            // Between two rounds of an approval still within its hour, the
+            // next round's token comes in seconds (after the reminder).
+            reply:
+              Date.parse(claimed.savedAt) + APPROVAL_TIMEOUT_SECONDS * 1000 >
+              request.nowSeconds * 1000
+                ? `This approval's round ran out as you pressed (${name}) and the next round starts in a few seconds; this click changed nothing: press the button again in a moment.`
+                : `The workflow is no longer waiting for this approval (${name}); this click changed nothing.`,
           }
         : {
             outcome: 'task-unavailable',

@@ -230,7 +230,8 @@ describe.each(['memory', 'dynamo'] as const)(
     );
 
     it('forgets the token when the task can no longer be answered', async () => {
-      // Prepare
+      // Prepare: the card is still within its hour, so the round that ran
+      // out is followed by another one, a few seconds later.
       const { tasks, sent } = tasksFailingWith(
         named('TaskTimedOut', 'Task Timed Out'),
       );
@@ -242,6 +243,24 @@ describe.each(['memory', 'dynamo'] as const)(
       // Assess
       expect(first.outcome).toBe('task-failed');
       expect(second.outcome).toBe('no-pending-approval');
+      expect(sent).toHaveLength(1);
+      expect(slack.responses[0]?.body.text).toBe(
+        "This approval's round ran out as you pressed (TaskTimedOut) and the next round starts in a few seconds; this click changed nothing: press the button again in a moment.",
+      );
+    });
+
+    it('says the workflow no longer waits once the card is past its hour', async () => {
+      // Prepare: the card went out 61 minutes before the click.
+      await saveCardToken(store, TASK_TOKEN, '2026-03-02T08:59:00.000Z');
+      const { tasks, sent } = tasksFailingWith(
+        named('TaskTimedOut', 'Task Timed Out'),
+      );
+
+      // Act
+      const first = await handle(signed(body('approve')), tasks);
+
+      // Assess
+      expect(first.outcome).toBe('task-failed');
       expect(sent).toHaveLength(1);
       expect(slack.responses[0]?.body.text).toBe(
         'The workflow is no longer waiting for this approval (TaskTimedOut); this click changed nothing.',
