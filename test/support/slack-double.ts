@@ -147,6 +147,8 @@ export async function startSlackDouble(): Promise<SlackDouble> {
   let requiredToken: string | undefined;
   const leftChannels = new Set<string>();
   let messages = 0;
+  /** The ts of every message this double posted, for chat.update. */
+  const issued = new Set<string>();
   const channelIds = new Map<string, string>();
   const stalls = new Set<NodeJS.Timeout>();
 
@@ -272,6 +274,7 @@ export async function startSlackDouble(): Promise<SlackDouble> {
       }
       messages += 1;
       const ts = `1700000000.${String(messages).padStart(6, '0')}`;
+      issued.add(ts);
       send(response, 200, {
         ok: true,
         channel: channelId(channel),
@@ -339,7 +342,14 @@ export async function startSlackDouble(): Promise<SlackDouble> {
       return;
     }
     if (method === 'chat.update') {
-      if (!channel || typeof body.ts !== 'string') {
+      // chat.update names the message by the channel's id and its ts
+      // (docs.slack.dev/reference/methods/chat.update): a `#name` is not a
+      // channel id, and a ts this double never issued names no message.
+      if (!channel || channel.startsWith('#')) {
+        send(response, 200, { ok: false, error: 'channel_not_found' });
+        return;
+      }
+      if (typeof body.ts !== 'string' || !issued.has(body.ts)) {
         send(response, 200, { ok: false, error: 'message_not_found' });
         return;
       }
