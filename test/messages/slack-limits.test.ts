@@ -8,7 +8,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS, simulateScenario } from '../../local/scenarios.ts';
-import { runLocal } from '../../local/state-machine-runner.ts';
+import {
+  type LocalPorts,
+  type RunEvent,
+  runLocal,
+} from '../../local/state-machine-runner.ts';
 import type { SlackMessage } from '../../shared/domain/contracts.ts';
 import {
   approvalMessage,
@@ -208,18 +212,19 @@ describe('every message of every scenario', () => {
     (_, i) => `/ecs/langfuse-worker-${'x'.repeat(200)}-${i}`,
   );
 
-  it.each(
-    SCENARIOS.flatMap((name) =>
-      (['off', 'approve', 'auto'] as const).map(
-        (policy) => [name, policy] as const,
-      ),
-    ),
-  )('posts only what Slack takes: %s under %s', async (name, policy) => {
-    // Prepare: the whole run, an approver who approves.
+  /**
+   * The ports of a whole run of `name` under `policy`, with many approvers
+   * and long log groups, and the given approver.
+   */
+  function scenarioPorts(
+    name: (typeof SCENARIOS)[number],
+    policy: 'off' | 'approve' | 'auto',
+    approver: LocalPorts['approver'],
+  ) {
     const recording = simulateScenario(name, { end: SCENARIO_END });
-    const ports = {
+    const ports: LocalPorts = {
       ...recordedRunPorts(recording, { policy, slack: port() }),
-      approver: async () => ({ approved: true, by: 'U0LOCAL' }),
+      approver,
     };
     ports.config = {
       ...ports.config,
@@ -229,22 +234,63 @@ describe('every message of every scenario', () => {
         insightsLogGroups: LONG_GROUPS,
       })),
     };
+    return { recording, ports };
+  }
+
+  /** Every chat.postMessage and chat.update since `from`. */
+  function sent(from: number) {
+    const calls = slack.calls.slice(from);
+    return {
+      posts: calls.filter((c) => c.method === 'chat.postMessage'),
+      updates: calls.filter((c) => c.method === 'chat.update'),
+    };
+  }
+
+  /** The root status edits the run reported as failed. */
+  function rootErrors(events: RunEvent[]): unknown[] {
+    return events.flatMap((e) => {
+      if (e.type !== 'exited') return [];
+      const out = e.output as Record<string, unknown> | undefined;
+      return out?.rootError === undefined ? [] : [out.rootError];
+    });
+  }
+
+  it.each(
+    SCENARIOS.flatMap((name) =>
+      (['off', 'approve', 'auto'] as const).map(
+        (policy) => [name, policy] as const,
+      ),
+    ),
+  )('posts only what Slack takes: %s under %s', async (name, policy) => {
+    // Prepare: the whole run, an approver who approves.
+    const { recording, ports } = scenarioPorts(name, policy, async () => ({
+      approved: true,
+      by: 'U0LOCAL',
+    }));
     let diagnosed: Parameters<typeof findingMessage>[0] | undefined;
+    const events: RunEvent[] = [];
+    const from = slack.calls.length;
 
     // Act
     await runLocal({ fileSystemId: recording.meta.fileSystemId }, ports, {
       onEvent: (e) => {
+        events.push(e);
         if (e.type === 'exited' && e.state === 'Diagnose') {
           diagnosed = e.output as typeof diagnosed;
         }
       },
     });
 
-    // Assess: each post as Slack checks it, and the card Slack would get
-    // whatever the decision was.
-    const posts = slack.calls.filter((c) => c.method === 'chat.postMessage');
+    // Assess: each post and each edit as Slack checks it (blocks inside
+    // attachments too), and the card Slack would get whatever the decision
+    // was.
+    const { posts, updates } = sent(from);
     expect(posts.length).toBeGreaterThan(0);
     for (const call of posts) expect(slackRefusal(call.body)).toBeUndefined();
+    for (const call of updates) {
+      expect(slackRefusal(call.body)).toBeUndefined();
+    }
+    expect(rootErrors(events)).toEqual([]);
     expect(diagnosed).toBeDefined();
     const state = diagnosed as NonNullable<typeof diagnosed>;
     const ctx = { approvers: MANY_APPROVERS, logGroups: LONG_GROUPS };
@@ -258,4 +304,46 @@ describe('every message of every scenario', () => {
       expect(slackRefusal({ ...message })).toBeUndefined();
     }
   });
+
+  it.each(SCENARIOS)(
+    'posts only what Slack takes when nobody answers: %s under approve',
+    async (name) => {
+      // Prepare: an approver who never answers ("no answer this round"),
+      // so every round ends in a reminder and the last in the expiry.
+      const { recording, ports } = scenarioPorts(
+        name,
+        'approve',
+        async () => undefined,
+      );
+      const events: RunEvent[] = [];
+      const from = slack.calls.length;
+
+      // Act
+      await runLocal({ fileSystemId: recording.meta.fileSystemId }, ports, {
+        onEvent: (e) => events.push(e),
+      });
+
+      // Assess: every message and every status line edit of the run as
+      // Slack checks it, and Slack took each edit.
+      const { posts, updates } = sent(from);
+      expect(posts.length).toBeGreaterThan(0);
+      for (const call of [...posts, ...updates]) {
+        expect(slackRefusal(call.body)).toBeUndefined();
+      }
+      expect(rootErrors(events)).toEqual([]);
+      const reminders = events.filter(
+        (e) => e.type === 'exited' && e.state === 'EscalateApproval',
+      );
+      if (reminders.length > 0) {
+        // A scenario that asks for approval: it ran out every round, so
+        // the reminders, the expiry and the status lines all went through
+        // the double.
+        expect(events).toContainEqual(
+          expect.objectContaining({ type: 'entered', state: 'ApprovalExpired' }),
+        );
+        expect(updates.length).toBeGreaterThan(0);
+        expect(posts.length).toBeGreaterThan(reminders.length);
+      }
+    },
+  );
 });
