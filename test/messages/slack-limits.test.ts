@@ -117,6 +117,64 @@ describe('the Slack double', () => {
     });
   }
 
+  it('holds blocks inside attachments and context text to the same limits', async () => {
+    // Secondary message attachments reference: an attachment's `blocks`
+    // are layout blocks as in a message; text object reference: `text` at
+    // most 3,000 characters, which a context's text elements are too.
+    const context = (chars: number) => ({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: 'c'.repeat(chars) }],
+    });
+    const inAttachment = (blocks: unknown[]) =>
+      slackRefusal({ text: 't', attachments: [{ color: '#ccc', blocks }] });
+
+    // Act / Assess
+    expect(inAttachment([section(3000), context(3000)])).toBeUndefined();
+    expect(inAttachment([section(3001)])?.errors).toEqual([
+      'must be less than 3001 characters [json-pointer:/attachments/0/blocks/0/text/text]',
+    ]);
+    expect(inAttachment([context(3001)])?.error).toBe('invalid_blocks');
+    expect(
+      inAttachment(Array.from({ length: 51 }, () => section(1)))?.error,
+    ).toBe('invalid_blocks');
+    expect(
+      await post({ text: 't', blocks: [context(3001)] as never }),
+    ).toContain('invalid_blocks');
+  });
+
+  it('answers chat.update only for a channel id and the ts of a message it posted', async () => {
+    // chat.update (docs.slack.dev/reference/methods/chat.update): `channel`
+    // is the channel containing the message and `ts` its timestamp;
+    // errors channel_not_found and message_not_found.
+    const p = port();
+    const root = await p.postMessage({
+      channel: '#incidents',
+      text: 'root',
+      blocks: [],
+    });
+    const edit = async (channel: string, ts: string, blocks?: unknown[]) => {
+      try {
+        await p.updateMessage({
+          channel,
+          ts,
+          text: 'status',
+          ...(blocks ? { attachments: [{ blocks }] } : {}),
+        });
+        return 'ok';
+      } catch (error) {
+        return String((error as Error).message);
+      }
+    };
+
+    // Act / Assess
+    expect(await edit(root.channel, root.ts, [section(3000)])).toBe('ok');
+    expect(await edit(root.channel, root.ts, [section(3001)])).toContain(
+      'invalid_blocks',
+    );
+    expect(await edit('#incidents', root.ts)).toContain('channel_not_found');
+    expect(await edit(root.channel, '1.000001')).toContain('message_not_found');
+  });
+
   it('answers msg_too_long to text over 40,000 characters', async () => {
     // Act / Assess
     expect(await post({ text: 'x'.repeat(40_000), blocks: [] })).toBe('ok');
@@ -339,7 +397,10 @@ describe('every message of every scenario', () => {
         // the reminders, the expiry and the status lines all went through
         // the double.
         expect(events).toContainEqual(
-          expect.objectContaining({ type: 'entered', state: 'ApprovalExpired' }),
+          expect.objectContaining({
+            type: 'entered',
+            state: 'ApprovalExpired',
+          }),
         );
         expect(updates.length).toBeGreaterThan(0);
         expect(posts.length).toBeGreaterThan(reminders.length);

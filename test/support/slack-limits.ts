@@ -243,8 +243,7 @@ export function slackRefusal(body: Obj): SlackRefusal | undefined {
   ) {
     return { ok: false, error: 'msg_too_long' };
   }
-  const problems =
-    body.blocks === undefined ? [] : blockProblems(body.blocks);
+  const problems = body.blocks === undefined ? [] : blockProblems(body.blocks);
   // Blocks of secondary attachments are held to the same limits.
   if (Array.isArray(body.attachments)) {
     body.attachments.forEach((a, i) => {
