@@ -94,6 +94,11 @@ export type SlackDouble = {
    * there answer `not_in_channel`, as Slack does.
    */
   leaveChannel(channel: string): void;
+  /**
+   * A message Slack holds that this double did not post (the approval card
+   * of a click, posted before the test began), so chat.update may edit it.
+   */
+  knowMessage(ts: string): void;
   close(): Promise<void>;
 };
 
@@ -390,6 +395,9 @@ export async function startSlackDouble(): Promise<SlackDouble> {
     },
     leaveChannel(channel) {
       leftChannels.add(channel);
+    },
+    knowMessage(ts) {
+      issued.add(ts);
     },
     async close() {
       for (const timer of stalls) {
