@@ -14,8 +14,7 @@
  *   which sets no lower limit of its own; 2,000 is the limit of a section's
  *   `fields`, not of a context) is held to 3,000.
  * - Secondary message attachments reference
- *   (https://docs.slack.dev/messaging/formatting-message-text#attachments,
- *   https://api.slack.com/reference/messaging/attachments): an attachment's
+ *   (https://api.slack.com/reference/messaging/attachments): an attachment's
  *   `blocks` is "an array of layout blocks" in the same format as a
  *   message's, so the same limits hold for each `attachments[i].blocks`
  *   (the root message's status line travels there).
