@@ -8,7 +8,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS, simulateScenario } from '../../local/scenarios.ts';
-import { runLocal } from '../../local/state-machine-runner.ts';
+import {
+  type LocalPorts,
+  type RunEvent,
+  runLocal,
+} from '../../local/state-machine-runner.ts';
 import type { SlackMessage } from '../../shared/domain/contracts.ts';
 import {
   approvalMessage,
@@ -113,6 +117,64 @@ describe('the Slack double', () => {
     });
   }
 
+  it('holds blocks inside attachments and context text to the same limits', async () => {
+    // Secondary message attachments reference: an attachment's `blocks`
+    // are layout blocks as in a message; text object reference: `text` at
+    // most 3,000 characters, which a context's text elements are too.
+    const context = (chars: number) => ({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: 'c'.repeat(chars) }],
+    });
+    const inAttachment = (blocks: unknown[]) =>
+      slackRefusal({ text: 't', attachments: [{ color: '#ccc', blocks }] });
+
+    // Act / Assess
+    expect(inAttachment([section(3000), context(3000)])).toBeUndefined();
+    expect(inAttachment([section(3001)])?.errors).toEqual([
+      'must be less than 3001 characters [json-pointer:/attachments/0/blocks/0/text/text]',
+    ]);
+    expect(inAttachment([context(3001)])?.error).toBe('invalid_blocks');
+    expect(
+      inAttachment(Array.from({ length: 51 }, () => section(1)))?.error,
+    ).toBe('invalid_blocks');
+    expect(
+      await post({ text: 't', blocks: [context(3001)] as never }),
+    ).toContain('invalid_blocks');
+  });
+
+  it('answers chat.update only for a channel id and the ts of a message it posted', async () => {
+    // chat.update (docs.slack.dev/reference/methods/chat.update): `channel`
+    // is the channel containing the message and `ts` its timestamp;
+    // errors channel_not_found and message_not_found.
+    const p = port();
+    const root = await p.postMessage({
+      channel: '#incidents',
+      text: 'root',
+      blocks: [],
+    });
+    const edit = async (channel: string, ts: string, blocks?: unknown[]) => {
+      try {
+        await p.updateMessage({
+          channel,
+          ts,
+          text: 'status',
+          ...(blocks ? { attachments: [{ blocks }] } : {}),
+        });
+        return 'ok';
+      } catch (error) {
+        return String((error as Error).message);
+      }
+    };
+
+    // Act / Assess
+    expect(await edit(root.channel, root.ts, [section(3000)])).toBe('ok');
+    expect(await edit(root.channel, root.ts, [section(3001)])).toContain(
+      'invalid_blocks',
+    );
+    expect(await edit('#incidents', root.ts)).toContain('channel_not_found');
+    expect(await edit(root.channel, '1.000001')).toContain('message_not_found');
+  });
+
   it('answers msg_too_long to text over 40,000 characters', async () => {
     // Act / Assess
     expect(await post({ text: 'x'.repeat(40_000), blocks: [] })).toBe('ok');
@@ -208,18 +270,19 @@ describe('every message of every scenario', () => {
     (_, i) => `/ecs/langfuse-worker-${'x'.repeat(200)}-${i}`,
   );
 
-  it.each(
-    SCENARIOS.flatMap((name) =>
-      (['off', 'approve', 'auto'] as const).map(
-        (policy) => [name, policy] as const,
-      ),
-    ),
-  )('posts only what Slack takes: %s under %s', async (name, policy) => {
-    // Prepare: the whole run, an approver who approves.
+  /**
+   * The ports of a whole run of `name` under `policy`, with many approvers
+   * and long log groups, and the given approver.
+   */
+  function scenarioPorts(
+    name: (typeof SCENARIOS)[number],
+    policy: 'off' | 'approve' | 'auto',
+    approver: LocalPorts['approver'],
+  ) {
     const recording = simulateScenario(name, { end: SCENARIO_END });
-    const ports = {
+    const ports: LocalPorts = {
       ...recordedRunPorts(recording, { policy, slack: port() }),
-      approver: async () => ({ approved: true, by: 'U0LOCAL' }),
+      approver,
     };
     ports.config = {
       ...ports.config,
@@ -229,22 +292,63 @@ describe('every message of every scenario', () => {
         insightsLogGroups: LONG_GROUPS,
       })),
     };
+    return { recording, ports };
+  }
+
+  /** Every chat.postMessage and chat.update since `from`. */
+  function sent(from: number) {
+    const calls = slack.calls.slice(from);
+    return {
+      posts: calls.filter((c) => c.method === 'chat.postMessage'),
+      updates: calls.filter((c) => c.method === 'chat.update'),
+    };
+  }
+
+  /** The root status edits the run reported as failed. */
+  function rootErrors(events: RunEvent[]): unknown[] {
+    return events.flatMap((e) => {
+      if (e.type !== 'exited') return [];
+      const out = e.output as Record<string, unknown> | undefined;
+      return out?.rootError === undefined ? [] : [out.rootError];
+    });
+  }
+
+  it.each(
+    SCENARIOS.flatMap((name) =>
+      (['off', 'approve', 'auto'] as const).map(
+        (policy) => [name, policy] as const,
+      ),
+    ),
+  )('posts only what Slack takes: %s under %s', async (name, policy) => {
+    // Prepare: the whole run, an approver who approves.
+    const { recording, ports } = scenarioPorts(name, policy, async () => ({
+      approved: true,
+      by: 'U0LOCAL',
+    }));
     let diagnosed: Parameters<typeof findingMessage>[0] | undefined;
+    const events: RunEvent[] = [];
+    const from = slack.calls.length;
 
     // Act
     await runLocal({ fileSystemId: recording.meta.fileSystemId }, ports, {
       onEvent: (e) => {
+        events.push(e);
         if (e.type === 'exited' && e.state === 'Diagnose') {
           diagnosed = e.output as typeof diagnosed;
         }
       },
     });
 
-    // Assess: each post as Slack checks it, and the card Slack would get
-    // whatever the decision was.
-    const posts = slack.calls.filter((c) => c.method === 'chat.postMessage');
+    // Assess: each post and each edit as Slack checks it (blocks inside
+    // attachments too), and the card Slack would get whatever the decision
+    // was.
+    const { posts, updates } = sent(from);
     expect(posts.length).toBeGreaterThan(0);
     for (const call of posts) expect(slackRefusal(call.body)).toBeUndefined();
+    for (const call of updates) {
+      expect(slackRefusal(call.body)).toBeUndefined();
+    }
+    expect(rootErrors(events)).toEqual([]);
     expect(diagnosed).toBeDefined();
     const state = diagnosed as NonNullable<typeof diagnosed>;
     const ctx = { approvers: MANY_APPROVERS, logGroups: LONG_GROUPS };
@@ -258,4 +362,49 @@ describe('every message of every scenario', () => {
       expect(slackRefusal({ ...message })).toBeUndefined();
     }
   });
+
+  it.each(SCENARIOS)(
+    'posts only what Slack takes when nobody answers: %s under approve',
+    async (name) => {
+      // Prepare: an approver who never answers ("no answer this round"),
+      // so every round ends in a reminder and the last in the expiry.
+      const { recording, ports } = scenarioPorts(
+        name,
+        'approve',
+        async () => undefined,
+      );
+      const events: RunEvent[] = [];
+      const from = slack.calls.length;
+
+      // Act
+      await runLocal({ fileSystemId: recording.meta.fileSystemId }, ports, {
+        onEvent: (e) => events.push(e),
+      });
+
+      // Assess: every message and every status line edit of the run as
+      // Slack checks it, and Slack took each edit.
+      const { posts, updates } = sent(from);
+      expect(posts.length).toBeGreaterThan(0);
+      for (const call of [...posts, ...updates]) {
+        expect(slackRefusal(call.body)).toBeUndefined();
+      }
+      expect(rootErrors(events)).toEqual([]);
+      const reminders = events.filter(
+        (e) => e.type === 'exited' && e.state === 'EscalateApproval',
+      );
+      if (reminders.length > 0) {
+        // A scenario that asks for approval: it ran out every round, so
+        // the reminders, the expiry and the status lines all went through
+        // the double.
+        expect(events).toContainEqual(
+          expect.objectContaining({
+            type: 'entered',
+            state: 'ApprovalExpired',
+          }),
+        );
+        expect(updates.length).toBeGreaterThan(0);
+        expect(posts.length).toBeGreaterThan(reminders.length);
+      }
+    },
+  );
 });

@@ -63,6 +63,8 @@ let store: IncidentStore;
 beforeEach(async () => {
   store = createMemoryIncidentStore();
   await saveCardToken(store, TASK_TOKEN, '2026-03-02T10:05:00.000Z');
+  // The card the clicks come from, posted before the test began.
+  slack.knowMessage('1700000000.000200');
 });
 
 function ports(tasks: TaskCallbackPort): ApprovalPorts {
@@ -87,6 +89,7 @@ describe('handleApprovalInteraction', () => {
 
     // Assess
     expect(response).toMatchObject({ statusCode: 200, outcome: 'answered' });
+    expect(response.detail).not.toContain('card not updated');
     expect(sent).toEqual([
       {
         taskToken: TASK_TOKEN,

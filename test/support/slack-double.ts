@@ -94,6 +94,11 @@ export type SlackDouble = {
    * there answer `not_in_channel`, as Slack does.
    */
   leaveChannel(channel: string): void;
+  /**
+   * A message Slack holds that this double did not post (the approval card
+   * of a click, posted before the test began), so chat.update may edit it.
+   */
+  knowMessage(ts: string): void;
   close(): Promise<void>;
 };
 
@@ -147,6 +152,8 @@ export async function startSlackDouble(): Promise<SlackDouble> {
   let requiredToken: string | undefined;
   const leftChannels = new Set<string>();
   let messages = 0;
+  /** The ts of every message this double posted, for chat.update. */
+  const issued = new Set<string>();
   const channelIds = new Map<string, string>();
   const stalls = new Set<NodeJS.Timeout>();
 
@@ -272,6 +279,7 @@ export async function startSlackDouble(): Promise<SlackDouble> {
       }
       messages += 1;
       const ts = `1700000000.${String(messages).padStart(6, '0')}`;
+      issued.add(ts);
       send(response, 200, {
         ok: true,
         channel: channelId(channel),
@@ -339,7 +347,14 @@ export async function startSlackDouble(): Promise<SlackDouble> {
       return;
     }
     if (method === 'chat.update') {
-      if (!channel || typeof body.ts !== 'string') {
+      // chat.update names the message by the channel's id and its ts
+      // (docs.slack.dev/reference/methods/chat.update): a `#name` is not a
+      // channel id, and a ts this double never issued names no message.
+      if (!channel || channel.startsWith('#')) {
+        send(response, 200, { ok: false, error: 'channel_not_found' });
+        return;
+      }
+      if (typeof body.ts !== 'string' || !issued.has(body.ts)) {
         send(response, 200, { ok: false, error: 'message_not_found' });
         return;
       }
@@ -380,6 +395,9 @@ export async function startSlackDouble(): Promise<SlackDouble> {
     },
     leaveChannel(channel) {
       leftChannels.add(channel);
+    },
+    knowMessage(ts) {
+      issued.add(ts);
     },
     async close() {
       for (const timer of stalls) {

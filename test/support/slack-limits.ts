@@ -7,6 +7,17 @@
  *   2,000 characters each; a header's `text` (plain_text) at most 150; a
  *   context at most 10 elements; an actions block at most 25 elements;
  *   `block_id` at most 255.
+ * - Block Kit reference, "Text object"
+ *   (https://docs.slack.dev/reference/block-kit/composition-objects/text-object):
+ *   `text` at most 3,000 characters; so each text element of a context
+ *   block (https://docs.slack.dev/reference/block-kit/blocks/context-block,
+ *   which sets no lower limit of its own; 2,000 is the limit of a section's
+ *   `fields`, not of a context) is held to 3,000.
+ * - Secondary message attachments reference
+ *   (https://api.slack.com/reference/messaging/attachments): an attachment's
+ *   `blocks` is "an array of layout blocks" in the same format as a
+ *   message's, so the same limits hold for each `attachments[i].blocks`
+ *   (the root message's status line travels there).
  * - Block Kit reference, "Button element": `text` at most 75 characters,
  *   `value` at most 2,000, `action_id` at most 255, `url` at most 3,000.
  * - Block Kit reference, "Confirmation dialog object"
@@ -35,6 +46,7 @@ export const SLACK_LIMITS = {
   sectionFieldChars: 2_000,
   headerTextChars: 150,
   contextElements: 10,
+  textObjectChars: 3_000,
   actionsElements: 25,
   buttonTextChars: 75,
   buttonValueChars: 2_000,
@@ -66,8 +78,11 @@ function textOf(v: unknown): string | undefined {
   return undefined;
 }
 
-/** The problems of one set of blocks, as Slack words them. */
-export function blockProblems(blocks: unknown): string[] {
+/**
+ * The problems of one set of blocks, as Slack words them; `base` is the
+ * JSON pointer of the array (`/blocks`, or `/attachments/0/blocks`).
+ */
+export function blockProblems(blocks: unknown, base = '/blocks'): string[] {
   const problems: string[] = [];
   const tooLong = (max: number, pointer: string) =>
     problems.push(
@@ -122,11 +137,11 @@ export function blockProblems(blocks: unknown): string[] {
     }
   };
   if (!Array.isArray(blocks)) {
-    return ['must be an array [json-pointer:/blocks]'];
+    return [`must be an array [json-pointer:${base}]`];
   }
-  items(blocks, SLACK_LIMITS.blocksPerMessage, '/blocks');
+  items(blocks, SLACK_LIMITS.blocksPerMessage, base);
   blocks.forEach((block, i) => {
-    const at = `/blocks/${i}`;
+    const at = `${base}/${i}`;
     if (!isObj(block)) {
       problems.push(`must be an object [json-pointer:${at}]`);
       return;
@@ -173,7 +188,17 @@ export function blockProblems(blocks: unknown): string[] {
         }
         break;
       case 'context':
-        items(block.elements, SLACK_LIMITS.contextElements, `${at}/elements`);
+        items(
+          block.elements,
+          SLACK_LIMITS.contextElements,
+          `${at}/elements`,
+        ).forEach((e, k) => {
+          check(
+            textOf(e),
+            SLACK_LIMITS.textObjectChars,
+            `${at}/elements/${k}/text`,
+          );
+        });
         break;
       case 'actions': {
         const elements = items(
@@ -217,8 +242,15 @@ export function slackRefusal(body: Obj): SlackRefusal | undefined {
   ) {
     return { ok: false, error: 'msg_too_long' };
   }
-  if (body.blocks === undefined) return undefined;
-  const problems = blockProblems(body.blocks);
+  const problems = body.blocks === undefined ? [] : blockProblems(body.blocks);
+  // Blocks of secondary attachments are held to the same limits.
+  if (Array.isArray(body.attachments)) {
+    body.attachments.forEach((a, i) => {
+      if (isObj(a) && a.blocks !== undefined) {
+        problems.push(...blockProblems(a.blocks, `/attachments/${i}/blocks`));
+      }
+    });
+  }
   if (problems.length === 0) return undefined;
   return {
     ok: false,
