@@ -80,7 +80,18 @@ export type NotifyPorts = {
   approval?: ApprovalSettings;
   /** Called with each reminder, when the deployment has a pager webhook. */
   pager?: PagerPort;
+  /** How long a reminder's post and status edit may take (tests shorten). */
+  escalationDeadlines?: typeof ESCALATION_DEADLINES_MS;
 };
+
+/**
+ * A reminder must end inside Notify's 20 s Lambda timeout
+ * (infra/functions.ts) whatever Slack does: a failed reminder step would
+ * end the approval while its card is still up. The pager has its own 5 s
+ * deadline (shared/adapters/pager.ts); the post and the status-line edit
+ * get these, and are reported, not thrown, when they run out.
+ */
+export const ESCALATION_DEADLINES_MS = { post: 9_000, status: 4_000 };
 
 /** The escalation of a run with no approval settings: the defaults. */
 const DEFAULT_APPROVAL: ApprovalSettings = {
@@ -95,11 +106,15 @@ const DEFAULT_APPROVAL: ApprovalSettings = {
 export const CHART_DEADLINE_MS = 7_000;
 
 /** Rejects when `work` has not settled within `ms`. */
-async function within<T>(work: Promise<T>, ms: number): Promise<T> {
+async function within<T>(
+  work: Promise<T>,
+  ms: number,
+  what = 'charts',
+): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`no charts within ${ms / 1000} s`)),
+      () => reject(new Error(`no ${what} within ${ms / 1000} s`)),
       ms,
     );
   });
@@ -420,12 +435,29 @@ async function escalate(
           waitedSeconds,
           at: roundEndedAt,
         });
-  const notification = await post(ports.slack, message);
-  const root = await updateRootStatus(
-    ports.slack,
-    rootOf(state),
-    escalatedStatus({ ...plan, now: roundEndedAt }),
+  const deadlines = ports.escalationDeadlines ?? ESCALATION_DEADLINES_MS;
+  const notification = await within(
+    post(ports.slack, message),
+    deadlines.post,
+    'answer from Slack',
+  ).catch(
+    (error): Notification => ({
+      delivered: false,
+      channel: message.channel,
+      ...(message.threadTs ? { threadTs: message.threadTs } : {}),
+      error: oneLine(error),
+      messages: [message],
+    }),
   );
+  const root = await within(
+    updateRootStatus(
+      ports.slack,
+      rootOf(state),
+      escalatedStatus({ ...plan, now: roundEndedAt }),
+    ),
+    deadlines.status,
+    'status-line edit',
+  ).catch((error) => ({ rootUpdated: false, rootError: oneLine(error) }));
   return { ...notification, ...root, ...plan, ...page };
 }
 

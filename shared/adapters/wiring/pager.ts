@@ -8,7 +8,7 @@ import type { PagerPort } from '../../domain/ports.ts';
 import { createWebhookPager } from '../pager.ts';
 
 /** Well inside the Notify Task's 30 s, with the Slack post after it. */
-const PAGER_TIMEOUT_MS = 5_000;
+export const PAGER_TIMEOUT_MS = 5_000;
 
 export function pagerPort(): PagerPort | undefined {
   const url = Resource.PagerWebhookUrl.value;
