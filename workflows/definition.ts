@@ -7,6 +7,7 @@
  * tested TypeScript, not in ASL expressions.
  */
 
+import { partitionOfRegion } from '../shared/domain/aws-partition.ts';
 import type { Source } from '../shared/domain/contracts.ts';
 import {
   CATCH_ALL_ERRORS,
@@ -20,6 +21,7 @@ import {
 } from '../shared/domain/messages/progress.ts';
 import { APPROVAL_TIMEOUT_SECONDS } from '../shared/domain/slack/interaction.ts';
 
+export { partitionOfRegion };
 /** The Lambda functions of the workflow, by their folder under functions/. */
 export const LAMBDAS = [
   'normalize',
@@ -81,25 +83,6 @@ export const TASK_TIMEOUT_SECONDS = {
 
 /** How long after a switch Verify looks again: long enough for metrics. */
 export { VERIFY_AFTER_SECONDS };
-
-/**
- * The partition of a region, from the AWS SDK's partition table
- * (@aws-sdk/core util-endpoints `partitions.js`, each partition's
- * `regionRegex`): ARNs start `arn:<partition>:`, so an ARN written for
- * `aws` is refused in China and GovCloud.
- */
-export function partitionOfRegion(region: string): string {
-  const partitions: [RegExp, string][] = [
-    [/^cn-\w+-\d+$/, 'aws-cn'],
-    [/^us-gov-\w+-\d+$/, 'aws-us-gov'],
-    [/^us-iso-\w+-\d+$/, 'aws-iso'],
-    [/^us-isob-\w+-\d+$/, 'aws-iso-b'],
-    [/^eu-isoe-\w+-\d+$/, 'aws-iso-e'],
-    [/^us-isof-\w+-\d+$/, 'aws-iso-f'],
-    [/^eusc-de-\w+-\d+$/, 'aws-eusc'],
-  ];
-  return partitions.find(([pattern]) => pattern.test(region))?.[1] ?? 'aws';
-}
 
 /** The partition an ARN names: `arn:<partition>:service:...`. */
 export function partitionOfArn(arn: string): string {

@@ -23,14 +23,20 @@
  * addresses.
  */
 
+import { partitionOfRegion } from '../aws-partition.ts';
+
 /** The AWS partitions burstguard can run in. */
 export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
 
-/** The partition of a Region, from its name (`cn-…`, `us-gov-…`). */
+/**
+ * The partition of a Region whose console burstguard links to; Regions of
+ * the other partitions (the isolated ones) are linked as commercial ones.
+ */
 export function partitionOf(region: string): Partition {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
+  const partition = partitionOfRegion(region);
+  return partition === 'aws-cn' || partition === 'aws-us-gov'
+    ? partition
+    : 'aws';
 }
 
 /** The console's origin for a Region. */
