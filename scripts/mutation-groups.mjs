@@ -37,7 +37,7 @@ export const groups = {
     ],
   },
   workflow: {
-    mutate: ['workflows/definition.ts'],
+    mutate: ['workflows/definition.ts', 'shared/domain/aws-partition.ts'],
     testFiles: [
       'test/workflows/definition*.test.ts',
       'test/workflows/partition.test.ts',
