@@ -82,7 +82,18 @@ export type NotifyPorts = {
   pager?: PagerPort;
   /** How long a reminder's post and status edit may take (tests shorten). */
   escalationDeadlines?: typeof ESCALATION_DEADLINES_MS;
+  /** The whole step's budget, NOTIFY_BUDGET_MS unless a test shortens it. */
+  budgetMs?: number;
 };
+
+/**
+ * What one Notify may spend, under its 20 s Lambda timeout
+ * (infra/functions.ts) with room to return: the charts get what the
+ * finding's post left of it, less the time to say they failed.
+ */
+export const NOTIFY_BUDGET_MS = 18_000;
+const CHART_FAILURE_NOTE_MS = 3_000;
+const LEAST_CHART_MS = 1_000;
 
 /**
  * A reminder must end inside Notify's 20 s Lambda timeout
@@ -134,10 +145,17 @@ async function attachCharts(
   state: AfterDiagnose,
   ports: NotifyPorts,
   thread: { channel: string; threadTs: string },
+  deadlineAt: number,
 ): Promise<Pick<Notification, 'charts' | 'chartError'>> {
   const { charts, slack } = ports;
   if (!charts || !slack.uploadFiles) return {};
   const upload = slack.uploadFiles.bind(slack);
+  const left = deadlineAt - Date.now() - CHART_FAILURE_NOTE_MS;
+  if (left < LEAST_CHART_MS) {
+    // The finding's post took the step's time: it is what counts.
+    return { chartError: 'no time left for the charts after the finding' };
+  }
+  const chartMs = Math.min(charts.deadlineMs ?? CHART_DEADLINE_MS, left);
   try {
     const made = await within(
       (async () => {
@@ -155,16 +173,18 @@ async function attachCharts(
           })),
         });
       })(),
-      charts.deadlineMs ?? CHART_DEADLINE_MS,
+      chartMs,
     );
     return { charts: made.files };
   } catch (error) {
     const chartError = oneLine(error);
-    await slack
-      .postMessage(
+    await within(
+      slack.postMessage(
         chartFailedMessage(thread.channel, thread.threadTs, chartError),
-      )
-      .catch(() => undefined);
+      ),
+      Math.max(LEAST_CHART_MS, deadlineAt - Date.now()),
+      'answer from Slack',
+    ).catch(() => undefined);
     return { chartError };
   }
 }
@@ -467,6 +487,7 @@ export async function notify(
   ports: NotifyPorts,
 ): Promise<Notification> {
   if (input.kind === 'escalation') return escalate(input, ports);
+  const deadlineAt = Date.now() + (ports.budgetMs ?? NOTIFY_BUDGET_MS);
   const change = await changeKnowledge(input, ports.store);
   const message = messageFor(input, ports.channel, {
     ...(change ? { change } : {}),
@@ -506,10 +527,12 @@ export async function notify(
   }
   const attached =
     input.kind === 'finding' && notification.delivered && notification.threadTs
-      ? await attachCharts(input.state, ports, {
-          channel: notification.channel,
-          threadTs: notification.threadTs,
-        })
+      ? await attachCharts(
+          input.state,
+          ports,
+          { channel: notification.channel, threadTs: notification.threadTs },
+          deadlineAt,
+        )
       : {};
   const status = statusAfter(
     input,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { notify } from '../../functions/notify/core.ts';
+import { NOTIFY_BUDGET_MS, notify } from '../../functions/notify/core.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../infra/functions.ts';
 import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import {
   createSlackPort,
@@ -300,6 +301,37 @@ describe('notify: the charts in the thread', () => {
   beforeEach(() => {
     slack.calls.length = 0;
     slack.sharedFiles.length = 0;
+  });
+
+  it("draws no chart when the finding took the step's time", async () => {
+    // Prepare: a budget the finding's post alone uses up (Notify's is
+    // NOTIFY_BUDGET_MS, under its 20 s Lambda timeout).
+    let drawn = 0;
+    const chartPortsNoTime = {
+      ...(await chartPorts(async () => {
+        drawn += 1;
+        return PNG;
+      })),
+      budgetMs: 500,
+    };
+
+    // Act
+    const out = await notify(
+      { kind: 'finding', state: afterDiagnose() },
+      chartPortsNoTime,
+    );
+
+    // Assess: the finding is posted; no chart is drawn or uploaded.
+    expect(out.delivered).toBe(true);
+    expect(out.chartError).toBe(
+      'no time left for the charts after the finding',
+    );
+    expect(drawn).toBe(0);
+    expect(slack.calls.map((c) => c.method)).toEqual(['chat.postMessage']);
+  });
+
+  it('keeps the whole step within its budget', () => {
+    expect(NOTIFY_BUDGET_MS).toBeLessThan(FUNCTION_TIMEOUT_SECONDS * 1000);
   });
 
   it("uploads the finding's charts into its thread, after the finding", async () => {
