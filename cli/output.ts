@@ -10,6 +10,7 @@ import {
   WINDOW_MINUTES,
   windowMinutesSchema,
 } from '../shared/domain/contracts.ts';
+import { causeMessage } from '../shared/domain/errors.ts';
 import {
   type Flag,
   type Io,
@@ -133,14 +134,11 @@ export function summaryLines(report: LocalRunReport): string[] {
 
 /** Lambda error causes are JSON: show their message. */
 export function causeText(cause: string | undefined): string {
-  if (!cause) return '';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string };
-    return parsed.errorMessage ?? cause;
-  } catch {
-    return cause;
-  }
+  return cause ? causeMessage(cause) : '';
 }
+
+/** The approver a local run stands in for: pressing Approve in Slack. */
+export const DEMO_APPROVER = 'U0LOCAL';
 
 /** `--json` output: the object the README documents. */
 export function jsonReport(report: LocalRunReport): string {

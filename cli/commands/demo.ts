@@ -18,14 +18,12 @@ import { formatBytes } from '../../shared/domain/diagnosis/forecast.ts';
 import type { ClickHousePort } from '../../shared/domain/ports.ts';
 import { defineCommand, stringFlag } from '../flags.ts';
 import {
+  DEMO_APPROVER,
   RUN_FLAGS,
   type RunCommandLine,
   runCommandLine,
   UsageError,
 } from '../output.ts';
-
-/** The approver the demo stands in for: pressing Approve in Slack. */
-export const DEMO_APPROVER = 'U0LOCAL';
 
 /** Runs a scenario as its command line asks. */
 export async function runDemo(

@@ -5,12 +5,12 @@
 import { defineCommand, type ParsedCommandLine } from '../flags.ts';
 import {
   causeText,
+  DEMO_APPROVER,
   type Io,
   RUN_FLAGS,
   runCommandLine,
   UsageError,
 } from '../output.ts';
-import { DEMO_APPROVER } from './demo.ts';
 
 async function replay(line: ParsedCommandLine, io: Io): Promise<number> {
   const run = runCommandLine(line, io);

@@ -8,7 +8,7 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import { oneLine, SlackDeliveryError } from '../domain/errors.ts';
 import type { SlackPort } from '../domain/ports.ts';
-import { postJson } from './post-json.ts';
+import { postBody, postJson } from './post-json.ts';
 
 /**
  * SlackPort with its file upload and chat.update: to close an approval card
@@ -236,15 +236,17 @@ async function uploadToThread(
           'slack files.getUploadURLExternal: answer without upload_url or file_id',
         );
       }
-      await postWithDeadline(
-        options.fetch,
-        'file upload',
+      await postBody(
         answer.upload_url,
         {
-          headers: { 'content-type': 'application/octet-stream' },
+          contentType: 'application/octet-stream',
           body: file.bytes as Uint8Array<ArrayBuffer>,
         },
-        options.timeoutMs,
+        {
+          what: 'slack file upload',
+          timeoutMs: options.timeoutMs,
+          fetch: options.fetch,
+        },
       );
       return { id: answer.file_id, title: file.title };
     }),
@@ -258,46 +260,6 @@ async function uploadToThread(
     }),
   );
   return { files: [first, ...rest] };
-}
-
-/**
- * One POST that never follows a redirect, bounded by an AbortSignal
- * deadline; any failure or non-2xx answer is a SlackDeliveryError naming
- * `what`. The body is read so the socket is freed; its text is not needed.
- */
-async function postWithDeadline(
-  fetchFn: typeof fetch,
-  what: string,
-  url: string,
-  init: {
-    headers: Record<string, string>;
-    body: string | Uint8Array<ArrayBuffer>;
-  },
-  timeoutMs: number,
-): Promise<void> {
-  let response: Response;
-  try {
-    response = await fetchFn(url, {
-      method: 'POST',
-      ...init,
-      redirect: 'error',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (error) {
-    const timedOut = (error as Error)?.name === 'TimeoutError';
-    throw new SlackDeliveryError(
-      timedOut
-        ? `slack ${what}: no answer within ${timeoutMs} ms`
-        : `slack ${what}: ${oneLine(error)}`,
-      { cause: error },
-    );
-  }
-  await response.text().catch(() => '');
-  if (!response.ok) {
-    throw new SlackDeliveryError(
-      `slack ${what}: answered HTTP ${response.status}`,
-    );
-  }
 }
 
 /**
