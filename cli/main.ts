@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   diagnose: async () =>
     (await import('./commands/diagnose.ts')).diagnoseCommand,
   start: async () => (await import('./commands/start.ts')).startCommand,
+  recover: async () => (await import('./commands/recover.ts')).recoverCommand,
   record: async () => (await import('./commands/record.ts')).recordCommand,
   'slack-test': async () =>
     (await import('./commands/slack-test.ts')).slackTestCommand,

@@ -36,7 +36,7 @@ export type StartOptions = {
 };
 
 /** A Step Functions state machine ARN, whose fourth field is its region. */
-const STATE_MACHINE_ARN =
+export const STATE_MACHINE_ARN =
   /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}(?::[A-Za-z0-9_-]{1,80})?$/;
 
 /** The flag each manual input field comes from, for usage errors. */
@@ -84,22 +84,46 @@ export function manualInput(options: StartOptions, now: Date) {
 }
 
 /**
- * The state machine ARN `sst deploy` wrote to .sst/outputs.json, if this is
- * the checkout that deployed it.
+ * A state machine ARN `sst deploy` wrote to .sst/outputs.json (the runbook's
+ * `stateMachineArn` unless another output is named), if this is the
+ * checkout that deployed it.
  */
 export function deployedStateMachineArn(
   read: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+  output: 'stateMachineArn' | 'recoveryStateMachineArn' = 'stateMachineArn',
 ): string | undefined {
   try {
-    const outputs = JSON.parse(read('.sst/outputs.json')) as {
-      stateMachineArn?: unknown;
-    };
-    return typeof outputs.stateMachineArn === 'string'
-      ? outputs.stateMachineArn
-      : undefined;
+    const outputs = JSON.parse(read('.sst/outputs.json')) as Record<
+      string,
+      unknown
+    >;
+    const arn = outputs[output];
+    return typeof arn === 'string' ? arn : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The state machine a command acts on: its flag, else its environment
+ * variable, else the deploy's outputs; checked to be a state machine ARN.
+ */
+export function chooseStateMachineArn(
+  sources: { flag?: string; env?: string; deployed: () => string | undefined },
+  names: { env: string },
+): string {
+  const arn = sources.flag ?? sources.env ?? sources.deployed();
+  if (!arn) {
+    throw new UsageError(
+      `no state machine: pass --state-machine-arn, set ${names.env}, or run from the checkout that ran sst deploy`,
+    );
+  }
+  if (!STATE_MACHINE_ARN.test(arn)) {
+    throw new UsageError(
+      `state machine ARN ${arn} must look like arn:aws:states:REGION:ACCOUNT:stateMachine:NAME`,
+    );
+  }
+  return arn;
 }
 
 /** The StartExecution request for a manual run. */
@@ -110,18 +134,14 @@ export function startRequest(
   deployed: () => string | undefined = deployedStateMachineArn,
 ) {
   const input = manualInput(options, now);
-  const arn =
-    options.stateMachineArn ?? env.BURSTGUARD_STATE_MACHINE_ARN ?? deployed();
-  if (!arn) {
-    throw new UsageError(
-      'no state machine: pass --state-machine-arn, set BURSTGUARD_STATE_MACHINE_ARN, or run from the checkout that ran sst deploy',
-    );
-  }
-  if (!STATE_MACHINE_ARN.test(arn)) {
-    throw new UsageError(
-      `state machine ARN ${arn} must look like arn:aws:states:REGION:ACCOUNT:stateMachine:NAME`,
-    );
-  }
+  const arn = chooseStateMachineArn(
+    {
+      flag: options.stateMachineArn,
+      env: env.BURSTGUARD_STATE_MACHINE_ARN,
+      deployed,
+    },
+    { env: 'BURSTGUARD_STATE_MACHINE_ARN' },
+  );
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   return {
     stateMachineArn: arn,

@@ -48,6 +48,18 @@ const FLAGS: Record<string, string[]> = {
     '--state-machine-arn',
     '--region',
   ],
+  recover: [
+    '--file-system',
+    '--from',
+    '--to',
+    '--dry-run',
+    '--policy',
+    '--resume',
+    '--wait',
+    '--json',
+    '--state-machine-arn',
+    '--region',
+  ],
   definition: ['--region', '--account'],
   'slack-test': ['--channel'],
 };
