@@ -108,12 +108,12 @@ export type StoredEventObject = {
 
 export const DEMO_PROJECTS = { sdk: 'proj-web', otel: 'proj-otel' } as const;
 
-/** A deterministic id: 32 hex digits from a label (FNV-1a, four rounds). */
+/** A deterministic id: hex digits from a label (FNV-1a, one round per 8). */
 function hexId(label: string, digits = 32): string {
   let out = '';
   for (let round = 0; out.length < digits; round++) {
-    let h = 0x811c9dc5 ^ round;
-    for (const c of `${round}:${label}`) {
+    let h = 0x811c9dc5;
+    for (const c of `${label}#${round}`) {
       h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
     }
     out += h.toString(16).padStart(8, '0');

@@ -27,7 +27,7 @@
  * which is how the simulated timeline gives each event the upload time it
  * had.
  */
-import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -239,6 +239,24 @@ function objectFile(directory: string, bucket: string, key: string): string {
   return join(directory, bucket, ...parts, `${last}._S3rver_object`);
 }
 
+/**
+ * Waits until s3rver has written all of an object's bytes. Its
+ * FilesystemStore.putObject answers once the request body has passed
+ * through, while its write stream may still be opening the file or writing
+ * it: a modification time set before the last write would be overwritten.
+ */
+async function writtenInFull(file: string, bytes: number): Promise<void> {
+  for (let attempt = 0; attempt < 400; attempt++) {
+    try {
+      if (statSync(file).size === bytes) return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`s3rver did not finish writing ${file}`);
+}
+
 /** Starts s3rver on 127.0.0.1, a free port, with the given buckets. */
 export async function startS3Server(options: {
   buckets: readonly string[];
@@ -283,11 +301,9 @@ export async function startS3Server(options: {
         }),
       );
       if (lastModified) {
-        utimesSync(
-          objectFile(directory, bucket, key),
-          lastModified,
-          lastModified,
-        );
+        const file = objectFile(directory, bucket, key);
+        await writtenInFull(file, Buffer.byteLength(body));
+        utimesSync(file, lastModified, lastModified);
       }
     },
     async close() {

@@ -16,6 +16,7 @@ import { type LocalS3, startS3Server } from '../../local/s3-server.ts';
 
 let s3: LocalS3;
 const BUCKET = 'langfuse-events';
+const MANY_AT = new Date('2026-11-26T03:30:00.000Z');
 
 beforeAll(async () => {
   s3 = await startS3Server({ buckets: [BUCKET, 'burstguard-own'] });
@@ -25,7 +26,8 @@ beforeAll(async () => {
       s3.putObject({
         bucket: BUCKET,
         key: `many/${String(i).padStart(4, '0')}.json`,
-        body: '[]',
+        body: JSON.stringify([{ i }]),
+        lastModified: MANY_AT,
       }),
     );
   }
@@ -89,6 +91,14 @@ describe('startS3Server', () => {
 
     // Assess
     expect(first.KeyCount).toBe(1_000);
+    // Every one of 1,005 parallel uploads kept the time it was given.
+    expect(
+      new Set(
+        [...(first.Contents ?? []), ...(second.Contents ?? [])].map((o) =>
+          o.LastModified?.toISOString(),
+        ),
+      ),
+    ).toEqual(new Set([MANY_AT.toISOString()]));
     expect(first.IsTruncated).toBe(true);
     expect(first.Contents?.at(-1)?.Key).toBe('many/0999.json');
     expect(second.IsTruncated).toBe(false);
