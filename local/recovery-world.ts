@@ -55,7 +55,10 @@ export type RecoveryWorld = {
     LangfuseAdminDouble,
     'url' | 'adminKey' | 'requests' | 'jobs' | 'faults'
   >;
-  clickhouse: { session: Session; port: ClickHousePort };
+  clickhouse: {
+    session: Session;
+    port: ClickHousePort & Required<Pick<ClickHousePort, 'countRecords'>>;
+  };
   objects: StoredEventObject[];
   /** What a recovery of the window should find, per fate. */
   expected: Record<ObjectFate, { keys: string[]; records: RecordCounts }>;
