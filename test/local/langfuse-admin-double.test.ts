@@ -49,18 +49,32 @@ async function post(
   return { status: response.status, headers: response.headers, json };
 }
 
+/**
+ * A world started before a describe block's tests and closed after them;
+ * its fields are read through the returned proxy once it has started.
+ */
+function useWorld(options: Parameters<typeof startRecoveryWorld>[0]) {
+  let started: RecoveryWorld | undefined;
+  beforeAll(async () => {
+    started = await startRecoveryWorld(options);
+  }, 60_000);
+  afterAll(async () => {
+    await started?.close();
+  });
+  return new Proxy({} as RecoveryWorld, {
+    get: (_, field) => {
+      if (!started) throw new Error('the world has not started');
+      return started[field as keyof RecoveryWorld];
+    },
+  });
+}
+
 /** A key relative to the events prefix, as the endpoint takes it. */
 const relative = (world: RecoveryWorld, key: string) =>
   key.slice(world.eventsPrefix.length);
 
 describe('the endpoint contract', () => {
-  let world: RecoveryWorld;
-  beforeAll(async () => {
-    world = await startRecoveryWorld({ end: END });
-  }, 60_000);
-  afterAll(async () => {
-    await world?.close();
-  });
+  const world = useWorld({ end: END });
 
   it('answers 405 to anything but POST', async () => {
     const answer = await post(world, undefined, { method: 'GET' });
@@ -192,13 +206,7 @@ describe('the endpoint contract', () => {
 });
 
 describe('a replay, counted in ClickHouse', () => {
-  let world: RecoveryWorld;
-  beforeAll(async () => {
-    world = await startRecoveryWorld({ end: END });
-  }, 60_000);
-  afterAll(async () => {
-    await world?.close();
-  });
+  const world = useWorld({ end: END });
 
   const rows = (world: RecoveryWorld) =>
     Number(
@@ -274,13 +282,7 @@ describe('a replay, counted in ClickHouse', () => {
 });
 
 describe('faults', () => {
-  let world: RecoveryWorld;
-  beforeAll(async () => {
-    world = await startRecoveryWorld({ end: END });
-  }, 60_000);
-  afterAll(async () => {
-    await world?.close();
-  });
+  const world = useWorld({ end: END });
 
   it('answers 429 with Retry-After to the next N requests', async () => {
     // Prepare
@@ -322,13 +324,7 @@ describe('faults', () => {
 });
 
 describe('with LANGFUSE_S3_EVENT_UPLOAD_PREFIX set', () => {
-  let world: RecoveryWorld;
-  beforeAll(async () => {
-    world = await startRecoveryWorld({ end: END, eventsPrefix: 'events/' });
-  }, 60_000);
-  afterAll(async () => {
-    await world?.close();
-  });
+  const world = useWorld({ end: END, eventsPrefix: 'events/' });
 
   it('replays standard keys (the worker adds the prefix back) but not otel keys', async () => {
     // Prepare
