@@ -21,6 +21,11 @@ import {
   windowParams,
 } from '../shared/domain/sources/clickhouse/queries.ts';
 import { describeClickHouseError } from '../shared/domain/sources/clickhouse/reasons.ts';
+import {
+  parseRecordCounts,
+  RECORD_COUNTS_QUERY,
+  recordCountParams,
+} from '../shared/domain/sources/clickhouse/record-counts.ts';
 import { parseJsonLines } from './recording-format.ts';
 
 /** System tables a server keeps in the background and chDB has not. */
@@ -44,12 +49,24 @@ function chdbReason(error: unknown): string {
  * one query at a time). `rowsRead()` counts the rows the queries read, for
  * the benchmark.
  */
-export function createChdbPort(session: Session): ClickHousePort & {
-  rowsRead: () => number;
-} {
+export function createChdbPort(session: Session): ClickHousePort &
+  Required<Pick<ClickHousePort, 'countRecords'>> & {
+    rowsRead: () => number;
+  } {
   let rowsRead = 0;
   return {
     rowsRead: () => rowsRead,
+    async countRecords(window) {
+      const result = await session.queryBindAsync(
+        RECORD_COUNTS_QUERY,
+        recordCountParams(window),
+        { format: 'JSONEachRow' },
+      );
+      rowsRead += result.rowsRead;
+      return parseRecordCounts(
+        parseJsonLines(result.text(), 'chdb:record_counts'),
+      );
+    },
     async snapshot(window) {
       const started = performance.now();
       const results: ClickHouseSnapshot['results'] = {};

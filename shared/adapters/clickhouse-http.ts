@@ -35,6 +35,11 @@ import {
   type FailureKind,
   formatSeconds,
 } from '../domain/sources/clickhouse/reasons.ts';
+import {
+  parseRecordCounts,
+  RECORD_COUNTS_QUERY,
+  recordCountParams,
+} from '../domain/sources/clickhouse/record-counts.ts';
 
 export type ClickHouseHttpOptions = {
   /** `http://host:8123` or `https://host:8443`; no credentials in it. */
@@ -136,6 +141,37 @@ export function createClickHouseHttpPort(
   return {
     async close() {
       await client.close();
+    },
+    async countRecords(window) {
+      const params = recordCountParams(window);
+      const deadlineMs = options.timeoutMs + CLICKHOUSE_DEADLINE_GRACE_MS;
+      const deadline = AbortSignal.timeout(deadlineMs);
+      try {
+        const result = await client.query({
+          query: RECORD_COUNTS_QUERY,
+          format: 'JSONEachRow',
+          clickhouse_settings: settings as ClickHouseSettings,
+          abort_signal: deadline,
+          query_params: params,
+        });
+        return parseRecordCounts(
+          await beforeDeadline(
+            result.json<Record<string, unknown>>(),
+            deadline,
+            () => result.close(),
+          ),
+        );
+      } catch (error) {
+        const reason = deadline.aborted
+          ? `no complete answer within ${formatSeconds(deadlineMs)}`
+          : describeClickHouseError(error, {
+              timeoutMs: options.timeoutMs,
+              ...(options.password ? { secret: options.password } : {}),
+            }).reason;
+        throw new SourceUnavailableError(
+          `records not counted: ${redactSecret(reason, options.password)}`,
+        );
+      }
     },
     async snapshot(window) {
       const started = performance.now();

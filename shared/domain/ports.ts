@@ -10,6 +10,7 @@ import type {
   MetricDataResult,
 } from './aws-shapes.ts';
 import type { Incident, SlackMessage } from './contracts.ts';
+import type { RecordCounts } from './recovery/contract.ts';
 
 export type Clock = { now(): Date };
 
@@ -96,6 +97,13 @@ export type ClickHouseSnapshot = {
  */
 export type ClickHousePort = {
   snapshot(window: { start: Date; end: Date }): Promise<ClickHouseSnapshot>;
+  /**
+   * Distinct traces and observations of Langfuse's tables whose timestamps
+   * fall in the window (`uniqExact(id)`), read-only and bounded. Throws
+   * when ClickHouse cannot answer. Absent where a port has no Langfuse
+   * tables (a recording).
+   */
+  countRecords?(window: { start: Date; end: Date }): Promise<RecordCounts>;
 };
 
 /** The state of a CloudWatch alarm (DescribeAlarms `StateValue`). */
