@@ -37,7 +37,7 @@ function build(partition = 'aws', region = 'us-east-1') {
 
 const definition = build();
 const states = definition.States as Record<string, State>;
-const map = states.ReplayPrefix as State & Record<string, never>;
+const map = states.ReplayPrefix as State;
 const child = (map.ItemProcessor as { States: Record<string, State> }).States;
 
 /** Every state a state can go to next (Next, Default, Choices, Catch). */
