@@ -137,42 +137,26 @@ export async function benchRecoveryListing(): Promise<Figure[]> {
   run.sample();
   const runSeconds = (performance.now() - runStarted) / 1000;
 
+  const reported = (figure: string, value: number, unit: string) => ({
+    figure: `recovery: ${figure}`,
+    value: Math.round(value),
+    unit,
+    budget: 'reported',
+  });
   return [
-    {
-      figure: 'recovery: list + batch 1,000,000 keys (pages of 1,000)',
-      value: Math.round(KEYS / seconds),
-      unit: 'keys/s',
-      budget: 'reported',
-    },
-    {
-      figure: 'recovery: list + batch, peak rss',
-      value: Math.round(memory.peak.rss / MIB),
-      unit: 'MiB',
-      budget: 'reported',
-    },
-    {
-      figure: 'recovery: list + batch, peak heapUsed',
-      value: Math.round(memory.peak.heapUsed / MIB),
-      unit: 'MiB',
-      budget: 'reported',
-    },
-    {
-      figure: 'recovery: local Map Run, 1,000,000 keys, no-op children',
-      value: Math.round(KEYS / runSeconds),
-      unit: 'keys/s',
-      budget: 'reported',
-    },
-    {
-      figure: 'recovery: local Map Run, peak rss',
-      value: Math.round(run.peak.rss / MIB),
-      unit: 'MiB',
-      budget: 'reported',
-    },
-    {
-      figure: 'recovery: local Map Run, peak heapUsed',
-      value: Math.round(run.peak.heapUsed / MIB),
-      unit: 'MiB',
-      budget: 'reported',
-    },
+    reported(
+      'list + batch 1,000,000 keys (pages of 1,000)',
+      KEYS / seconds,
+      'keys/s',
+    ),
+    reported('list + batch, peak rss', memory.peak.rss / MIB, 'MiB'),
+    reported('list + batch, peak heapUsed', memory.peak.heapUsed / MIB, 'MiB'),
+    reported(
+      'local Map Run, 1,000,000 keys, no-op children',
+      KEYS / runSeconds,
+      'keys/s',
+    ),
+    reported('local Map Run, peak rss', run.peak.rss / MIB, 'MiB'),
+    reported('local Map Run, peak heapUsed', run.peak.heapUsed / MIB, 'MiB'),
   ];
 }

@@ -393,6 +393,35 @@ function errorOf(error: unknown): { Error: string; Cause: string } {
   };
 }
 
+/**
+ * Follows an aws-local-stepfunctions execution's events, to know which state
+ * is running (and with what input) when it fails: where a redrive resumes.
+ */
+export function followStates(
+  eventLogs: AsyncIterable<unknown>,
+  onEntered?: (state: string) => void,
+): {
+  current(): { state: string; input: Json } | undefined;
+  done: Promise<void>;
+} {
+  let current: { state: string; input: Json } | undefined;
+  const done = (async () => {
+    for await (const event of eventLogs) {
+      const e = event as {
+        type: string;
+        state?: { name: string; input?: Json };
+      };
+      if (e.type === 'StateEntered' && e.state) {
+        current = { state: e.state.name, input: e.state.input };
+        onEntered?.(e.state.name);
+      } else if (e.type === 'StateExited' && e.state?.name === current?.state) {
+        current = undefined;
+      }
+    }
+  })().catch(() => undefined);
+  return { current: () => current, done };
+}
+
 /** Runs one child execution; records its outcome on the child. */
 async function runChild(
   state: DistributedMapState,
@@ -426,20 +455,7 @@ async function runChild(
       },
     },
   );
-  let current: { state: string; input: Json } | undefined;
-  const pump = (async () => {
-    for await (const event of execution.eventLogs) {
-      const e = event as {
-        type: string;
-        state?: { name: string; input?: Json };
-      };
-      if (e.type === 'StateEntered' && e.state) {
-        current = { state: e.state.name, input: e.state.input };
-      } else if (e.type === 'StateExited' && e.state?.name === current?.state) {
-        current = undefined;
-      }
-    }
-  })();
+  const running = followStates(execution.eventLogs);
   try {
     child.output = await execution.result;
     child.status = 'SUCCEEDED';
@@ -448,9 +464,12 @@ async function runChild(
   } catch (error) {
     child.status = 'FAILED';
     child.error = errorOf(error);
-    if (current) child.failedAt = current;
+    // The events tell which state failed once they have all been read.
+    await running.done;
+    const failedAt = running.current();
+    if (failedAt) child.failedAt = failedAt;
   } finally {
-    await pump.catch(() => undefined);
+    await running.done;
     child.stopDate = new Date().toISOString();
   }
   options.onChild?.({

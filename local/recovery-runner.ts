@@ -22,6 +22,7 @@ import {
 } from '../workflows/recovery.ts';
 import {
   type DistributedMapState,
+  followStates,
   type MapRunStore,
   MemoryMapRunStore,
   runDistributedMap,
@@ -175,27 +176,14 @@ async function execute(
       Execution: execution,
     },
   });
-  let current: { state: string; input: unknown } | undefined;
-  const pump = (async () => {
-    for await (const event of run.eventLogs) {
-      const e = event as {
-        type: string;
-        state?: { name: string; input?: unknown };
-      };
-      if (e.type === 'StateEntered' && e.state) {
-        current = { state: e.state.name, input: e.state.input };
-        options.onState?.(e.state.name);
-      } else if (e.type === 'StateExited' && e.state?.name === current?.state) {
-        current = undefined;
-      }
-    }
-  })();
+  const running = followStates(run.eventLogs, options.onState);
   try {
     const output = (await run.result) as Record<string, unknown>;
-    await pump;
+    await running.done;
     return { status: 'SUCCEEDED', executionId: execution.Id, output };
   } catch (error) {
-    await pump.catch(() => undefined);
+    await running.done;
+    const current = running.current();
     const cause = (error as { cause?: { name?: string; message?: string } })
       .cause;
     return {

@@ -85,6 +85,15 @@ function countingS3(s3: LocalS3, pages: { keys: number }[]): S3Sender {
   };
 }
 
+/** One results file a manifest lists for a status (SUCCEEDED, FAILED, PENDING). */
+function resultFile(
+  s3: LocalS3,
+  manifest: { ResultFiles: Record<string, { Key: string }[]> },
+  status: string,
+) {
+  return readJson(s3, OWN, manifest.ResultFiles[status]?.[0]?.Key ?? '');
+}
+
 async function readJson(s3: LocalS3, bucket: string, key: string) {
   const out = await s3.client.send(
     new GetObjectCommand({ Bucket: bucket, Key: key }),
@@ -189,11 +198,7 @@ describe('the local Distributed Map engine', () => {
     expect(manifest.ResultFiles.FAILED).toEqual([]);
     expect(manifest.ResultFiles.PENDING).toEqual([]);
     expect(manifest.ResultFiles.SUCCEEDED).toHaveLength(1);
-    const succeeded = await readJson(
-      s3,
-      OWN,
-      manifest.ResultFiles.SUCCEEDED[0].Key,
-    );
+    const succeeded = await resultFile(s3, manifest, 'SUCCEEDED');
     expect(succeeded).toHaveLength(4);
     // The child's output is ReplayBatch's result (RecordProgress OutputPath).
     expect(
@@ -322,11 +327,7 @@ describe('the local Distributed Map engine', () => {
     );
     expect(manifest.ResultFiles.FAILED).toHaveLength(1);
     expect(manifest.ResultFiles.PENDING).toHaveLength(1);
-    const pending = await readJson(
-      s3,
-      OWN,
-      manifest.ResultFiles.PENDING[0].Key,
-    );
+    const pending = await resultFile(s3, manifest, 'PENDING');
     expect(pending).toHaveLength(6);
 
     healthy = true;

@@ -14,6 +14,7 @@
 import aslValidator from 'asl-validator';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
+import { resolveTemplate } from '../../local/distributed-map.ts';
 import {
   buildRecoveryDefinition,
   CHILD_EXECUTION_TYPE,
@@ -103,15 +104,34 @@ describe('the recovery state machine definition', () => {
       BatchInput: Record<string, string>;
     };
     expect(batcher.MaxItemsPerBatch).toBe(500);
-    expect(batcher.BatchInput).toEqual({
-      'runId.$': '$.plan.runId',
-      'fileSystemId.$': '$.plan.fileSystemId',
-      'window.$': '$.plan.window',
-      'dryRun.$': '$.cursor.dryRun',
-      'eventsPrefix.$': '$.plan.eventsPrefix',
-      'kind.$': '$.current.kind',
-      'prefix.$': '$.current.prefix',
-      'phase.$': '$.phase',
+    // What each child receives, read from the Map state's input as the
+    // prefix loop leaves it.
+    const window = { from: '2026-11-23T02:00:00Z', to: '2026-11-23T04:00:00Z' };
+    expect(
+      resolveTemplate(
+        batcher.BatchInput,
+        {
+          plan: {
+            runId: 'run-1',
+            fileSystemId: 'fs-1',
+            window,
+            eventsPrefix: 'events/',
+          },
+          phase: 'count',
+          cursor: { index: 0, count: 2, dryRun: true },
+          current: { prefix: 'events/otel/p1/2026/11/23/03/', kind: 'otel' },
+        },
+        'BatchInput',
+      ),
+    ).toEqual({
+      runId: 'run-1',
+      fileSystemId: 'fs-1',
+      window,
+      dryRun: true,
+      eventsPrefix: 'events/',
+      kind: 'otel',
+      prefix: 'events/otel/p1/2026/11/23/03/',
+      phase: 'count',
     });
     const arns = placeholderRecoveryArns();
     for (const batchSize of [0, 1001, 2.5]) {
@@ -161,20 +181,16 @@ describe('the recovery state machine definition', () => {
       MaxAttempts?: number;
       JitterStrategy?: string;
     }[];
-    const rateLimited = retry.find((r) =>
-      r.ErrorEquals.includes(LANGFUSE_ERRORS.rateLimited),
-    );
-    expect(rateLimited).toEqual({
+    const retrierOf = (error: string) =>
+      retry.find((r) => r.ErrorEquals.includes(error));
+    expect(retrierOf(LANGFUSE_ERRORS.rateLimited)).toEqual({
       ErrorEquals: ['LangfuseRateLimitedError'],
       IntervalSeconds: 2,
       BackoffRate: 2,
       MaxAttempts: 6,
       JitterStrategy: 'FULL',
     });
-    const unavailable = retry.find((r) =>
-      r.ErrorEquals.includes(LANGFUSE_ERRORS.unavailable),
-    );
-    expect(unavailable).toEqual({
+    expect(retrierOf(LANGFUSE_ERRORS.unavailable)).toEqual({
       ErrorEquals: ['LangfuseUnavailableError'],
       IntervalSeconds: 5,
       BackoffRate: 2,
