@@ -347,6 +347,50 @@ describe('the local Distributed Map engine', () => {
     expect(store.latest(EXECUTION, 'ReplayPrefix')?.status).toBe('SUCCEEDED');
   });
 
+  it('resumes a Standard child at the state that failed: a recorded batch is not replayed again', async () => {
+    const store = new MemoryMapRunStore();
+    const replays = new Map<string, number>();
+    const records = new Map<string, number>();
+    let storeDown = true;
+    const options = {
+      s3: s3.client,
+      executionId: `${EXECUTION}-progress`,
+      stateName: 'ReplayPrefix',
+      store,
+      taskHandlers: {
+        ReplayBatch: async (input: unknown) => {
+          const first = (input as Batch).Items[0]?.Key ?? '';
+          replays.set(first, (replays.get(first) ?? 0) + 1);
+          return { queued: (input as Batch).Items.length, first };
+        },
+        RecordProgress: async (input: unknown) => {
+          const { first } = (input as { result: { first: string } }).result;
+          records.set(first, (records.get(first) ?? 0) + 1);
+          if (storeDown && first.endsWith('event-0.json')) {
+            throw namedError('ProgressStoreError', 'DynamoDB unavailable');
+          }
+          return {};
+        },
+      },
+    };
+    const state = replayPrefix(10, 1);
+    await expect(
+      runDistributedMap(state, mapInput('p2/'), options),
+    ).rejects.toMatchObject({ name: 'States.ExceedToleratedFailureThreshold' });
+    const failedRun = store.latest(`${EXECUTION}-progress`, 'ReplayPrefix');
+    expect(failedRun?.children[0]?.failedAt?.state).toBe('RecordProgress');
+
+    storeDown = false;
+    await runDistributedMap(state, mapInput('p2/'), {
+      ...options,
+      redrive: failedRun,
+    });
+    const first = 'p2/trace/body-0/event-0.json';
+    expect(replays.get(first)).toBe(1);
+    expect(records.get(first)).toBe(2);
+    expect([...replays.values()]).toEqual([1, 1, 1, 1]);
+  });
+
   it('refuses a path it cannot read with a clear error', () => {
     expect(() =>
       resolveTemplate(
