@@ -58,7 +58,7 @@ export const RECOVERY_TASK_LAMBDA = {
   PlanRecovery: 'plan-recovery',
   CountBefore: 'collect-clickhouse',
   OfferApproval: 'offer-recovery',
-  OfferAuto: 'offer-recovery',
+  OfferByPolicy: 'offer-recovery',
   ReplayBatch: 'replay-batch',
   RecordProgress: 'record-recovery-progress',
   CountAfter: 'collect-clickhouse',
@@ -328,7 +328,7 @@ export function buildRecoveryDefinition(
     States: {
       PlanRecovery: task(arnOf('PlanRecovery'), '$.plan', 'Configured', {
         Parameters: { 'input.$': '$', 'executionId.$': '$$.Execution.Id' },
-        Catch: catchAll('$.failure', 'FinishRecovery'),
+        Catch: catchAll('$.error', 'FinishRecovery'),
       }),
       Configured: {
         Type: 'Choice',
@@ -391,34 +391,35 @@ export function buildRecoveryDefinition(
         ],
         Default: 'CountAfter',
       },
-      // A dry run, or policy off, stops after counting.
+      // Only a person answers under `approve`; otherwise offer-recovery
+      // answers by policy at once (auto: on; off or a dry run: stop after
+      // counting) and says so in the thread.
       OfferRoute: {
         Type: 'Choice',
         Choices: [
           {
-            Variable: '$.plan.dryRun',
-            BooleanEquals: true,
-            Next: 'FinishRecovery',
-          },
-          {
-            Variable: '$.plan.policy',
-            StringEquals: 'approve',
+            And: [
+              { Variable: '$.plan.policy', StringEquals: 'approve' },
+              { Variable: '$.plan.dryRun', BooleanEquals: false },
+            ],
             Next: 'OfferApproval',
           },
-          {
-            Variable: '$.plan.policy',
-            StringEquals: 'auto',
-            Next: 'OfferAuto',
-          },
         ],
-        Default: 'FinishRecovery',
+        Default: 'OfferByPolicy',
       },
       OfferApproval: {
         Type: 'Task',
         Resource: lambdaInvokeWaitForTaskToken(partition),
         Parameters: {
           FunctionName: arnOf('OfferApproval'),
-          Payload: { 'taskToken.$': '$$.Task.Token', 'state.$': '$' },
+          // offer-recovery reads the state's fields and the token side by
+          // side; the answer comes back with SendTaskSuccess.
+          Payload: {
+            'taskToken.$': '$$.Task.Token',
+            'plan.$': '$.plan',
+            'before.$': '$.before',
+            'phase.$': '$.phase',
+          },
         },
         TimeoutSeconds: offerTimeoutSeconds,
         Retry: retryLambdaService,
@@ -426,23 +427,17 @@ export function buildRecoveryDefinition(
         Next: 'Approved',
         Catch: [
           {
+            // No answer in time: the offer expired (FinishRecovery reads
+            // the States.Timeout error at $.offer).
             ErrorEquals: ['States.Timeout'],
-            ResultPath: '$.offerTimeout',
-            Next: 'OfferExpired',
+            ResultPath: '$.offer',
+            Next: 'FinishRecovery',
           },
-          ...catchAll('$.failure', 'FinishRecovery'),
+          ...catchAll('$.error', 'FinishRecovery'),
         ],
       },
-      OfferExpired: {
-        Type: 'Pass',
-        Result: { approved: false, expired: true },
-        ResultPath: '$.offer',
-        Next: 'FinishRecovery',
-      },
-      // Under `auto` the offer is posted as a notice and the replay starts.
-      OfferAuto: task(arnOf('OfferAuto'), '$.offer', 'Approved', {
-        Parameters: { 'state.$': '$' },
-        Catch: catchAll('$.failure', 'FinishRecovery'),
+      OfferByPolicy: task(arnOf('OfferByPolicy'), '$.offer', 'Approved', {
+        Catch: catchAll('$.error', 'FinishRecovery'),
       }),
       Approved: {
         Type: 'Choice',
@@ -470,7 +465,7 @@ export function buildRecoveryDefinition(
       Ended: {
         Type: 'Choice',
         Choices: [
-          { Variable: '$.failure', IsPresent: true, Next: 'RecoveryFailed' },
+          { Variable: '$.error', IsPresent: true, Next: 'RecoveryFailed' },
           {
             Variable: '$.finishError',
             IsPresent: true,
@@ -482,8 +477,8 @@ export function buildRecoveryDefinition(
       RecoveryFailed: {
         Type: 'Fail',
         Comment: 'a step failed; FinishRecovery told the thread',
-        ErrorPath: '$.failure.Error',
-        CausePath: '$.failure.Cause',
+        ErrorPath: '$.error.Error',
+        CausePath: '$.error.Cause',
       },
       FinishFailed: {
         Type: 'Fail',

@@ -26,6 +26,91 @@ type Batch = {
   BatchInput: { phase: string; dryRun: boolean; prefix: string };
 };
 
+/**
+ * Stand-ins for the step Lambdas: a plan of two prefixes, counts, an offer
+ * answered by `offer`, a ReplayBatch that fails on `failKey` until healed.
+ */
+function standIns(
+  plan: { policy: string; dryRun: boolean },
+  offer: (input: unknown) => unknown,
+  failKey?: string,
+) {
+  const calls: string[] = [];
+  const replayAttempts = new Map<string, number>();
+  const counted: Batch[] = [];
+  const state = { healthy: false };
+  const tasks: RecoveryTaskHandlers = {
+    PlanRecovery: async (input) => {
+      calls.push('PlanRecovery');
+      const { input: run } = input as {
+        input: { fileSystemId: string; window: unknown };
+      };
+      return {
+        status: 'ready',
+        runId: 'run-1',
+        fileSystemId: run.fileSystemId,
+        window: run.window,
+        ...plan,
+        bucket: EVENTS,
+        eventsPrefix: '',
+        prefixes: [
+          { prefix: 'p2/', kind: 'standard' },
+          { prefix: OTEL, kind: 'otel' },
+        ],
+        batchSize: 5,
+        maxConcurrency: 1,
+      };
+    },
+    CountBefore: async () => ({ traces: 10, observations: 20 }),
+    CountAfter: async () => {
+      calls.push('CountAfter');
+      return { traces: 30, observations: 60 };
+    },
+    OfferByPolicy: async (input) => {
+      calls.push('OfferByPolicy');
+      return offer(input);
+    },
+    OfferApproval: async (input) => {
+      calls.push('OfferApproval');
+      return offer(input);
+    },
+    ReplayBatch: async (input) => {
+      const batch = input as Batch;
+      if (batch.BatchInput.phase === 'count') {
+        counted.push(batch);
+        return { listed: batch.Items.length, queued: 0 };
+      }
+      const key = batch.Items[0]?.Key ?? '';
+      replayAttempts.set(key, (replayAttempts.get(key) ?? 0) + 1);
+      if (!state.healthy && key === failKey) {
+        const error = new Error('Langfuse answered 503');
+        error.name = LANGFUSE_ERRORS.unavailable;
+        throw error;
+      }
+      calls.push(`replayed ${key}`);
+      return { listed: batch.Items.length, queued: batch.Items.length };
+    },
+    RecordProgress: async () => ({ recorded: true }),
+    FinishRecovery: async (input) => {
+      calls.push('FinishRecovery');
+      const s = input as { before: unknown; after: unknown; offer: unknown };
+      return { status: 'finished', before: s.before, after: s.after };
+    },
+  };
+  return { tasks, calls, replayAttempts, counted, state };
+}
+
+const RUN_INPUT = {
+  fileSystemId: 'fs-0123456789abcdef0',
+  window: { from: '2026-11-23T02:00:00Z', to: '2026-11-23T04:00:00Z' },
+};
+const OPTIONS = {
+  resultsBucket: OWN,
+  batchSize: 5,
+  maxConcurrency: 1,
+  retryIntervalOverrides: { ReplayBatch: 1 },
+};
+
 describe('the recovery state machine, run locally', () => {
   let s3: LocalS3;
   beforeAll(async () => {
@@ -42,83 +127,15 @@ describe('the recovery state machine, run locally', () => {
   });
 
   it('counts, replays, fails on a 5xx mid-run, then redrives with one batch repeated', async () => {
-    const calls: string[] = [];
-    const replayAttempts = new Map<string, number>();
-    const counted: Batch[] = [];
-    let healthy = false;
-    const batchKey = (b: Batch) => b.Items[0]?.Key ?? '';
-    const tasks: RecoveryTaskHandlers = {
-      PlanRecovery: async (input) => {
-        calls.push('PlanRecovery');
-        const { input: run } = input as {
-          input: { fileSystemId: string; window: unknown };
-          executionId: string;
-        };
-        return {
-          status: 'ready',
-          runId: 'run-1',
-          fileSystemId: run.fileSystemId,
-          window: run.window,
-          dryRun: false,
-          policy: 'auto',
-          bucket: EVENTS,
-          eventsPrefix: '',
-          prefixes: [
-            { prefix: 'p2/', kind: 'standard' },
-            { prefix: OTEL, kind: 'otel' },
-          ],
-          batchSize: 5,
-          maxConcurrency: 1,
-        };
-      },
-      CountBefore: async () => ({ traces: 10, observations: 20 }),
-      CountAfter: async () => {
-        calls.push('CountAfter');
-        return { traces: 30, observations: 60 };
-      },
-      OfferAuto: async () => {
-        calls.push('OfferAuto');
-        return { approved: true };
-      },
-      OfferApproval: async () => {
-        throw new Error('policy auto never asks');
-      },
-      ReplayBatch: async (input) => {
-        const batch = input as Batch;
-        if (batch.BatchInput.phase === 'count') {
-          counted.push(batch);
-          return { listed: batch.Items.length, queued: 0 };
-        }
-        const key = batchKey(batch);
-        replayAttempts.set(key, (replayAttempts.get(key) ?? 0) + 1);
-        if (!healthy && key === `${OTEL}15/span-15.json`) {
-          const error = new Error('Langfuse answered 503');
-          error.name = LANGFUSE_ERRORS.unavailable;
-          throw error;
-        }
-        calls.push(`replayed ${key}`);
-        return { listed: batch.Items.length, queued: batch.Items.length };
-      },
-      RecordProgress: async () => ({ recorded: true }),
-      FinishRecovery: async (state) => {
-        calls.push('FinishRecovery');
-        const s = state as { before: unknown; after: unknown; phase: string };
-        return { status: 'recovered', before: s.before, after: s.after };
-      },
-    };
-    const options = {
-      resultsBucket: OWN,
-      batchSize: 5,
-      maxConcurrency: 1,
-      retryIntervalOverrides: { ReplayBatch: 1 },
-    };
+    const { tasks, calls, replayAttempts, counted, state } = standIns(
+      { policy: 'auto', dryRun: false },
+      () => ({ approved: true, reason: 'auto' }),
+      `${OTEL}15/span-15.json`,
+    );
     const failed = await runRecoveryLocal(
-      {
-        fileSystemId: 'fs-0123456789abcdef0',
-        window: { from: '2026-11-23T02:00:00Z', to: '2026-11-23T04:00:00Z' },
-      },
+      RUN_INPUT,
       { s3: s3.client, tasks },
-      options,
+      OPTIONS,
     );
 
     expect(failed.status).toBe('FAILED');
@@ -129,16 +146,16 @@ describe('the recovery state machine, run locally', () => {
     expect(counted.flatMap((b) => b.Items)).toHaveLength(50);
     expect(counted.every((b) => b.BatchInput.dryRun === true)).toBe(true);
     expect(counted.every((b) => b.Items.length <= 5)).toBe(true);
-    expect(calls).toContain('OfferAuto');
+    expect(calls).toContain('OfferByPolicy');
     expect(calls).not.toContain('FinishRecovery');
 
-    healthy = true;
+    state.healthy = true;
     const redriven = await redriveRecoveryLocal(failed);
     expect(redriven.status).toBe('SUCCEEDED');
     if (redriven.status !== 'SUCCEEDED') return;
     expect(redriven.executionId).toBe(failed.executionId);
     expect(redriven.output.report).toMatchObject({
-      status: 'recovered',
+      status: 'finished',
       before: { traces: 10, observations: 20 },
       after: { traces: 30, observations: 60 },
     });
@@ -151,5 +168,52 @@ describe('the recovery state machine, run locally', () => {
     expect(repeated.map(([key]) => key)).toEqual([`${OTEL}15/span-15.json`]);
     // The Map Run of the prefix that had succeeded was not run again.
     expect(calls.filter((c) => c.includes('p2/'))).toHaveLength(4);
+  });
+
+  it('asks a person under approve and stops when they decline', async () => {
+    const asked: unknown[] = [];
+    const { tasks, calls, counted } = standIns(
+      { policy: 'approve', dryRun: false },
+      (input) => {
+        asked.push(input);
+        return { approved: false, by: 'U123' };
+      },
+    );
+    const run = await runRecoveryLocal(
+      RUN_INPUT,
+      { s3: s3.client, tasks },
+      OPTIONS,
+    );
+    expect(run.status).toBe('SUCCEEDED');
+    // lambda:invoke.waitForTaskToken hands the function {FunctionName, Payload}.
+    expect(asked[0]).toMatchObject({
+      Payload: {
+        taskToken: expect.any(String),
+        plan: { runId: 'run-1', policy: 'approve' },
+        before: { traces: 10, observations: 20 },
+        phase: 'count',
+      },
+    });
+    expect(counted.flatMap((b) => b.Items)).toHaveLength(50);
+    expect(calls.filter((c) => c.startsWith('replayed'))).toEqual([]);
+    expect(calls).not.toContain('CountAfter');
+    expect(calls.at(-1)).toBe('FinishRecovery');
+  });
+
+  it('only counts in a dry run, even under approve', async () => {
+    const { tasks, calls, counted } = standIns(
+      { policy: 'approve', dryRun: true },
+      () => ({ approved: false, reason: 'dry-run' }),
+    );
+    const run = await runRecoveryLocal(
+      RUN_INPUT,
+      { s3: s3.client, tasks },
+      OPTIONS,
+    );
+    expect(run.status).toBe('SUCCEEDED');
+    expect(calls).toContain('OfferByPolicy');
+    expect(calls).not.toContain('OfferApproval');
+    expect(counted.every((b) => b.BatchInput.dryRun)).toBe(true);
+    expect(calls.filter((c) => c.startsWith('replayed'))).toEqual([]);
   });
 });

@@ -254,7 +254,7 @@ describe('the recovery state machine definition', () => {
     ]);
     expect(states.Ended).toMatchObject({
       Choices: [
-        { Variable: '$.failure', IsPresent: true, Next: 'RecoveryFailed' },
+        { Variable: '$.error', IsPresent: true, Next: 'RecoveryFailed' },
         { Variable: '$.finishError', IsPresent: true, Next: 'FinishFailed' },
       ],
       Default: 'Recovered',
@@ -278,9 +278,40 @@ describe('the recovery state machine definition', () => {
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
       Parameters: {
         FunctionName: placeholderRecoveryArns()['offer-recovery'],
-        Payload: { 'taskToken.$': '$$.Task.Token', 'state.$': '$' },
+        Payload: {
+          'taskToken.$': '$$.Task.Token',
+          'plan.$': '$.plan',
+          'before.$': '$.before',
+          'phase.$': '$.phase',
+        },
       },
     });
+  });
+
+  it('asks a person only under approve, and an unanswered offer expires', () => {
+    expect(states.OfferRoute).toEqual({
+      Type: 'Choice',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.plan.policy', StringEquals: 'approve' },
+            { Variable: '$.plan.dryRun', BooleanEquals: false },
+          ],
+          Next: 'OfferApproval',
+        },
+      ],
+      Default: 'OfferByPolicy',
+    });
+    // The expiry is read by FinishRecovery from the States.Timeout error
+    // left at $.offer (Step Functions fails a task that outlives its
+    // TimeoutSeconds with States.Timeout: developer guide, "Task state").
+    expect((states.OfferApproval?.Catch as unknown[])[0]).toEqual({
+      ErrorEquals: ['States.Timeout'],
+      ResultPath: '$.offer',
+      Next: 'FinishRecovery',
+    });
+    expect(states.OfferApproval?.TimeoutSeconds).toBe(3600);
+    expect(states.OfferByPolicy?.Next).toBe('Approved');
   });
 
   it('names a Lambda for every Task state, the children’s included', () => {
