@@ -288,28 +288,18 @@ describe('the recovery state machine definition', () => {
     });
   });
 
-  it('asks a person only under approve, and an unanswered offer expires', () => {
-    expect(states.OfferRoute).toEqual({
-      Type: 'Choice',
-      Choices: [
-        {
-          And: [
-            { Variable: '$.plan.policy', StringEquals: 'approve' },
-            { Variable: '$.plan.dryRun', BooleanEquals: false },
-          ],
-          Next: 'OfferApproval',
-        },
-      ],
-      Default: 'OfferByPolicy',
-    });
+  it('lets an unanswered offer expire after its timeout', () => {
+    // Which policy asks whom is run in test/local/recovery-runner.test.ts.
     // The expiry is read by FinishRecovery from the States.Timeout error
     // left at $.offer (Step Functions fails a task that outlives its
     // TimeoutSeconds with States.Timeout: developer guide, "Task state").
-    expect((states.OfferApproval?.Catch as unknown[])[0]).toEqual({
-      ErrorEquals: ['States.Timeout'],
-      ResultPath: '$.offer',
-      Next: 'FinishRecovery',
-    });
+    expect((states.OfferApproval?.Catch as unknown[] | undefined)?.[0]).toEqual(
+      {
+        ErrorEquals: ['States.Timeout'],
+        ResultPath: '$.offer',
+        Next: 'FinishRecovery',
+      },
+    );
     expect(states.OfferApproval?.TimeoutSeconds).toBe(3600);
     expect(states.OfferByPolicy?.Next).toBe('Approved');
   });
