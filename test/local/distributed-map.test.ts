@@ -347,7 +347,7 @@ describe('the local Distributed Map engine', () => {
     expect(store.latest(EXECUTION, 'ReplayPrefix')?.status).toBe('SUCCEEDED');
   });
 
-  it('resumes a Standard child at the state that failed: a recorded batch is not replayed again', async () => {
+  it('resumes a Standard child at the state that failed, and starts an Express one over', async () => {
     const store = new MemoryMapRunStore();
     const replays = new Map<string, number>();
     const records = new Map<string, number>();
@@ -389,6 +389,25 @@ describe('the local Distributed Map engine', () => {
     expect(replays.get(first)).toBe(1);
     expect(records.get(first)).toBe(2);
     expect([...replays.values()]).toEqual([1, 1, 1, 1]);
+
+    // An Express child starts over from its first state on redrive.
+    const express = structuredClone(state);
+    express.ItemProcessor.ProcessorConfig = {
+      Mode: 'DISTRIBUTED',
+      ExecutionType: 'EXPRESS',
+    };
+    replays.clear();
+    storeDown = true;
+    const expressOptions = { ...options, executionId: `${EXECUTION}-express` };
+    await expect(
+      runDistributedMap(express, mapInput('p2/'), expressOptions),
+    ).rejects.toMatchObject({ name: 'States.ExceedToleratedFailureThreshold' });
+    storeDown = false;
+    await runDistributedMap(express, mapInput('p2/'), {
+      ...expressOptions,
+      redrive: store.latest(`${EXECUTION}-express`, 'ReplayPrefix'),
+    });
+    expect(replays.get(first)).toBe(2);
   });
 
   it('refuses a path it cannot read with a clear error', () => {
