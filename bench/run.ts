@@ -39,6 +39,11 @@ await optional(
   'benchClickHouseHttp',
 );
 await optional('workflow', './workflow.ts', 'benchWorkflow');
+await optional(
+  'recovery listing',
+  './recovery-listing.ts',
+  'benchRecoveryListing',
+);
 
 const figures: Figure[] = [];
 let failed = 0;

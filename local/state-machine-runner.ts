@@ -106,7 +106,7 @@ export const LOCAL_TASK_TOKEN = 'local-task-token';
  * Makes a thrown error look like a Lambda function error reaches Step
  * Functions: Error is the errorType, Cause the JSON Lambda reports.
  */
-function asLambdaError(error: unknown): Error {
+export function asLambdaError(error: unknown): Error {
   const name = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
   const wrapped = new Error(
@@ -380,10 +380,13 @@ export async function runLocal(
  * like a deployed one (`arn:PARTITION:states:REGION:ACCOUNT:execution:MACHINE:NAME`)
  * in a placeholder account, so `$$.Execution.Id` reads as it does on AWS.
  */
-function localExecution(region: string): { Name: string; Id: string } {
+export function localExecution(
+  region: string,
+  machine = 'burstguard-local',
+): { Name: string; Id: string } {
   const name = `local-${crypto.randomUUID()}`;
   return {
     Name: name,
-    Id: `arn:${partitionOf(region)}:states:${region}:000000000000:execution:burstguard-local:${name}`,
+    Id: `arn:${partitionOf(region)}:states:${region}:000000000000:execution:${machine}:${name}`,
   };
 }

@@ -119,9 +119,11 @@ export function lambdaInvokeWaitForTaskToken(partition: string): string {
   return `arn:${partition}:states:::lambda:invoke.waitForTaskToken`;
 }
 
-type State = Record<string, unknown>;
+/** One state of a definition, as JSON. */
+export type State = Record<string, unknown>;
 
-const retryLambdaService = [
+/** Retries the Lambda service's own transient errors (never the function's). */
+export const retryLambdaService = [
   {
     ErrorEquals: [...LAMBDA_SERVICE_ERRORS],
     IntervalSeconds: 1,
@@ -135,7 +137,7 @@ const retryLambdaService = [
  * A Lambda Task. A ResultPath of '$' is left out rather than written: it is
  * the default, and aws-local-stepfunctions mishandles an explicit '$'.
  */
-function task(
+export function task(
   arn: string,
   resultPath: string | null,
   next: string,
@@ -162,7 +164,7 @@ function toldCatch(stateName: string): State[] {
 }
 
 /** Every error caught, kept at `resultPath`, and the run goes on at `next`. */
-function catchAll(resultPath: string, next: string): State[] {
+export function catchAll(resultPath: string, next: string): State[] {
   return CATCH_ALL_ERRORS.map((errors) => ({
     ErrorEquals: [...errors],
     ResultPath: resultPath,
