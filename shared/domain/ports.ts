@@ -10,6 +10,12 @@ import type {
   MetricDataResult,
 } from './aws-shapes.ts';
 import type { Incident, SlackMessage } from './contracts.ts';
+import type {
+  RecordCounts,
+  RecoveryWindow,
+  ReplayAnswer,
+} from './recovery/contract.ts';
+import type { RecoveryCounters, RecoveryPhase } from './recovery/steps.ts';
 
 export type Clock = { now(): Date };
 
@@ -96,6 +102,118 @@ export type ClickHouseSnapshot = {
  */
 export type ClickHousePort = {
   snapshot(window: { start: Date; end: Date }): Promise<ClickHouseSnapshot>;
+  /**
+   * Distinct traces and observations whose timestamps fall in the window
+   * (`uniqExact(id)`: a replayed row stays duplicated until
+   * ReplacingMergeTree merges it). Read-only and bounded. Absent where a
+   * port cannot count.
+   */
+  countRecords?(window: RecoveryWindow): Promise<RecordCounts>;
+};
+
+/**
+ * Langfuse's admin ingestion replay (`POST /api/admin/ingestion-replay`,
+ * langfuse/langfuse web/src/pages/api/admin/ingestion-replay.ts). Throws
+ * LangfuseRateLimitedError (429), LangfuseUnavailableError (5xx, no
+ * answer, deadline) or LangfuseRejectedError (400, 401, 403).
+ */
+export type LangfuseAdminPort = {
+  ingestionReplay(
+    keys: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<ReplayAnswer>;
+};
+
+/** One object of a ListObjectsV2 page, as the recovery reads it. */
+export type ListedObject = { key: string; lastModified: string };
+
+/** Listing Langfuse's events bucket (ListObjectsV2, paginated). */
+export type EventsListingPort = {
+  /**
+   * The common prefixes one level under `prefix` (ListObjectsV2 with
+   * Delimiter `/`, every page): the project ids' folders.
+   */
+  listPrefixes(input: { bucket: string; prefix: string }): Promise<string[]>;
+};
+
+/** Writes what a recovery leaves behind to burstguard's own bucket. */
+export type RecoveryArtifactsPort = {
+  /**
+   * Writes failed keys, one per line, under `key`; answers where they
+   * went (`s3://bucket/key`).
+   */
+  writeFailedKeys(input: {
+    bucket: string;
+    key: string;
+    keys: readonly string[];
+  }): Promise<string>;
+};
+
+/** A run's counters of one phase, with when the first batch was added. */
+export type RecoveryTally = {
+  counters: RecoveryCounters;
+  /** When the first batch of the phase was added (ISO 8601). */
+  startedAt?: string;
+  /** When the last batch of the phase was added (ISO 8601). */
+  lastAt?: string;
+};
+
+/**
+ * What a recovery run remembers between its steps: counters per phase
+ * (added atomically by concurrent batches), its one progress message, and
+ * the offer's task token.
+ */
+export type RecoveryStore = {
+  /** Adds one batch's counts to the phase's and answers the sums after. */
+  addRecoveryCounts(input: {
+    runId: string;
+    phase: RecoveryPhase;
+    add: RecoveryCounters;
+    at: string;
+  }): Promise<RecoveryTally>;
+  /** The phase's sums so far (zeros when nothing was added). */
+  recoveryCounts(input: {
+    runId: string;
+    phase: RecoveryPhase;
+  }): Promise<RecoveryTally>;
+  /** Remembers the run's progress message. */
+  saveRecoveryMessage(input: {
+    runId: string;
+    channel: string;
+    ts: string;
+  }): Promise<void>;
+  recoveryMessage(
+    runId: string,
+  ): Promise<{ channel: string; ts: string } | undefined>;
+  /**
+   * Claims the next edit of the progress message: true when no edit was
+   * claimed in the `minIntervalMs` before `at` (one conditional write, so
+   * of concurrent batches at most one edits per interval).
+   */
+  claimRecoveryEdit(input: {
+    runId: string;
+    at: string;
+    minIntervalMs: number;
+  }): Promise<boolean>;
+  /** Keeps the offer's task token; the button carries the run id. */
+  saveRecoveryToken(input: {
+    runId: string;
+    taskToken: string;
+    at: string;
+  }): Promise<void>;
+  /** As {@link IncidentStore.claimApprovalToken}, for the offer. */
+  claimRecoveryToken(input: {
+    runId: string;
+    claimId: string;
+    at: string;
+    leaseUntil: string;
+  }): Promise<ApprovalClaim>;
+  /** As {@link IncidentStore.settleApprovalToken}, for the offer. */
+  settleRecoveryToken(input: {
+    runId: string;
+    claimId: string;
+    outcome: 'consumed' | 'released';
+  }): Promise<void>;
 };
 
 /** The state of a CloudWatch alarm (DescribeAlarms `StateValue`). */
