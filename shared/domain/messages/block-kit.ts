@@ -2,7 +2,14 @@
  * The Block Kit pieces every message is made of. Blocks take Mrkdwn only:
  * text from outside gets in through `md`, escaped.
  */
-import { clipMd, type Mrkdwn } from './mrkdwn.ts';
+import {
+  clipMd,
+  groupMention,
+  joinMd,
+  type Mrkdwn,
+  mention,
+} from './mrkdwn.ts';
+import type { MessageContext } from './thread-context.ts';
 
 export type Block = Record<string, unknown>;
 
@@ -51,3 +58,10 @@ export function plainText(text: string, max: number): Block {
  * https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object).
  */
 export const CONFIRM_LIMITS = { title: 100, text: 300, button: 30 } as const;
+
+/** Who a card wakes: the user group, or each approver. */
+export function approverMentions(ctx: MessageContext): Mrkdwn | undefined {
+  if (ctx.approverGroupId) return groupMention(ctx.approverGroupId);
+  const approvers = ctx.approvers ?? [];
+  return approvers.length ? joinMd(approvers.map(mention), ' ') : undefined;
+}

@@ -32,6 +32,7 @@ import {
 } from '../slack/interaction.ts';
 import { VERDICT_TABLE } from '../verdicts.ts';
 import {
+  approverMentions,
   type Block,
   CONFIRM_LIMITS,
   context,
@@ -40,15 +41,7 @@ import {
   section,
 } from './block-kit.ts';
 import { consoleLinks, type LinkSubject } from './console-links.ts';
-import {
-  groupMention,
-  joinMd,
-  link,
-  type Mrkdwn,
-  md,
-  mention,
-  slackDate,
-} from './mrkdwn.ts';
+import { joinMd, link, type Mrkdwn, md, mention, slackDate } from './mrkdwn.ts';
 import { formatCount, formatUsd } from './numbers.ts';
 import type { MessageContext } from './thread-context.ts';
 
@@ -390,13 +383,6 @@ function confirmDialog(
     deny: plainText('Cancel', CONFIRM_LIMITS.button),
     style: 'primary',
   };
-}
-
-/** Who the card wakes: the user group, or each approver. */
-function approverMentions(ctx: MessageContext): Mrkdwn | undefined {
-  if (ctx.approverGroupId) return groupMention(ctx.approverGroupId);
-  const approvers = ctx.approvers ?? [];
-  return approvers.length ? joinMd(approvers.map(mention), ' ') : undefined;
 }
 
 /**
