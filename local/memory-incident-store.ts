@@ -13,6 +13,7 @@ import {
 } from '../shared/domain/incident-items.ts';
 import type {
   IncidentStore,
+  RecoveryMessageRef,
   RecoveryStore,
   RecoveryTally,
 } from '../shared/domain/ports.ts';
@@ -50,7 +51,7 @@ export function createMemoryIncidentStore(): IncidentStore & RecoveryStore {
     string,
     {
       tallies: Map<string, RecoveryTally>;
-      message?: { channel: string; ts: string };
+      message?: RecoveryMessageRef;
       editedAt?: string;
     }
   >();
@@ -320,13 +321,15 @@ export function createMemoryIncidentStore(): IncidentStore & RecoveryStore {
         : { counters: zeroCounters() };
     },
 
-    async saveRecoveryMessage({ runId, channel, ts }) {
-      runOf(runId).message = { channel, ts };
+    async saveRecoveryMessage({ runId, ...message }) {
+      runOf(runId).message = { ...message, window: { ...message.window } };
     },
 
     async recoveryMessage(runId) {
       const message = runs.get(runId)?.message;
-      return message ? { ...message } : undefined;
+      return message
+        ? { ...message, window: { ...message.window } }
+        : undefined;
     },
 
     async claimRecoveryEdit({ runId, at, minIntervalMs }) {

@@ -19,7 +19,8 @@
  * (recoveryItemKey): `count_*` and `replay_*` counters added with ADD (an
  * atomic increment, so concurrent batches never lose a count),
  * `<phase>_startedAt`/`<phase>_lastAt`, `progressChannel`/`progressTs`
- * (its one Slack message), `progressEditedAt` (the last claimed edit), and
+ * (its one Slack message) with `progressFileSystemId`, `progressFrom`,
+ * `progressTo` (what the message is about), `progressEditedAt` (the last claimed edit), and
  * the offer's task token in the approval attributes above.
  */
 import { randomUUID } from 'node:crypto';
@@ -574,19 +575,33 @@ export function createDynamoIncidentStore(options: {
       return tallyOf(await read(recoveryItemKey(runId)), phase);
     },
 
-    async saveRecoveryMessage({ runId, channel, ts }) {
+    async saveRecoveryMessage({ runId, channel, ts, fileSystemId, window }) {
       await update({
         Key: key(recoveryItemKey(runId)),
-        UpdateExpression: 'SET progressChannel = :channel, progressTs = :ts',
-        ExpressionAttributeValues: { ':channel': channel, ':ts': ts },
+        UpdateExpression:
+          'SET progressChannel = :channel, progressTs = :ts,' +
+          ' progressFileSystemId = :fs, progressFrom = :from, progressTo = :to',
+        ExpressionAttributeValues: {
+          ':channel': channel,
+          ':ts': ts,
+          ':fs': fileSystemId,
+          ':from': window.from,
+          ':to': window.to,
+        },
       });
     },
 
     async recoveryMessage(runId) {
       const item = await read(recoveryItemKey(runId));
-      const channel = item && text(item, 'progressChannel');
-      const ts = item && text(item, 'progressTs');
-      return channel && ts ? { channel, ts } : undefined;
+      if (!item) return undefined;
+      const channel = text(item, 'progressChannel');
+      const ts = text(item, 'progressTs');
+      const fileSystemId = text(item, 'progressFileSystemId');
+      const from = text(item, 'progressFrom');
+      const to = text(item, 'progressTo');
+      return channel && ts && fileSystemId && from && to
+        ? { channel, ts, fileSystemId, window: { from, to } }
+        : undefined;
     },
 
     async claimRecoveryEdit({ runId, at, minIntervalMs }) {

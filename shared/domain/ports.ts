@@ -158,6 +158,14 @@ export type RecoveryTally = {
   lastAt?: string;
 };
 
+/** A run's progress message and what it is about. */
+export type RecoveryMessageRef = {
+  channel: string;
+  ts: string;
+  fileSystemId: string;
+  window: RecoveryWindow;
+};
+
 /**
  * What a recovery run remembers between its steps: counters per phase
  * (added atomically by concurrent batches), its one progress message, and
@@ -176,15 +184,14 @@ export type RecoveryStore = {
     runId: string;
     phase: RecoveryPhase;
   }): Promise<RecoveryTally>;
-  /** Remembers the run's progress message. */
-  saveRecoveryMessage(input: {
-    runId: string;
-    channel: string;
-    ts: string;
-  }): Promise<void>;
-  recoveryMessage(
-    runId: string,
-  ): Promise<{ channel: string; ts: string } | undefined>;
+  /**
+   * Remembers the run's progress message, with what it is about, so a
+   * batch can edit it knowing only the run id.
+   */
+  saveRecoveryMessage(
+    input: RecoveryMessageRef & { runId: string },
+  ): Promise<void>;
+  recoveryMessage(runId: string): Promise<RecoveryMessageRef | undefined>;
   /**
    * Claims the next edit of the progress message: true when no edit was
    * claimed in the `minIntervalMs` before `at` (one conditional write, so

@@ -92,13 +92,21 @@ describe.each(['memory', 'dynamo'] as const)(
     it('remembers the progress message', async () => {
       // Act
       const before = await store.recoveryMessage(RUN);
-      await store.saveRecoveryMessage({ runId: RUN, channel: 'C1', ts: '1.5' });
+      await store.saveRecoveryMessage({
+        runId: RUN,
+        channel: 'C1',
+        ts: '1.5',
+        fileSystemId: 'fs-0123456789abcdef0',
+        window: { from: T0, to: T5 },
+      });
 
       // Assess
       expect(before).toBeUndefined();
       expect(await store.recoveryMessage(RUN)).toEqual({
         channel: 'C1',
         ts: '1.5',
+        fileSystemId: 'fs-0123456789abcdef0',
+        window: { from: T0, to: T5 },
       });
     });
 
