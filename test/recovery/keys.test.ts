@@ -76,19 +76,19 @@ describe('classifyKey', () => {
     expect(key).toMatchObject({ kind: 'standard', type: 'observation' });
   });
 
-  it.each([
-    'p/trace/id.json',
-    'p/trace/body/id.txt',
-  ])('rejects %s as an invalid key format', (raw) => {
-    // Act
-    const key = classifyKey(raw, '');
+  it.each(['p/trace/id.json', 'p/trace/body/id.txt'])(
+    'rejects %s as an invalid key format',
+    (raw) => {
+      // Act
+      const key = classifyKey(raw, '');
 
-    // Assess
-    expect(key).toEqual({
-      kind: 'unsupported',
-      reason: `Invalid key format: ${raw}`,
-    });
-  });
+      // Assess
+      expect(key).toEqual({
+        kind: 'unsupported',
+        reason: `Invalid key format: ${raw}`,
+      });
+    },
+  );
 
   it('reads a malformed otel key as a standard one, as Langfuse does', () => {
     // Act: the month has one digit, so OTEL_KEY_REGEX fails and
@@ -176,6 +176,49 @@ describe('windowPrefixes', () => {
       'lf/otel/p/2026/12/31/23/',
       'lf/otel/p/2027/01/01/00/',
     ]);
+  });
+});
+
+describe('windowPrefixes under the plan limit', () => {
+  it('lists otel uploads per day, then per project, when hours are too many', () => {
+    // Prepare: a 3-day window touches 73 hours.
+    const window = { from: '2026-03-01T00:00:00Z', to: '2026-03-04T00:00:00Z' };
+
+    // Act
+    const byDay = windowPrefixes(
+      { standard: ['s'], otel: ['a'] },
+      window,
+      '',
+      10,
+    );
+    const byProject = windowPrefixes(
+      { standard: ['s'], otel: ['a', 'b', 'c'] },
+      window,
+      '',
+      10,
+    );
+
+    // Assess
+    expect(byDay.map((p) => p.prefix)).toEqual([
+      'otel/a/2026/03/01/',
+      'otel/a/2026/03/02/',
+      'otel/a/2026/03/03/',
+      'otel/a/2026/03/04/',
+      's/',
+    ]);
+    expect(byProject.map((p) => p.prefix)).toEqual([
+      'otel/a/',
+      'otel/b/',
+      'otel/c/',
+      's/',
+    ]);
+  });
+
+  it('refuses more projects than a plan holds, in one line', () => {
+    // Act and assess
+    expect(() =>
+      windowPrefixes({ standard: ['a', 'b', 'c'], otel: [] }, WINDOW, '', 2),
+    ).toThrow('3 project prefixes are more than one recovery plan holds (2)');
   });
 });
 

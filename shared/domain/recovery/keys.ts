@@ -138,9 +138,29 @@ export function keyInWindow(
   return minuteStart + 60_000 > from && minuteStart <= to;
 }
 
-function hourPath(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}/`;
+/**
+ * Prefixes a plan may carry: each is about 60 characters in the state, and
+ * Step Functions caps a state at 256 KB (developer guide, "Quotas": maximum
+ * input or output size for a task, state, or execution), which the rest of
+ * the state shares.
+ */
+export const MAX_PLAN_PREFIXES = 2_000;
+
+/** How finely otel uploads are listed: per hour, per day, or whole. */
+type OtelGrain = 'hour' | 'day' | 'project';
+
+function otelPaths(window: RecoveryWindow, grain: OtelGrain): string[] {
+  if (grain === 'project') return [''];
+  const stepMs = grain === 'hour' ? 3_600_000 : 86_400_000;
+  const from = Date.parse(window.from);
+  const to = Date.parse(window.to);
+  const paths: string[] = [];
+  for (let t = Math.floor(from / stepMs) * stepMs; t <= to; t += stepMs) {
+    const iso = new Date(t).toISOString();
+    const day = `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/`;
+    paths.push(grain === 'hour' ? `${day}${iso.slice(11, 13)}/` : day);
+  }
+  return paths;
 }
 
 /**
@@ -149,36 +169,47 @@ function hourPath(ms: number): string {
  * `{projectId}/` for each project with standard keys (filtered by
  * LastModified later). All under the events prefix: otel keys under a
  * non-empty one are listed so that they are counted and reported, not
- * sent (see the module comment).
+ * sent (see the module comment). When there would be more than
+ * MAX_PLAN_PREFIXES, otel uploads are listed per day, then per project:
+ * the batch filter still keeps only the window's minutes, so a coarser
+ * prefix lists more keys but replays the same ones. Throws when even
+ * that is too many.
  */
 export function windowPrefixes(
   projects: { standard: readonly string[]; otel: readonly string[] },
   window: RecoveryWindow,
   eventsPrefix: string,
+  maxPrefixes = MAX_PLAN_PREFIXES,
 ): RecoveryPrefix[] {
-  const from = Date.parse(window.from);
-  const to = Date.parse(window.to);
-  const hours: string[] = [];
-  for (
-    let hour = Math.floor(from / 3_600_000) * 3_600_000;
-    hour <= to;
-    hour += 3_600_000
-  ) {
-    hours.push(hourPath(hour));
-  }
-  const prefixes: RecoveryPrefix[] = [];
-  for (const projectId of projects.otel) {
-    for (const hour of hours) {
+  const grains: OtelGrain[] = ['hour', 'day', 'project'];
+  for (const grain of grains) {
+    const paths = otelPaths(window, grain);
+    if (
+      projects.otel.length * paths.length + projects.standard.length >
+      maxPrefixes
+    ) {
+      continue;
+    }
+    const prefixes: RecoveryPrefix[] = [];
+    for (const projectId of projects.otel) {
+      for (const path of paths) {
+        prefixes.push({
+          prefix: `${eventsPrefix}otel/${projectId}/${path}`,
+          kind: 'otel',
+        });
+      }
+    }
+    for (const projectId of projects.standard) {
       prefixes.push({
-        prefix: `${eventsPrefix}otel/${projectId}/${hour}`,
-        kind: 'otel',
+        prefix: `${eventsPrefix}${projectId}/`,
+        kind: 'standard',
       });
     }
+    return prefixes;
   }
-  for (const projectId of projects.standard) {
-    prefixes.push({ prefix: `${eventsPrefix}${projectId}/`, kind: 'standard' });
-  }
-  return prefixes;
+  throw new RangeError(
+    `${projects.otel.length + projects.standard.length} project prefixes are more than one recovery plan holds (${maxPrefixes}): recover a narrower set of projects`,
+  );
 }
 
 /**
