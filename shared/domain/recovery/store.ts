@@ -43,3 +43,36 @@ export function counterAttribute(
 ): string {
   return `${phase}_${name}`;
 }
+
+/** A run's short name: the last part of its execution ARN. */
+export function runName(runId: string): string {
+  return runId.split(':').at(-1) || runId;
+}
+
+/** FNV-1a, 32 bits, as 8 hex digits: a stable name for a list of keys. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+/** Where a run's failed keys go in burstguard's own bucket. */
+export function failedKeysPrefix(runId: string): string {
+  return `recoveries/${runName(runId)}/failed-keys/`;
+}
+
+/**
+ * The object a batch's failed keys are written to: named by the keys
+ * themselves, so a retried batch writes the same object again rather
+ * than a second one.
+ */
+export function failedKeysObjectKey(
+  runId: string,
+  phase: RecoveryPhase,
+  keys: readonly string[],
+): string {
+  return `${failedKeysPrefix(runId)}${phase}-${fnv1a(keys.join('\n'))}-${keys.length}.txt`;
+}

@@ -1,0 +1,108 @@
+/**
+ * RecordProgress: the last state of the Distributed Map's child workflow.
+ * Adds the batch's counts to the run's (one atomic DynamoDB update, so
+ * concurrent batches never lose a count), writes its failed keys to
+ * burstguard's own bucket (never the events bucket), and edits the run's
+ * progress message at most once per interval. Outside the VPC.
+ */
+import { oneLine } from '../../shared/domain/errors.ts';
+import type {
+  Clock,
+  RecoveryArtifactsPort,
+  RecoveryStore,
+  SlackPort,
+} from '../../shared/domain/ports.ts';
+import type {
+  RecordProgressInput,
+  RecordProgressOutput,
+} from '../../shared/domain/recovery/steps.ts';
+import { failedKeysObjectKey } from '../../shared/domain/recovery/store.ts';
+import {
+  editProgress,
+  progressOf,
+} from '../../shared/runtime/recovery-progress.ts';
+
+/**
+ * The least time between two edits of the progress message: Slack allows
+ * chat.update about once per second per channel (Slack API docs, rate
+ * limits, Tier 3 and the special per-channel posting limit), and the
+ * batches of one run share the message.
+ */
+export const PROGRESS_EDIT_INTERVAL_MS = 3_000;
+
+export type RecordProgressPorts = {
+  store: Pick<
+    RecoveryStore,
+    'addRecoveryCounts' | 'recoveryMessage' | 'claimRecoveryEdit'
+  >;
+  artifacts: RecoveryArtifactsPort;
+  /** burstguard's own bucket; without it failed keys stay in the output. */
+  ownBucket?: string;
+  slack?: SlackPort;
+  clock: Clock;
+};
+
+export type RecordProgressResult = RecordProgressOutput & {
+  /** The failed keys, when there was no bucket to write them to. */
+  failedKeys?: string[];
+  editError?: string;
+};
+
+/** Counts the batch, keeps its failed keys, edits the message if due. */
+export async function recordProgress(
+  { result, batch }: RecordProgressInput,
+  ports: RecordProgressPorts,
+): Promise<RecordProgressResult> {
+  const at = ports.clock.now().toISOString();
+  const out: Partial<RecordProgressResult> = {};
+  if (result.failedKeys.length > 0) {
+    if (ports.ownBucket) {
+      // Written before the count: a retry after a failed write counts once.
+      out.failedKeysAt = await ports.artifacts.writeFailedKeys({
+        bucket: ports.ownBucket,
+        key: failedKeysObjectKey(batch.runId, batch.phase, result.failedKeys),
+        keys: result.failedKeys,
+      });
+    } else {
+      out.failedKeys = result.failedKeys;
+    }
+  }
+  const tally = await ports.store.addRecoveryCounts({
+    runId: batch.runId,
+    phase: batch.phase,
+    add: {
+      listed: result.listed,
+      inWindow: result.inWindow,
+      queued: result.queued,
+      skipped: result.skipped,
+      failed: result.failed,
+      unsupported: result.unsupported,
+      batches: 1,
+    },
+    at,
+  });
+  let edited = false;
+  try {
+    const due = await ports.store.claimRecoveryEdit({
+      runId: batch.runId,
+      at,
+      minIntervalMs: PROGRESS_EDIT_INTERVAL_MS,
+    });
+    const message = due
+      ? await ports.store.recoveryMessage(batch.runId)
+      : undefined;
+    if (message) {
+      const edit = await editProgress(
+        ports.slack,
+        message,
+        progressOf(batch.runId, message, batch.phase, tally, at),
+      );
+      edited = edit.edited;
+      if (edit.editError) out.editError = edit.editError;
+    }
+  } catch (error) {
+    // The count is kept; a missed edit is caught up by the next batch.
+    out.editError = oneLine(error);
+  }
+  return { ...out, counters: tally.counters, edited };
+}
