@@ -191,10 +191,27 @@ export type CountRecordsInput = z.infer<typeof countRecordsInputSchema>;
 /** CountBefore / CountAfter's output: the counts, or why there are none. */
 export type CountRecordsOutput = RecordCounts | { error: string };
 
-/** The offer's answer: the approver's, or the policy's. */
+/**
+ * Why an offer was answered without a person: nothing to replay, a dry
+ * run, policy off (all three stop after counting), or policy auto.
+ */
+export const OFFER_REASONS = [
+  'nothing-to-replay',
+  'dry-run',
+  'policy-off',
+  'auto',
+] as const;
+export type OfferReason = (typeof OFFER_REASONS)[number];
+
+/**
+ * The offer's answer, at `$.offer`: the approver's (`{approved, by}`,
+ * sent by the Slack interactions function), or the policy's, with the
+ * reason.
+ */
 export const offerAnswerSchema = z.object({
   approved: z.boolean(),
   by: z.string().optional(),
+  reason: z.enum(OFFER_REASONS).optional(),
 });
 export type OfferAnswer = z.infer<typeof offerAnswerSchema>;
 
