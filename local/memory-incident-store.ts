@@ -19,7 +19,7 @@ import type {
 } from '../shared/domain/ports.ts';
 import {
   RECOVERY_COUNTER_NAMES,
-  recoveryItemKey,
+  recoveryTokensOver,
   zeroCounters,
 } from '../shared/domain/recovery/store.ts';
 
@@ -95,7 +95,11 @@ export function createMemoryIncidentStore(): IncidentStore & RecoveryStore {
     alarmNames: alarmName ? [alarmName] : [],
   });
 
-  const store: IncidentStore & RecoveryStore = {
+  const store: IncidentStore &
+    Omit<
+      RecoveryStore,
+      'saveRecoveryToken' | 'claimRecoveryToken' | 'settleRecoveryToken'
+    > = {
     async openOrJoin({ fileSystemId, incidentId, at, alarmName, activeSince }) {
       const entry = entryOf(fileSystemId);
       const current = entry.incident;
@@ -340,34 +344,6 @@ export function createMemoryIncidentStore(): IncidentStore & RecoveryStore {
       run.editedAt = at;
       return true;
     },
-
-    saveRecoveryToken({ runId, taskToken, at }) {
-      return store.saveApprovalToken({
-        fileSystemId: recoveryItemKey(runId),
-        incidentId: runId,
-        taskToken,
-        at,
-      });
-    },
-
-    claimRecoveryToken({ runId, claimId, at, leaseUntil }) {
-      return store.claimApprovalToken({
-        fileSystemId: recoveryItemKey(runId),
-        incidentId: runId,
-        claimId,
-        at,
-        leaseUntil,
-      });
-    },
-
-    settleRecoveryToken({ runId, claimId, outcome }) {
-      return store.settleApprovalToken({
-        fileSystemId: recoveryItemKey(runId),
-        incidentId: runId,
-        claimId,
-        outcome,
-      });
-    },
   };
-  return store;
+  return { ...store, ...recoveryTokensOver(store) };
 }

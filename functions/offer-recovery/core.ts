@@ -17,6 +17,7 @@ import type {
   Clock,
   RecoveryStore,
   SlackPort,
+  TaskCallbackPort,
 } from '../../shared/domain/ports.ts';
 import type {
   OfferAnswer,
@@ -27,18 +28,13 @@ import {
   progressOf,
 } from '../../shared/runtime/recovery-progress.ts';
 
-/** Step Functions' callback, as the Slack interactions function has it. */
-export type OfferTaskCallback = {
-  sendTaskSuccess(input: { taskToken: string; output: string }): Promise<void>;
-};
-
 export type OfferRecoveryPorts = {
   store: Pick<
     RecoveryStore,
     'recoveryCounts' | 'saveRecoveryToken' | 'recoveryMessage'
   >;
   slack?: SlackPort;
-  tasks: OfferTaskCallback;
+  tasks: TaskCallbackPort;
   channel: string;
   clock: Clock;
   /** Who the offer mentions. */

@@ -16,7 +16,10 @@ import type {
   RecordProgressInput,
   RecordProgressOutput,
 } from '../../shared/domain/recovery/steps.ts';
-import { failedKeysObjectKey } from '../../shared/domain/recovery/store.ts';
+import {
+  batchCounters,
+  failedKeysObjectKey,
+} from '../../shared/domain/recovery/store.ts';
 import {
   editProgress,
   progressOf,
@@ -70,15 +73,7 @@ export async function recordProgress(
   const tally = await ports.store.addRecoveryCounts({
     runId: batch.runId,
     phase: batch.phase,
-    add: {
-      listed: result.listed,
-      inWindow: result.inWindow,
-      queued: result.queued,
-      skipped: result.skipped,
-      failed: result.failed,
-      unsupported: result.unsupported,
-      batches: 1,
-    },
+    add: batchCounters(result),
     at,
   });
   let edited = false;

@@ -19,6 +19,7 @@ import type {
   ApprovalClaim,
   IncidentStore,
   RecoveryStore,
+  TaskCallbackPort,
 } from '../../shared/domain/ports.ts';
 import {
   APPROVAL_TIMEOUT_SECONDS,
@@ -28,10 +29,8 @@ import {
 } from '../../shared/domain/slack/interaction.ts';
 import { verifySlackSignature } from '../../shared/domain/slack/signature.ts';
 
-/** Step Functions' callback: SendTaskSuccess with a JSON output. */
-export type TaskCallbackPort = {
-  sendTaskSuccess(input: { taskToken: string; output: string }): Promise<void>;
-};
+/** Step Functions' callback (kept here under its old name too). */
+export type { TaskCallbackPort };
 
 /** chat.update, as the Slack adapter's `updateMessage` offers it. */
 export type CardUpdater = {

@@ -49,6 +49,7 @@ import {
   counterAttribute,
   RECOVERY_COUNTER_NAMES,
   recoveryItemKey,
+  recoveryTokensOver,
   zeroCounters,
 } from '../domain/recovery/store.ts';
 
@@ -275,7 +276,11 @@ export function createDynamoIncidentStore(options: {
       : ignoredIncident(fileSystemId, at);
   }
 
-  const store: IncidentStore & RecoveryStore = {
+  const store: IncidentStore &
+    Omit<
+      RecoveryStore,
+      'saveRecoveryToken' | 'claimRecoveryToken' | 'settleRecoveryToken'
+    > = {
     async openOrJoin({ fileSystemId, incidentId, at, alarmName, activeSince }) {
       // Open, else join; an item that flips between the two (resolved in
       // between) is tried again from the start.
@@ -617,36 +622,8 @@ export function createDynamoIncidentStore(options: {
       });
       return claimed !== undefined;
     },
-
-    saveRecoveryToken({ runId, taskToken, at }) {
-      return store.saveApprovalToken({
-        fileSystemId: recoveryItemKey(runId),
-        incidentId: runId,
-        taskToken,
-        at,
-      });
-    },
-
-    claimRecoveryToken({ runId, claimId, at, leaseUntil }) {
-      return store.claimApprovalToken({
-        fileSystemId: recoveryItemKey(runId),
-        incidentId: runId,
-        claimId,
-        at,
-        leaseUntil,
-      });
-    },
-
-    settleRecoveryToken({ runId, claimId, outcome }) {
-      return store.settleApprovalToken({
-        fileSystemId: recoveryItemKey(runId),
-        incidentId: runId,
-        claimId,
-        outcome,
-      });
-    },
   };
-  return store;
+  return { ...store, ...recoveryTokensOver(store) };
 }
 
 /** A run's counters of one phase as its item holds them. */

@@ -149,6 +149,14 @@ export type RecoveryArtifactsPort = {
   }): Promise<string>;
 };
 
+/**
+ * Step Functions' callback: SendTaskSuccess with a JSON output, which
+ * answers a step waiting on `.waitForTaskToken`.
+ */
+export type TaskCallbackPort = {
+  sendTaskSuccess(input: { taskToken: string; output: string }): Promise<void>;
+};
+
 /** A run's counters of one phase, with when the first batch was added. */
 export type RecoveryTally = {
   counters: RecoveryCounters;

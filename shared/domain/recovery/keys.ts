@@ -29,6 +29,7 @@
 import type { RecoveryWindow } from './contract.ts';
 import { REPLAY_MAX_KEYS_PER_REQUEST } from './contract.ts';
 import type { BatchResult, RecoveryPrefix } from './steps.ts';
+import { zeroCounters } from './store.ts';
 
 /** Langfuse's OTEL_KEY_REGEX, verbatim. */
 export const OTEL_KEY_REGEX =
@@ -243,16 +244,8 @@ export function splitBatches<T>(items: readonly T[], size: number): T[][] {
 
 /** A result with nothing counted. */
 export function emptyBatchResult(): BatchResult {
-  return {
-    listed: 0,
-    inWindow: 0,
-    queued: 0,
-    skipped: 0,
-    failed: 0,
-    failedKeys: [],
-    errors: [],
-    unsupported: 0,
-  };
+  const { batches: _, ...counts } = zeroCounters();
+  return { ...counts, failedKeys: [], errors: [] };
 }
 
 /** The counters of several batch results added up; keys and errors joined. */

@@ -2,7 +2,8 @@
  * How a recovery run is kept in the incident store's table: one item per
  * run, beside the file systems' items, under its own key.
  */
-import type { RecoveryCounters, RecoveryPhase } from './steps.ts';
+import type { IncidentStore, RecoveryStore } from '../ports.ts';
+import type { BatchResult, RecoveryCounters, RecoveryPhase } from './steps.ts';
 
 /** The counters a run keeps per phase, in a fixed order. */
 export const RECOVERY_COUNTER_NAMES = [
@@ -34,6 +35,16 @@ export function zeroCounters(): RecoveryCounters {
     unsupported: 0,
     batches: 0,
   };
+}
+
+/** What one batch adds to its phase's counters. */
+export function batchCounters(result: BatchResult): RecoveryCounters {
+  const counters = zeroCounters();
+  for (const name of RECOVERY_COUNTER_NAMES) {
+    if (name !== 'batches') counters[name] = result[name];
+  }
+  counters.batches = 1;
+  return counters;
 }
 
 /** The attribute name of a phase's counter (`replay_queued`). */
@@ -75,4 +86,32 @@ export function failedKeysObjectKey(
   keys: readonly string[],
 ): string {
   return `${failedKeysPrefix(runId)}${phase}-${fnv1a(keys.join('\n'))}-${keys.length}.txt`;
+}
+
+/**
+ * The offer's token kept as an approval token of the run's own item
+ * (recoveryItemKey, with the run id as the incident id): the same one
+ * conditional claim, lease and settle as the remediation approval.
+ */
+export function recoveryTokensOver(
+  store: Pick<
+    IncidentStore,
+    'saveApprovalToken' | 'claimApprovalToken' | 'settleApprovalToken'
+  >,
+): Pick<
+  RecoveryStore,
+  'saveRecoveryToken' | 'claimRecoveryToken' | 'settleRecoveryToken'
+> {
+  const key = (runId: string) => ({
+    fileSystemId: recoveryItemKey(runId),
+    incidentId: runId,
+  });
+  return {
+    saveRecoveryToken: ({ runId, ...rest }) =>
+      store.saveApprovalToken({ ...key(runId), ...rest }),
+    claimRecoveryToken: ({ runId, ...rest }) =>
+      store.claimApprovalToken({ ...key(runId), ...rest }),
+    settleRecoveryToken: ({ runId, ...rest }) =>
+      store.settleApprovalToken({ ...key(runId), ...rest }),
+  };
 }

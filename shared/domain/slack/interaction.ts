@@ -44,13 +44,18 @@ export type ApprovalButtonValue = {
  * system ids. Throws when it would not fit Slack's 2,000 characters.
  */
 export function encodeApprovalValue(value: ApprovalButtonValue): string {
-  const text = JSON.stringify({
+  return buttonValue('approval', {
     incidentId: value.incidentId,
     fileSystemId: value.fileSystemId,
   });
+}
+
+/** Compact JSON, or a RangeError when it would not fit a button value. */
+function buttonValue(what: string, value: Record<string, string>): string {
+  const text = JSON.stringify(value);
   if (text.length > SLACK_BUTTON_VALUE_MAX_CHARS) {
     throw new RangeError(
-      `approval button value is ${text.length} characters, Slack allows ${SLACK_BUTTON_VALUE_MAX_CHARS}`,
+      `${what} button value is ${text.length} characters, Slack allows ${SLACK_BUTTON_VALUE_MAX_CHARS}`,
     );
   }
   return text;
@@ -69,16 +74,10 @@ export function encodeRecoveryValue(value: {
   runId: string;
   fileSystemId: string;
 }): string {
-  const text = JSON.stringify({
+  return buttonValue('recovery', {
     runId: value.runId,
     fileSystemId: value.fileSystemId,
   });
-  if (text.length > SLACK_BUTTON_VALUE_MAX_CHARS) {
-    throw new RangeError(
-      `recovery button value is ${text.length} characters, Slack allows ${SLACK_BUTTON_VALUE_MAX_CHARS}`,
-    );
-  }
-  return text;
 }
 
 function decodeRecoveryValue(
