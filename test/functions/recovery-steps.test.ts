@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countRecords } from '../../functions/collect-clickhouse/core.ts';
+import { createCollectClickHouseHandler } from '../../functions/collect-clickhouse/lambda.ts';
 import { finishRecovery } from '../../functions/finish-recovery/core.ts';
 import { offerRecovery } from '../../functions/offer-recovery/core.ts';
 import { planRecovery } from '../../functions/plan-recovery/core.ts';
@@ -14,6 +15,7 @@ import {
   batchShareMs,
   replayBatch,
 } from '../../functions/replay-batch/core.ts';
+import { createReplayBatchHandler } from '../../functions/replay-batch/lambda.ts';
 import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import { createLangfuseAdmin } from '../../shared/adapters/langfuse-admin.ts';
 import { parseConfig } from '../../shared/domain/config.ts';
@@ -33,6 +35,7 @@ import type {
   RecoveryPlan,
 } from '../../shared/domain/recovery/steps.ts';
 import { zeroCounters } from '../../shared/domain/recovery/store.ts';
+import { localContext } from '../../shared/runtime/step-handler.ts';
 import {
   type ReplayServer,
   startReplayServer,
@@ -774,4 +777,97 @@ describe('countRecords', () => {
       expect('error' in out && out.error).toContain(reason);
     },
   );
+});
+
+describe('the collect-clickhouse handler', () => {
+  it('answers a count-records input with the counts and any other with evidence', async () => {
+    // Prepare
+    const handler = createCollectClickHouseHandler({
+      clickhouseFor: () => ({
+        snapshot: async () => {
+          throw new Error('unreachable after 5 s');
+        },
+        countRecords: async () => ({ traces: 2, observations: 5 }),
+      }),
+    });
+    const context = localContext('collect-clickhouse');
+
+    // Act
+    const counts = await handler(
+      { kind: 'count-records', fileSystemId: FS, window: WINDOW },
+      context,
+    );
+    const refused = await handler(
+      { kind: 'count-records', fileSystemId: FS, window: { from: 'x' } },
+      context,
+    ).catch((e: Error) => e.name);
+
+    // Assess
+    expect(counts).toEqual({ traces: 2, observations: 5 });
+    expect(refused).toBe('StateInputError');
+  });
+});
+
+describe('the replay-batch handler', () => {
+  it('refuses a batch of more than 1,000 keys, the endpoint limit', async () => {
+    // Prepare
+    const handler = createReplayBatchHandler({
+      langfuseFor: () => undefined,
+      rate: { requestsPerSecond: 50, maxConcurrency: 4 },
+    });
+    const Items = Array.from({ length: 1001 }, (_, i) => ({
+      Key: `p/trace/${i}/e.json`,
+      LastModified: IN,
+    }));
+
+    // Act
+    const error = await handler(
+      {
+        Items,
+        BatchInput: {
+          runId: RUN,
+          fileSystemId: FS,
+          window: WINDOW,
+          dryRun: true,
+          eventsPrefix: '',
+          kind: 'standard',
+        },
+      },
+      localContext('replay-batch'),
+    ).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+
+    // Assess
+    expect(error?.name).toBe('StateInputError');
+    expect(error?.message).toContain('state Items');
+  });
+
+  it('reads LastModified as a Date, as a local engine may hand it', async () => {
+    // Prepare
+    const handler = createReplayBatchHandler({
+      langfuseFor: () => undefined,
+      rate: { requestsPerSecond: 50, maxConcurrency: 4 },
+    });
+
+    // Act
+    const result = await handler(
+      {
+        Items: [{ Key: 'p/trace/t/e.json', LastModified: new Date(IN) }],
+        BatchInput: {
+          runId: RUN,
+          fileSystemId: FS,
+          window: WINDOW,
+          dryRun: true,
+          eventsPrefix: '',
+          kind: 'standard',
+        },
+      },
+      localContext('replay-batch'),
+    );
+
+    // Assess
+    expect(result).toMatchObject({ listed: 1, inWindow: 1, queued: 0 });
+  });
 });

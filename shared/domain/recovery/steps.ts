@@ -111,11 +111,12 @@ export type BatchInput = z.infer<typeof batchInputSchema>;
 /**
  * One listed object as the map's ItemSelector keeps it. LastModified is a
  * string in the ItemReader's items (an ISO 8601 instant, or the S3
- * console/API's date text), so it is parsed where it is compared.
+ * console/API's date text), or a Date when a local engine hands the SDK's
+ * listing over without JSON in between; it is parsed where it is compared.
  */
 export const batchItemSchema = z.object({
   Key: z.string().min(1),
-  LastModified: z.union([z.string(), z.number()]),
+  LastModified: z.union([z.string(), z.number(), z.date()]),
 });
 export type BatchItem = z.infer<typeof batchItemSchema>;
 
