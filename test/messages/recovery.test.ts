@@ -213,6 +213,35 @@ describe('recoveryProgressMessage', () => {
   });
 });
 
+describe('recoveryProgressMessage after a dry run', () => {
+  it('gives the records before alone when nothing was replayed', () => {
+    // Act
+    const message = recoveryProgressMessage(
+      {
+        runId: RUN,
+        fileSystemId: FS,
+        window: WINDOW,
+        phase: 'count',
+        counters: { ...zeroCounters(), listed: 9, inWindow: 4 },
+        final: {
+          status: 'counted',
+          before: { traces: 10, observations: 30 },
+          after: null,
+        },
+      },
+      'C1',
+    );
+
+    // Assess
+    const text = shown(message);
+    expect(text).toContain('Counted (dry run): nothing was replayed.');
+    expect(text).toContain(
+      'Records in ClickHouse for the window: 40 (traces 10, observations 30)',
+    );
+    expect(text).not.toContain('->');
+  });
+});
+
 describe('recoveryAnsweredCard', () => {
   it('replaces the offer with who answered and no buttons', () => {
     // Act

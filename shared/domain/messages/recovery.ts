@@ -208,6 +208,10 @@ function recordsLine(
   const n = (c: RecordCounts | null, pick: (c: RecordCounts) => number) =>
     c ? formatCount(pick(c)) : 'unknown';
   const why = countError ? md` (${countError})` : md``;
+  if (after === null && countError === undefined && before !== null) {
+    // Nothing was replayed, so there is no "after" to compare with.
+    return md`Records in ClickHouse for the window: ${n(before, total)} (traces ${n(before, (c) => c.traces)}, observations ${n(before, (c) => c.observations)}), distinct ids (uniqExact).`;
+  }
   // The arrow goes in as a value, so its `>` reaches Slack escaped.
   const to = '->';
   return md`Records in ClickHouse for the window: ${n(before, total)} ${to} ${n(after, total)} (traces ${n(before, (c) => c.traces)} ${to} ${n(after, (c) => c.traces)}, observations ${n(before, (c) => c.observations)} ${to} ${n(after, (c) => c.observations)})${why}.\nDistinct ids (uniqExact): a replayed row that did land stays duplicated until ReplacingMergeTree merges it, so rows are not counted.`;
