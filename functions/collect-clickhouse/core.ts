@@ -89,7 +89,10 @@ export async function countRecords(
     return { error: 'this ClickHouse port cannot count records' };
   }
   try {
-    const counts = await clickhouse.countRecords(input.window);
+    const counts = await clickhouse.countRecords({
+      start: new Date(input.window.from),
+      end: new Date(input.window.to),
+    });
     return { traces: counts.traces, observations: counts.observations };
   } catch (error) {
     return { error: oneLine(error) };

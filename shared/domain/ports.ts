@@ -103,12 +103,12 @@ export type ClickHouseSnapshot = {
 export type ClickHousePort = {
   snapshot(window: { start: Date; end: Date }): Promise<ClickHouseSnapshot>;
   /**
-   * Distinct traces and observations whose timestamps fall in the window
-   * (`uniqExact(id)`: a replayed row stays duplicated until
-   * ReplacingMergeTree merges it). Read-only and bounded. Absent where a
-   * port cannot count.
+   * Distinct traces and observations of Langfuse's tables whose timestamps
+   * fall in the window (`uniqExact(id)`), read-only and bounded. Throws
+   * when ClickHouse cannot answer. Absent where a port has no Langfuse
+   * tables (a recording).
    */
-  countRecords?(window: RecoveryWindow): Promise<RecordCounts>;
+  countRecords?(window: { start: Date; end: Date }): Promise<RecordCounts>;
 };
 
 /**

@@ -750,7 +750,9 @@ describe('countRecords', () => {
 
     // Assess
     expect(out).toEqual({ traces: 3, observations: 9 });
-    expect(asked).toEqual([WINDOW]);
+    expect(asked).toEqual([
+      { start: new Date(WINDOW.from), end: new Date(WINDOW.to) },
+    ]);
   });
 
   it.each<[string, () => ClickHousePort | undefined, string]>([
