@@ -304,15 +304,17 @@ export function createMemoryIncidentStore(): IncidentStore & RecoveryStore {
       approval.claimUntil = undefined;
     },
 
-    async addRecoveryCounts({ runId, phase, add, at }) {
+    async addRecoveryCounts({ runId, phase, add, at, note }) {
       const tallies = runOf(runId).tallies;
       const before = tallies.get(phase);
       const counters = before ? { ...before.counters } : zeroCounters();
       for (const name of RECOVERY_COUNTER_NAMES) counters[name] += add[name];
-      const tally = {
+      const kept = before?.note ?? note;
+      const tally: RecoveryTally = {
         counters,
         startedAt: before?.startedAt ?? at,
         lastAt: at,
+        ...(kept === undefined ? {} : { note: kept }),
       };
       tallies.set(phase, tally);
       return { ...tally, counters: { ...counters } };

@@ -26,7 +26,7 @@ import {
   type RecoveryCounters,
   type RecoveryState,
 } from '../../shared/domain/recovery/steps.ts';
-import { failedKeysPrefix } from '../../shared/domain/recovery/store.ts';
+import { artifactPrefix } from '../../shared/domain/recovery/store.ts';
 import {
   editProgress,
   progressOf,
@@ -105,8 +105,9 @@ export async function finishRecovery(
   const after = countsOf(state.after);
   const failedKeysAt =
     ports.ownBucket && (replay.counters.failed > 0 || status === 'failed')
-      ? `s3://${ports.ownBucket}/${replay.counters.failed > 0 ? failedKeysPrefix(plan.runId) : 'recoveries/'}`
+      ? `s3://${ports.ownBucket}/${replay.counters.failed > 0 ? artifactPrefix(plan.runId, 'failed-keys') : 'recoveries/'}`
       : undefined;
+  const unsupported = shown.counters.unsupported;
   const total = (c: RecordCounts | null) =>
     c ? c.traces + c.observations : null;
   const report: FinishRecoveryResult = {
@@ -139,6 +140,19 @@ export async function finishRecovery(
       after,
       ...(why ? { countError: why } : {}),
       ...(failedKeysAt ? { failedKeysAt } : {}),
+      ...(unsupported > 0
+        ? {
+            unsupported: {
+              keys: unsupported,
+              ...(shown.note ? { example: shown.note } : {}),
+              ...(ports.ownBucket
+                ? {
+                    at: `s3://${ports.ownBucket}/${artifactPrefix(plan.runId, 'skipped')}`,
+                  }
+                : {}),
+            },
+          }
+        : {}),
     },
   };
   const message = await ports.store.recoveryMessage(plan.runId);

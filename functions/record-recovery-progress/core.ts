@@ -1,8 +1,9 @@
 /**
  * RecordProgress: the last state of the Distributed Map's child workflow.
  * Adds the batch's counts to the run's (one atomic DynamoDB update, so
- * concurrent batches never lose a count), writes its failed keys to
- * burstguard's own bucket (never the events bucket), and edits the run's
+ * concurrent batches never lose a count), writes its failed keys and the
+ * reasons keys were skipped (an unsupported type, say) to burstguard's own
+ * bucket (never the events bucket), and edits the run's
  * progress message at most once per interval. Outside the VPC.
  */
 import { oneLine } from '../../shared/domain/errors.ts';
@@ -17,8 +18,9 @@ import type {
   RecordProgressOutput,
 } from '../../shared/domain/recovery/steps.ts';
 import {
+  type ArtifactKind,
+  artifactObjectKey,
   batchCounters,
-  failedKeysObjectKey,
 } from '../../shared/domain/recovery/store.ts';
 import {
   editProgress,
@@ -39,7 +41,10 @@ export type RecordProgressPorts = {
     'addRecoveryCounts' | 'recoveryMessage' | 'claimRecoveryEdit'
   >;
   artifacts: RecoveryArtifactsPort;
-  /** burstguard's own bucket; without it failed keys stay in the output. */
+  /**
+   * burstguard's own bucket; without it failed keys and skip reasons stay
+   * in the output (the map's results).
+   */
   ownBucket?: string;
   slack?: SlackPort;
   clock: Clock;
@@ -48,6 +53,10 @@ export type RecordProgressPorts = {
 export type RecordProgressResult = RecordProgressOutput & {
   /** The failed keys, when there was no bucket to write them to. */
   failedKeys?: string[];
+  /** Where this batch's skip and failure reasons were written. */
+  reasonsAt?: string;
+  /** The reasons, when there was no bucket to write them to. */
+  errors?: string[];
   editError?: string;
 };
 
@@ -58,23 +67,30 @@ export async function recordProgress(
 ): Promise<RecordProgressResult> {
   const at = ports.clock.now().toISOString();
   const out: Partial<RecordProgressResult> = {};
-  if (result.failedKeys.length > 0) {
-    if (ports.ownBucket) {
-      // Written before the count: a retry after a failed write counts once.
-      out.failedKeysAt = await ports.artifacts.writeFailedKeys({
-        bucket: ports.ownBucket,
-        key: failedKeysObjectKey(batch.runId, batch.phase, result.failedKeys),
-        keys: result.failedKeys,
-      });
-    } else {
-      out.failedKeys = result.failedKeys;
-    }
-  }
+  // Written before the count: a retry after a failed write counts once.
+  const keep = async (kind: ArtifactKind, lines: string[]) =>
+    lines.length > 0 && ports.ownBucket
+      ? ports.artifacts.writeLines({
+          bucket: ports.ownBucket,
+          key: artifactObjectKey(batch.runId, kind, batch.phase, lines),
+          lines,
+        })
+      : undefined;
+  const [failedKeysAt, reasonsAt] = await Promise.all([
+    keep('failed-keys', result.failedKeys),
+    keep('skipped', result.errors),
+  ]);
+  if (failedKeysAt) out.failedKeysAt = failedKeysAt;
+  else if (result.failedKeys.length > 0) out.failedKeys = result.failedKeys;
+  if (reasonsAt) out.reasonsAt = reasonsAt;
+  else if (result.errors.length > 0) out.errors = result.errors;
+  const note = result.errors[0];
   const tally = await ports.store.addRecoveryCounts({
     runId: batch.runId,
     phase: batch.phase,
     add: batchCounters(result),
     at,
+    ...(note === undefined ? {} : { note }),
   });
   let edited = false;
   try {

@@ -18,7 +18,8 @@
  * A recovery run has an item of its own, keyed `recovery#<runId>`
  * (recoveryItemKey): `count_*` and `replay_*` counters added with ADD (an
  * atomic increment, so concurrent batches never lose a count),
- * `<phase>_startedAt`/`<phase>_lastAt`, `progressChannel`/`progressTs`
+ * `<phase>_startedAt`/`<phase>_lastAt`, `<phase>_note` (the first skip
+ * or failure reason, kept as an example), `progressChannel`/`progressTs`
  * (its one Slack message) with `progressFileSystemId`, `progressFrom`,
  * `progressTo` (what the message is about), `progressEditedAt` (the last claimed edit), and
  * the offer's task token in the approval attributes above.
@@ -554,7 +555,7 @@ export function createDynamoIncidentStore(options: {
       });
     },
 
-    async addRecoveryCounts({ runId, phase, add, at }) {
+    async addRecoveryCounts({ runId, phase, add, at, note }) {
       const names: Record<string, string> = {};
       const values: Item = { ':at': at };
       const adds = RECOVERY_COUNTER_NAMES.map((name, i) => {
@@ -564,11 +565,16 @@ export function createDynamoIncidentStore(options: {
       });
       names['#started'] = `${phase}_startedAt`;
       names['#last'] = `${phase}_lastAt`;
+      if (note !== undefined) {
+        names['#note'] = `${phase}_note`;
+        values[':note'] = note;
+      }
       const item = await update({
         Key: key(recoveryItemKey(runId)),
         UpdateExpression:
           `ADD ${adds.join(', ')}` +
-          ' SET #started = if_not_exists(#started, :at), #last = :at',
+          ' SET #started = if_not_exists(#started, :at), #last = :at' +
+          (note === undefined ? '' : ', #note = if_not_exists(#note, :note)'),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
@@ -636,9 +642,11 @@ function tallyOf(item: Item | undefined, phase: RecoveryPhase): RecoveryTally {
   }
   const startedAt = text(item, `${phase}_startedAt`);
   const lastAt = text(item, `${phase}_lastAt`);
+  const note = text(item, `${phase}_note`);
   return {
     counters,
     ...(startedAt ? { startedAt } : {}),
     ...(lastAt ? { lastAt } : {}),
+    ...(note ? { note } : {}),
   };
 }

@@ -47,17 +47,17 @@ export function createEventsListing(client: S3Client): EventsListingPort {
   };
 }
 
-/** Failed keys, one per line, in burstguard's own bucket. */
+/** Failed keys or skip reasons, one per line, in burstguard's own bucket. */
 export function createRecoveryArtifacts(
   client: S3Client,
 ): RecoveryArtifactsPort {
   return {
-    async writeFailedKeys({ bucket, key, keys }) {
+    async writeLines({ bucket, key, lines }) {
       await client.send(
         new PutObjectCommand({
           Bucket: bucket,
           Key: key,
-          Body: keys.length > 0 ? `${keys.join('\n')}\n` : '',
+          Body: lines.length > 0 ? `${lines.join('\n')}\n` : '',
           ContentType: 'text/plain; charset=utf-8',
         }),
       );

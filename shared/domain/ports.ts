@@ -139,13 +139,13 @@ export type EventsListingPort = {
 /** Writes what a recovery leaves behind to burstguard's own bucket. */
 export type RecoveryArtifactsPort = {
   /**
-   * Writes failed keys, one per line, under `key`; answers where they
-   * went (`s3://bucket/key`).
+   * Writes lines (failed keys, or why keys were skipped), one per line,
+   * under `key`; answers where they went (`s3://bucket/key`).
    */
-  writeFailedKeys(input: {
+  writeLines(input: {
     bucket: string;
     key: string;
-    keys: readonly string[];
+    lines: readonly string[];
   }): Promise<string>;
 };
 
@@ -164,6 +164,8 @@ export type RecoveryTally = {
   startedAt?: string;
   /** When the last batch of the phase was added (ISO 8601). */
   lastAt?: string;
+  /** The first reason a key was skipped or failed, as an example. */
+  note?: string;
 };
 
 /** A run's progress message and what it is about. */
@@ -186,6 +188,8 @@ export type RecoveryStore = {
     phase: RecoveryPhase;
     add: RecoveryCounters;
     at: string;
+    /** Kept only when the phase has no note yet. */
+    note?: string;
   }): Promise<RecoveryTally>;
   /** The phase's sums so far (zeros when nothing was added). */
   recoveryCounts(input: {

@@ -89,6 +89,24 @@ describe.each(['memory', 'dynamo'] as const)(
       expect(count.lastAt).toBe(T0);
     });
 
+    it('keeps the first note of a phase as its example', async () => {
+      // Act
+      for (const note of ['first reason', undefined, 'second reason']) {
+        await store.addRecoveryCounts({
+          runId: RUN,
+          phase: 'count',
+          add: batch(1, 0),
+          at: T0,
+          ...(note ? { note } : {}),
+        });
+      }
+      const tally = await store.recoveryCounts({ runId: RUN, phase: 'count' });
+
+      // Assess
+      expect(tally.note).toBe('first reason');
+      expect(tally.counters.batches).toBe(3);
+    });
+
     it('remembers the progress message', async () => {
       // Act
       const before = await store.recoveryMessage(RUN);

@@ -104,10 +104,10 @@ describe('the recovery artifacts', () => {
       .resolves({ ETag: '"6805f2cfc46c0f04559748bb039d69ae"' });
 
     // Act
-    const at = await createRecoveryArtifacts(client()).writeFailedKeys({
+    const at = await createRecoveryArtifacts(client()).writeLines({
       bucket: 'burstguard-own',
       key: 'recoveries/run-1/failed/0001.txt',
-      keys: ['p/trace/t/e1.json', 'p/trace/t/e2.json'],
+      lines: ['p/trace/t/e1.json', 'p/trace/t/e2.json'],
     });
 
     // Assess

@@ -387,8 +387,8 @@ describe('recordProgress', () => {
     skipped: 100,
     failed: 2,
     failedKeys: ['p1/trace/a/1.json', 'p1/trace/b/2.json'],
-    errors: [],
-    unsupported: 0,
+    errors: ['Unsupported replay type: sdk_log (p1/sdk_log/s/1.json)'],
+    unsupported: 1,
   };
 
   it('adds the batch, writes its failed keys to the own bucket and edits the message', async () => {
@@ -401,13 +401,13 @@ describe('recordProgress', () => {
       fileSystemId: FS,
       window: WINDOW,
     });
-    const written: { bucket: string; key: string; keys: readonly string[] }[] =
+    const written: { bucket: string; key: string; lines: readonly string[] }[] =
       [];
     const { slack, edits, text } = recordingSlack();
     const ports = {
       store,
       artifacts: {
-        writeFailedKeys: async (w: (typeof written)[number]) => {
+        writeLines: async (w: (typeof written)[number]) => {
           written.push(w);
           return `s3://${w.bucket}/${w.key}`;
         },
@@ -434,28 +434,42 @@ describe('recordProgress', () => {
       failed: 4,
       batches: 2,
     });
-    expect(written[0]).toMatchObject({
+    const failedWrites = written.filter((w) => w.key.includes('/failed-keys/'));
+    const reasonWrites = written.filter((w) => w.key.includes('/skipped/'));
+    expect(failedWrites[0]).toMatchObject({
       bucket: 'burstguard-own',
-      keys: result.failedKeys,
+      lines: result.failedKeys,
     });
-    expect(written[0]?.key).toMatch(/^recoveries\/r-1\/failed-keys\/replay-/);
+    expect(failedWrites[0]?.key).toMatch(
+      /^recoveries\/r-1\/failed-keys\/replay-/,
+    );
     // The same keys go to the same object: a retry does not add another.
-    expect(written[1]?.key).toBe(written[0]?.key);
-    expect(first.failedKeysAt).toBe(`s3://burstguard-own/${written[0]?.key}`);
+    expect(failedWrites[1]?.key).toBe(failedWrites[0]?.key);
+    expect(first.failedKeysAt).toBe(
+      `s3://burstguard-own/${failedWrites[0]?.key}`,
+    );
+    // Why keys were skipped is kept too, and the first reason as an example.
+    expect(reasonWrites[0]?.lines).toEqual(result.errors);
+    expect(first.reasonsAt).toContain(
+      's3://burstguard-own/recoveries/r-1/skipped/',
+    );
+    expect(
+      (await store.recoveryCounts({ runId: RUN, phase: 'replay' })).note,
+    ).toBe(result.errors[0]);
     // One edit per interval: the second batch came in the same second.
     expect([first.edited, second.edited]).toEqual([true, false]);
     expect(edits).toHaveLength(1);
     expect(text(edits[0] ?? {})).toContain('queued 398');
   });
 
-  it('keeps failed keys in its output when there is no own bucket', async () => {
+  it('keeps failed keys and reasons in its output when there is no own bucket', async () => {
     // Act
     const out = await recordProgress(
       { result, batch: { runId: RUN, fileSystemId: FS, phase: 'replay' } },
       {
         store: createMemoryIncidentStore(),
         artifacts: {
-          writeFailedKeys: async () => {
+          writeLines: async () => {
             throw new Error('must not write');
           },
         },
@@ -465,6 +479,7 @@ describe('recordProgress', () => {
 
     // Assess
     expect(out.failedKeys).toEqual(result.failedKeys);
+    expect(out.errors).toEqual(result.errors);
     expect(out.edited).toBe(false);
   });
 });
@@ -705,6 +720,43 @@ describe('finishRecovery', () => {
       expect(report.status).toBe(status);
     },
   );
+
+  it('reports the keys of an unsupported type as skipped, with an example and where the reasons are', async () => {
+    // Prepare
+    const store = await replayed(0);
+    await store.addRecoveryCounts({
+      runId: RUN,
+      phase: 'replay',
+      add: { ...zeroCounters(), skipped: 2, unsupported: 2, batches: 1 },
+      at: '2026-11-23T05:11:00.000Z',
+      note: 'Unsupported replay type: sdk_log (p1/sdk_log/s/1.json)',
+    });
+    const { slack, edits, text } = recordingSlack();
+
+    // Act
+    const report = await finishRecovery(
+      {
+        plan: plan(),
+        before: { traces: 1, observations: 1 },
+        after: { traces: 2, observations: 2 },
+        offer: { approved: true, by: 'U01APPROVER' },
+      },
+      {
+        store,
+        slack,
+        channel: '#x',
+        clock: clock('2026-11-23T05:20:00.000Z'),
+        ownBucket: 'burstguard-own',
+      },
+    );
+
+    // Assess
+    expect(report.status).toBe('recovered');
+    expect(report.keysSkipped).toBe(102);
+    expect(text(edits[0] ?? {})).toContain(
+      'Skipped 2 keys Langfuse does not replay (e.g. Unsupported replay type: sdk_log (p1/sdk_log/s/1.json)); reasons in `s3://burstguard-own/recoveries/r-1/skipped/`',
+    );
+  });
 
   it('reports not-configured without counting', async () => {
     // Act

@@ -179,6 +179,8 @@ export type RecoveryProgress = {
     countError?: string;
     /** Where the failed keys were written. */
     failedKeysAt?: string;
+    /** Keys of a type Langfuse does not replay: skipped and reported. */
+    unsupported?: { keys: number; example?: string; at?: string };
   };
 };
 
@@ -248,6 +250,18 @@ export function recoveryProgressMessage(
   }
   if (final?.failedKeysAt) {
     lines.push(md`Failed keys: \`${final.failedKeysAt}\``);
+  }
+  const unsupported = final?.unsupported;
+  if (unsupported) {
+    const example = unsupported.example
+      ? md` (e.g. ${unsupported.example})`
+      : md``;
+    const where = unsupported.at
+      ? md`; reasons in \`${unsupported.at}\``
+      : md``;
+    lines.push(
+      md`Skipped ${formatCount(unsupported.keys)} keys Langfuse does not replay${example}${where}.`,
+    );
   }
   const blocks: Block[] = [section(md`${title}\n${joinMd(lines, '\n')}`)];
   if (final && (final.status === 'failed' || final.status === 'partial')) {

@@ -70,22 +70,26 @@ function fnv1a(text: string): string {
   return hash.toString(16).padStart(8, '0');
 }
 
-/** Where a run's failed keys go in burstguard's own bucket. */
-export function failedKeysPrefix(runId: string): string {
-  return `recoveries/${runName(runId)}/failed-keys/`;
+/** What a run writes to burstguard's own bucket, by folder. */
+export type ArtifactKind = 'failed-keys' | 'skipped';
+
+/** Where a run's failed keys (or skip reasons) go in the own bucket. */
+export function artifactPrefix(runId: string, kind: ArtifactKind): string {
+  return `recoveries/${runName(runId)}/${kind}/`;
 }
 
 /**
- * The object a batch's failed keys are written to: named by the keys
+ * The object a batch's lines are written to: named by the lines
  * themselves, so a retried batch writes the same object again rather
  * than a second one.
  */
-export function failedKeysObjectKey(
+export function artifactObjectKey(
   runId: string,
+  kind: ArtifactKind,
   phase: RecoveryPhase,
-  keys: readonly string[],
+  lines: readonly string[],
 ): string {
-  return `${failedKeysPrefix(runId)}${phase}-${fnv1a(keys.join('\n'))}-${keys.length}.txt`;
+  return `${artifactPrefix(runId, kind)}${phase}-${fnv1a(lines.join('\n'))}-${lines.length}.txt`;
 }
 
 /**
