@@ -863,12 +863,23 @@ describe('the collect-clickhouse handler', () => {
 });
 
 describe('the replay-batch handler', () => {
-  it('refuses a batch of more than 1,000 keys, the endpoint limit', async () => {
-    // Prepare
-    const handler = createReplayBatchHandler({
+  const DRY_BATCH: BatchInput = {
+    runId: RUN,
+    fileSystemId: FS,
+    window: WINDOW,
+    dryRun: true,
+    eventsPrefix: '',
+    kind: 'standard',
+  };
+  const handlerWithoutLangfuse = () =>
+    createReplayBatchHandler({
       langfuseFor: () => undefined,
       rate: { requestsPerSecond: 50, maxConcurrency: 4 },
     });
+
+  it('refuses a batch of more than 1,000 keys, the endpoint limit', async () => {
+    // Prepare
+    const handler = handlerWithoutLangfuse();
     const Items = Array.from({ length: 1001 }, (_, i) => ({
       Key: `p/trace/${i}/e.json`,
       LastModified: IN,
@@ -878,14 +889,7 @@ describe('the replay-batch handler', () => {
     const error = await handler(
       {
         Items,
-        BatchInput: {
-          runId: RUN,
-          fileSystemId: FS,
-          window: WINDOW,
-          dryRun: true,
-          eventsPrefix: '',
-          kind: 'standard',
-        },
+        BatchInput: DRY_BATCH,
       },
       localContext('replay-batch'),
     ).then(
@@ -900,23 +904,13 @@ describe('the replay-batch handler', () => {
 
   it('reads LastModified as a Date, as a local engine may hand it', async () => {
     // Prepare
-    const handler = createReplayBatchHandler({
-      langfuseFor: () => undefined,
-      rate: { requestsPerSecond: 50, maxConcurrency: 4 },
-    });
+    const handler = handlerWithoutLangfuse();
 
     // Act
     const result = await handler(
       {
         Items: [{ Key: 'p/trace/t/e.json', LastModified: new Date(IN) }],
-        BatchInput: {
-          runId: RUN,
-          fileSystemId: FS,
-          window: WINDOW,
-          dryRun: true,
-          eventsPrefix: '',
-          kind: 'standard',
-        },
+        BatchInput: DRY_BATCH,
       },
       localContext('replay-batch'),
     );

@@ -125,6 +125,20 @@ describe('recoveryOfferMessage', () => {
   });
 });
 
+/** The progress of this run, with the fields a test sets. */
+function progress(
+  over: Partial<Parameters<typeof recoveryProgressMessage>[0]>,
+): Parameters<typeof recoveryProgressMessage>[0] {
+  return {
+    runId: RUN,
+    fileSystemId: FS,
+    window: WINDOW,
+    phase: 'replay',
+    counters: zeroCounters(),
+    ...over,
+  };
+}
+
 describe('recoveryProgressMessage', () => {
   const counters = {
     ...zeroCounters(),
@@ -138,14 +152,10 @@ describe('recoveryProgressMessage', () => {
   it('shows listed, queued, skipped, failed and the rate while replaying', () => {
     // Act
     const message = recoveryProgressMessage(
-      {
-        runId: RUN,
-        fileSystemId: FS,
-        window: WINDOW,
-        phase: 'replay',
+      progress({
         counters,
         keysPerSecond: 250,
-      },
+      }),
       'C1',
     );
 
@@ -158,18 +168,14 @@ describe('recoveryProgressMessage', () => {
   it('ends with records before -> after and the word recovered', () => {
     // Act
     const message = recoveryProgressMessage(
-      {
-        runId: RUN,
-        fileSystemId: FS,
-        window: WINDOW,
-        phase: 'replay',
+      progress({
         counters,
         final: {
           status: 'recovered',
           before: { traces: 100, observations: 400 },
           after: { traces: 180, observations: 720 },
         },
-      },
+      }),
       'C1',
     );
 
@@ -186,11 +192,7 @@ describe('recoveryProgressMessage', () => {
   it('says where failed keys went and how to resume a partial run', () => {
     // Act
     const message = recoveryProgressMessage(
-      {
-        runId: RUN,
-        fileSystemId: FS,
-        window: WINDOW,
-        phase: 'replay',
+      progress({
         counters: { ...counters, failed: 3 },
         final: {
           status: 'partial',
@@ -199,7 +201,7 @@ describe('recoveryProgressMessage', () => {
           countError: 'ClickHouse unreachable',
           failedKeysAt: 's3://own/recoveries/r-1/failed/',
         },
-      },
+      }),
       'C1',
     );
 
