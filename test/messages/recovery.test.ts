@@ -63,6 +63,8 @@ describe('recoveryOfferMessage', () => {
     ]);
     expect(buttons[0]?.confirm?.title.text).toBe('Replay the dropped events?');
     expect(buttons[1]?.confirm).toBeUndefined();
+    // As long as the offer task waits (APPROVAL_TIMEOUT_SECONDS, 1 h).
+    expect(shown(message)).toContain('The offer expires in 60 min');
   });
 
   it('carries a value the interactions endpoint reads back as this run', () => {

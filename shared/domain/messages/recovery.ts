@@ -12,6 +12,7 @@ import type {
 } from '../recovery/contract.ts';
 import type { RecoveryCounters, RecoveryPhase } from '../recovery/steps.ts';
 import {
+  APPROVAL_TIMEOUT_SECONDS,
   type ApprovalDecision,
   encodeRecoveryValue,
   RECOVERY_APPROVE_ACTION_ID,
@@ -149,7 +150,7 @@ export function recoveryOfferMessage(
         ],
       },
       context(
-        md`Only listed approvers can answer. The offer expires in 1 h · ${offer.fileSystemId}`,
+        md`Only listed approvers can answer. The offer expires in ${formatCount(APPROVAL_TIMEOUT_SECONDS / 60)} min · ${offer.fileSystemId}`,
       ),
     );
   }
