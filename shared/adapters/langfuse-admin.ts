@@ -12,6 +12,8 @@
  * key goes to the configured host only) and its error lines never hold
  * the key.
  */
+import type { AppConfig } from '../domain/config.ts';
+import { parseCredentialsSecret } from '../domain/credentials.ts';
 import {
   LangfuseRateLimitedError,
   LangfuseRejectedError,
@@ -167,4 +169,41 @@ export function createLangfuseAdmin(options: {
       );
     },
   };
+}
+
+/**
+ * Each replay request's deadline: well inside the function's timeout, so
+ * a Langfuse that does not answer becomes LangfuseUnavailableError (which
+ * the state machine retries) rather than a timed-out Task.
+ */
+export const LANGFUSE_TIMEOUT_MS = 10_000;
+
+/**
+ * One port per file system with a recovery configuration: its
+ * `langfuseUrl` and the `langfuseAdminKey` of its entry in the
+ * per-file-system credentials secret. Checked at cold start: a malformed
+ * secret stops the function with one line naming the file system and the
+ * field, never a value.
+ */
+export function langfuseAdminPortsFrom(
+  config: Pick<AppConfig, 'fileSystems'>,
+  credentialsSecret: string | undefined,
+  options: { timeoutMs?: number; fetch?: typeof fetch } = {},
+): (fileSystemId: string) => LangfuseAdminPort | undefined {
+  const entries = parseCredentialsSecret(credentialsSecret, config);
+  const ports = new Map<string, LangfuseAdminPort>();
+  for (const fs of config.fileSystems) {
+    const adminKey = entries.get(fs.fileSystemId)?.langfuseAdminKey;
+    if (!fs.recovery || !adminKey) continue;
+    ports.set(
+      fs.fileSystemId,
+      createLangfuseAdmin({
+        baseUrl: fs.recovery.langfuseUrl,
+        adminKey,
+        timeoutMs: options.timeoutMs ?? LANGFUSE_TIMEOUT_MS,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
+    );
+  }
+  return (fileSystemId) => ports.get(fileSystemId);
 }

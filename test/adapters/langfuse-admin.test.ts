@@ -8,8 +8,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createLangfuseAdmin,
+  langfuseAdminPortsFrom,
   retryAfterSeconds,
 } from '../../shared/adapters/langfuse-admin.ts';
+import { parseConfig } from '../../shared/domain/config.ts';
 import {
   LangfuseRateLimitedError,
   LangfuseRejectedError,
@@ -192,3 +194,78 @@ describe('retryAfterSeconds', () => {
     expect(retryAfterSeconds(null, now)).toBeUndefined();
   });
 });
+
+describe('langfuseAdminPortsFrom', () => {
+  const FS_A = 'fs-0123456789abcdef0';
+  const FS_B = 'fs-0fedcba9876543210';
+  const config = parseConfig({
+    fileSystems: [
+      {
+        fileSystemId: FS_A,
+        recovery: {
+          eventsBucket: 'langfuse-events',
+          langfuseUrl: 'https://langfuse.example.com/base/',
+        },
+      },
+      { fileSystemId: FS_B },
+    ],
+  });
+
+  it('builds a port for a file system with recovery settings and an admin key', async () => {
+    // Prepare
+    const calls: { url: string; authorization: string | null }[] = [];
+    const fake = (async (url: string, init: RequestInit) => {
+      calls.push({
+        url,
+        authorization: new Headers(init.headers).get('authorization'),
+      });
+      return new Response(
+        JSON.stringify({ queued: 1, skipped: 0, errors: [] }),
+        { status: 200 },
+      );
+    }) as unknown as typeof fetch;
+    const secret = JSON.stringify({
+      [FS_A]: { ...LOGIN, langfuseAdminKey: ADMIN_KEY_SECRET },
+      [FS_B]: { ...LOGIN, langfuseAdminKey: 'unused-key' },
+    });
+
+    // Act
+    const portFor = langfuseAdminPortsFrom(config, secret, { fetch: fake });
+    await portFor(FS_A)?.ingestionReplay(['p/trace/t/e.json']);
+
+    // Assess
+    expect(portFor(FS_B)).toBeUndefined();
+    expect(calls).toEqual([
+      {
+        url: 'https://langfuse.example.com/base/api/admin/ingestion-replay',
+        authorization: `Bearer ${ADMIN_KEY_SECRET}`,
+      },
+    ]);
+  });
+
+  it('has no port without an admin key', () => {
+    // Act
+    const portFor = langfuseAdminPortsFrom(config, '');
+
+    // Assess
+    expect(portFor(FS_A)).toBeUndefined();
+  });
+
+  it('refuses a malformed entry in one line that holds no value', () => {
+    // Act
+    const attempt = () =>
+      langfuseAdminPortsFrom(
+        config,
+        JSON.stringify({ [FS_A]: { ...LOGIN, langfuseAdminKey: '' } }),
+      );
+
+    // Assess
+    expect(attempt).toThrow(
+      /^ClickHouseCredentials fs-0123456789abcdef0: langfuseAdminKey must be a non-empty string$/,
+    );
+  });
+});
+
+const ADMIN_KEY_SECRET = 'lf-admin-secret-value';
+/** The ClickHouse login every entry of the credentials secret holds. */
+const LOGIN = { clickhouseUser: 'burstguard', clickhousePassword: 'ch-secret' };
