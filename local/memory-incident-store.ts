@@ -11,7 +11,17 @@ import {
   toIncident,
   toRecord,
 } from '../shared/domain/incident-items.ts';
-import type { IncidentStore } from '../shared/domain/ports.ts';
+import type {
+  IncidentStore,
+  RecoveryMessageRef,
+  RecoveryStore,
+  RecoveryTally,
+} from '../shared/domain/ports.ts';
+import {
+  RECOVERY_COUNTER_NAMES,
+  recoveryTokensOver,
+  zeroCounters,
+} from '../shared/domain/recovery/store.ts';
 
 type Entry = {
   incident?: IncidentItem;
@@ -34,8 +44,25 @@ type Entry = {
  * awaiting, so concurrent calls see each other's writes as DynamoDB's
  * conditional writes would.
  */
-export function createMemoryIncidentStore(): IncidentStore {
+export function createMemoryIncidentStore(): IncidentStore & RecoveryStore {
   const entries = new Map<string, Entry>();
+  /** Recovery runs by run id: counters per phase, message, last edit. */
+  const runs = new Map<
+    string,
+    {
+      tallies: Map<string, RecoveryTally>;
+      message?: RecoveryMessageRef;
+      editedAt?: string;
+    }
+  >();
+  const runOf = (runId: string) => {
+    let run = runs.get(runId);
+    if (!run) {
+      run = { tallies: new Map() };
+      runs.set(runId, run);
+    }
+    return run;
+  };
   const entryOf = (fileSystemId: string): Entry => {
     let entry = entries.get(fileSystemId);
     if (!entry) {
@@ -68,7 +95,11 @@ export function createMemoryIncidentStore(): IncidentStore {
     alarmNames: alarmName ? [alarmName] : [],
   });
 
-  return {
+  const store: IncidentStore &
+    Omit<
+      RecoveryStore,
+      'saveRecoveryToken' | 'claimRecoveryToken' | 'settleRecoveryToken'
+    > = {
     async openOrJoin({ fileSystemId, incidentId, at, alarmName, activeSince }) {
       const entry = entryOf(fileSystemId);
       const current = entry.incident;
@@ -272,5 +303,49 @@ export function createMemoryIncidentStore(): IncidentStore {
       approval.claimId = undefined;
       approval.claimUntil = undefined;
     },
+
+    async addRecoveryCounts({ runId, phase, add, at, note }) {
+      const tallies = runOf(runId).tallies;
+      const before = tallies.get(phase);
+      const counters = before ? { ...before.counters } : zeroCounters();
+      for (const name of RECOVERY_COUNTER_NAMES) counters[name] += add[name];
+      const kept = before?.note ?? note;
+      const tally: RecoveryTally = {
+        counters,
+        startedAt: before?.startedAt ?? at,
+        lastAt: at,
+        ...(kept === undefined ? {} : { note: kept }),
+      };
+      tallies.set(phase, tally);
+      return { ...tally, counters: { ...counters } };
+    },
+
+    async recoveryCounts({ runId, phase }) {
+      const tally = runs.get(runId)?.tallies.get(phase);
+      return tally
+        ? { ...tally, counters: { ...tally.counters } }
+        : { counters: zeroCounters() };
+    },
+
+    async saveRecoveryMessage({ runId, ...message }) {
+      runOf(runId).message = { ...message, window: { ...message.window } };
+    },
+
+    async recoveryMessage(runId) {
+      const message = runs.get(runId)?.message;
+      return message
+        ? { ...message, window: { ...message.window } }
+        : undefined;
+    },
+
+    async claimRecoveryEdit({ runId, at, minIntervalMs }) {
+      const run = runOf(runId);
+      if (run.editedAt && run.editedAt > cutoffOf(at, minIntervalMs)) {
+        return false;
+      }
+      run.editedAt = at;
+      return true;
+    },
   };
+  return { ...store, ...recoveryTokensOver(store) };
 }

@@ -9,7 +9,12 @@ import type {
   ClickHouseEvidence,
   Trigger,
 } from '../../shared/domain/contracts.ts';
+import { oneLine } from '../../shared/domain/errors.ts';
 import type { ClickHousePort } from '../../shared/domain/ports.ts';
+import type {
+  CountRecordsInput,
+  CountRecordsOutput,
+} from '../../shared/domain/recovery/steps.ts';
 import { summarizeSnapshot } from '../../shared/domain/sources/clickhouse/summarize.ts';
 import { unavailableAfter } from '../../shared/domain/sources/unavailable.ts';
 
@@ -61,5 +66,35 @@ export async function collectClickHouse(
     };
   } catch (error) {
     return unavailableAfter('clickhouse', error, Date.now() - started);
+  }
+}
+
+/**
+ * CountBefore / CountAfter of a recovery: distinct traces and observations
+ * with timestamps in the window (`uniqExact(id)`), read-only and bounded
+ * by the port. Never throws: a count that cannot be read is `{error}`, and
+ * the recovery goes on without it.
+ */
+export async function countRecords(
+  input: CountRecordsInput,
+  ports: CollectClickHousePorts,
+): Promise<CountRecordsOutput> {
+  const clickhouse = ports.clickhouseFor(input.fileSystemId);
+  if (!clickhouse) {
+    return {
+      error: `no ClickHouse endpoint is configured for ${input.fileSystemId}`,
+    };
+  }
+  if (!clickhouse.countRecords) {
+    return { error: 'this ClickHouse port cannot count records' };
+  }
+  try {
+    const counts = await clickhouse.countRecords({
+      start: new Date(input.window.from),
+      end: new Date(input.window.to),
+    });
+    return { traces: counts.traces, observations: counts.observations };
+  } catch (error) {
+    return { error: oneLine(error) };
   }
 }

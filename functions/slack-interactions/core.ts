@@ -14,7 +14,13 @@
  */
 import { oneLine } from '../../shared/domain/errors.ts';
 import { answeredCard } from '../../shared/domain/messages/blocks.ts';
-import type { IncidentStore } from '../../shared/domain/ports.ts';
+import { recoveryAnsweredCard } from '../../shared/domain/messages/recovery.ts';
+import type {
+  ApprovalClaim,
+  IncidentStore,
+  RecoveryStore,
+  TaskCallbackPort,
+} from '../../shared/domain/ports.ts';
 import {
   APPROVAL_TIMEOUT_SECONDS,
   type ApprovalDecision,
@@ -23,10 +29,8 @@ import {
 } from '../../shared/domain/slack/interaction.ts';
 import { verifySlackSignature } from '../../shared/domain/slack/signature.ts';
 
-/** Step Functions' callback: SendTaskSuccess with a JSON output. */
-export type TaskCallbackPort = {
-  sendTaskSuccess(input: { taskToken: string; output: string }): Promise<void>;
-};
+/** Step Functions' callback (kept here under its old name too). */
+export type { TaskCallbackPort };
 
 /** chat.update, as the Slack adapter's `updateMessage` offers it. */
 export type CardUpdater = {
@@ -51,7 +55,12 @@ export type InteractionResponder = {
 };
 
 export type ApprovalPorts = {
-  store: Pick<IncidentStore, 'claimApprovalToken' | 'settleApprovalToken'>;
+  /**
+   * Where the task tokens wait: the remediation approval's by incident,
+   * the recovery offer's by run (absent: no offer can be answered).
+   */
+  store: Pick<IncidentStore, 'claimApprovalToken' | 'settleApprovalToken'> &
+    Partial<Pick<RecoveryStore, 'claimRecoveryToken' | 'settleRecoveryToken'>>;
   tasks: TaskCallbackPort;
   slack?: CardUpdater;
   responder?: InteractionResponder;
@@ -181,6 +190,48 @@ function errorName(error: unknown): string {
 
 type Settled = Omit<ApprovalResponse, 'statusCode' | 'body'>;
 
+/** Claims and settles one decision's task token, wherever it waits. */
+type TokenClaims = {
+  claim(input: {
+    claimId: string;
+    at: string;
+    leaseUntil: string;
+  }): Promise<ApprovalClaim>;
+  settle(input: {
+    claimId: string;
+    outcome: 'consumed' | 'released';
+  }): Promise<void>;
+};
+
+/**
+ * The remediation approval's token is kept under its incident, the
+ * recovery offer's under its run: the same one-answer rules hold for
+ * both (one conditional claim, a lease, forgotten only once answered).
+ */
+function tokensOf(
+  store: ApprovalPorts['store'],
+  decision: ApprovalDecision,
+): TokenClaims {
+  if (decision.subject === 'recovery') {
+    const runId = decision.incidentId;
+    return {
+      claim: (input) =>
+        store.claimRecoveryToken?.({ runId, ...input }) ??
+        Promise.resolve({ kind: 'none' }),
+      settle: (input) =>
+        store.settleRecoveryToken?.({ runId, ...input }) ?? Promise.resolve(),
+    };
+  }
+  const key = {
+    fileSystemId: decision.fileSystemId,
+    incidentId: decision.incidentId,
+  };
+  return {
+    claim: (input) => store.claimApprovalToken({ ...key, ...input }),
+    settle: (input) => store.settleApprovalToken({ ...key, ...input }),
+  };
+}
+
 /**
  * Answers one interaction request. Never throws for a bad request: the
  * outcome and status say what happened. The token is forgotten only once
@@ -282,21 +333,17 @@ export async function handleApprovalInteraction(
 
   const { decision } = parsed;
   const responseUrl = decision.responseUrl;
-  const key = {
-    fileSystemId: decision.fileSystemId,
-    incidentId: decision.incidentId,
-  };
+  const tokens = tokensOf(ports.store, decision);
   let claimId = ports.newClaimId?.() ?? crypto.randomUUID();
   const claimOf = (id: string) =>
-    ports.store.claimApprovalToken({
-      ...key,
+    tokens.claim({
       claimId: id,
       at: new Date(request.nowSeconds * 1000).toISOString(),
       leaseUntil: new Date(
         (request.nowSeconds + APPROVAL_CLAIM_LEASE_SECONDS) * 1000,
       ).toISOString(),
     });
-  let claim: Awaited<ReturnType<ApprovalPorts['store']['claimApprovalToken']>>;
+  let claim: ApprovalClaim;
   try {
     claim = await claimOf(claimId);
   } catch (error) {
@@ -354,8 +401,8 @@ export async function handleApprovalInteraction(
     } catch (error) {
       if (!DEAD_TOKEN_ERRORS.has(errorName(error))) throw error;
       const dead = claimed.taskToken;
-      const forgotten = await ports.store
-        .settleApprovalToken({ ...key, claimId, outcome: 'consumed' })
+      const forgotten = await tokens
+        .settle({ claimId, outcome: 'consumed' })
         .then(
           () => true,
           () => false,
@@ -388,12 +435,8 @@ export async function handleApprovalInteraction(
       (status !== undefined && status >= 400 && status < 500) ||
       /Throttl|TooMany/.test(name);
     const unsure = !refused;
-    const settle = await ports.store
-      .settleApprovalToken({
-        ...key,
-        claimId,
-        outcome: dead ? 'consumed' : 'released',
-      })
+    const settle = await tokens
+      .settle({ claimId, outcome: dead ? 'consumed' : 'released' })
       .then(
         () => '',
         (e: unknown) =>
@@ -427,12 +470,10 @@ export async function handleApprovalInteraction(
     );
   }
 
-  const consumed = await ports.store
-    .settleApprovalToken({ ...key, claimId, outcome: 'consumed' })
-    .then(
-      () => '',
-      (e: unknown) => `; token not forgotten: ${oneLine(e)}`,
-    );
+  const consumed = await tokens.settle({ claimId, outcome: 'consumed' }).then(
+    () => '',
+    (e: unknown) => `; token not forgotten: ${oneLine(e)}`,
+  );
   let card: Promise<string> | undefined;
   if (ports.slack && decision.channelId && decision.messageTs) {
     const at = new Date(request.nowSeconds * 1000).toISOString();
@@ -440,7 +481,9 @@ export async function handleApprovalInteraction(
       .updateMessage({
         channel: decision.channelId,
         ts: decision.messageTs,
-        ...answeredCard(decision, at),
+        ...(decision.subject === 'recovery'
+          ? recoveryAnsweredCard(decision, at)
+          : answeredCard(decision, at)),
       })
       .then(
         () => '',
@@ -450,11 +493,16 @@ export async function handleApprovalInteraction(
   return finish(
     {
       outcome: 'answered',
-      detail: `${decision.userId} ${verb} incident ${decision.incidentId}${consumed}`,
+      detail: `${decision.userId} ${verb} ${decision.subject ?? 'incident'} ${decision.incidentId}${consumed}`,
       decision,
-      reply: decision.approved
-        ? `You approved switching ${decision.fileSystemId} to Elastic throughput; the workflow goes on.`
-        : `You declined the change to ${decision.fileSystemId}; nothing will be changed.`,
+      reply:
+        decision.subject === 'recovery'
+          ? decision.approved
+            ? `You approved the recovery of ${decision.fileSystemId}: the replay starts, and its progress follows in the thread.`
+            : `You declined the recovery of ${decision.fileSystemId}; nothing will be replayed.`
+          : decision.approved
+            ? `You approved switching ${decision.fileSystemId} to Elastic throughput; the workflow goes on.`
+            : `You declined the change to ${decision.fileSystemId}; nothing will be changed.`,
     },
     responseUrl,
     card,

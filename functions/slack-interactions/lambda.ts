@@ -1,7 +1,8 @@
 /**
  * The Slack interactions endpoint (a Lambda function URL): Approve and
- * Decline on the approval card. The signature is checked before anything
- * else; then the waiting RequestApproval task is answered.
+ * Decline on the approval card and on the recovery offer. The signature is
+ * checked before anything else; then the waiting RequestApproval (or
+ * OfferRecovery) task is answered.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';

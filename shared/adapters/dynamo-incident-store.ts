@@ -14,6 +14,15 @@
  * `approvalIncidentId`, `approvalTaskToken`, `approvalSavedAt`, and while a
  * click answers the approval, `approvalClaimId` and `approvalClaimUntil`
  * (ISO 8601; strings of one format compare in time order).
+ *
+ * A recovery run has an item of its own, keyed `recovery#<runId>`
+ * (recoveryItemKey): `count_*` and `replay_*` counters added with ADD (an
+ * atomic increment, so concurrent batches never lose a count),
+ * `<phase>_startedAt`/`<phase>_lastAt`, `<phase>_note` (the first skip
+ * or failure reason, kept as an example), `progressChannel`/`progressTs`
+ * (its one Slack message) with `progressFileSystemId`, `progressFrom`,
+ * `progressTo` (what the message is about), `progressEditedAt` (the last claimed edit), and
+ * the offer's task token in the approval attributes above.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -31,7 +40,19 @@ import {
   toIncident,
   toRecord,
 } from '../domain/incident-items.ts';
-import type { IncidentStore } from '../domain/ports.ts';
+import type {
+  IncidentStore,
+  RecoveryStore,
+  RecoveryTally,
+} from '../domain/ports.ts';
+import type { RecoveryPhase } from '../domain/recovery/steps.ts';
+import {
+  counterAttribute,
+  RECOVERY_COUNTER_NAMES,
+  recoveryItemKey,
+  recoveryTokensOver,
+  zeroCounters,
+} from '../domain/recovery/store.ts';
 
 type Item = Record<string, unknown>;
 
@@ -138,7 +159,7 @@ const MAX_OPEN_ATTEMPTS = 4;
 export function createDynamoIncidentStore(options: {
   client: DynamoDBDocumentClient;
   tableName: string;
-}): IncidentStore {
+}): IncidentStore & RecoveryStore {
   const { client, tableName } = options;
   const key = (fileSystemId: string) => ({ fileSystemId });
 
@@ -256,7 +277,11 @@ export function createDynamoIncidentStore(options: {
       : ignoredIncident(fileSystemId, at);
   }
 
-  return {
+  const store: IncidentStore &
+    Omit<
+      RecoveryStore,
+      'saveRecoveryToken' | 'claimRecoveryToken' | 'settleRecoveryToken'
+    > = {
     async openOrJoin({ fileSystemId, incidentId, at, alarmName, activeSince }) {
       // Open, else join; an item that flips between the two (resolved in
       // between) is tried again from the start.
@@ -529,5 +554,99 @@ export function createDynamoIncidentStore(options: {
         ExpressionAttributeValues: { ':id': incidentId, ':claim': claimId },
       });
     },
+
+    async addRecoveryCounts({ runId, phase, add, at, note }) {
+      const names: Record<string, string> = {};
+      const values: Item = { ':at': at };
+      const adds = RECOVERY_COUNTER_NAMES.map((name, i) => {
+        names[`#c${i}`] = counterAttribute(phase, name);
+        values[`:c${i}`] = add[name];
+        return `#c${i} :c${i}`;
+      });
+      names['#started'] = `${phase}_startedAt`;
+      names['#last'] = `${phase}_lastAt`;
+      if (note !== undefined) {
+        names['#note'] = `${phase}_note`;
+        values[':note'] = note;
+      }
+      const item = await update({
+        Key: key(recoveryItemKey(runId)),
+        UpdateExpression:
+          `ADD ${adds.join(', ')}` +
+          ' SET #started = if_not_exists(#started, :at), #last = :at' +
+          (note === undefined ? '' : ', #note = if_not_exists(#note, :note)'),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      });
+      return tallyOf(item, phase);
+    },
+
+    async recoveryCounts({ runId, phase }) {
+      return tallyOf(await read(recoveryItemKey(runId)), phase);
+    },
+
+    async saveRecoveryMessage({ runId, channel, ts, fileSystemId, window }) {
+      await update({
+        Key: key(recoveryItemKey(runId)),
+        UpdateExpression:
+          'SET progressChannel = :channel, progressTs = :ts,' +
+          ' progressFileSystemId = :fs, progressFrom = :from, progressTo = :to',
+        ExpressionAttributeValues: {
+          ':channel': channel,
+          ':ts': ts,
+          ':fs': fileSystemId,
+          ':from': window.from,
+          ':to': window.to,
+        },
+      });
+    },
+
+    async recoveryMessage(runId) {
+      const item = await read(recoveryItemKey(runId));
+      if (!item) return undefined;
+      const channel = text(item, 'progressChannel');
+      const ts = text(item, 'progressTs');
+      const fileSystemId = text(item, 'progressFileSystemId');
+      const from = text(item, 'progressFrom');
+      const to = text(item, 'progressTo');
+      return channel && ts && fileSystemId && from && to
+        ? { channel, ts, fileSystemId, window: { from, to } }
+        : undefined;
+    },
+
+    async claimRecoveryEdit({ runId, at, minIntervalMs }) {
+      const claimed = await update({
+        Key: key(recoveryItemKey(runId)),
+        UpdateExpression: 'SET progressEditedAt = :at',
+        ConditionExpression:
+          'attribute_not_exists(progressEditedAt) OR progressEditedAt <= :cutoff',
+        ExpressionAttributeValues: {
+          ':at': at,
+          ':cutoff': cutoffOf(at, minIntervalMs),
+        },
+      });
+      return claimed !== undefined;
+    },
+  };
+  return { ...store, ...recoveryTokensOver(store) };
+}
+
+/** A run's counters of one phase as its item holds them. */
+function tallyOf(item: Item | undefined, phase: RecoveryPhase): RecoveryTally {
+  const counters = zeroCounters();
+  if (!item) return { counters };
+  for (const name of RECOVERY_COUNTER_NAMES) {
+    const value = item[counterAttribute(phase, name)];
+    if (typeof value === 'number') counters[name] = value;
+  }
+  const startedAt = text(item, `${phase}_startedAt`);
+  const lastAt = text(item, `${phase}_lastAt`);
+  const note = text(item, `${phase}_note`);
+  return {
+    counters,
+    ...(startedAt ? { startedAt } : {}),
+    ...(lastAt ? { lastAt } : {}),
+    ...(note ? { note } : {}),
   };
 }

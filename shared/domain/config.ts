@@ -12,6 +12,10 @@ import {
   windowMinutesSchema,
 } from './contracts.ts';
 import { ConfigurationError, parseOrThrow } from './errors.ts';
+import {
+  RECOVERY_DEFAULTS,
+  REPLAY_MAX_KEYS_PER_REQUEST,
+} from './recovery/contract.ts';
 
 /**
  * A ClickHouse endpoint: http(s) only, and no `user:password@`, which
@@ -52,6 +56,94 @@ const clickhouseUrlSchema = z
     }
   });
 
+/**
+ * A URL a secret travels to (a bearer token, a bot token): https, or plain
+ * http only to this machine's loopback (a test double, a local proxy).
+ */
+const secureOrLoopbackUrlSchema = z
+  .string()
+  .url()
+  .refine(
+    (text) => {
+      // zod runs this even after .url() refused the text.
+      if (!URL.canParse(text)) return false;
+      const url = new URL(text);
+      return (
+        url.protocol === 'https:' ||
+        (url.protocol === 'http:' &&
+          ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+      );
+    },
+    { message: 'must be https (or http on loopback)' },
+  );
+
+/**
+ * S3 bucket names: 3 to 63 lower-case letters, digits, dots and hyphens,
+ * starting and ending with a letter or digit (Amazon S3 user guide,
+ * "General purpose bucket naming rules").
+ */
+const bucketNameSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    'must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)',
+  );
+
+/**
+ * Where a file system's Langfuse keeps its ingested events, and how to
+ * replay them (POST /api/admin/ingestion-replay, langfuse/langfuse
+ * web/src/pages/api/admin/ingestion-replay.ts). The admin key is the
+ * credentials secret's `langfuseAdminKey` field, never here.
+ */
+export const recoveryFileSystemConfigSchema = z.object({
+  /** Langfuse's `LANGFUSE_S3_EVENT_UPLOAD_BUCKET`. */
+  eventsBucket: bucketNameSchema,
+  /** Langfuse's `LANGFUSE_S3_EVENT_UPLOAD_PREFIX` (empty by default). */
+  eventsPrefix: z.string().default(''),
+  /** Langfuse's web base URL; the admin key is sent to it. */
+  langfuseUrl: secureOrLoopbackUrlSchema,
+  /**
+   * Langfuse is reachable only inside the VPC: the function that posts to
+   * it runs there and calls nothing else.
+   */
+  langfuseInVpc: z.boolean().default(false),
+  /** Whether a recovery asks first (approve), just runs (auto) or not (off). */
+  policy: policySchema.default('approve'),
+});
+export type RecoveryFileSystemConfig = z.infer<
+  typeof recoveryFileSystemConfigSchema
+>;
+
+/** The deployment-wide replay settings (the operator guide's defaults). */
+export const recoveryAppConfigSchema = z.object({
+  /** Keys per replay request, 1 to 1,000 (the endpoint's limit). */
+  batchSize: z
+    .number()
+    .int()
+    .min(1, 'must be 1 to 1000 keys (the ingestion-replay limit)')
+    .max(
+      REPLAY_MAX_KEYS_PER_REQUEST,
+      'must be 1 to 1000 keys (the ingestion-replay limit)',
+    )
+    .default(RECOVERY_DEFAULTS.batchSize),
+  /** Replay requests in flight at once (the map's MaxConcurrency). */
+  maxConcurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(RECOVERY_DEFAULTS.maxConcurrency),
+  /** Replay requests per second, over all requests in flight. */
+  requestsPerSecond: z
+    .number()
+    .positive()
+    .max(1000)
+    .default(RECOVERY_DEFAULTS.requestsPerSecond),
+  /** burstguard's own bucket (map results, failed keys); set at deploy. */
+  ownBucket: bucketNameSchema.optional(),
+});
+export type RecoveryAppConfig = z.infer<typeof recoveryAppConfigSchema>;
+
 export const fileSystemConfigSchema = z.object({
   fileSystemId: fileSystemIdSchema,
   /** A name people know it by, e.g. `langfuse-clickhouse`. */
@@ -70,6 +162,8 @@ export const fileSystemConfigSchema = z.object({
    * the configuration file's `langfuseLogGroups`.
    */
   insightsLogGroups: z.array(z.string()).optional(),
+  /** Replaying the events Langfuse dropped; absent: no recovery. */
+  recovery: recoveryFileSystemConfigSchema.optional(),
 });
 export type FileSystemConfig = z.infer<typeof fileSystemConfigSchema>;
 
@@ -103,23 +197,7 @@ export const appConfigSchema = z
      * (a test double, a proxy). The bot token travels with every call, so
      * only https, or plain http to this machine's loopback, is accepted.
      */
-    slackApiUrl: z
-      .string()
-      .url()
-      .refine(
-        (text) => {
-          // zod runs this even after .url() refused the text.
-          if (!URL.canParse(text)) return false;
-          const url = new URL(text);
-          return (
-            url.protocol === 'https:' ||
-            (url.protocol === 'http:' &&
-              ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
-          );
-        },
-        { message: 'must be https (or http on loopback)' },
-      )
-      .optional(),
+    slackApiUrl: secureOrLoopbackUrlSchema.optional(),
     /**
      * Policy `auto` switches without asking only when the diagnosis'
      * confidence is at least this (0 to 1) and no two sources contradict
@@ -181,6 +259,12 @@ export const appConfigSchema = z
         horizonMinutes: z.number().int().min(15).max(10_080).default(360),
       })
       .default({ lookbackMinutes: 180, horizonMinutes: 360 }),
+    /** Replay settings of every recovery (see recoveryAppConfigSchema). */
+    recovery: recoveryAppConfigSchema.default({
+      batchSize: RECOVERY_DEFAULTS.batchSize,
+      maxConcurrency: RECOVERY_DEFAULTS.maxConcurrency,
+      requestsPerSecond: RECOVERY_DEFAULTS.requestsPerSecond,
+    }),
     /**
      * Your own EFS prices (a discount, a newer price list): override the
      * dated table of the region in shared/domain/pricing.ts, field by field.

@@ -58,6 +58,41 @@ export class RecordingError extends namedError('RecordingError') {}
 /** Slack did not take the message (down, 5xx, rate limited too long). */
 export class SlackDeliveryError extends namedError('SlackDeliveryError') {}
 
+/**
+ * Langfuse's ingestion replay answered 429: retried by the recovery state
+ * machine with backoff and jitter. `retryAfterSeconds` is the Retry-After
+ * header, when Langfuse (or a proxy in front of it) sent one.
+ */
+export class LangfuseRateLimitedError extends namedError(
+  'LangfuseRateLimitedError',
+) {
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    message: string,
+    options?: { cause?: unknown; retryAfterSeconds?: number },
+  ) {
+    super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+}
+
+/**
+ * Langfuse's ingestion replay answered 5xx, did not answer in time, or
+ * answered something that is not its answer: retried a few times.
+ */
+export class LangfuseUnavailableError extends namedError(
+  'LangfuseUnavailableError',
+) {}
+
+/**
+ * Langfuse refused the request itself (400 bad body, 401 wrong admin key,
+ * 403 no ADMIN_API_KEY set): retrying cannot help.
+ */
+export class LangfuseRejectedError extends namedError(
+  'LangfuseRejectedError',
+) {}
+
 /** Lambda service errors a Task should retry (Step Functions docs). */
 export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.ServiceException',

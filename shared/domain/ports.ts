@@ -10,7 +10,12 @@ import type {
   MetricDataResult,
 } from './aws-shapes.ts';
 import type { Incident, SlackMessage } from './contracts.ts';
-import type { RecordCounts } from './recovery/contract.ts';
+import type {
+  RecordCounts,
+  RecoveryWindow,
+  ReplayAnswer,
+} from './recovery/contract.ts';
+import type { RecoveryCounters, RecoveryPhase } from './recovery/steps.ts';
 
 export type Clock = { now(): Date };
 
@@ -104,6 +109,130 @@ export type ClickHousePort = {
    * tables (a recording).
    */
   countRecords?(window: { start: Date; end: Date }): Promise<RecordCounts>;
+};
+
+/**
+ * Langfuse's admin ingestion replay (`POST /api/admin/ingestion-replay`,
+ * langfuse/langfuse web/src/pages/api/admin/ingestion-replay.ts). Throws
+ * LangfuseRateLimitedError (429), LangfuseUnavailableError (5xx, no
+ * answer, deadline) or LangfuseRejectedError (400, 401, 403).
+ */
+export type LangfuseAdminPort = {
+  ingestionReplay(
+    keys: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<ReplayAnswer>;
+};
+
+/** One object of a ListObjectsV2 page, as the recovery reads it. */
+export type ListedObject = { key: string; lastModified: string };
+
+/** Listing Langfuse's events bucket (ListObjectsV2, paginated). */
+export type EventsListingPort = {
+  /**
+   * The common prefixes one level under `prefix` (ListObjectsV2 with
+   * Delimiter `/`, every page): the project ids' folders.
+   */
+  listPrefixes(input: { bucket: string; prefix: string }): Promise<string[]>;
+};
+
+/** Writes what a recovery leaves behind to burstguard's own bucket. */
+export type RecoveryArtifactsPort = {
+  /**
+   * Writes lines (failed keys, or why keys were skipped), one per line,
+   * under `key`; answers where they went (`s3://bucket/key`).
+   */
+  writeLines(input: {
+    bucket: string;
+    key: string;
+    lines: readonly string[];
+  }): Promise<string>;
+};
+
+/**
+ * Step Functions' callback: SendTaskSuccess with a JSON output, which
+ * answers a step waiting on `.waitForTaskToken`.
+ */
+export type TaskCallbackPort = {
+  sendTaskSuccess(input: { taskToken: string; output: string }): Promise<void>;
+};
+
+/** A run's counters of one phase, with when the first batch was added. */
+export type RecoveryTally = {
+  counters: RecoveryCounters;
+  /** When the first batch of the phase was added (ISO 8601). */
+  startedAt?: string;
+  /** When the last batch of the phase was added (ISO 8601). */
+  lastAt?: string;
+  /** The first reason a key was skipped or failed, as an example. */
+  note?: string;
+};
+
+/** A run's progress message and what it is about. */
+export type RecoveryMessageRef = {
+  channel: string;
+  ts: string;
+  fileSystemId: string;
+  window: RecoveryWindow;
+};
+
+/**
+ * What a recovery run remembers between its steps: counters per phase
+ * (added atomically by concurrent batches), its one progress message, and
+ * the offer's task token.
+ */
+export type RecoveryStore = {
+  /** Adds one batch's counts to the phase's and answers the sums after. */
+  addRecoveryCounts(input: {
+    runId: string;
+    phase: RecoveryPhase;
+    add: RecoveryCounters;
+    at: string;
+    /** Kept only when the phase has no note yet. */
+    note?: string;
+  }): Promise<RecoveryTally>;
+  /** The phase's sums so far (zeros when nothing was added). */
+  recoveryCounts(input: {
+    runId: string;
+    phase: RecoveryPhase;
+  }): Promise<RecoveryTally>;
+  /**
+   * Remembers the run's progress message, with what it is about, so a
+   * batch can edit it knowing only the run id.
+   */
+  saveRecoveryMessage(
+    input: RecoveryMessageRef & { runId: string },
+  ): Promise<void>;
+  recoveryMessage(runId: string): Promise<RecoveryMessageRef | undefined>;
+  /**
+   * Claims the next edit of the progress message: true when no edit was
+   * claimed in the `minIntervalMs` before `at` (one conditional write, so
+   * of concurrent batches at most one edits per interval).
+   */
+  claimRecoveryEdit(input: {
+    runId: string;
+    at: string;
+    minIntervalMs: number;
+  }): Promise<boolean>;
+  /** Keeps the offer's task token; the button carries the run id. */
+  saveRecoveryToken(input: {
+    runId: string;
+    taskToken: string;
+    at: string;
+  }): Promise<void>;
+  /** As {@link IncidentStore.claimApprovalToken}, for the offer. */
+  claimRecoveryToken(input: {
+    runId: string;
+    claimId: string;
+    at: string;
+    leaseUntil: string;
+  }): Promise<ApprovalClaim>;
+  /** As {@link IncidentStore.settleApprovalToken}, for the offer. */
+  settleRecoveryToken(input: {
+    runId: string;
+    claimId: string;
+    outcome: 'consumed' | 'released';
+  }): Promise<void>;
 };
 
 /** The state of a CloudWatch alarm (DescribeAlarms `StateValue`). */

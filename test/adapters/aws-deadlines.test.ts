@@ -215,6 +215,7 @@ describe('the deployed functions', () => {
       'CloudWatchLogsClient',
       'DynamoDBClient',
       'EFSClient',
+      'S3Client',
       'SFNClient',
     ]);
     expect(handlers.filter((f) => builtIn.has(f))).toEqual([]);

@@ -26,6 +26,7 @@ import {
   md,
   mention,
 } from '../../shared/domain/messages/mrkdwn.ts';
+import * as recovery from '../../shared/domain/messages/recovery.ts';
 import type { ApprovalDecision } from '../../shared/domain/slack/interaction.ts';
 import { FS_ID } from '../fixtures/alarm-events.ts';
 import { afterDiagnose } from '../fixtures/states.ts';
@@ -393,6 +394,110 @@ describe('Slack messages with hostile text', () => {
       { type: 'plain_text', text: 'Decline' },
     ]);
     expect(JSON.stringify(card)).not.toContain(ALL);
+  });
+});
+
+const RECOVERY_WINDOW = {
+  from: '2026-11-23T03:00:00.000Z',
+  to: `2026-11-23T05:00:00.000Z ${HOSTILE[0]}`,
+};
+const hostileOffer = (policy: 'off' | 'approve' | 'auto', dryRun = false) => ({
+  runId: `arn:aws:states:us-east-1:1:execution:recovery:${HOSTILE[2]}`,
+  fileSystemId: `${FS_ID} ${HOSTILE[1]}`,
+  window: RECOVERY_WINDOW,
+  events: 1200,
+  droppedRecords: 900,
+  unsupported: 3,
+  policy,
+  dryRun,
+});
+const hostileProgress = (final: boolean) => ({
+  runId: `arn:aws:states:us-east-1:1:execution:recovery:${HOSTILE[2]}`,
+  fileSystemId: `${FS_ID} ${HOSTILE[1]}`,
+  window: RECOVERY_WINDOW,
+  phase: 'replay' as const,
+  counters: {
+    listed: 10,
+    inWindow: 8,
+    queued: 7,
+    skipped: 1,
+    failed: 1,
+    unsupported: 1,
+    batches: 1,
+  },
+  keysPerSecond: 12.5,
+  ...(final
+    ? {
+        final: {
+          status: 'partial' as const,
+          before: { traces: 1, observations: 2 },
+          after: null,
+          countError: `ClickHouse: ${ALL}`,
+          failedKeysAt: `s3://own/recoveries/${HOSTILE[3]}`,
+        },
+      }
+    : {}),
+});
+
+/** One hostile call per function of the recovery messages module. */
+const RECOVERY_CASES: Record<string, () => Built[]> = {
+  recoveryOfferMessage: () => [
+    recovery.recoveryOfferMessage(hostileOffer('approve'), 'C0', '1.2', {
+      approvers: ['U0APPROVER1'],
+    }),
+    recovery.recoveryOfferMessage(hostileOffer('auto'), 'C0'),
+    recovery.recoveryOfferMessage(hostileOffer('off'), 'C0'),
+    recovery.recoveryOfferMessage(hostileOffer('approve', true), 'C0'),
+  ],
+  recoveryProgressMessage: () => [
+    recovery.recoveryProgressMessage(hostileProgress(false), 'C0', '1.2'),
+    recovery.recoveryProgressMessage(hostileProgress(true), 'C0', '1.2'),
+  ],
+  recoveryAnsweredCard: () => [
+    recovery.recoveryAnsweredCard(
+      { ...decision, subject: 'recovery', fileSystemId: `${FS_ID} ${ALL}` },
+      '2026-11-23T05:12:48.554Z',
+    ),
+  ],
+};
+
+describe('recovery messages with hostile text', () => {
+  it('has a hostile case for every builder of the recovery module', () => {
+    const builders = Object.entries(recovery)
+      .filter(([, value]) => typeof value === 'function')
+      .map(([name]) => name)
+      .sort();
+
+    expect(Object.keys(RECOVERY_CASES).sort()).toEqual(builders);
+  });
+
+  it.each(Object.keys(RECOVERY_CASES))(
+    'lets no control sequence of the input through %s',
+    (name) => {
+      // Act
+      const built = RECOVERY_CASES[name]?.() ?? [];
+
+      // Assess
+      const all = built.flatMap(texts);
+      expect(all.length).toBeGreaterThan(0);
+      for (const text of all) {
+        expect(fromInput(text)).not.toMatch(CONTROL);
+        expect(text.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
+      }
+    },
+  );
+
+  it('shows the arrow of records before -> after escaped and readable', () => {
+    // Act
+    const message = recovery.recoveryProgressMessage(
+      hostileProgress(true),
+      'C0',
+    );
+    const shown = renderMessage(message, { color: false });
+
+    // Assess
+    expect(JSON.stringify(message.blocks)).toContain('1 -&gt;');
+    expect(shown).toContain('3 -> unknown');
   });
 });
 

@@ -18,6 +18,10 @@ import {
   approvalMessage,
   findingMessage,
 } from '../../shared/domain/messages/blocks.ts';
+import {
+  recoveryOfferMessage,
+  recoveryProgressMessage,
+} from '../../shared/domain/messages/recovery.ts';
 import { SCENARIO_END, seedIncident } from '../fixtures/scenarios.ts';
 import {
   doubleSlackPort,
@@ -256,6 +260,104 @@ describe('messages the runbook builds', () => {
     expect(what?.text.text.length).toBeLessThanOrEqual(3000);
     // The beginning survives the clip.
     expect(what?.text.text).toContain('• 0 merges behind');
+  });
+});
+
+describe('the recovery messages', () => {
+  // An execution ARN at its longest: the name part may hold 80 characters.
+  const runId = `arn:aws-us-gov:states:us-gov-west-1:123456789012:execution:${'r'.repeat(80)}:${'e'.repeat(80)}`;
+  const window = {
+    from: '2026-11-23T03:00:00.000Z',
+    to: '2026-11-23T05:00:00.000Z',
+  };
+
+  it('posts the offer with its buttons and confirmation within the limits', async () => {
+    // Act
+    const answers = await Promise.all(
+      (['approve', 'auto', 'off'] as const).map((policy) =>
+        post(
+          recoveryOfferMessage(
+            {
+              runId,
+              fileSystemId: 'fs-0123456789abcdef0',
+              window,
+              events: 12_345_678,
+              droppedRecords: 9_876_543,
+              unsupported: 12,
+              policy,
+              dryRun: false,
+            },
+            '#incidents',
+            undefined,
+            {
+              approvers: Array.from({ length: 40 }, (_, i) => `U0APPROVER${i}`),
+            },
+          ),
+        ),
+      ),
+    );
+
+    // Assess
+    expect(answers).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('edits the progress message to its final form within the limits', async () => {
+    // Prepare
+    const p = port();
+    const counters = {
+      listed: 10_000_000,
+      inWindow: 9_000_000,
+      queued: 8_999_000,
+      skipped: 1_000,
+      failed: 12,
+      unsupported: 3,
+      batches: 20_000,
+    };
+    const running = recoveryProgressMessage(
+      {
+        runId,
+        fileSystemId: 'fs-0123456789abcdef0',
+        window,
+        phase: 'replay',
+        counters,
+        keysPerSecond: 1234.5,
+      },
+      '#incidents',
+    );
+    const posted = await p.postMessage({ ...running, channel: '#incidents' });
+
+    // Act
+    const final = recoveryProgressMessage(
+      {
+        runId,
+        fileSystemId: 'fs-0123456789abcdef0',
+        window,
+        phase: 'replay',
+        counters,
+        final: {
+          status: 'partial',
+          before: { traces: 1_000, observations: 5_000 },
+          after: { traces: 1_900, observations: 9_000 },
+          countError: 'x'.repeat(3000),
+          failedKeysAt: `s3://burstguard-own/recoveries/${'k'.repeat(900)}`,
+        },
+      },
+      posted.channel,
+    );
+    const edited = await p
+      .updateMessage?.({
+        channel: posted.channel,
+        ts: posted.ts,
+        text: final.text,
+        blocks: final.blocks,
+      })
+      .then(
+        () => 'ok',
+        (e: Error) => e.message,
+      );
+
+    // Assess
+    expect(edited).toBe('ok');
   });
 });
 

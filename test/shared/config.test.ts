@@ -170,3 +170,93 @@ describe('approvalEscalationMinutes', () => {
     );
   });
 });
+
+describe('recovery', () => {
+  /** Refused with a ConfigurationError of exactly one line starting so. */
+  function refuses(attempt: () => unknown, line: string) {
+    expect(attempt).toThrow(ConfigurationError);
+    expect(attempt).toThrow(line);
+    let message = '';
+    try {
+      attempt();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.startsWith(line)).toBe(true);
+    expect(message).not.toContain('\n');
+  }
+
+  const FS_ONLY = { fileSystemId: 'fs-0123456789abcdef0' };
+  const withRecovery = (recovery: Record<string, unknown>, app = {}) => ({
+    fileSystems: [
+      {
+        ...FS_ONLY,
+        recovery: {
+          eventsBucket: 'langfuse-events',
+          langfuseUrl: 'https://langfuse.example.com',
+          ...recovery,
+        },
+      },
+    ],
+    ...app,
+  });
+
+  it('takes the operator guide defaults and a per-file-system approve policy', () => {
+    // Act
+    const config = parseConfig(withRecovery({}));
+
+    // Assess
+    expect(config.recovery).toEqual({
+      batchSize: 500,
+      maxConcurrency: 4,
+      requestsPerSecond: 50,
+    });
+    expect(config.fileSystems[0]?.recovery).toEqual({
+      eventsBucket: 'langfuse-events',
+      eventsPrefix: '',
+      langfuseUrl: 'https://langfuse.example.com',
+      langfuseInVpc: false,
+      policy: 'approve',
+    });
+  });
+
+  it('is absent for a file system that does not configure it', () => {
+    // Act
+    const config = parseConfig({ fileSystems: [FS_ONLY] });
+
+    // Assess
+    expect(config.fileSystems[0]?.recovery).toBeUndefined();
+  });
+
+  it.each([
+    ['http://127.0.0.1:3000', true],
+    ['http://localhost:3000', true],
+    ['http://langfuse.internal', false],
+    ['ftp://langfuse.example.com', false],
+  ])('takes langfuseUrl %s only when https or loopback (%s)', (url, ok) => {
+    // Act
+    const attempt = () => parseConfig(withRecovery({ langfuseUrl: url }));
+
+    // Assess
+    if (ok) expect(attempt).not.toThrow();
+    else
+      refuses(
+        attempt,
+        'configuration fileSystems.0.recovery.langfuseUrl: must be https (or http on loopback)',
+      );
+  });
+
+  it('refuses a batch over the endpoint limit of 1,000 keys in one line', () => {
+    refuses(
+      () => parseConfig(withRecovery({}, { recovery: { batchSize: 1001 } })),
+      'configuration recovery.batchSize: must be 1 to 1000 keys (the ingestion-replay limit)',
+    );
+  });
+
+  it('refuses a bucket name S3 would not take', () => {
+    refuses(
+      () => parseConfig(withRecovery({ eventsBucket: 'Langfuse_Events' })),
+      'configuration fileSystems.0.recovery.eventsBucket: must be an S3 bucket name',
+    );
+  });
+});

@@ -22,6 +22,7 @@ import {
 import type {
   AlarmStateValue,
   IncidentStore,
+  RecoveryStore,
   SlackPort,
 } from '../../shared/domain/ports.ts';
 import { SCENARIO_END } from '../fixtures/scenarios.ts';
@@ -55,9 +56,12 @@ export type DynamoStores = {
   /** The running dynalite (for raw reads of a table). */
   readonly dynamo: LocalDynamo;
   /** A store on a new, empty table, and the table's name. */
-  table(): Promise<{ store: IncidentStore; tableName: string }>;
+  table(): Promise<{
+    store: IncidentStore & RecoveryStore;
+    tableName: string;
+  }>;
   /** A store on a new, empty table. */
-  store(): Promise<IncidentStore>;
+  store(): Promise<IncidentStore & RecoveryStore>;
 };
 
 /** Starts dynalite before the file's tests and stops it after them. */

@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Resource } from 'sst';
 import type { AppConfig } from '../../domain/config.ts';
-import type { IncidentStore } from '../../domain/ports.ts';
+import type { IncidentStore, RecoveryStore } from '../../domain/ports.ts';
 import { type AwsCallLimits, awsClientOptions } from '../aws-clients.ts';
 import { createDynamoIncidentStore } from '../dynamo-incident-store.ts';
 
@@ -14,7 +14,7 @@ import { createDynamoIncidentStore } from '../dynamo-incident-store.ts';
 export function incidentStore(
   config: AppConfig,
   limits: Partial<AwsCallLimits> = {},
-): IncidentStore {
+): IncidentStore & RecoveryStore {
   return createDynamoIncidentStore({
     client: DynamoDBDocumentClient.from(
       new DynamoDBClient(awsClientOptions(config.region, limits)),

@@ -18,6 +18,11 @@ export const APPROVE_ACTION_ID = 'approve';
 export const DECLINE_ACTION_ID = 'decline';
 /** `block_id` of the actions block holding them. */
 export const APPROVAL_BLOCK_ID = 'burstguard-approval';
+/** `action_id`s of the recovery offer's two buttons. */
+export const RECOVERY_APPROVE_ACTION_ID = 'recovery-approve';
+export const RECOVERY_DECLINE_ACTION_ID = 'recovery-decline';
+/** `block_id` of the recovery offer's actions block. */
+export const RECOVERY_BLOCK_ID = 'burstguard-recovery';
 /** Slack's limit on a button's `value` (Block Kit reference, button). */
 export const SLACK_BUTTON_VALUE_MAX_CHARS = 2_000;
 
@@ -39,16 +44,56 @@ export type ApprovalButtonValue = {
  * system ids. Throws when it would not fit Slack's 2,000 characters.
  */
 export function encodeApprovalValue(value: ApprovalButtonValue): string {
-  const text = JSON.stringify({
+  return buttonValue('approval', {
     incidentId: value.incidentId,
     fileSystemId: value.fileSystemId,
   });
+}
+
+/** Compact JSON, or a RangeError when it would not fit a button value. */
+function buttonValue(what: string, value: Record<string, string>): string {
+  const text = JSON.stringify(value);
   if (text.length > SLACK_BUTTON_VALUE_MAX_CHARS) {
     throw new RangeError(
-      `approval button value is ${text.length} characters, Slack allows ${SLACK_BUTTON_VALUE_MAX_CHARS}`,
+      `${what} button value is ${text.length} characters, Slack allows ${SLACK_BUTTON_VALUE_MAX_CHARS}`,
     );
   }
   return text;
+}
+
+const recoveryValueSchema = z.object({
+  runId: z.string().min(1),
+  fileSystemId: z.string().regex(FILE_SYSTEM_ID),
+});
+
+/**
+ * The value of the recovery offer's buttons: the run (its execution id)
+ * and the file system. The task token stays in the recovery store.
+ */
+export function encodeRecoveryValue(value: {
+  runId: string;
+  fileSystemId: string;
+}): string {
+  return buttonValue('recovery', {
+    runId: value.runId,
+    fileSystemId: value.fileSystemId,
+  });
+}
+
+function decodeRecoveryValue(
+  text: string,
+): { incidentId: string; fileSystemId: string } | undefined {
+  try {
+    const parsed = recoveryValueSchema.safeParse(JSON.parse(text));
+    return parsed.success
+      ? {
+          incidentId: parsed.data.runId,
+          fileSystemId: parsed.data.fileSystemId,
+        }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -111,6 +156,11 @@ const payloadSchema = z.object({
 /** A button press by an allowed approver. */
 export type ApprovalDecision = {
   approved: boolean;
+  /**
+   * `recovery` for the recovery offer's buttons, whose `incidentId` is
+   * then the recovery run's id; absent for the remediation card.
+   */
+  subject?: 'recovery';
   incidentId: string;
   fileSystemId: string;
   userId: string;
@@ -149,6 +199,47 @@ export function readInteractionPayload(rawBody: string): unknown {
   return JSON.parse(payload);
 }
 
+/** The buttons an approver may press: the approval card's and the offer's. */
+const BUTTONS: Record<
+  string,
+  {
+    approved: boolean;
+    blockId: string;
+    card: string;
+    subject?: 'recovery';
+    decode(
+      text: string,
+    ): { incidentId: string; fileSystemId: string } | undefined;
+  }
+> = {
+  [APPROVE_ACTION_ID]: {
+    approved: true,
+    blockId: APPROVAL_BLOCK_ID,
+    card: 'approval card',
+    decode: decodeApprovalValue,
+  },
+  [DECLINE_ACTION_ID]: {
+    approved: false,
+    blockId: APPROVAL_BLOCK_ID,
+    card: 'approval card',
+    decode: decodeApprovalValue,
+  },
+  [RECOVERY_APPROVE_ACTION_ID]: {
+    approved: true,
+    blockId: RECOVERY_BLOCK_ID,
+    card: 'recovery offer',
+    subject: 'recovery',
+    decode: decodeRecoveryValue,
+  },
+  [RECOVERY_DECLINE_ACTION_ID]: {
+    approved: false,
+    blockId: RECOVERY_BLOCK_ID,
+    card: 'recovery offer',
+    subject: 'recovery',
+    decode: decodeRecoveryValue,
+  },
+};
+
 /**
  * Reads a Slack interaction body (after its signature was checked) and
  * says what to do: a decision only for an approval button pressed by a
@@ -180,27 +271,27 @@ export function parseApprovalInteraction(input: {
   }
   // One click sends one action (Slack docs, block_actions payload).
   const action = payload.actions?.[0];
-  if (
-    !action ||
-    (action.action_id !== APPROVE_ACTION_ID &&
-      action.action_id !== DECLINE_ACTION_ID)
-  ) {
+  const button = action ? BUTTONS[action.action_id] : undefined;
+  if (!action || !button) {
     return {
       kind: 'ignored',
       reason: `action ${action?.action_id ?? '(none)'} is not an approval button`,
     };
   }
-  if (action.block_id !== undefined && action.block_id !== APPROVAL_BLOCK_ID) {
+  if (action.block_id !== undefined && action.block_id !== button.blockId) {
     return {
       kind: 'ignored',
-      reason: `block ${action.block_id} is not the approval card`,
+      reason: `block ${action.block_id} is not the ${button.card}`,
     };
   }
-  const value = action.value ? decodeApprovalValue(action.value) : undefined;
+  const value = action.value ? button.decode(action.value) : undefined;
   if (!value) {
-    return { kind: 'invalid', reason: 'approval button value is malformed' };
+    return {
+      kind: 'invalid',
+      reason: `${button.subject ?? 'approval'} button value is malformed`,
+    };
   }
-  const approved = action.action_id === APPROVE_ACTION_ID;
+  const approved = button.approved;
   const userId = payload.user.id;
   if (!input.approvers.includes(userId)) {
     return {
@@ -212,7 +303,12 @@ export function parseApprovalInteraction(input: {
       ...(payload.response_url ? { responseUrl: payload.response_url } : {}),
     };
   }
-  const decision: ApprovalDecision = { approved, ...value, userId };
+  const decision: ApprovalDecision = {
+    approved,
+    ...(button.subject ? { subject: button.subject } : {}),
+    ...value,
+    userId,
+  };
   const userName = payload.user.username ?? payload.user.name;
   const channelId = payload.container?.channel_id ?? payload.channel?.id;
   const messageTs = payload.container?.message_ts ?? payload.message?.ts;
