@@ -142,6 +142,19 @@ describe('keyInWindow', () => {
     expect(keyInWindow(key, '2026-03-02T12:10:00.001Z', WINDOW)).toBe(false);
     expect(keyInWindow(key, 'not a date', WINDOW)).toBe(false);
   });
+
+  it("reads a number as the Distributed Map's epoch seconds", () => {
+    // The ItemReader guide's listObjectsV2 item: "LastModified": 1668699881,
+    // i.e. 2022-11-17T15:44:41Z.
+    const key = classifyKey(TRACE, '');
+    const window = {
+      from: '2022-11-17T15:40:00.000Z',
+      to: '2022-11-17T15:50:00.000Z',
+    };
+
+    expect(keyInWindow(key, 1668699881, window)).toBe(true);
+    expect(keyInWindow(key, 1668699881, WINDOW)).toBe(false);
+  });
 });
 
 describe('windowPrefixes', () => {

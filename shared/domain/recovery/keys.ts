@@ -106,10 +106,16 @@ export function classifyKey(listedKey: string, eventsPrefix: string): KeyClass {
   return { kind: 'unsupported', reason: `Invalid key format: ${listedKey}` };
 }
 
-/** A LastModified as S3 or a map item gives it, in ms; NaN when unreadable. */
+/**
+ * A LastModified as S3 or a map item gives it, in ms; NaN when unreadable.
+ * The Distributed Map's `s3:listObjectsV2` reader hands each object over
+ * with LastModified in epoch seconds (Step Functions developer guide,
+ * "ItemReader (Map)": `"LastModified": 1668699881`); the S3 API and SDK give
+ * a date.
+ */
 export function lastModifiedMs(value: string | number | Date): number {
   if (value instanceof Date) return value.getTime();
-  return typeof value === 'number' ? value : Date.parse(value);
+  return typeof value === 'number' ? value * 1000 : Date.parse(value);
 }
 
 /** Whether an instant (ms) is inside the window: from <= t <= to. */
@@ -140,12 +146,15 @@ export function keyInWindow(
 }
 
 /**
- * Prefixes a plan may carry: each is about 60 characters in the state, and
- * Step Functions caps a state at 256 KB (developer guide, "Quotas": maximum
- * input or output size for a task, state, or execution), which the rest of
- * the state shares.
+ * Prefixes a plan may carry. Two limits bound it (Step Functions developer
+ * guide, "Quotas"): a state holds at most 256 KB, and each prefix is about
+ * 60 characters of it; an execution's history holds at most 25,000 events,
+ * and the prefix loop spends about 15 events per prefix per pass (Choice,
+ * Pass, the Map's entered/started/succeeded/exited and the cursor), twice
+ * (count, then replay): about 800 prefixes. 600 leaves room for the rest
+ * of the run.
  */
-export const MAX_PLAN_PREFIXES = 2_000;
+export const MAX_PLAN_PREFIXES = 600;
 
 /** How finely otel uploads are listed: per hour, per day, or whole. */
 type OtelGrain = 'hour' | 'day' | 'project';
