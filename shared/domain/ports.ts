@@ -10,6 +10,7 @@ import type {
   MetricDataResult,
 } from './aws-shapes.ts';
 import type { Incident, SlackMessage } from './contracts.ts';
+import type { PriceTable } from './pricing.ts';
 
 export type Clock = { now(): Date };
 
@@ -386,3 +387,41 @@ export type ApprovalClaim =
   | { kind: 'busy' }
   /** No token waits for this incident: answered, expired, or never saved. */
   | { kind: 'none' };
+
+/**
+ * The AWS Price List API's GetProducts (shared/adapters/aws-pricing.ts):
+ * one page per call; `PriceList` holds one JSON string per product.
+ */
+export type PriceListPort = {
+  getProducts(request: {
+    ServiceCode: string;
+    Filters: { Type: 'TERM_MATCH'; Field: string; Value: string }[];
+    FormatVersion?: string;
+    NextToken?: string;
+    MaxResults?: number;
+  }): Promise<{
+    PriceList?: string[];
+    NextToken?: string;
+    FormatVersion?: string;
+  }>;
+};
+
+/**
+ * What the weekly advisor keeps between runs, in the incident table under
+ * keys of their own: the dated prices read from the Price List API, per
+ * Region, and each file system's snooze.
+ */
+export type AdvisorStore = {
+  cachedPrices(
+    region: string,
+  ): Promise<{ table: PriceTable; readAt: string } | undefined>;
+  cachePrices(input: { table: PriceTable; readAt: string }): Promise<void>;
+  /** When the file system's advice is snoozed until (ISO 8601), if it is. */
+  snoozedUntil(fileSystemId: string): Promise<string | undefined>;
+  snooze(input: {
+    fileSystemId: string;
+    until: string;
+    by: string;
+    at: string;
+  }): Promise<void>;
+};
