@@ -31,9 +31,9 @@ import {
   encodeApprovalValue,
 } from '../slack/interaction.ts';
 import { VERDICT_TABLE } from '../verdicts.ts';
+import { context, fallback, plainText, section } from './block-kit.ts';
 import { consoleLinks, type LinkSubject } from './console-links.ts';
 import {
-  clipMd,
   groupMention,
   joinMd,
   link,
@@ -47,38 +47,8 @@ import type { MessageContext } from './thread-context.ts';
 
 type Block = Record<string, unknown>;
 
-/** Slack caps section text at 3,000 characters and a message at 50 blocks. */
-const MAX_SECTION_CHARS = 2900;
-
 export function verdictTitle(verdict: Verdict): string {
   return VERDICT_TABLE[verdict].title;
-}
-
-// Blocks take Mrkdwn only: text from outside (tags, names, ClickHouse
-// identifiers and errors, alarm names) gets in through `md`, escaped.
-function section(text: Mrkdwn): Block {
-  return {
-    type: 'section',
-    text: { type: 'mrkdwn', text: clipMd(text, MAX_SECTION_CHARS).toString() },
-  };
-}
-
-function context(text: Mrkdwn): Block {
-  return {
-    type: 'context',
-    elements: [
-      { type: 'mrkdwn', text: clipMd(text, MAX_SECTION_CHARS).toString() },
-    ],
-  };
-}
-
-/**
- * The `text` of chat.postMessage: Slack parses it as mrkdwn too (its
- * `mrkdwn` argument, on by default; docs.slack.dev, chat.postMessage), and
- * shows it in notifications, so it is built as Mrkdwn like the blocks.
- */
-function fallback(text: Mrkdwn): string {
-  return clipMd(text, MAX_SECTION_CHARS).toString();
 }
 
 /**
@@ -102,15 +72,6 @@ function oneSection(
 /** Whole minutes from one time to a later one; 0 when it is not later. */
 function minutesBetween(from: string, to: string): number {
   return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 60_000));
-}
-
-/**
- * plain_text is shown as written, never parsed for `<!channel>` or links
- * (Block Kit reference, "Text object": markup only when type is mrkdwn);
- * only text written here or checked ids go in one anyway.
- */
-function plainText(text: string, max: number): Block {
-  return { type: 'plain_text', text: text.slice(0, max) };
 }
 
 function bullets(lines: readonly (Mrkdwn | string)[]): Mrkdwn {

@@ -1,0 +1,223 @@
+/**
+ * The weekly throughput-mode advisor: for each configured file system,
+ * reads the last days of demand from CloudWatch, simulates every mode on it
+ * (shared/domain/advisor) and posts one digest to Slack: one line per file
+ * system, a chart of its demand against each mode's limit, and buttons to
+ * apply the advice (a remediation run through the usual guards) or snooze
+ * it. `burstguard advise` runs the same reading and advice for one file
+ * system.
+ */
+import {
+  type Advice,
+  type AdvisorSettings,
+  advise,
+  type PriceProvenance,
+  traceFromMetricData,
+} from '../../shared/domain/advisor/advise.ts';
+import type { AdvisedFileSystem } from '../../shared/domain/advisor/simulate.ts';
+import type { AppConfig } from '../../shared/domain/config.ts';
+import type { SlackMessage } from '../../shared/domain/contracts.ts';
+import { oneLine } from '../../shared/domain/errors.ts';
+import { adviceDigestMessage } from '../../shared/domain/messages/advice.ts';
+import type {
+  AdvisorStore,
+  ChartPort,
+  Clock,
+  EfsPort,
+  MetricsPort,
+  SlackPort,
+} from '../../shared/domain/ports.ts';
+import {
+  efsQueries,
+  fileSystemFacts,
+} from '../../shared/domain/sources/efs.ts';
+import { gridFor } from '../../shared/domain/sources/metric-series.ts';
+
+/** The AWS/EFS series the advisor reads (the recording format's Ids). */
+export const ADVISOR_METRIC_IDS = [
+  'data_read_io_bytes',
+  'data_write_io_bytes',
+  'metadata_io_bytes',
+  'metered_io_bytes',
+  'permitted_throughput',
+  'burst_credit_balance',
+] as const;
+
+/**
+ * CloudWatch keeps 1-minute data for 15 days and 5-minute data for 63 days
+ * (CloudWatch user guide, "Metrics concepts", metric retention): a window
+ * that reaches back further than 15 days is read at 5 minutes throughout.
+ */
+export function advisorPeriodSeconds(
+  days: number,
+  resolutionSeconds = 60,
+): number {
+  return Math.max(resolutionSeconds, days <= 15 ? 60 : 300);
+}
+
+/** The settings of the configuration's `advisor` section. */
+export function advisorSettings(config: AppConfig): AdvisorSettings {
+  const a = config.advisor;
+  return {
+    headroomPercent: a.headroomPercent,
+    tolerancePercent: a.tolerancePercent,
+    minimumMonthlySavingUsd: a.minimumMonthlySavingUsd,
+    creditWarnPercent: a.creditWarnPercent,
+  };
+}
+
+/** One file system's advice, read from EFS and CloudWatch. */
+export async function adviseFileSystem(input: {
+  efs: Pick<EfsPort, 'describeFileSystem'>;
+  metrics: MetricsPort;
+  fileSystemId: string;
+  end: Date;
+  days: number;
+  prices: PriceProvenance;
+  settings: AdvisorSettings;
+}): Promise<ReturnType<typeof advise>> {
+  const described = await input.efs.describeFileSystem(input.fileSystemId);
+  const facts = fileSystemFacts(described);
+  const period = advisorPeriodSeconds(
+    input.days,
+    input.metrics.resolutionSeconds,
+  );
+  const start = new Date(input.end.getTime() - input.days * 86_400_000);
+  const grid = gridFor(start, input.end, period);
+  const wanted = new Set<string>(ADVISOR_METRIC_IDS);
+  const results = await input.metrics.getMetricData({
+    queries: efsQueries(input.fileSystemId).filter((q) => wanted.has(q.id)),
+    start: grid.start,
+    end: input.end,
+    periodSeconds: period,
+  });
+  const trace = traceFromMetricData(results, grid, period);
+  const fileSystem: AdvisedFileSystem = {
+    fileSystemId: facts.fileSystemId,
+    ...(facts.name ? { name: facts.name } : {}),
+    throughputMode: facts.throughputMode,
+    performanceMode: facts.performanceMode,
+    ...(facts.provisionedThroughputMibps !== undefined
+      ? { provisionedThroughputMibps: facts.provisionedThroughputMibps }
+      : {}),
+    sizeStandardBytes: facts.sizeStandardBytes,
+  };
+  return advise({
+    trace,
+    fileSystem,
+    prices: input.prices,
+    settings: input.settings,
+  });
+}
+
+export type AdvisorPorts = {
+  efs: Pick<EfsPort, 'describeFileSystem'>;
+  metrics: MetricsPort;
+  slack: SlackPort;
+  clock: Clock;
+  config: AppConfig;
+  store: AdvisorStore;
+  /** Resolves the prices once per run (Price List API, cache, table). */
+  prices: () => Promise<PriceProvenance>;
+  /** Draws each file system's chart; without it the digest has none. */
+  charts?: ChartPort & {
+    renderAdvice?(advice: ReturnType<typeof advise>): Promise<Uint8Array>;
+  };
+};
+
+/** What the weekly run did for one file system. */
+export type AdvisorResult =
+  | { fileSystemId: string; outcome: 'advised'; advice: Advice }
+  | { fileSystemId: string; outcome: 'snoozed'; until: string }
+  | { fileSystemId: string; outcome: 'failed'; reason: string };
+
+export type AdvisorReport = {
+  results: AdvisorResult[];
+  posted: boolean;
+  slackError?: string;
+  message?: SlackMessage;
+  prices: PriceProvenance['origin'];
+  priceNote?: string;
+};
+
+/** The weekly run over every configured file system; one digest. */
+export async function runAdvisor(ports: AdvisorPorts): Promise<AdvisorReport> {
+  const now = ports.clock.now();
+  const prices = await ports.prices();
+  const settings = advisorSettings(ports.config);
+  const results: AdvisorResult[] = [];
+  const advised: ReturnType<typeof advise>[] = [];
+  for (const { fileSystemId } of ports.config.fileSystems) {
+    try {
+      const until = await ports.store.snoozedUntil(fileSystemId);
+      if (until && Date.parse(until) > now.getTime()) {
+        results.push({ fileSystemId, outcome: 'snoozed', until });
+        continue;
+      }
+      const advice = await adviseFileSystem({
+        efs: ports.efs,
+        metrics: ports.metrics,
+        fileSystemId,
+        end: now,
+        days: ports.config.advisor.days,
+        prices,
+        settings,
+      });
+      advised.push(advice);
+      const { bursting: _b, size: _s, ...json } = advice;
+      results.push({ fileSystemId, outcome: 'advised', advice: json });
+    } catch (error) {
+      // One file system's failure never hides the others'.
+      results.push({ fileSystemId, outcome: 'failed', reason: oneLine(error) });
+    }
+  }
+  const base = {
+    results,
+    prices: prices.origin,
+    ...(prices.note ? { priceNote: prices.note } : {}),
+  };
+  if (results.length === 0) return { ...base, posted: false };
+  const message = adviceDigestMessage({
+    results,
+    channel: ports.config.slackChannel,
+    snoozeWeeks: ports.config.advisor.snoozeWeeks,
+    remediationAllowed: Object.fromEntries(
+      ports.config.fileSystems.map((f) => [
+        f.fileSystemId,
+        f.remediationAllowed,
+      ]),
+    ),
+    prices,
+  });
+  try {
+    const posted = await ports.slack.postMessage(message);
+    await uploadCharts(ports, advised, posted).catch(() => undefined);
+    return { ...base, posted: true, message };
+  } catch (error) {
+    return { ...base, posted: false, message, slackError: oneLine(error) };
+  }
+}
+
+/** Each file system's chart, into the digest's thread; never throws up. */
+async function uploadCharts(
+  ports: AdvisorPorts,
+  advised: ReturnType<typeof advise>[],
+  posted: { channel: string; ts: string },
+): Promise<void> {
+  const render = ports.charts?.renderAdvice;
+  if (!render || !ports.slack.uploadFiles || advised.length === 0) return;
+  const files = [];
+  for (const advice of advised) {
+    files.push({
+      filename: `${advice.fileSystemId}-modes.png`,
+      title: `${advice.fileSystemId}: demand against each mode's limit`,
+      bytes: await render(advice),
+      altText: `Demand of ${advice.fileSystemId} over ${advice.window.days} days against the Provisioned size and the Bursting baseline`,
+    });
+  }
+  await ports.slack.uploadFiles({
+    channel: posted.channel,
+    threadTs: posted.ts,
+    files,
+  });
+}
