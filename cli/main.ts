@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     (await import('./commands/diagnose.ts')).diagnoseCommand,
   start: async () => (await import('./commands/start.ts')).startCommand,
   record: async () => (await import('./commands/record.ts')).recordCommand,
+  advise: async () => (await import('./commands/advise.ts')).adviseCommand,
   'slack-test': async () =>
     (await import('./commands/slack-test.ts')).slackTestCommand,
 };

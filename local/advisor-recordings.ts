@@ -120,7 +120,7 @@ export function advisorRecording(
   );
   const minutes = days * 1440;
   const start = new Date(end.getTime() - minutes * 60_000);
-  const fileSystemId = options.fileSystemId ?? 'fs-0adv15e0000000001';
+  const fileSystemId = options.fileSystemId ?? 'fs-0ad715e0000000001';
   const region = 'us-east-1';
   const noise = rng(0xad5 + name.length);
   const spec = SPECS[name](noise);
