@@ -39,6 +39,7 @@ await optional(
   'benchClickHouseHttp',
 );
 await optional('workflow', './workflow.ts', 'benchWorkflow');
+await optional('throughput-mode advisor', './advisor.ts', 'benchAdvisor');
 
 const figures: Figure[] = [];
 let failed = 0;
