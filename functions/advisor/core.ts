@@ -14,6 +14,7 @@ import {
   type PriceProvenance,
   traceFromMetricData,
 } from '../../shared/domain/advisor/advise.ts';
+import { adviceChart } from '../../shared/domain/advisor/chart.ts';
 import type { AdvisedFileSystem } from '../../shared/domain/advisor/simulate.ts';
 import type { AppConfig } from '../../shared/domain/config.ts';
 import type { SlackMessage } from '../../shared/domain/contracts.ts';
@@ -120,9 +121,7 @@ export type AdvisorPorts = {
   /** Resolves the prices once per run (Price List API, cache, table). */
   prices: () => Promise<PriceProvenance>;
   /** Draws each file system's chart; without it the digest has none. */
-  charts?: ChartPort & {
-    renderAdvice?(advice: ReturnType<typeof advise>): Promise<Uint8Array>;
-  };
+  charts?: ChartPort;
 };
 
 /** What the weekly run did for one file system. */
@@ -135,6 +134,8 @@ export type AdvisorReport = {
   results: AdvisorResult[];
   posted: boolean;
   slackError?: string;
+  /** Why the charts did not reach the digest's thread, if they did not. */
+  chartError?: string;
   message?: SlackMessage;
   prices: PriceProvenance['origin'];
   priceNote?: string;
@@ -191,28 +192,38 @@ export async function runAdvisor(ports: AdvisorPorts): Promise<AdvisorReport> {
   });
   try {
     const posted = await ports.slack.postMessage(message);
-    await uploadCharts(ports, advised, posted).catch(() => undefined);
-    return { ...base, posted: true, message };
+    // The charts follow the digest; a chart that fails leaves the digest.
+    const chartError = await uploadCharts(ports, advised, posted).then(
+      () => undefined,
+      (error: unknown) => oneLine(error),
+    );
+    return {
+      ...base,
+      posted: true,
+      message,
+      ...(chartError ? { chartError } : {}),
+    };
   } catch (error) {
     return { ...base, posted: false, message, slackError: oneLine(error) };
   }
 }
 
-/** Each file system's chart, into the digest's thread; never throws up. */
+/** Each file system's chart, into the digest's thread. */
 async function uploadCharts(
   ports: AdvisorPorts,
   advised: ReturnType<typeof advise>[],
   posted: { channel: string; ts: string },
 ): Promise<void> {
-  const render = ports.charts?.renderAdvice;
-  if (!render || !ports.slack.uploadFiles || advised.length === 0) return;
+  const charts = ports.charts;
+  if (!charts || !ports.slack.uploadFiles || advised.length === 0) return;
   const files = [];
   for (const advice of advised) {
+    const chart = adviceChart(advice, ports.config.region, advice.bursting);
     files.push({
-      filename: `${advice.fileSystemId}-modes.png`,
-      title: `${advice.fileSystemId}: demand against each mode's limit`,
-      bytes: await render(advice),
-      altText: `Demand of ${advice.fileSystemId} over ${advice.window.days} days against the Provisioned size and the Bursting baseline`,
+      filename: `${chart.name}.png`,
+      title: chart.title,
+      bytes: await charts.renderChart(chart),
+      altText: `Metered demand of ${advice.fileSystemId} over ${advice.window.days} days against the Provisioned size and the Bursting baseline and burst rate`,
     });
   }
   await ports.slack.uploadFiles({

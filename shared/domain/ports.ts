@@ -153,7 +153,11 @@ export type IncidentChart = {
   periodSeconds: number;
   /** The incident window, marked as a band. */
   window: { start: string; end: string };
+  /** The band's label; `incident window` when not given. */
+  bandLabel?: string;
   lines: ChartLine[];
+  /** Flat lines at fixed values, in the chart's unit (a mode's limit). */
+  limits?: { label: string; value: number }[];
 };
 
 /**

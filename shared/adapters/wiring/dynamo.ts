@@ -6,8 +6,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Resource } from 'sst';
 import type { AppConfig } from '../../domain/config.ts';
-import type { IncidentStore } from '../../domain/ports.ts';
+import type { AdvisorStore, IncidentStore } from '../../domain/ports.ts';
 import { type AwsCallLimits, awsClientOptions } from '../aws-clients.ts';
+import { createDynamoAdvisorStore } from '../dynamo-advisor-store.ts';
 import { createDynamoIncidentStore } from '../dynamo-incident-store.ts';
 
 /** The store on the linked table; `limits` tighten the call deadlines. */
@@ -16,6 +17,19 @@ export function incidentStore(
   limits: Partial<AwsCallLimits> = {},
 ): IncidentStore {
   return createDynamoIncidentStore({
+    client: DynamoDBDocumentClient.from(
+      new DynamoDBClient(awsClientOptions(config.region, limits)),
+    ),
+    tableName: Resource.Incidents.name,
+  });
+}
+
+/** The advisor's cached prices and snoozes, in the same linked table. */
+export function advisorStore(
+  config: AppConfig,
+  limits: Partial<AwsCallLimits> = {},
+): AdvisorStore {
+  return createDynamoAdvisorStore({
     client: DynamoDBDocumentClient.from(
       new DynamoDBClient(awsClientOptions(config.region, limits)),
     ),

@@ -117,6 +117,10 @@ export type ModeOutcome = {
 
 export type BurstingOutcome = ModeOutcome & {
   mode: 'bursting';
+  /** Earned while below it; permitted at zero credits. */
+  baselineBytesPerSecond: number;
+  /** Permitted while credits last. */
+  burstBytesPerSecond: number;
   initialCreditBytes: number;
   lowestCreditBytes: number;
   maxCreditBytes: number;
@@ -279,6 +283,8 @@ export function simulateBursting(
     throttledMinutes: (throttled * dt) / 60,
     costs: { storageUsd: round2(storage), throughputUsd: 0 },
     basis: `storage only; baseline ${(baseline / MiB).toFixed(2)} MiB/s, burst ${(burst / MiB).toFixed(0)} MiB/s while credits last`,
+    baselineBytesPerSecond: baseline,
+    burstBytesPerSecond: burst,
     initialCreditBytes: initial,
     lowestCreditBytes: lowest,
     maxCreditBytes: max,
