@@ -19,6 +19,8 @@ import {
   withInsightsLogGroups,
 } from './deploy-config.ts';
 import {
+  type AdvisorSchedule,
+  advisorSchedule,
   functionTable,
   PREFLIGHT_SCHEDULE,
   SECRETS,
@@ -59,7 +61,7 @@ export type SstComponents = {
   cron(
     name: string,
     args: {
-      schedule: typeof PREFLIGHT_SCHEDULE;
+      schedule: typeof PREFLIGHT_SCHEDULE | AdvisorSchedule;
       function: pulumi.Output<string>;
     },
   ): unknown;
@@ -193,6 +195,12 @@ export async function deployRunbook(options: {
   sst.cron('PreflightSchedule', {
     schedule: PREFLIGHT_SCHEDULE,
     function: fn('preflight').arn,
+  });
+
+  // The weekly throughput-mode advisor, on the configured schedule.
+  sst.cron('AdvisorSchedule', {
+    schedule: advisorSchedule(config),
+    function: fn('advisor').arn,
   });
 
   return {

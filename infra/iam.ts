@@ -70,6 +70,7 @@ export const FUNCTION_LINKS: Record<FunctionName, readonly LinkName[]> = {
   verify: [],
   'slack-interactions': ['SlackBotToken', 'SlackSigningSecret', 'Incidents'],
   preflight: ['SlackBotToken', 'Incidents'],
+  advisor: ['SlackBotToken', 'Incidents'],
 };
 
 /**
@@ -300,6 +301,42 @@ export function slackInteractionsPermissions(options: {
       actions: [...TASK_CALLBACK_ACTIONS],
       resources: [options.stateMachineArn],
     },
+    // The weekly advice's Apply button starts a run of the same state
+    // machine, with the manual input every run validates.
+    {
+      actions: [...ADVICE_APPLY_ACTIONS],
+      resources: [options.stateMachineArn],
+    },
+  ];
+}
+
+/** What the advice's Apply button calls: a run of the state machine. */
+export const ADVICE_APPLY_ACTIONS = ['states:StartExecution'] as const;
+
+/**
+ * The weekly advisor: DescribeFileSystems on the configured file systems,
+ * their metrics and the digest's charts, the incident table (price cache
+ * and snoozes: GetItem and UpdateItem), and the Price List API's
+ * GetProducts, which has no resource types: the Service Authorization
+ * Reference (AWS Price List) lists `pricing:GetProducts` with no resource,
+ * so its Resource is `*`.
+ */
+export function advisorPermissions(options: {
+  config: AppConfig;
+  account: AwsAccount;
+  incidentTableArn: pulumi.Input<string>;
+}): PermissionStatement[] {
+  return [
+    {
+      actions: ['elasticfilesystem:DescribeFileSystems'],
+      resources: options.config.fileSystems.map((f) =>
+        fileSystemArn(options.account, f.fileSystemId),
+      ),
+    },
+    getMetricData,
+    getMetricWidgetImage,
+    incidentTableStatement(options.incidentTableArn),
+    { actions: ['pricing:GetProducts'], resources: ['*'] },
   ];
 }
 

@@ -191,7 +191,13 @@ export const appConfigSchema = z
      */
     advisor: z
       .object({
-        schedule: z.string().min(1).default('rate(7 days)'),
+        schedule: z
+          .string()
+          .regex(
+            /^(rate|cron)\(.+\)$/,
+            'must be an EventBridge schedule expression: rate(...) or cron(...)',
+          )
+          .default('rate(7 days)'),
         days: z.number().int().min(1).max(63).default(14),
         headroomPercent: z.number().min(0).max(200).default(20),
         tolerancePercent: z.number().min(0).max(10).default(0.1),

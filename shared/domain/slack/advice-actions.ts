@@ -7,7 +7,10 @@
  * for some weeks. The value carries only checked ids and numbers.
  */
 import { z } from 'zod';
-import { SLACK_BUTTON_VALUE_MAX_CHARS } from './interaction.ts';
+import {
+  readInteractionPayload,
+  SLACK_BUTTON_VALUE_MAX_CHARS,
+} from './interaction.ts';
 
 export const ADVICE_APPLY_ACTION_ID = 'advice-apply';
 export const ADVICE_SNOOZE_ACTION_ID = 'advice-snooze';
@@ -39,4 +42,71 @@ export function decodeAdviceValue(text: string): AdviceButtonValue | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** An advice button pressed, as the interactions endpoint reads it. */
+export type AdviceClick =
+  | {
+      kind: 'advice';
+      action: 'apply' | 'snooze';
+      value: AdviceButtonValue;
+      userId: string;
+      allowed: boolean;
+      responseUrl?: string;
+    }
+  | { kind: 'invalid'; reason: string };
+
+/**
+ * Reads an interaction body (after its signature was checked): an advice
+ * click, or undefined when the body is something else (the approval
+ * buttons, another interaction). Only `approvers` may use either button.
+ */
+export function parseAdviceClick(input: {
+  rawBody: string;
+  approvers: readonly string[];
+}): AdviceClick | undefined {
+  let raw: unknown;
+  try {
+    raw = readInteractionPayload(input.rawBody);
+  } catch {
+    return undefined;
+  }
+  const payload = raw as {
+    type?: unknown;
+    user?: { id?: unknown };
+    actions?: { action_id?: unknown; value?: unknown }[];
+    response_url?: unknown;
+  };
+  if (payload?.type !== 'block_actions') return undefined;
+  const action = Array.isArray(payload.actions)
+    ? payload.actions[0]
+    : undefined;
+  const id = action?.action_id;
+  if (id !== ADVICE_APPLY_ACTION_ID && id !== ADVICE_SNOOZE_ACTION_ID) {
+    return undefined;
+  }
+  const userId = payload.user?.id;
+  const value =
+    typeof action?.value === 'string'
+      ? decodeAdviceValue(action.value)
+      : undefined;
+  if (typeof userId !== 'string' || !userId || !value) {
+    return { kind: 'invalid', reason: 'advice button value is malformed' };
+  }
+  if (id === ADVICE_APPLY_ACTION_ID && !value.mode) {
+    return { kind: 'invalid', reason: 'apply button names no mode' };
+  }
+  if (id === ADVICE_SNOOZE_ACTION_ID && !value.weeks) {
+    return { kind: 'invalid', reason: 'snooze button names no weeks' };
+  }
+  return {
+    kind: 'advice',
+    action: id === ADVICE_APPLY_ACTION_ID ? 'apply' : 'snooze',
+    value,
+    userId,
+    allowed: input.approvers.includes(userId),
+    ...(typeof payload.response_url === 'string'
+      ? { responseUrl: payload.response_url }
+      : {}),
+  };
 }
