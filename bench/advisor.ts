@@ -103,6 +103,11 @@ export async function benchAdvisor(): Promise<Figure[]> {
           return undefined;
         },
         async snooze() {},
+        async requestApply() {},
+        async pendingApply() {
+          return undefined;
+        },
+        async clearApply() {},
       },
       prices: async () => ({
         table: priceTable('us-east-1'),

@@ -19,6 +19,7 @@ import {
   withInsightsLogGroups,
 } from './deploy-config.ts';
 import {
+  ADVICE_APPLY_SCHEDULE,
   type AdvisorSchedule,
   advisorSchedule,
   functionTable,
@@ -63,6 +64,8 @@ export type SstComponents = {
     args: {
       schedule: typeof PREFLIGHT_SCHEDULE | AdvisorSchedule;
       function: pulumi.Output<string>;
+      /** What the schedule passes the function (SST Cron `event`). */
+      event?: Record<string, string>;
     },
   ): unknown;
 };
@@ -197,10 +200,18 @@ export async function deployRunbook(options: {
     function: fn('preflight').arn,
   });
 
-  // The weekly throughput-mode advisor, on the configured schedule.
+  // The weekly throughput-mode advisor, on the configured schedule, and
+  // every few minutes the runs its Apply button queued.
+  const advisor = fn('advisor');
   sst.cron('AdvisorSchedule', {
     schedule: advisorSchedule(config),
-    function: fn('advisor').arn,
+    function: advisor.arn,
+    event: { kind: 'digest' },
+  });
+  sst.cron('AdvisorApplySchedule', {
+    schedule: ADVICE_APPLY_SCHEDULE,
+    function: advisor.arn,
+    event: { kind: 'apply-queued' },
   });
 
   return {

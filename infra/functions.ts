@@ -7,6 +7,7 @@
 
 import type * as pulumi from '@pulumi/pulumi';
 import type { AppConfig } from '../shared/domain/config.ts';
+import { ADVICE_APPLY_POLL_MINUTES } from '../shared/domain/slack/advice-actions.ts';
 import { ENTRY_FUNCTIONS, LAMBDAS } from '../workflows/definition.ts';
 import {
   type AwsAccount,
@@ -64,6 +65,13 @@ export function functionHandler(name: FunctionName): string {
  * before the credits run out.
  */
 export const PREFLIGHT_SCHEDULE = 'rate(1 hour)';
+
+/**
+ * How often the advisor starts the runs queued by the advice's Apply
+ * button: one GetItem per configured file system each time.
+ */
+export const ADVICE_APPLY_SCHEDULE =
+  `rate(${ADVICE_APPLY_POLL_MINUTES} minutes)` as const;
 
 /** An EventBridge schedule expression, as `sst.aws.Cron` takes it. */
 export type AdvisorSchedule = `rate(${string})` | `cron(${string})`;
@@ -173,8 +181,8 @@ export function functionTable(context: {
       ...(vpc ? { vpc } : {}),
       ...(url ? { url } : {}),
       ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}),
-      // The Slack endpoint starts runs for the advice's Apply button.
-      ...(name === 'slack-interactions'
+      // The advisor starts the runs the advice's Apply button queued.
+      ...(name === 'advisor'
         ? {
             environment: {
               BURSTGUARD_STATE_MACHINE_ARN: context.stateMachineArn,

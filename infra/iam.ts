@@ -301,22 +301,20 @@ export function slackInteractionsPermissions(options: {
       actions: [...TASK_CALLBACK_ACTIONS],
       resources: [options.stateMachineArn],
     },
-    // The weekly advice's Apply button starts a run of the same state
-    // machine, with the manual input every run validates.
-    {
-      actions: [...ADVICE_APPLY_ACTIONS],
-      resources: [options.stateMachineArn],
-    },
   ];
 }
 
-/** What the advice's Apply button calls: a run of the state machine. */
+/**
+ * The advisor starts the runs Apply queued: StartExecution on this app's
+ * state machine only.
+ */
 export const ADVICE_APPLY_ACTIONS = ['states:StartExecution'] as const;
 
 /**
  * The weekly advisor: DescribeFileSystems on the configured file systems,
  * their metrics and the digest's charts, the incident table (price cache
- * and snoozes: GetItem and UpdateItem), and the Price List API's
+ * snoozes and queued Applies: GetItem and UpdateItem), StartExecution on
+ * the state machine for a queued Apply, and the Price List API's
  * GetProducts, which has no resource types: the Service Authorization
  * Reference (AWS Price List) lists `pricing:GetProducts` with no resource,
  * so its Resource is `*`.
@@ -325,8 +323,13 @@ export function advisorPermissions(options: {
   config: AppConfig;
   account: AwsAccount;
   incidentTableArn: pulumi.Input<string>;
+  stateMachineArn: pulumi.Input<string>;
 }): PermissionStatement[] {
   return [
+    {
+      actions: [...ADVICE_APPLY_ACTIONS],
+      resources: [options.stateMachineArn],
+    },
     {
       actions: ['elasticfilesystem:DescribeFileSystems'],
       resources: options.config.fileSystems.map((f) =>

@@ -111,7 +111,17 @@ export async function adviseFileSystem(input: {
   });
 }
 
+/** StartExecution on the runbook's state machine. */
+export type ExecutionStarter = {
+  startExecution(input: {
+    name: string;
+    input: string;
+  }): Promise<{ executionArn: string }>;
+};
+
 export type AdvisorPorts = {
+  /** Starts the runs the advice's Apply queued. */
+  executions?: ExecutionStarter;
   efs: Pick<EfsPort, 'describeFileSystem'>;
   metrics: MetricsPort;
   slack: SlackPort;
@@ -231,4 +241,66 @@ async function uploadCharts(
     threadTs: posted.ts,
     files,
   });
+}
+
+/** What the check of queued Applies did for one file system. */
+export type ApplyResult = {
+  fileSystemId: string;
+  outcome: 'started' | 'failed';
+  detail: string;
+};
+
+/**
+ * Starts a run for each Apply the Slack endpoint queued: the manual input
+ * of `burstguard start`, with the advice in it, so the run goes through
+ * the allowlist, the policy and its approvers, the 24 h lock and Verify.
+ * The request is forgotten only once its run started; one that fails
+ * stays for the next check.
+ */
+export async function startQueuedApplies(
+  ports: Pick<AdvisorPorts, 'config' | 'clock' | 'executions'> & {
+    store: Pick<AdvisorStore, 'pendingApply' | 'clearApply'>;
+  },
+): Promise<ApplyResult[]> {
+  const results: ApplyResult[] = [];
+  const now = ports.clock.now();
+  for (const { fileSystemId } of ports.config.fileSystems) {
+    try {
+      const request = await ports.store.pendingApply(fileSystemId);
+      if (!request) continue;
+      if (!ports.executions) throw new Error('no state machine to start');
+      const target =
+        request.mode === 'provisioned'
+          ? `Provisioned ${request.provisionedMibps ?? '?'} MiB/s`
+          : request.mode === 'elastic'
+            ? 'Elastic'
+            : 'Bursting';
+      const stamp = now.toISOString().replace(/[:.]/g, '-');
+      const started = await ports.executions.startExecution({
+        // Execution names: at most 80 letters, digits, - and _ (Step
+        // Functions API reference, StartExecution `name`).
+        name: `advice-${fileSystemId}-${stamp}`.slice(0, 80),
+        input: JSON.stringify({
+          fileSystemId,
+          note: `weekly advice: switch to ${target}, asked by ${request.by}`,
+          advice: {
+            mode: request.mode,
+            ...(request.provisionedMibps
+              ? { provisionedMibps: request.provisionedMibps }
+              : {}),
+            requestedBy: request.by,
+          },
+        }),
+      });
+      await ports.store.clearApply({ fileSystemId, at: request.at });
+      results.push({
+        fileSystemId,
+        outcome: 'started',
+        detail: `${started.executionArn}: switch to ${target}, asked by ${request.by} at ${request.at}`,
+      });
+    } catch (error) {
+      results.push({ fileSystemId, outcome: 'failed', detail: oneLine(error) });
+    }
+  }
+  return results;
 }

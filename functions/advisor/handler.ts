@@ -1,6 +1,7 @@
 // Production entry: runs on the schedule of the configuration's `advisor`
-// section (weekly by default); the incident table keeps the price cache
-// and the snoozes.
+// section (weekly by default), and every few minutes for the queued
+// Applies; the incident table keeps the price cache, the snoozes and the
+// queue.
 
 import {
   chartPort,
@@ -9,6 +10,7 @@ import {
 import { advisorStore } from '../../shared/adapters/wiring/dynamo.ts';
 import { efsPort } from '../../shared/adapters/wiring/efs.ts';
 import { priceListPort } from '../../shared/adapters/wiring/pricing.ts';
+import { executionStarter } from '../../shared/adapters/wiring/sfn.ts';
 import { slackPort } from '../../shared/adapters/wiring/slack.ts';
 import { resolvePrices } from '../../shared/domain/advisor/prices.ts';
 import { deployedStep } from '../../shared/runtime/config.ts';
@@ -26,6 +28,10 @@ export const handler = createAdvisorHandler({
   charts: chartPort(config),
   slack: slackPort(config),
   store,
+  executions: executionStarter(
+    config,
+    process.env.BURSTGUARD_STATE_MACHINE_ARN,
+  ),
   prices: () =>
     resolvePrices({
       region: config.region,

@@ -1,11 +1,41 @@
 import { defineEventStep } from '../../shared/runtime/step-handler.ts';
-import { type AdvisorPorts, runAdvisor } from './core.ts';
+import {
+  type AdvisorPorts,
+  type AdvisorReport,
+  type ApplyResult,
+  runAdvisor,
+  startQueuedApplies,
+} from './core.ts';
 
-/** The weekly advisor (an EventBridge schedule invokes it). */
+/** Which of its two schedules invoked the advisor (SST Cron `event`). */
+function kindOf(event: unknown): 'digest' | 'apply-queued' {
+  return (event as { kind?: unknown } | null)?.kind === 'apply-queued'
+    ? 'apply-queued'
+    : 'digest';
+}
+
+type AdvisorRun =
+  | ({ kind: 'digest' } & AdvisorReport)
+  | { kind: 'apply-queued'; applies: ApplyResult[] };
+
+/**
+ * The advisor: the weekly digest on its schedule, and every few minutes
+ * the runs its Apply button queued.
+ */
 export const createAdvisorHandler = defineEventStep('advisor', {
-  run: (_, ports: AdvisorPorts) => runAdvisor(ports),
-  log: (log, report) => {
-    for (const r of report.results) {
+  run: async (event, ports: AdvisorPorts): Promise<AdvisorRun> =>
+    kindOf(event) === 'apply-queued'
+      ? { kind: 'apply-queued', applies: await startQueuedApplies(ports) }
+      : { kind: 'digest', ...(await runAdvisor(ports)) },
+  log: (log, run) => {
+    if (run.kind === 'apply-queued') {
+      for (const r of run.applies) {
+        if (r.outcome === 'failed') log.error('queued apply', { ...r });
+        else log.info('queued apply', { ...r });
+      }
+      return;
+    }
+    for (const r of run.results) {
       if (r.outcome === 'advised') {
         log.info('advice', {
           fileSystemId: r.fileSystemId,
@@ -18,15 +48,15 @@ export const createAdvisorHandler = defineEventStep('advisor', {
         log.info('advice snoozed', { ...r });
       }
     }
-    if (report.priceNote) log.warn('prices', { note: report.priceNote });
-    if (report.slackError) {
+    if (run.priceNote) log.warn('prices', { note: run.priceNote });
+    if (run.slackError) {
       log.error('advice digest not delivered; it is kept here', {
-        error: report.slackError,
-        text: report.message?.text,
+        error: run.slackError,
+        text: run.message?.text,
       });
     }
-    if (report.chartError) {
-      log.warn('advice charts not delivered', { error: report.chartError });
+    if (run.chartError) {
+      log.warn('advice charts not delivered', { error: run.chartError });
     }
   },
 });

@@ -1,33 +1,30 @@
 /**
  * The weekly advice's buttons at the interactions endpoint, after the
- * signature check: Apply starts a run of the runbook's state machine with
- * a manual input that carries the advice, so the allowlist, the policy and
- * its approvers, the 24 h lock and Verify all apply as to any run; Snooze
- * hides the file system's advice for some weeks (the advisor store). Only
- * the configured approvers may press either. The clicker is told what
- * happened through `response_url`.
+ * signature check. Apply queues the advice in the advisor store; the
+ * advisor function, every few minutes, starts a run of the runbook's state
+ * machine for it with a manual input that carries the advice, so the
+ * allowlist, the policy and its approvers, the 24 h lock and Verify all
+ * apply as to any run. The endpoint itself never starts a run: its URL is
+ * public, and it keeps only the task-token answer on the state machine.
+ * Snooze hides the file system's advice for some weeks. Only the
+ * configured approvers may press either; the clicker is told what happened
+ * through `response_url`.
  */
 import { oneLine } from '../../shared/domain/errors.ts';
 import type { AdvisorStore } from '../../shared/domain/ports.ts';
-import type { AdviceClick } from '../../shared/domain/slack/advice-actions.ts';
-
-/** StartExecution on the runbook's state machine. */
-export type ExecutionStarter = {
-  startExecution(input: {
-    name: string;
-    input: string;
-  }): Promise<{ executionArn: string }>;
-};
+import {
+  ADVICE_APPLY_POLL_MINUTES,
+  type AdviceClick,
+} from '../../shared/domain/slack/advice-actions.ts';
 
 export type AdviceButtonPorts = {
-  store: Pick<AdvisorStore, 'snooze'>;
-  executions: ExecutionStarter;
+  store: Pick<AdvisorStore, 'snooze' | 'requestApply'>;
 };
 
 /** What one advice click did, with the line the clicker is told. */
 export type AdviceClickOutcome = {
   outcome:
-    | 'started'
+    | 'queued'
     | 'snoozed'
     | 'forbidden'
     | 'not-allowlisted'
@@ -91,41 +88,33 @@ export async function handleAdviceClick(
       reply: `${fs} is not on burstguard's remediation allowlist (remediationAllowed), so no run was started.`,
     };
   }
-  const advice = {
-    mode: value.mode ?? 'elastic',
-    ...(value.provisionedMibps
-      ? { provisionedMibps: value.provisionedMibps }
-      : {}),
-    requestedBy: userId,
-  };
+  const mode = value.mode ?? 'elastic';
   const target =
-    advice.mode === 'provisioned'
-      ? `Provisioned ${advice.provisionedMibps ?? '?'} MiB/s`
-      : advice.mode === 'elastic'
+    mode === 'provisioned'
+      ? `Provisioned ${value.provisionedMibps ?? '?'} MiB/s`
+      : mode === 'elastic'
         ? 'Elastic'
         : 'Bursting';
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
   try {
-    const started = await ports.executions.startExecution({
-      // Execution names: at most 80 letters, digits, - and _ (Step
-      // Functions API reference, StartExecution `name`).
-      name: `advice-${fs}-${stamp}`.slice(0, 80),
-      input: JSON.stringify({
-        fileSystemId: fs,
-        note: `weekly advice: switch to ${target}, asked by ${userId}`,
-        advice,
-      }),
+    await ports.store.requestApply({
+      fileSystemId: fs,
+      mode,
+      ...(value.provisionedMibps
+        ? { provisionedMibps: value.provisionedMibps }
+        : {}),
+      by: userId,
+      at: now.toISOString(),
     });
-    return {
-      outcome: 'started',
-      detail: `run ${started.executionArn} for ${fs} (${target}) by ${userId}`,
-      reply: `Started a burstguard run to switch ${fs} to ${target}: it goes through the usual checks and approval in its own thread.`,
-    };
   } catch (error) {
     return {
       outcome: 'failed',
-      detail: `StartExecution for ${fs} failed: ${oneLine(error)}`,
-      reply: `The run could not be started (${oneLine(error)}); nothing changed.`,
+      detail: `apply for ${fs} not queued: ${oneLine(error)}`,
+      reply: `The request could not be stored (${oneLine(error)}); nothing changed. Press the button again.`,
     };
   }
+  return {
+    outcome: 'queued',
+    detail: `switch of ${fs} to ${target} queued by ${userId}`,
+    reply: `Queued: within ${ADVICE_APPLY_POLL_MINUTES} minutes burstguard starts a run to switch ${fs} to ${target}; it goes through the usual checks and approval in its own thread.`,
+  };
 }

@@ -103,14 +103,14 @@ export type ApprovalOutcome =
    * not be read; the token is kept.
    */
   | 'task-unavailable'
-  /** An advice button: a run started, a snooze stored, or neither. */
-  | 'advice-started'
+  /** An advice button: an Apply queued, a snooze stored, or neither. */
+  | 'advice-queued'
   | 'advice-snoozed'
   | 'advice-refused'
   | 'advice-failed';
 
 const ADVICE_OUTCOMES = {
-  started: 'advice-started',
+  queued: 'advice-queued',
   snoozed: 'advice-snoozed',
   forbidden: 'forbidden',
   'not-allowlisted': 'advice-refused',

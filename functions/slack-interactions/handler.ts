@@ -6,10 +6,7 @@ import {
   advisorStore,
   incidentStore,
 } from '../../shared/adapters/wiring/dynamo.ts';
-import {
-  executionStarter,
-  taskCallbacks,
-} from '../../shared/adapters/wiring/sfn.ts';
+import { taskCallbacks } from '../../shared/adapters/wiring/sfn.ts';
 import { slackPort } from '../../shared/adapters/wiring/slack.ts';
 import { findFileSystem } from '../../shared/domain/config.ts';
 import { readConfigFromEnv } from '../../shared/runtime/config.ts';
@@ -24,14 +21,9 @@ const awsLimits = { attemptTimeoutMs: 1_000, callBudgetMs: 2_000 };
 export const handler = createSlackInteractionsHandler(
   {
     store: incidentStore(config, awsLimits),
-    // The weekly advice's Apply (a run of the state machine) and Snooze.
+    // The weekly advice's Apply (queued for the advisor) and Snooze.
     advice: {
       store: advisorStore(config, awsLimits),
-      executions: executionStarter(
-        config,
-        process.env.BURSTGUARD_STATE_MACHINE_ARN,
-        awsLimits,
-      ),
       remediationAllowed: (id) =>
         findFileSystem(config, id)?.remediationAllowed === true,
     },

@@ -428,4 +428,25 @@ export type AdvisorStore = {
     by: string;
     at: string;
   }): Promise<void>;
+  /**
+   * Queues the advice's Apply for the file system (the Slack endpoint);
+   * a later press replaces an earlier one.
+   */
+  requestApply(
+    input: { fileSystemId: string } & AdviceApplyRequest,
+  ): Promise<void>;
+  /** The queued Apply of a file system, if any. */
+  pendingApply(fileSystemId: string): Promise<AdviceApplyRequest | undefined>;
+  /** Forgets the queued Apply made at `at`, and only that one. */
+  clearApply(input: { fileSystemId: string; at: string }): Promise<void>;
+};
+
+/** An Apply pressed on the weekly advice, waiting for its run. */
+export type AdviceApplyRequest = {
+  mode: 'bursting' | 'provisioned' | 'elastic';
+  provisionedMibps?: number;
+  /** The Slack user who pressed it. */
+  by: string;
+  /** When (ISO 8601). */
+  at: string;
 };

@@ -39,6 +39,9 @@ export function allPermissions(
       stateMachineArn: STATE_MACHINE_ARN,
     }),
     preflight: preflightPermissions(common),
-    advisor: advisorPermissions(common),
+    advisor: advisorPermissions({
+      ...common,
+      stateMachineArn: STATE_MACHINE_ARN,
+    }),
   };
 }

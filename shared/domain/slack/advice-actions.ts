@@ -15,6 +15,12 @@ import {
 export const ADVICE_APPLY_ACTION_ID = 'advice-apply';
 export const ADVICE_SNOOZE_ACTION_ID = 'advice-snooze';
 
+/**
+ * How often the advisor starts the runs queued by Apply (its second
+ * schedule, infra/functions.ts ADVICE_APPLY_SCHEDULE).
+ */
+export const ADVICE_APPLY_POLL_MINUTES = 5;
+
 const valueSchema = z.object({
   fileSystemId: z.string().regex(/^fs-[0-9a-f]{8,40}$/),
   mode: z.enum(['bursting', 'provisioned', 'elastic']).optional(),
