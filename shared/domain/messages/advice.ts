@@ -7,9 +7,11 @@
  * built-in table used offline, is named as such.
  */
 import type { Advice, PriceProvenance } from '../advisor/advise.ts';
+import { DEFAULT_SIZING, percentileLabel } from '../advisor/sizing.ts';
 import type { SlackMessage } from '../contracts.ts';
 import {
   ADVICE_APPLY_ACTION_ID,
+  ADVICE_APPLY_POLL_MINUTES,
   ADVICE_SNOOZE_ACTION_ID,
   encodeAdviceValue,
 } from '../slack/advice-actions.ts';
@@ -22,8 +24,11 @@ type Result =
   | { fileSystemId: string; outcome: 'snoozed'; until: string }
   | { fileSystemId: string; outcome: 'failed'; reason: string };
 
-/** Slack allows 50 blocks a message; each file system takes at most two. */
-const MAX_FILE_SYSTEMS_WITH_BUTTONS = 20;
+/**
+ * Slack allows 50 blocks a message; each file system takes at most three
+ * (its line, the call or the buttons).
+ */
+const MAX_FILE_SYSTEMS_WITH_BUTTONS = 15;
 
 function modeName(mode: string, mibps?: number): string {
   if (mode === 'provisioned') return `Provisioned ${mibps ?? '?'} MiB/s`;
@@ -70,33 +75,37 @@ export function adviceDigestMessage(input: {
   const toDo = advised.filter((r) => r.advice.recommendation.action !== 'keep');
   const title = md`:bar_chart: Weekly EFS throughput advice: ${toDo.length} of ${input.results.length} file system${input.results.length === 1 ? '' : 's'} could change mode`;
   const blocks: Record<string, unknown>[] = [section(title)];
-  let withButtons = 0;
-  for (const r of input.results) {
-    if (r.outcome === 'snoozed') {
-      blocks.push(
-        context(
-          md`\`${r.fileSystemId}\`: snoozed until ${r.until.slice(0, 10)}`,
-        ),
-      );
-      continue;
-    }
-    if (r.outcome === 'failed') {
-      blocks.push(context(md`\`${r.fileSystemId}\`: no advice (${r.reason})`));
-      continue;
-    }
+  // Each file system with something to do gets its own line and its call
+  // or buttons (up to the cap); the rest share one list, so a digest of
+  // many file systems stays within Slack's 50 blocks.
+  const own = toDo.slice(0, MAX_FILE_SYSTEMS_WITH_BUTTONS);
+  const listed = advised.filter((r) => !own.includes(r));
+  const aside = input.results.flatMap((r) =>
+    r.outcome === 'snoozed'
+      ? [md`\`${r.fileSystemId}\`: snoozed until ${r.until.slice(0, 10)}`]
+      : r.outcome === 'failed'
+        ? [md`\`${r.fileSystemId}\`: no advice (${r.reason})`]
+        : [],
+  );
+  for (const r of own) {
     const advice = r.advice;
     const rec = advice.recommendation;
     blocks.push(section(adviceLine(advice)));
-    if (rec.action === 'keep' || withButtons >= MAX_FILE_SYSTEMS_WITH_BUTTONS) {
-      continue;
-    }
-    withButtons++;
     const elements: Record<string, unknown>[] = [];
-    // The apply button only where burstguard may change the file system;
-    // its run asks the approvers and takes the lock like any other.
+    // The apply button only where burstguard may change the file system,
+    // and only for the switch it automates (to Elastic); its run asks the
+    // approvers and takes the lock like any other. A Provisioned size is
+    // for a person: the line gives the exact call.
     const canApply =
       input.remediationAllowed[advice.fileSystemId] === true &&
-      rec.mode !== 'bursting';
+      rec.mode === 'elastic';
+    if (rec.mode === 'provisioned' && rec.provisionedMibps) {
+      blocks.push(
+        context(
+          md`For a person to run (burstguard automates only the switch to Elastic): \`aws efs update-file-system --file-system-id ${advice.fileSystemId} --throughput-mode provisioned --provisioned-throughput-in-mibps ${rec.provisionedMibps}\`${rec.rule24h ? md`. ${rec.rule24h}` : md``}`,
+        ),
+      );
+    }
     if (canApply) {
       elements.push({
         type: 'button',
@@ -117,7 +126,7 @@ export function adviceDigestMessage(input: {
           title: plainText('Start the switch?', 100),
           text: {
             type: 'mrkdwn',
-            text: md`A remediation run starts for \`${advice.fileSystemId}\`; an approver confirms it in its thread. ${rec.rule24h ?? ''}`.toString(),
+            text: md`Within ${ADVICE_APPLY_POLL_MINUTES} minutes a run starts to switch \`${advice.fileSystemId}\`; it asks the approvers in its own thread. ${rec.rule24h ?? ''}`.toString(),
           },
           confirm: plainText('Start', 30),
           deny: plainText('Cancel', 30),
@@ -139,10 +148,21 @@ export function adviceDigestMessage(input: {
       elements,
     });
   }
+  if (listed.length) {
+    blocks.push(
+      section(
+        joinMd(
+          listed.map((r) => md`• ${adviceLine(r.advice)}`),
+          '\n',
+        ),
+      ),
+    );
+  }
+  if (aside.length) blocks.push(context(joinMd(aside, '\n')));
   const p = input.prices;
   blocks.push(
     context(
-      md`Prices: ${p.table.region} of ${p.table.asOf} (${p.table.source})${p.origin === 'built-in' ? md` — *built-in table*, not the Price List API` : md``}${p.table.estimate ? md` — *estimate* (${p.table.estimate})` : md``}${p.note ? md`. ${p.note}` : md``}. Provisioned sized at the p${100 - (advised[0]?.advice.tolerance.percent ?? 0.1)} of demand plus headroom; charts in the thread.`,
+      md`Prices: ${p.table.region} of ${p.table.asOf} (${p.table.source})${p.origin === 'built-in' ? md` — *built-in table*, not the Price List API` : md``}${p.table.estimate ? md` — *estimate* (${p.table.estimate})` : md``}${p.note ? md`. ${p.note}` : md``}. Provisioned sized at the ${percentileLabel(advised[0]?.advice.tolerance.percent ?? DEFAULT_SIZING.tolerancePercent)} of demand plus headroom; charts in the thread.`,
     ),
   );
   return {
