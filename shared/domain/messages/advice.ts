@@ -118,9 +118,6 @@ export function adviceDigestMessage(input: {
         value: encodeAdviceValue({
           fileSystemId: advice.fileSystemId,
           mode: rec.mode,
-          ...(rec.provisionedMibps
-            ? { provisionedMibps: rec.provisionedMibps }
-            : {}),
         }),
         confirm: {
           title: plainText('Start the switch?', 100),
