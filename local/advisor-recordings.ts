@@ -16,6 +16,7 @@
  * at 2.1 TiB, burst at 100 MiB/s), independently of the advisor's
  * simulator, so the recording is evidence the advisor is checked against.
  */
+import { rng } from './random.ts';
 import { RECORDING_VERSION, type Recording } from './recording-format.ts';
 
 const KiB = 1024;
@@ -29,18 +30,6 @@ export const ADVISOR_RECORDINGS = [
   'bursting-worst-day',
 ] as const;
 export type AdvisorRecordingName = (typeof ADVISOR_RECORDINGS)[number];
-
-/** A small seeded PRNG (mulberry32), so every run is the same. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Minute = { readBps: number; writeBps: number; metadataBps: number };
 

@@ -10,6 +10,7 @@
  */
 import { METRIC_IDS, type MetricId } from '../shared/domain/contracts.ts';
 import { burstBytesPerSecondFor } from '../shared/domain/efs-rules.ts';
+import { rng } from './random.ts';
 import type { Recording } from './recording-format.ts';
 import { RECORDING_VERSION } from './recording-format.ts';
 
@@ -72,18 +73,6 @@ function maxCreditsBytes(sizeBytes: number): number {
 const MAX_CREDITS_BYTES = maxCreditsBytes(0);
 /** Elastic's PermittedThroughput reports the max write throughput. */
 const ELASTIC_PERMITTED_BYTES_PER_SECOND = 3 * GiB;
-
-/** A small seeded PRNG (mulberry32), so every run is the same. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Demand = { readBps: number; writeBps: number; metadataBps: number };
 

@@ -247,15 +247,21 @@ describe('the Apply button in the digest', () => {
   });
 });
 
+/** A store with one Apply queued for A by the approver. */
+async function queuedForA() {
+  const store = memoryStore();
+  await store.requestApply({
+    fileSystemId: A,
+    mode: 'elastic',
+    by: 'U01APPROVER',
+    at: '2026-11-22T23:58:00.000Z',
+  });
+  return store;
+}
+
 describe('the queued Applies', () => {
   it('start one run each with the advice in its input, and are forgotten once started', async () => {
-    const store = memoryStore();
-    await store.requestApply({
-      fileSystemId: A,
-      mode: 'elastic',
-      by: 'U01APPROVER',
-      at: '2026-11-22T23:58:00.000Z',
-    });
+    const store = await queuedForA();
     const started: { name: string; input: string }[] = [];
     const results = await startQueuedApplies({
       config: testConfig({ fileSystems: [{ fileSystemId: A }] as never }),
@@ -285,13 +291,7 @@ describe('the queued Applies', () => {
   });
 
   it('keeps a request whose run could not start, for the next check', async () => {
-    const store = memoryStore();
-    await store.requestApply({
-      fileSystemId: A,
-      mode: 'elastic',
-      by: 'U01APPROVER',
-      at: '2026-11-22T23:58:00.000Z',
-    });
+    const store = await queuedForA();
     const results = await startQueuedApplies({
       config: testConfig({ fileSystems: [{ fileSystemId: A }] as never }),
       clock: { now: () => END },

@@ -135,6 +135,14 @@ function fakePort(pages: string[][]): PriceListPort & { calls: unknown[] } {
   };
 }
 
+/** A cache holding us-east-1's prices as read at `readAt`. */
+async function cacheReadAt(readAt: string) {
+  const store = memoryCache();
+  const { table } = readEfsPriceList('us-east-1', US_EAST_1, readAt);
+  await store.cachePrices({ table, readAt });
+  return store;
+}
+
 function memoryCache() {
   const items = new Map<string, { table: PriceTable; readAt: string }>();
   return {
@@ -248,13 +256,7 @@ describe('which prices the advice uses', () => {
   });
 
   it('uses a cache younger than a week without asking the API', async () => {
-    const store = memoryCache();
-    const { table } = readEfsPriceList(
-      'us-east-1',
-      US_EAST_1,
-      '2026-11-22T00:00:00.000Z',
-    );
-    await store.cachePrices({ table, readAt: '2026-11-22T00:00:00.000Z' });
+    const store = await cacheReadAt('2026-11-22T00:00:00.000Z');
     const port = fakePort([US_EAST_1]);
     const prices = await resolvePrices({
       region: 'us-east-1',
@@ -288,13 +290,7 @@ describe('which prices the advice uses', () => {
   });
 
   it('prefers a stale cache to the built-in table when the API fails', async () => {
-    const store = memoryCache();
-    const { table } = readEfsPriceList(
-      'us-east-1',
-      US_EAST_1,
-      '2026-10-01T00:00:00.000Z',
-    );
-    await store.cachePrices({ table, readAt: '2026-10-01T00:00:00.000Z' });
+    const store = await cacheReadAt('2026-10-01T00:00:00.000Z');
     const prices = await resolvePrices({
       region: 'us-east-1',
       clock,

@@ -11,28 +11,31 @@ import { type AwsCallLimits, awsClientOptions } from '../aws-clients.ts';
 import { createDynamoAdvisorStore } from '../dynamo-advisor-store.ts';
 import { createDynamoIncidentStore } from '../dynamo-incident-store.ts';
 
+/** The linked table, reached with burstguard's deadlines. */
+function linkedTable(config: AppConfig, limits: Partial<AwsCallLimits>) {
+  return {
+    client: DynamoDBDocumentClient.from(
+      new DynamoDBClient(awsClientOptions(config.region, limits)),
+    ),
+    tableName: Resource.Incidents.name,
+  };
+}
+
 /** The store on the linked table; `limits` tighten the call deadlines. */
 export function incidentStore(
   config: AppConfig,
   limits: Partial<AwsCallLimits> = {},
 ): IncidentStore {
-  return createDynamoIncidentStore({
-    client: DynamoDBDocumentClient.from(
-      new DynamoDBClient(awsClientOptions(config.region, limits)),
-    ),
-    tableName: Resource.Incidents.name,
-  });
+  return createDynamoIncidentStore(linkedTable(config, limits));
 }
 
-/** The advisor's cached prices and snoozes, in the same linked table. */
+/**
+ * The advisor's cached prices, snoozes and queued Applies, in the same
+ * linked table.
+ */
 export function advisorStore(
   config: AppConfig,
   limits: Partial<AwsCallLimits> = {},
 ): AdvisorStore {
-  return createDynamoAdvisorStore({
-    client: DynamoDBDocumentClient.from(
-      new DynamoDBClient(awsClientOptions(config.region, limits)),
-    ),
-    tableName: Resource.Incidents.name,
-  });
+  return createDynamoAdvisorStore(linkedTable(config, limits));
 }
