@@ -18,6 +18,7 @@
  */
 import { rng } from './random.ts';
 import { RECORDING_VERSION, type Recording } from './recording-format.ts';
+import { fileSystemDescription } from './scenarios.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -181,31 +182,14 @@ export function advisorRecording(
     trigger: { fileSystemId, reason: `advisor recording ${name}` },
     describeFileSystems: {
       FileSystems: [
-        {
-          OwnerId: '123456789012',
-          CreationToken: 'langfuse-clickhouse',
-          FileSystemId: fileSystemId,
-          FileSystemArn: `arn:aws:elasticfilesystem:${region}:123456789012:file-system/${fileSystemId}`,
-          CreationTime: new Date(start.getTime() - 200 * 86_400_000)
-            .toISOString()
-            .replace('.000Z', '+00:00'),
-          LifeCycleState: 'available',
-          Name: 'langfuse-clickhouse',
-          NumberOfMountTargets: 2,
-          SizeInBytes: {
-            Value: spec.sizeBytes,
-            ValueInIA: 0,
-            ValueInStandard: spec.sizeBytes,
-            ValueInArchive: 0,
-          },
-          PerformanceMode: 'generalPurpose',
-          Encrypted: true,
-          ThroughputMode: spec.mode,
-          ...(spec.provisionedMibps
-            ? { ProvisionedThroughputInMibps: spec.provisionedMibps }
-            : {}),
-          Tags: [{ Key: 'Name', Value: 'langfuse-clickhouse' }],
-        },
+        fileSystemDescription({
+          fileSystemId,
+          region,
+          sizeBytes: spec.sizeBytes,
+          mode: spec.mode,
+          provisionedMibps: spec.provisionedMibps,
+          createdAt: new Date(start.getTime() - 200 * 86_400_000),
+        }),
       ],
     },
     metricData: { MetricDataResults, Messages: [] },

@@ -630,38 +630,19 @@ export function simulateScenario(
   const createdAt = new Date(end.getTime() - 300 * 24 * 3600_000);
   const describe = {
     FileSystems: [
-      {
-        OwnerId: '123456789012',
-        CreationToken: 'langfuse-clickhouse',
-        FileSystemId: fileSystemId,
-        FileSystemArn: `arn:aws:elasticfilesystem:${region}:123456789012:file-system/${fileSystemId}`,
-        CreationTime: createdAt.toISOString().replace('.000Z', '+00:00'),
-        LifeCycleState: 'available',
-        Name: 'langfuse-clickhouse',
-        NumberOfMountTargets: 2,
-        SizeInBytes: {
-          Value: Math.round(spec.sizeBytes),
-          Timestamp: new Date(end.getTime() - 15 * 60_000)
-            .toISOString()
-            .replace('.000Z', '+00:00'),
-          ValueInIA: 0,
-          ValueInStandard: Math.round(spec.sizeBytes),
-          ValueInArchive: 0,
-        },
-        PerformanceMode: spec.performanceMode ?? 'generalPurpose',
-        Encrypted: true,
-        ThroughputMode: spec.mode,
-        ...(spec.provisionedMibps
-          ? { ProvisionedThroughputInMibps: spec.provisionedMibps }
-          : {}),
-        Tags: [
-          { Key: 'Name', Value: 'langfuse-clickhouse' },
-          { Key: 'app', Value: 'langfuse' },
-        ],
-        FileSystemProtection: { ReplicationOverwriteProtection: 'ENABLED' },
-      },
+      fileSystemDescription({
+        fileSystemId,
+        region,
+        sizeBytes: spec.sizeBytes,
+        mode: spec.mode,
+        provisionedMibps: spec.provisionedMibps,
+        performanceMode: spec.performanceMode,
+        createdAt,
+        measuredAt: new Date(end.getTime() - 15 * 60_000),
+      }),
     ],
   };
+
   const clickhouse: Recording['clickhouse'] =
     spec.clickhouse === 'unreachable'
       ? {
@@ -713,4 +694,50 @@ export function simulateAfterSwitch(
     ],
     minutes,
   );
+}
+
+/**
+ * One FileSystems entry exactly as `aws efs describe-file-systems` prints
+ * it, for a simulated Langfuse ClickHouse file system.
+ */
+export function fileSystemDescription(fs: {
+  fileSystemId: string;
+  region: string;
+  sizeBytes: number;
+  mode: 'bursting' | 'provisioned' | 'elastic';
+  provisionedMibps?: number;
+  performanceMode?: 'generalPurpose' | 'maxIO';
+  createdAt: Date;
+  /** When the size was measured; absent leaves SizeInBytes undated. */
+  measuredAt?: Date;
+}) {
+  const cliTime = (t: Date) => t.toISOString().replace('.000Z', '+00:00');
+  return {
+    OwnerId: '123456789012',
+    CreationToken: 'langfuse-clickhouse',
+    FileSystemId: fs.fileSystemId,
+    FileSystemArn: `arn:aws:elasticfilesystem:${fs.region}:123456789012:file-system/${fs.fileSystemId}`,
+    CreationTime: cliTime(fs.createdAt),
+    LifeCycleState: 'available',
+    Name: 'langfuse-clickhouse',
+    NumberOfMountTargets: 2,
+    SizeInBytes: {
+      Value: Math.round(fs.sizeBytes),
+      ...(fs.measuredAt ? { Timestamp: cliTime(fs.measuredAt) } : {}),
+      ValueInIA: 0,
+      ValueInStandard: Math.round(fs.sizeBytes),
+      ValueInArchive: 0,
+    },
+    PerformanceMode: fs.performanceMode ?? 'generalPurpose',
+    Encrypted: true,
+    ThroughputMode: fs.mode,
+    ...(fs.provisionedMibps
+      ? { ProvisionedThroughputInMibps: fs.provisionedMibps }
+      : {}),
+    Tags: [
+      { Key: 'Name', Value: 'langfuse-clickhouse' },
+      { Key: 'app', Value: 'langfuse' },
+    ],
+    FileSystemProtection: { ReplicationOverwriteProtection: 'ENABLED' },
+  };
 }
