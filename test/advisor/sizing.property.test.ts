@@ -103,3 +103,33 @@ describe('the Provisioned sizing rule', () => {
     );
   });
 });
+
+describe("the configuration's advisor section", () => {
+  it('defaults to a weekly digest sized at the p99.9 plus 20%', async () => {
+    const { parseConfig } = await import('../../shared/domain/config.ts');
+    const config = parseConfig({
+      fileSystems: [{ fileSystemId: 'fs-0123456789abcdef0' }],
+    });
+    expect(config.advisor).toEqual({
+      schedule: 'rate(7 days)',
+      days: 14,
+      headroomPercent: 20,
+      tolerancePercent: 0.1,
+      minimumMonthlySavingUsd: 5,
+      creditWarnPercent: 20,
+      snoozeWeeks: 4,
+    });
+  });
+
+  it('refuses a schedule EventBridge would not take, in one line', async () => {
+    const { parseConfig } = await import('../../shared/domain/config.ts');
+    expect(() =>
+      parseConfig({
+        fileSystems: [{ fileSystemId: 'fs-0123456789abcdef0' }],
+        advisor: { schedule: 'weekly' },
+      }),
+    ).toThrow(
+      /advisor\.schedule.*must be an EventBridge schedule expression: rate\(\.\.\.\) or cron\(\.\.\.\)/,
+    );
+  });
+});
