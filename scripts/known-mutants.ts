@@ -136,9 +136,9 @@ export const KNOWN_MUTANTS: KnownMutant[] = [
   {
     id: 'section-clip-100000',
     description: 'the Slack section clip raised from 2,900 to 100,000 chars',
-    file: 'shared/domain/messages/blocks.ts',
-    search: 'const MAX_SECTION_CHARS = 2900;',
-    replace: 'const MAX_SECTION_CHARS = 100000;',
+    file: 'shared/domain/messages/block-kit.ts',
+    search: 'export const MAX_SECTION_CHARS = 2900;',
+    replace: 'export const MAX_SECTION_CHARS = 100000;',
     tests: ['test/messages/slack-limits.test.ts'],
   },
   {
