@@ -8,6 +8,7 @@
  * 50 KiB/s per GiB, burst 100 MiB/s, credits capped at 2.1 TiB below 1 TiB.
  */
 import { describe, expect, it } from 'vitest';
+import { advise } from '../../shared/domain/advisor/advise.ts';
 import {
   type AdvisedFileSystem,
   type DemandTrace,
@@ -16,6 +17,7 @@ import {
   simulateProvisioned,
 } from '../../shared/domain/advisor/simulate.ts';
 import { sizeProvisioned } from '../../shared/domain/advisor/sizing.ts';
+import { EFS_WAIT_AFTER_PROVISIONED } from '../../shared/domain/efs-rules.ts';
 import { priceTable } from '../../shared/domain/pricing.ts';
 
 const MiB = 1024 ** 2;
@@ -142,5 +144,49 @@ describe('Bursting credits', () => {
     expect(result.worstDayDrainBytes).toBeCloseTo(180_000 * MiB, -3);
     expect(result.finalCreditBytes).toBeCloseTo(2.1 * TiB - 46_800 * MiB, -3);
     expect(result.daysOfHeadroom).toBeCloseTo(11.97, 2);
+  });
+});
+
+describe('advice for a Provisioned file system', () => {
+  // Two days at a steady 4 MiB/s written, 20 GiB stored (1 MiB/s floor):
+  // the sizing rule gives 4 × 1.2 = 4.8, rounded up to 5 MiB/s.
+  const trace = constant(2880, { read: 0, write: 4 * MiB });
+  const at = (mibps: number) =>
+    advise({
+      trace,
+      fileSystem: {
+        ...fs(20 * GiB),
+        throughputMode: 'provisioned',
+        provisionedThroughputMibps: mibps,
+      },
+      prices: { table: PRICES, origin: 'built-in' },
+    });
+
+  it('lowers an over-provisioned setting, with the saving and the 24 h rule', () => {
+    const r = at(50).recommendation;
+    // (50 − 1) × $6 = $294 against (5 − 1) × $6 = $24: $270 a month.
+    expect(r).toMatchObject({
+      action: 'lower',
+      mode: 'provisioned',
+      provisionedMibps: 5,
+      monthlySavingUsd: 270,
+      throttledMinutes: 0,
+    });
+    expect(r.rule24h).toBe(EFS_WAIT_AFTER_PROVISIONED);
+  });
+
+  it('raises a setting the demand exceeds, though it costs more', () => {
+    const advice = at(3);
+    // Every minute of 4 MiB/s is above 3 MiB/s.
+    expect(advice.current.throttledMinutes).toBe(2880);
+    expect(advice.recommendation).toMatchObject({
+      action: 'raise',
+      provisionedMibps: 5,
+      // (3 − 1) × $6 = $12 against $24: $12 a month more.
+      monthlySavingUsd: -12,
+    });
+    expect(advice.recommendation.warnings.join()).toMatch(
+      /Provisioned 3 MiB\/s would have throttled 2880 min, above the tolerated 2 min/,
+    );
   });
 });

@@ -69,6 +69,8 @@ export type ModeLine = {
   lowestCreditBytes?: number;
   lowestCreditPercent?: number;
   daysOfHeadroom?: number | null;
+  /** Bursting only: days until empty at the trace's net drain, or null. */
+  daysUntilEmpty?: number | null;
   /** Provisioned only: the size rule's line. */
   sizing?: string;
 };
@@ -117,6 +119,12 @@ export type Advice = {
 };
 
 const MiB = 1024 * 1024;
+
+/**
+ * Bursting is acceptable only if its balance, falling as it fell over the
+ * trace, lasts at least this long: a month of the same load.
+ */
+export const SUSTAINABLE_DAYS = 30;
 
 /**
  * A demand trace from GetMetricData results with the recording format's
@@ -340,9 +348,15 @@ export function advise(input: {
 
   const lowestPercent =
     (bursting.lowestCreditBytes / bursting.maxCreditBytes) * 100;
+  // Bursting must also hold up beyond the trace: a balance that fell over
+  // the whole window (started full, or where it was) runs out at that pace.
+  const drainsOut =
+    bursting.daysUntilEmpty !== null &&
+    bursting.daysUntilEmpty < SUSTAINABLE_DAYS;
   const burstingSafe =
     bursting.throttledMinutes <= toleranceMinutes &&
-    lowestPercent >= settings.creditWarnPercent;
+    lowestPercent >= settings.creditWarnPercent &&
+    !drainsOut;
   type Candidate = {
     outcome: ModeOutcome;
     acceptable: boolean;
@@ -370,7 +384,16 @@ export function advise(input: {
 
   const warnings: string[] = [];
   if (!elasticOk) warnings.push(MAX_IO_NO_ELASTIC);
-  if (fs.throughputMode === 'bursting' && !burstingSafe) {
+  if (fs.throughputMode === 'bursting' && drainsOut) {
+    warnings.push(
+      `Bursting: the credit balance fell over the whole window; at that pace it is gone in ${(bursting.daysUntilEmpty ?? 0).toFixed(1)} days`,
+    );
+  }
+  if (
+    fs.throughputMode === 'bursting' &&
+    (bursting.throttledMinutes > toleranceMinutes ||
+      lowestPercent < settings.creditWarnPercent)
+  ) {
     warnings.push(
       `Bursting: credits fell to ${formatBytes(bursting.lowestCreditBytes)} (${lowestPercent.toFixed(0)}% of ${formatBytes(bursting.maxCreditBytes)}) at ${bursting.lowestAt}${bursting.throttledMinutes > 0 ? `, ${bursting.throttledMinutes} min throttled` : ''}; ${bursting.daysOfHeadroom === null ? 'no day drained credits' : `${bursting.daysOfHeadroom.toFixed(1)} days of headroom at the worst day's drain`}`,
     );
@@ -431,10 +454,15 @@ export function advise(input: {
   } else {
     summary = `${fs.throughputMode === 'bursting' ? 'leave Bursting: ' : ''}switch to ${label(chosen)}: ${consequence}, ${throttleText}`;
   }
+  // A change to or within Provisioned (a switch, a raise, a decrease, a
+  // switch away) meets the Provisioned rule; a switch between Bursting
+  // and Elastic the Elastic one.
+  const touchesProvisioned =
+    chosen.mode === 'provisioned' || fs.throughputMode === 'provisioned';
   const rule24h =
     action === 'keep'
       ? undefined
-      : chosen.mode === 'provisioned' && action !== 'lower'
+      : touchesProvisioned
         ? EFS_WAIT_AFTER_PROVISIONED
         : EFS_WAIT_AFTER_ELASTIC;
   if (!currentAcceptable && fs.throughputMode !== 'bursting') {

@@ -134,6 +134,11 @@ export type BurstingOutcome = ModeOutcome & {
    */
   daysOfHeadroom: number | null;
   finalCreditBytes: number;
+  /**
+   * Days until the balance is gone if it keeps falling as it did over the
+   * whole trace (start to end); null when it did not fall.
+   */
+  daysUntilEmpty: number | null;
   /** The simulated balance per period (for the digest's chart). */
   creditSeries?: Float64Array;
 };
@@ -277,6 +282,9 @@ export function simulateBursting(
   worstDay = Math.max(worstDay, dayStart - dayLow);
   const storage = storageUsd(facts, prices);
   const daysOfHeadroom = worstDay > 0 ? balance / worstDay : null;
+  const days = (demand.length * dt) / 86_400;
+  const netDrainPerDay = days > 0 ? (initial - balance) / days : 0;
+  const daysUntilEmpty = netDrainPerDay > 0 ? balance / netDrainPerDay : null;
   return {
     mode: 'bursting',
     monthlyUsd: round2(storage),
@@ -292,6 +300,7 @@ export function simulateBursting(
     worstDayDrainBytes: worstDay,
     daysOfHeadroom,
     finalCreditBytes: balance,
+    daysUntilEmpty,
     ...(series ? { creditSeries: series } : {}),
   };
 }
