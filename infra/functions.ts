@@ -39,7 +39,7 @@ export const FUNCTION_TIMEOUT_SECONDS = 20;
 /**
  * Functions that run longer than a step: the weekly advisor reads and
  * simulates 14 days of 1-minute data per file system (bench/advisor.ts:
- * about 2 s for 50 on a laptop core) and posts a chart each; 5 minutes
+ * 0.6 to 2.2 s for 50 on a shared core) and posts a chart each; 5 minutes
  * leave room for slow CloudWatch pages and Slack uploads.
  */
 export const LONG_TIMEOUTS_SECONDS: Partial<Record<FunctionName, number>> = {
