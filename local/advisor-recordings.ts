@@ -17,8 +17,8 @@
  * simulator, so the recording is evidence the advisor is checked against.
  */
 import { rng } from './random.ts';
-import { RECORDING_VERSION, type Recording } from './recording-format.ts';
-import { fileSystemDescription } from './scenarios.ts';
+import type { Recording } from './recording-format.ts';
+import { fileSystemDescription, oneMinuteMeta } from './scenarios.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -171,14 +171,7 @@ export function advisorRecording(
       StatusCode: 'Complete' as const,
     }));
   return {
-    meta: {
-      version: RECORDING_VERSION,
-      fileSystemId,
-      region,
-      periodSeconds: 60,
-      start: start.toISOString(),
-      end: end.toISOString(),
-    },
+    meta: oneMinuteMeta({ fileSystemId, region, start, end }),
     trigger: { fileSystemId, reason: `advisor recording ${name}` },
     describeFileSystems: {
       FileSystems: [

@@ -651,14 +651,7 @@ export function simulateScenario(
         }
       : { results: clickhouseRows(spec.clickhouse, end, windowMinutes) };
   return {
-    meta: {
-      version: RECORDING_VERSION,
-      fileSystemId,
-      region,
-      periodSeconds: 60,
-      start: start.toISOString(),
-      end: end.toISOString(),
-    },
+    meta: oneMinuteMeta({ fileSystemId, region, start, end }),
     trigger: alarmEvent(spec, fileSystemId, region, end),
     describeFileSystems: describe,
     metricData,
@@ -739,5 +732,22 @@ export function fileSystemDescription(fs: {
       { Key: 'app', Value: 'langfuse' },
     ],
     FileSystemProtection: { ReplicationOverwriteProtection: 'ENABLED' },
+  };
+}
+
+/** meta.json of a simulated recording with 1-minute periods. */
+export function oneMinuteMeta(window: {
+  fileSystemId: string;
+  region: string;
+  start: Date;
+  end: Date;
+}): Recording['meta'] {
+  return {
+    version: RECORDING_VERSION,
+    fileSystemId: window.fileSystemId,
+    region: window.region,
+    periodSeconds: 60,
+    start: window.start.toISOString(),
+    end: window.end.toISOString(),
   };
 }

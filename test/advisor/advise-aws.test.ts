@@ -7,7 +7,7 @@
  * CloudWatch does: 1-minute data is kept 15 days, 5-minute 63).
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
+import { EFSClient } from '@aws-sdk/client-efs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAdvise } from '../../cli/commands/advise.ts';
@@ -21,11 +21,12 @@ import {
   mockGetMetricData,
 } from '../support/cloudwatch-mock.ts';
 import { capture } from '../support/io.ts';
+import { mockEfsWith } from '../support/record-aws.ts';
 
-const efsMock = mockClient(EFSClient);
 const cwMock = mockClient(CloudWatchClient);
+let efsMock: ReturnType<typeof mockEfsWith> | undefined;
 afterEach(() => {
-  efsMock.reset();
+  efsMock?.restore();
   cwMock.reset();
 });
 
@@ -50,13 +51,7 @@ function held(): HeldMetric[] {
 }
 
 async function advise(days: number, pricing?: 'fails') {
-  const fs = structuredClone(
-    source.describeFileSystems.FileSystems[0],
-  ) as Record<string, unknown>;
-  fs.CreationTime = new Date(String(fs.CreationTime));
-  efsMock
-    .on(DescribeFileSystemsCommand)
-    .resolves({ FileSystems: [fs] } as never);
+  efsMock = mockEfsWith(source);
   const { requests } = mockGetMetricData(cwMock, held(), {
     now: END,
     pageDatapoints: 50_000,
