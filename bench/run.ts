@@ -44,6 +44,7 @@ await optional(
   './recovery-listing.ts',
   'benchRecoveryListing',
 );
+await optional('throughput-mode advisor', './advisor.ts', 'benchAdvisor');
 
 const figures: Figure[] = [];
 let failed = 0;

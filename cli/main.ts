@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./commands/start.ts')).startCommand,
   recover: async () => (await import('./commands/recover.ts')).recoverCommand,
   record: async () => (await import('./commands/record.ts')).recordCommand,
+  advise: async () => (await import('./commands/advise.ts')).adviseCommand,
   'slack-test': async () =>
     (await import('./commands/slack-test.ts')).slackTestCommand,
 };

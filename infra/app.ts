@@ -19,6 +19,9 @@ import {
   withInsightsLogGroups,
 } from './deploy-config.ts';
 import {
+  ADVICE_APPLY_SCHEDULE,
+  type AdvisorSchedule,
+  advisorSchedule,
   functionTable,
   PREFLIGHT_SCHEDULE,
   SECRETS,
@@ -59,8 +62,10 @@ export type SstComponents = {
   cron(
     name: string,
     args: {
-      schedule: typeof PREFLIGHT_SCHEDULE;
+      schedule: typeof PREFLIGHT_SCHEDULE | AdvisorSchedule;
       function: pulumi.Output<string>;
+      /** What the schedule passes the function (SST Cron `event`). */
+      event?: Record<string, string>;
     },
   ): unknown;
 };
@@ -193,6 +198,20 @@ export async function deployRunbook(options: {
   sst.cron('PreflightSchedule', {
     schedule: PREFLIGHT_SCHEDULE,
     function: fn('preflight').arn,
+  });
+
+  // The weekly throughput-mode advisor, on the configured schedule, and
+  // every few minutes the runs its Apply button queued.
+  const advisor = fn('advisor');
+  sst.cron('AdvisorSchedule', {
+    schedule: advisorSchedule(config),
+    function: advisor.arn,
+    event: { kind: 'digest' },
+  });
+  sst.cron('AdvisorApplySchedule', {
+    schedule: ADVICE_APPLY_SCHEDULE,
+    function: advisor.arn,
+    event: { kind: 'apply-queued' },
   });
 
   return {

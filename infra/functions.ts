@@ -7,9 +7,11 @@
 
 import type * as pulumi from '@pulumi/pulumi';
 import type { AppConfig } from '../shared/domain/config.ts';
+import { ADVICE_APPLY_POLL_MINUTES } from '../shared/domain/slack/advice-actions.ts';
 import { ENTRY_FUNCTIONS, LAMBDAS } from '../workflows/definition.ts';
 import {
   type AwsAccount,
+  advisorPermissions,
   FUNCTION_LINKS,
   type FunctionName,
   type LinkName,
@@ -34,6 +36,16 @@ export const FUNCTION_NAMES: readonly FunctionName[] = [
  */
 export const FUNCTION_TIMEOUT_SECONDS = 20;
 
+/**
+ * Functions that run longer than a step: the weekly advisor reads and
+ * simulates 14 days of 1-minute data per file system (bench/advisor.ts:
+ * 0.6 to 2.2 s for 50 on a shared core) and posts a chart each; 5 minutes
+ * leave room for slow CloudWatch pages and Slack uploads.
+ */
+export const LONG_TIMEOUTS_SECONDS: Partial<Record<FunctionName, number>> = {
+  advisor: 300,
+};
+
 /** SST component name: `collect-efs` -> `CollectEfs`. */
 export function componentName(name: FunctionName): string {
   return name
@@ -53,6 +65,26 @@ export function functionHandler(name: FunctionName): string {
  * before the credits run out.
  */
 export const PREFLIGHT_SCHEDULE = 'rate(1 hour)';
+
+/**
+ * How often the advisor starts the runs queued by the advice's Apply
+ * button: one GetItem per configured file system each time.
+ */
+export const ADVICE_APPLY_SCHEDULE =
+  `rate(${ADVICE_APPLY_POLL_MINUTES} minutes)` as const;
+
+/** An EventBridge schedule expression, as `sst.aws.Cron` takes it. */
+export type AdvisorSchedule = `rate(${string})` | `cron(${string})`;
+
+/**
+ * When the throughput-mode advisor runs: the configuration's
+ * `advisor.schedule`, weekly (`rate(7 days)`) unless set.
+ */
+export function advisorSchedule(
+  config: Pick<AppConfig, 'advisor'>,
+): AdvisorSchedule {
+  return config.advisor.schedule as AdvisorSchedule;
+}
 
 /** Graviton: the same code, cheaper per GB-second than x86_64. */
 export const FUNCTION_ARCHITECTURE = LAMBDA_ARCHITECTURE;
@@ -106,6 +138,8 @@ export type FunctionSpec = {
   reservedConcurrency?: number;
   /** SST resources it reads through `Resource.<name>`. */
   links: readonly LinkName[];
+  /** Environment of its own, beside the configuration every function has. */
+  environment?: Record<string, pulumi.Input<string>>;
 };
 
 /**
@@ -127,6 +161,7 @@ export function functionTable(context: {
     ...stepFunctionPermissions(context),
     'slack-interactions': slackInteractionsPermissions(context),
     preflight: preflightPermissions(context),
+    advisor: advisorPermissions(context),
   };
   const table = {} as Record<FunctionName, FunctionSpec>;
   const reserved = reservedConcurrency(context.config);
@@ -140,12 +175,20 @@ export function functionTable(context: {
       name,
       component: componentName(name),
       handler: functionHandler(name),
-      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+      timeoutSeconds: LONG_TIMEOUTS_SECONDS[name] ?? FUNCTION_TIMEOUT_SECONDS,
       permissions: permissions[name],
       links: FUNCTION_LINKS[name],
       ...(vpc ? { vpc } : {}),
       ...(url ? { url } : {}),
       ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}),
+      // The advisor starts the runs the advice's Apply button queued.
+      ...(name === 'advisor'
+        ? {
+            environment: {
+              BURSTGUARD_STATE_MACHINE_ARN: context.stateMachineArn,
+            },
+          }
+        : {}),
     };
   }
   return table;
@@ -173,7 +216,7 @@ export function sstFunctionArgs<Nodejs>(
     runtime: shared.runtime,
     architecture: FUNCTION_ARCHITECTURE,
     timeout: `${spec.timeoutSeconds} seconds` as const,
-    environment: shared.environment,
+    environment: { ...shared.environment, ...spec.environment },
     link: spec.links.map((link) => shared.linkables[link]),
     permissions: spec.permissions,
     nodejs: shared.nodejs,

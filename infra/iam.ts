@@ -70,6 +70,7 @@ export const FUNCTION_LINKS: Record<FunctionName, readonly LinkName[]> = {
   verify: [],
   'slack-interactions': ['SlackBotToken', 'SlackSigningSecret', 'Incidents'],
   preflight: ['SlackBotToken', 'Incidents'],
+  advisor: ['SlackBotToken', 'Incidents'],
 };
 
 /**
@@ -300,6 +301,45 @@ export function slackInteractionsPermissions(options: {
       actions: [...TASK_CALLBACK_ACTIONS],
       resources: [options.stateMachineArn],
     },
+  ];
+}
+
+/**
+ * The advisor starts the runs Apply queued: StartExecution on this app's
+ * state machine only.
+ */
+export const ADVICE_APPLY_ACTIONS = ['states:StartExecution'] as const;
+
+/**
+ * The weekly advisor: DescribeFileSystems on the configured file systems,
+ * their metrics and the digest's charts, the incident table (price cache
+ * snoozes and queued Applies: GetItem and UpdateItem), StartExecution on
+ * the state machine for a queued Apply, and the Price List API's
+ * GetProducts, which has no resource types: the Service Authorization
+ * Reference (AWS Price List) lists `pricing:GetProducts` with no resource,
+ * so its Resource is `*`.
+ */
+export function advisorPermissions(options: {
+  config: AppConfig;
+  account: AwsAccount;
+  incidentTableArn: pulumi.Input<string>;
+  stateMachineArn: pulumi.Input<string>;
+}): PermissionStatement[] {
+  return [
+    {
+      actions: [...ADVICE_APPLY_ACTIONS],
+      resources: [options.stateMachineArn],
+    },
+    {
+      actions: ['elasticfilesystem:DescribeFileSystems'],
+      resources: options.config.fileSystems.map((f) =>
+        fileSystemArn(options.account, f.fileSystemId),
+      ),
+    },
+    getMetricData,
+    getMetricWidgetImage,
+    incidentTableStatement(options.incidentTableArn),
+    { actions: ['pricing:GetProducts'], resources: ['*'] },
   ];
 }
 

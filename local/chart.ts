@@ -87,7 +87,11 @@ function clockLabel(ms: number): string {
  * Shades the incident window behind the lines, with its label: the local
  * form of the vertical annotation band the widget asks CloudWatch for.
  */
-function windowBand(window: { startMs: number; endMs: number }): Plugin {
+function windowBand(window: {
+  startMs: number;
+  endMs: number;
+  label: string;
+}): Plugin {
   return {
     id: 'incidentWindow',
     beforeDatasetsDraw(chart) {
@@ -102,7 +106,7 @@ function windowBand(window: { startMs: number; endMs: number }): Plugin {
       ctx.fillRect(left, chartArea.top, right - left, chartArea.height);
       ctx.fillStyle = '#8a4b08';
       ctx.font = `11px "${CHART_FONT_FAMILY}"`;
-      ctx.fillText('incident window', left + 4, chartArea.top + 12);
+      ctx.fillText(window.label, left + 4, chartArea.top + 12);
       ctx.restore();
     },
   };
@@ -135,15 +139,35 @@ export async function drawChartPng(
   const config: ChartConfiguration<'line', ChartPoint[]> = {
     type: 'line',
     data: {
-      datasets: chart.lines.map((line, i) => ({
-        label: line.label,
-        data: points[i] ?? [],
-        borderColor: COLORS[i % COLORS.length],
-        backgroundColor: COLORS[i % COLORS.length],
-        borderWidth: 2,
-        pointRadius: 0,
-        spanGaps: false,
-      })),
+      datasets: [
+        ...chart.lines.map((line, i) => ({
+          label: line.label,
+          data: points[i] ?? [],
+          borderColor: COLORS[i % COLORS.length],
+          backgroundColor: COLORS[i % COLORS.length],
+          borderWidth: 2,
+          pointRadius: 0,
+          spanGaps: false,
+        })),
+        // A mode's limit: a dashed flat line across the range, the local
+        // form of the widget's horizontal annotation.
+        ...(chart.limits ?? []).map((limit, k) => {
+          const color = COLORS[(chart.lines.length + k) % COLORS.length];
+          return {
+            label: limit.label,
+            data: [
+              { x: Date.parse(chart.start), y: limit.value },
+              { x: Date.parse(chart.end), y: limit.value },
+            ],
+            borderColor: color,
+            backgroundColor: color,
+            borderWidth: 1,
+            borderDash: [6, 4],
+            pointRadius: 0,
+            spanGaps: false,
+          };
+        }),
+      ],
     },
     options: {
       responsive: false,
@@ -186,6 +210,7 @@ export async function drawChartPng(
       windowBand({
         startMs: Date.parse(chart.window.start),
         endMs: Date.parse(chart.window.end),
+        label: chart.bandLabel ?? 'incident window',
       }),
     ],
   };

@@ -10,6 +10,7 @@
  */
 import { METRIC_IDS, type MetricId } from '../shared/domain/contracts.ts';
 import { burstBytesPerSecondFor } from '../shared/domain/efs-rules.ts';
+import { rng } from './random.ts';
 import type { Recording } from './recording-format.ts';
 import { RECORDING_VERSION } from './recording-format.ts';
 
@@ -72,18 +73,6 @@ function maxCreditsBytes(sizeBytes: number): number {
 const MAX_CREDITS_BYTES = maxCreditsBytes(0);
 /** Elastic's PermittedThroughput reports the max write throughput. */
 const ELASTIC_PERMITTED_BYTES_PER_SECOND = 3 * GiB;
-
-/** A small seeded PRNG (mulberry32), so every run is the same. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Demand = { readBps: number; writeBps: number; metadataBps: number };
 
@@ -641,38 +630,19 @@ export function simulateScenario(
   const createdAt = new Date(end.getTime() - 300 * 24 * 3600_000);
   const describe = {
     FileSystems: [
-      {
-        OwnerId: '123456789012',
-        CreationToken: 'langfuse-clickhouse',
-        FileSystemId: fileSystemId,
-        FileSystemArn: `arn:aws:elasticfilesystem:${region}:123456789012:file-system/${fileSystemId}`,
-        CreationTime: createdAt.toISOString().replace('.000Z', '+00:00'),
-        LifeCycleState: 'available',
-        Name: 'langfuse-clickhouse',
-        NumberOfMountTargets: 2,
-        SizeInBytes: {
-          Value: Math.round(spec.sizeBytes),
-          Timestamp: new Date(end.getTime() - 15 * 60_000)
-            .toISOString()
-            .replace('.000Z', '+00:00'),
-          ValueInIA: 0,
-          ValueInStandard: Math.round(spec.sizeBytes),
-          ValueInArchive: 0,
-        },
-        PerformanceMode: spec.performanceMode ?? 'generalPurpose',
-        Encrypted: true,
-        ThroughputMode: spec.mode,
-        ...(spec.provisionedMibps
-          ? { ProvisionedThroughputInMibps: spec.provisionedMibps }
-          : {}),
-        Tags: [
-          { Key: 'Name', Value: 'langfuse-clickhouse' },
-          { Key: 'app', Value: 'langfuse' },
-        ],
-        FileSystemProtection: { ReplicationOverwriteProtection: 'ENABLED' },
-      },
+      fileSystemDescription({
+        fileSystemId,
+        region,
+        sizeBytes: spec.sizeBytes,
+        mode: spec.mode,
+        provisionedMibps: spec.provisionedMibps,
+        performanceMode: spec.performanceMode,
+        createdAt,
+        measuredAt: new Date(end.getTime() - 15 * 60_000),
+      }),
     ],
   };
+
   const clickhouse: Recording['clickhouse'] =
     spec.clickhouse === 'unreachable'
       ? {
@@ -681,14 +651,7 @@ export function simulateScenario(
         }
       : { results: clickhouseRows(spec.clickhouse, end, windowMinutes) };
   return {
-    meta: {
-      version: RECORDING_VERSION,
-      fileSystemId,
-      region,
-      periodSeconds: 60,
-      start: start.toISOString(),
-      end: end.toISOString(),
-    },
+    meta: oneMinuteMeta({ fileSystemId, region, start, end }),
     trigger: alarmEvent(spec, fileSystemId, region, end),
     describeFileSystems: describe,
     metricData,
@@ -724,4 +687,67 @@ export function simulateAfterSwitch(
     ],
     minutes,
   );
+}
+
+/**
+ * One FileSystems entry exactly as `aws efs describe-file-systems` prints
+ * it, for a simulated Langfuse ClickHouse file system.
+ */
+export function fileSystemDescription(fs: {
+  fileSystemId: string;
+  region: string;
+  sizeBytes: number;
+  mode: 'bursting' | 'provisioned' | 'elastic';
+  provisionedMibps?: number;
+  performanceMode?: 'generalPurpose' | 'maxIO';
+  createdAt: Date;
+  /** When the size was measured; absent leaves SizeInBytes undated. */
+  measuredAt?: Date;
+}) {
+  const cliTime = (t: Date) => t.toISOString().replace('.000Z', '+00:00');
+  return {
+    OwnerId: '123456789012',
+    CreationToken: 'langfuse-clickhouse',
+    FileSystemId: fs.fileSystemId,
+    FileSystemArn: `arn:aws:elasticfilesystem:${fs.region}:123456789012:file-system/${fs.fileSystemId}`,
+    CreationTime: cliTime(fs.createdAt),
+    LifeCycleState: 'available',
+    Name: 'langfuse-clickhouse',
+    NumberOfMountTargets: 2,
+    SizeInBytes: {
+      Value: Math.round(fs.sizeBytes),
+      ...(fs.measuredAt ? { Timestamp: cliTime(fs.measuredAt) } : {}),
+      ValueInIA: 0,
+      ValueInStandard: Math.round(fs.sizeBytes),
+      ValueInArchive: 0,
+    },
+    PerformanceMode: fs.performanceMode ?? 'generalPurpose',
+    Encrypted: true,
+    ThroughputMode: fs.mode,
+    ...(fs.provisionedMibps
+      ? { ProvisionedThroughputInMibps: fs.provisionedMibps }
+      : {}),
+    Tags: [
+      { Key: 'Name', Value: 'langfuse-clickhouse' },
+      { Key: 'app', Value: 'langfuse' },
+    ],
+    FileSystemProtection: { ReplicationOverwriteProtection: 'ENABLED' },
+  };
+}
+
+/** meta.json of a simulated recording with 1-minute periods. */
+export function oneMinuteMeta(window: {
+  fileSystemId: string;
+  region: string;
+  start: Date;
+  end: Date;
+}): Recording['meta'] {
+  return {
+    version: RECORDING_VERSION,
+    fileSystemId: window.fileSystemId,
+    region: window.region,
+    periodSeconds: 60,
+    start: window.start.toISOString(),
+    end: window.end.toISOString(),
+  };
 }

@@ -42,7 +42,11 @@ export type LambdaName = (typeof LAMBDAS)[number];
  * Functions outside the state machine: the Slack interactions endpoint and
  * the scheduled preflight.
  */
-export const ENTRY_FUNCTIONS = ['slack-interactions', 'preflight'] as const;
+export const ENTRY_FUNCTIONS = [
+  'slack-interactions',
+  'preflight',
+  'advisor',
+] as const;
 export type LambdaArns = Record<LambdaName, string>;
 
 /** Which Lambda each Task state runs. */

@@ -6,6 +6,8 @@
  * acts alone only above the confidence floor and with no contradiction
  * between sources, and otherwise asks an approver.
  */
+
+import { withAdvice } from '../../shared/domain/advisor/apply.ts';
 import type { AppConfig } from '../../shared/domain/config.ts';
 import { findFileSystem } from '../../shared/domain/config.ts';
 import type {
@@ -174,12 +176,20 @@ export function diagnoseState(
   ports: DiagnosePorts,
 ): DiagnoseOutput {
   const evidence = evidenceFromGathered(state.gathered);
-  const { diagnosis, recommendation } = diagnose(evidence, {
+  const diagnosed = diagnose(evidence, {
     region: state.trigger.region,
     windowStart: state.trigger.windowStart,
     windowEnd: state.trigger.windowEnd,
     ...(ports.config.prices ? { prices: ports.config.prices } : {}),
+    // The one Provisioned sizing rule, as the configuration sets it.
+    sizing: {
+      headroomPercent: ports.config.advisor.headroomPercent,
+      tolerancePercent: ports.config.advisor.tolerancePercent,
+    },
   });
+  const { diagnosis } = diagnosed;
+  // A run the weekly advice's Apply started does what the advice says.
+  const recommendation = withAdvice(state.trigger, diagnosed.recommendation);
   const decision = decide(
     state.trigger,
     evidence,

@@ -250,5 +250,6 @@ export function normalizeTrigger(raw: unknown, ports: NormalizePorts): Trigger {
         }
       : {}),
     note: manual.note,
+    ...(manual.advice ? { advice: manual.advice } : {}),
   };
 }

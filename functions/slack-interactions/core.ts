@@ -21,6 +21,7 @@ import type {
   RecoveryStore,
   TaskCallbackPort,
 } from '../../shared/domain/ports.ts';
+import { parseAdviceClick } from '../../shared/domain/slack/advice-actions.ts';
 import {
   APPROVAL_TIMEOUT_SECONDS,
   type ApprovalDecision,
@@ -28,6 +29,7 @@ import {
   parseApprovalInteraction,
 } from '../../shared/domain/slack/interaction.ts';
 import { verifySlackSignature } from '../../shared/domain/slack/signature.ts';
+import { type AdviceButtonPorts, handleAdviceClick } from './advice.ts';
 
 /** Step Functions' callback (kept here under its old name too). */
 export type { TaskCallbackPort };
@@ -55,6 +57,13 @@ export type InteractionResponder = {
 };
 
 export type ApprovalPorts = {
+  /**
+   * The weekly advice's Apply and Snooze buttons; without it they are
+   * ignored like any other interaction.
+   */
+  advice?: AdviceButtonPorts & {
+    remediationAllowed: (fileSystemId: string) => boolean;
+  };
   /**
    * Where the task tokens wait: the remediation approval's by incident,
    * the recovery offer's by run (absent: no offer can be answered).
@@ -102,7 +111,20 @@ export type ApprovalOutcome =
    * Step Functions did not take the answer, or the incident store could
    * not be read; the token is kept.
    */
-  | 'task-unavailable';
+  | 'task-unavailable'
+  /** An advice button: an Apply queued, a snooze stored, or neither. */
+  | 'advice-queued'
+  | 'advice-snoozed'
+  | 'advice-refused'
+  | 'advice-failed';
+
+const ADVICE_OUTCOMES = {
+  queued: 'advice-queued',
+  snoozed: 'advice-snoozed',
+  forbidden: 'forbidden',
+  'not-allowlisted': 'advice-refused',
+  failed: 'advice-failed',
+} as const satisfies Record<string, ApprovalOutcome>;
 
 export type ApprovalResponse = {
   statusCode: number;
@@ -303,6 +325,40 @@ export async function handleApprovalInteraction(
       detail: redactTaskToken(detail),
     };
   };
+
+  // The weekly advice's buttons (advice.ts), when this endpoint serves them.
+  const click = ports.advice
+    ? parseAdviceClick({
+        rawBody: request.rawBody,
+        approvers: config.approvers,
+      })
+    : undefined;
+  if (click && ports.advice) {
+    const done = await handleAdviceClick(
+      click,
+      {
+        nowSeconds: request.nowSeconds,
+        remediationAllowed: ports.advice.remediationAllowed,
+      },
+      ports.advice,
+    );
+    if (done.outcome === 'invalid') {
+      return {
+        statusCode: 400,
+        body: 'bad request',
+        outcome: 'invalid',
+        detail: done.detail,
+      };
+    }
+    return finish(
+      {
+        outcome: ADVICE_OUTCOMES[done.outcome],
+        detail: done.detail,
+        reply: done.reply,
+      },
+      click.kind === 'advice' ? click.responseUrl : undefined,
+    );
+  }
 
   switch (parsed.kind) {
     case 'invalid':

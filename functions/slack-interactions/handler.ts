@@ -2,9 +2,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Resource } from 'sst';
 import { createResponseUrlResponder } from '../../shared/adapters/slack.ts';
-import { incidentStore } from '../../shared/adapters/wiring/dynamo.ts';
+import {
+  advisorStore,
+  incidentStore,
+} from '../../shared/adapters/wiring/dynamo.ts';
 import { taskCallbacks } from '../../shared/adapters/wiring/sfn.ts';
 import { slackPort } from '../../shared/adapters/wiring/slack.ts';
+import { findFileSystem } from '../../shared/domain/config.ts';
 import { readConfigFromEnv } from '../../shared/runtime/config.ts';
 import { SLACK_RESPONSE_URL_ORIGIN } from './core.ts';
 import { createSlackInteractionsHandler } from './lambda.ts';
@@ -17,6 +21,12 @@ const awsLimits = { attemptTimeoutMs: 1_000, callBudgetMs: 2_000 };
 export const handler = createSlackInteractionsHandler(
   {
     store: incidentStore(config, awsLimits),
+    // The weekly advice's Apply (queued for the advisor) and Snooze.
+    advice: {
+      store: advisorStore(config, awsLimits),
+      remediationAllowed: (id) =>
+        findFileSystem(config, id)?.remediationAllowed === true,
+    },
     tasks: taskCallbacks(config, awsLimits),
     // Slack wants an answer within 3 s: a short timeout on the card update.
     slack: slackPort(config, { timeoutMs: 1_500, maxRateLimitRetries: 0 }),

@@ -147,10 +147,23 @@ export function metricWidget(chart: IncidentChart): Record<string, unknown> {
     annotations: {
       vertical: [
         [
-          { label: 'incident window', value: chart.window.start },
+          {
+            label: chart.bandLabel ?? 'incident window',
+            value: chart.window.start,
+          },
           { value: chart.window.end },
         ],
       ],
+      // A mode's limit as a horizontal annotation, `{label, value}` (same
+      // reference, "annotations": horizontal).
+      ...(chart.limits?.length
+        ? {
+            horizontal: chart.limits.map((l) => ({
+              label: l.label,
+              value: l.value,
+            })),
+          }
+        : {}),
     },
     legend: { position: 'bottom' },
   };

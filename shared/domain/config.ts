@@ -266,6 +266,39 @@ export const appConfigSchema = z
       requestsPerSecond: RECOVERY_DEFAULTS.requestsPerSecond,
     }),
     /**
+     * The weekly throughput-mode advisor (docs/advisor.md): its schedule
+     * (an EventBridge schedule expression), the days of demand it reads,
+     * the Provisioned sizing rule (the demand at most `tolerancePercent` of
+     * the minutes exceed, plus `headroomPercent`), the smallest monthly
+     * saving worth a switch, the credit share below which Bursting is
+     * warned, and the weeks a snooze lasts.
+     */
+    advisor: z
+      .object({
+        schedule: z
+          .string()
+          .regex(
+            /^(rate|cron)\(.+\)$/,
+            'must be an EventBridge schedule expression: rate(...) or cron(...)',
+          )
+          .default('rate(7 days)'),
+        days: z.number().int().min(1).max(63).default(14),
+        headroomPercent: z.number().min(0).max(200).default(20),
+        tolerancePercent: z.number().min(0).max(10).default(0.1),
+        minimumMonthlySavingUsd: z.number().min(0).default(5),
+        creditWarnPercent: z.number().min(0).max(100).default(20),
+        snoozeWeeks: z.number().int().min(1).max(52).default(4),
+      })
+      .default({
+        schedule: 'rate(7 days)',
+        days: 14,
+        headroomPercent: 20,
+        tolerancePercent: 0.1,
+        minimumMonthlySavingUsd: 5,
+        creditWarnPercent: 20,
+        snoozeWeeks: 4,
+      }),
+    /**
      * Your own EFS prices (a discount, a newer price list): override the
      * dated table of the region in shared/domain/pricing.ts, field by field.
      */

@@ -82,6 +82,15 @@ export type Source = (typeof SOURCES)[number];
 
 // ---------------------------------------------------------------- Normalize
 
+/** A run started to apply the weekly throughput-mode advice. */
+export const adviceRequestSchema = z.strictObject({
+  mode: z.enum(['bursting', 'provisioned', 'elastic']),
+  provisionedMibps: z.number().int().min(1).max(3414).optional(),
+  /** The Slack user who pressed Apply. */
+  requestedBy: z.string().min(1).max(64),
+});
+export type AdviceRequest = z.infer<typeof adviceRequestSchema>;
+
 /** What Normalize makes of any trigger: alarm event, console input, schedule. */
 export const triggerSchema = z.object({
   kind: z.enum(['alarm', 'manual']),
@@ -119,6 +128,8 @@ export const triggerSchema = z.object({
   /** Who asked: the manual input, or the alarm's `burstguard:policy` tag. */
   policyRequestedBy: z.enum(['run-input', 'alarm-tag']).optional(),
   note: z.string().optional(),
+  /** The weekly advice a manual run applies, when it was started for it. */
+  advice: adviceRequestSchema.optional(),
 });
 export type Trigger = z.infer<typeof triggerSchema>;
 
@@ -687,6 +698,11 @@ export const manualInputSchema = z.strictObject({
   /** When the window ends; defaults to now. */
   at: isoTimeSchema.optional(),
   note: z.string().max(500).optional(),
+  /**
+   * The weekly advice this run applies (its Apply button): the mode it
+   * recommends, with the Provisioned size, and who pressed it.
+   */
+  advice: adviceRequestSchema.optional(),
 });
 
 /** OpenIncident: the trigger and the execution's name. */

@@ -91,3 +91,14 @@ export const EFS_WAIT_AFTER_ELASTIC =
 /** Our own cap, named as ours. */
 export const OWN_CAP =
   "burstguard's own limit, not AWS's: it makes at most one change per file system per 24 h, recorded in its incident store";
+
+/**
+ * Maximum burst credit balance of a Bursting file system: 2.1 TiB for file
+ * systems smaller than 1 TiB, 2.1 TiB per TiB stored above; new file
+ * systems start with 2.1 TiB (EFS user guide, "Amazon EFS Performance",
+ * throughput scaling: awsdocs/amazon-efs-user-guide
+ * `doc_source/performance.md`).
+ */
+export function maxBurstCreditBytesFor(sizeStandardBytes: number): number {
+  return 2.1 * TiB * Math.max(1, sizeStandardBytes / TiB);
+}

@@ -10,6 +10,7 @@ import type {
   MetricDataResult,
 } from './aws-shapes.ts';
 import type { Incident, SlackMessage } from './contracts.ts';
+import type { PriceTable } from './pricing.ts';
 import type {
   RecordCounts,
   RecoveryWindow,
@@ -289,7 +290,11 @@ export type IncidentChart = {
   periodSeconds: number;
   /** The incident window, marked as a band. */
   window: { start: string; end: string };
+  /** The band's label; `incident window` when not given. */
+  bandLabel?: string;
   lines: ChartLine[];
+  /** Flat lines at fixed values, in the chart's unit (a mode's limit). */
+  limits?: { label: string; value: number }[];
 };
 
 /**
@@ -523,3 +528,62 @@ export type ApprovalClaim =
   | { kind: 'busy' }
   /** No token waits for this incident: answered, expired, or never saved. */
   | { kind: 'none' };
+
+/**
+ * The AWS Price List API's GetProducts (shared/adapters/aws-pricing.ts):
+ * one page per call; `PriceList` holds one JSON string per product.
+ */
+export type PriceListPort = {
+  getProducts(request: {
+    ServiceCode: string;
+    Filters: { Type: 'TERM_MATCH'; Field: string; Value: string }[];
+    FormatVersion?: string;
+    NextToken?: string;
+    MaxResults?: number;
+  }): Promise<{
+    PriceList?: string[];
+    NextToken?: string;
+    FormatVersion?: string;
+  }>;
+};
+
+/**
+ * What the weekly advisor keeps between runs, in the incident table under
+ * keys of their own: the dated prices read from the Price List API, per
+ * Region, and each file system's snooze.
+ */
+export type AdvisorStore = {
+  cachedPrices(
+    region: string,
+  ): Promise<{ table: PriceTable; readAt: string } | undefined>;
+  cachePrices(input: { table: PriceTable; readAt: string }): Promise<void>;
+  /** When the file system's advice is snoozed until (ISO 8601), if it is. */
+  snoozedUntil(fileSystemId: string): Promise<string | undefined>;
+  snooze(input: {
+    fileSystemId: string;
+    until: string;
+    by: string;
+    at: string;
+  }): Promise<void>;
+  /**
+   * Queues the advice's Apply for the file system (the Slack endpoint);
+   * a later press replaces an earlier one.
+   */
+  requestApply(
+    input: { fileSystemId: string } & AdviceApplyRequest,
+  ): Promise<void>;
+  /** The queued Apply of a file system, if any. */
+  pendingApply(fileSystemId: string): Promise<AdviceApplyRequest | undefined>;
+  /** Forgets the queued Apply made at `at`, and only that one. */
+  clearApply(input: { fileSystemId: string; at: string }): Promise<void>;
+};
+
+/** An Apply pressed on the weekly advice, waiting for its run. */
+export type AdviceApplyRequest = {
+  mode: 'bursting' | 'provisioned' | 'elastic';
+  provisionedMibps?: number;
+  /** The Slack user who pressed it. */
+  by: string;
+  /** When (ISO 8601). */
+  at: string;
+};

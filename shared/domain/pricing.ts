@@ -24,13 +24,20 @@ export type PriceTable = {
    * than read from the pricing page; the message says so.
    */
   verified: boolean;
+  /**
+   * How a row not read from the pricing page was made, e.g.
+   * `us-east-1 × 1.1`; absent on rows read from it.
+   */
+  estimate?: string;
   standardStorageUsdPerGbMonth: number;
   elasticReadUsdPerGb: number;
   elasticWriteUsdPerGb: number;
   provisionedUsdPerMibpsMonth: number;
 };
 
-export type PriceOverrides = Partial<Omit<PriceTable, 'region' | 'verified'>>;
+export type PriceOverrides = Partial<
+  Omit<PriceTable, 'region' | 'verified' | 'estimate'>
+>;
 
 const PAGE = 'aws.amazon.com/efs/pricing';
 
@@ -50,6 +57,7 @@ export const PRICE_TABLES: Record<string, PriceTable> = {
     asOf: '2026-11-01',
     source: `${PAGE} (same as us-east-1)`,
     verified: false,
+    estimate: 'copy of us-east-1',
     standardStorageUsdPerGbMonth: 0.3,
     elasticReadUsdPerGb: 0.03,
     elasticWriteUsdPerGb: 0.06,
@@ -60,6 +68,7 @@ export const PRICE_TABLES: Record<string, PriceTable> = {
     asOf: '2026-11-01',
     source: `${PAGE} (estimate: us-east-1 × 1.1)`,
     verified: false,
+    estimate: 'us-east-1 × 1.1',
     standardStorageUsdPerGbMonth: 0.33,
     elasticReadUsdPerGb: 0.033,
     elasticWriteUsdPerGb: 0.066,
@@ -70,6 +79,7 @@ export const PRICE_TABLES: Record<string, PriceTable> = {
     asOf: '2026-11-01',
     source: `${PAGE} (estimate: us-east-1 × 1.2)`,
     verified: false,
+    estimate: 'us-east-1 × 1.2',
     standardStorageUsdPerGbMonth: 0.36,
     elasticReadUsdPerGb: 0.036,
     elasticWriteUsdPerGb: 0.072,
@@ -88,6 +98,7 @@ export function priceTable(
     region,
     source: `${PAGE} (us-east-1 prices: no table for ${region})`,
     verified: false,
+    estimate: `us-east-1 prices: no table for ${region}`,
   };
   const overridden = Object.keys(overrides).length > 0;
   // All four figures given: the table is the user's own, read by them.
@@ -96,8 +107,9 @@ export function priceTable(
     overrides.elasticReadUsdPerGb !== undefined &&
     overrides.elasticWriteUsdPerGb !== undefined &&
     overrides.provisionedUsdPerMibpsMonth !== undefined;
+  const { estimate: _estimate, ...measured } = base;
   return {
-    ...base,
+    ...(complete ? measured : base),
     ...overrides,
     ...(complete ? { verified: true } : {}),
     ...(overridden

@@ -62,6 +62,7 @@ const FLAGS: Record<string, string[]> = {
   ],
   definition: ['--region', '--account'],
   'slack-test': ['--channel'],
+  advise: ['--file-system', '--recording', '--days', '--region', '--json'],
 };
 
 async function run(argv: string[]) {
@@ -172,6 +173,7 @@ describe('a usage error', () => {
     [[...record, 'extra'], /unexpected argument "extra"/],
     [['diagnose', '--evidence', 'f.json', 'x'], /unexpected argument "x"/],
     [['definition', 'extra'], /unexpected argument "extra"/],
+    [['advise', '--recording', '/tmp/rec', 'x'], /unexpected argument "x"/],
     [['slack-test', 'extra'], /unexpected argument "extra"/],
     // Contradictory flags.
     [

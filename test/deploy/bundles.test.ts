@@ -25,6 +25,7 @@ import {
 } from '../../infra/iam.ts';
 import { buildFunctionAsSst } from '../../infra/sst-bundle.ts';
 import { simulateScenario } from '../../local/scenarios.ts';
+import { createDynamoAdvisorStore } from '../../shared/adapters/dynamo-advisor-store.ts';
 import { type AppConfig, parseConfig } from '../../shared/domain/config.ts';
 import {
   afterDiagnoseSchema,
@@ -74,6 +75,8 @@ const BOT_TOKEN = 'xoxb-deploy-test-token';
 const SIGNING_SECRET = 'deploy-test-signing-secret';
 const APPROVER = 'U01APPROVER';
 const TASK_TOKEN = 'deploy-test-task-token';
+const STATE_MACHINE_ARN =
+  'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-test-runbook';
 const ALARM = singleMetricAlarm();
 const ALARM_AT = new Date(ALARM.detail.state.timestamp);
 
@@ -247,8 +250,17 @@ const AWS_DOUBLES: WireService[] = [
     DescribeFileSystems: describeFileSystems,
     UpdateFileSystem: updateFileSystem,
   }),
-  // SendTaskSuccess answers an empty object (SFN API reference).
-  wireService('SFN', { SendTaskSuccess: () => ({ body: {} }) }),
+  // SendTaskSuccess answers an empty object; StartExecution the
+  // executionArn and startDate (SFN API reference).
+  wireService('SFN', {
+    SendTaskSuccess: () => ({ body: {} }),
+    StartExecution: (request: WireRequest) => ({
+      body: {
+        executionArn: `${String(request.body.stateMachineArn).replace(':stateMachine:', ':execution:')}:${String(request.body.name)}`,
+        startDate: Date.now() / 1000,
+      },
+    }),
+  }),
 ];
 
 /**
@@ -302,6 +314,10 @@ function environmentFor(
     // What sst.config.ts and SST set.
     ...configEnvironment(config),
     ...sst,
+    // What infra/functions.ts gives the advisor of its own.
+    ...(name === 'advisor'
+      ? { BURSTGUARD_STATE_MACHINE_ARN: STATE_MACHINE_ARN }
+      : {}),
     // The loopback doubles.
     ...wire.env,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
@@ -793,6 +809,77 @@ describe('every function as deployed', () => {
     expect(String(posted[0]?.body.text)).toMatch(
       /^:large_green_circle: Resolved:/,
     );
+  });
+
+  it('posts the weekly advice with a chart per file system, and starts a queued Apply (advisor)', async () => {
+    const before = slack.calls.length;
+    const wireBefore = wire.calls.length;
+
+    // SST Cron passes its `event` as the function's event.
+    const digest = (await invoke('advisor', { kind: 'digest' })) as {
+      kind: string;
+      results: { fileSystemId: string; outcome: string }[];
+      posted: boolean;
+      prices: string;
+      priceNote?: string;
+    };
+
+    expect(digest.kind).toBe('digest');
+    expect(digest.results).toMatchObject([
+      { fileSystemId: FS_ID, outcome: 'advised' },
+    ]);
+    expect(digest.posted).toBe(true);
+    // No Price List client in the bundle's reach here: the built-in table,
+    // and the report says so.
+    expect(digest.prices).toBe('built-in');
+    expect(digest.priceNote).toMatch(/built-in table of \d{4}-\d\d-\d\d/);
+    const calls = wire.calls.slice(wireBefore).map((c) => c.operation);
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        'DescribeFileSystems',
+        'GetMetricData',
+        'GetMetricWidgetImage',
+      ]),
+    );
+    const posted = slack.calls.slice(before);
+    expect(posted.map((c) => c.method)).toEqual([
+      'chat.postMessage',
+      'files.getUploadURLExternal',
+      'files.completeUploadExternal',
+    ]);
+    expect(String(posted[0]?.body.text)).toMatch(
+      /^:bar_chart: Weekly EFS throughput advice/,
+    );
+
+    // An approver's Apply, queued as the Slack endpoint queues it.
+    const store = createDynamoAdvisorStore({
+      client: dynamo.documentClient,
+      tableName: TABLE,
+    });
+    await store.requestApply({
+      fileSystemId: FS_ID,
+      mode: 'elastic',
+      by: APPROVER,
+      at: new Date().toISOString(),
+    });
+    const sfnBefore = wire.calls.length;
+    const applied = (await invoke('advisor', { kind: 'apply-queued' })) as {
+      kind: string;
+      applies: { fileSystemId: string; outcome: string }[];
+    };
+    expect(applied).toMatchObject({
+      kind: 'apply-queued',
+      applies: [{ fileSystemId: FS_ID, outcome: 'started' }],
+    });
+    const start = wire.calls
+      .slice(sfnBefore)
+      .find((c) => c.operation === 'StartExecution');
+    expect(start?.body.stateMachineArn).toBe(STATE_MACHINE_ARN);
+    expect(JSON.parse(String(start?.body.input))).toMatchObject({
+      fileSystemId: FS_ID,
+      advice: { mode: 'elastic', requestedBy: APPROVER },
+    });
+    expect(await store.pendingApply(FS_ID)).toBeUndefined();
   });
 
   it('leaves the local charting library out of every bundle', async () => {

@@ -71,6 +71,7 @@ describe('costOptions', () => {
       writeBytes: 0.5e9,
       metadataBytes: 0.5e9,
       demandP95BytesPerSecond: null,
+      demandBytesPerSecond: [],
     });
 
     const { costs } = costOptions(s, CONTEXT);
@@ -87,10 +88,12 @@ describe('costOptions', () => {
   });
 
   it("caps Provisioned at EFS's 3,414 MiB/s and says what was wanted", async () => {
-    // 3,000 MiB/s * 1.5 = 4,500 MiB/s wanted.
+    // One period of 3,000 MiB/s: its p99.9 is 3,000 MiB/s, + 20% headroom
+    // = 3,600 MiB/s wanted.
     const s = await signals({
       mode: 'bursting',
       demandP95BytesPerSecond: 3000 * MiB,
+      demandBytesPerSecond: [3000 * MiB],
       demandCapped: false,
       baselineBytesPerSecond: MiB,
       sizeStandardBytes: null,
@@ -106,7 +109,7 @@ describe('costOptions', () => {
       provisionedMibps: 3414,
       monthlyUsd: 20478,
       basis:
-        "p95 demand 3000.0 MiB/s when not pinned + 50% headroom (4500 MiB/s wanted, above EFS's 3414 MiB/s Provisioned maximum); billed above the storage's 1.0 MiB/s baseline, plus storage",
+        "p99.9 demand 3000.0 MiB/s + 20% headroom (3600 MiB/s wanted, above EFS's 3414 MiB/s Provisioned maximum); billed above the storage's 1.0 MiB/s baseline, plus storage",
     });
   });
 
@@ -114,6 +117,7 @@ describe('costOptions', () => {
     const s = await signals({
       mode: 'bursting',
       demandP95BytesPerSecond: 1,
+      demandBytesPerSecond: [1],
       baselineBytesPerSecond: 0,
       sizeStandardBytes: null,
     });

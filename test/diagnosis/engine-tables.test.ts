@@ -327,9 +327,9 @@ describe('the cost options on the exhausted window', () => {
     // us-east-1: storage 100 GiB = 107.374 GB * $0.30 = $32.21; Elastic
     // 4,320 * $0.03 + 2,160 * $0.06 = $259.20, plus storage = $291.41.
     // Provisioned: every minute pinned, so demand is the whole window's,
-    // 5,120,000 B/s; * 1.5 = 7.32 MiB/s, rounded up to 8; the baseline's
-    // 4.883 MiB/s is included, 3.117 MiB/s billed * $6 = $18.70, plus
-    // storage = $50.92.
+    // 5,120,000 B/s = 4.883 MiB/s in every period, its p99.9; + 20% =
+    // 5.86 MiB/s, rounded up to 6; the baseline's 4.883 MiB/s is included,
+    // 1.117 MiB/s billed * $6 = $6.70, plus storage = $38.92.
     expect(recommendation.costs).toEqual([
       {
         mode: 'elastic',
@@ -339,10 +339,10 @@ describe('the cost options on the exhausted window', () => {
       },
       {
         mode: 'provisioned',
-        provisionedMibps: 8,
-        monthlyUsd: 50.92,
+        provisionedMibps: 6,
+        monthlyUsd: 38.92,
         basis:
-          "p95 demand 4.9 MiB/s (capped by starvation: real demand is higher) + 50% headroom; billed above the storage's 4.9 MiB/s baseline, plus storage",
+          "p99.9 demand 4.9 MiB/s (capped by starvation: real demand is higher) + 20% headroom; billed above the storage's 4.9 MiB/s baseline, plus storage",
       },
       {
         mode: 'bursting',
@@ -355,9 +355,9 @@ describe('the cost options on the exhausted window', () => {
     expect(recommendation.summary).toMatch(
       / to Elastic throughput: no downtime, pay per GB moved, bursts to GiB\/s$/,
     );
-    // $50.92 is under half of $291.41: the cheaper option is named.
+    // $38.92 is under half of $291.41: the cheaper option is named.
     expect(recommendation.caveats).toContain(
-      'at this load Provisioned 8 MiB/s would cost about $50.92/month against $291 for Elastic; Elastic is the fix that needs no sizing, Provisioned the cheaper one once the load is known',
+      'at this load Provisioned 6 MiB/s would cost about $38.92/month against $291 for Elastic; Elastic is the fix that needs no sizing, Provisioned the cheaper one once the load is known',
     );
     expect(recommendation.priceTable).toBe(
       'us-east-1 prices of 2026-11-01 (aws.amazon.com/efs/pricing)',
@@ -704,24 +704,24 @@ describe('diagnose, findings and advice on hand-written windows', () => {
     );
   });
 
-  it('advises raising a pinned Provisioned setting by half, and prices it', async () => {
+  it('advises raising a pinned Provisioned setting by the sizing headroom, and prices it', async () => {
     const evidence = await provisionedPinnedWindow();
 
     const { recommendation } = diagnose(evidence, CONTEXT);
 
-    // Unpinned demand 4 MiB/s * 1.5 = 6; pinned at 10, so 10 * 1.5 = 15
-    // wins. Billed 15 - 4.883 (baseline of 100 GiB) = 10.117 MiB/s * $6 =
-    // $60.70, plus $32.21 of storage = $92.92.
+    // Unpinned demand 4 MiB/s + 20% = 4.8, rounded up to 5; pinned at 10,
+    // so 10 + 20% = 12 wins. Billed 12 - 4.883 (baseline of 100 GiB) =
+    // 7.117 MiB/s * $6 = $42.70, plus $32.21 of storage = $74.92.
     expect(recommendation.action).toBe('increase-provisioned-throughput');
     expect(recommendation.summary).toMatch(
-      /^raise provisioned throughput of .+ to about 15 MiB\/s, or switch to Elastic$/,
+      /^raise provisioned throughput of .+ to about 12 MiB\/s, or switch to Elastic$/,
     );
     expect(recommendation.costs.find((c) => c.mode === 'provisioned')).toEqual({
       mode: 'provisioned',
-      provisionedMibps: 15,
-      monthlyUsd: 92.92,
+      provisionedMibps: 12,
+      monthlyUsd: 74.92,
       basis:
-        "pinned at the provisioned 10 MiB/s, so demand is above it: 1.5 × that, or p95 demand 4.0 MiB/s when not pinned + 50% headroom; billed above the storage's 4.9 MiB/s baseline, plus storage",
+        "pinned at the provisioned 10 MiB/s, so demand is above it: that + 20%, or p99.9 demand 4.0 MiB/s when not pinned + 20% headroom; billed above the storage's 4.9 MiB/s baseline, plus storage",
     });
   });
 

@@ -96,7 +96,7 @@ describe('each row', () => {
       ':red_circle: EFS provisioned throughput saturated',
       `${FS} is pinned at its provisioned 8 MiB/s for 1 h 59 min`,
       'increase-provisioned-throughput',
-      `raise provisioned throughput of ${FS} to about 12 MiB/s, or switch to Elastic`,
+      `raise provisioned throughput of ${FS} to about 10 MiB/s, or switch to Elastic`,
     ],
     [
       'io-limit',

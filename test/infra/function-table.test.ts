@@ -239,7 +239,11 @@ describe('sst.config.ts and infra/app.ts', () => {
 
     // Assess
     expect(stepsToo).toBe(true);
-    expect(named.sort()).toEqual(['preflight', 'slack-interactions']);
+    expect(named.sort()).toEqual([
+      'advisor',
+      'preflight',
+      'slack-interactions',
+    ]);
   });
 });
 

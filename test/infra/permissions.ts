@@ -3,6 +3,7 @@
  * computes them, with the ARNs the infra tests deploy next to.
  */
 import {
+  advisorPermissions,
   type FunctionName,
   type PermissionStatement,
   preflightPermissions,
@@ -38,5 +39,9 @@ export function allPermissions(
       stateMachineArn: STATE_MACHINE_ARN,
     }),
     preflight: preflightPermissions(common),
+    advisor: advisorPermissions({
+      ...common,
+      stateMachineArn: STATE_MACHINE_ARN,
+    }),
   };
 }

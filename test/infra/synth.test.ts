@@ -111,7 +111,7 @@ describe('npm run synth', () => {
       // Assess
       expect(code).toBe(0);
       const functions = rows.filter((r) => r.type === FUNCTION);
-      expect(functions).toHaveLength(13);
+      expect(functions).toHaveLength(14);
       const inVpc = functions.filter((r) => r.props.vpcConfig !== undefined);
       expect(inVpc.map((r) => r.name)).toEqual(['CollectClickhouse']);
       expect(inVpc[0]?.props.vpcConfig).toEqual({
@@ -297,7 +297,7 @@ describe('npm run synth', () => {
 
       // Assess
       const functions = rows.filter((r) => r.type === FUNCTION);
-      expect(functions).toHaveLength(13);
+      expect(functions).toHaveLength(14);
       expect(functions.filter((r) => r.props.vpcConfig)).toEqual([]);
     },
     SYNTH_MS,
@@ -382,7 +382,7 @@ describe('npm run synth', () => {
       // Assess
       expect(code).toBe(0);
       const functions = rows.filter((r) => r.type === FUNCTION);
-      expect(functions).toHaveLength(13);
+      expect(functions).toHaveLength(14);
       expect(
         functions.filter(
           (r) => r.props.reservedConcurrentExecutions !== undefined,

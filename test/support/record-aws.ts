@@ -35,15 +35,8 @@ export function sdkRecordPorts() {
  * pages as CloudWatch splits a large answer (NextToken).
  */
 export function mockAwsWith(source: Recording) {
-  const efsMock = mockClient(EFSClient);
+  const efsMock = mockEfsWith(source);
   const cwMock = mockClient(CloudWatchClient);
-  const fs = structuredClone(
-    source.describeFileSystems.FileSystems[0],
-  ) as Record<string, unknown>;
-  fs.CreationTime = new Date(String(fs.CreationTime));
-  efsMock
-    .on(DescribeFileSystemsCommand)
-    .resolves({ FileSystems: [fs] } as never);
   const results = source.metricData.MetricDataResults.map((r) => ({
     ...r,
     Timestamps: (r.Timestamps ?? []).map((t) => new Date(String(t))),
@@ -56,4 +49,20 @@ export function mockAwsWith(source: Recording) {
     } as never)
     .resolvesOnce({ MetricDataResults: results.slice(5) } as never);
   return { efsMock, cwMock };
+}
+
+/**
+ * DescribeFileSystems answering, at the SDK client, the recording's file
+ * system as the SDK returns it (CreationTime a Date).
+ */
+export function mockEfsWith(source: Recording) {
+  const efsMock = mockClient(EFSClient);
+  const fs = structuredClone(
+    source.describeFileSystems.FileSystems[0],
+  ) as Record<string, unknown>;
+  fs.CreationTime = new Date(String(fs.CreationTime));
+  efsMock
+    .on(DescribeFileSystemsCommand)
+    .resolves({ FileSystems: [fs] } as never);
+  return efsMock;
 }

@@ -4,6 +4,13 @@
  * and says, with numbers, what is wrong, what is not, and what the fix
  * costs. Pure: no I/O, no clock, never throws on schema-valid evidence.
  */
+
+import {
+  DEFAULT_SIZING,
+  percentileLabel,
+  type SizingRule,
+  sizeProvisioned,
+} from '../advisor/sizing.ts';
 import {
   type CostOption,
   type Diagnosis,
@@ -21,7 +28,6 @@ import {
   MAX_IO_NO_ELASTIC,
   OWN_CAP,
   PROVISIONED_MAX_MIBPS,
-  PROVISIONED_MIN_MIBPS,
 } from '../efs-rules.ts';
 import { formatCount, formatUsd } from '../messages/numbers.ts';
 import { describeTable, type PriceOverrides, priceTable } from '../pricing.ts';
@@ -38,6 +44,8 @@ export type DiagnoseContext = {
   windowStart: string;
   windowEnd: string;
   prices?: PriceOverrides;
+  /** The Provisioned sizing rule (the configuration's `advisor`). */
+  sizing?: SizingRule;
 };
 
 const MiB = 1024 * 1024;
@@ -85,20 +93,25 @@ export function costOptions(
       basis: 'read and write bytes were not available',
     });
   }
-  if (s.demandP95BytesPerSecond !== null) {
-    // p95 demand with 50% headroom, at least 1 MiB/s, whole MiB/s.
-    // Pinned at a provisioned rate, demand is above it by an unknown
-    // amount: size at least 50% above the current setting. Within EFS's
-    // Provisioned range (1 to 3414 MiB/s, the top depending on Region).
+  // The Provisioned size: the advisor's one sizing rule (sizing.ts) over
+  // this window's demand. Pinned at a provisioned rate, demand is above it
+  // by an unknown amount: at least the current setting plus the same
+  // headroom. Within EFS's Provisioned range (1 to 3414 MiB/s, the top
+  // depending on Region).
+  const demand =
+    s.demandBytesPerSecond ??
+    (s.demandP95BytesPerSecond === null ? [] : [s.demandP95BytesPerSecond]);
+  const rule = context.sizing ?? DEFAULT_SIZING;
+  const size = sizeProvisioned(demand, s.periodSeconds, rule);
+  if (size) {
     const pinnedProvisioned =
       s.mode === 'provisioned' &&
       s.pinnedMinutes > 0 &&
       s.provisionedMibps !== null;
-    const wanted = Math.max(
-      PROVISIONED_MIN_MIBPS,
-      Math.ceil((s.demandP95BytesPerSecond * 1.5) / MiB),
-      pinnedProvisioned ? Math.ceil((s.provisionedMibps ?? 0) * 1.5) : 0,
-    );
+    const aboveSetting = pinnedProvisioned
+      ? Math.ceil((s.provisionedMibps ?? 0) * (1 + rule.headroomPercent / 100))
+      : 0;
+    const wanted = Math.max(size.wantedMibps, aboveSetting);
     const mibps = Math.min(PROVISIONED_MAX_MIBPS, wanted);
     const included = (s.baselineBytesPerSecond ?? 0) / MiB;
     const billed = Math.max(0, mibps - included);
@@ -108,7 +121,7 @@ export function costOptions(
       monthlyUsd: round2(
         billed * table.provisionedUsdPerMibpsMonth + (storage ?? 0),
       ),
-      basis: `${pinnedProvisioned ? `pinned at the provisioned ${s.provisionedMibps} MiB/s, so demand is above it: 1.5 × that, or ` : ''}p95 demand ${formatRate(s.demandP95BytesPerSecond)}${s.demandCapped ? ' (capped by starvation: real demand is higher)' : ' when not pinned'} + 50% headroom${wanted > mibps ? ` (${wanted} MiB/s wanted, above EFS's ${PROVISIONED_MAX_MIBPS} MiB/s Provisioned maximum)` : ''}; billed above the storage's ${formatRate(s.baselineBytesPerSecond ?? 0)} baseline, plus storage`,
+      basis: `${pinnedProvisioned ? `pinned at the provisioned ${s.provisionedMibps} MiB/s, so demand is above it: that + ${rule.headroomPercent}%, or ` : ''}${percentileLabel(rule.tolerancePercent)} demand ${formatRate(size.demandBytesPerSecond)}${s.demandCapped ? ' (capped by starvation: real demand is higher)' : pinnedProvisioned ? ' when not pinned' : ''} + ${rule.headroomPercent}% headroom${wanted > mibps ? ` (${wanted} MiB/s wanted, above EFS's ${PROVISIONED_MAX_MIBPS} MiB/s Provisioned maximum)` : ''}; billed above the storage's ${formatRate(s.baselineBytesPerSecond ?? 0)} baseline, plus storage`,
     });
   }
   costs.push({

@@ -44,6 +44,11 @@ export type Signals = {
   /** The longest unbroken pinned stretch, in minutes. */
   pinnedLongestMinutes: number;
   demandP95BytesPerSecond: number | null;
+  /**
+   * Demand per period (bytes/s) the Provisioned size is computed from:
+   * the periods that were not pinned, or all when nearly all were.
+   */
+  demandBytesPerSecond?: number[];
   /** True when every period was pinned: real demand is higher. */
   demandCapped: boolean;
   creditBytes: number | null;
@@ -307,6 +312,7 @@ export function computeSignals(
     pinnedOnsetMinute: onset,
     pinnedLongestMinutes: longest * periodMinutes,
     demandP95BytesPerSecond: quantile(demand, 0.95),
+    demandBytesPerSecond: demand,
     demandCapped,
     creditBytes,
     creditMaxBytes: creditMax,

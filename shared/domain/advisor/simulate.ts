@@ -1,0 +1,306 @@
+/**
+ * Each EFS throughput mode replayed on an observed demand trace, period by
+ * period, with the rules AWS states:
+ *
+ * - Bursting: credits accrue at the baseline (50 KiB/s per GiB of Standard
+ *   storage, 1 MiB/s at least) while metered throughput is below it and are
+ *   spent above it, capped at the maximum balance (2.1 TiB, or 2.1 TiB per
+ *   TiB stored); while credits last the file system may burst to 100 MiB/s
+ *   (100 MiB/s per TiB above 1 TiB); at zero credits permitted throughput
+ *   falls to the baseline. EFS user guide, "Amazon EFS Performance"
+ *   (awsdocs/amazon-efs-user-guide `doc_source/performance.md`); re:Post
+ *   knowledge center `efs-choosing-correct-throughput-mode` for the 1 MiB/s
+ *   every file system gets.
+ * - Provisioned: serves up to its setting, or up to the Bursting baseline
+ *   when the storage allows more ("if the amount of storage allows your
+ *   file system to drive a higher amount of throughput than you
+ *   provisioned", PermittedThroughput reflects the higher one: EFS user
+ *   guide, CloudWatch metrics). Billed for the throughput provisioned above
+ *   that baseline (aws.amazon.com/efs/pricing).
+ * - Elastic: no throttling within its limits (GiB/s, far above a Langfuse
+ *   load); billed per GB of data and metadata read and written (re:Post
+ *   article "How do I estimate Elastic Throughput mode costs for Amazon
+ *   EFS": DataReadIOBytes, MetadataReadIOBytes, DataWriteIOBytes,
+ *   MetadataWriteIOBytes).
+ *
+ * Demand for Bursting and Provisioned is metered throughput (reads count at
+ * one third: CloudWatch's MeteredIOBytes), for Elastic's bill the bytes
+ * moved. Pure and allocation-light: 14 days of 1-minute data for 50 file
+ * systems fit one Lambda (bench/advisor.ts).
+ */
+
+import type { FileSystemFacts } from '../contracts.ts';
+import {
+  burstBytesPerSecondFor,
+  maxBurstCreditBytesFor,
+} from '../efs-rules.ts';
+import type { PriceTable } from '../pricing.ts';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+const GB = 1e9;
+
+/** The month costs are given for: 30 days, as burstguard's cards use. */
+export const MONTH_SECONDS = 30 * 24 * 3600;
+
+/** Bursting baseline: 50 KiB/s per GiB of Standard storage, 1 MiB/s floor. */
+export function burstingBaselineBytesPerSecond(
+  sizeStandardBytes: number,
+): number {
+  return Math.max(MiB, (sizeStandardBytes / GiB) * 50 * KiB);
+}
+
+/**
+ * An observed demand trace: bytes per period, one entry per period from
+ * `start`. NaN marks a period with no datapoint.
+ */
+export type DemandTrace = {
+  periodSeconds: number;
+  /** ISO 8601 time of the first period. */
+  start: string;
+  /** DataReadIOBytes Sum per period. */
+  readBytes: Float64Array;
+  /** DataWriteIOBytes Sum per period. */
+  writeBytes: Float64Array;
+  /** MetadataIOBytes Sum per period (reads and writes together). */
+  metadataBytes: Float64Array;
+  /** MeteredIOBytes Sum per period, when CloudWatch had it. */
+  meteredBytes?: Float64Array;
+  /** PermittedThroughput per period (bytes/s), when known. */
+  permittedBytesPerSecond?: Float64Array;
+  /** BurstCreditBalance (Minimum) per period, when known. */
+  creditBytes?: Float64Array;
+};
+
+/** The facts of the file system the trace came from that matter here. */
+export type AdvisedFileSystem = Pick<
+  FileSystemFacts,
+  | 'fileSystemId'
+  | 'name'
+  | 'throughputMode'
+  | 'performanceMode'
+  | 'provisionedThroughputMibps'
+  | 'sizeStandardBytes'
+>;
+
+/** Metered demand per period, bytes per second (NaN: no data). */
+export function meteredDemand(trace: DemandTrace): Float64Array {
+  const n = trace.readBytes.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const metered = trace.meteredBytes?.[i];
+    out[i] =
+      metered !== undefined && Number.isFinite(metered)
+        ? metered / trace.periodSeconds
+        : // Reads are metered at one third of the rate of other requests.
+          ((trace.readBytes[i] as number) / 3 +
+            (trace.writeBytes[i] as number) +
+            (trace.metadataBytes[i] as number)) /
+          trace.periodSeconds;
+  }
+  return out;
+}
+
+/** What one mode would have done over the trace. */
+export type ModeOutcome = {
+  mode: 'bursting' | 'provisioned' | 'elastic';
+  provisionedMibps?: number;
+  monthlyUsd: number;
+  /** Minutes whose demand the mode would not have served. */
+  throttledMinutes: number;
+  /** Monthly cost split, for the digest and the hand-worked test. */
+  costs: { storageUsd: number; throughputUsd: number };
+  /** Why the figure is what it is. */
+  basis: string;
+};
+
+export type BurstingOutcome = ModeOutcome & {
+  mode: 'bursting';
+  /** Earned while below it; permitted at zero credits. */
+  baselineBytesPerSecond: number;
+  /** Permitted while credits last. */
+  burstBytesPerSecond: number;
+  initialCreditBytes: number;
+  lowestCreditBytes: number;
+  maxCreditBytes: number;
+  /** When the lowest balance was reached (ISO 8601). */
+  lowestAt: string;
+  /** The largest fall of the balance within one UTC day, bytes. */
+  worstDayDrainBytes: number;
+  /**
+   * How many days like the worst one the balance at the end of the trace
+   * lasts; null when no day drained credits.
+   */
+  daysOfHeadroom: number | null;
+  finalCreditBytes: number;
+  /**
+   * Days until the balance is gone if it keeps falling as it did over the
+   * whole trace (start to end); null when it did not fall.
+   */
+  daysUntilEmpty: number | null;
+  /** The simulated balance per period (for the digest's chart). */
+  creditSeries?: Float64Array;
+};
+
+function storageUsd(facts: AdvisedFileSystem, prices: PriceTable): number {
+  return (facts.sizeStandardBytes / GB) * prices.standardStorageUsdPerGbMonth;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function traceSeconds(trace: DemandTrace): number {
+  return trace.readBytes.length * trace.periodSeconds;
+}
+
+function finite(x: number | undefined): number {
+  return x !== undefined && Number.isFinite(x) ? x : 0;
+}
+
+/** Elastic: what the bytes moved would have been billed. */
+export function simulateElastic(
+  trace: DemandTrace,
+  facts: AdvisedFileSystem,
+  prices: PriceTable,
+): ModeOutcome {
+  let read = 0;
+  let write = 0;
+  for (let i = 0; i < trace.readBytes.length; i++) {
+    read += finite(trace.readBytes[i]);
+    // Metadata is not split into reads and writes in the recording: it is
+    // billed here at the write price, the higher one.
+    write += finite(trace.writeBytes[i]) + finite(trace.metadataBytes[i]);
+  }
+  const scale = MONTH_SECONDS / Math.max(1, traceSeconds(trace));
+  const readGb = (read * scale) / GB;
+  const writeGb = (write * scale) / GB;
+  const throughput =
+    readGb * prices.elasticReadUsdPerGb + writeGb * prices.elasticWriteUsdPerGb;
+  const storage = storageUsd(facts, prices);
+  return {
+    mode: 'elastic',
+    monthlyUsd: round2(throughput + storage),
+    throttledMinutes: 0,
+    costs: { storageUsd: round2(storage), throughputUsd: round2(throughput) },
+    basis: `${readGb.toFixed(1)} GB read and ${writeGb.toFixed(1)} GB written (data and metadata) a month at this trace's rate, plus storage`,
+  };
+}
+
+/** Provisioned at `mibps`: throttled where metered demand exceeds it. */
+export function simulateProvisioned(
+  trace: DemandTrace,
+  facts: AdvisedFileSystem,
+  prices: PriceTable,
+  mibps: number,
+  demand: Float64Array = meteredDemand(trace),
+): ModeOutcome {
+  const baseline = burstingBaselineBytesPerSecond(facts.sizeStandardBytes);
+  const permitted = Math.max(mibps * MiB, baseline);
+  let throttled = 0;
+  for (let i = 0; i < demand.length; i++) {
+    if ((demand[i] as number) > permitted) throttled++;
+  }
+  const billedMibps = Math.max(0, mibps - baseline / MiB);
+  const throughput = billedMibps * prices.provisionedUsdPerMibpsMonth;
+  const storage = storageUsd(facts, prices);
+  return {
+    mode: 'provisioned',
+    provisionedMibps: mibps,
+    monthlyUsd: round2(throughput + storage),
+    throttledMinutes: (throttled * trace.periodSeconds) / 60,
+    costs: { storageUsd: round2(storage), throughputUsd: round2(throughput) },
+    basis: `${mibps} MiB/s, billed for ${billedMibps.toFixed(2)} MiB/s above the storage's ${(baseline / MiB).toFixed(2)} MiB/s baseline, plus storage`,
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Bursting: the credit balance replayed period by period. It starts at
+ * `initialCreditBytes` (the observed balance when the file system is
+ * Bursting now; else the maximum, which a file system at rest reaches).
+ */
+export function simulateBursting(
+  trace: DemandTrace,
+  facts: AdvisedFileSystem,
+  prices: PriceTable,
+  options: {
+    initialCreditBytes?: number;
+    demand?: Float64Array;
+    keepSeries?: boolean;
+  } = {},
+): BurstingOutcome {
+  const demand = options.demand ?? meteredDemand(trace);
+  const dt = trace.periodSeconds;
+  const baseline = burstingBaselineBytesPerSecond(facts.sizeStandardBytes);
+  const burst = Math.max(
+    baseline,
+    burstBytesPerSecondFor(facts.sizeStandardBytes),
+  );
+  const max = maxBurstCreditBytesFor(facts.sizeStandardBytes);
+  const initial = Math.min(max, Math.max(0, options.initialCreditBytes ?? max));
+  const series = options.keepSeries
+    ? new Float64Array(demand.length)
+    : undefined;
+  const start = Date.parse(trace.start);
+  let balance = initial;
+  let lowest = initial;
+  let lowestIndex = 0;
+  let throttled = 0;
+  let day = Math.floor(start / DAY_MS);
+  let dayStart = balance;
+  let dayLow = balance;
+  let worstDay = 0;
+  for (let i = 0; i < demand.length; i++) {
+    const thisDay = Math.floor((start + i * dt * 1000) / DAY_MS);
+    if (thisDay !== day) {
+      worstDay = Math.max(worstDay, dayStart - dayLow);
+      day = thisDay;
+      dayStart = balance;
+      dayLow = balance;
+    }
+    const d = demand[i] as number;
+    const wanted = Number.isFinite(d) ? d : 0;
+    // Above the baseline the credits pay for the excess, at most the burst
+    // rate, and only as long as they last within the period.
+    const allowed = Math.min(
+      burst,
+      Math.max(baseline, baseline + balance / dt),
+    );
+    const served = Math.min(wanted, allowed);
+    if (wanted > allowed * (1 + 1e-9)) throttled++;
+    balance = Math.min(max, Math.max(0, balance + (baseline - served) * dt));
+    if (balance < lowest) {
+      lowest = balance;
+      lowestIndex = i;
+    }
+    dayLow = Math.min(dayLow, balance);
+    if (series) series[i] = balance;
+  }
+  worstDay = Math.max(worstDay, dayStart - dayLow);
+  const storage = storageUsd(facts, prices);
+  const daysOfHeadroom = worstDay > 0 ? balance / worstDay : null;
+  const days = (demand.length * dt) / 86_400;
+  const netDrainPerDay = days > 0 ? (initial - balance) / days : 0;
+  const daysUntilEmpty = netDrainPerDay > 0 ? balance / netDrainPerDay : null;
+  return {
+    mode: 'bursting',
+    monthlyUsd: round2(storage),
+    throttledMinutes: (throttled * dt) / 60,
+    costs: { storageUsd: round2(storage), throughputUsd: 0 },
+    basis: `storage only; baseline ${(baseline / MiB).toFixed(2)} MiB/s, burst ${(burst / MiB).toFixed(0)} MiB/s while credits last`,
+    baselineBytesPerSecond: baseline,
+    burstBytesPerSecond: burst,
+    initialCreditBytes: initial,
+    lowestCreditBytes: lowest,
+    maxCreditBytes: max,
+    lowestAt: new Date(start + lowestIndex * dt * 1000).toISOString(),
+    worstDayDrainBytes: worstDay,
+    daysOfHeadroom,
+    finalCreditBytes: balance,
+    daysUntilEmpty,
+    ...(series ? { creditSeries: series } : {}),
+  };
+}

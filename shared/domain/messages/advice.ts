@@ -1,0 +1,170 @@
+/**
+ * The weekly advice digest: one line per file system (its mode now, the
+ * advice, the saving or cost, the throttled minutes it would have caused,
+ * the confidence), and for each file system with something to do, an
+ * Apply button (a remediation run through the usual guards) and a Snooze
+ * button. Where the prices came from is always said; an estimate, or the
+ * built-in table used offline, is named as such.
+ */
+import type { Advice, PriceProvenance } from '../advisor/advise.ts';
+import { DEFAULT_SIZING, percentileLabel } from '../advisor/sizing.ts';
+import type { SlackMessage } from '../contracts.ts';
+import {
+  ADVICE_APPLY_ACTION_ID,
+  ADVICE_APPLY_POLL_MINUTES,
+  ADVICE_SNOOZE_ACTION_ID,
+  encodeAdviceValue,
+} from '../slack/advice-actions.ts';
+import { context, fallback, plainText, section } from './block-kit.ts';
+import { joinMd, type Mrkdwn, md } from './mrkdwn.ts';
+import { formatUsd } from './numbers.ts';
+
+type Result =
+  | { fileSystemId: string; outcome: 'advised'; advice: Advice }
+  | { fileSystemId: string; outcome: 'snoozed'; until: string }
+  | { fileSystemId: string; outcome: 'failed'; reason: string };
+
+/**
+ * Slack allows 50 blocks a message; each file system takes at most three
+ * (its line, the call or the buttons).
+ */
+const MAX_FILE_SYSTEMS_WITH_BUTTONS = 15;
+
+function modeName(mode: string, mibps?: number): string {
+  if (mode === 'provisioned') return `Provisioned ${mibps ?? '?'} MiB/s`;
+  return mode === 'elastic' ? 'Elastic' : 'Bursting';
+}
+
+/** One file system's line. */
+export function adviceLine(advice: Advice): Mrkdwn {
+  const r = advice.recommendation;
+  const who = advice.name
+    ? md`*${advice.name}* (\`${advice.fileSystemId}\`)`
+    : md`\`${advice.fileSystemId}\``;
+  const money =
+    r.monthlySavingUsd >= 0
+      ? md`saves ${formatUsd(r.monthlySavingUsd)}/month`
+      : md`costs ${formatUsd(-r.monthlySavingUsd)}/month more`;
+  const now = modeName(advice.current.mode, advice.current.provisionedMibps);
+  const next = modeName(r.mode, r.provisionedMibps);
+  const head =
+    r.action === 'keep'
+      ? md`${who}: keep ${now} (${formatUsd(advice.current.monthlyUsd)}/month)`
+      : md`${who}: ${now} → *${next}*, ${money}`;
+  const bursting = advice.modes.find((m) => m.mode === 'bursting');
+  const credits =
+    advice.current.mode === 'bursting' &&
+    bursting?.lowestCreditPercent !== undefined
+      ? md`; credits as low as ${bursting.lowestCreditPercent}%${bursting.daysOfHeadroom != null ? md`, ${bursting.daysOfHeadroom} days of headroom` : md``}`
+      : md``;
+  return md`${head} · ${r.throttledMinutes} min throttled over ${advice.window.days} days · confidence ${r.confidence.toFixed(2)}${credits}${r.warnings.length ? md`\n    ⚠ ${joinMd(r.warnings, '; ')}` : md``}`;
+}
+
+/** The digest of one weekly run. */
+export function adviceDigestMessage(input: {
+  results: readonly Result[];
+  channel: string;
+  snoozeWeeks: number;
+  remediationAllowed: Record<string, boolean>;
+  prices: PriceProvenance;
+}): SlackMessage {
+  const advised = input.results.filter(
+    (r): r is Extract<Result, { outcome: 'advised' }> =>
+      r.outcome === 'advised',
+  );
+  const toDo = advised.filter((r) => r.advice.recommendation.action !== 'keep');
+  const title = md`:bar_chart: Weekly EFS throughput advice: ${toDo.length} of ${input.results.length} file system${input.results.length === 1 ? '' : 's'} could change mode`;
+  const blocks: Record<string, unknown>[] = [section(title)];
+  // Each file system with something to do gets its own line and its call
+  // or buttons (up to the cap); the rest share one list, so a digest of
+  // many file systems stays within Slack's 50 blocks.
+  const own = toDo.slice(0, MAX_FILE_SYSTEMS_WITH_BUTTONS);
+  const listed = advised.filter((r) => !own.includes(r));
+  const aside = input.results.flatMap((r) =>
+    r.outcome === 'snoozed'
+      ? [md`\`${r.fileSystemId}\`: snoozed until ${r.until.slice(0, 10)}`]
+      : r.outcome === 'failed'
+        ? [md`\`${r.fileSystemId}\`: no advice (${r.reason})`]
+        : [],
+  );
+  for (const r of own) {
+    const advice = r.advice;
+    const rec = advice.recommendation;
+    blocks.push(section(adviceLine(advice)));
+    const elements: Record<string, unknown>[] = [];
+    // The apply button only where burstguard may change the file system,
+    // and only for the switch it automates (to Elastic); its run asks the
+    // approvers and takes the lock like any other. A Provisioned size is
+    // for a person: the line gives the exact call.
+    const canApply =
+      input.remediationAllowed[advice.fileSystemId] === true &&
+      rec.mode === 'elastic';
+    if (rec.mode === 'provisioned' && rec.provisionedMibps) {
+      blocks.push(
+        context(
+          md`For a person to run (burstguard automates only the switch to Elastic): \`aws efs update-file-system --file-system-id ${advice.fileSystemId} --throughput-mode provisioned --provisioned-throughput-in-mibps ${rec.provisionedMibps}\`${rec.rule24h ? md`. ${rec.rule24h}` : md``}`,
+        ),
+      );
+    }
+    if (canApply) {
+      elements.push({
+        type: 'button',
+        action_id: ADVICE_APPLY_ACTION_ID,
+        style: 'primary',
+        text: plainText(
+          `Switch to ${modeName(rec.mode, rec.provisionedMibps)}`,
+          75,
+        ),
+        value: encodeAdviceValue({
+          fileSystemId: advice.fileSystemId,
+          mode: rec.mode,
+        }),
+        confirm: {
+          title: plainText('Start the switch?', 100),
+          text: {
+            type: 'mrkdwn',
+            text: md`Within ${ADVICE_APPLY_POLL_MINUTES} minutes a run starts to switch \`${advice.fileSystemId}\`; it asks the approvers in its own thread. ${rec.rule24h ?? ''}`.toString(),
+          },
+          confirm: plainText('Start', 30),
+          deny: plainText('Cancel', 30),
+        },
+      });
+    }
+    elements.push({
+      type: 'button',
+      action_id: ADVICE_SNOOZE_ACTION_ID,
+      text: plainText(`Snooze ${input.snoozeWeeks} weeks`, 75),
+      value: encodeAdviceValue({
+        fileSystemId: advice.fileSystemId,
+        weeks: input.snoozeWeeks,
+      }),
+    });
+    blocks.push({
+      type: 'actions',
+      block_id: `advice-${advice.fileSystemId}`,
+      elements,
+    });
+  }
+  if (listed.length) {
+    blocks.push(
+      section(
+        joinMd(
+          listed.map((r) => md`• ${adviceLine(r.advice)}`),
+          '\n',
+        ),
+      ),
+    );
+  }
+  if (aside.length) blocks.push(context(joinMd(aside, '\n')));
+  const p = input.prices;
+  blocks.push(
+    context(
+      md`Prices: ${p.table.region} of ${p.table.asOf} (${p.table.source})${p.origin === 'built-in' ? md` — *built-in table*, not the Price List API` : md``}${p.table.estimate ? md` — *estimate* (${p.table.estimate})` : md``}${p.note ? md`. ${p.note}` : md``}. Provisioned sized at the ${percentileLabel(advised[0]?.advice.tolerance.percent ?? DEFAULT_SIZING.tolerancePercent)} of demand plus headroom; charts in the thread.`,
+    ),
+  );
+  return {
+    channel: input.channel,
+    text: fallback(title),
+    blocks,
+  };
+}
