@@ -175,3 +175,84 @@ export async function finishRecovery(
   }
   return report;
 }
+
+/**
+ * A run that stopped where FinishRecovery's own path could not tell it:
+ * PlanRecovery failed (no plan), or the execution itself failed (the
+ * execution-status rule's event: a Map Run that gave up is left uncaught so
+ * that a redrive can resume it). Reads what the run counted, and ends its
+ * progress message, or posts one, with the error and how to resume.
+ */
+export async function finishStoppedRun(
+  run: {
+    /** The execution's ARN, which is the run's id. */
+    runId: string;
+    error: string;
+    fileSystemId?: string;
+    window?: RecoveryReport['window'];
+    thread?: { channel: string; ts: string };
+  },
+  ports: FinishRecoveryPorts,
+): Promise<FinishRecoveryResult> {
+  const at = ports.clock.now().toISOString();
+  const [count, replay, message] = await Promise.all([
+    ports.store.recoveryCounts({ runId: run.runId, phase: 'count' }),
+    ports.store.recoveryCounts({ runId: run.runId, phase: 'replay' }),
+    ports.store.recoveryMessage(run.runId),
+  ]);
+  const replayed = replay.counters.batches > 0;
+  const shown = replayed ? replay : count;
+  const window = message?.window ??
+    run.window ?? { from: shown.startedAt ?? at, to: at };
+  const fileSystemId = message?.fileSystemId ?? run.fileSystemId ?? 'unknown';
+  const failedKeysAt =
+    ports.ownBucket && replay.counters.failed > 0
+      ? `s3://${ports.ownBucket}/${artifactPrefix(run.runId, 'failed-keys')}`
+      : undefined;
+  const report: FinishRecoveryResult = {
+    status: 'failed',
+    window,
+    keysListed: shown.counters.listed,
+    keysQueued: replay.counters.queued,
+    keysSkipped: shown.counters.skipped,
+    keysFailed: replay.counters.failed,
+    recordsBefore: null,
+    recordsAfter: null,
+    records: { before: null, after: null },
+    ...(failedKeysAt ? { failedKeysAt } : {}),
+  };
+  const progress: RecoveryProgress = {
+    ...progressOf(
+      run.runId,
+      { fileSystemId, window },
+      replayed ? 'replay' : 'count',
+      shown,
+      shown.lastAt ?? at,
+    ),
+    final: {
+      status: 'failed',
+      before: null,
+      after: null,
+      countError: 'not counted: the run stopped first',
+      error: oneLine(run.error),
+      ...(failedKeysAt ? { failedKeysAt } : {}),
+    },
+  };
+  if (message) {
+    const edit = await editProgress(ports.slack, message, progress);
+    if (edit.editError) report.editError = edit.editError;
+  } else if (ports.slack) {
+    try {
+      await ports.slack.postMessage(
+        recoveryProgressMessage(
+          progress,
+          run.thread?.channel ?? ports.channel,
+          run.thread?.ts,
+        ),
+      );
+    } catch (error) {
+      report.editError = oneLine(error);
+    }
+  }
+  return report;
+}

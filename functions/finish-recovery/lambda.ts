@@ -1,23 +1,131 @@
-import { recoveryStateSchema } from '../../shared/domain/recovery/steps.ts';
-import { defineStep } from '../../shared/runtime/step-handler.ts';
-import { finishRecovery } from './core.ts';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import * as z from 'zod';
+import {
+  recoveryInputSchema,
+  recoveryStateSchema,
+} from '../../shared/domain/recovery/steps.ts';
+import {
+  defineStep,
+  type StepFactory,
+} from '../../shared/runtime/step-handler.ts';
+import {
+  type FinishRecoveryPorts,
+  type FinishRecoveryResult,
+  finishRecovery,
+  finishStoppedRun,
+} from './core.ts';
+
+const logReport = (
+  log: Logger,
+  report: FinishRecoveryResult,
+  runId: string,
+) => {
+  log.info('recovery finished', {
+    runId,
+    status: report.status,
+    keysListed: report.keysListed,
+    keysQueued: report.keysQueued,
+    keysFailed: report.keysFailed,
+    recordsBefore: report.recordsBefore,
+    recordsAfter: report.recordsAfter,
+  });
+  if (report.editError) {
+    log.warn('progress message not edited', { reason: report.editError });
+  }
+};
 
 /** The FinishRecovery step: the recovery state machine's last. */
-export const createFinishRecoveryHandler = defineStep('finish-recovery', {
+const createFinishHandler = defineStep('finish-recovery', {
   schema: recoveryStateSchema,
   run: finishRecovery,
-  log: (log, report, state) => {
-    log.info('recovery finished', {
-      runId: state.plan.runId,
-      status: report.status,
-      keysListed: report.keysListed,
-      keysQueued: report.keysQueued,
-      keysFailed: report.keysFailed,
-      recordsBefore: report.recordsBefore,
-      recordsAfter: report.recordsAfter,
-    });
-    if (report.editError) {
-      log.warn('progress message not edited', { reason: report.editError });
-    }
-  },
+  log: (log, report, state) => logReport(log, report, state.plan.runId),
 });
+
+/**
+ * FinishRecovery after PlanRecovery failed: its Catch leaves the error at
+ * `$.error` beside the execution's input, and there is no plan.
+ */
+const unplannedSchema = recoveryInputSchema.extend({
+  executionId: z.string().min(1).optional(),
+  error: z.object({ Error: z.string(), Cause: z.string().optional() }),
+});
+
+const createUnplannedHandler = defineStep('finish-recovery', {
+  schema: unplannedSchema,
+  run: (state, ports: FinishRecoveryPorts) =>
+    finishStoppedRun(
+      {
+        runId: state.executionId ?? `unplanned-${state.fileSystemId}`,
+        error: `${state.error.Error}: ${state.error.Cause ?? ''}`,
+        fileSystemId: state.fileSystemId,
+        window: state.window,
+        ...(state.thread ? { thread: state.thread } : {}),
+      },
+      ports,
+    ),
+  log: (log, report, state) =>
+    logReport(log, report, state.executionId ?? state.fileSystemId),
+});
+
+/**
+ * The execution-status rule's event (Step Functions developer guide,
+ * "Automating Step Functions event delivery with EventBridge": detail-type
+ * "Step Functions Execution Status Change", source "aws.states", `detail`
+ * with executionArn, status, and error and cause when it failed).
+ */
+export const executionStatusChangeSchema = z.object({
+  source: z.literal('aws.states'),
+  'detail-type': z.literal('Step Functions Execution Status Change'),
+  detail: z.object({
+    executionArn: z.string().min(1),
+    status: z.enum(['FAILED', 'TIMED_OUT', 'ABORTED']),
+    error: z.string().nullish(),
+    cause: z.string().nullish(),
+  }),
+});
+
+const createStatusChangeHandler = defineStep('finish-recovery', {
+  schema: executionStatusChangeSchema,
+  run: ({ detail }, ports: FinishRecoveryPorts) =>
+    finishStoppedRun(
+      {
+        runId: detail.executionArn,
+        error: `execution ${detail.status.toLowerCase()}${detail.error ? `: ${detail.error}` : ''}${detail.cause ? `: ${detail.cause}` : ''}`,
+      },
+      ports,
+    ),
+  log: (log, report, event) =>
+    logReport(log, report, event.detail.executionArn),
+});
+
+function isStatusChange(event: unknown): boolean {
+  return (
+    (event as { 'detail-type'?: unknown } | null)?.['detail-type'] ===
+    'Step Functions Execution Status Change'
+  );
+}
+
+function isUnplanned(event: unknown): boolean {
+  const e = event as { plan?: unknown; error?: unknown } | null;
+  return e !== null && e?.plan === undefined && e?.error !== undefined;
+}
+
+/**
+ * The one function that ends a recovery: the state machine's last step,
+ * that step after PlanRecovery failed, and the execution-status rule's
+ * target when the execution itself failed.
+ */
+export const createFinishRecoveryHandler: StepFactory<
+  FinishRecoveryPorts,
+  FinishRecoveryResult
+> = (ports, logger) => {
+  const finish = createFinishHandler(ports, logger);
+  const unplanned = createUnplannedHandler(ports, logger);
+  const stopped = createStatusChangeHandler(ports, logger);
+  return (event, context) =>
+    isStatusChange(event)
+      ? stopped(event, context)
+      : isUnplanned(event)
+        ? unplanned(event, context)
+        : finish(event, context);
+};

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countRecords } from '../../functions/collect-clickhouse/core.ts';
 import { createCollectClickHouseHandler } from '../../functions/collect-clickhouse/lambda.ts';
 import { finishRecovery } from '../../functions/finish-recovery/core.ts';
+import { createFinishRecoveryHandler } from '../../functions/finish-recovery/lambda.ts';
 import { offerRecovery } from '../../functions/offer-recovery/core.ts';
 import { planRecovery } from '../../functions/plan-recovery/core.ts';
 import { recordProgress } from '../../functions/record-recovery-progress/core.ts';
@@ -775,6 +776,118 @@ describe('finishRecovery', () => {
       keysListed: 0,
       recordsBefore: null,
     });
+  });
+});
+
+describe('the finish-recovery handler, when the run stopped', () => {
+  it('ends the progress message of an execution that failed, from the execution-status rule', async () => {
+    // Prepare: what was counted and replayed before the Map Run gave up,
+    // and the event EventBridge delivers (Step Functions developer guide,
+    // "Automating Step Functions event delivery with EventBridge":
+    // "Step Functions Execution Status Change", detail with executionArn,
+    // stateMachineArn, name, status, startDate, stopDate, input, error,
+    // cause).
+    const store = await counted(900);
+    await store.addRecoveryCounts({
+      runId: RUN,
+      phase: 'replay',
+      add: {
+        ...zeroCounters(),
+        listed: 500,
+        inWindow: 450,
+        queued: 450,
+        batches: 1,
+      },
+      at: '2026-11-23T05:10:00.000Z',
+    });
+    await store.saveRecoveryMessage({
+      runId: RUN,
+      channel: 'C0INCIDENT',
+      ts: '1.1',
+      fileSystemId: FS,
+      window: WINDOW,
+    });
+    const { slack, edits, posts, text } = recordingSlack();
+    const handler = createFinishRecoveryHandler({
+      store,
+      slack,
+      channel: '#x',
+      clock: clock('2026-11-23T05:20:00.000Z'),
+    });
+    const event = {
+      version: '0',
+      id: '315c1398-40ff-a850-213b-158f73e60175',
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      account: '123456789012',
+      time: '2026-11-23T05:19:00Z',
+      region: 'us-east-1',
+      resources: [RUN],
+      detail: {
+        executionArn: RUN,
+        stateMachineArn:
+          'arn:aws:states:us-east-1:123456789012:stateMachine:recovery',
+        name: 'r-1',
+        status: 'FAILED',
+        startDate: 1795410000000,
+        stopDate: 1795410900000,
+        input: '{}',
+        inputDetails: { included: true },
+        output: null,
+        outputDetails: null,
+        error: 'States.ExceedToleratedFailureThreshold',
+        cause: 'The specified tolerated failure threshold was exceeded',
+      },
+    };
+
+    // Act
+    const report = await handler(event, localContext('finish-recovery'));
+
+    // Assess: the one message says it stopped, why, and how to resume.
+    expect(report).toMatchObject({
+      status: 'failed',
+      window: WINDOW,
+      keysListed: 500,
+      keysQueued: 450,
+      keysFailed: 0,
+    });
+    expect(posts).toHaveLength(0);
+    expect(edits).toHaveLength(1);
+    expect(text(edits[0] ?? {})).toContain(
+      'States.ExceedToleratedFailureThreshold',
+    );
+    expect(text(edits[0] ?? {})).toContain(
+      `burstguard recover --resume ${RUN}`,
+    );
+  });
+
+  it('posts in the thread when PlanRecovery failed before any message', async () => {
+    // Prepare: PlanRecovery's Catch leaves its error at $.error beside the
+    // execution input; there is no plan.
+    const { slack, posts, text } = recordingSlack();
+    const handler = createFinishRecoveryHandler({
+      store: createMemoryIncidentStore(),
+      slack,
+      channel: '#x',
+      clock: clock('2026-11-23T05:20:00.000Z'),
+    });
+
+    // Act
+    const report = await handler(
+      {
+        fileSystemId: FS,
+        window: WINDOW,
+        thread: { channel: 'C0INCIDENT', ts: '9.9' },
+        error: { Error: 'S3ServiceException', Cause: 'Access Denied' },
+      },
+      localContext('finish-recovery'),
+    );
+
+    // Assess
+    expect(report).toMatchObject({ status: 'failed', window: WINDOW });
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.threadTs).toBe('9.9');
+    expect(text(posts[0] ?? {})).toContain('Access Denied');
   });
 });
 

@@ -182,6 +182,8 @@ export type RecoveryProgress = {
     failedKeysAt?: string;
     /** Keys of a type Langfuse does not replay: skipped and reported. */
     unsupported?: { keys: number; example?: string; at?: string };
+    /** Why the run stopped (a step's error), for a failed run. */
+    error?: string;
   };
 };
 
@@ -246,6 +248,9 @@ export function recoveryProgressMessage(
       ? md`:mag: Counting the events to replay…`
       : md`:arrows_counterclockwise: Replaying the dropped events…`;
   const lines: Mrkdwn[] = [md`*Recovery* · ${what}`, counts];
+  if (final?.error) {
+    lines.push(md`Stopped by: ${final.error}`);
+  }
   if (final && final.status !== 'not-configured') {
     lines.push(recordsLine(final.before, final.after, final.countError));
   }
