@@ -9,6 +9,10 @@ import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import { approvalSettings } from '../shared/domain/config.ts';
 import { LAMBDAS, type LambdaName } from '../workflows/definition.ts';
+import {
+  RECOVERY_LAMBDAS,
+  type RecoveryLambdaName,
+} from '../workflows/recovery.ts';
 import { createAlarmRule, ruleAlarms } from './alarm-rule.ts';
 import { createAlarms, withAlarmNames } from './alarms.ts';
 import {
@@ -17,18 +21,26 @@ import {
   configFilePath,
   loadDeployConfig,
   withInsightsLogGroups,
+  withRecoveryBucket,
 } from './deploy-config.ts';
 import {
   ADVICE_APPLY_SCHEDULE,
   type AdvisorSchedule,
   advisorSchedule,
+  FUNCTION_NAMES,
   functionTable,
   PREFLIGHT_SCHEDULE,
   SECRETS,
   sstFunctionArgs,
 } from './functions.ts';
-import type { AwsAccount } from './iam.ts';
+import type { AwsAccount, FunctionName } from './iam.ts';
 import { collectorNetwork } from './network.ts';
+import {
+  createRecovery,
+  recoverableFileSystems,
+  recoveryBucketName,
+  recoveryStateMachineArn,
+} from './recovery.ts';
 import { clickhouseCredentialSources } from './secrets.ts';
 import { LAMBDA_NODEJS, LAMBDA_RUNTIME } from './sst-build.ts';
 import { createStateMachine, stateMachineArn } from './state-machine.ts';
@@ -146,6 +158,18 @@ export async function deployRunbook(options: {
     minify: LAMBDA_NODEJS.minify,
     esbuild: { external: [...LAMBDA_NODEJS.esbuild.external] },
   };
+  // The recovery of dropped records: burstguard's own bucket and the
+  // recovery state machine, named before they exist so the configuration,
+  // the grants and the runbook's StartRecovery can name them.
+  const recoverable = recoverableFileSystems(config).length > 0;
+  const recoveryBucket = recoveryBucketName(account, prefix);
+  const recoveryArn = recoveryStateMachineArn(account, prefix);
+  const environment = configEnvironment(
+    recoverable
+      ? withRecoveryBucket(runtimeConfig, recoveryBucket)
+      : runtimeConfig,
+  );
+
   // One sst.aws.Function per row of the function table (infra/functions.ts).
   // The Slack endpoint's grant names the state machine by its ARN, which
   // the Lambdas' ARNs must exist to create.
@@ -155,19 +179,26 @@ export async function deployRunbook(options: {
     incidentTableArn: table.arn,
     alarmPrefix: prefix,
     stateMachineArn: stateMachineArn(account, prefix),
+    recoveryStateMachineArn: recoveryArn,
+    recoveryBucket,
     ...(network ? { clickhouseVpc: network.vpc } : {}),
     langfuseLogGroups,
   });
-  const fn = (name: keyof typeof functions) =>
-    sst.fn(
-      functions[name].component,
-      sstFunctionArgs(functions[name], {
-        runtime: LAMBDA_RUNTIME,
-        environment: configEnvironment(runtimeConfig),
-        linkables,
-        nodejs: bundling,
-      }),
-    );
+  const deployed = Object.fromEntries(
+    FUNCTION_NAMES.map((name) => [
+      name,
+      sst.fn(
+        functions[name].component,
+        sstFunctionArgs(functions[name], {
+          runtime: LAMBDA_RUNTIME,
+          environment,
+          linkables,
+          nodejs: bundling,
+        }),
+      ),
+    ]),
+  ) as Record<FunctionName, ReturnType<SstComponents['fn']>>;
+  const fn = (name: FunctionName) => deployed[name];
   const lambdaArns = Object.fromEntries(
     LAMBDAS.map((name) => [name, fn(name).arn]),
   ) as Record<LambdaName, pulumi.Output<string>>;
@@ -179,7 +210,21 @@ export async function deployRunbook(options: {
     accountId: account.accountId,
     partition: account.partition,
     approvalRoundSeconds: approvalSettings(config).roundSeconds,
+    ...(recoverable ? { recoveryStateMachineArn: recoveryArn } : {}),
   });
+
+  // The recovery state machine (workflows/recovery.ts), its bucket, and
+  // the rule that tells the thread when a recovery fails uncaught.
+  const recovery = recoverable
+    ? createRecovery({
+        prefix,
+        config,
+        account,
+        lambdaArns: Object.fromEntries(
+          RECOVERY_LAMBDAS.map((name) => [name, fn(name).arn]),
+        ) as Record<RecoveryLambdaName, pulumi.Output<string>>,
+      })
+    : undefined;
 
   // The EventBridge rule: this app's alarms, and those the configuration
   // lists, start the state machine.
@@ -216,6 +261,12 @@ export async function deployRunbook(options: {
 
   return {
     stateMachineArn: stateMachine.arn,
+    ...(recovery
+      ? {
+          recoveryStateMachineArn: recovery.stateMachine.arn,
+          recoveryBucket: recovery.bucket.bucket,
+        }
+      : {}),
     incidentTable: table.name,
     slackInteractionsUrl: slackInteractions.url,
     // Where each file system's ClickHouse login comes from, e.g.

@@ -244,3 +244,14 @@ export function appSettings(stage: string | undefined, env: NodeJS.ProcessEnv) {
     ...(region ? { providers: { aws: { region } } } : {}),
   };
 }
+
+/**
+ * The runtime configuration with burstguard's own bucket, where the
+ * recovery writes failed keys and skip reasons (`recovery.ownBucket`).
+ */
+export function withRecoveryBucket(
+  config: AppConfig,
+  bucket: string,
+): AppConfig {
+  return { ...config, recovery: { ...config.recovery, ownBucket: bucket } };
+}

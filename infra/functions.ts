@@ -10,6 +10,10 @@ import type { AppConfig } from '../shared/domain/config.ts';
 import { ADVICE_APPLY_POLL_MINUTES } from '../shared/domain/slack/advice-actions.ts';
 import { ENTRY_FUNCTIONS, LAMBDAS } from '../workflows/definition.ts';
 import {
+  RECOVERY_LAMBDAS,
+  REPLAY_BATCH_TIMEOUT_SECONDS,
+} from '../workflows/recovery.ts';
+import {
   type AwsAccount,
   advisorPermissions,
   FUNCTION_LINKS,
@@ -17,16 +21,24 @@ import {
   type LinkName,
   type PermissionStatement,
   preflightPermissions,
+  recoveryPermissions,
   slackInteractionsPermissions,
   stepFunctionPermissions,
 } from './iam.ts';
 import type { FunctionVpc } from './network.ts';
+import { eventsListStatements, ownBucketWriteStatement } from './recovery.ts';
 import { LAMBDA_ARCHITECTURE } from './sst-build.ts';
 
-/** Every function, the workflow's steps first. */
+/**
+ * Every function: the workflow's steps, the recovery's (collect-clickhouse
+ * serves both), then the entry points.
+ */
 export const FUNCTION_NAMES: readonly FunctionName[] = [
-  ...LAMBDAS,
-  ...ENTRY_FUNCTIONS,
+  ...new Set<FunctionName>([
+    ...LAMBDAS,
+    ...RECOVERY_LAMBDAS,
+    ...ENTRY_FUNCTIONS,
+  ]),
 ];
 
 /**
@@ -44,6 +56,9 @@ export const FUNCTION_TIMEOUT_SECONDS = 20;
  */
 export const LONG_TIMEOUTS_SECONDS: Partial<Record<FunctionName, number>> = {
   advisor: 300,
+  // One replay request of up to 1,000 keys, paced to its share of the
+  // request rate; shorter than its Task's timeout, as the steps' are.
+  'replay-batch': REPLAY_BATCH_TIMEOUT_SECONDS - 10,
 };
 
 /** SST component name: `collect-efs` -> `CollectEfs`. */
@@ -95,6 +110,19 @@ export const FUNCTION_ARCHITECTURE = LAMBDA_ARCHITECTURE;
  * state machine) rather than joining the VPC, which has no NAT.
  */
 export const VPC_FUNCTIONS: readonly FunctionName[] = ['collect-clickhouse'];
+
+/**
+ * The function that posts to Langfuse's admin API joins the VPC too when a
+ * file system's Langfuse is private (`recovery.langfuseInVpc`); it calls
+ * Langfuse and nothing else, so it needs no NAT either.
+ */
+export function vpcFunctions(
+  config: Pick<AppConfig, 'fileSystems'>,
+): readonly FunctionName[] {
+  return config.fileSystems.some((f) => f.recovery?.langfuseInVpc)
+    ? [...VPC_FUNCTIONS, 'replay-batch']
+    : VPC_FUNCTIONS;
+}
 
 /**
  * Function URLs. Slack calls the interactions endpoint without AWS
@@ -156,19 +184,34 @@ export function functionTable(context: {
   /** Langfuse worker log groups per file system (the deploy file's). */
   langfuseLogGroups?: Record<string, readonly string[]>;
   clickhouseVpc?: FunctionVpc;
+  /** The recovery state machine's ARN (before it exists). */
+  recoveryStateMachineArn: pulumi.Input<string>;
+  /** burstguard's own bucket, where the recovery writes. */
+  recoveryBucket: string;
 }): Record<FunctionName, FunctionSpec> {
   const permissions: Record<FunctionName, PermissionStatement[]> = {
     ...stepFunctionPermissions(context),
+    ...recoveryPermissions({
+      incidentTableArn: context.incidentTableArn,
+      recoveryStateMachineArn: context.recoveryStateMachineArn,
+      eventsList: eventsListStatements(
+        context.config,
+        context.account.partition,
+      ),
+      ownBucketWrite: ownBucketWriteStatement(
+        context.account.partition,
+        context.recoveryBucket,
+      ),
+    }),
     'slack-interactions': slackInteractionsPermissions(context),
     preflight: preflightPermissions(context),
     advisor: advisorPermissions(context),
   };
+  const inVpc = vpcFunctions(context.config);
   const table = {} as Record<FunctionName, FunctionSpec>;
   const reserved = reservedConcurrency(context.config);
   for (const name of FUNCTION_NAMES) {
-    const vpc = VPC_FUNCTIONS.includes(name)
-      ? context.clickhouseVpc
-      : undefined;
+    const vpc = inVpc.includes(name) ? context.clickhouseVpc : undefined;
     const url = FUNCTION_URLS[name];
     const reservedConcurrency = reserved[name];
     table[name] = {

@@ -11,6 +11,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import type { Resource } from 'sst';
 import type { AppConfig } from '../shared/domain/config.ts';
 import type { ENTRY_FUNCTIONS, LambdaName } from '../workflows/definition.ts';
+import type { RecoveryLambdaName } from '../workflows/recovery.ts';
 
 /** Where the app is deployed; ARNs are built from it. */
 export type AwsAccount = {
@@ -24,13 +25,21 @@ export type AwsAccount = {
 export type PermissionStatement = {
   actions: string[];
   resources: pulumi.Input<string>[];
+  /**
+   * IAM conditions (SST FunctionPermissionArgs `conditions`: `test` is the
+   * operator, `variable` the context key).
+   */
+  conditions?: { test: string; variable: string; values: string[] }[];
 };
 
 /**
  * Every function sst.config.ts deploys: the steps, the Slack endpoint and
  * the scheduled preflight.
  */
-export type FunctionName = LambdaName | (typeof ENTRY_FUNCTIONS)[number];
+export type FunctionName =
+  | LambdaName
+  | (typeof ENTRY_FUNCTIONS)[number]
+  | RecoveryLambdaName;
 
 /** SST resources a handler reads through `Resource.<name>`. */
 export type LinkName =
@@ -71,6 +80,13 @@ export const FUNCTION_LINKS: Record<FunctionName, readonly LinkName[]> = {
   'slack-interactions': ['SlackBotToken', 'SlackSigningSecret', 'Incidents'],
   preflight: ['SlackBotToken', 'Incidents'],
   advisor: ['SlackBotToken', 'Incidents'],
+  'plan-recovery': ['SlackBotToken', 'Incidents'],
+  // The Langfuse admin key is the credentials secret's `langfuseAdminKey`;
+  // the secret holds the ClickHouse logins too (docs/recovery.md).
+  'replay-batch': ['ClickHouseCredentials'],
+  'record-recovery-progress': ['SlackBotToken', 'Incidents'],
+  'offer-recovery': ['SlackBotToken', 'Incidents'],
+  'finish-recovery': ['SlackBotToken', 'Incidents'],
 };
 
 /**
@@ -294,14 +310,53 @@ export function stepFunctionPermissions(options: {
 export function slackInteractionsPermissions(options: {
   incidentTableArn: pulumi.Input<string>;
   stateMachineArn: pulumi.Input<string>;
+  /** The recovery state machine, whose offer the endpoint answers too. */
+  recoveryStateMachineArn?: pulumi.Input<string>;
 }): PermissionStatement[] {
   return [
     incidentTableStatement(options.incidentTableArn),
     {
       actions: [...TASK_CALLBACK_ACTIONS],
-      resources: [options.stateMachineArn],
+      resources: [
+        options.stateMachineArn,
+        ...(options.recoveryStateMachineArn
+          ? [options.recoveryStateMachineArn]
+          : []),
+      ],
     },
   ];
+}
+
+/**
+ * The recovery's functions. PlanRecovery lists the events bucket's project
+ * prefixes, only under the configured events prefix; RecordProgress writes
+ * failed keys and skip reasons under `recoveries/` in burstguard's own
+ * bucket; the offer answers its own task token when policy decides; and
+ * ReplayBatch calls Langfuse alone, so it has no AWS permission at all.
+ */
+export function recoveryPermissions(options: {
+  incidentTableArn: pulumi.Input<string>;
+  recoveryStateMachineArn: pulumi.Input<string>;
+  eventsList: PermissionStatement[];
+  ownBucketWrite: PermissionStatement;
+}): Record<
+  Exclude<RecoveryLambdaName, 'collect-clickhouse'>,
+  PermissionStatement[]
+> {
+  const table = incidentTableStatement(options.incidentTableArn);
+  return {
+    'plan-recovery': [table, ...options.eventsList],
+    'replay-batch': [],
+    'record-recovery-progress': [table, options.ownBucketWrite],
+    'offer-recovery': [
+      table,
+      {
+        actions: [...TASK_CALLBACK_ACTIONS],
+        resources: [options.recoveryStateMachineArn],
+      },
+    ],
+    'finish-recovery': [table],
+  };
 }
 
 /**

@@ -31,6 +31,11 @@ export type StateMachineArgs = {
    * (the definition's default when absent).
    */
   approvalRoundSeconds?: number;
+  /**
+   * The recovery state machine a switch that worked starts; the role may
+   * start it (and nothing else) when it is given.
+   */
+  recoveryStateMachineArn?: string;
   /** How long execution error logs are kept. */
   logRetentionDays?: number;
   tags?: Record<string, string>;
@@ -130,6 +135,19 @@ export function createStateMachine(
               Action: 'lambda:InvokeFunction',
               Resource: invokeResources(Object.values(resolved)),
             },
+            ...(args.recoveryStateMachineArn
+              ? [
+                  {
+                    // The Request Response integration needs StartExecution
+                    // on the target alone (developer guide, "IAM policies
+                    // for Step Functions", asynchronous nested executions).
+                    Sid: 'StartRecovery',
+                    Effect: 'Allow',
+                    Action: 'states:StartExecution',
+                    Resource: args.recoveryStateMachineArn,
+                  },
+                ]
+              : []),
             {
               Sid: 'DeliverExecutionLogs',
               Effect: 'Allow',
@@ -151,13 +169,14 @@ export function createStateMachine(
       roleArn: role.arn,
       definition: arns.apply((resolved) =>
         JSON.stringify(
-          buildDefinition(
-            resolved,
-            args.partition,
-            args.approvalRoundSeconds
+          buildDefinition(resolved, args.partition, {
+            ...(args.approvalRoundSeconds
               ? { approvalRoundSeconds: args.approvalRoundSeconds }
-              : {},
-          ),
+              : {}),
+            ...(args.recoveryStateMachineArn
+              ? { recoveryStateMachineArn: args.recoveryStateMachineArn }
+              : {}),
+          }),
         ),
       ),
       loggingConfiguration: {

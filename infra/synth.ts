@@ -36,6 +36,12 @@ import {
   sampleAccount,
 } from './mocks.ts';
 import { collectorNetwork } from './network.ts';
+import {
+  createRecovery,
+  recoverableFileSystems,
+  recoveryBucketName,
+  recoveryStateMachineArn,
+} from './recovery.ts';
 import { LAMBDA_RUNTIME } from './sst-build.ts';
 import { createStateMachine, stateMachineArn } from './state-machine.ts';
 
@@ -131,6 +137,13 @@ export function functionRow(
         Effect: 'Allow',
         Action: p.actions,
         Resource: p.resources,
+        ...(p.conditions
+          ? {
+              Condition: Object.fromEntries(
+                p.conditions.map((c) => [c.test, { [c.variable]: c.values }]),
+              ),
+            }
+          : {}),
       })),
     },
   };
@@ -197,11 +210,14 @@ export async function synthesize(deploy: DeployConfig): Promise<SynthRow[]> {
       network: clickhouseNetwork,
       ports: clickhousePorts(config),
     });
+    const recoverable = recoverableFileSystems(config).length > 0;
     const table = functionTable({
       config,
       account,
       incidentTableArn: tableArn,
       stateMachineArn: stateMachineArn(account, prefix),
+      recoveryStateMachineArn: recoveryStateMachineArn(account, prefix),
+      recoveryBucket: recoveryBucketName(account, prefix),
       alarmPrefix: prefix,
       langfuseLogGroups,
       ...(network ? { clickhouseVpc: network.vpc } : {}),
@@ -217,14 +233,25 @@ export async function synthesize(deploy: DeployConfig): Promise<SynthRow[]> {
       lambdaArns: lambdaArns as never,
       accountId: account.accountId,
       partition: account.partition,
+      ...(recoverable
+        ? { recoveryStateMachineArn: recoveryStateMachineArn(account, prefix) }
+        : {}),
     });
+    const recovery = recoverable
+      ? createRecovery({
+          prefix,
+          config,
+          account,
+          lambdaArns: lambdaArns as never,
+        })
+      : undefined;
     const rule = createAlarmRule({
       prefix,
       alarms: ruleAlarms(config, account, alarms),
       stateMachineArn: machine.stateMachine.arn,
       accountId: account.accountId,
     });
-    return { alarms, network, machine, rule, table };
+    return { alarms, network, machine, rule, table, recovery };
   })();
 
   await registeredAll(built);

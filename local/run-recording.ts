@@ -23,6 +23,7 @@ import type {
 import { oneLine } from '../shared/domain/errors.ts';
 import type {
   ClickHousePort,
+  Clock,
   MetricsPort,
   SlackPort,
   SlackUpdate,
@@ -195,46 +196,7 @@ export async function runRecording(
     };
   }
   const clickhouse = options.clickhouse ?? recordingClickHousePort(recording);
-  // The recording's end is "now" for the run, so 1-minute data still exists.
-  // After a switch, the clock moves on by the Wait that precedes Verify.
-  const end = Date.parse(recording.meta.end);
-  let switchedAt: number | undefined;
-  const clock = {
-    now: () =>
-      new Date(
-        switchedAt === undefined ? end : end + VERIFY_AFTER_SECONDS * 1000,
-      ),
-  };
-  const efs = recordingEfsPort(recording, {
-    onUpdate: (call) => {
-      switchedAt = end;
-      options.onUpdateFileSystem?.(call);
-    },
-  });
-  const recorded = recordingMetricsPort(recording);
-  const metrics: MetricsPort = {
-    resolutionSeconds: recorded.resolutionSeconds,
-    async getMetricData(request) {
-      const results = await recorded.getMetricData(request);
-      if (switchedAt === undefined || !options.afterSwitch) return results;
-      const later = options.afterSwitch(
-        new Date(switchedAt),
-        VERIFY_AFTER_SECONDS / 60,
-      );
-      const wanted = new Set(request.queries.map((q) => q.id));
-      return [...wanted].map((id) => {
-        const a = results.find((r) => r.Id === id);
-        const b = later.find((r) => r.Id === id);
-        return {
-          Id: id,
-          Label: a?.Label ?? b?.Label,
-          Timestamps: [...(a?.Timestamps ?? []), ...(b?.Timestamps ?? [])],
-          Values: [...(a?.Values ?? []), ...(b?.Values ?? [])],
-          StatusCode: 'Complete',
-        };
-      });
-    },
-  };
+  const { clock, efs, metrics } = portsAfterSwitch(recording, options);
   const result = await runLocal(
     // The recorded trigger as it is: `policy` configures the file system,
     // and a policy the recorded input asks for may still lower it.
@@ -302,4 +264,59 @@ export async function runRecording(
             cause: result.cause,
           },
   };
+}
+
+/**
+ * The clock, EFS and CloudWatch of a run on a recording: the recording's
+ * end is "now" (so 1-minute data still exists); after a switch the clock
+ * moves on by the Wait that precedes Verify, and CloudWatch answers what
+ * `afterSwitch` simulates for the minutes since.
+ */
+export function portsAfterSwitch(
+  recording: Recording,
+  options: Pick<LocalRunOptions, 'afterSwitch' | 'onUpdateFileSystem'>,
+): {
+  clock: Clock;
+  efs: ReturnType<typeof recordingEfsPort>;
+  metrics: MetricsPort;
+} {
+  const end = Date.parse(recording.meta.end);
+  let switchedAt: number | undefined;
+  const clock = {
+    now: () =>
+      new Date(
+        switchedAt === undefined ? end : end + VERIFY_AFTER_SECONDS * 1000,
+      ),
+  };
+  const efs = recordingEfsPort(recording, {
+    onUpdate: (call) => {
+      switchedAt = end;
+      options.onUpdateFileSystem?.(call);
+    },
+  });
+  const recorded = recordingMetricsPort(recording);
+  const metrics: MetricsPort = {
+    resolutionSeconds: recorded.resolutionSeconds,
+    async getMetricData(request) {
+      const results = await recorded.getMetricData(request);
+      if (switchedAt === undefined || !options.afterSwitch) return results;
+      const later = options.afterSwitch(
+        new Date(switchedAt),
+        VERIFY_AFTER_SECONDS / 60,
+      );
+      const wanted = new Set(request.queries.map((q) => q.id));
+      return [...wanted].map((id) => {
+        const a = results.find((r) => r.Id === id);
+        const b = later.find((r) => r.Id === id);
+        return {
+          Id: id,
+          Label: a?.Label ?? b?.Label,
+          Timestamps: [...(a?.Timestamps ?? []), ...(b?.Timestamps ?? [])],
+          Values: [...(a?.Values ?? []), ...(b?.Values ?? [])],
+          StatusCode: 'Complete',
+        };
+      });
+    },
+  };
+  return { clock, efs, metrics };
 }

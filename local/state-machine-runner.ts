@@ -17,7 +17,10 @@ import { createRequestApprovalHandler } from '../functions/request-approval/lamb
 import { createResolveIncidentHandler } from '../functions/resolve-incident/lambda.ts';
 import { createVerifyHandler } from '../functions/verify/lambda.ts';
 import { type AppConfig, approvalSettings } from '../shared/domain/config.ts';
-import type { AwaitingApproval } from '../shared/domain/contracts.ts';
+import type {
+  AwaitingApproval,
+  RecoveryInput,
+} from '../shared/domain/contracts.ts';
 import { causeMessage } from '../shared/domain/errors.ts';
 import { partitionOf } from '../shared/domain/messages/console-links.ts';
 import type {
@@ -71,6 +74,13 @@ export type LocalPorts = {
   ) => Promise<{ approved: boolean; by?: string } | undefined>;
   /** Called with each escalation; none: no pager webhook is configured. */
   pager?: PagerPort;
+  /**
+   * Starts the recovery a switch that worked asks for, as StartExecution
+   * of the recovery state machine does on AWS (its answer's
+   * ExecutionArn). Without it, StartRecovery fails as an unreachable state
+   * machine would, and the outcome says the recovery did not start.
+   */
+  startRecovery?: (input: RecoveryInput) => Promise<{ executionArn: string }>;
 };
 
 /** Progress of a local run, one event per state entered or left. */
@@ -137,7 +147,7 @@ export const LOCAL_WAIT_MS = { WaitForEffect: 0, QuietPeriod: 0 } as const;
 
 /** A local handler for each Task state of the definition. */
 export type LocalTaskHandlers = Record<
-  TaskStateName,
+  TaskStateName | 'StartRecovery',
   (input: unknown) => Promise<unknown>
 >;
 
@@ -247,10 +257,27 @@ export function localHandlers(
       throw asLambdaError(error);
     }
   };
-  const out = {} as Record<TaskStateName, (input: unknown) => Promise<unknown>>;
+  const out = {} as LocalTaskHandlers;
   for (const [state, lambda] of Object.entries(TASK_LAMBDA)) {
     out[state as TaskStateName] = (input) => invoke(lambda, input);
   }
+  // StartRecovery is the states:startExecution integration: its input is
+  // {StateMachineArn, Input}, its answer {ExecutionArn, StartDate}.
+  out.StartRecovery = async (input) => {
+    const { Input } = input as { Input: RecoveryInput };
+    if (!ports.startRecovery) {
+      const error = new Error(
+        'this local run has no recovery state machine to start',
+      );
+      error.name = 'StepFunctions.StateMachineDoesNotExistException';
+      throw error;
+    }
+    const started = await ports.startRecovery(Input);
+    return {
+      ExecutionArn: started.executionArn,
+      StartDate: ports.clock.now().toISOString(),
+    };
+  };
   // RequestApproval runs through lambda:invoke.waitForTaskToken: its input
   // is {FunctionName, Payload}. The handler posts the card; the execution
   // then resumes with what the approver answers (SendTaskSuccess).

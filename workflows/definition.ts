@@ -115,6 +115,18 @@ export function placeholderArns(
 }
 
 /**
+ * The recovery state machine beside a runbook whose Lambdas are `arn`'s:
+ * `burstguard-recovery` in their region and account.
+ */
+export function placeholderRecoveryStateMachineArn(
+  lambdaArn: string,
+  partition: string = partitionOfArn(lambdaArn),
+): string {
+  const [, , , region, account] = lambdaArn.split(':');
+  return `arn:${partition}:states:${region}:${account}:stateMachine:burstguard-recovery`;
+}
+
+/**
  * The service integration that invokes a Lambda and waits for its task
  * token (Step Functions developer guide, "Wait for a Callback with Task
  * Token"): `arn:<partition>:states:::lambda:invoke.waitForTaskToken`.
@@ -272,6 +284,11 @@ export function buildDefinition(
      * `approvalEscalationMinutes`, in seconds).
      */
     approvalRoundSeconds?: number;
+    /**
+     * The recovery state machine a switch that worked starts (by default
+     * `burstguard-recovery` in the Lambdas' region and account).
+     */
+    recoveryStateMachineArn?: string;
   } = {},
 ): {
   Comment: string;
@@ -284,6 +301,12 @@ export function buildDefinition(
     }
   }
   const arnOf = (state: TaskStateName) => arns[TASK_LAMBDA[state]];
+  const recoveryArn =
+    options.recoveryStateMachineArn ??
+    placeholderRecoveryStateMachineArn(arns.normalize, partition);
+  if (partitionOfArn(recoveryArn) !== partition) {
+    throw new Error(`${recoveryArn} is not in the ${partition} partition`);
+  }
   const approvalRoundSeconds =
     options.approvalRoundSeconds ?? DEFAULT_APPROVAL_ROUND_SECONDS;
   if (
@@ -540,10 +563,41 @@ export function buildDefinition(
         Seconds: VERIFY_AFTER_SECONDS,
         Next: 'Verify',
       },
-      Verify: task(arnOf('Verify'), '$.verification', 'NotifyOutcome', {
+      Verify: task(arnOf('Verify'), '$.verification', 'RecoveryToStart', {
         // A failed check must not hide the outcome: report without it.
         Catch: catchAll('$.verifyError', 'NotifyOutcome'),
       }),
+      // Verify computed the recovery a switch that worked starts (none
+      // without a recovery configuration).
+      RecoveryToStart: {
+        Type: 'Choice',
+        Choices: [
+          {
+            Variable: '$.verification.recovery',
+            IsPresent: true,
+            Next: 'StartRecovery',
+          },
+        ],
+        Default: 'NotifyOutcome',
+      },
+      // Starts the recovery state machine and goes on at once (the
+      // "Request Response" integration: developer guide, "Start a new
+      // AWS Step Functions state machine from a running execution"); the
+      // recovery tells the same thread how it goes.
+      StartRecovery: {
+        Type: 'Task',
+        Resource: `arn:${partition}:states:::states:startExecution`,
+        Parameters: {
+          StateMachineArn: recoveryArn,
+          'Input.$': '$.verification.recovery',
+        },
+        ResultSelector: { 'executionArn.$': '$.ExecutionArn' },
+        ResultPath: '$.recoveryStart',
+        TimeoutSeconds: TASK_TIMEOUT_SECONDS.default,
+        // Not starting is said in the outcome, with the command to start it.
+        Catch: catchAll('$.recoveryStartError', 'NotifyOutcome'),
+        Next: 'NotifyOutcome',
+      },
       NotifyOutcome: task(
         arnOf('NotifyOutcome'),
         '$.outcomeNotification',

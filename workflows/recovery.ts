@@ -26,6 +26,11 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
 
+import {
+  LangfuseRateLimitedError,
+  LangfuseRejectedError,
+  LangfuseUnavailableError,
+} from '../shared/domain/errors.ts';
 import { REPLAY_MAX_KEYS_PER_REQUEST } from '../shared/domain/recovery/contract.ts';
 import { APPROVAL_TIMEOUT_SECONDS } from '../shared/domain/slack/interaction.ts';
 import {
@@ -75,9 +80,9 @@ export const DISTRIBUTED_MAP_STATES = ['ReplayPrefix'] as const;
  * Each must equal the `errorName` of the error class the function throws.
  */
 export const LANGFUSE_ERRORS = {
-  rateLimited: 'LangfuseRateLimitedError',
-  unavailable: 'LangfuseUnavailableError',
-  rejected: 'LangfuseRejectedError',
+  rateLimited: LangfuseRateLimitedError.errorName,
+  unavailable: LangfuseUnavailableError.errorName,
+  rejected: LangfuseRejectedError.errorName,
 } as const;
 
 /**

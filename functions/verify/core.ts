@@ -12,6 +12,7 @@ import type {
 import { utilizationSeries } from '../../shared/domain/diagnosis/signals.ts';
 import { oneLine } from '../../shared/domain/errors.ts';
 import type { Clock, EfsPort, MetricsPort } from '../../shared/domain/ports.ts';
+import { recoveryAfterSwitch } from '../../shared/domain/recovery/after-switch.ts';
 import {
   REMEDIATIONS,
   SWITCH_TO_ELASTIC,
@@ -185,10 +186,13 @@ export async function verifyRemediation(
       summary: `${target} since ${hhmm(changeMs)} UTC but ${pinned ? `throughput still reaches ${Math.round(uAfterMax ?? 0)}% of permitted` : 'Langfuse still fails to write'}: ${errorText}; look at ClickHouse next`,
     };
   }
+  // The switch worked: the records Langfuse dropped can come back.
+  const recovery = recoveryAfterSwitch(state, ports.config, now);
   return {
     ...base,
     ...numbers,
     verdict: 'worked',
     summary: `${target} since ${hhmm(changeMs)} UTC: throughput at ${pct(uAfterMedian ?? 0)}% of permitted${beforeText}, ${errorText}`,
+    ...(recovery ? { recovery } : {}),
   };
 }

@@ -554,6 +554,38 @@ export type Remediation = z.infer<typeof remediationSchema>;
 // ------------------------------------------------------------------ Verify
 
 /** Whether the change worked, checked a while after it was made. */
+// ------------------------------------------------------------- Recovery
+
+/** The window whose uploads are replayed; `from` before `to`. */
+export const recoveryWindowSchema = z
+  .object({ from: isoTimeSchema, to: isoTimeSchema })
+  .refine((w) => Date.parse(w.from) < Date.parse(w.to), {
+    message: 'window.from must be before window.to',
+  });
+
+/** A Slack thread: the channel id and the parent message's ts. */
+export const threadRefSchema = z.object({
+  channel: z.string().min(1),
+  ts: z.string().min(1),
+});
+export type ThreadRef = z.infer<typeof threadRefSchema>;
+
+/**
+ * The recovery execution's input: started by the main state machine after
+ * Verify, or by `burstguard recover`. `policy` may only lower the file
+ * system's configured one (auto -> approve -> off).
+ */
+export const recoveryInputSchema = z.object({
+  fileSystemId: fileSystemIdSchema,
+  window: recoveryWindowSchema,
+  dryRun: z.boolean().optional(),
+  policy: policySchema.optional(),
+  incidentId: z.string().min(1).optional(),
+  thread: threadRefSchema.optional(),
+  droppedRecords: z.number().int().nonnegative().optional(),
+});
+export type RecoveryInput = z.infer<typeof recoveryInputSchema>;
+
 export const verificationSchema = z.object({
   verdict: z.enum(['worked', 'not-yet', 'not-working', 'unknown']),
   summary: z.string(),
@@ -564,6 +596,12 @@ export const verificationSchema = z.object({
   utilizationAfterPercent: z.number().nullable(),
   langfuseErrorsBefore: z.number().nullable(),
   langfuseErrorsAfter: z.number().nullable(),
+  /**
+   * The recovery of the records Langfuse dropped that the switch's success
+   * starts (the recovery state machine's input); absent when the file
+   * system has no recovery configuration or the switch did not work.
+   */
+  recovery: recoveryInputSchema.optional(),
 });
 export type Verification = z.infer<typeof verificationSchema>;
 
@@ -593,6 +631,10 @@ export const afterRemediateSchema = afterNotifySchema.extend({
   verification: verificationSchema.optional(),
   /** The Verify step's error, when the check itself failed (its Catch). */
   verifyError: caughtErrorSchema.optional(),
+  /** The recovery execution a switch that worked started (StartRecovery). */
+  recoveryStart: z.object({ executionArn: z.string() }).optional(),
+  /** Why StartRecovery could not start it (its Catch). */
+  recoveryStartError: caughtErrorSchema.optional(),
 });
 /**
  * What a failed run did with its incident (EndFailedRun): `ended` when the

@@ -21,6 +21,9 @@ import { testConfig } from '../fixtures/config.ts';
 import {
   ALARM_PREFIX,
   allPermissions,
+  RECOVERY_BUCKET,
+  RECOVERY_STATE_MACHINE_ARN,
+  recoveryTestConfig,
   STATE_MACHINE_ARN,
   TABLE_ARN,
 } from './permissions.ts';
@@ -33,10 +36,12 @@ const VPC = {
 
 function table(withVpc = true) {
   return functionTable({
-    config: testConfig(),
+    config: recoveryTestConfig(),
     account: TEST_ACCOUNT,
     incidentTableArn: TABLE_ARN,
     stateMachineArn: STATE_MACHINE_ARN,
+    recoveryStateMachineArn: RECOVERY_STATE_MACHINE_ARN,
+    recoveryBucket: RECOVERY_BUCKET,
     alarmPrefix: ALARM_PREFIX,
     ...(withVpc ? { clickhouseVpc: VPC } : {}),
   });
@@ -102,9 +107,13 @@ describe('the function table', () => {
   });
 
   it('links the ClickHouse credentials to the ClickHouse collector only', () => {
-    for (const secret of ['ClickHouseCredentials', 'ClickHousePassword']) {
-      expect(linkedBy(secret)).toEqual(['collect-clickhouse']);
-    }
+    expect(linkedBy('ClickHousePassword')).toEqual(['collect-clickhouse']);
+    // The credentials secret also holds each file system's Langfuse admin
+    // key, which ReplayBatch (and nothing else it links) reads.
+    expect(linkedBy('ClickHouseCredentials')).toEqual([
+      'collect-clickhouse',
+      'replay-batch',
+    ]);
     // Either may stay unset: a file system takes its entry of the JSON or
     // the per-stage password (shared/domain/credentials.ts checks that).
     expect(SECRETS.ClickHouseCredentials).toBe('');
@@ -146,6 +155,8 @@ describe('the function table', () => {
       account: TEST_ACCOUNT,
       incidentTableArn: TABLE_ARN,
       stateMachineArn: STATE_MACHINE_ARN,
+      recoveryStateMachineArn: RECOVERY_STATE_MACHINE_ARN,
+      recoveryBucket: RECOVERY_BUCKET,
       alarmPrefix: 'burstguard-test',
     });
 

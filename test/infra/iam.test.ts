@@ -18,6 +18,7 @@ import { testConfig } from '../fixtures/config.ts';
 import {
   ALARM_PREFIX,
   allPermissions as permissionsFor,
+  RECOVERY_STATE_MACHINE_ARN,
   STATE_MACHINE_ARN,
   TABLE_ARN,
 } from './permissions.ts';
@@ -232,13 +233,16 @@ describe('function permissions', () => {
     }
   });
 
-  it('lets the Slack endpoint answer task tokens of this state machine only', () => {
+  it("lets the Slack endpoint answer task tokens of this app's state machines only", () => {
     // Prepare / Act
     const granted = grants(allPermissions()['slack-interactions']);
 
-    // Assess
+    // Assess: the approval card's (the runbook) and the recovery offer's.
     for (const action of TASK_CALLBACK_ACTIONS) {
-      expect(granted.get(action)).toEqual([STATE_MACHINE_ARN]);
+      expect(granted.get(action)).toEqual([
+        STATE_MACHINE_ARN,
+        RECOVERY_STATE_MACHINE_ARN,
+      ]);
     }
     expect(granted.get('states:StartExecution')).toBeUndefined();
   });

@@ -4,12 +4,14 @@
  * Function adds AWSLambdaVPCAccessExecutionRole when `vpc` is set (sst
  * platform `src/components/aws/function.ts`, `managedPolicyArns`).
  */
+
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { FUNCTION_NAMES } from '../../infra/functions.ts';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -111,7 +113,7 @@ describe('npm run synth', () => {
       // Assess
       expect(code).toBe(0);
       const functions = rows.filter((r) => r.type === FUNCTION);
-      expect(functions).toHaveLength(14);
+      expect(functions).toHaveLength(FUNCTION_NAMES.length);
       const inVpc = functions.filter((r) => r.props.vpcConfig !== undefined);
       expect(inVpc.map((r) => r.name)).toEqual(['CollectClickhouse']);
       expect(inVpc[0]?.props.vpcConfig).toEqual({
@@ -154,13 +156,21 @@ describe('npm run synth', () => {
         functions
           .filter((r) => (r.props.links as string[]).includes(name))
           .map((r) => r.name);
-      expect(linking('ClickHouseCredentials')).toEqual(['CollectClickhouse']);
+      // ReplayBatch reads each file system's Langfuse admin key from the
+      // credentials secret (its `langfuseAdminKey`), and nothing else.
+      expect(linking('ClickHouseCredentials')).toEqual([
+        'CollectClickhouse',
+        'ReplayBatch',
+      ]);
       expect(linking('ClickHousePassword')).toEqual(['CollectClickhouse']);
-      const collector = functions.find((r) => r.name === 'CollectClickhouse');
-      expect(
-        (collector?.props.role as { statements?: Statement[] } | undefined)
-          ?.statements,
-      ).toEqual([]);
+      for (const name of ['CollectClickhouse', 'ReplayBatch']) {
+        const fn = functions.find((r) => r.name === name);
+        expect(
+          (fn?.props.role as { statements?: Statement[] } | undefined)
+            ?.statements,
+          name,
+        ).toEqual([]);
+      }
     },
     SYNTH_MS,
   );
@@ -297,7 +307,7 @@ describe('npm run synth', () => {
 
       // Assess
       const functions = rows.filter((r) => r.type === FUNCTION);
-      expect(functions).toHaveLength(14);
+      expect(functions).toHaveLength(FUNCTION_NAMES.length);
       expect(functions.filter((r) => r.props.vpcConfig)).toEqual([]);
     },
     SYNTH_MS,
@@ -339,12 +349,21 @@ describe('npm run synth', () => {
       const machine = rows.find(
         (r) => r.type === 'aws:sfn/stateMachine:StateMachine',
       );
+      // The endpoint answers the approval card and the recovery's offer;
+      // OfferRecovery answers its own token when the policy decides.
+      const recovery = rows.find(
+        (r) =>
+          r.type === 'aws:sfn/stateMachine:StateMachine' &&
+          String(r.props.name).endsWith('-recovery'),
+      );
+      expect(machine?.props.name).toMatch(/-runbook$/);
+      const arnOf = (row: typeof machine) =>
+        `arn:aws:states:us-east-1:123456789012:stateMachine:${row?.props.name}`;
       expect(grantsOf(rows, 'states:SendTaskSuccess')).toEqual([
+        { owner: 'OfferRecovery', resources: [arnOf(recovery)] },
         {
           owner: 'SlackInteractions',
-          resources: [
-            `arn:aws:states:us-east-1:123456789012:stateMachine:${machine?.props.name}`,
-          ],
+          resources: [arnOf(machine), arnOf(recovery)],
         },
       ]);
       const url = rows.find((r) => r.name === 'SlackInteractions')?.props.url;
@@ -382,7 +401,7 @@ describe('npm run synth', () => {
       // Assess
       expect(code).toBe(0);
       const functions = rows.filter((r) => r.type === FUNCTION);
-      expect(functions).toHaveLength(14);
+      expect(functions).toHaveLength(FUNCTION_NAMES.length);
       expect(
         functions.filter(
           (r) => r.props.reservedConcurrentExecutions !== undefined,

@@ -6,6 +6,7 @@ import {
   decisionSchema,
   incidentSchema,
   remediationSchema,
+  verificationSchema,
 } from '../../shared/domain/contracts.ts';
 import * as errors from '../../shared/domain/errors.ts';
 import {
@@ -59,14 +60,54 @@ describe('the state machine definition', () => {
       expect(handlers[name], `local handler for ${name}`).toBeTypeOf(
         'function',
       );
-      expect(Object.keys(TASK_LAMBDA)).toContain(name);
+      // Every Task runs a workflow Lambda but StartRecovery, the one
+      // states:startExecution integration.
+      expect([...Object.keys(TASK_LAMBDA), 'StartRecovery']).toContain(name);
     }
+  });
+
+  it('starts the recovery state machine, and nothing else, only when Verify asked', () => {
+    // Prepare / Act
+    const start = states.StartRecovery as unknown as {
+      Resource: string;
+      Parameters: Record<string, string>;
+      Catch: { ErrorEquals: string[]; Next: string }[];
+      Next: string;
+    };
+    const choice = states.RecoveryToStart as unknown as {
+      Choices: { Variable: string; IsPresent: boolean; Next: string }[];
+      Default: string;
+    };
+
+    // Assess: the Request Response integration (no .sync: the incident
+    // does not wait for the replay), the input Verify computed, and a
+    // failure that goes on to the outcome, which says so.
+    expect(start.Resource).toBe('arn:aws:states:::states:startExecution');
+    expect(start.Parameters).toEqual({
+      StateMachineArn:
+        'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-recovery',
+      'Input.$': '$.verification.recovery',
+    });
+    expect(start.Next).toBe('NotifyOutcome');
+    expect(start.Catch.flatMap((c) => c.ErrorEquals)).toContain('States.ALL');
+    expect(new Set(start.Catch.map((c) => c.Next))).toEqual(
+      new Set(['NotifyOutcome']),
+    );
+    expect(states.Verify?.Next).toBe('RecoveryToStart');
+    expect(choice.Choices).toEqual([
+      {
+        Variable: '$.verification.recovery',
+        IsPresent: true,
+        Next: 'StartRecovery',
+      },
+    ]);
+    expect(choice.Default).toBe('NotifyOutcome');
   });
 
   it('invokes only the workflow Lambdas', () => {
     const arns = Object.values(placeholderArns());
     for (const [name, state] of Object.entries(states)) {
-      if (state.Type !== 'Task') continue;
+      if (state.Type !== 'Task' || name === 'StartRecovery') continue;
       const target =
         (state.Parameters as { FunctionName?: string } | undefined)
           ?.FunctionName ?? state.Resource;
@@ -75,9 +116,11 @@ describe('the state machine definition', () => {
     expect(arns).toHaveLength(LAMBDAS.length);
   });
 
-  it('retries Lambda service errors on every Task', () => {
+  it('retries Lambda service errors on every Lambda Task', () => {
     for (const [name, state] of Object.entries(states)) {
-      if (state.Type !== 'Task') continue;
+      // StartRecovery calls Step Functions, not Lambda: not retried, since
+      // a start that timed out may have started (its Catch reports it).
+      if (state.Type !== 'Task' || name === 'StartRecovery') continue;
       const retry = state.Retry as { ErrorEquals: string[] }[];
       expect(retry?.[0]?.ErrorEquals, name).toEqual([
         ...errors.LAMBDA_SERVICE_ERRORS,
@@ -213,12 +256,26 @@ describe('the state machine definition', () => {
       '$.remediation.status': remediationSchema.shape.status.options,
       '$.approvalRound.next': approvalRoundSchema.shape.next.options,
     };
+    // Present or not: a field a core fills only when it applies.
+    const optional = {
+      '$.verification.recovery': verificationSchema.shape.recovery,
+    };
     for (const state of Object.values(states)) {
       if (state.Type !== 'Choice') continue;
       for (const choice of state.Choices as {
         Variable: string;
-        StringEquals: string;
+        StringEquals?: string;
+        IsPresent?: boolean;
       }[]) {
+        if (choice.IsPresent !== undefined) {
+          expect(Object.keys(optional)).toContain(choice.Variable);
+          expect(
+            optional[choice.Variable as keyof typeof optional].safeParse(
+              undefined,
+            ).success,
+          ).toBe(true);
+          continue;
+        }
         expect(Object.keys(allowed)).toContain(choice.Variable);
         expect(allowed[choice.Variable]).toContain(choice.StringEquals);
       }

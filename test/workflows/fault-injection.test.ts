@@ -50,12 +50,14 @@ import { configForRecording } from '../../local/evidence.ts';
 import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import {
   recordingClickHousePort,
-  recordingEfsPort,
   recordingLogsInsightsPort,
-  recordingMetricsPort,
 } from '../../local/recorded-ports.ts';
 import type { Recording } from '../../local/recording-format.ts';
-import { simulateScenario } from '../../local/scenarios.ts';
+import { portsAfterSwitch } from '../../local/run-recording.ts';
+import {
+  simulateAfterSwitch,
+  simulateScenario,
+} from '../../local/scenarios.ts';
 import {
   type LocalPorts,
   type LocalTaskHandlers,
@@ -185,7 +187,22 @@ function world(): World {
       return Object.fromEntries(names.map((n) => [n, 'OK' as const]));
     },
   };
-  const config = configForRecording(recording, { policy: 'approve' });
+  const base = configForRecording(recording, { policy: 'approve' });
+  // The file system's Langfuse events can be replayed: a switch that
+  // worked starts the recovery (StartRecovery).
+  const config = {
+    ...base,
+    fileSystems: base.fileSystems.map((f) => ({
+      ...f,
+      recovery: {
+        eventsBucket: 'langfuse-events',
+        eventsPrefix: '',
+        langfuseUrl: 'https://langfuse.example.com',
+        langfuseInVpc: false,
+        policy: 'approve' as const,
+      },
+    })),
+  };
   return {
     recording,
     posted,
@@ -194,9 +211,12 @@ function world(): World {
     log: [],
     ports: {
       config,
-      clock: { now: () => END },
-      efs: recordingEfsPort(recording),
-      metrics: recordingMetricsPort(recording),
+      // After the switch, CloudWatch shows it working, so Verify says so
+      // and StartRecovery runs too.
+      ...portsAfterSwitch(recording, {
+        afterSwitch: (from, minutes) =>
+          simulateAfterSwitch('credits-exhausted', { from, minutes }),
+      }),
       logsInsights: recordingLogsInsightsPort(recording) as LogsInsightsPort,
       clickhouseFor: () => recordingClickHousePort(recording),
       slack,
@@ -206,6 +226,9 @@ function world(): World {
       // approvers); the second is answered.
       approver: async (state) =>
         state.approvalRound ? { approved: true, by: APPROVER } : undefined,
+      startRecovery: async (input) => ({
+        executionArn: `arn:aws:states:us-east-1:123456789012:execution:burstguard-recovery:${input.incidentId ?? 'manual'}`,
+      }),
     },
   };
 }

@@ -511,6 +511,19 @@ export function outcomeMessage(
       md`_The effect could not be checked: see the execution for why._`,
     );
   }
+  const recovery = v?.recovery;
+  if (recovery) {
+    const dropped =
+      recovery.droppedRecords === undefined
+        ? md``
+        : md` (${formatCount(recovery.droppedRecords)} dropped records counted)`;
+    const between = md`events uploaded between ${slackDate(recovery.window.from)} and ${slackDate(recovery.window.to)}`;
+    lines.push(
+      state.recoveryStart
+        ? md`:recycle: *Recovering what Langfuse dropped*${dropped}: counting the ${between}; the recovery follows in this thread.`
+        : md`:warning: *The recovery of what Langfuse dropped did not start*${state.recoveryStartError ? md` (${errorLine(state.recoveryStartError)})` : md``}: start it with \`burstguard recover --file-system ${recovery.fileSystemId} --from ${recovery.window.from} --to ${recovery.window.to}\`.`,
+    );
+  }
   return {
     channel,
     ...(threadTs ? { threadTs } : {}),

@@ -13,35 +13,21 @@ import {
 import type { RecordCounts, RecoveryReport } from './contract.ts';
 import { REPLAY_MAX_KEYS_PER_REQUEST } from './contract.ts';
 
-/** The window whose uploads are replayed; `from` before `to`. */
-export const recoveryWindowSchema = z
-  .object({ from: isoTimeSchema, to: isoTimeSchema })
-  .refine((w) => Date.parse(w.from) < Date.parse(w.to), {
-    message: 'window.from must be before window.to',
-  });
+// The execution input lives with the runbook's contracts: Verify's output
+// carries it (the recovery a switch that worked starts).
+export {
+  type RecoveryInput,
+  recoveryInputSchema,
+  recoveryWindowSchema,
+  type ThreadRef,
+  threadRefSchema,
+} from '../contracts.ts';
 
-/** A Slack thread: the channel id and the parent message's ts. */
-export const threadRefSchema = z.object({
-  channel: z.string().min(1),
-  ts: z.string().min(1),
-});
-export type ThreadRef = z.infer<typeof threadRefSchema>;
-
-/**
- * The recovery execution's input: started by the main state machine after
- * Verify, or by `burstguard recover`. `policy` may only lower the file
- * system's configured one (auto -> approve -> off).
- */
-export const recoveryInputSchema = z.object({
-  fileSystemId: fileSystemIdSchema,
-  window: recoveryWindowSchema,
-  dryRun: z.boolean().optional(),
-  policy: policySchema.optional(),
-  incidentId: z.string().min(1).optional(),
-  thread: threadRefSchema.optional(),
-  droppedRecords: z.number().int().nonnegative().optional(),
-});
-export type RecoveryInput = z.infer<typeof recoveryInputSchema>;
+import {
+  recoveryInputSchema,
+  recoveryWindowSchema,
+  threadRefSchema,
+} from '../contracts.ts';
 
 /** PlanRecovery's Task input: the execution input and its id. */
 export const planRecoveryInputSchema = z.object({
