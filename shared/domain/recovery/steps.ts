@@ -7,8 +7,10 @@
 import * as z from 'zod';
 import {
   fileSystemIdSchema,
-  isoTimeSchema,
   policySchema,
+  recoveryInputSchema,
+  recoveryWindowSchema,
+  threadRefSchema,
 } from '../contracts.ts';
 import type { RecordCounts, RecoveryReport } from './contract.ts';
 import { REPLAY_MAX_KEYS_PER_REQUEST } from './contract.ts';
@@ -20,12 +22,6 @@ export {
   recoveryInputSchema,
   recoveryWindowSchema,
   type ThreadRef,
-  threadRefSchema,
-} from '../contracts.ts';
-
-import {
-  recoveryInputSchema,
-  recoveryWindowSchema,
   threadRefSchema,
 } from '../contracts.ts';
 
