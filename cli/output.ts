@@ -123,6 +123,16 @@ export function summaryLines(report: LocalRunReport): string[] {
       `verified: ${report.verification.verdict}: ${report.verification.summary}`,
     );
   }
+  const { recovery } = report;
+  if (recovery) {
+    const records =
+      recovery.recordsBefore === null || recovery.recordsAfter === null
+        ? 'records not counted'
+        : `records ${recovery.recordsBefore} -> ${recovery.recordsAfter}`;
+    lines.push(
+      `recovery: ${recovery.status}: ${recovery.keysListed} keys listed, ${recovery.keysQueued} queued, ${recovery.keysSkipped} skipped, ${recovery.keysFailed} failed; ${records}`,
+    );
+  }
   if (!diagnosis && report.incident) {
     lines.push(
       `incident ${report.incident.incidentId}: ${report.incident.next}`,
@@ -149,7 +159,7 @@ export function jsonReport(report: LocalRunReport): string {
 export const RUN_FLAGS = {
   json: {
     type: 'boolean',
-    help: 'print one JSON object (incident, diagnosis, recommendation, remediation, slack, decision) instead of the thread and a summary',
+    help: 'print one JSON object (incident, diagnosis, recommendation, remediation, verification, recovery, slack, decision) instead of the thread and a summary',
   },
   policy: {
     type: 'string',

@@ -16,6 +16,8 @@ import {
 
 export type DemoClickHouse = {
   port: ClickHousePort;
+  /** The chDB session holding Langfuse's tables (the recovery writes there). */
+  session: Session;
   version: string;
   insertBatches: number;
   /** What differs from a stock server, said in the demo's output. */
@@ -78,6 +80,7 @@ export async function startDemoClickHouse(
     const version = session.query('SELECT version()', 'TSV').trim();
     return {
       port: createChdbPort(session),
+      session,
       version,
       insertBatches: batches,
       settings:

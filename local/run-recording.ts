@@ -6,6 +6,7 @@
 
 import { evidenceFromGathered } from '../functions/diagnose/core.ts';
 import type { MetricDataResult } from '../shared/domain/aws-shapes.ts';
+import type { AppConfig } from '../shared/domain/config.ts';
 import type {
   AfterGather,
   AfterNotify,
@@ -15,19 +16,24 @@ import type {
   Incident,
   Policy,
   Recommendation,
+  RecoveryInput,
   Remediation,
   SlackMessage,
   Trigger,
   Verification,
 } from '../shared/domain/contracts.ts';
 import { oneLine } from '../shared/domain/errors.ts';
+import { partitionOf } from '../shared/domain/messages/console-links.ts';
 import type {
   ClickHousePort,
   Clock,
+  IncidentStore,
   MetricsPort,
+  RecoveryStore,
   SlackPort,
   SlackUpdate,
 } from '../shared/domain/ports.ts';
+import type { RecoveryReport } from '../shared/domain/recovery/contract.ts';
 import { VERIFY_AFTER_SECONDS } from '../workflows/definition.ts';
 import { createLocalChartPort } from './chart.ts';
 import { configForRecording } from './evidence.ts';
@@ -80,6 +86,25 @@ export type LocalRunOptions = {
   chartDir?: string;
   /** Sees each chart as it is written (progress lines). */
   onChart?: (chart: LocalChart) => void;
+  /**
+   * The recovery of what Langfuse dropped, once the switch worked: the
+   * file system's recovery configuration, and the local recovery that
+   * StartRecovery starts (run after the incident's execution, in the same
+   * thread, store and clock). Without it, no recovery is configured.
+   */
+  recovery?: {
+    configure: (config: AppConfig) => AppConfig;
+    run: (
+      input: RecoveryInput,
+      context: {
+        config: AppConfig;
+        clock: Clock;
+        slack: SlackPort;
+        store: IncidentStore & RecoveryStore;
+        onState: (state: string) => void;
+      },
+    ) => Promise<RecoveryReport | undefined>;
+  };
 };
 
 /** A chart a local run attached to its thread. */
@@ -124,6 +149,12 @@ export type LocalRunReport = {
   slackUpdates: { step: string; update: SlackUpdate }[];
   /** What Gather found, as `burstguard diagnose --evidence` reads it. */
   evidence: Evidence | null;
+  /**
+   * The recovery of what Langfuse dropped that the switch started: its
+   * report (`status`, `window`, `keysListed`, `keysQueued`, `keysSkipped`,
+   * `keysFailed`, `recordsBefore`, `recordsAfter`), or null when none ran.
+   */
+  recovery: RecoveryReport | null;
   execution: {
     status: RunResult['status'];
     transitions: number;
@@ -143,9 +174,10 @@ export async function runRecording(
   recording: Recording,
   options: LocalRunOptions,
 ): Promise<LocalRunReport> {
-  const config = configForRecording(recording, {
+  const recorded = configForRecording(recording, {
     ...(options.policy ? { policy: options.policy } : {}),
   });
+  const config = options.recovery?.configure(recorded) ?? recorded;
   const terminal = createTerminalSlackPort(
     options.write,
     { color: options.color },
@@ -197,6 +229,10 @@ export async function runRecording(
   }
   const clickhouse = options.clickhouse ?? recordingClickHousePort(recording);
   const { clock, efs, metrics } = portsAfterSwitch(recording, options);
+  const store = createMemoryIncidentStore();
+  // What StartRecovery asked for; the recovery runs once the incident's
+  // execution is over, as its own execution would on AWS.
+  let recoveryInput: RecoveryInput | undefined;
   const result = await runLocal(
     // The recorded trigger as it is: `policy` configures the file system,
     // and a policy the recorded input asks for may still lower it.
@@ -210,8 +246,18 @@ export async function runRecording(
       clickhouseFor: () => clickhouse,
       slack,
       charts: createLocalChartPort(metrics),
-      store: createMemoryIncidentStore(),
+      store,
       approver: options.approver,
+      ...(options.recovery
+        ? {
+            startRecovery: async (input: RecoveryInput) => {
+              recoveryInput = input;
+              return {
+                executionArn: `arn:${partitionOf(config.region)}:states:${config.region}:000000000000:execution:burstguard-recovery-local:${input.incidentId ?? input.fileSystemId}`,
+              };
+            },
+          }
+        : {}),
     },
     {
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
@@ -231,6 +277,18 @@ export async function runRecording(
       },
     },
   );
+  const recovery =
+    recoveryInput && options.recovery
+      ? await options.recovery.run(recoveryInput, {
+          config,
+          clock,
+          slack,
+          store,
+          onState: (state) => {
+            step = `Recovery ${state}`;
+          },
+        })
+      : undefined;
   const out = result.status === 'SUCCEEDED' ? result.output : {};
   const stateResult = out.result as
     | {
@@ -254,6 +312,7 @@ export async function runRecording(
     evidence: Array.isArray(out.gathered)
       ? evidenceFromGathered(out.gathered as AfterGather['gathered'])
       : null,
+    recovery: recovery ?? null,
     execution:
       result.status === 'SUCCEEDED'
         ? { status: result.status, transitions: result.transitions }

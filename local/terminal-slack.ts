@@ -30,6 +30,8 @@ export function createTerminalSlackPort(
   const posted: SlackMessage[] = [];
   const files: LocalFile[] = [];
   const updated: SlackUpdate[] = [];
+  /** Which messages went into a thread, by ts: their edits say so. */
+  const inThread = new Set<string>();
   let counter = 0;
   let dir = options.fileDir;
   return {
@@ -41,6 +43,7 @@ export function createTerminalSlackPort(
       write(`${renderMessage(message, style)}\n`);
       counter++;
       const ts = `${Math.floor(Date.now() / 1000)}.${String(counter).padStart(6, '0')}`;
+      if (message.threadTs) inThread.add(ts);
       return { channel: message.channel, ts };
     },
     async uploadFiles(upload) {
@@ -61,8 +64,9 @@ export function createTerminalSlackPort(
       return { files: written };
     },
     async updateMessage(update) {
-      // The root message's status line, edited in place in Slack; the
-      // terminal, which cannot edit what it printed, prints the new line.
+      // A message edited in place in Slack (the root message's status
+      // line, the recovery's progress in the thread); the terminal, which
+      // cannot edit what it printed, prints the new version.
       updated.push(update);
       const blocks =
         update.blocks ??
@@ -71,7 +75,7 @@ export function createTerminalSlackPort(
         );
       const shown = renderMessage(
         {
-          channel: `${update.channel} root message, edited`,
+          channel: `${update.channel} ${inThread.has(update.ts) ? 'thread message' : 'root message'}, edited`,
           text: update.text,
           blocks,
         },

@@ -6,6 +6,7 @@
  * the terminal.
  */
 
+import type { Session } from 'chdb';
 import { runRecording } from '../../local/run-recording.ts';
 import {
   SCENARIO_DESCRIPTIONS,
@@ -48,6 +49,7 @@ export async function runDemo(
   }
 
   let clickhouse: ClickHousePort | undefined;
+  let session: Session | undefined;
   let close: () => Promise<void> = async () => {};
   if (!recording.clickhouse.error) {
     const { startDemoClickHouse } = await import(
@@ -58,6 +60,7 @@ export async function runDemo(
       name === 'merge-backlog' ? 'backlog' : 'steady',
     );
     clickhouse = db.port;
+    session = db.session;
     close = db.close;
     say(
       `  embedded ClickHouse ${db.version} (chDB): Langfuse's traces, observations and scores tables, ${db.insertBatches} insert batches like the Langfuse worker's; ${db.settings} (${Date.now() - started} ms)\n`,
@@ -65,6 +68,33 @@ export async function runDemo(
   } else {
     say(`  ClickHouse: ${recording.clickhouse.error} (simulated)\n`);
   }
+
+  // The recovery of what Langfuse dropped, for a switch that works: the
+  // scenario's events in a loopback S3 bucket, Langfuse's admin API as a
+  // double that writes what it replays into the embedded ClickHouse.
+  const { startDemoRecovery } = await import('../../local/demo-recovery.ts');
+  const recovery = await startDemoRecovery({
+    window: {
+      start: new Date(recording.meta.start),
+      end: new Date(recording.meta.end),
+    },
+    ...(session ? { session } : {}),
+    policy: policy ?? 'approve',
+    approver: async () => {
+      say(
+        `  (demo) ${DEMO_APPROVER} pressed "Approve: replay" on the recovery offer\n`,
+      );
+      return { approved: true, by: DEMO_APPROVER };
+    },
+  });
+  const closeClickHouse = close;
+  close = async () => {
+    await recovery.close();
+    await closeClickHouse();
+  };
+  say(
+    `  Langfuse events bucket: a sample of the incident's uploads, ${recovery.world.objects.length} simulated events, on a loopback S3 server (${recovery.world.s3.endpoint}); Langfuse's admin ingestion-replay API as a double (${recovery.world.langfuse.url})\n`,
+  );
 
   try {
     say('\nRunning the state machine:\n');
@@ -80,6 +110,7 @@ export async function runDemo(
         );
         return { approved: true, by: DEMO_APPROVER };
       },
+      recovery,
     });
     run.print(report, '\n');
     return report.execution.status === 'SUCCEEDED' ? 0 : 1;

@@ -21,6 +21,38 @@ describe('burstguard demo', () => {
     expect(err.join('')).toMatch(/✓ Verify/);
   });
 
+  it('ends the seed incident with the dropped records recovered, in the thread and in --json', async () => {
+    // Act
+    const { out, io } = capture();
+    const code = await main(['demo', '--json'], io);
+
+    // Assess: the recovery replayed the window's events from the loopback
+    // S3 bucket through the admin API double, which wrote them into chDB.
+    expect(code).toBe(0);
+    const report = JSON.parse(out.join(''));
+    expect(report.verification.verdict).toBe('worked');
+    expect(report.recovery).toMatchObject({
+      status: 'recovered',
+      keysFailed: 0,
+      window: { from: report.verification.recovery.window.from },
+    });
+    expect(report.recovery.recordsAfter).toBeGreaterThan(
+      report.recovery.recordsBefore,
+    );
+    expect(report.recovery.keysQueued).toBeGreaterThan(0);
+    const edits: string[] = report.slackUpdates.map((u: { update: unknown }) =>
+      JSON.stringify(u.update),
+    );
+    expect(
+      edits.some((b: string) => b.includes('Dropped records recovered')),
+    ).toBe(true);
+    expect(
+      report.slack.some((m: { text: string }) =>
+        /Recover [\d,]+ dropped records/.test(m.text),
+      ),
+    ).toBe(true);
+  }, 90_000);
+
   it('prints the documented object with --json', async () => {
     const { out, io } = capture();
     expect(
