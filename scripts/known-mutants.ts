@@ -126,11 +126,11 @@ export const KNOWN_MUTANTS: KnownMutant[] = [
     id: 'verify-catch-removed',
     description: "Verify's Catch removed from the state machine",
     file: 'workflows/definition.ts',
-    search: `      Verify: task(arnOf('Verify'), '$.verification', 'NotifyOutcome', {
+    search: `      Verify: task(arnOf('Verify'), '$.verification', 'RecoveryToStart', {
         // A failed check must not hide the outcome: report without it.
         Catch: catchAll('$.verifyError', 'NotifyOutcome'),
       }),`,
-    replace: `      Verify: task(arnOf('Verify'), '$.verification', 'NotifyOutcome'),`,
+    replace: `      Verify: task(arnOf('Verify'), '$.verification', 'RecoveryToStart'),`,
     tests: ['test/workflows/verify-fails.test.ts'],
   },
   {
