@@ -53,6 +53,7 @@ export function createMemoryIncidentStore(): IncidentStore & RecoveryStore {
       tallies: Map<string, RecoveryTally>;
       message?: RecoveryMessageRef;
       editedAt?: string;
+      finishedAt?: string;
     }
   >();
   const runOf = (runId: string) => {
@@ -336,6 +337,14 @@ export function createMemoryIncidentStore(): IncidentStore & RecoveryStore {
       return message
         ? { ...message, window: { ...message.window } }
         : undefined;
+    },
+
+    async markRecoveryFinished({ runId, at }) {
+      runOf(runId).finishedAt = at;
+    },
+
+    async recoveryFinishedAt(runId) {
+      return runs.get(runId)?.finishedAt;
     },
 
     async claimRecoveryEdit({ runId, at, minIntervalMs }) {

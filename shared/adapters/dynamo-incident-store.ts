@@ -615,6 +615,18 @@ export function createDynamoIncidentStore(options: {
         : undefined;
     },
 
+    async markRecoveryFinished({ runId, at }) {
+      await update({
+        Key: key(recoveryItemKey(runId)),
+        UpdateExpression: 'SET finishedAt = :at',
+        ExpressionAttributeValues: { ':at': at },
+      });
+    },
+
+    async recoveryFinishedAt(runId) {
+      return text((await read(recoveryItemKey(runId))) ?? {}, 'finishedAt');
+    },
+
     async claimRecoveryEdit({ runId, at, minIntervalMs }) {
       const claimed = await update({
         Key: key(recoveryItemKey(runId)),

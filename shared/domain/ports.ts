@@ -215,6 +215,14 @@ export type RecoveryStore = {
     at: string;
     minIntervalMs: number;
   }): Promise<boolean>;
+  /**
+   * Marks the run as told to its thread by FinishRecovery (its last
+   * step): the execution-status rule then leaves the thread alone when
+   * the execution fails after it.
+   */
+  markRecoveryFinished(input: { runId: string; at: string }): Promise<void>;
+  /** When FinishRecovery last told the thread, if it did. */
+  recoveryFinishedAt(runId: string): Promise<string | undefined>;
   /** Keeps the offer's task token; the button carries the run id. */
   saveRecoveryToken(input: {
     runId: string;
