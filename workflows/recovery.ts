@@ -333,8 +333,16 @@ export function buildRecoveryDefinition(
     States: {
       PlanRecovery: task(arnOf('PlanRecovery'), '$.plan', 'Configured', {
         Parameters: { 'input.$': '$', 'executionId.$': '$$.Execution.Id' },
-        Catch: catchAll('$.error', 'FinishRecovery'),
+        Catch: catchAll('$.error', 'Unplanned'),
       }),
+      // No plan, so no run id in the state: FinishRecovery gets the
+      // execution's, to name the run in the thread.
+      Unplanned: {
+        Type: 'Pass',
+        Parameters: { 'id.$': '$$.Execution.Id' },
+        ResultPath: '$.execution',
+        Next: 'FinishRecovery',
+      },
       Configured: {
         Type: 'Choice',
         Choices: [

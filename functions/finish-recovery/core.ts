@@ -13,6 +13,7 @@ import {
 } from '../../shared/domain/messages/recovery.ts';
 import type {
   Clock,
+  RecoveryMessageRef,
   RecoveryStore,
   SlackPort,
 } from '../../shared/domain/ports.ts';
@@ -33,7 +34,13 @@ import {
 } from '../../shared/runtime/recovery-progress.ts';
 
 export type FinishRecoveryPorts = {
-  store: Pick<RecoveryStore, 'recoveryCounts' | 'recoveryMessage'>;
+  store: Pick<
+    RecoveryStore,
+    | 'recoveryCounts'
+    | 'recoveryMessage'
+    | 'markRecoveryFinished'
+    | 'recoveryFinishedAt'
+  >;
   slack?: SlackPort;
   channel: string;
   clock: Clock;
@@ -138,6 +145,9 @@ export async function finishRecovery(
       status,
       before,
       after,
+      // A failure caught here ends the execution in a Fail state, which a
+      // redrive only re-enters: the way on is a new recovery.
+      ...(status === 'failed' ? { resume: 'restart' as const } : {}),
       ...(why ? { countError: why } : {}),
       ...(failedKeysAt ? { failedKeysAt } : {}),
       ...(unsupported > 0
@@ -156,24 +166,38 @@ export async function finishRecovery(
     },
   };
   const message = await ports.store.recoveryMessage(plan.runId);
+  await tell(ports, message, progress, plan.thread, report);
+  await ports.store.markRecoveryFinished({ runId: plan.runId, at });
+  return report;
+}
+
+/**
+ * Edits the run's progress message, or posts it when none was posted;
+ * what Slack refused goes into `report.editError`, never thrown.
+ */
+async function tell(
+  ports: FinishRecoveryPorts,
+  message: RecoveryMessageRef | undefined,
+  progress: RecoveryProgress,
+  thread: { channel: string; ts: string } | undefined,
+  report: FinishRecoveryResult,
+): Promise<void> {
   if (message) {
     const edit = await editProgress(ports.slack, message, progress);
     if (edit.editError) report.editError = edit.editError;
   } else if (ports.slack) {
-    // No progress message was posted at the start: the end is, once.
     try {
       await ports.slack.postMessage(
         recoveryProgressMessage(
           progress,
-          plan.thread?.channel ?? ports.channel,
-          plan.thread?.ts,
+          thread?.channel ?? ports.channel,
+          thread?.ts,
         ),
       );
     } catch (error) {
       report.editError = oneLine(error);
     }
   }
-  return report;
 }
 
 /**
@@ -191,14 +215,27 @@ export async function finishStoppedRun(
     fileSystemId?: string;
     window?: RecoveryReport['window'];
     thread?: { channel: string; ts: string };
+    /**
+     * How the run can go on: a redrive where it stopped (an uncaught Map
+     * Run failure), or a new recovery (a redrive would re-enter a Fail
+     * state).
+     */
+    resume: 'redrive' | 'restart';
+    /**
+     * The run's own last step (its FinishRecovery) rather than the
+     * execution-status rule, which stays silent when that step already
+     * told the thread.
+     */
+    finishing: boolean;
   },
   ports: FinishRecoveryPorts,
-): Promise<FinishRecoveryResult> {
+): Promise<FinishRecoveryResult & { alreadyTold?: boolean }> {
   const at = ports.clock.now().toISOString();
-  const [count, replay, message] = await Promise.all([
+  const [count, replay, message, finishedAt] = await Promise.all([
     ports.store.recoveryCounts({ runId: run.runId, phase: 'count' }),
     ports.store.recoveryCounts({ runId: run.runId, phase: 'replay' }),
     ports.store.recoveryMessage(run.runId),
+    run.finishing ? undefined : ports.store.recoveryFinishedAt(run.runId),
   ]);
   const replayed = replay.counters.batches > 0;
   const shown = replayed ? replay : count;
@@ -235,24 +272,18 @@ export async function finishStoppedRun(
       after: null,
       countError: 'not counted: the run stopped first',
       error: oneLine(run.error),
+      resume: run.resume,
       ...(failedKeysAt ? { failedKeysAt } : {}),
     },
   };
-  if (message) {
-    const edit = await editProgress(ports.slack, message, progress);
-    if (edit.editError) report.editError = edit.editError;
-  } else if (ports.slack) {
-    try {
-      await ports.slack.postMessage(
-        recoveryProgressMessage(
-          progress,
-          run.thread?.channel ?? ports.channel,
-          run.thread?.ts,
-        ),
-      );
-    } catch (error) {
-      report.editError = oneLine(error);
-    }
+  if (finishedAt !== undefined) {
+    // FinishRecovery told the thread how the run ended; the execution then
+    // failed on purpose (its Fail state), which is no news.
+    return { ...report, alreadyTold: true };
+  }
+  await tell(ports, message, progress, run.thread, report);
+  if (run.finishing) {
+    await ports.store.markRecoveryFinished({ runId: run.runId, at });
   }
   return report;
 }

@@ -46,7 +46,8 @@ const createFinishHandler = defineStep('finish-recovery', {
  * `$.error` beside the execution's input, and there is no plan.
  */
 const unplannedSchema = recoveryInputSchema.extend({
-  executionId: z.string().min(1).optional(),
+  /** The execution, which the Unplanned state adds. */
+  execution: z.object({ id: z.string().min(1) }).optional(),
   error: z.object({ Error: z.string(), Cause: z.string().optional() }),
 });
 
@@ -55,16 +56,19 @@ const createUnplannedHandler = defineStep('finish-recovery', {
   run: (state, ports: FinishRecoveryPorts) =>
     finishStoppedRun(
       {
-        runId: state.executionId ?? `unplanned-${state.fileSystemId}`,
+        runId: state.execution?.id ?? `unplanned-${state.fileSystemId}`,
         error: `${state.error.Error}: ${state.error.Cause ?? ''}`,
         fileSystemId: state.fileSystemId,
         window: state.window,
         ...(state.thread ? { thread: state.thread } : {}),
+        // A redrive would re-enter the run's Fail state: start it again.
+        resume: 'restart',
+        finishing: true,
       },
       ports,
     ),
   log: (log, report, state) =>
-    logReport(log, report, state.executionId ?? state.fileSystemId),
+    logReport(log, report, state.execution?.id ?? state.fileSystemId),
 });
 
 /**
@@ -91,6 +95,9 @@ const createStatusChangeHandler = defineStep('finish-recovery', {
       {
         runId: detail.executionArn,
         error: `execution ${detail.status.toLowerCase()}${detail.error ? `: ${detail.error}` : ''}${detail.cause ? `: ${detail.cause}` : ''}`,
+        // Uncaught, it stopped at a Map Run: a redrive resumes it there.
+        resume: 'redrive',
+        finishing: false,
       },
       ports,
     ),

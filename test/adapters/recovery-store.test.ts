@@ -128,6 +128,17 @@ describe.each(['memory', 'dynamo'] as const)(
       });
     });
 
+    it('remembers when FinishRecovery told the thread, per run', async () => {
+      // Act
+      const before = await store.recoveryFinishedAt(RUN);
+      await store.markRecoveryFinished({ runId: RUN, at: T5 });
+
+      // Assess
+      expect(before).toBeUndefined();
+      expect(await store.recoveryFinishedAt(RUN)).toBe(T5);
+      expect(await store.recoveryFinishedAt(`${RUN}-other`)).toBeUndefined();
+    });
+
     it('lets one edit through per interval', async () => {
       // Act
       const first = await Promise.all([

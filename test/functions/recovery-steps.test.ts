@@ -879,15 +879,71 @@ describe('the finish-recovery handler, when the run stopped', () => {
         window: WINDOW,
         thread: { channel: 'C0INCIDENT', ts: '9.9' },
         error: { Error: 'S3ServiceException', Cause: 'Access Denied' },
+        // The Unplanned state's execution id.
+        execution: { id: RUN },
+      },
+      localContext('finish-recovery'),
+    );
+
+    // Assess: a redrive would re-enter the Fail state, so the thread is
+    // told to start a new recovery.
+    expect(report).toMatchObject({ status: 'failed', window: WINDOW });
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.threadTs).toBe('9.9');
+    expect(text(posts[0] ?? {})).toContain('Access Denied');
+    expect(text(posts[0] ?? {})).toContain(
+      `burstguard recover --file-system ${FS} --from ${WINDOW.from}`,
+    );
+    expect(text(posts[0] ?? {})).not.toContain('--resume');
+  });
+
+  it('leaves the thread alone when FinishRecovery already told it and the execution then failed', async () => {
+    // Prepare: FinishRecovery ended the run (a caught failure), then the
+    // execution failed in its Fail state and the rule fired.
+    const store = createMemoryIncidentStore();
+    await store.saveRecoveryMessage({
+      runId: RUN,
+      channel: 'C0INCIDENT',
+      ts: '1.1',
+      fileSystemId: FS,
+      window: WINDOW,
+    });
+    const { slack, edits, posts } = recordingSlack();
+    const ports = {
+      store,
+      slack,
+      channel: '#x',
+      clock: clock('2026-11-23T05:20:00.000Z'),
+    };
+    await finishRecovery(
+      {
+        plan: plan(),
+        before: { traces: 1, observations: 1 },
+        error: { Error: 'LangfuseRejectedError', Cause: 'HTTP 401' },
+      },
+      ports,
+    );
+    const told = edits.length;
+
+    // Act
+    await createFinishRecoveryHandler(ports)(
+      {
+        source: 'aws.states',
+        'detail-type': 'Step Functions Execution Status Change',
+        detail: {
+          executionArn: RUN,
+          status: 'FAILED',
+          error: 'LangfuseRejectedError',
+          cause: 'HTTP 401',
+        },
       },
       localContext('finish-recovery'),
     );
 
     // Assess
-    expect(report).toMatchObject({ status: 'failed', window: WINDOW });
-    expect(posts).toHaveLength(1);
-    expect(posts[0]?.threadTs).toBe('9.9');
-    expect(text(posts[0] ?? {})).toContain('Access Denied');
+    expect(told).toBe(1);
+    expect(edits).toHaveLength(told);
+    expect(posts).toHaveLength(0);
   });
 });
 

@@ -191,7 +191,7 @@ describe('recoveryProgressMessage', () => {
     expect(text).not.toContain('--resume');
   });
 
-  it('says where failed keys went and how to resume a partial run', () => {
+  it('says where failed keys went, and gives no resume to a partial run', () => {
     // Act
     const message = recoveryProgressMessage(
       progress({
@@ -212,8 +212,40 @@ describe('recoveryProgressMessage', () => {
     expect(text).toContain('500 -> unknown');
     expect(text).toContain('(ClickHouse unreachable)');
     expect(text).toContain('s3://own/recoveries/r-1/failed/');
-    expect(text).toContain(`burstguard recover --resume ${RUN}`);
+    // A partial run's execution succeeded: RedriveExecution restarts only
+    // failed, aborted or timed-out executions (Step Functions API
+    // reference, RedriveExecution), so no resume command is offered.
+    expect(text).not.toContain('--resume');
     expect(text).not.toContain('recovered.');
+  });
+
+  it('tells a run that stopped at a Map Run to resume it, and a run that failed elsewhere to start again', () => {
+    // Act
+    const stopped = (resume: 'redrive' | 'restart') =>
+      shown(
+        recoveryProgressMessage(
+          progress({
+            final: {
+              status: 'failed',
+              before: null,
+              after: null,
+              error: 'execution failed: States.ExceedToleratedFailureThreshold',
+              resume,
+            },
+          }),
+          'C1',
+        ),
+      );
+
+    // Assess
+    expect(stopped('redrive')).toContain(`burstguard recover --resume ${RUN}`);
+    expect(stopped('redrive')).toContain(
+      'Stopped by: execution failed: States.ExceedToleratedFailureThreshold',
+    );
+    expect(stopped('restart')).not.toContain('--resume');
+    expect(stopped('restart')).toMatch(
+      /burstguard recover --file-system fs-\w+ --from \S+ --to \S+/,
+    );
   });
 });
 

@@ -184,6 +184,12 @@ export type RecoveryProgress = {
     unsupported?: { keys: number; example?: string; at?: string };
     /** Why the run stopped (a step's error), for a failed run. */
     error?: string;
+    /**
+     * How a failed run goes on: a redrive where it stopped (a Map Run that
+     * gave up), or a new recovery (a redrive would only re-enter the run's
+     * Fail state).
+     */
+    resume?: 'redrive' | 'restart';
   };
 };
 
@@ -270,10 +276,16 @@ export function recoveryProgressMessage(
     );
   }
   const blocks: Block[] = [section(md`${title}\n${joinMd(lines, '\n')}`)];
-  if (final && (final.status === 'failed' || final.status === 'partial')) {
+  if (final?.status === 'failed' && final.resume === 'redrive') {
     blocks.push(
       context(
-        md`Resume with \`burstguard recover --resume ${progress.runId}\` (a Step Functions redrive: only the batches that failed run again).`,
+        md`Resume with \`burstguard recover --resume ${progress.runId}\` (a Step Functions redrive: only the batches that did not succeed run again).`,
+      ),
+    );
+  } else if (final?.status === 'failed') {
+    blocks.push(
+      context(
+        md`Start it again with \`burstguard recover --file-system ${progress.fileSystemId} --from ${progress.window.from} --to ${progress.window.to}\` (replaying what did land is harmless: Langfuse merges by id).`,
       ),
     );
   }
