@@ -19,6 +19,7 @@ import {
   clickhousePorts,
   configEnvironment,
   configFilePath,
+  langfusePrivatePorts,
   loadDeployConfig,
   withInsightsLogGroups,
   withRecoveryBucket,
@@ -148,6 +149,7 @@ export async function deployRunbook(options: {
     prefix,
     network: clickhouseNetwork,
     ports: clickhousePorts(config),
+    langfusePorts: langfusePrivatePorts(config),
   });
 
   // Lambdas: one per folder under functions/. SST bundles each with the

@@ -125,6 +125,19 @@ export function clickhousePorts(config: AppConfig): number[] {
   return [...new Set(ports)].sort((a, b) => a - b);
 }
 
+/**
+ * The ports of a private Langfuse (`recovery.langfuseInVpc`), which the
+ * replay function reaches from the collector's subnets.
+ */
+export function langfusePrivatePorts(config: AppConfig): number[] {
+  const ports = config.fileSystems.flatMap((fs) => {
+    if (!fs.recovery?.langfuseInVpc) return [];
+    const url = new URL(fs.recovery.langfuseUrl);
+    return [Number(url.port || (url.protocol === 'https:' ? 443 : 80))];
+  });
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
+
 /** Checks a parsed configuration file; one clear line when it is wrong. */
 export function parseDeployConfig(raw: unknown): DeployConfig {
   const config = parseConfig(raw);
@@ -137,6 +150,14 @@ export function parseDeployConfig(raw: unknown): DeployConfig {
     ];
   }
   const { clickhouseNetwork } = deployOnly;
+  const privateLangfuse = config.fileSystems.findIndex(
+    (fs) => fs.recovery?.langfuseInVpc,
+  );
+  if (privateLangfuse >= 0 && !clickhouseNetwork) {
+    throw new ConfigurationError(
+      `configuration fileSystems.${privateLangfuse}.recovery.langfuseInVpc: needs clickhouseNetwork, the subnets the replay function joins to reach a private Langfuse`,
+    );
+  }
   if (clickhouseNetwork?.vpcId && clickhousePorts(config).length === 0) {
     throw new ConfigurationError(
       'configuration clickhouseNetwork.vpcId: no file system names a clickhouseUrl, so the security group would have no port to open',

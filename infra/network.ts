@@ -37,6 +37,8 @@ export function createCollectorSecurityGroup(
     vpcId: string;
     /** ClickHouse's HTTP(S) ports, from the configured URLs. */
     ports: readonly number[];
+    /** A private Langfuse's ports, for the replay function. */
+    langfusePorts?: readonly number[];
   },
   opts?: pulumi.CustomResourceOptions,
 ): aws.ec2.SecurityGroup {
@@ -50,13 +52,22 @@ export function createCollectorSecurityGroup(
       name: `${args.prefix}-clickhouse-collector`,
       description: 'burstguard ClickHouse collector: egress to ClickHouse only',
       vpcId: args.vpcId,
-      egress: args.ports.map((port) => ({
-        description: `ClickHouse HTTP on ${port}`,
-        protocol: 'tcp',
-        fromPort: port,
-        toPort: port,
-        cidrBlocks: [vpc.cidrBlock],
-      })),
+      egress: [
+        ...args.ports.map((port) => ({
+          description: `ClickHouse HTTP on ${port}`,
+          protocol: 'tcp',
+          fromPort: port,
+          toPort: port,
+          cidrBlocks: [vpc.cidrBlock],
+        })),
+        ...(args.langfusePorts ?? []).map((port) => ({
+          description: `private Langfuse on ${port}`,
+          protocol: 'tcp',
+          fromPort: port,
+          toPort: port,
+          cidrBlocks: [vpc.cidrBlock],
+        })),
+      ],
       ingress: [],
     },
     opts,
@@ -72,6 +83,7 @@ export function collectorNetwork(
     prefix: string;
     network: ClickHouseNetworkConfig | undefined;
     ports: readonly number[];
+    langfusePorts?: readonly number[];
   },
   opts?: pulumi.CustomResourceOptions,
 ): CollectorNetwork | undefined {
@@ -79,7 +91,12 @@ export function collectorNetwork(
   if (!network) return undefined;
   if (network.vpcId) {
     const securityGroup = createCollectorSecurityGroup(
-      { prefix: args.prefix, vpcId: network.vpcId, ports: args.ports },
+      {
+        prefix: args.prefix,
+        vpcId: network.vpcId,
+        ports: args.ports,
+        ...(args.langfusePorts ? { langfusePorts: args.langfusePorts } : {}),
+      },
       opts,
     );
     return {

@@ -17,6 +17,7 @@ import {
   clickhousePorts,
   configEnvironment,
   type DeployConfig,
+  langfusePrivatePorts,
   withInsightsLogGroups,
 } from './deploy-config.ts';
 import {
@@ -209,6 +210,7 @@ export async function synthesize(deploy: DeployConfig): Promise<SynthRow[]> {
       prefix,
       network: clickhouseNetwork,
       ports: clickhousePorts(config),
+      langfusePorts: langfusePrivatePorts(config),
     });
     const recoverable = recoverableFileSystems(config).length > 0;
     const table = functionTable({

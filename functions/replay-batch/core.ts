@@ -15,7 +15,10 @@
  * maxConcurrency / requestsPerSecond seconds keeps the whole run at or
  * under requestsPerSecond. A faster batch waits out the rest of its share.
  */
-import { ConfigurationError } from '../../shared/domain/errors.ts';
+import {
+  ConfigurationError,
+  LangfuseRateLimitedError,
+} from '../../shared/domain/errors.ts';
 import type { LangfuseAdminPort } from '../../shared/domain/ports.ts';
 import {
   classifyKey,
@@ -31,6 +34,13 @@ import type {
 
 /** Error lines a batch reports at most; the rest are counted. */
 export const MAX_ERROR_LINES = 20;
+
+/**
+ * The longest Retry-After a batch waits out itself before asking once
+ * more: well inside its Lambda's timeout (REPLAY_BATCH_TIMEOUT_SECONDS
+ * less 10 s) with the request's own deadline after it.
+ */
+export const RETRY_AFTER_HONOURED_SECONDS = 20;
 
 export type ReplayBatchPorts = {
   /** The file system's Langfuse admin API; undefined when not configured. */
@@ -101,7 +111,24 @@ export async function replayBatch(
       `${batch.fileSystemId}: no Langfuse admin API (fileSystems[].recovery.langfuseUrl and the credentials secret's langfuseAdminKey)`,
     );
   }
-  const answer = await langfuse.ingestionReplay(sent.map((k) => k.replay));
+  const sleep =
+    ports.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const keys = sent.map((k) => k.replay);
+  let answer: Awaited<ReturnType<LangfuseAdminPort['ingestionReplay']>>;
+  try {
+    answer = await langfuse.ingestionReplay(keys);
+  } catch (error) {
+    // A 429 that says how long to wait, briefly: wait that long here and
+    // ask once more. Longer, or a second 429: the state machine's Retry
+    // backs off (with jitter) and tries the batch again.
+    const wait =
+      error instanceof LangfuseRateLimitedError
+        ? error.retryAfterSeconds
+        : undefined;
+    if (wait === undefined || wait > RETRY_AFTER_HONOURED_SECONDS) throw error;
+    await sleep(wait * 1000);
+    answer = await langfuse.ingestionReplay(keys);
+  }
   result.queued = answer.queued;
   result.failed = answer.skipped;
   errors.push(...answer.errors);
@@ -127,9 +154,7 @@ export async function replayBatch(
   result.errors = boundedErrors(errors);
   const rest = batchShareMs(ports.rate) - (nowMs() - started);
   if (rest > 0) {
-    await (ports.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(
-      rest,
-    );
+    await sleep(rest);
   }
   return result;
 }

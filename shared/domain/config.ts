@@ -314,6 +314,20 @@ export const appConfigSchema = z
       .optional(),
   })
   .superRefine((config, ctx) => {
+    // One replay function serves every file system: inside the VPC (no
+    // NAT) it cannot reach a public Langfuse, outside it a private one.
+    const recoverable = config.fileSystems
+      .map((fs, i) => ({ i, inVpc: fs.recovery?.langfuseInVpc }))
+      .filter((f) => f.inVpc !== undefined);
+    const first = recoverable[0];
+    const other = recoverable.find((f) => f.inVpc !== first?.inVpc);
+    if (first && other) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fileSystems', other.i, 'recovery', 'langfuseInVpc'],
+        message: `must be the same for every file system (fileSystems.${first.i} has ${first.inVpc}): one replay function serves them all, and inside the VPC it reaches no public Langfuse`,
+      });
+    }
     if (config.allowInsecureClickhouseHttp) return;
     config.fileSystems.forEach((fs, i) => {
       if (fs.clickhouseUrl && new URL(fs.clickhouseUrl).protocol === 'http:') {

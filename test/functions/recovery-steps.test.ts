@@ -297,9 +297,43 @@ describe('replayBatch', () => {
     expect(result).toMatchObject({ inWindow: 3, queued: 0, unsupported: 1 });
   });
 
-  it('throws the named 429 error for the state machine to retry', async () => {
+  it('throws the named 429 error for the state machine to retry when Retry-After is long', async () => {
     // Prepare
+    server.queue({ status: 429, retryAfter: '60' });
+
+    // Act
+    const error = await replayBatch(
+      { Items: items, BatchInput: batch() },
+      ports(),
+    ).catch((e) => e);
+
+    // Assess: one request; the ASL's Retry backs off from here.
+    expect(error).toBeInstanceOf(LangfuseRateLimitedError);
+    expect(error.name).toBe('LangfuseRateLimitedError');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('waits out a short Retry-After itself and asks once more', async () => {
+    // Prepare
+    slept.length = 0;
     server.queue({ status: 429, retryAfter: '3' });
+
+    // Act
+    const result = await replayBatch(
+      { Items: items, BatchInput: batch() },
+      ports(),
+    );
+
+    // Assess: 3 s as Langfuse asked, then the batch's pacing share.
+    expect(server.requests).toHaveLength(2);
+    expect(slept[0]).toBe(3_000);
+    expect(result.queued).toBe(3);
+  });
+
+  it('throws after a second 429, even a short one', async () => {
+    // Prepare
+    server.queue({ status: 429, retryAfter: '1' });
+    server.queue({ status: 429, retryAfter: '1' });
 
     // Act
     const error = await replayBatch(
@@ -309,7 +343,7 @@ describe('replayBatch', () => {
 
     // Assess
     expect(error).toBeInstanceOf(LangfuseRateLimitedError);
-    expect(error.name).toBe('LangfuseRateLimitedError');
+    expect(server.requests).toHaveLength(2);
   });
 
   it('throws the rejection for a wrong admin key, not retried', async () => {

@@ -297,6 +297,170 @@ describe('npm run synth', () => {
   );
 
   it(
+    "creates the recovery's bucket, state machine and failure rule, each scoped as narrowly as its calls allow",
+    async () => {
+      // Prepare / Act: the example's file system has `recovery`.
+      const { rows } = await synthExample();
+      const of = (type: string) => rows.filter((r) => r.type === type);
+
+      // Assess: burstguard's own bucket, private, with its objects expiring.
+      const [bucket] = of('aws:s3/bucket:Bucket');
+      expect(bucket?.props.bucket).toBe(
+        'burstguard-synth-recovery-123456789012-us-east-1',
+      );
+      expect(
+        of('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock')[0]?.props,
+      ).toMatchObject({
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+      expect(
+        of(
+          'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration',
+        )[0]?.props.rules,
+      ).toEqual([
+        expect.objectContaining({
+          status: 'Enabled',
+          filter: { prefix: 'recoveries/' },
+          expiration: { days: 90 },
+        }),
+      ]);
+      // The role lists the events bucket only under its prefix (the
+      // example's is empty) and writes only under recoveries/.
+      const policy = of('aws:iam/rolePolicy:RolePolicy').find((r) =>
+        r.name.endsWith('-recovery-policy'),
+      );
+      const statementsOf = (
+        policy?.props.policy as {
+          Statement: (Statement & { Sid: string; Condition?: unknown })[];
+        }
+      ).Statement;
+      const bySid = Object.fromEntries(statementsOf.map((st) => [st.Sid, st]));
+      expect(bySid.ListEventsBucket0).toMatchObject({
+        Action: ['s3:ListBucket'],
+        Resource: ['arn:aws:s3:::langfuse-events-prod'],
+        Condition: { StringLike: { 's3:prefix': ['*'] } },
+      });
+      expect(bySid.WriteMapRunResults?.Resource).toEqual([
+        'arn:aws:s3:::burstguard-synth-recovery-123456789012-us-east-1/recoveries/*',
+      ]);
+      expect(bySid.StartMapRunChildren?.Resource).toEqual([
+        'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-synth-recovery',
+      ]);
+      // PlanRecovery's ListBucket carries the same condition.
+      const plan = rows.find((r) => r.name === 'PlanRecovery');
+      const planList = (
+        plan?.props.role as {
+          statements: (Statement & { Condition?: unknown })[];
+        }
+      ).statements.find((st) => asList(st.Action).includes('s3:ListBucket'));
+      expect(planList?.Condition).toEqual({
+        StringLike: { 's3:prefix': ['*'] },
+      });
+      // The runbook may start the recovery, and nothing else.
+      expect(grantsOf(rows, 'states:StartExecution')).toEqual(
+        expect.arrayContaining([
+          {
+            owner: 'burstguard-synth-runbook-policy',
+            resources: [
+              'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-synth-recovery',
+            ],
+          },
+        ]),
+      );
+      // The failure rule matches only this recovery machine's failures and
+      // may invoke FinishRecovery alone.
+      const rule = of('aws:cloudwatch/eventRule:EventRule').find((r) =>
+        r.name.endsWith('-recovery-failed'),
+      );
+      expect(rule?.props.eventPattern).toEqual({
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: {
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+          stateMachineArn: [
+            'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-synth-recovery',
+          ],
+        },
+      });
+      const permission = of('aws:lambda/permission:Permission').find((r) =>
+        r.name.endsWith('-recovery-failed-invoke'),
+      );
+      expect(permission?.props).toMatchObject({
+        principal: 'events.amazonaws.com',
+        function: expect.stringMatching(/FinishRecovery$/),
+      });
+    },
+    SYNTH_MS,
+  );
+
+  it(
+    'puts the replay function in the VPC for a private Langfuse, with an egress rule to its port',
+    async () => {
+      // Prepare
+      const [fs] = EXAMPLE.fileSystems;
+      const config = {
+        ...EXAMPLE,
+        clickhouseNetwork: VPC_NETWORK,
+        fileSystems: [
+          {
+            ...fs,
+            recovery: {
+              ...fs.recovery,
+              langfuseUrl: 'https://langfuse.internal:3443',
+              langfuseInVpc: true,
+            },
+          },
+        ],
+      };
+
+      // Act
+      const { rows } = await synth(config);
+
+      // Assess
+      const inVpc = rows
+        .filter((r) => r.type === FUNCTION && r.props.vpcConfig)
+        .map((r) => r.name);
+      expect(inVpc.sort()).toEqual(['CollectClickhouse', 'ReplayBatch']);
+      const group = rows.find(
+        (r) => r.type === 'aws:ec2/securityGroup:SecurityGroup',
+      );
+      expect(
+        (group?.props.egress as { fromPort: number }[]).map((e) => e.fromPort),
+      ).toEqual([8443, 3443]);
+    },
+    SYNTH_MS,
+  );
+
+  it(
+    'refuses a private Langfuse without a network for the replay function, in one line',
+    async () => {
+      // Prepare
+      const { clickhouseNetwork: _, ...rest } = EXAMPLE;
+      const [fs] = EXAMPLE.fileSystems;
+      const config = {
+        ...rest,
+        fileSystems: [
+          { ...fs, recovery: { ...fs.recovery, langfuseInVpc: true } },
+        ],
+      };
+
+      // Act
+      const { code, stderr } = await synth(config);
+
+      // Assess
+      expect(code).not.toBe(0);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toContain(
+        'fileSystems.0.recovery.langfuseInVpc: needs clickhouseNetwork',
+      );
+    },
+    SYNTH_MS,
+  );
+
+  it(
     'keeps every function outside a VPC when no network is configured',
     async () => {
       // Prepare

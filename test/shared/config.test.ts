@@ -259,4 +259,33 @@ describe('recovery', () => {
       'configuration fileSystems.0.recovery.eventsBucket: must be an S3 bucket name',
     );
   });
+
+  it('refuses a private Langfuse beside a public one, in one line', () => {
+    // Arrange: one replay function serves both file systems.
+    const recovery = (langfuseInVpc: boolean) => ({
+      eventsBucket: 'langfuse-events',
+      langfuseUrl: 'https://langfuse.example.com',
+      langfuseInVpc,
+    });
+
+    // Act / Assess
+    refuses(
+      () =>
+        parseConfig({
+          fileSystems: [
+            { ...FS_ONLY, recovery: recovery(true) },
+            { fileSystemId: 'fs-0fedcba9876543210', recovery: recovery(false) },
+          ],
+        }),
+      'configuration fileSystems.1.recovery.langfuseInVpc: must be the same for every file system (fileSystems.0 has true)',
+    );
+    expect(() =>
+      parseConfig({
+        fileSystems: [
+          { ...FS_ONLY, recovery: recovery(true) },
+          { fileSystemId: 'fs-0fedcba9876543210' },
+        ],
+      }),
+    ).not.toThrow();
+  });
 });
