@@ -7,9 +7,21 @@
  * resource.enc as SST 4 ships them, Lambda's own variables. Its AWS
  * clients reach loopback doubles through AWS_ENDPOINT_URL_<SERVICE>
  * (test/support/aws-wire.ts), DynamoDB is dynalite, Slack the Slack
- * double, ClickHouse a real clickhouse-server. The steps run in the order
- * the state machine runs them, each fed the state as the ASL hands it on.
+ * double, ClickHouse a real clickhouse-server, S3 the recovery's loopback
+ * S3 server behind a recording pass-through (test/support/s3-wire.ts),
+ * Langfuse's admin ingestion-replay endpoint its double
+ * (test/support/langfuse-replay-server.ts). The steps run in the order
+ * their state machine runs them (the runbook's, then the recovery's:
+ * workflows/recovery.ts), each fed the state as the ASL hands it on.
  * A bundle that fails to load, or a handler that throws, fails here.
+ *
+ * No S3 path-style setting is needed for the loopback endpoint: S3's
+ * endpoint rules address the bucket in the path whenever the endpoint's
+ * host is an IP address (rules test "using an IPv4 address forces path
+ * style": aws/aws-sdk-ruby gems/aws-sdk-s3/spec/endpoint_provider_spec.rb,
+ * generated from the same S3 rule set as @aws-sdk/client-s3's), so the
+ * deployed client, built without `forcePathStyle`, reaches 127.0.0.1
+ * through AWS_ENDPOINT_URL_S3 as it is.
  */
 import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
