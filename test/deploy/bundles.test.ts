@@ -983,6 +983,8 @@ describe('every function as deployed', () => {
   });
 
   // The recovery state machine (workflows/recovery.ts), step by step.
+  // The execution input (RecoveryInput), which the state keeps at `$`.
+  let recoveryInput: Record<string, unknown>;
   let plan: RecoveryPlan;
   let before: unknown;
 
@@ -994,16 +996,18 @@ describe('every function as deployed', () => {
       ts: afterNotify.notification.threadTs,
     };
 
+    recoveryInput = {
+      fileSystemId: FS_ID,
+      window: RECOVERY_WINDOW,
+      incidentId: afterNotify.incident.incidentId,
+      thread,
+      droppedRecords: 1437,
+    };
+
     // Parameters: {input: $, executionId: $$.Execution.Id}
     plan = recoveryPlanSchema.parse(
       await invoke('plan-recovery', {
-        input: {
-          fileSystemId: FS_ID,
-          window: RECOVERY_WINDOW,
-          incidentId: afterNotify.incident.incidentId,
-          thread,
-          droppedRecords: 1437,
-        },
+        input: recoveryInput,
         executionId: RECOVERY_EXECUTION,
       }),
     );
@@ -1069,6 +1073,20 @@ describe('every function as deployed', () => {
       thread_ts: thread.ts,
     });
     expect(plan.progress?.ts).toEqual(expect.any(String));
+    // Kept on dynalite, in the run's item, for the later edits.
+    const item = await dynamo.documentClient.send(
+      new GetCommand({
+        TableName: TABLE,
+        Key: { fileSystemId: recoveryItemKey(RECOVERY_EXECUTION) },
+      }),
+    );
+    expect(item.Item).toMatchObject({
+      progressChannel: plan.progress?.channel,
+      progressTs: plan.progress?.ts,
+      progressFileSystemId: FS_ID,
+      progressFrom: RECOVERY_WINDOW.from,
+      progressTo: RECOVERY_WINDOW.to,
+    });
   });
 
   it('answers the count of records with one line when ClickHouse cannot run it (collect-clickhouse count-records)', async () => {
@@ -1289,11 +1307,14 @@ describe('every function as deployed', () => {
     const wireBefore = wire.calls.length;
     const token = `${RECOVERY_TOKEN}-auto`;
 
+    // OfferByPolicy hands the whole state on; the deployed ASL sends no
+    // token there, but the function answers one it is given.
     const answer = await invoke('offer-recovery', {
-      taskToken: token,
+      ...recoveryInput,
       plan: { ...plan, policy: 'auto' },
       before,
       phase: 'count',
+      taskToken: token,
     });
 
     expect(answer).toEqual({
@@ -1405,6 +1426,7 @@ describe('every function as deployed', () => {
 
     // The whole state.
     const report = (await invoke('finish-recovery', {
+      ...recoveryInput,
       plan,
       before,
       offer: { approved: true, by: APPROVER },
