@@ -54,6 +54,8 @@ describe('the Langfuse admin adapter', () => {
       errors: ['Unsupported replay type: sdk_log'],
     });
     expect(server.requests[0]).toEqual({
+      method: 'POST',
+      path: '/api/admin/ingestion-replay',
       authorization: `Bearer ${KEY}`,
       body: { keys: [OTEL, TRACE, 'p1/sdk_log/b/e.json'] },
     });

@@ -7,16 +7,33 @@
  * resource.enc as SST 4 ships them, Lambda's own variables. Its AWS
  * clients reach loopback doubles through AWS_ENDPOINT_URL_<SERVICE>
  * (test/support/aws-wire.ts), DynamoDB is dynalite, Slack the Slack
- * double, ClickHouse a real clickhouse-server. The steps run in the order
- * the state machine runs them, each fed the state as the ASL hands it on.
+ * double, ClickHouse a real clickhouse-server, S3 the recovery's loopback
+ * S3 server behind a recording pass-through (test/support/s3-wire.ts),
+ * Langfuse's admin ingestion-replay endpoint its double
+ * (test/support/langfuse-replay-server.ts). The steps run in the order
+ * their state machine runs them (the runbook's, then the recovery's:
+ * workflows/recovery.ts), each fed the state as the ASL hands it on.
  * A bundle that fails to load, or a handler that throws, fails here.
+ *
+ * No S3 path-style setting is needed for the loopback endpoint: S3's
+ * endpoint rules address the bucket in the path whenever the endpoint's
+ * host is an IP address (rules test "using an IPv4 address forces path
+ * style": aws/aws-sdk-ruby gems/aws-sdk-s3/spec/endpoint_provider_spec.rb,
+ * generated from the same S3 rule set as @aws-sdk/client-s3's), so the
+ * deployed client, built without `forcePathStyle`, reaches 127.0.0.1
+ * through AWS_ENDPOINT_URL_S3 as it is.
  */
 import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configEnvironment } from '../../infra/deploy-config.ts';
+import {
+  configEnvironment,
+  withRecoveryBucket,
+} from '../../infra/deploy-config.ts';
 import { componentName, FUNCTION_NAMES } from '../../infra/functions.ts';
 import {
   FUNCTION_LINKS,
@@ -42,7 +59,13 @@ import {
   triggerSchema,
   verificationSchema,
 } from '../../shared/domain/contracts.ts';
-import { ENTRY_FUNCTIONS, LAMBDAS } from '../../workflows/definition.ts';
+import {
+  type BatchResult,
+  batchResultSchema,
+  type RecoveryPlan,
+  recoveryPlanSchema,
+} from '../../shared/domain/recovery/steps.ts';
+import { recoveryItemKey } from '../../shared/domain/recovery/store.ts';
 import { FS_ID, singleMetricAlarm } from '../fixtures/alarm-events.ts';
 import { describeFileSystemsResponse } from '../fixtures/aws-responses.ts';
 import {
@@ -59,7 +82,13 @@ import {
 } from '../support/clickhouse-server.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { type Invocation, invokeBundle } from '../support/lambda-runtime.ts';
+import {
+  type ReplayServer,
+  startReplayServer,
+} from '../support/langfuse-replay-server.ts';
+import { type S3Wire, startS3Wire } from '../support/s3-wire.ts';
 import { type SlackDouble, startSlackDouble } from '../support/slack-double.ts';
+import { textFields } from '../support/slack-text.ts';
 import {
   linkableLink,
   secretLink,
@@ -79,6 +108,49 @@ const STATE_MACHINE_ARN =
   'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-test-runbook';
 const ALARM = singleMetricAlarm();
 const ALARM_AT = new Date(ALARM.detail.state.timestamp);
+/** The role credentials Lambda gives every function. */
+const LAMBDA_CREDENTIALS = {
+  accessKeyId: 'ASIADEPLOYTEST00000',
+  secretAccessKey: 'deploy-test-secret',
+};
+/** Langfuse's events bucket, and burstguard's own (infra/recovery.ts). */
+const EVENTS_BUCKET = 'langfuse-events-deploy-test';
+const OWN_BUCKET = 'burstguard-test-recovery-123456789012-us-east-1';
+/** Langfuse's ADMIN_API_KEY, kept as the credentials' langfuseAdminKey. */
+const LANGFUSE_ADMIN_KEY = 'lf-admin-deploy-test-key';
+/** The recovery's execution ($$.Execution.Id, the run id) and window. */
+const RECOVERY_EXECUTION =
+  'arn:aws:states:us-east-1:123456789012:execution:burstguard-test-recovery:deploy-recovery-1';
+const RECOVERY_WINDOW = {
+  from: '2026-11-23T03:05:00.000Z',
+  to: '2026-11-23T03:50:00.000Z',
+};
+const RECOVERY_TOKEN = 'deploy-test-recovery-task-token';
+/**
+ * Langfuse's events bucket: keys as its ingestion-replay endpoint reads
+ * them (langfuse/langfuse web/src/pages/api/admin/ingestion-replay.ts:
+ * `{projectId}/{type}/{eventBodyId}/{eventId}.json` and
+ * `otel/{projectId}/{yyyy}/{mm}/{dd}/{hh}/{mm}/{id}.json`), each uploaded
+ * (its LastModified) at the time given.
+ */
+const EVENT_OBJECTS = [
+  // Uploaded in the window: replayed.
+  { key: 'p1/trace/t-1/e-1.json', uploadedAt: '2026-11-23T03:14:10Z' },
+  { key: 'p1/span/s-1/e-2.json', uploadedAt: '2026-11-23T03:20:00Z' },
+  {
+    key: 'otel/p1/2026/11/23/03/14/o-1.json',
+    uploadedAt: '2026-11-23T03:14:30Z',
+  },
+  // Before and after the window: listed, skipped.
+  { key: 'p1/trace/t-0/e-0.json', uploadedAt: '2026-11-23T02:40:00Z' },
+  {
+    key: 'otel/p1/2026/11/23/03/55/o-2.json',
+    uploadedAt: '2026-11-23T03:55:10Z',
+  },
+  // In the window, of a type the endpoint does not replay (no
+  // `dataset-create` in Langfuse's eventTypes).
+  { key: 'p1/dataset/d-1/e-3.json', uploadedAt: '2026-11-23T03:15:00Z' },
+];
 
 /** CloudWatch's answers: a simulated incident, credits exhausted. */
 const RECORDING = simulateScenario('credits-exhausted', {
@@ -93,6 +165,8 @@ let slack: SlackDouble;
 let clickhouse: ClickHouseTestServer;
 let wire: AwsWire;
 let pager: WebhookDouble;
+let s3: S3Wire;
+let langfuse: ReplayServer;
 let config: AppConfig;
 /** What EFS reports; UpdateFileSystem changes it, as the API does. */
 let throughputMode = 'bursting';
@@ -278,6 +352,7 @@ const LINKS = {
         [FS_ID]: {
           clickhouseUser: clickhouse.user,
           clickhousePassword: clickhouse.password,
+          langfuseAdminKey: LANGFUSE_ADMIN_KEY,
         },
       }),
     ),
@@ -306,8 +381,8 @@ function environmentFor(
     AWS_LAMBDA_FUNCTION_NAME: `burstguard-test-${componentName(name)}`,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_ACCESS_KEY_ID: 'ASIADEPLOYTEST00000',
-    AWS_SECRET_ACCESS_KEY: 'deploy-test-secret',
+    AWS_ACCESS_KEY_ID: LAMBDA_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LAMBDA_CREDENTIALS.secretAccessKey,
     AWS_SESSION_TOKEN: 'deploy-test-session',
     LAMBDA_TASK_ROOT: built[name]?.dir ?? '',
     _HANDLER: `functions/${name}/handler.handler`,
@@ -321,6 +396,7 @@ function environmentFor(
     // The loopback doubles.
     ...wire.env,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
   };
 }
 
@@ -375,33 +451,55 @@ beforeAll(async () => {
   );
   built = Object.fromEntries(builds);
 
-  [dynamo, slack, clickhouse, wire, pager] = await Promise.all([
+  [dynamo, slack, clickhouse, wire, pager, s3, langfuse] = await Promise.all([
     startDynalite(),
     startSlackDouble(),
     startClickHouseServer(),
     startAwsWire(AWS_DOUBLES),
     startWebhookDouble(),
+    startS3Wire({
+      buckets: [EVENTS_BUCKET, OWN_BUCKET],
+      credentials: LAMBDA_CREDENTIALS,
+    }),
+    startReplayServer(LANGFUSE_ADMIN_KEY),
   ]);
+  for (const event of EVENT_OBJECTS) {
+    await s3.server.putObject({
+      bucket: EVENTS_BUCKET,
+      key: event.key,
+      body: JSON.stringify({ id: event.key }),
+      lastModified: new Date(event.uploadedAt),
+    });
+  }
   await dynamo.createTable(TABLE, 'fileSystemId');
   slack.requireToken(BOT_TOKEN);
-  config = parseConfig({
-    region: 'us-east-1',
-    // The test's clickhouse-server listens on loopback, plain http.
-    allowInsecureClickhouseHttp: true,
-    fileSystems: [
-      {
-        fileSystemId: FS_ID,
-        name: 'langfuse-clickhouse',
-        policy: 'approve',
-        remediationAllowed: true,
-        clickhouseUrl: clickhouse.httpUrl,
-        clickhouseUser: clickhouse.user,
-        insightsLogGroups: [LOG_GROUP],
-      },
-    ],
-    approvers: [APPROVER],
-    slackApiUrl: slack.url,
-  });
+  // As infra/app.ts deploys it: the own bucket set in the configuration.
+  config = withRecoveryBucket(
+    parseConfig({
+      region: 'us-east-1',
+      // The test's clickhouse-server listens on loopback, plain http.
+      allowInsecureClickhouseHttp: true,
+      fileSystems: [
+        {
+          fileSystemId: FS_ID,
+          name: 'langfuse-clickhouse',
+          policy: 'approve',
+          remediationAllowed: true,
+          clickhouseUrl: clickhouse.httpUrl,
+          clickhouseUser: clickhouse.user,
+          insightsLogGroups: [LOG_GROUP],
+          recovery: {
+            eventsBucket: EVENTS_BUCKET,
+            langfuseUrl: langfuse.baseUrl,
+            policy: 'approve',
+          },
+        },
+      ],
+      approvers: [APPROVER],
+      slackApiUrl: slack.url,
+    }),
+    OWN_BUCKET,
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -411,6 +509,8 @@ afterAll(async () => {
     clickhouse?.stop(),
     wire?.close(),
     pager?.close(),
+    s3?.close(),
+    langfuse?.close(),
   ]);
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
@@ -882,6 +982,527 @@ describe('every function as deployed', () => {
     expect(await store.pendingApply(FS_ID)).toBeUndefined();
   });
 
+  // The recovery state machine (workflows/recovery.ts), step by step.
+  // The execution input (RecoveryInput), which the state keeps at `$`.
+  let recoveryInput: Record<string, unknown>;
+  let plan: RecoveryPlan;
+  let before: unknown;
+
+  it('plans the recovery over the events bucket and posts its progress message (plan-recovery)', async () => {
+    const s3Before = s3.calls.length;
+    const slackBefore = slack.calls.length;
+    const thread = {
+      channel: afterNotify.notification.channel,
+      ts: afterNotify.notification.threadTs,
+    };
+
+    recoveryInput = {
+      fileSystemId: FS_ID,
+      window: RECOVERY_WINDOW,
+      incidentId: afterNotify.incident.incidentId,
+      thread,
+      droppedRecords: 1437,
+    };
+
+    // Parameters: {input: $, executionId: $$.Execution.Id}
+    plan = recoveryPlanSchema.parse(
+      await invoke('plan-recovery', {
+        input: recoveryInput,
+        executionId: RECOVERY_EXECUTION,
+      }),
+    );
+
+    // One otel prefix per hour of the window, one per project for the
+    // standard keys.
+    expect(plan).toMatchObject({
+      status: 'ready',
+      runId: RECOVERY_EXECUTION,
+      bucket: EVENTS_BUCKET,
+      eventsPrefix: '',
+      policy: 'approve',
+      dryRun: false,
+      prefixes: [
+        { prefix: 'otel/p1/2026/11/23/03/', kind: 'otel' },
+        { prefix: 'p1/', kind: 'standard' },
+      ],
+      cursor: { index: 0, count: 2 },
+      thread,
+    });
+    // ListObjectsV2 with Delimiter `/`, path style on the loopback
+    // endpoint: GET /{bucket}?list-type=2 (Amazon S3 API reference,
+    // ListObjectsV2, "Request Syntax").
+    const listed = s3.calls.slice(s3Before);
+    expect(
+      listed.map((c) => ({
+        method: c.method,
+        path: c.path,
+        listType: c.query.get('list-type'),
+        delimiter: c.query.get('delimiter'),
+        prefix: c.query.get('prefix'),
+      })),
+      // Both listings are sent at once: in either order.
+    ).toEqual(
+      expect.arrayContaining([
+        {
+          method: 'GET',
+          path: `/${EVENTS_BUCKET}/`,
+          listType: '2',
+          delimiter: '/',
+          prefix: '',
+        },
+        {
+          method: 'GET',
+          path: `/${EVENTS_BUCKET}/`,
+          listType: '2',
+          delimiter: '/',
+          prefix: 'otel/',
+        },
+      ]),
+    );
+    expect(listed).toHaveLength(2);
+    for (const call of listed) {
+      expect(String(call.headers.authorization)).toContain(
+        `Credential=${LAMBDA_CREDENTIALS.accessKeyId}/`,
+      );
+    }
+    // The one progress message, in the incident's thread.
+    const posted = slack.calls.slice(slackBefore);
+    expect(posted.map((c) => c.method)).toEqual(['chat.postMessage']);
+    expect(posted[0]?.body).toMatchObject({
+      channel: thread.channel,
+      thread_ts: thread.ts,
+    });
+    expect(plan.progress?.ts).toEqual(expect.any(String));
+    // Kept on dynalite, in the run's item, for the later edits.
+    const item = await dynamo.documentClient.send(
+      new GetCommand({
+        TableName: TABLE,
+        Key: { fileSystemId: recoveryItemKey(RECOVERY_EXECUTION) },
+      }),
+    );
+    expect(item.Item).toMatchObject({
+      progressChannel: plan.progress?.channel,
+      progressTs: plan.progress?.ts,
+      progressFileSystemId: FS_ID,
+      progressFrom: RECOVERY_WINDOW.from,
+      progressTo: RECOVERY_WINDOW.to,
+    });
+  });
+
+  it('answers the count of records with one line when ClickHouse cannot run it (collect-clickhouse count-records)', async () => {
+    // Parameters: {kind: 'count-records', fileSystemId, window} from the
+    // plan. Debian's clickhouse-server 18.16 knows neither query
+    // parameters nor DateTime64: the count is an answer, not a failure.
+    before = await invoke('collect-clickhouse', {
+      kind: 'count-records',
+      fileSystemId: plan.fileSystemId,
+      window: plan.window,
+    });
+
+    // 18.16 refuses the query's parameters as settings it does not know.
+    expect(before).toEqual({
+      error:
+        'records not counted: ClickHouse error 115: Unknown setting param_from',
+    });
+    expect((before as { error: string }).error).not.toMatch(/\n/);
+  });
+
+  /**
+   * One pass of the prefix loop: per prefix, the items the Distributed
+   * Map's ItemReader lists (s3:listObjectsV2; each item's LastModified in
+   * epoch seconds: Step Functions developer guide, "ItemReader (Map)")
+   * as its ItemSelector keeps them, in one batch with the ItemBatcher's
+   * BatchInput, through ReplayBatch then RecordProgress.
+   */
+  async function replayPass(phase: 'count' | 'replay') {
+    const passes = [];
+    for (const { prefix, kind } of plan.prefixes) {
+      const listing = await s3.server.client.send(
+        new ListObjectsV2Command({ Bucket: plan.bucket, Prefix: prefix }),
+      );
+      const Items = (listing.Contents ?? []).map((o) => ({
+        Key: o.Key ?? '',
+        LastModified: Math.floor((o.LastModified?.getTime() ?? 0) / 1000),
+      }));
+      const BatchInput = {
+        runId: plan.runId,
+        fileSystemId: plan.fileSystemId,
+        window: plan.window,
+        dryRun: phase === 'count',
+        eventsPrefix: plan.eventsPrefix,
+        kind,
+        prefix,
+        phase,
+      };
+      const result = batchResultSchema.parse(
+        await invoke('replay-batch', { Items, BatchInput }),
+      );
+      passes.push({ prefix, result, batch: BatchInput });
+    }
+    return passes;
+  }
+
+  /** RecordProgress's Parameters: {result, batch: {runId, fileSystemId, phase, prefix}}. */
+  function recordProgress(
+    result: BatchResult,
+    batch: {
+      runId: string;
+      fileSystemId: string;
+      phase: string;
+      prefix: string;
+    },
+  ) {
+    return invoke('record-recovery-progress', {
+      result,
+      batch: {
+        runId: batch.runId,
+        fileSystemId: batch.fileSystemId,
+        phase: batch.phase,
+        prefix: batch.prefix,
+      },
+    }) as Promise<{
+      counters: Record<string, number>;
+      edited: boolean;
+      failedKeysAt?: string;
+      reasonsAt?: string;
+    }>;
+  }
+
+  let eventsHeld: Record<string, string>;
+
+  it('counts the window in a dry run, keeps the skip reasons in its own bucket, edits the progress (replay-batch, record-recovery-progress)', async () => {
+    eventsHeld = await s3.objects(EVENTS_BUCKET);
+    const s3Before = s3.calls.length;
+    const slackBefore = slack.calls.length;
+
+    const passes = await replayPass('count');
+    const recorded = [];
+    for (const { result, batch } of passes) {
+      recorded.push(await recordProgress(result, batch));
+    }
+
+    // A dry run only counts: nothing reached Langfuse.
+    expect(langfuse.requests).toEqual([]);
+    expect(passes.map((p) => p.result)).toEqual([
+      {
+        listed: 2,
+        inWindow: 1,
+        queued: 0,
+        skipped: 1,
+        failed: 0,
+        failedKeys: [],
+        errors: [],
+        unsupported: 0,
+      },
+      {
+        listed: 4,
+        inWindow: 2,
+        queued: 0,
+        skipped: 2,
+        failed: 0,
+        failedKeys: [],
+        errors: ['Unsupported replay type: dataset (p1/dataset/d-1/e-3.json)'],
+        unsupported: 1,
+      },
+    ]);
+    // Counted atomically on dynalite, batch after batch.
+    expect(recorded.map((r) => r.counters)).toEqual([
+      {
+        listed: 2,
+        inWindow: 1,
+        queued: 0,
+        skipped: 1,
+        failed: 0,
+        unsupported: 0,
+        batches: 1,
+      },
+      {
+        listed: 6,
+        inWindow: 3,
+        queued: 0,
+        skipped: 3,
+        failed: 0,
+        unsupported: 1,
+        batches: 2,
+      },
+    ]);
+    // The first batch claims the first edit of the progress message.
+    expect(recorded[0]?.edited).toBe(true);
+    const edits = slack.calls
+      .slice(slackBefore)
+      .filter((c) => c.method === 'chat.update');
+    expect(edits.length).toBeGreaterThanOrEqual(1);
+    for (const edit of edits) {
+      expect(edit.body).toMatchObject({
+        channel: plan.progress?.channel,
+        ts: plan.progress?.ts,
+      });
+    }
+    // The skip reason, PUT to the own bucket under recoveries/.
+    const puts = s3.calls.slice(s3Before);
+    expect(puts.map((c) => [c.method, c.body])).toEqual([
+      ['PUT', 'Unsupported replay type: dataset (p1/dataset/d-1/e-3.json)\n'],
+    ]);
+    expect(puts[0]?.path).toMatch(new RegExp(`^/${OWN_BUCKET}/recoveries/`));
+    expect(recorded[1]?.reasonsAt).toBe(`s3:/${puts[0]?.path}`);
+    expect(await s3.objects(OWN_BUCKET)).toEqual({
+      [String(puts[0]?.path.slice(OWN_BUCKET.length + 2))]:
+        'Unsupported replay type: dataset (p1/dataset/d-1/e-3.json)\n',
+    });
+  });
+
+  it('offers the replay and keeps the task token under approve (offer-recovery)', async () => {
+    const slackBefore = slack.calls.length;
+    const wireBefore = wire.calls.length;
+
+    // Payload: {taskToken: $$.Task.Token, plan, before, phase}
+    const answer = await invoke('offer-recovery', {
+      taskToken: RECOVERY_TOKEN,
+      plan,
+      before,
+      phase: 'count',
+    });
+
+    expect(answer).toEqual({ approved: false, asked: true });
+    // The token where the Slack endpoint claims it: the run's item.
+    const item = await dynamo.documentClient.send(
+      new GetCommand({
+        TableName: TABLE,
+        Key: { fileSystemId: recoveryItemKey(plan.runId) },
+      }),
+    );
+    expect(item.Item).toMatchObject({
+      approvalIncidentId: plan.runId,
+      approvalTaskToken: RECOVERY_TOKEN,
+    });
+    // The count's totals on the progress message, then the offer in the
+    // thread with its own buttons; nobody answered the task yet.
+    const posted = slack.calls.slice(slackBefore);
+    expect(posted.map((c) => c.method)).toEqual([
+      'chat.update',
+      'chat.postMessage',
+    ]);
+    expect(posted[0]?.body.ts).toBe(plan.progress?.ts);
+    expect(posted[1]?.body.thread_ts).toBe(plan.thread?.ts);
+    expect(String(posted[1]?.body.text)).toContain(
+      'Recover 1,437 dropped records: replay 3 events uploaded between',
+    );
+    const actions = (
+      (posted[1]?.body.blocks ?? []) as {
+        elements?: { action_id?: string }[];
+      }[]
+    )
+      .flatMap((b) => b.elements ?? [])
+      .flatMap((e) => (e.action_id ? [e.action_id] : []));
+    expect(actions).toEqual(['recovery-approve', 'recovery-decline']);
+    expect(
+      wire.calls
+        .slice(wireBefore)
+        .filter((c) => c.operation === 'SendTaskSuccess'),
+    ).toEqual([]);
+  });
+
+  it('answers its own task under auto with SendTaskSuccess (offer-recovery)', async () => {
+    const slackBefore = slack.calls.length;
+    const wireBefore = wire.calls.length;
+    const token = `${RECOVERY_TOKEN}-auto`;
+
+    // OfferByPolicy hands the whole state on; the deployed ASL sends no
+    // token there, but the function answers one it is given.
+    const answer = await invoke('offer-recovery', {
+      ...recoveryInput,
+      plan: { ...plan, policy: 'auto' },
+      before,
+      phase: 'count',
+      taskToken: token,
+    });
+
+    expect(answer).toEqual({
+      approved: true,
+      by: 'policy auto',
+      reason: 'auto',
+    });
+    // SendTaskSuccess (SFN API reference: taskToken, output a JSON string).
+    const sent = wire.calls
+      .slice(wireBefore)
+      .filter((c) => c.operation === 'SendTaskSuccess');
+    expect(sent.map((c) => c.body)).toEqual([
+      { taskToken: token, output: JSON.stringify(answer) },
+    ]);
+    const posted = slack.calls.slice(slackBefore);
+    expect(posted.map((c) => c.method)).toEqual([
+      'chat.update',
+      'chat.postMessage',
+    ]);
+    expect(String(posted[1]?.body.text)).toContain('replay 3 events');
+  });
+
+  let replayed: Awaited<ReturnType<typeof replayPass>>;
+
+  it("replays the window's keys with the linked admin key, keeps a failed key in its own bucket (replay-batch, record-recovery-progress)", async () => {
+    const s3Before = s3.calls.length;
+
+    replayed = await replayPass('replay');
+
+    // POST /api/admin/ingestion-replay, Bearer the secret's
+    // langfuseAdminKey, only the window's replayable keys.
+    expect(
+      langfuse.requests.map(({ method, path, authorization, body }) => ({
+        method,
+        path,
+        authorization,
+        body,
+      })),
+    ).toEqual([
+      {
+        method: 'POST',
+        path: '/api/admin/ingestion-replay',
+        authorization: `Bearer ${LANGFUSE_ADMIN_KEY}`,
+        body: { keys: ['otel/p1/2026/11/23/03/14/o-1.json'] },
+      },
+      {
+        method: 'POST',
+        path: '/api/admin/ingestion-replay',
+        authorization: `Bearer ${LANGFUSE_ADMIN_KEY}`,
+        // As listed: in UTF-8 binary order (ListObjectsV2).
+        body: { keys: ['p1/span/s-1/e-2.json', 'p1/trace/t-1/e-1.json'] },
+      },
+    ]);
+    expect(replayed.map((p) => [p.result.queued, p.result.failed])).toEqual([
+      [1, 0],
+      [2, 0],
+    ]);
+    // The second batch as ReplayBatch reports a key Langfuse skipped
+    // (`failed`, `failedKeys`): RecordProgress writes it to the own bucket.
+    const [otel, standard] = replayed;
+    if (!otel || !standard) throw new Error('two batches expected');
+    await recordProgress(otel.result, otel.batch);
+    const last = await recordProgress(
+      {
+        ...standard.result,
+        queued: 1,
+        failed: 1,
+        failedKeys: ['p1/span/s-1/e-2.json'],
+      },
+      standard.batch,
+    );
+
+    expect(last.counters).toMatchObject({
+      listed: 6,
+      inWindow: 3,
+      queued: 2,
+      failed: 1,
+      batches: 2,
+    });
+    const puts = s3.calls.slice(s3Before).filter((c) => c.method === 'PUT');
+    expect(puts.map((c) => c.path.split('/')[1])).toEqual([
+      OWN_BUCKET,
+      OWN_BUCKET,
+    ]);
+    const failedAt = last.failedKeysAt ?? '';
+    expect(failedAt).toMatch(
+      new RegExp(`^s3://${OWN_BUCKET}/recoveries/.*failed-keys`),
+    );
+    const own = await s3.objects(OWN_BUCKET);
+    expect(own[failedAt.slice(`s3://${OWN_BUCKET}/`.length)]).toBe(
+      'p1/span/s-1/e-2.json\n',
+    );
+    // The events bucket is only ever listed.
+    expect(await s3.objects(EVENTS_BUCKET)).toEqual(eventsHeld);
+    expect(
+      s3.calls.filter(
+        (c) => c.path.startsWith(`/${EVENTS_BUCKET}`) && c.method !== 'GET',
+      ),
+    ).toEqual([]);
+  });
+
+  it('ends the progress message with the counts and where the failed keys are (finish-recovery)', async () => {
+    const after = await invoke('collect-clickhouse', {
+      kind: 'count-records',
+      fileSystemId: plan.fileSystemId,
+      window: plan.window,
+    });
+    const slackBefore = slack.calls.length;
+
+    // The whole state.
+    const report = (await invoke('finish-recovery', {
+      ...recoveryInput,
+      plan,
+      before,
+      offer: { approved: true, by: APPROVER },
+      phase: 'replay',
+      after,
+    })) as Record<string, unknown>;
+
+    expect(report).toMatchObject({
+      status: 'partial',
+      window: RECOVERY_WINDOW,
+      keysListed: 6,
+      keysQueued: 2,
+      keysFailed: 1,
+      recordsBefore: null,
+      recordsAfter: null,
+      failedKeysAt: expect.stringMatching(
+        new RegExp(`^s3://${OWN_BUCKET}/recoveries/`),
+      ),
+    });
+    const posted = slack.calls.slice(slackBefore);
+    expect(posted.map((c) => c.method)).toEqual(['chat.update']);
+    expect(posted[0]?.body).toMatchObject({
+      channel: plan.progress?.channel,
+      ts: plan.progress?.ts,
+    });
+    const shown = textFields(posted[0]?.body).join('\n');
+    expect(shown).toContain('records not counted');
+    expect(shown).toContain(`s3://${OWN_BUCKET}/recoveries/`);
+  });
+
+  it('tells the thread a recovery execution failed, from the status-change event (finish-recovery)', async () => {
+    const slackBefore = slack.calls.length;
+    // The execution-status rule's event (Step Functions developer guide,
+    // "Automating Step Functions event delivery with EventBridge").
+    const event = {
+      version: '0',
+      id: '315c1398-40ff-a850-213b-158f73e60175',
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      account: '123456789012',
+      time: new Date().toISOString(),
+      region: 'us-east-1',
+      resources: [RECOVERY_EXECUTION],
+      detail: {
+        executionArn: RECOVERY_EXECUTION,
+        stateMachineArn:
+          'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-test-recovery',
+        name: 'deploy-recovery-1',
+        status: 'FAILED',
+        startDate: Date.now() - 60_000,
+        stopDate: Date.now(),
+        input: '{}',
+        output: null,
+        error: 'States.ExceedToleratedFailureThreshold',
+        cause: 'The Map Run failed',
+      },
+    };
+
+    const report = (await invoke('finish-recovery', event)) as Record<
+      string,
+      unknown
+    >;
+
+    expect(report).toMatchObject({
+      status: 'failed',
+      window: RECOVERY_WINDOW,
+      keysFailed: 1,
+    });
+    const posted = slack.calls.slice(slackBefore);
+    expect(posted.map((c) => c.method)).toEqual(['chat.update']);
+    expect(posted[0]?.body.ts).toBe(plan.progress?.ts);
+    expect(textFields(posted[0]?.body).join('\n')).toContain(
+      'States.ExceedToleratedFailureThreshold',
+    );
+  });
+
   it('leaves the local charting library out of every bundle', async () => {
     // On AWS the charts come from GetMetricWidgetImage; Chart.js, the Skia
     // canvas and the font are for demo and replay only.
@@ -894,9 +1515,7 @@ describe('every function as deployed', () => {
   });
 
   it('ran every function once, with no call left unanswered', () => {
-    expect([...invoked].sort()).toEqual(
-      [...LAMBDAS, ...ENTRY_FUNCTIONS].sort(),
-    );
+    expect([...invoked].sort()).toEqual([...FUNCTION_NAMES].sort());
     expect(wire.unhandled).toEqual([]);
   });
 });

@@ -36,8 +36,14 @@ const EVENT_TYPES = [
 
 export type ReplayServer = {
   baseUrl: string;
-  /** Every request's keys, as received (also the refused ones). */
-  requests: { authorization?: string; body: unknown }[];
+  /** Every request as received (also the refused ones). */
+  requests: {
+    method?: string;
+    /** The request's path and query. */
+    path?: string;
+    authorization?: string;
+    body: unknown;
+  }[];
   /** Every key queued. */
   queued: string[];
   /** The next answers: a status (and Retry-After), or 'hang'. */
@@ -68,7 +74,12 @@ export async function startReplayServer(
       } catch {
         body = undefined;
       }
-      requests.push({ authorization: req.headers.authorization, body });
+      requests.push({
+        method: req.method,
+        path: req.url,
+        authorization: req.headers.authorization,
+        body,
+      });
       const next = answers.shift();
       if (next === 'hang') return;
       if (next) {
