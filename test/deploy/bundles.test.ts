@@ -1416,6 +1416,58 @@ describe('every function as deployed', () => {
     ).toEqual([]);
   });
 
+  it('tells the thread a recovery execution failed at its Map Run, from the status-change event (finish-recovery)', async () => {
+    const slackBefore = slack.calls.length;
+    // The execution-status rule's event (Step Functions developer guide,
+    // "Automating Step Functions event delivery with EventBridge").
+    const event = {
+      version: '0',
+      id: '315c1398-40ff-a850-213b-158f73e60175',
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      account: '123456789012',
+      time: new Date().toISOString(),
+      region: 'us-east-1',
+      resources: [RECOVERY_EXECUTION],
+      detail: {
+        executionArn: RECOVERY_EXECUTION,
+        stateMachineArn:
+          'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-test-recovery',
+        name: 'deploy-recovery-1',
+        status: 'FAILED',
+        startDate: Date.now() - 60_000,
+        stopDate: Date.now(),
+        input: '{}',
+        output: null,
+        error: 'States.ExceedToleratedFailureThreshold',
+        cause: 'The Map Run failed',
+      },
+    };
+
+    const report = (await invoke('finish-recovery', event)) as Record<
+      string,
+      unknown
+    >;
+
+    // The Map Run gave up before FinishRecovery ran: the rule tells the
+    // thread, and how to resume (a redrive, which ends with the test
+    // below's FinishRecovery).
+    expect(report).toMatchObject({
+      status: 'failed',
+      window: RECOVERY_WINDOW,
+      keysFailed: 1,
+    });
+    const posted = slack.calls.slice(slackBefore);
+    expect(posted.map((c) => c.method)).toEqual(['chat.update']);
+    expect(posted[0]?.body.ts).toBe(plan.progress?.ts);
+    expect(textFields(posted[0]?.body).join('\n')).toContain(
+      'States.ExceedToleratedFailureThreshold',
+    );
+    expect(textFields(posted[0]?.body).join('\n')).toContain(
+      `burstguard recover --resume ${RECOVERY_EXECUTION}`,
+    );
+  });
+
   it('ends the progress message with the counts and where the failed keys are (finish-recovery)', async () => {
     const after = await invoke('collect-clickhouse', {
       kind: 'count-records',
@@ -1455,52 +1507,6 @@ describe('every function as deployed', () => {
     const shown = textFields(posted[0]?.body).join('\n');
     expect(shown).toContain('records not counted');
     expect(shown).toContain(`s3://${OWN_BUCKET}/recoveries/`);
-  });
-
-  it('tells the thread a recovery execution failed, from the status-change event (finish-recovery)', async () => {
-    const slackBefore = slack.calls.length;
-    // The execution-status rule's event (Step Functions developer guide,
-    // "Automating Step Functions event delivery with EventBridge").
-    const event = {
-      version: '0',
-      id: '315c1398-40ff-a850-213b-158f73e60175',
-      'detail-type': 'Step Functions Execution Status Change',
-      source: 'aws.states',
-      account: '123456789012',
-      time: new Date().toISOString(),
-      region: 'us-east-1',
-      resources: [RECOVERY_EXECUTION],
-      detail: {
-        executionArn: RECOVERY_EXECUTION,
-        stateMachineArn:
-          'arn:aws:states:us-east-1:123456789012:stateMachine:burstguard-test-recovery',
-        name: 'deploy-recovery-1',
-        status: 'FAILED',
-        startDate: Date.now() - 60_000,
-        stopDate: Date.now(),
-        input: '{}',
-        output: null,
-        error: 'States.ExceedToleratedFailureThreshold',
-        cause: 'The Map Run failed',
-      },
-    };
-
-    const report = (await invoke('finish-recovery', event)) as Record<
-      string,
-      unknown
-    >;
-
-    expect(report).toMatchObject({
-      status: 'failed',
-      window: RECOVERY_WINDOW,
-      keysFailed: 1,
-    });
-    const posted = slack.calls.slice(slackBefore);
-    expect(posted.map((c) => c.method)).toEqual(['chat.update']);
-    expect(posted[0]?.body.ts).toBe(plan.progress?.ts);
-    expect(textFields(posted[0]?.body).join('\n')).toContain(
-      'States.ExceedToleratedFailureThreshold',
-    );
   });
 
   it('leaves the local charting library out of every bundle', async () => {
