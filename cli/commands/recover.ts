@@ -27,6 +27,9 @@ import { chooseStateMachineArn, deployedStateMachineArn } from './start.ts';
 /** The longest window one recovery replays: a week of uploads. */
 export const MAX_RECOVERY_HOURS = 168;
 
+/** How long `--wait` waits by default before it gives up, in minutes. */
+export const DEFAULT_WAIT_MINUTES = 240;
+
 /** A Step Functions execution ARN (what `--resume` takes). */
 const EXECUTION_ARN =
   /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9_-]{1,80}:[A-Za-z0-9_-]{1,80}$/;
@@ -39,6 +42,8 @@ export type RecoverOptions = {
   policy?: string;
   resume?: string;
   wait: boolean;
+  /** `--wait-minutes`: how long --wait waits (default 240). */
+  waitMinutes?: string;
   json: boolean;
   stateMachineArn?: string;
   region?: string;
@@ -120,12 +125,28 @@ export function reportOfOutput(output: string | undefined) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls an execution until it ends, one line per change of status. */
+/** `--wait-minutes`: a whole number of minutes, 1 to 10,080 (a week). */
+export function parseWaitMinutes(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_WAIT_MINUTES;
+  const minutes = Number(value);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 10_080) {
+    throw new UsageError(
+      `--wait-minutes: ${value} must be a whole number of minutes from 1 to 10080`,
+    );
+  }
+  return minutes;
+}
+
+/**
+ * Polls an execution until it ends, one line per change of status; past
+ * the deadline it stops waiting (the execution goes on) and says so.
+ */
 async function waitForExecution(
   sfn: SFNClient,
   executionArn: string,
   io: Io,
   pollMs: number,
+  deadlineMs: number,
 ) {
   let last = '';
   for (;;) {
@@ -140,6 +161,7 @@ async function waitForExecution(
     if (status !== 'RUNNING' && status !== 'PENDING_REDRIVE') {
       return described;
     }
+    if (Date.now() + pollMs > deadlineMs) return undefined;
     await sleep(pollMs);
   }
 }
@@ -150,6 +172,8 @@ export async function runRecover(
   client?: SFNClient,
   pollMs = 5_000,
 ): Promise<number> {
+  // Every flag checked before anything starts.
+  const waitMinutes = parseWaitMinutes(options.waitMinutes);
   let executionArn: string;
   let region: string | undefined;
   if (options.resume !== undefined) {
@@ -165,7 +189,7 @@ export async function runRecover(
     io.err(
       `redriving ${executionArn}: only the batches that did not succeed run again\n`,
     );
-    return finish(sfn, executionArn, options, io, pollMs);
+    return finish(sfn, executionArn, options, io, pollMs, waitMinutes);
   }
   const request = recoverRequest(options, process.env, new Date());
   region = options.region ?? request.stateMachineArn.split(':')[3];
@@ -176,7 +200,7 @@ export async function runRecover(
   io.err(
     `started ${executionArn}: ${input.dryRun ? 'a dry run that only counts' : 'replay by policy'}, uploads from ${input.window.from} to ${input.window.to}\n`,
   );
-  return finish(sfn, executionArn, options, io, pollMs);
+  return finish(sfn, executionArn, options, io, pollMs, waitMinutes);
 }
 
 async function finish(
@@ -185,13 +209,29 @@ async function finish(
   options: RecoverOptions,
   io: Io,
   pollMs: number,
+  minutes: number,
 ): Promise<number> {
   if (!options.wait) {
     if (options.json) io.out(`${JSON.stringify({ executionArn })}\n`);
     else io.out(`${executionArn}\n`);
     return 0;
   }
-  const described = await waitForExecution(sfn, executionArn, io, pollMs);
+  const described = await waitForExecution(
+    sfn,
+    executionArn,
+    io,
+    pollMs,
+    Date.now() + minutes * 60_000,
+  );
+  if (!described) {
+    io.err(
+      `still running after ${minutes} min; it goes on: ${executionArn} (burstguard recover --resume is for a run that failed)\n`,
+    );
+    if (options.json) {
+      io.out(`${JSON.stringify({ executionArn, status: 'RUNNING' })}\n`);
+    }
+    return 1;
+  }
   const report = reportOfOutput(described.output);
   if (options.json) {
     io.out(
@@ -253,6 +293,11 @@ export const recoverCommand = defineCommand(
         type: 'boolean',
         help: 'waits for the recovery to end and prints its counts',
       },
+      'wait-minutes': {
+        type: 'string',
+        value: 'N',
+        help: `how long --wait waits before it gives up, exit 1, the recovery going on (default ${DEFAULT_WAIT_MINUTES})`,
+      },
       json: {
         type: 'boolean',
         help: 'prints one JSON object: {executionArn, status, recovery}',
@@ -281,6 +326,25 @@ export const recoverCommand = defineCommand(
         flags: ['resume', 'dry-run'],
         why: '--resume continues an execution as it was started',
       },
+      {
+        flags: ['resume', 'to'],
+        why: '--resume continues an execution, whose input names its window',
+      },
+      {
+        flags: ['resume', 'policy'],
+        why: '--resume continues an execution under the policy it started with',
+      },
+      {
+        flags: ['resume', 'state-machine-arn'],
+        why: '--resume names the execution, which names its state machine',
+      },
+    ],
+    needs: [
+      {
+        flag: 'wait-minutes',
+        needs: 'wait',
+        why: '--wait-minutes bounds how long --wait waits',
+      },
     ],
   },
   async ({ values }, io) =>
@@ -293,6 +357,7 @@ export const recoverCommand = defineCommand(
         policy: stringFlag(values, 'policy'),
         resume: stringFlag(values, 'resume'),
         wait: values.wait === true,
+        waitMinutes: stringFlag(values, 'wait-minutes'),
         json: values.json === true,
         stateMachineArn: stringFlag(values, 'state-machine-arn'),
         region: stringFlag(values, 'region'),

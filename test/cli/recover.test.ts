@@ -154,15 +154,46 @@ describe('burstguard recover', () => {
     ).toThrow(message);
   });
 
+  it('gives up waiting at --wait-minutes, says the recovery goes on, and exits 1', async () => {
+    // Prepare: an execution that stays RUNNING (waiting on an approver).
+    sfnMock.on(StartExecutionCommand).resolves({ executionArn: EXECUTION });
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
+    const { out, err, io } = capture();
+
+    // Act: a poll interval longer than the one-minute deadline.
+    const code = await runRecover(
+      { ...base, wait: true, json: true, waitMinutes: '1' },
+      io,
+      new SFNClient({ region: 'eu-west-1' }),
+      120_000,
+    );
+
+    // Assess
+    expect(code).toBe(1);
+    expect(sfnMock.commandCalls(DescribeExecutionCommand)).toHaveLength(1);
+    expect(err.join('')).toContain(
+      `still running after 1 min; it goes on: ${EXECUTION}`,
+    );
+    expect(JSON.parse(out.join(''))).toEqual({
+      executionArn: EXECUTION,
+      status: 'RUNNING',
+    });
+  });
+
   it('refuses --resume with a window, and a resume that is no execution ARN, exit 2', async () => {
     for (const argv of [
       ['recover', '--resume', EXECUTION, '--from', base.from],
+      ['recover', '--resume', EXECUTION, '--to', base.to],
+      ['recover', '--resume', EXECUTION, '--policy', 'off'],
+      ['recover', '--resume', EXECUTION, '--state-machine-arn', ARN],
+      ['recover', '--resume', EXECUTION, '--wait-minutes', '5'],
+      ['recover', '--resume', EXECUTION, '--wait', '--wait-minutes', '0'],
       ['recover', '--resume', ARN],
     ]) {
       const { err, io } = capture();
       const code = await main(argv, io);
       expect(code).toBe(2);
-      expect(err.join('').trim().split('\n')[0]).toMatch(/--resume|--from/);
+      expect(err.join('').trim().split('\n')[0]).toMatch(/--resume|--from|--wait/);
     }
   });
 });

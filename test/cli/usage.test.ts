@@ -56,6 +56,7 @@ const FLAGS: Record<string, string[]> = {
     '--policy',
     '--resume',
     '--wait',
+    '--wait-minutes',
     '--json',
     '--state-machine-arn',
     '--region',
