@@ -41,7 +41,23 @@ describe('classifyKey', () => {
     });
   });
 
-  it.each(['trace', 'score', 'event', 'span', 'generation', 'observation'])(
+  // Langfuse's eventTypes with a `-create` (packages/shared/src/server/
+  // ingestion/types.ts).
+  it.each([
+    'trace',
+    'score',
+    'event',
+    'span',
+    'generation',
+    'agent',
+    'tool',
+    'chain',
+    'retriever',
+    'evaluator',
+    'embedding',
+    'guardrail',
+    'observation',
+  ])(
     'accepts a standard key of type %s',
     (type) => {
       // Act
@@ -141,6 +157,20 @@ describe('keyInWindow', () => {
     expect(keyInWindow(key, '2026-03-02T10:30:00.000Z', WINDOW)).toBe(true);
     expect(keyInWindow(key, '2026-03-02T12:10:00.001Z', WINDOW)).toBe(false);
     expect(keyInWindow(key, 'not a date', WINDOW)).toBe(false);
+  });
+
+  it('takes an upload in the second the window starts, LastModified being whole seconds', () => {
+    // Prepare: the window starts at .500 of a second; S3 reports the
+    // upload at .700 of that second as the whole second.
+    const key = classifyKey(TRACE, '');
+    const window = {
+      from: '2022-11-17T15:44:41.500Z',
+      to: '2022-11-17T15:50:00.000Z',
+    };
+
+    // Act / Assess
+    expect(keyInWindow(key, 1668699881, window)).toBe(true);
+    expect(keyInWindow(key, 1668699880, window)).toBe(false);
   });
 
   it("reads a number as the Distributed Map's epoch seconds", () => {

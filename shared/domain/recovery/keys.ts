@@ -40,7 +40,12 @@ export const STANDARD_KEY_REGEX = /^([^/]+)\/([^/]+)\/(.+)\/([^/]+)\.json$/;
 
 /**
  * The `{type}` segments the endpoint replays: those whose `${type}-create`
- * is a value of Langfuse's `eventTypes`.
+ * is a value of Langfuse's `eventTypes` (langfuse/langfuse
+ * packages/shared/src/server/ingestion/types.ts: trace, score, event,
+ * span, generation, the typed observations agent, tool, chain, retriever,
+ * evaluator, embedding and guardrail, and the legacy observation).
+ * `dataset_run_item` is not one: its event type is
+ * `dataset-run-item-create`.
  */
 export const REPLAYABLE_TYPES: ReadonlySet<string> = new Set([
   'trace',
@@ -48,6 +53,13 @@ export const REPLAYABLE_TYPES: ReadonlySet<string> = new Set([
   'event',
   'span',
   'generation',
+  'agent',
+  'tool',
+  'chain',
+  'retriever',
+  'evaluator',
+  'embedding',
+  'guardrail',
   'observation',
 ]);
 
@@ -118,9 +130,14 @@ export function lastModifiedMs(value: string | number | Date): number {
   return typeof value === 'number' ? value * 1000 : Date.parse(value);
 }
 
-/** Whether an instant (ms) is inside the window: from <= t <= to. */
+/**
+ * Whether an instant (ms) is inside the window: from <= t <= to, with
+ * `from` taken down to its second, since the Distributed Map's items carry
+ * LastModified in whole seconds (an upload at 12:00:00.7 reads 12:00:00).
+ */
 export function inWindow(ms: number, window: RecoveryWindow): boolean {
-  return ms >= Date.parse(window.from) && ms <= Date.parse(window.to);
+  const from = Math.floor(Date.parse(window.from) / 1000) * 1000;
+  return ms >= from && ms <= Date.parse(window.to);
 }
 
 /**

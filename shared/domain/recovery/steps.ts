@@ -91,10 +91,10 @@ export const batchInputSchema = z.object({
 export type BatchInput = z.infer<typeof batchInputSchema>;
 
 /**
- * One listed object as the map's ItemSelector keeps it. LastModified is a
- * string in the ItemReader's items (an ISO 8601 instant, or the S3
- * console/API's date text), or a Date when a local engine hands the SDK's
- * listing over without JSON in between; it is parsed where it is compared.
+ * One listed object as the map's ItemSelector keeps it. The Distributed
+ * Map's `s3:listObjectsV2` reader gives LastModified in epoch seconds
+ * (Step Functions developer guide, "ItemReader (Map)"); a local engine may
+ * hand a date or its text. keys.ts lastModifiedMs reads all three.
  */
 export const batchItemSchema = z.object({
   Key: z.string().min(1),
