@@ -42,7 +42,10 @@ import {
   recoveryBucketName,
   recoveryStateMachineArn,
 } from './recovery.ts';
-import { clickhouseCredentialSources } from './secrets.ts';
+import {
+  checkLangfuseAdminKeys,
+  clickhouseCredentialSources,
+} from './secrets.ts';
 import { LAMBDA_NODEJS, LAMBDA_RUNTIME } from './sst-build.ts';
 import { createStateMachine, stateMachineArn } from './state-machine.ts';
 
@@ -100,6 +103,7 @@ export async function deployRunbook(options: {
   // The ClickHouse credentials of each file system, checked against the
   // configuration before anything is created.
   const credentialSources = clickhouseCredentialSources(config, options.env);
+  checkLangfuseAdminKeys(config, options.env);
   const prefix = `${options.app.name}-${options.app.stage}`;
   const [identity, partition] = await Promise.all([
     aws.getCallerIdentity({}),

@@ -6,7 +6,12 @@
  * and the field; no value is ever printed.
  */
 import type { AppConfig } from '../shared/domain/config.ts';
-import { clickhouseLogins } from '../shared/domain/credentials.ts';
+import {
+  CREDENTIALS_SECRET,
+  clickhouseLogins,
+  parseCredentialsSecret,
+} from '../shared/domain/credentials.ts';
+import { ConfigurationError } from '../shared/domain/errors.ts';
 import { SECRETS } from './functions.ts';
 
 /**
@@ -38,4 +43,27 @@ export function clickhouseCredentialSources(
     caCertificate: deploySecret(env, 'ClickHouseCaCertificate') ?? '',
   });
   return [...logins].map(([id, login]) => `${id} ${login.source}`);
+}
+
+/**
+ * Checks that every file system with a `recovery` has its Langfuse admin
+ * key (`langfuseAdminKey` in its `ClickHouseCredentials` entry), so a
+ * deploy stops here rather than the first replay batch. Names the file
+ * system and the field, never a value.
+ */
+export function checkLangfuseAdminKeys(
+  config: Pick<AppConfig, 'fileSystems'>,
+  env: NodeJS.ProcessEnv,
+): void {
+  const entries = parseCredentialsSecret(
+    deploySecret(env, 'ClickHouseCredentials') ?? '',
+    config,
+  );
+  for (const fs of config.fileSystems) {
+    if (fs.recovery && !entries.get(fs.fileSystemId)?.langfuseAdminKey) {
+      throw new ConfigurationError(
+        `${CREDENTIALS_SECRET} ${fs.fileSystemId}: langfuseAdminKey is missing; its recovery replays through Langfuse's admin API with it (set the secret, or remove the file system's recovery)`,
+      );
+    }
+  }
 }

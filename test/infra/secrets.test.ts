@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  checkLangfuseAdminKeys,
   clickhouseCredentialSources,
   deploySecret,
 } from '../../infra/secrets.ts';
@@ -195,5 +196,53 @@ describe('the ClickHouse credentials at deploy', () => {
   ])('stops the deploy on %s, with one line naming it', (_, secrets, line) => {
     // Prepare / Act / Assess
     expect(deployError(secrets)).toBe(line);
+  });
+});
+
+describe('checkLangfuseAdminKeys', () => {
+  const recoverable = parseConfig({
+    region: 'us-east-1',
+    fileSystems: [
+      {
+        fileSystemId: FS_ID,
+        clickhouseUrl: 'https://clickhouse-a.internal:8443',
+        recovery: {
+          eventsBucket: 'langfuse-events',
+          langfuseUrl: 'https://langfuse.example.com',
+        },
+      },
+      { fileSystemId: OTHER_FS_ID },
+    ],
+  });
+
+  it('stops a deploy whose recoverable file system has no admin key, in one line naming it', () => {
+    // Act
+    const attempt = () =>
+      checkLangfuseAdminKeys(
+        recoverable,
+        envWith({
+          ClickHouseCredentials: JSON.stringify({ [FS_ID]: entry() }),
+        }),
+      );
+
+    // Assess
+    expect(attempt).toThrow(ConfigurationError);
+    expect(attempt).toThrow(
+      `ClickHouseCredentials ${FS_ID}: langfuseAdminKey is missing`,
+    );
+  });
+
+  it('lets it through with the key, and asks nothing of a file system without recovery', () => {
+    expect(() =>
+      checkLangfuseAdminKeys(
+        recoverable,
+        envWith({
+          ClickHouseCredentials: JSON.stringify({
+            [FS_ID]: entry({ langfuseAdminKey: ADMIN_KEY }),
+          }),
+        }),
+      ),
+    ).not.toThrow();
+    expect(() => checkLangfuseAdminKeys(config, envWith({}))).not.toThrow();
   });
 });
