@@ -25,8 +25,11 @@ import {
   type RecoveryLambdaName,
 } from '../workflows/recovery.ts';
 import type { AwsAccount, PermissionStatement } from './iam.ts';
-import { serviceAssumeRolePolicy } from './iam.ts';
-import { invokeResources, LOG_DELIVERY_ACTIONS } from './state-machine.ts';
+import {
+  createStandardStateMachine,
+  invokeResources,
+  LOG_DELIVERY_ACTIONS,
+} from './state-machine.ts';
 
 /** Where the recovery writes in its own bucket. */
 export const RECOVERY_OBJECT_PREFIX = `${RECOVERY_RESULTS_PREFIX}/`;
@@ -249,53 +252,23 @@ export function createRecovery(
   const arns = pulumi
     .all(args.lambdaArns)
     .apply((resolved) => resolved as Record<RecoveryLambdaName, string>);
-  const role = new aws.iam.Role(
-    `${prefix}-recovery-role`,
+  const { stateMachine, role, policy } = createStandardStateMachine(
     {
-      description:
+      name: `${prefix}-recovery`,
+      machineName: recoveryStateMachineName(prefix),
+      roleDescription:
         'burstguard recovery state machine: lists the Langfuse events bucket, replays through the recovery Lambdas',
-      assumeRolePolicy: serviceAssumeRolePolicy(
-        'states.amazonaws.com',
-        account.accountId,
-      ),
-      tags,
-    },
-    opts,
-  );
-  const policy = new aws.iam.RolePolicy(
-    `${prefix}-recovery-policy`,
-    {
-      role: role.id,
-      policy: arns.apply((resolved) =>
-        JSON.stringify({
-          Version: '2012-10-17',
-          Statement: recoveryStateMachineStatements({
-            config: args.config,
-            account,
-            prefix,
-            bucket: bucketName,
-            lambdaArns: RECOVERY_LAMBDAS.map((name) => resolved[name]),
-          }),
+      accountId: account.accountId,
+      ...(tags ? { tags } : {}),
+      statements: arns.apply((resolved) =>
+        recoveryStateMachineStatements({
+          config: args.config,
+          account,
+          prefix,
+          bucket: bucketName,
+          lambdaArns: RECOVERY_LAMBDAS.map((name) => resolved[name]),
         }),
       ),
-    },
-    opts,
-  );
-  const logGroup = new aws.cloudwatch.LogGroup(
-    `${prefix}-recovery-logs`,
-    {
-      name: `/aws/vendedlogs/states/${prefix}-recovery`,
-      retentionInDays: 30,
-      tags,
-    },
-    opts,
-  );
-  const stateMachine = new aws.sfn.StateMachine(
-    `${prefix}-recovery`,
-    {
-      name: recoveryStateMachineName(prefix),
-      type: 'STANDARD',
-      roleArn: role.arn,
       definition: arns.apply((resolved) =>
         JSON.stringify(
           buildRecoveryDefinition(resolved, account.partition, {
@@ -308,14 +281,8 @@ export function createRecovery(
           }),
         ),
       ),
-      loggingConfiguration: {
-        level: 'ERROR',
-        includeExecutionData: false,
-        logDestination: pulumi.interpolate`${logGroup.arn}:*`,
-      },
-      tags,
     },
-    { ...opts, dependsOn: [policy] },
+    opts,
   );
 
   // A Map Run that gives up fails the execution uncaught (so that a redrive

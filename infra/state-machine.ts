@@ -83,35 +83,43 @@ export function invokeResources(arns: readonly string[]): string[] {
 }
 
 /**
- * Creates the Standard state machine, its role (Lambda invoke on exactly
- * the workflow's functions, log delivery) and its error log group.
+ * A Standard state machine with its own role (assumed by Step Functions for
+ * this account only), inline policy and error log group, all named after
+ * `name` (`<name>-role`, `<name>-policy`, `<name>-logs`).
  */
-export function createStateMachine(
-  args: StateMachineArgs,
+export function createStandardStateMachine(
+  args: {
+    /** The resource name, e.g. `<prefix>-runbook`; also the log group's. */
+    name: string;
+    /** The state machine's own name. */
+    machineName: string;
+    roleDescription: string;
+    accountId?: string;
+    /** The role's statements. */
+    statements: pulumi.Input<unknown[]>;
+    definition: pulumi.Input<string>;
+    logRetentionDays?: number;
+    tags?: Record<string, string>;
+  },
   opts?: pulumi.CustomResourceOptions,
 ): RunbookStateMachine {
-  const { prefix, tags } = args;
-  const arns = pulumi
-    .all(args.lambdaArns)
-    .apply((resolved) => resolved as LambdaArns);
-
+  const { name, tags } = args;
   // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy
   // from growing with every log group (Step Functions developer guide,
   // "Logging using CloudWatch Logs").
   const logGroup = new aws.cloudwatch.LogGroup(
-    `${prefix}-runbook-logs`,
+    `${name}-logs`,
     {
-      name: `/aws/vendedlogs/states/${prefix}-runbook`,
+      name: `/aws/vendedlogs/states/${name}`,
       retentionInDays: args.logRetentionDays ?? 30,
       tags,
     },
     opts,
   );
-
   const role = new aws.iam.Role(
-    `${prefix}-runbook-role`,
+    `${name}-role`,
     {
-      description: 'burstguard state machine: invokes the runbook Lambdas',
+      description: args.roleDescription,
       assumeRolePolicy: serviceAssumeRolePolicy(
         'states.amazonaws.com',
         args.accountId,
@@ -120,65 +128,25 @@ export function createStateMachine(
     },
     opts,
   );
-
   const policy = new aws.iam.RolePolicy(
-    `${prefix}-runbook-policy`,
+    `${name}-policy`,
     {
       role: role.id,
-      policy: arns.apply((resolved) =>
-        JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'InvokeRunbookLambdas',
-              Effect: 'Allow',
-              Action: 'lambda:InvokeFunction',
-              Resource: invokeResources(Object.values(resolved)),
-            },
-            ...(args.recoveryStateMachineArn
-              ? [
-                  {
-                    // The Request Response integration needs StartExecution
-                    // on the target alone (developer guide, "IAM policies
-                    // for Step Functions", asynchronous nested executions).
-                    Sid: 'StartRecovery',
-                    Effect: 'Allow',
-                    Action: 'states:StartExecution',
-                    Resource: args.recoveryStateMachineArn,
-                  },
-                ]
-              : []),
-            {
-              Sid: 'DeliverExecutionLogs',
-              Effect: 'Allow',
-              Action: [...LOG_DELIVERY_ACTIONS],
-              Resource: '*',
-            },
-          ],
-        }),
-      ),
+      policy: pulumi
+        .output(args.statements)
+        .apply((Statement) =>
+          JSON.stringify({ Version: '2012-10-17', Statement }),
+        ),
     },
     opts,
   );
-
   const stateMachine = new aws.sfn.StateMachine(
-    `${prefix}-runbook`,
+    name,
     {
-      name: stateMachineName(prefix),
+      name: args.machineName,
       type: 'STANDARD',
       roleArn: role.arn,
-      definition: arns.apply((resolved) =>
-        JSON.stringify(
-          buildDefinition(resolved, args.partition, {
-            ...(args.approvalRoundSeconds
-              ? { approvalRoundSeconds: args.approvalRoundSeconds }
-              : {}),
-            ...(args.recoveryStateMachineArn
-              ? { recoveryStateMachineArn: args.recoveryStateMachineArn }
-              : {}),
-          }),
-        ),
-      ),
+      definition: args.definition,
       loggingConfiguration: {
         level: 'ERROR',
         // Execution data holds ClickHouse and Slack details; errors suffice.
@@ -192,6 +160,71 @@ export function createStateMachine(
     // may deliver logs and invoke the functions.
     { ...opts, dependsOn: [policy] },
   );
-
   return { stateMachine, role, policy, logGroup };
+}
+
+/**
+ * Creates the runbook's state machine: its role may invoke exactly the
+ * workflow's functions, deliver logs and, with a recovery, start it.
+ */
+export function createStateMachine(
+  args: StateMachineArgs,
+  opts?: pulumi.CustomResourceOptions,
+): RunbookStateMachine {
+  const { prefix } = args;
+  const arns = pulumi
+    .all(args.lambdaArns)
+    .apply((resolved) => resolved as LambdaArns);
+  return createStandardStateMachine(
+    {
+      name: `${prefix}-runbook`,
+      machineName: stateMachineName(prefix),
+      roleDescription: 'burstguard state machine: invokes the runbook Lambdas',
+      ...(args.accountId ? { accountId: args.accountId } : {}),
+      ...(args.logRetentionDays
+        ? { logRetentionDays: args.logRetentionDays }
+        : {}),
+      ...(args.tags ? { tags: args.tags } : {}),
+      statements: arns.apply((resolved) => [
+        {
+          Sid: 'InvokeRunbookLambdas',
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: invokeResources(Object.values(resolved)),
+        },
+        ...(args.recoveryStateMachineArn
+          ? [
+              {
+                // The Request Response integration needs StartExecution on
+                // the target alone (developer guide, "IAM policies for Step
+                // Functions", asynchronous nested executions).
+                Sid: 'StartRecovery',
+                Effect: 'Allow',
+                Action: 'states:StartExecution',
+                Resource: args.recoveryStateMachineArn,
+              },
+            ]
+          : []),
+        {
+          Sid: 'DeliverExecutionLogs',
+          Effect: 'Allow',
+          Action: [...LOG_DELIVERY_ACTIONS],
+          Resource: '*',
+        },
+      ]),
+      definition: arns.apply((resolved) =>
+        JSON.stringify(
+          buildDefinition(resolved, args.partition, {
+            ...(args.approvalRoundSeconds
+              ? { approvalRoundSeconds: args.approvalRoundSeconds }
+              : {}),
+            ...(args.recoveryStateMachineArn
+              ? { recoveryStateMachineArn: args.recoveryStateMachineArn }
+              : {}),
+          }),
+        ),
+      ),
+    },
+    opts,
+  );
 }

@@ -34,20 +34,14 @@ import type {
 } from '../shared/domain/ports.ts';
 import type { RecoveryReport } from '../shared/domain/recovery/contract.ts';
 import type { OfferAnswer } from '../shared/domain/recovery/steps.ts';
-import {
-  localContext,
-  type StepHandler,
-} from '../shared/runtime/step-handler.ts';
-import {
-  RECOVERY_TASK_LAMBDA,
-  type RecoveryTaskStateName,
-} from '../workflows/recovery.ts';
+import type { StepHandler } from '../shared/runtime/step-handler.ts';
+import { RECOVERY_TASK_LAMBDA } from '../workflows/recovery.ts';
 import {
   type RecoveryRunResult,
   type RecoveryTaskHandlers,
   runRecoveryLocal,
 } from './recovery-runner.ts';
-import { asLambdaError } from './state-machine-runner.ts';
+import { localTasks } from './state-machine-runner.ts';
 
 export type LocalRecoveryPorts = {
   /** The configuration, with the file system's `recovery` and ownBucket. */
@@ -143,19 +137,8 @@ export function localRecoveryHandlers(
       log('finish-recovery'),
     ),
   };
-  const invoke = async (lambda: string, event: unknown) => {
-    const handler = handlers[lambda];
-    if (!handler) throw new Error(`no local handler for ${lambda}`);
-    try {
-      return await handler(event, localContext(`burstguard-${lambda}`));
-    } catch (error) {
-      throw asLambdaError(error);
-    }
-  };
-  const out = {} as RecoveryTaskHandlers;
-  for (const [state, lambda] of Object.entries(RECOVERY_TASK_LAMBDA)) {
-    out[state as RecoveryTaskStateName] = (input) => invoke(lambda, input);
-  }
+  const { invoke, tasks } = localTasks(handlers, RECOVERY_TASK_LAMBDA);
+  const out: RecoveryTaskHandlers = tasks;
   out.OfferApproval = async (input) => {
     const { Payload } = input as {
       Payload: {

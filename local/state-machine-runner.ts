@@ -130,6 +130,35 @@ function silentLogger(serviceName: string): Logger {
   return new Logger({ serviceName, logLevel: 'SILENT' });
 }
 
+/**
+ * Runs step handlers as Task states would invoke their Lambdas: `invoke`
+ * calls a handler by its function name with a local Lambda context, a
+ * thrown error shaped as Lambda reports it; `tasks` maps each Task state
+ * of `taskLambda` to its function.
+ */
+export function localTasks<S extends string>(
+  handlers: Record<string, StepHandler<unknown>>,
+  taskLambda: Record<S, string>,
+): {
+  invoke: (lambda: string, event: unknown) => Promise<unknown>;
+  tasks: Record<S, (input: unknown) => Promise<unknown>>;
+} {
+  const invoke = async (lambda: string, event: unknown) => {
+    const handler = handlers[lambda];
+    if (!handler) throw new Error(`no local handler for ${lambda}`);
+    try {
+      return await handler(event, localContext(`burstguard-${lambda}`));
+    } catch (error) {
+      throw asLambdaError(error);
+    }
+  };
+  const tasks = {} as Record<S, (input: unknown) => Promise<unknown>>;
+  for (const [state, lambda] of Object.entries(taskLambda) as [S, string][]) {
+    tasks[state] = (input) => invoke(lambda, input);
+  }
+  return { invoke, tasks };
+}
+
 /** The alarms port of a local run that was given none. */
 const noAlarms: AlarmsPort = {
   async alarmStates() {
@@ -248,19 +277,8 @@ export function localHandlers(
       log('verify'),
     ),
   };
-  const invoke = async (lambda: string, event: unknown) => {
-    const handler = handlers[lambda];
-    if (!handler) throw new Error(`no local handler for ${lambda}`);
-    try {
-      return await handler(event, localContext(`burstguard-${lambda}`));
-    } catch (error) {
-      throw asLambdaError(error);
-    }
-  };
-  const out = {} as LocalTaskHandlers;
-  for (const [state, lambda] of Object.entries(TASK_LAMBDA)) {
-    out[state as TaskStateName] = (input) => invoke(lambda, input);
-  }
+  const { invoke, tasks } = localTasks(handlers, TASK_LAMBDA);
+  const out = tasks as LocalTaskHandlers;
   // StartRecovery is the states:startExecution integration: its input is
   // {StateMachineArn, Input}, its answer {ExecutionArn, StartDate}.
   out.StartRecovery = async (input) => {

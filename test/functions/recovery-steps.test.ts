@@ -20,16 +20,11 @@ import { createReplayBatchHandler } from '../../functions/replay-batch/lambda.ts
 import { createMemoryIncidentStore } from '../../local/memory-incident-store.ts';
 import { createLangfuseAdmin } from '../../shared/adapters/langfuse-admin.ts';
 import { parseConfig } from '../../shared/domain/config.ts';
-import type { SlackMessage } from '../../shared/domain/contracts.ts';
 import {
   LangfuseRateLimitedError,
   LangfuseRejectedError,
 } from '../../shared/domain/errors.ts';
-import type {
-  ClickHousePort,
-  SlackPort,
-  SlackUpdate,
-} from '../../shared/domain/ports.ts';
+import type { ClickHousePort } from '../../shared/domain/ports.ts';
 import type {
   BatchInput,
   BatchItem,
@@ -41,6 +36,7 @@ import {
   type ReplayServer,
   startReplayServer,
 } from '../support/langfuse-replay-server.ts';
+import { recordingSlack } from '../support/recording-slack.ts';
 
 const FS = 'fs-0123456789abcdef0';
 const RUN = 'arn:aws:states:us-east-1:123456789012:execution:recovery:r-1';
@@ -70,24 +66,6 @@ function config(recovery: Record<string, unknown> | null = {}) {
     ],
     approvers: ['U01APPROVER'],
   });
-}
-
-/** A Slack port that records posts and edits. */
-function recordingSlack() {
-  const posts: SlackMessage[] = [];
-  const edits: SlackUpdate[] = [];
-  const slack: SlackPort = {
-    async postMessage(m) {
-      posts.push(m);
-      return { channel: 'C0INCIDENT', ts: `1.${posts.length}` };
-    },
-    async updateMessage(u) {
-      edits.push(u);
-      return { channel: u.channel, ts: u.ts };
-    },
-  };
-  const text = (m: { blocks?: unknown }) => JSON.stringify(m.blocks);
-  return { slack, posts, edits, text };
 }
 
 const clock = (iso: string) => ({ now: () => new Date(iso) });

@@ -21,13 +21,9 @@ import {
 } from '../../local/recovery-world.ts';
 import { createLangfuseAdmin } from '../../shared/adapters/langfuse-admin.ts';
 import { parseConfig } from '../../shared/domain/config.ts';
-import type {
-  Policy,
-  RecoveryInput,
-  SlackMessage,
-} from '../../shared/domain/contracts.ts';
-import type { SlackPort, SlackUpdate } from '../../shared/domain/ports.ts';
+import type { Policy, RecoveryInput } from '../../shared/domain/contracts.ts';
 import { localContext } from '../../shared/runtime/step-handler.ts';
+import { recordingSlack } from '../support/recording-slack.ts';
 
 const FS = 'fs-0123456789abcdef0';
 const END = new Date('2026-11-26T06:00:30.000Z');
@@ -48,24 +44,6 @@ afterEach(async () => {
   await world?.close();
   world = undefined;
 });
-
-function recordingSlack() {
-  const posts: SlackMessage[] = [];
-  const edits: SlackUpdate[] = [];
-  const slack: SlackPort = {
-    async postMessage(m) {
-      posts.push(m);
-      return { channel: 'C0INCIDENT', ts: `1.${posts.length}` };
-    },
-    async updateMessage(u) {
-      edits.push(u);
-      return { channel: u.channel, ts: u.ts };
-    },
-  };
-  const thread = () =>
-    [...posts, ...edits].map((m) => JSON.stringify(m.blocks)).join('\n');
-  return { slack, posts, edits, thread };
-}
 
 async function setUp(
   options: { policy?: Policy; batchSize?: number } = {},

@@ -10,11 +10,13 @@
  * upload key already holds it).
  */
 import { describe, expect, it } from 'vitest';
+import { LANGFUSE_EVENT_TYPES } from '../../local/langfuse-admin-double.ts';
 import {
   classifyKey,
   keyInWindow,
   keysPerSecond,
   projectIdsOf,
+  REPLAYABLE_TYPES,
   splitBatches,
   sumBatchResults,
   windowPrefixes,
@@ -41,23 +43,22 @@ describe('classifyKey', () => {
     });
   });
 
-  // Langfuse's eventTypes with a `-create` (packages/shared/src/server/
-  // ingestion/types.ts).
-  it.each([
-    'trace',
-    'score',
-    'event',
-    'span',
-    'generation',
-    'agent',
-    'tool',
-    'chain',
-    'retriever',
-    'evaluator',
-    'embedding',
-    'guardrail',
-    'observation',
-  ])(
+  // The types whose `-create` is one of Langfuse's eventTypes, as the
+  // admin API double lists them from Langfuse's source
+  // (packages/shared/src/server/ingestion/types.ts), read apart from the
+  // classifier; `dataset-run-item` stores under `dataset_run_item`.
+  const replayable = LANGFUSE_EVENT_TYPES.filter((t) =>
+    t.endsWith('-create'),
+  ).map((t) => t.slice(0, -'-create'.length));
+
+  it('knows every type Langfuse replays, and no other', () => {
+    expect(replayable).toContain('agent');
+    expect([...REPLAYABLE_TYPES].sort()).toEqual(
+      replayable.filter((t) => t !== 'dataset-run-item').sort(),
+    );
+  });
+
+  it.each(replayable.filter((t) => t !== 'dataset-run-item'))(
     'accepts a standard key of type %s',
     (type) => {
       // Act
