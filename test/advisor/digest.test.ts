@@ -244,6 +244,15 @@ describe('the Apply button in the digest', () => {
       { fileSystemId: A, mode: 'elastic' },
       { fileSystemId: B, mode: 'elastic' },
     ]);
+    // Slack refuses the whole message when a confirmation dialog's text is
+    // over 300 characters (Block Kit reference, "Confirmation dialog
+    // object"): the digest that offers Apply must pass the checker.
+    expect(blockProblems(message.blocks)).toEqual([]);
+    // The 24 h rule the dialog no longer repeats in full is on the line.
+    const text = textFields(message).join('\n');
+    expect(text).toContain(
+      toElastic[0]?.advice.recommendation.rule24h ?? 'a 24 h rule',
+    );
   });
 });
 

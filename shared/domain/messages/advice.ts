@@ -15,7 +15,13 @@ import {
   ADVICE_SNOOZE_ACTION_ID,
   encodeAdviceValue,
 } from '../slack/advice-actions.ts';
-import { context, fallback, plainText, section } from './block-kit.ts';
+import {
+  CONFIRM_LIMITS,
+  context,
+  fallback,
+  plainText,
+  section,
+} from './block-kit.ts';
 import { joinMd, type Mrkdwn, md } from './mrkdwn.ts';
 import { formatUsd } from './numbers.ts';
 
@@ -90,7 +96,6 @@ export function adviceDigestMessage(input: {
   for (const r of own) {
     const advice = r.advice;
     const rec = advice.recommendation;
-    blocks.push(section(adviceLine(advice)));
     const elements: Record<string, unknown>[] = [];
     // The apply button only where burstguard may change the file system,
     // and only for the switch it automates (to Elastic); its run asks the
@@ -99,6 +104,15 @@ export function adviceDigestMessage(input: {
     const canApply =
       input.remediationAllowed[advice.fileSystemId] === true &&
       rec.mode === 'elastic';
+    // The 24 h rule goes with the line (the call's context carries it for
+    // Provisioned); the confirmation dialog only points to it.
+    blocks.push(
+      section(
+        rec.rule24h && rec.mode !== 'provisioned'
+          ? md`${adviceLine(advice)}\n    _${rec.rule24h}_`
+          : adviceLine(advice),
+      ),
+    );
     if (rec.mode === 'provisioned' && rec.provisionedMibps) {
       blocks.push(
         context(
@@ -120,13 +134,16 @@ export function adviceDigestMessage(input: {
           mode: rec.mode,
         }),
         confirm: {
-          title: plainText('Start the switch?', 100),
-          text: {
-            type: 'mrkdwn',
-            text: md`Within ${ADVICE_APPLY_POLL_MINUTES} minutes a run starts to switch \`${advice.fileSystemId}\`; it asks the approvers in its own thread. ${rec.rule24h ?? ''}`.toString(),
-          },
-          confirm: plainText('Start', 30),
-          deny: plainText('Cancel', 30),
+          title: plainText('Start the switch?', CONFIRM_LIMITS.title),
+          // Slack caps this text at 300 characters and refuses the whole
+          // message past it (Block Kit reference, "Confirmation dialog
+          // object"): a short plain sentence, the 24 h rule on the line.
+          text: plainText(
+            `Within ${ADVICE_APPLY_POLL_MINUTES} minutes a run starts to switch ${advice.fileSystemId} to Elastic; it asks the approvers in its own thread and takes the usual lock.${rec.rule24h ? ' The 24 h rule on the line above applies.' : ''}`,
+            CONFIRM_LIMITS.text,
+          ),
+          confirm: plainText('Start', CONFIRM_LIMITS.button),
+          deny: plainText('Cancel', CONFIRM_LIMITS.button),
         },
       });
     }
