@@ -19,6 +19,7 @@ import {
   CONFIRM_LIMITS,
   context,
   fallback,
+  MAX_SECTION_CHARS,
   plainText,
   section,
 } from './block-kit.ts';
@@ -30,11 +31,74 @@ type Result =
   | { fileSystemId: string; outcome: 'snoozed'; until: string }
   | { fileSystemId: string; outcome: 'failed'; reason: string };
 
+/** Slack allows 50 blocks a message (Block Kit reference, "Blocks"). */
+const MAX_BLOCKS = 50;
+
 /**
- * Slack allows 50 blocks a message; each file system takes at most three
- * (its line, the call or the buttons).
+ * File systems with their own line and buttons; each takes at most three
+ * blocks (its line, the call, the buttons), so 12 leave 12 blocks of the
+ * 50 for the title, the prices and the shared lists.
  */
-const MAX_FILE_SYSTEMS_WITH_BUTTONS = 15;
+const MAX_FILE_SYSTEMS_WITH_BUTTONS = 12;
+
+/** Where the rest of the file systems are, when the digest has no room. */
+function moreLine(count: number): Mrkdwn {
+  return md`and ${count} more file system${count === 1 ? '' : 's'}: \`burstguard advise --file-system ID\``;
+}
+
+/**
+ * Lines packed into as few blocks as hold them, each block's text under
+ * Slack's limit (MAX_SECTION_CHARS), in at most `budget` blocks. Lines
+ * that do not fit are counted in a last "and N more" line instead of
+ * being clipped away unseen.
+ */
+export function packLines(
+  items: readonly { line: Mrkdwn; kind: 'section' | 'context' }[],
+  budget: number,
+): Record<string, unknown>[] {
+  const out: { kind: 'section' | 'context'; lines: Mrkdwn[]; chars: number }[] =
+    [];
+  const size = (m: Mrkdwn) => m.toString().length;
+  // Room kept in the last block for the "and N more" line.
+  const moreRoom = size(moreLine(items.length)) + 1;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as (typeof items)[number];
+    const last = out.at(-1);
+    const length = size(item.line);
+    // In the last block, room stays for the "and N more" line unless this
+    // is the last line.
+    const keepRoom = out.length === budget && i < items.length - 1;
+    const limit = MAX_SECTION_CHARS - (keepRoom ? moreRoom : 0);
+    if (last && last.kind === item.kind && last.chars + 1 + length <= limit) {
+      last.lines.push(item.line);
+      last.chars += 1 + length;
+      continue;
+    }
+    if (out.length < budget) {
+      // A new block, unless it is the last one and this line together with
+      // the "and N more" would not fit: then the rest is counted.
+      const opensLast = out.length === budget - 1;
+      if (
+        !opensLast ||
+        length + 1 + moreRoom <= MAX_SECTION_CHARS ||
+        i === items.length - 1
+      ) {
+        out.push({ kind: item.kind, lines: [item.line], chars: length });
+        continue;
+      }
+    }
+    const rest = items.length - i;
+    const tail = out.at(-1);
+    if (tail) tail.lines.push(moreLine(rest));
+    else out.push({ kind: 'context', lines: [moreLine(rest)], chars: 0 });
+    break;
+  }
+  return out.map((b) =>
+    b.kind === 'section'
+      ? section(joinMd(b.lines, '\n'))
+      : context(joinMd(b.lines, '\n')),
+  );
+}
 
 function modeName(mode: string, mibps?: number): string {
   if (mode === 'provisioned') return `Provisioned ${mibps ?? '?'} MiB/s`;
@@ -162,17 +226,20 @@ export function adviceDigestMessage(input: {
       elements,
     });
   }
-  if (listed.length) {
-    blocks.push(
-      section(
-        joinMd(
-          listed.map((r) => md`• ${adviceLine(r.advice)}`),
-          '\n',
-        ),
-      ),
-    );
-  }
-  if (aside.length) blocks.push(context(joinMd(aside, '\n')));
+  // The rest share sections and a context block, each under Slack's
+  // limit, in the blocks the prices line leaves.
+  blocks.push(
+    ...packLines(
+      [
+        ...listed.map((r) => ({
+          line: md`• ${adviceLine(r.advice)}`,
+          kind: 'section' as const,
+        })),
+        ...aside.map((line) => ({ line, kind: 'context' as const })),
+      ],
+      MAX_BLOCKS - blocks.length - 1,
+    ),
+  );
   const p = input.prices;
   blocks.push(
     context(
