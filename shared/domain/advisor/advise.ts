@@ -31,6 +31,7 @@ import {
   type ProvisionedSize,
   type SizingRule,
   sizeProvisioned,
+  withCappedFloor,
 } from './sizing.ts';
 
 /** The advisor's settings (the configuration's `advisor` section). */
@@ -193,20 +194,34 @@ function coverageOf(trace: DemandTrace): number {
   return n === 0 ? 0 : known / n;
 }
 
-/** Share of periods where demand sat at the current permitted limit. */
-function cappedShare(trace: DemandTrace, demand: Float64Array): number {
+/**
+ * The periods where demand sat at the current permitted limit (at or above
+ * 95% of PermittedThroughput): there the real demand is unknown, only what
+ * was allowed. `rate` is the highest permitted rate demand was pinned at.
+ */
+export function cappedPeriods(
+  trace: DemandTrace,
+  demand: Float64Array,
+): { mask: Uint8Array; count: number; share: number; rate: number } {
+  const mask = new Uint8Array(demand.length);
   const permitted = trace.permittedBytesPerSecond;
-  if (!permitted) return 0;
-  let capped = 0;
+  let count = 0;
   let known = 0;
-  for (let i = 0; i < demand.length; i++) {
-    const d = demand[i] as number;
-    const p = permitted[i] as number;
-    if (!Number.isFinite(d) || !Number.isFinite(p) || p <= 0) continue;
-    known++;
-    if (d >= 0.95 * p) capped++;
+  let rate = 0;
+  if (permitted) {
+    for (let i = 0; i < demand.length; i++) {
+      const d = demand[i] as number;
+      const p = permitted[i] as number;
+      if (!Number.isFinite(d) || !Number.isFinite(p) || p <= 0) continue;
+      known++;
+      if (d >= 0.95 * p) {
+        mask[i] = 1;
+        count++;
+        rate = Math.max(rate, p);
+      }
+    }
   }
-  return known === 0 ? 0 : capped / known;
+  return { mask, count, share: known === 0 ? 0 : count / known, rate };
 }
 
 /**
@@ -291,12 +306,23 @@ export function advise(input: {
   const toleranceMinutes =
     Math.floor((n * settings.tolerancePercent) / 100) * periodMinutes;
 
-  const size = sizeProvisioned(demand, trace.periodSeconds, settings);
+  // Demand pinned at the current limit was held down, not served: in the
+  // current mode those periods count as throttled, and when there are
+  // more of them than the tolerance the size cannot come from the demand
+  // seen alone (sizing.ts withCappedFloor, the incident card's floor).
+  const capped = cappedPeriods(trace, demand);
+  const cappedMaterial = capped.count > toleranceMinutes / periodMinutes;
+  const demandSize = sizeProvisioned(demand, trace.periodSeconds, settings);
+  const size =
+    demandSize && cappedMaterial
+      ? withCappedFloor(demandSize, capped.rate, settings)
+      : demandSize;
   const bursting = simulateBursting(trace, fs, table, {
     demand,
     keepSeries: true,
-    initialCreditBytes:
-      fs.throughputMode === 'bursting' ? firstCredits(trace) : undefined,
+    ...(fs.throughputMode === 'bursting'
+      ? { initialCreditBytes: firstCredits(trace), capped: capped.mask }
+      : {}),
   });
   const elasticOk = elasticAllowed(fs.performanceMode);
   const elastic = elasticOk ? simulateElastic(trace, fs, table) : undefined;
@@ -312,6 +338,7 @@ export function advise(input: {
           table,
           fs.provisionedThroughputMibps,
           demand,
+          capped.mask,
         )
       : undefined;
 
@@ -429,7 +456,7 @@ export function advise(input: {
   const coverage = coverageOf(trace);
   const confidence = confidenceOf({
     coverage,
-    cappedShare: cappedShare(trace, demand),
+    cappedShare: capped.share,
     periodSeconds: trace.periodSeconds,
     relativeGap,
   });
@@ -465,6 +492,11 @@ export function advise(input: {
       : touchesProvisioned
         ? EFS_WAIT_AFTER_PROVISIONED
         : EFS_WAIT_AFTER_ELASTIC;
+  if (cappedMaterial && fs.throughputMode !== 'elastic') {
+    warnings.push(
+      `true demand is unknown: it sat at the permitted ${formatBytes(capped.rate)}/s in ${capped.count * periodMinutes} of ${n * periodMinutes} min, so what was seen is what was allowed; those minutes count as throttled, and Provisioned is sized at least ${settings.headroomPercent}% above that rate, which may still be short`,
+    );
+  }
   if (!currentAcceptable && fs.throughputMode !== 'bursting') {
     warnings.push(
       `${label(currentOutcome)} would have throttled ${currentOutcome.throttledMinutes} min, above the tolerated ${toleranceMinutes} min`,

@@ -188,19 +188,24 @@ export function simulateElastic(
   };
 }
 
-/** Provisioned at `mibps`: throttled where metered demand exceeds it. */
+/**
+ * Provisioned at `mibps`: throttled where metered demand exceeds it, and,
+ * for the current mode, where `capped` marks a period pinned at what the
+ * file system permitted (there demand was held down, not served).
+ */
 export function simulateProvisioned(
   trace: DemandTrace,
   facts: AdvisedFileSystem,
   prices: PriceTable,
   mibps: number,
   demand: Float64Array = meteredDemand(trace),
+  capped?: Uint8Array,
 ): ModeOutcome {
   const baseline = burstingBaselineBytesPerSecond(facts.sizeStandardBytes);
   const permitted = Math.max(mibps * MiB, baseline);
   let throttled = 0;
   for (let i = 0; i < demand.length; i++) {
-    if ((demand[i] as number) > permitted) throttled++;
+    if ((demand[i] as number) > permitted || capped?.[i]) throttled++;
   }
   const billedMibps = Math.max(0, mibps - baseline / MiB);
   const throughput = billedMibps * prices.provisionedUsdPerMibpsMonth;
@@ -230,6 +235,8 @@ export function simulateBursting(
     initialCreditBytes?: number;
     demand?: Float64Array;
     keepSeries?: boolean;
+    /** Periods pinned at the observed limit (the current mode only). */
+    capped?: Uint8Array;
   } = {},
 ): BurstingOutcome {
   const demand = options.demand ?? meteredDemand(trace);
@@ -270,7 +277,7 @@ export function simulateBursting(
       Math.max(baseline, baseline + balance / dt),
     );
     const served = Math.min(wanted, allowed);
-    if (wanted > allowed * (1 + 1e-9)) throttled++;
+    if (wanted > allowed * (1 + 1e-9) || options.capped?.[i]) throttled++;
     balance = Math.min(max, Math.max(0, balance + (baseline - served) * dt));
     if (balance < lowest) {
       lowest = balance;
