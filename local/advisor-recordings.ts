@@ -10,6 +10,11 @@
  * - `bursting-worst-day`: Bursting, 100 GiB stored, short daily bursts
  *   the baseline refills, and one day of long bursts that takes the
  *   credits down to about 10%.
+ * - `bursting-early-worst-day`: Bursting, 100 GiB stored, 4.4 MiB/s metered
+ *   (under the 4.88 MiB/s baseline) with no noise, and on the first day
+ *   300 minutes at 90 MiB/s that take the balance down to about 30%; every
+ *   later day refills it. Start to end the balance fell; day by day it
+ *   rises.
  *
  * The Bursting credits are replayed here with their own loop, written from
  * the EFS user guide's rules (accrue at the baseline, spend above it, cap
@@ -29,6 +34,7 @@ export const ADVISOR_RECORDINGS = [
   'steady-elastic',
   'spiky-elastic',
   'bursting-worst-day',
+  'bursting-early-worst-day',
 ] as const;
 export type AdvisorRecordingName = (typeof ADVISOR_RECORDINGS)[number];
 
@@ -91,6 +97,14 @@ const SPECS: Record<AdvisorRecordingName, (noise: () => number) => Spec> = {
             metadataBps: 0.05 * MiB * f,
           };
     },
+  }),
+  'bursting-early-worst-day': () => ({
+    mode: 'bursting',
+    sizeBytes: 100 * GiB,
+    demand: (_i, minuteOfDay, day) =>
+      day === 0 && minuteOfDay >= 600 && minuteOfDay < 900
+        ? { readBps: 0, writeBps: 90 * MiB, metadataBps: 0 }
+        : { readBps: 0.9 * MiB, writeBps: 4 * MiB, metadataBps: 0.1 * MiB },
   }),
 };
 

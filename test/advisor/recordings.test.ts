@@ -160,3 +160,30 @@ describe('advise on bad input', () => {
     expect(text).toMatch(message);
   });
 });
+
+describe('a Bursting balance whose worst day is early and whose later days refill', () => {
+  it('is not rejected on a start-to-end forecast: the median day gains credits', async () => {
+    // local/advisor-recordings.ts `bursting-early-worst-day`: 100 GiB, so
+    // a 5,000 KiB/s (4.8828125 MiB/s) baseline; 4.4 MiB/s metered gains
+    // 0.4828125 MiB/s × 86,400 s = 41,715 MiB a day. Day 1 spends 300 min
+    // × 60 s × (90 − 4.8828125) MiB/s = 1,532,109.4 MiB of the 2,202,009.6
+    // MiB (2.1 TiB) it starts with: 669,900.2 MiB, 30.4%, above the 20%
+    // floor, nothing throttled (90 MiB/s is under the 100 MiB/s burst
+    // rate); the rest of day 1 adds 540 × 60 × 0.4828125 = 15,643.1 MiB,
+    // the 13 later days 13 × 41,715 = 542,295 MiB: 1,227,838.4 MiB at the
+    // end. Start to end that is 974,171.3 MiB lost in 14 days, "gone in
+    // 17.6 days", under 30; the median whole day gains 41,715 MiB, so
+    // there is no day count to empty.
+    const advice = await advise('bursting-early-worst-day');
+    const bursting = mode(advice, 'bursting');
+    const r = advice.recommendation;
+    expect(r).toMatchObject({ mode: 'bursting', action: 'keep' });
+    expect(bursting.throttledMinutes).toBe(0);
+    expect(bursting.lowestCreditPercent).toBe(30.4);
+    expect(bursting.daysUntilEmpty).toBeNull();
+    // The worst day fell 1,532,109.4 MiB; 1,227,838.4 MiB left is 0.8 of
+    // such a day.
+    expect(bursting.daysOfHeadroom).toBe(0.8);
+    expect(r.warnings.join('\n')).not.toMatch(/gone in/);
+  });
+});

@@ -147,6 +147,41 @@ describe('Bursting credits', () => {
   });
 });
 
+describe('a Bursting balance that loses credits every day, throttling nothing', () => {
+  // 100 GiB: baseline 5,000 KiB/s = 4.8828125 MiB/s. 5.8828125 MiB/s
+  // written spends 1 MiB/s over it: 86,400 MiB a day. From 60% of 2.1 TiB
+  // (1,321,205.76 MiB) three days leave 1,062,005.76 MiB (48.2%); the
+  // median day loses 86,400 MiB, so it is gone in 1,062,005.76 / 86,400
+  // = 12.3 days, and the worst day (the same) gives 12.3 days of headroom.
+  const minutes = 3 * 1440;
+  const trace: DemandTrace = {
+    ...constant(minutes, { read: 0, write: 5.8828125 * MiB }),
+    creditBytes: new Float64Array(minutes).fill(0.6 * 2.1 * TiB),
+  };
+  const advice = advise({
+    trace,
+    fileSystem: { ...fs(100 * GiB), throughputMode: 'bursting' },
+    prices: { table: PRICES, origin: 'built-in' },
+  });
+
+  it('keeps Bursting on the forecast alone, and warns with the days left and the headroom', () => {
+    const bursting = advice.modes.find((m) => m.mode === 'bursting');
+    expect(bursting).toMatchObject({
+      throttledMinutes: 0,
+      lowestCreditPercent: 48.2,
+      daysUntilEmpty: 12.3,
+      daysOfHeadroom: 12.3,
+    });
+    expect(advice.recommendation).toMatchObject({
+      mode: 'bursting',
+      action: 'keep',
+    });
+    expect(advice.recommendation.warnings).toContain(
+      "Bursting: the credit balance loses 84.4 GiB on the median day; at that pace it is gone in 12.3 days; 12.3 days of headroom at the worst day's drain",
+    );
+  });
+});
+
 describe('advice for a Provisioned file system', () => {
   // Two days at a steady 4 MiB/s written, 20 GiB stored (1 MiB/s floor):
   // the sizing rule gives 4 × 1.2 = 4.8, rounded up to 5 MiB/s.

@@ -122,8 +122,9 @@ export type Advice = {
 const MiB = 1024 * 1024;
 
 /**
- * Bursting is acceptable only if its balance, falling as it fell over the
- * trace, lasts at least this long: a month of the same load.
+ * A Bursting balance forecast to run out sooner than this (at the median
+ * day's net drain) is warned; it rejects Bursting only together with
+ * throttled minutes or a balance below the credit floor.
  */
 export const SUSTAINABLE_DAYS = 30;
 
@@ -272,6 +273,8 @@ function burstingLine(b: BurstingOutcome): ModeLine {
       Math.round((b.lowestCreditBytes / b.maxCreditBytes) * 1000) / 10,
     daysOfHeadroom:
       b.daysOfHeadroom === null ? null : Math.round(b.daysOfHeadroom * 10) / 10,
+    daysUntilEmpty:
+      b.daysUntilEmpty === null ? null : Math.round(b.daysUntilEmpty * 10) / 10,
   };
 }
 
@@ -375,15 +378,21 @@ export function advise(input: {
 
   const lowestPercent =
     (bursting.lowestCreditBytes / bursting.maxCreditBytes) * 100;
-  // Bursting must also hold up beyond the trace: a balance that fell over
-  // the whole window (started full, or where it was) runs out at that pace.
+  // Bursting should also hold up beyond the trace: a balance that loses
+  // credits on the median day runs out at that pace. For a file system on
+  // Bursting now that throttled nothing and stayed above the credit floor,
+  // that forecast alone does not make the advice leave Bursting: it is
+  // warned, with its days of headroom. A switch *to* Bursting is never
+  // advised into a balance forecast to run out within SUSTAINABLE_DAYS.
   const drainsOut =
     bursting.daysUntilEmpty !== null &&
     bursting.daysUntilEmpty < SUSTAINABLE_DAYS;
+  const forecastAlone =
+    fs.throughputMode === 'bursting' && bursting.throttledMinutes === 0;
   const burstingSafe =
     bursting.throttledMinutes <= toleranceMinutes &&
     lowestPercent >= settings.creditWarnPercent &&
-    !drainsOut;
+    (!drainsOut || forecastAlone);
   type Candidate = {
     outcome: ModeOutcome;
     acceptable: boolean;
@@ -413,7 +422,7 @@ export function advise(input: {
   if (!elasticOk) warnings.push(MAX_IO_NO_ELASTIC);
   if (fs.throughputMode === 'bursting' && drainsOut) {
     warnings.push(
-      `Bursting: the credit balance fell over the whole window; at that pace it is gone in ${(bursting.daysUntilEmpty ?? 0).toFixed(1)} days`,
+      `Bursting: the credit balance loses ${formatBytes(-(bursting.medianDailyChangeBytes ?? 0))} on the median day; at that pace it is gone in ${(bursting.daysUntilEmpty ?? 0).toFixed(1)} days; ${bursting.daysOfHeadroom === null ? 'no day drained credits' : `${bursting.daysOfHeadroom.toFixed(1)} days of headroom at the worst day's drain`}`,
     );
   }
   if (

@@ -135,10 +135,15 @@ export type BurstingOutcome = ModeOutcome & {
   daysOfHeadroom: number | null;
   finalCreditBytes: number;
   /**
-   * Days until the balance is gone if it keeps falling as it did over the
-   * whole trace (start to end); null when it did not fall.
+   * Days until the balance at the end is gone if it keeps changing as on
+   * the median whole UTC day of the trace (the window start to end, per
+   * day, when the trace holds no whole day); null when that median day did
+   * not lose credits. A single bad day does not make the forecast: a
+   * balance that refills on most days is not running out.
    */
   daysUntilEmpty: number | null;
+  /** The median whole day's net change of the balance, bytes (or null). */
+  medianDailyChangeBytes: number | null;
   /** The simulated balance per period (for the digest's chart). */
   creditSeries?: Float64Array;
 };
@@ -222,6 +227,14 @@ export function simulateProvisioned(
 
 const DAY_MS = 86_400_000;
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
 /**
  * Bursting: the credit balance replayed period by period. It starts at
  * `initialCreditBytes` (the observed balance when the file system is
@@ -260,14 +273,24 @@ export function simulateBursting(
   let dayStart = balance;
   let dayLow = balance;
   let worstDay = 0;
+  // Net change of each whole UTC day (all its periods in the trace).
+  const periodsPerDay = 86_400 / dt;
+  const dailyChanges: number[] = [];
+  let dayPeriods = 0;
+  const closeDay = () => {
+    worstDay = Math.max(worstDay, dayStart - dayLow);
+    if (dayPeriods === periodsPerDay) dailyChanges.push(balance - dayStart);
+  };
   for (let i = 0; i < demand.length; i++) {
     const thisDay = Math.floor((start + i * dt * 1000) / DAY_MS);
     if (thisDay !== day) {
-      worstDay = Math.max(worstDay, dayStart - dayLow);
+      closeDay();
       day = thisDay;
       dayStart = balance;
       dayLow = balance;
+      dayPeriods = 0;
     }
+    dayPeriods++;
     const d = demand[i] as number;
     const wanted = Number.isFinite(d) ? d : 0;
     // Above the baseline the credits pay for the excess, at most the burst
@@ -286,12 +309,20 @@ export function simulateBursting(
     dayLow = Math.min(dayLow, balance);
     if (series) series[i] = balance;
   }
-  worstDay = Math.max(worstDay, dayStart - dayLow);
+  closeDay();
   const storage = storageUsd(facts, prices);
   const daysOfHeadroom = worstDay > 0 ? balance / worstDay : null;
   const days = (demand.length * dt) / 86_400;
-  const netDrainPerDay = days > 0 ? (initial - balance) / days : 0;
-  const daysUntilEmpty = netDrainPerDay > 0 ? balance / netDrainPerDay : null;
+  const medianDailyChange =
+    dailyChanges.length > 0
+      ? median(dailyChanges)
+      : days > 0
+        ? (balance - initial) / days
+        : null;
+  const daysUntilEmpty =
+    medianDailyChange !== null && medianDailyChange < 0
+      ? balance / -medianDailyChange
+      : null;
   return {
     mode: 'bursting',
     monthlyUsd: round2(storage),
@@ -308,6 +339,7 @@ export function simulateBursting(
     daysOfHeadroom,
     finalCreditBytes: balance,
     daysUntilEmpty,
+    medianDailyChangeBytes: medianDailyChange,
     ...(series ? { creditSeries: series } : {}),
   };
 }
