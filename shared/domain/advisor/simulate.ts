@@ -15,8 +15,15 @@
  *   when the storage allows more ("if the amount of storage allows your
  *   file system to drive a higher amount of throughput than you
  *   provisioned", PermittedThroughput reflects the higher one: EFS user
- *   guide, CloudWatch metrics). Billed for the throughput provisioned above
- *   that baseline (aws.amazon.com/efs/pricing).
+ *   guide, CloudWatch metrics). Billed for the throughput provisioned in
+ *   excess of what the Standard storage entitles, 50 KiB/s per GiB, with
+ *   no 1 MiB/s floor: that minimum is a performance floor, not a billing
+ *   credit ("billed ... based on the average throughput provisioned in
+ *   excess of what your EFS Standard storage allows": re:Post
+ *   https://repost.aws/questions/QU7xlbWYDzQYu1F7w2nDYe8A, pointing to
+ *   https://aws.amazon.com/efs/pricing/ Example 3; the 1 MiB/s minimum
+ *   applies "when burst credits are exhausted": AWS What's New, 2020-06-30,
+ *   "Amazon EFS increases file system minimum throughput").
  * - Elastic: no throttling within its limits (GiB/s, far above a Langfuse
  *   load); billed per GB of data and metadata read and written (re:Post
  *   article "How do I estimate Elastic Throughput mode costs for Amazon
@@ -44,11 +51,21 @@ const GB = 1e9;
 /** The month costs are given for: 30 days, as burstguard's cards use. */
 export const MONTH_SECONDS = 30 * 24 * 3600;
 
+/**
+ * What the Standard storage entitles: 50 KiB/s per GiB, no floor. The
+ * Provisioned bill is for throughput above it.
+ */
+export function storageEntitledBytesPerSecond(
+  sizeStandardBytes: number,
+): number {
+  return (sizeStandardBytes / GiB) * 50 * KiB;
+}
+
 /** Bursting baseline: 50 KiB/s per GiB of Standard storage, 1 MiB/s floor. */
 export function burstingBaselineBytesPerSecond(
   sizeStandardBytes: number,
 ): number {
-  return Math.max(MiB, (sizeStandardBytes / GiB) * 50 * KiB);
+  return Math.max(MiB, storageEntitledBytesPerSecond(sizeStandardBytes));
 }
 
 /**
@@ -212,7 +229,8 @@ export function simulateProvisioned(
   for (let i = 0; i < demand.length; i++) {
     if ((demand[i] as number) > permitted || capped?.[i]) throttled++;
   }
-  const billedMibps = Math.max(0, mibps - baseline / MiB);
+  const entitled = storageEntitledBytesPerSecond(facts.sizeStandardBytes);
+  const billedMibps = Math.max(0, mibps - entitled / MiB);
   const throughput = billedMibps * prices.provisionedUsdPerMibpsMonth;
   const storage = storageUsd(facts, prices);
   return {
@@ -221,7 +239,7 @@ export function simulateProvisioned(
     monthlyUsd: round2(throughput + storage),
     throttledMinutes: (throttled * trace.periodSeconds) / 60,
     costs: { storageUsd: round2(storage), throughputUsd: round2(throughput) },
-    basis: `${mibps} MiB/s, billed for ${billedMibps.toFixed(2)} MiB/s above the storage's ${(baseline / MiB).toFixed(2)} MiB/s baseline, plus storage`,
+    basis: `${mibps} MiB/s, billed for ${billedMibps.toFixed(2)} MiB/s above the ${(entitled / MiB).toFixed(2)} MiB/s the storage entitles (50 KiB/s per GiB), plus storage`,
   };
 }
 
