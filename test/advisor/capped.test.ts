@@ -46,6 +46,15 @@ const prices = {
   origin: 'built-in' as const,
 };
 
+/** Provisioned at 50 MiB/s, 100 GiB stored. */
+const provisioned50: AdvisedFileSystem = {
+  fileSystemId: 'fs-0123456789abcdef0',
+  throughputMode: 'provisioned',
+  provisionedThroughputMibps: 50,
+  performanceMode: 'generalPurpose',
+  sizeStandardBytes: 100 * GiB,
+};
+
 describe('demand capped at the permitted throughput', () => {
   it('a starved Bursting file system (0 credits, pinned at its 1 MiB/s baseline) is throttled every minute, not 0', () => {
     // 10 GiB: the baseline is the 1 MiB/s floor (10 × 50 KiB/s = 500
@@ -82,16 +91,9 @@ describe('demand capped at the permitted throughput', () => {
     // Metered 48.5 MiB/s every minute = 97% of the 50 MiB/s permitted.
     // From the demand seen: 48.5 × 1.2 = 58.2 -> 59 MiB/s; the floor of
     // the capped rate: 50 × 1.2 = 60 MiB/s, which wins.
-    const fileSystem: AdvisedFileSystem = {
-      fileSystemId: 'fs-0123456789abcdef0',
-      throughputMode: 'provisioned',
-      provisionedThroughputMibps: 50,
-      performanceMode: 'generalPurpose',
-      sizeStandardBytes: 100 * GiB,
-    };
     const advice = advise({
       trace: pinned(48.5 * MiB, 50 * MiB),
-      fileSystem,
+      fileSystem: provisioned50,
       prices,
     });
     expect(advice.current).toMatchObject({
@@ -118,13 +120,7 @@ describe('demand capped at the permitted throughput', () => {
     // 1.2 = 24 MiB/s, and no warning about unknown demand.
     const advice = advise({
       trace: pinned(20 * MiB, 50 * MiB),
-      fileSystem: {
-        fileSystemId: 'fs-0123456789abcdef0',
-        throughputMode: 'provisioned',
-        provisionedThroughputMibps: 50,
-        performanceMode: 'generalPurpose',
-        sizeStandardBytes: 100 * GiB,
-      },
+      fileSystem: provisioned50,
       prices,
     });
     expect(advice.current.throttledMinutes).toBe(0);
