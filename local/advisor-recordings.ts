@@ -7,14 +7,25 @@
  *   cheaper);
  * - `spiky-elastic`: ~1 MiB/s with a daily 15-minute burst near 200 MiB/s
  *   on Elastic (Provisioned at the p99.9 costs more than Elastic's bill);
- * - `bursting-worst-day`: Bursting, 100 GiB stored, short daily bursts
- *   the baseline refills, and one day of long bursts that takes the
- *   credits down to about 10%.
+ * - `bursting-worst-day`: Bursting, 100 GiB stored, 0.75 MiB/s metered
+ *   with 30 minutes a day at 94 MiB/s the baseline refills, and on day 9
+ *   360 minutes that take the credits down to about 13%.
+ * - `bursting-early-worst-day`: Bursting, 100 GiB stored, 4.4 MiB/s metered
+ *   (under the 4.88 MiB/s baseline) with no noise, and on the first day
+ *   300 minutes at 90 MiB/s that take the balance down to about 30%; every
+ *   later day refills it. Start to end the balance fell; day by day it
+ *   rises.
  *
- * The Bursting credits are replayed here with their own loop, written from
- * the EFS user guide's rules (accrue at the baseline, spend above it, cap
- * at 2.1 TiB, burst at 100 MiB/s), independently of the advisor's
- * simulator, so the recording is evidence the advisor is checked against.
+ * The Bursting recordings have no noise: their demand is constant over
+ * runs of minutes, so their credit balance is computed here in closed form
+ * from the rates AWS states (EFS user guide, "Amazon EFS performance":
+ * credits accrue at the baseline, 50 KiB/s per GiB and at least 1 MiB/s,
+ * while below it and are spent above it, capped at 2.1 TiB; while credits
+ * last, throughput up to 100 MiB/s; at zero, the baseline). Over a run at
+ * a constant demand the balance is a straight line in time, b0 + (baseline
+ * − served) × t, held at the cap or run out at T = b0 / (served −
+ * baseline): a different form from the advisor's period-by-period
+ * simulator, and the tests check both against hand-worked checkpoints.
  */
 import { rng } from './random.ts';
 import type { Recording } from './recording-format.ts';
@@ -29,6 +40,7 @@ export const ADVISOR_RECORDINGS = [
   'steady-elastic',
   'spiky-elastic',
   'bursting-worst-day',
+  'bursting-early-worst-day',
 ] as const;
 export type AdvisorRecordingName = (typeof ADVISOR_RECORDINGS)[number];
 
@@ -75,24 +87,73 @@ const SPECS: Record<AdvisorRecordingName, (noise: () => number) => Spec> = {
           };
     },
   }),
-  'bursting-worst-day': (noise) => ({
+  'bursting-worst-day': () => ({
     mode: 'bursting',
     sizeBytes: 100 * GiB,
     demand: (_i, minuteOfDay, day) => {
-      // 30 minutes of bursts a day; on day 9, 360 minutes.
+      // 30 minutes of bursts a day at 94 MiB/s (under 95% of the 100 MiB/s
+      // burst rate, so not read as capped); on day 9, 360 minutes.
       const burstMinutes = day === 9 ? 360 : 30;
       const burst = minuteOfDay >= 600 && minuteOfDay < 600 + burstMinutes;
-      const f = 0.95 + 0.1 * noise();
       return burst
-        ? { readBps: 0, writeBps: 95 * MiB, metadataBps: 0 }
-        : {
-            readBps: 0.3 * MiB * f,
-            writeBps: 0.6 * MiB * f,
-            metadataBps: 0.05 * MiB * f,
-          };
+        ? { readBps: 0, writeBps: 94 * MiB, metadataBps: 0 }
+        : { readBps: 0.3 * MiB, writeBps: 0.6 * MiB, metadataBps: 0.05 * MiB };
     },
   }),
+  'bursting-early-worst-day': () => ({
+    mode: 'bursting',
+    sizeBytes: 100 * GiB,
+    demand: (_i, minuteOfDay, day) =>
+      day === 0 && minuteOfDay >= 600 && minuteOfDay < 900
+        ? { readBps: 0, writeBps: 90 * MiB, metadataBps: 0 }
+        : { readBps: 0.9 * MiB, writeBps: 4 * MiB, metadataBps: 0.1 * MiB },
+  }),
 };
+
+/**
+ * The credit balance over runs of minutes at a constant demand, in closed
+ * form: a run starts at balance b0 and demand w; served is min(w, burst)
+ * while credits last, and the balance moves at baseline − served per
+ * second: up to the cap when that is positive, down to zero at T = b0 /
+ * (served − baseline) when negative, after which the baseline is served.
+ */
+class CreditLine {
+  private b0: number;
+  private runWanted = Number.NaN;
+  private elapsed = 0;
+  balance: number;
+
+  constructor(
+    private readonly max: number,
+    initial = max,
+  ) {
+    this.b0 = initial;
+    this.balance = initial;
+  }
+
+  /** One minute at `wanted` bytes/s: the bytes/s served over it. */
+  minute(wanted: number, baseline: number, burst: number): number {
+    if (wanted !== this.runWanted) {
+      this.runWanted = wanted;
+      this.b0 = this.balance;
+      this.elapsed = 0;
+    }
+    const t0 = this.elapsed;
+    const t1 = t0 + 60;
+    this.elapsed = t1;
+    const fast = Math.min(wanted, burst);
+    const rate = baseline - fast;
+    if (rate >= 0) {
+      this.balance = Math.min(this.max, this.b0 + rate * t1);
+      return fast;
+    }
+    // Seconds into the run when the credits are gone.
+    const empty = this.b0 / -rate;
+    this.balance = Math.max(0, this.b0 + rate * t1);
+    const atFast = Math.min(60, Math.max(0, empty - t0));
+    return (fast * atFast + Math.min(wanted, baseline) * (60 - atFast)) / 60;
+  }
+}
 
 /**
  * A 14-day (or `days`) recording ending at `end` (whole minutes), for
@@ -117,7 +178,7 @@ export function advisorRecording(
   const baseline = Math.max(MiB, (spec.sizeBytes / GiB) * 50 * KiB);
   const burst = Math.max(100 * MiB, (spec.sizeBytes / TiB) * 100 * MiB);
   const maxCredits = 2.1 * TiB * Math.max(1, spec.sizeBytes / TiB);
-  let credits = maxCredits;
+  const credits = spec.mode === 'bursting' ? new CreditLine(maxCredits) : null;
   const ts: string[] = [];
   const series: Record<string, number[]> = {
     data_read_io_bytes: [],
@@ -137,17 +198,9 @@ export function advisorRecording(
     const wanted = d.readBps / 3 + d.writeBps + d.metadataBps;
     let permitted = 3 * GiB;
     let served = 1;
-    if (spec.mode === 'bursting') {
-      permitted = credits > 0 ? burst : baseline;
-      const allowed = Math.min(
-        burst,
-        Math.max(baseline, baseline + credits / 60),
-      );
-      served = Math.min(1, allowed / Math.max(wanted, 1));
-      credits = Math.min(
-        maxCredits,
-        Math.max(0, credits + (baseline - wanted * served) * 60),
-      );
+    if (credits) {
+      permitted = credits.balance > 0 ? burst : baseline;
+      served = credits.minute(wanted, baseline, burst) / Math.max(wanted, 1);
     }
     ts.push(t.toISOString());
     push('data_read_io_bytes', d.readBps * served * 60);
@@ -159,7 +212,7 @@ export function advisorRecording(
       (d.readBps + d.writeBps + d.metadataBps) * served * 60,
     );
     push('permitted_throughput', permitted);
-    if (spec.mode === 'bursting') push('burst_credit_balance', credits);
+    if (credits) push('burst_credit_balance', credits.balance);
   }
   const MetricDataResults = Object.entries(series)
     .filter(([, values]) => values.length > 0)

@@ -28,6 +28,7 @@ export type AdviceClickOutcome = {
     | 'snoozed'
     | 'forbidden'
     | 'not-allowlisted'
+    | 'mode-refused'
     | 'invalid'
     | 'failed';
   detail: string;
@@ -81,6 +82,16 @@ export async function handleAdviceClick(
       reply: `The throughput advice for ${fs} is snoozed for ${weeks} week${weeks === 1 ? '' : 's'}, until ${until.toISOString().slice(0, 10)}.`,
     };
   }
+  // The digest offers Apply only for a switch to Elastic, the one switch
+  // the runbook automates (shared/domain/remediations.ts); a value naming
+  // another mode was not made by the digest, and nothing is queued for it.
+  if (value.mode !== 'elastic') {
+    return {
+      outcome: 'mode-refused',
+      detail: `apply for ${fs} names mode ${value.mode ?? 'none'}; only elastic is applied`,
+      reply: `Nothing was queued: Apply only switches a file system to Elastic. A switch to ${value.mode === 'provisioned' ? 'Provisioned' : value.mode === 'bursting' ? 'Bursting' : 'another mode'} is for a person to make (the digest gives the call).`,
+    };
+  }
   if (!context.remediationAllowed(fs)) {
     return {
       outcome: 'not-allowlisted',
@@ -88,20 +99,10 @@ export async function handleAdviceClick(
       reply: `${fs} is not on burstguard's remediation allowlist (remediationAllowed), so no run was started.`,
     };
   }
-  const mode = value.mode ?? 'elastic';
-  const target =
-    mode === 'provisioned'
-      ? `Provisioned ${value.provisionedMibps ?? '?'} MiB/s`
-      : mode === 'elastic'
-        ? 'Elastic'
-        : 'Bursting';
   try {
     await ports.store.requestApply({
       fileSystemId: fs,
-      mode,
-      ...(value.provisionedMibps
-        ? { provisionedMibps: value.provisionedMibps }
-        : {}),
+      mode: 'elastic',
       by: userId,
       at: now.toISOString(),
     });
@@ -114,7 +115,7 @@ export async function handleAdviceClick(
   }
   return {
     outcome: 'queued',
-    detail: `switch of ${fs} to ${target} queued by ${userId}`,
-    reply: `Queued: within ${ADVICE_APPLY_POLL_MINUTES} minutes burstguard starts a run to switch ${fs} to ${target}; it goes through the usual checks and approval in its own thread.`,
+    detail: `switch of ${fs} to Elastic queued by ${userId}`,
+    reply: `Queued: within ${ADVICE_APPLY_POLL_MINUTES} minutes burstguard starts a run to switch ${fs} to Elastic; it goes through the usual checks and approval in its own thread.`,
   };
 }

@@ -123,6 +123,7 @@ const ADVICE_OUTCOMES = {
   snoozed: 'advice-snoozed',
   forbidden: 'forbidden',
   'not-allowlisted': 'advice-refused',
+  'mode-refused': 'advice-refused',
   failed: 'advice-failed',
 } as const satisfies Record<string, ApprovalOutcome>;
 

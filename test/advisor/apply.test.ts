@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { writeRecording } from '../../local/recording-format.ts';
 import { simulateScenario } from '../../local/scenarios.ts';
+import { withAdvice } from '../../shared/domain/advisor/apply.ts';
+import type { Recommendation, Trigger } from '../../shared/domain/contracts.ts';
 import { capture, useTempDirs } from '../support/io.ts';
 import { REPLAY_END } from '../support/replay-digest.ts';
 
@@ -84,5 +86,49 @@ describe('a run started by the advice', () => {
     expect(run.decision.next).toBe('done');
     expect(run.decision.reason).toMatch(/for a person to do/);
     expect(run.remediation).toBeNull();
+  });
+});
+
+describe('advice naming a mode other than Elastic', () => {
+  // The window's own diagnosis says switch to Elastic; a run started for
+  // advice that names Bursting must not act on it.
+  const diagnosed: Recommendation = {
+    action: 'switch-to-elastic',
+    summary: 'switch fs-0123456789abcdef0 to Elastic throughput',
+    costs: [],
+    caveats: [],
+  };
+  const trigger = (advice: Trigger['advice']) =>
+    ({
+      kind: 'manual',
+      fileSystemId: 'fs-0123456789abcdef0',
+      region: 'us-east-1',
+      advice,
+    }) as Trigger;
+
+  it('is refused for Bursting: the run changes nothing, whatever the diagnosis says', () => {
+    const r = withAdvice(
+      trigger({ mode: 'bursting', requestedBy: 'U0LOCAL' }),
+      diagnosed,
+    );
+    expect(r.action).toBe('none');
+    expect(r.summary).toMatch(
+      /asks to switch fs-0123456789abcdef0 to Bursting: refused, burstguard applies only the switch to Elastic/,
+    );
+  });
+
+  it("is not applied for Provisioned: a call for a person, never the diagnosis's switch", () => {
+    const r = withAdvice(
+      trigger({
+        mode: 'provisioned',
+        provisionedMibps: 6,
+        requestedBy: 'U0LOCAL',
+      }),
+      diagnosed,
+    );
+    expect(r.action).toBe('increase-provisioned-throughput');
+    expect(r.summary).toMatch(
+      /to Provisioned: not applied, burstguard applies only the switch to Elastic/,
+    );
   });
 });

@@ -21,7 +21,11 @@ import {
   recordingMetricsPort,
 } from '../../local/recorded-ports.ts';
 import type { SlackMessage } from '../../shared/domain/contracts.ts';
-import { adviceDigestMessage } from '../../shared/domain/messages/advice.ts';
+import {
+  adviceDigestMessage,
+  packLines,
+} from '../../shared/domain/messages/advice.ts';
+import { md } from '../../shared/domain/messages/mrkdwn.ts';
 import type {
   AdviceApplyRequest,
   AdvisorStore,
@@ -244,6 +248,15 @@ describe('the Apply button in the digest', () => {
       { fileSystemId: A, mode: 'elastic' },
       { fileSystemId: B, mode: 'elastic' },
     ]);
+    // Slack refuses the whole message when a confirmation dialog's text is
+    // over 300 characters (Block Kit reference, "Confirmation dialog
+    // object"): the digest that offers Apply must pass the checker.
+    expect(blockProblems(message.blocks)).toEqual([]);
+    // The 24 h rule the dialog no longer repeats in full is on the line.
+    const text = textFields(message).join('\n');
+    expect(text).toContain(
+      toElastic[0]?.advice.recommendation.rule24h ?? 'a 24 h rule',
+    );
   });
 });
 
@@ -306,5 +319,81 @@ describe('the queued Applies', () => {
       { fileSystemId: A, outcome: 'failed', detail: 'ExecutionLimitExceeded' },
     ]);
     expect(await store.pendingApply(A)).toMatchObject({ mode: 'elastic' });
+  });
+});
+
+describe('a digest of 50 file systems', () => {
+  it('names every file system, or counts it in "and N more", within 50 blocks and Slack\'s section limit', async () => {
+    const { report } = await weeklyRun();
+    const advised = report.results.flatMap((r) =>
+      r.outcome === 'advised' ? [r] : [],
+    );
+    // 50 file systems from the three advised ones, each with its own id
+    // and the hostile Name tag (escaped, it is longer than written):
+    // 42 advised, 4 snoozed, 4 failing with a long reason.
+    const ids = Array.from(
+      { length: 50 },
+      (_, i) => `fs-${i.toString(16).padStart(2, '0')}1b2c3d4e5f67890`,
+    );
+    const results = ids.map((id, i) => {
+      if (i >= 46) {
+        return {
+          fileSystemId: id,
+          outcome: 'failed' as const,
+          reason: `AccessDenied: ${'not authorized to perform elasticfilesystem:DescribeFileSystems '.repeat(4)}`,
+        };
+      }
+      if (i >= 42) {
+        return {
+          fileSystemId: id,
+          outcome: 'snoozed' as const,
+          until: '2026-12-21T00:00:00.000Z',
+        };
+      }
+      const r = advised[i % advised.length] as (typeof advised)[number];
+      return {
+        ...r,
+        fileSystemId: id,
+        advice: { ...r.advice, fileSystemId: id },
+      };
+    });
+    const message = adviceDigestMessage({
+      results,
+      channel: '#oncall',
+      snoozeWeeks: 4,
+      remediationAllowed: Object.fromEntries(ids.map((id) => [id, true])),
+      prices: { table: priceTable('us-east-1'), origin: 'built-in' },
+    });
+    expect(blockProblems(message.blocks)).toEqual([]);
+    const text = textFields(message).join('\n');
+    const shown = ids.filter((id) => text.includes(id));
+    const more =
+      /and (\d+) more file systems?: `burstguard advise --file-system ID`/.exec(
+        text,
+      );
+    expect(shown.length + Number(more?.[1] ?? 0)).toBe(50);
+    // Nothing clipped away unseen: no block ends in the clipping ellipsis.
+    expect(text).not.toMatch(/…$/m);
+  });
+});
+
+describe('packing the shared lines', () => {
+  it('fills each block under the limit and counts what the budget cannot hold', () => {
+    // 40 lines of 705 or 706 characters: four take at most 4 × 706 + 3
+    // newlines = 2,827 characters, under the 2,900 kept per block, five
+    // would take 3,529 or more; so 3 blocks show 12 lines and count 28 more (the
+    // last block keeps room for that line: 2,823 + 1 + 61 < 2,900).
+    const lines = Array.from({ length: 40 }, (_, i) => ({
+      line: md`${'x'.repeat(700)} ${`fs-${i}`}`,
+      kind: 'section' as const,
+    }));
+    const blocks = packLines(lines, 3) as { text: { text: string } }[];
+    expect(blocks).toHaveLength(3);
+    const text = blocks.map((b) => b.text.text).join('\n');
+    expect(text.match(/fs-\d+/g)).toHaveLength(12);
+    expect(blocks[2]?.text.text).toMatch(
+      /\nand 28 more file systems: `burstguard advise --file-system ID`$/,
+    );
+    expect(blockProblems(blocks)).toEqual([]);
   });
 });

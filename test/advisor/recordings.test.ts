@@ -160,3 +160,85 @@ describe('advise on bad input', () => {
     expect(text).toMatch(message);
   });
 });
+
+describe('a Bursting balance whose worst day is early and whose later days refill', () => {
+  it('is not rejected on a start-to-end forecast: the median day gains credits', async () => {
+    // local/advisor-recordings.ts `bursting-early-worst-day`: 100 GiB, so
+    // a 5,000 KiB/s (4.8828125 MiB/s) baseline; 4.4 MiB/s metered gains
+    // 0.4828125 MiB/s × 86,400 s = 41,715 MiB a day. Day 1 spends 300 min
+    // × 60 s × (90 − 4.8828125) MiB/s = 1,532,109.4 MiB of the 2,202,009.6
+    // MiB (2.1 TiB) it starts with: 669,900.2 MiB, 30.4%, above the 20%
+    // floor, nothing throttled (90 MiB/s is under the 100 MiB/s burst
+    // rate); the rest of day 1 adds 540 × 60 × 0.4828125 = 15,643.1 MiB,
+    // the 13 later days 13 × 41,715 = 542,295 MiB: 1,227,838.4 MiB at the
+    // end. Start to end that is 974,171.3 MiB lost in 14 days, "gone in
+    // 17.6 days", under 30; the median whole day gains 41,715 MiB, so
+    // there is no day count to empty.
+    const advice = await advise('bursting-early-worst-day');
+    const bursting = mode(advice, 'bursting');
+    const r = advice.recommendation;
+    expect(r).toMatchObject({ mode: 'bursting', action: 'keep' });
+    expect(bursting.throttledMinutes).toBe(0);
+    expect(bursting.lowestCreditPercent).toBe(30.4);
+    expect(bursting.daysUntilEmpty).toBeNull();
+    // The worst day fell 1,532,109.4 MiB; 1,227,838.4 MiB left is 0.8 of
+    // such a day.
+    expect(bursting.daysOfHeadroom).toBe(0.8);
+    expect(r.warnings.join('\n')).not.toMatch(/gone in/);
+  });
+});
+
+describe("the Bursting recordings' credits, against checkpoints worked by hand", () => {
+  // Both store 100 GiB: baseline 100 × 50 KiB/s = 5,000 KiB/s =
+  // 4.8828125 MiB/s; the cap is 2.1 TiB = 2,202,009.6 MiB, where both
+  // start. Minute i's balance is the one after that minute.
+  const MiB = 1024 ** 2;
+  const balances = (name: AdvisorRecordingName) =>
+    advisorRecording(name).metricData.MetricDataResults.find(
+      (r) => r.Id === 'burst_credit_balance',
+    )?.Values ?? [];
+  const close = (bytes: number | undefined, mib: number) =>
+    expect(Math.abs((bytes ?? Number.NaN) - mib * MiB)).toBeLessThan(1);
+
+  it('bursting-worst-day: full every day until day 9, then 12.6% and a partial refill', async () => {
+    // Outside bursts 0.3/3 + 0.6 + 0.05 = 0.75 MiB/s metered: it earns
+    // 4.1328125 MiB/s = 247.96875 MiB a minute. A 30-minute burst at 94
+    // MiB/s spends 89.1171875 × 1,800 = 160,410.9375 MiB, earned back in
+    // 647 of the 810 minutes left that day: each such day ends full.
+    // Day 9 (2026-11-18): 360 minutes spend 89.1171875 × 21,600 =
+    // 1,924,931.25 MiB, leaving 277,078.35 MiB (12.58%) at 15:59; 480
+    // minutes then earn 119,025 MiB: 396,103.35 MiB at the day's end.
+    // Days 10-13 each earn 600 + 810 minutes × 247.96875 = 349,635.9375
+    // and spend 160,410.9375 MiB: +189,225 MiB, 1,153,003.35 MiB at the end.
+    const b = balances('bursting-worst-day');
+    close(b[9 * 1440 - 1], 2_202_009.6);
+    close(b[9 * 1440 + 959], 277_078.35);
+    close(b[10 * 1440 - 1], 396_103.35);
+    close(b[14 * 1440 - 1], 1_153_003.35);
+    // The advisor's simulator, from the recording's demand, meets the
+    // same checkpoints: lowest, its time, and the headroom 1,153,003.35 /
+    // 1,924,931.25 = 0.6 of the worst day.
+    const advice = await advise('bursting-worst-day');
+    const bursting = mode(advice, 'bursting');
+    expect(
+      Math.abs((bursting.lowestCreditBytes ?? 0) - 277_078.35 * MiB),
+    ).toBeLessThan(MiB);
+    expect(bursting.lowestCreditPercent).toBe(12.6);
+    expect(bursting.daysOfHeadroom).toBe(0.6);
+    expect(advice.recommendation.warnings.join('\n')).toMatch(
+      /\(13% of 2\.1 TiB\) at 2026-11-18T15:59:00\.000Z; 0\.6 days of headroom/,
+    );
+  });
+
+  it("bursting-early-worst-day: 30.4% after the first day's burst, then 41,715 MiB a day back", () => {
+    // The figures of the test above this describe: 669,900.225 MiB after
+    // the burst (minute 899), 685,543.35 at the first day's end, 41,715
+    // MiB more each later day, 1,227,838.35 at the end.
+    const b = balances('bursting-early-worst-day');
+    close(b[599], 2_202_009.6);
+    close(b[899], 669_900.225);
+    close(b[1439], 685_543.35);
+    close(b[2 * 1440 - 1], 685_543.35 + 41_715);
+    close(b[14 * 1440 - 1], 1_227_838.35);
+  });
+});

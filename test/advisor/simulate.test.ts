@@ -66,18 +66,26 @@ describe('costs worked by hand: one day at 1 MiB/s read, 2 MiB/s written, 10 GiB
     expect(elastic.throttledMinutes).toBe(0);
   });
 
-  it('sizes Provisioned from metered demand and bills it above the baseline', () => {
+  it('sizes Provisioned from metered demand and bills it above what the storage entitles', () => {
     // Metered: reads count one third, 1/3 + 2 = 2.333 MiB/s every minute.
     // p99.9 of 1,440 minutes (1 may lie above) is 2.333 MiB/s; + 20% =
     // 2.8 MiB/s, rounded up to 3 MiB/s.
-    // Baseline: 10 GiB × 50 KiB/s = 500 KiB/s, under the 1 MiB/s floor,
-    // so 1 MiB/s is included: 2 MiB/s billed × $6 = $12, plus $3.22.
+    // Billed above what the Standard storage entitles, 50 KiB/s per GiB
+    // with no floor (the 1 MiB/s minimum is a performance floor, not a
+    // billing credit; re:Post QU7xlbWYDzQYu1F7w2nDYe8A, "in excess of what
+    // your EFS Standard storage allows", aws.amazon.com/efs/pricing):
+    // 10 GiB × 50 KiB/s = 500 KiB/s = 0.48828125 MiB/s included, so
+    // 3 − 0.48828125 = 2.51171875 MiB/s billed × $6 = $15.0703 -> $15.07;
+    // plus storage $3.2212: $18.2915 -> $18.29.
     const demand = new Float64Array(1440).fill((1 / 3 + 2) * MiB);
     const size = sizeProvisioned(demand, 60);
     expect(size?.mibps).toBe(3);
     const provisioned = simulateProvisioned(trace, tenGiB, PRICES, 3);
-    expect(provisioned.costs).toEqual({ storageUsd: 3.22, throughputUsd: 12 });
-    expect(provisioned.monthlyUsd).toBe(15.22);
+    expect(provisioned.costs).toEqual({
+      storageUsd: 3.22,
+      throughputUsd: 15.07,
+    });
+    expect(provisioned.monthlyUsd).toBe(18.29);
     expect(provisioned.throttledMinutes).toBe(0);
     // At 2 MiB/s every minute's 2.333 MiB/s is above the setting.
     expect(simulateProvisioned(trace, tenGiB, PRICES, 2).throttledMinutes).toBe(
@@ -147,6 +155,41 @@ describe('Bursting credits', () => {
   });
 });
 
+describe('a Bursting balance that loses credits every day, throttling nothing', () => {
+  // 100 GiB: baseline 5,000 KiB/s = 4.8828125 MiB/s. 5.8828125 MiB/s
+  // written spends 1 MiB/s over it: 86,400 MiB a day. From 60% of 2.1 TiB
+  // (1,321,205.76 MiB) three days leave 1,062,005.76 MiB (48.2%); the
+  // median day loses 86,400 MiB, so it is gone in 1,062,005.76 / 86,400
+  // = 12.3 days, and the worst day (the same) gives 12.3 days of headroom.
+  const minutes = 3 * 1440;
+  const trace: DemandTrace = {
+    ...constant(minutes, { read: 0, write: 5.8828125 * MiB }),
+    creditBytes: new Float64Array(minutes).fill(0.6 * 2.1 * TiB),
+  };
+  const advice = advise({
+    trace,
+    fileSystem: { ...fs(100 * GiB), throughputMode: 'bursting' },
+    prices: { table: PRICES, origin: 'built-in' },
+  });
+
+  it('keeps Bursting on the forecast alone, and warns with the days left and the headroom', () => {
+    const bursting = advice.modes.find((m) => m.mode === 'bursting');
+    expect(bursting).toMatchObject({
+      throttledMinutes: 0,
+      lowestCreditPercent: 48.2,
+      daysUntilEmpty: 12.3,
+      daysOfHeadroom: 12.3,
+    });
+    expect(advice.recommendation).toMatchObject({
+      mode: 'bursting',
+      action: 'keep',
+    });
+    expect(advice.recommendation.warnings).toContain(
+      "Bursting: the credit balance loses 84.4 GiB on the median day; at that pace it is gone in 12.3 days; 12.3 days of headroom at the worst day's drain",
+    );
+  });
+});
+
 describe('advice for a Provisioned file system', () => {
   // Two days at a steady 4 MiB/s written, 20 GiB stored (1 MiB/s floor):
   // the sizing rule gives 4 × 1.2 = 4.8, rounded up to 5 MiB/s.
@@ -164,7 +207,9 @@ describe('advice for a Provisioned file system', () => {
 
   it('lowers an over-provisioned setting, with the saving and the 24 h rule', () => {
     const r = at(50).recommendation;
-    // (50 − 1) × $6 = $294 against (5 − 1) × $6 = $24: $270 a month.
+    // 20 GiB entitles 20 × 50 KiB/s = 0.9765625 MiB/s: (50 − 0.9765625)
+    // × $6 = $294.14 against (5 − 0.9765625) × $6 = $24.14: $270 a month
+    // (the same storage on both sides).
     expect(r).toMatchObject({
       action: 'lower',
       mode: 'provisioned',
@@ -182,7 +227,7 @@ describe('advice for a Provisioned file system', () => {
     expect(advice.recommendation).toMatchObject({
       action: 'raise',
       provisionedMibps: 5,
-      // (3 − 1) × $6 = $12 against $24: $12 a month more.
+      // (3 − 0.9765625) × $6 = $12.14 against $24.14: $12 a month more.
       monthlySavingUsd: -12,
     });
     expect(advice.recommendation.warnings.join()).toMatch(

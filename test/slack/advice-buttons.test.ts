@@ -142,6 +142,31 @@ describe('the advice buttons', () => {
     expect(w.applies).toEqual([]);
   });
 
+  it('refuses an Apply naming any mode but Elastic, with one reply and nothing queued', async () => {
+    // The digest offers Apply only for Elastic (test/advisor/digest.test.ts);
+    // a value naming Provisioned or Bursting was not made by it.
+    for (const value of [
+      { fileSystemId: FS_ID, mode: 'provisioned', provisionedMibps: 6 },
+      { fileSystemId: FS_ID, mode: 'bursting' },
+    ]) {
+      const w = world();
+      const response = await handleApprovalInteraction(
+        click(ADVICE_APPLY_ACTION_ID, value),
+        CONFIG,
+        w.ports,
+      );
+      expect(response).toMatchObject({
+        statusCode: 200,
+        outcome: 'advice-refused',
+      });
+      expect(w.applies).toEqual([]);
+      expect(w.replies).toHaveLength(1);
+      expect(w.replies[0]?.text).toMatch(
+        /^Nothing was queued: Apply only switches a file system to Elastic\./,
+      );
+    }
+  });
+
   it('lets no one off the approvers list press either', async () => {
     const w = world();
     for (const [action, value] of [

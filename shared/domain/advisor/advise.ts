@@ -31,6 +31,7 @@ import {
   type ProvisionedSize,
   type SizingRule,
   sizeProvisioned,
+  withCappedFloor,
 } from './sizing.ts';
 
 /** The advisor's settings (the configuration's `advisor` section). */
@@ -121,8 +122,9 @@ export type Advice = {
 const MiB = 1024 * 1024;
 
 /**
- * Bursting is acceptable only if its balance, falling as it fell over the
- * trace, lasts at least this long: a month of the same load.
+ * A Bursting balance forecast to run out sooner than this (at the median
+ * day's net drain) is warned; it rejects Bursting only together with
+ * throttled minutes or a balance below the credit floor.
  */
 export const SUSTAINABLE_DAYS = 30;
 
@@ -193,20 +195,34 @@ function coverageOf(trace: DemandTrace): number {
   return n === 0 ? 0 : known / n;
 }
 
-/** Share of periods where demand sat at the current permitted limit. */
-function cappedShare(trace: DemandTrace, demand: Float64Array): number {
+/**
+ * The periods where demand sat at the current permitted limit (at or above
+ * 95% of PermittedThroughput): there the real demand is unknown, only what
+ * was allowed. `rate` is the highest permitted rate demand was pinned at.
+ */
+export function cappedPeriods(
+  trace: DemandTrace,
+  demand: Float64Array,
+): { mask: Uint8Array; count: number; share: number; rate: number } {
+  const mask = new Uint8Array(demand.length);
   const permitted = trace.permittedBytesPerSecond;
-  if (!permitted) return 0;
-  let capped = 0;
+  let count = 0;
   let known = 0;
-  for (let i = 0; i < demand.length; i++) {
-    const d = demand[i] as number;
-    const p = permitted[i] as number;
-    if (!Number.isFinite(d) || !Number.isFinite(p) || p <= 0) continue;
-    known++;
-    if (d >= 0.95 * p) capped++;
+  let rate = 0;
+  if (permitted) {
+    for (let i = 0; i < demand.length; i++) {
+      const d = demand[i] as number;
+      const p = permitted[i] as number;
+      if (!Number.isFinite(d) || !Number.isFinite(p) || p <= 0) continue;
+      known++;
+      if (d >= 0.95 * p) {
+        mask[i] = 1;
+        count++;
+        rate = Math.max(rate, p);
+      }
+    }
   }
-  return known === 0 ? 0 : capped / known;
+  return { mask, count, share: known === 0 ? 0 : count / known, rate };
 }
 
 /**
@@ -257,6 +273,8 @@ function burstingLine(b: BurstingOutcome): ModeLine {
       Math.round((b.lowestCreditBytes / b.maxCreditBytes) * 1000) / 10,
     daysOfHeadroom:
       b.daysOfHeadroom === null ? null : Math.round(b.daysOfHeadroom * 10) / 10,
+    daysUntilEmpty:
+      b.daysUntilEmpty === null ? null : Math.round(b.daysUntilEmpty * 10) / 10,
   };
 }
 
@@ -291,12 +309,23 @@ export function advise(input: {
   const toleranceMinutes =
     Math.floor((n * settings.tolerancePercent) / 100) * periodMinutes;
 
-  const size = sizeProvisioned(demand, trace.periodSeconds, settings);
+  // Demand pinned at the current limit was held down, not served: in the
+  // current mode those periods count as throttled, and when there are
+  // more of them than the tolerance the size cannot come from the demand
+  // seen alone (sizing.ts withCappedFloor, the incident card's floor).
+  const capped = cappedPeriods(trace, demand);
+  const cappedMaterial = capped.count > toleranceMinutes / periodMinutes;
+  const demandSize = sizeProvisioned(demand, trace.periodSeconds, settings);
+  const size =
+    demandSize && cappedMaterial
+      ? withCappedFloor(demandSize, capped.rate, settings)
+      : demandSize;
   const bursting = simulateBursting(trace, fs, table, {
     demand,
     keepSeries: true,
-    initialCreditBytes:
-      fs.throughputMode === 'bursting' ? firstCredits(trace) : undefined,
+    ...(fs.throughputMode === 'bursting'
+      ? { initialCreditBytes: firstCredits(trace), capped: capped.mask }
+      : {}),
   });
   const elasticOk = elasticAllowed(fs.performanceMode);
   const elastic = elasticOk ? simulateElastic(trace, fs, table) : undefined;
@@ -312,6 +341,7 @@ export function advise(input: {
           table,
           fs.provisionedThroughputMibps,
           demand,
+          capped.mask,
         )
       : undefined;
 
@@ -348,15 +378,21 @@ export function advise(input: {
 
   const lowestPercent =
     (bursting.lowestCreditBytes / bursting.maxCreditBytes) * 100;
-  // Bursting must also hold up beyond the trace: a balance that fell over
-  // the whole window (started full, or where it was) runs out at that pace.
+  // Bursting should also hold up beyond the trace: a balance that loses
+  // credits on the median day runs out at that pace. For a file system on
+  // Bursting now that throttled nothing and stayed above the credit floor,
+  // that forecast alone does not make the advice leave Bursting: it is
+  // warned, with its days of headroom. A switch *to* Bursting is never
+  // advised into a balance forecast to run out within SUSTAINABLE_DAYS.
   const drainsOut =
     bursting.daysUntilEmpty !== null &&
     bursting.daysUntilEmpty < SUSTAINABLE_DAYS;
+  const forecastAlone =
+    fs.throughputMode === 'bursting' && bursting.throttledMinutes === 0;
   const burstingSafe =
     bursting.throttledMinutes <= toleranceMinutes &&
     lowestPercent >= settings.creditWarnPercent &&
-    !drainsOut;
+    (!drainsOut || forecastAlone);
   type Candidate = {
     outcome: ModeOutcome;
     acceptable: boolean;
@@ -386,7 +422,7 @@ export function advise(input: {
   if (!elasticOk) warnings.push(MAX_IO_NO_ELASTIC);
   if (fs.throughputMode === 'bursting' && drainsOut) {
     warnings.push(
-      `Bursting: the credit balance fell over the whole window; at that pace it is gone in ${(bursting.daysUntilEmpty ?? 0).toFixed(1)} days`,
+      `Bursting: the credit balance loses ${formatBytes(-(bursting.medianDailyChangeBytes ?? 0))} on the median day; at that pace it is gone in ${(bursting.daysUntilEmpty ?? 0).toFixed(1)} days; ${bursting.daysOfHeadroom === null ? 'no day drained credits' : `${bursting.daysOfHeadroom.toFixed(1)} days of headroom at the worst day's drain`}`,
     );
   }
   if (
@@ -429,7 +465,7 @@ export function advise(input: {
   const coverage = coverageOf(trace);
   const confidence = confidenceOf({
     coverage,
-    cappedShare: cappedShare(trace, demand),
+    cappedShare: capped.share,
     periodSeconds: trace.periodSeconds,
     relativeGap,
   });
@@ -465,6 +501,11 @@ export function advise(input: {
       : touchesProvisioned
         ? EFS_WAIT_AFTER_PROVISIONED
         : EFS_WAIT_AFTER_ELASTIC;
+  if (cappedMaterial && fs.throughputMode !== 'elastic') {
+    warnings.push(
+      `true demand is unknown: it sat at the permitted ${formatBytes(capped.rate)}/s in ${capped.count * periodMinutes} of ${n * periodMinutes} min, so what was seen is what was allowed; those minutes count as throttled, and Provisioned is sized at least ${settings.headroomPercent}% above that rate, which may still be short`,
+    );
+  }
   if (!currentAcceptable && fs.throughputMode !== 'bursting') {
     warnings.push(
       `${label(currentOutcome)} would have throttled ${currentOutcome.throttledMinutes} min, above the tolerated ${toleranceMinutes} min`,

@@ -15,8 +15,15 @@
  *   when the storage allows more ("if the amount of storage allows your
  *   file system to drive a higher amount of throughput than you
  *   provisioned", PermittedThroughput reflects the higher one: EFS user
- *   guide, CloudWatch metrics). Billed for the throughput provisioned above
- *   that baseline (aws.amazon.com/efs/pricing).
+ *   guide, CloudWatch metrics). Billed for the throughput provisioned in
+ *   excess of what the Standard storage entitles, 50 KiB/s per GiB, with
+ *   no 1 MiB/s floor: that minimum is a performance floor, not a billing
+ *   credit ("billed ... based on the average throughput provisioned in
+ *   excess of what your EFS Standard storage allows": re:Post
+ *   https://repost.aws/questions/QU7xlbWYDzQYu1F7w2nDYe8A, pointing to
+ *   https://aws.amazon.com/efs/pricing/ Example 3; the 1 MiB/s minimum
+ *   applies "when burst credits are exhausted": AWS What's New, 2020-06-30,
+ *   "Amazon EFS increases file system minimum throughput").
  * - Elastic: no throttling within its limits (GiB/s, far above a Langfuse
  *   load); billed per GB of data and metadata read and written (re:Post
  *   article "How do I estimate Elastic Throughput mode costs for Amazon
@@ -44,11 +51,21 @@ const GB = 1e9;
 /** The month costs are given for: 30 days, as burstguard's cards use. */
 export const MONTH_SECONDS = 30 * 24 * 3600;
 
+/**
+ * What the Standard storage entitles: 50 KiB/s per GiB, no floor. The
+ * Provisioned bill is for throughput above it.
+ */
+export function storageEntitledBytesPerSecond(
+  sizeStandardBytes: number,
+): number {
+  return (sizeStandardBytes / GiB) * 50 * KiB;
+}
+
 /** Bursting baseline: 50 KiB/s per GiB of Standard storage, 1 MiB/s floor. */
 export function burstingBaselineBytesPerSecond(
   sizeStandardBytes: number,
 ): number {
-  return Math.max(MiB, (sizeStandardBytes / GiB) * 50 * KiB);
+  return Math.max(MiB, storageEntitledBytesPerSecond(sizeStandardBytes));
 }
 
 /**
@@ -135,10 +152,15 @@ export type BurstingOutcome = ModeOutcome & {
   daysOfHeadroom: number | null;
   finalCreditBytes: number;
   /**
-   * Days until the balance is gone if it keeps falling as it did over the
-   * whole trace (start to end); null when it did not fall.
+   * Days until the balance at the end is gone if it keeps changing as on
+   * the median whole UTC day of the trace (the window start to end, per
+   * day, when the trace holds no whole day); null when that median day did
+   * not lose credits. A single bad day does not make the forecast: a
+   * balance that refills on most days is not running out.
    */
   daysUntilEmpty: number | null;
+  /** The median whole day's net change of the balance, bytes (or null). */
+  medianDailyChangeBytes: number | null;
   /** The simulated balance per period (for the digest's chart). */
   creditSeries?: Float64Array;
 };
@@ -188,21 +210,27 @@ export function simulateElastic(
   };
 }
 
-/** Provisioned at `mibps`: throttled where metered demand exceeds it. */
+/**
+ * Provisioned at `mibps`: throttled where metered demand exceeds it, and,
+ * for the current mode, where `capped` marks a period pinned at what the
+ * file system permitted (there demand was held down, not served).
+ */
 export function simulateProvisioned(
   trace: DemandTrace,
   facts: AdvisedFileSystem,
   prices: PriceTable,
   mibps: number,
   demand: Float64Array = meteredDemand(trace),
+  capped?: Uint8Array,
 ): ModeOutcome {
   const baseline = burstingBaselineBytesPerSecond(facts.sizeStandardBytes);
   const permitted = Math.max(mibps * MiB, baseline);
   let throttled = 0;
   for (let i = 0; i < demand.length; i++) {
-    if ((demand[i] as number) > permitted) throttled++;
+    if ((demand[i] as number) > permitted || capped?.[i]) throttled++;
   }
-  const billedMibps = Math.max(0, mibps - baseline / MiB);
+  const entitled = storageEntitledBytesPerSecond(facts.sizeStandardBytes);
+  const billedMibps = Math.max(0, mibps - entitled / MiB);
   const throughput = billedMibps * prices.provisionedUsdPerMibpsMonth;
   const storage = storageUsd(facts, prices);
   return {
@@ -211,11 +239,19 @@ export function simulateProvisioned(
     monthlyUsd: round2(throughput + storage),
     throttledMinutes: (throttled * trace.periodSeconds) / 60,
     costs: { storageUsd: round2(storage), throughputUsd: round2(throughput) },
-    basis: `${mibps} MiB/s, billed for ${billedMibps.toFixed(2)} MiB/s above the storage's ${(baseline / MiB).toFixed(2)} MiB/s baseline, plus storage`,
+    basis: `${mibps} MiB/s, billed for ${billedMibps.toFixed(2)} MiB/s above the ${(entitled / MiB).toFixed(2)} MiB/s the storage entitles (50 KiB/s per GiB), plus storage`,
   };
 }
 
 const DAY_MS = 86_400_000;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
 
 /**
  * Bursting: the credit balance replayed period by period. It starts at
@@ -230,6 +266,8 @@ export function simulateBursting(
     initialCreditBytes?: number;
     demand?: Float64Array;
     keepSeries?: boolean;
+    /** Periods pinned at the observed limit (the current mode only). */
+    capped?: Uint8Array;
   } = {},
 ): BurstingOutcome {
   const demand = options.demand ?? meteredDemand(trace);
@@ -253,14 +291,24 @@ export function simulateBursting(
   let dayStart = balance;
   let dayLow = balance;
   let worstDay = 0;
+  // Net change of each whole UTC day (all its periods in the trace).
+  const periodsPerDay = 86_400 / dt;
+  const dailyChanges: number[] = [];
+  let dayPeriods = 0;
+  const closeDay = () => {
+    worstDay = Math.max(worstDay, dayStart - dayLow);
+    if (dayPeriods === periodsPerDay) dailyChanges.push(balance - dayStart);
+  };
   for (let i = 0; i < demand.length; i++) {
     const thisDay = Math.floor((start + i * dt * 1000) / DAY_MS);
     if (thisDay !== day) {
-      worstDay = Math.max(worstDay, dayStart - dayLow);
+      closeDay();
       day = thisDay;
       dayStart = balance;
       dayLow = balance;
+      dayPeriods = 0;
     }
+    dayPeriods++;
     const d = demand[i] as number;
     const wanted = Number.isFinite(d) ? d : 0;
     // Above the baseline the credits pay for the excess, at most the burst
@@ -270,7 +318,7 @@ export function simulateBursting(
       Math.max(baseline, baseline + balance / dt),
     );
     const served = Math.min(wanted, allowed);
-    if (wanted > allowed * (1 + 1e-9)) throttled++;
+    if (wanted > allowed * (1 + 1e-9) || options.capped?.[i]) throttled++;
     balance = Math.min(max, Math.max(0, balance + (baseline - served) * dt));
     if (balance < lowest) {
       lowest = balance;
@@ -279,12 +327,20 @@ export function simulateBursting(
     dayLow = Math.min(dayLow, balance);
     if (series) series[i] = balance;
   }
-  worstDay = Math.max(worstDay, dayStart - dayLow);
+  closeDay();
   const storage = storageUsd(facts, prices);
   const daysOfHeadroom = worstDay > 0 ? balance / worstDay : null;
   const days = (demand.length * dt) / 86_400;
-  const netDrainPerDay = days > 0 ? (initial - balance) / days : 0;
-  const daysUntilEmpty = netDrainPerDay > 0 ? balance / netDrainPerDay : null;
+  const medianDailyChange =
+    dailyChanges.length > 0
+      ? median(dailyChanges)
+      : days > 0
+        ? (balance - initial) / days
+        : null;
+  const daysUntilEmpty =
+    medianDailyChange !== null && medianDailyChange < 0
+      ? balance / -medianDailyChange
+      : null;
   return {
     mode: 'bursting',
     monthlyUsd: round2(storage),
@@ -301,6 +357,7 @@ export function simulateBursting(
     daysOfHeadroom,
     finalCreditBytes: balance,
     daysUntilEmpty,
+    medianDailyChangeBytes: medianDailyChange,
     ...(series ? { creditSeries: series } : {}),
   };
 }

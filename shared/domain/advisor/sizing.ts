@@ -83,3 +83,30 @@ export function sizeProvisioned(
     basis: `${label} of ${minutes === 1 ? '1-minute' : `${minutes}-minute`} demand (${(demand / MiB).toFixed(1)} MiB/s over ${values.length} periods) + ${rule.headroomPercent}% headroom${wanted > mibps ? ` (${wanted} MiB/s wanted, above EFS's ${PROVISIONED_MAX_MIBPS} MiB/s Provisioned maximum)` : ''}`,
   };
 }
+
+/**
+ * The same rule where demand was capped: pinned at what the file system
+ * permitted (PermittedThroughput), the demand seen is what was allowed,
+ * not what was asked for, so the real demand is at least that rate and by
+ * an unknown amount more. The size is then at least the permitted rate
+ * plus the same headroom; the incident card applies this floor to a
+ * Provisioned file system pinned at its setting
+ * (shared/domain/diagnosis/engine.ts).
+ */
+export function withCappedFloor(
+  size: ProvisionedSize,
+  permittedBytesPerSecond: number,
+  rule: SizingRule = DEFAULT_SIZING,
+): ProvisionedSize {
+  const floor = Math.ceil(
+    (permittedBytesPerSecond * (1 + rule.headroomPercent / 100)) / MiB,
+  );
+  if (floor <= size.wantedMibps) return size;
+  const mibps = Math.min(PROVISIONED_MAX_MIBPS, floor);
+  return {
+    ...size,
+    mibps,
+    wantedMibps: floor,
+    basis: `at least the capped rate ${(permittedBytesPerSecond / MiB).toFixed(1)} MiB/s + ${rule.headroomPercent}% headroom, real demand being unknown above it (the ${size.basis})${floor > mibps ? ` (${floor} MiB/s wanted, above EFS's ${PROVISIONED_MAX_MIBPS} MiB/s Provisioned maximum)` : ''}`,
+  };
+}

@@ -15,7 +15,14 @@ import {
   ADVICE_SNOOZE_ACTION_ID,
   encodeAdviceValue,
 } from '../slack/advice-actions.ts';
-import { context, fallback, plainText, section } from './block-kit.ts';
+import {
+  CONFIRM_LIMITS,
+  context,
+  fallback,
+  MAX_SECTION_CHARS,
+  plainText,
+  section,
+} from './block-kit.ts';
 import { joinMd, type Mrkdwn, md } from './mrkdwn.ts';
 import { formatUsd } from './numbers.ts';
 
@@ -24,11 +31,74 @@ type Result =
   | { fileSystemId: string; outcome: 'snoozed'; until: string }
   | { fileSystemId: string; outcome: 'failed'; reason: string };
 
+/** Slack allows 50 blocks a message (Block Kit reference, "Blocks"). */
+const MAX_BLOCKS = 50;
+
 /**
- * Slack allows 50 blocks a message; each file system takes at most three
- * (its line, the call or the buttons).
+ * File systems with their own line and buttons; each takes at most three
+ * blocks (its line, the call, the buttons), so 12 leave 12 blocks of the
+ * 50 for the title, the prices and the shared lists.
  */
-const MAX_FILE_SYSTEMS_WITH_BUTTONS = 15;
+const MAX_FILE_SYSTEMS_WITH_BUTTONS = 12;
+
+/** Where the rest of the file systems are, when the digest has no room. */
+function moreLine(count: number): Mrkdwn {
+  return md`and ${count} more file system${count === 1 ? '' : 's'}: \`burstguard advise --file-system ID\``;
+}
+
+/**
+ * Lines packed into as few blocks as hold them, each block's text under
+ * Slack's limit (MAX_SECTION_CHARS), in at most `budget` blocks. Lines
+ * that do not fit are counted in a last "and N more" line instead of
+ * being clipped away unseen.
+ */
+export function packLines(
+  items: readonly { line: Mrkdwn; kind: 'section' | 'context' }[],
+  budget: number,
+): Record<string, unknown>[] {
+  const out: { kind: 'section' | 'context'; lines: Mrkdwn[]; chars: number }[] =
+    [];
+  const size = (m: Mrkdwn) => m.toString().length;
+  // Room kept in the last block for the "and N more" line.
+  const moreRoom = size(moreLine(items.length)) + 1;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as (typeof items)[number];
+    const last = out.at(-1);
+    const length = size(item.line);
+    // In the last block, room stays for the "and N more" line unless this
+    // is the last line.
+    const keepRoom = out.length === budget && i < items.length - 1;
+    const limit = MAX_SECTION_CHARS - (keepRoom ? moreRoom : 0);
+    if (last && last.kind === item.kind && last.chars + 1 + length <= limit) {
+      last.lines.push(item.line);
+      last.chars += 1 + length;
+      continue;
+    }
+    if (out.length < budget) {
+      // A new block, unless it is the last one and this line together with
+      // the "and N more" would not fit: then the rest is counted.
+      const opensLast = out.length === budget - 1;
+      if (
+        !opensLast ||
+        length + 1 + moreRoom <= MAX_SECTION_CHARS ||
+        i === items.length - 1
+      ) {
+        out.push({ kind: item.kind, lines: [item.line], chars: length });
+        continue;
+      }
+    }
+    const rest = items.length - i;
+    const tail = out.at(-1);
+    if (tail) tail.lines.push(moreLine(rest));
+    else out.push({ kind: 'context', lines: [moreLine(rest)], chars: 0 });
+    break;
+  }
+  return out.map((b) =>
+    b.kind === 'section'
+      ? section(joinMd(b.lines, '\n'))
+      : context(joinMd(b.lines, '\n')),
+  );
+}
 
 function modeName(mode: string, mibps?: number): string {
   if (mode === 'provisioned') return `Provisioned ${mibps ?? '?'} MiB/s`;
@@ -90,7 +160,6 @@ export function adviceDigestMessage(input: {
   for (const r of own) {
     const advice = r.advice;
     const rec = advice.recommendation;
-    blocks.push(section(adviceLine(advice)));
     const elements: Record<string, unknown>[] = [];
     // The apply button only where burstguard may change the file system,
     // and only for the switch it automates (to Elastic); its run asks the
@@ -99,6 +168,15 @@ export function adviceDigestMessage(input: {
     const canApply =
       input.remediationAllowed[advice.fileSystemId] === true &&
       rec.mode === 'elastic';
+    // The 24 h rule goes with the line (the call's context carries it for
+    // Provisioned); the confirmation dialog only points to it.
+    blocks.push(
+      section(
+        rec.rule24h && rec.mode !== 'provisioned'
+          ? md`${adviceLine(advice)}\n    _${rec.rule24h}_`
+          : adviceLine(advice),
+      ),
+    );
     if (rec.mode === 'provisioned' && rec.provisionedMibps) {
       blocks.push(
         context(
@@ -120,13 +198,16 @@ export function adviceDigestMessage(input: {
           mode: rec.mode,
         }),
         confirm: {
-          title: plainText('Start the switch?', 100),
-          text: {
-            type: 'mrkdwn',
-            text: md`Within ${ADVICE_APPLY_POLL_MINUTES} minutes a run starts to switch \`${advice.fileSystemId}\`; it asks the approvers in its own thread. ${rec.rule24h ?? ''}`.toString(),
-          },
-          confirm: plainText('Start', 30),
-          deny: plainText('Cancel', 30),
+          title: plainText('Start the switch?', CONFIRM_LIMITS.title),
+          // Slack caps this text at 300 characters and refuses the whole
+          // message past it (Block Kit reference, "Confirmation dialog
+          // object"): a short plain sentence, the 24 h rule on the line.
+          text: plainText(
+            `Within ${ADVICE_APPLY_POLL_MINUTES} minutes a run starts to switch ${advice.fileSystemId} to Elastic; it asks the approvers in its own thread and takes the usual lock.${rec.rule24h ? ' The 24 h rule on the line above applies.' : ''}`,
+            CONFIRM_LIMITS.text,
+          ),
+          confirm: plainText('Start', CONFIRM_LIMITS.button),
+          deny: plainText('Cancel', CONFIRM_LIMITS.button),
         },
       });
     }
@@ -145,17 +226,20 @@ export function adviceDigestMessage(input: {
       elements,
     });
   }
-  if (listed.length) {
-    blocks.push(
-      section(
-        joinMd(
-          listed.map((r) => md`• ${adviceLine(r.advice)}`),
-          '\n',
-        ),
-      ),
-    );
-  }
-  if (aside.length) blocks.push(context(joinMd(aside, '\n')));
+  // The rest share sections and a context block, each under Slack's
+  // limit, in the blocks the prices line leaves.
+  blocks.push(
+    ...packLines(
+      [
+        ...listed.map((r) => ({
+          line: md`• ${adviceLine(r.advice)}`,
+          kind: 'section' as const,
+        })),
+        ...aside.map((line) => ({ line, kind: 'context' as const })),
+      ],
+      MAX_BLOCKS - blocks.length - 1,
+    ),
+  );
   const p = input.prices;
   blocks.push(
     context(
