@@ -103,13 +103,15 @@ describe('costOptions', () => {
       (c) => c.mode === 'provisioned',
     );
 
-    // 3,414 - 1 MiB/s of baseline = 3,413 MiB/s * $6 = $20,478.
+    // The size unknown, nothing is entitled: 3,414 MiB/s * $6 = $20,484
+    // (the 1 MiB/s minimum baseline is a performance floor, not billed
+    // throughput).
     expect(provisioned).toEqual({
       mode: 'provisioned',
       provisionedMibps: 3414,
-      monthlyUsd: 20478,
+      monthlyUsd: 20484,
       basis:
-        "p99.9 demand 3000.0 MiB/s + 20% headroom (3600 MiB/s wanted, above EFS's 3414 MiB/s Provisioned maximum); billed above the storage's 1.0 MiB/s baseline, plus storage",
+        "p99.9 demand 3000.0 MiB/s + 20% headroom (3600 MiB/s wanted, above EFS's 3414 MiB/s Provisioned maximum); billed in full (the storage size, which entitles 50 KiB/s per GiB, is unknown)",
     });
   });
 

@@ -5,6 +5,7 @@
  * costs. Pure: no I/O, no clock, never throws on schema-valid evidence.
  */
 
+import { storageEntitledBytesPerSecond } from '../advisor/simulate.ts';
 import {
   DEFAULT_SIZING,
   percentileLabel,
@@ -113,15 +114,21 @@ export function costOptions(
       : 0;
     const wanted = Math.max(size.wantedMibps, aboveSetting);
     const mibps = Math.min(PROVISIONED_MAX_MIBPS, wanted);
-    const included = (s.baselineBytesPerSecond ?? 0) / MiB;
-    const billed = Math.max(0, mibps - included);
+    // Billed above what the storage entitles (50 KiB/s per GiB), as the
+    // advisor bills it (advisor/simulate.ts simulateProvisioned): the
+    // 1 MiB/s minimum is a performance floor, not a billing credit.
+    const entitled =
+      s.sizeStandardBytes === null
+        ? 0
+        : storageEntitledBytesPerSecond(s.sizeStandardBytes);
+    const billed = Math.max(0, mibps - entitled / MiB);
     costs.push({
       mode: 'provisioned',
       provisionedMibps: mibps,
       monthlyUsd: round2(
         billed * table.provisionedUsdPerMibpsMonth + (storage ?? 0),
       ),
-      basis: `${pinnedProvisioned ? `pinned at the provisioned ${s.provisionedMibps} MiB/s, so demand is above it: that + ${rule.headroomPercent}%, or ` : ''}${percentileLabel(rule.tolerancePercent)} demand ${formatRate(size.demandBytesPerSecond)}${s.demandCapped ? ' (capped by starvation: real demand is higher)' : pinnedProvisioned ? ' when not pinned' : ''} + ${rule.headroomPercent}% headroom${wanted > mibps ? ` (${wanted} MiB/s wanted, above EFS's ${PROVISIONED_MAX_MIBPS} MiB/s Provisioned maximum)` : ''}; billed above the storage's ${formatRate(s.baselineBytesPerSecond ?? 0)} baseline, plus storage`,
+      basis: `${pinnedProvisioned ? `pinned at the provisioned ${s.provisionedMibps} MiB/s, so demand is above it: that + ${rule.headroomPercent}%, or ` : ''}${percentileLabel(rule.tolerancePercent)} demand ${formatRate(size.demandBytesPerSecond)}${s.demandCapped ? ' (capped by starvation: real demand is higher)' : pinnedProvisioned ? ' when not pinned' : ''} + ${rule.headroomPercent}% headroom${wanted > mibps ? ` (${wanted} MiB/s wanted, above EFS's ${PROVISIONED_MAX_MIBPS} MiB/s Provisioned maximum)` : ''}; ${s.sizeStandardBytes === null ? 'billed in full (the storage size, which entitles 50 KiB/s per GiB, is unknown)' : `billed above the ${formatRate(entitled)} the storage entitles (50 KiB/s per GiB), plus storage`}`,
     });
   }
   costs.push({
