@@ -193,7 +193,9 @@ describe('burstguard recover', () => {
       const { err, io } = capture();
       const code = await main(argv, io);
       expect(code).toBe(2);
-      expect(err.join('').trim().split('\n')[0]).toMatch(/--resume|--from|--wait/);
+      expect(err.join('').trim().split('\n')[0]).toMatch(
+        /--resume|--from|--wait/,
+      );
     }
   });
 });

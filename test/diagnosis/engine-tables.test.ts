@@ -342,7 +342,7 @@ describe('the cost options on the exhausted window', () => {
         provisionedMibps: 6,
         monthlyUsd: 38.92,
         basis:
-          "p99.9 demand 4.9 MiB/s (capped by starvation: real demand is higher) + 20% headroom; billed above the 4.9 MiB/s the storage entitles (50 KiB/s per GiB), plus storage",
+          'p99.9 demand 4.9 MiB/s (capped by starvation: real demand is higher) + 20% headroom; billed above the 4.9 MiB/s the storage entitles (50 KiB/s per GiB), plus storage',
       },
       {
         mode: 'bursting',
@@ -721,7 +721,7 @@ describe('diagnose, findings and advice on hand-written windows', () => {
       provisionedMibps: 12,
       monthlyUsd: 74.92,
       basis:
-        "pinned at the provisioned 10 MiB/s, so demand is above it: that + 20%, or p99.9 demand 4.0 MiB/s when not pinned + 20% headroom; billed above the 4.9 MiB/s the storage entitles (50 KiB/s per GiB), plus storage",
+        'pinned at the provisioned 10 MiB/s, so demand is above it: that + 20%, or p99.9 demand 4.0 MiB/s when not pinned + 20% headroom; billed above the 4.9 MiB/s the storage entitles (50 KiB/s per GiB), plus storage',
     });
   });
 

@@ -333,7 +333,7 @@ describe('npm run synth', () => {
         r.name.endsWith('-recovery-policy'),
       );
       const statementsOf = (
-        policy?.props.policy as {
+        (policy as Row).props.policy as {
           Statement: (Statement & { Sid: string; Condition?: unknown })[];
         }
       ).Statement;
@@ -352,7 +352,7 @@ describe('npm run synth', () => {
       // PlanRecovery's ListBucket carries the same condition.
       const plan = rows.find((r) => r.name === 'PlanRecovery');
       const planList = (
-        plan?.props.role as {
+        (plan as Row).props.role as {
           statements: (Statement & { Condition?: unknown })[];
         }
       ).statements.find((st) => asList(st.Action).includes('s3:ListBucket'));
@@ -428,7 +428,9 @@ describe('npm run synth', () => {
         (r) => r.type === 'aws:ec2/securityGroup:SecurityGroup',
       );
       expect(
-        (group?.props.egress as { fromPort: number }[]).map((e) => e.fromPort),
+        ((group as Row).props.egress as { fromPort: number }[]).map(
+          (e) => e.fromPort,
+        ),
       ).toEqual([8443, 3443]);
     },
     SYNTH_MS,
