@@ -45,6 +45,17 @@ export const groups = {
       'test/infra/state-machine.test.ts',
     ],
   },
+  recovery: {
+    mutate: [
+      'shared/domain/recovery/keys.ts',
+      'shared/domain/recovery/after-switch.ts',
+      'workflows/recovery.ts',
+    ],
+    testFiles: [
+      'test/recovery/*.test.ts',
+      'test/workflows/recovery-definition.test.ts',
+    ],
+  },
   alarms: {
     mutate: ['infra/alarms.ts'],
     testFiles: ['test/infra/alarm*.test.ts'],
