@@ -21,13 +21,23 @@
  *
  * Langfuse's logger (packages/shared/src/server/logger.ts) prints, with
  * LANGFUSE_LOG_FORMAT=text (the default), `${timestamp} ${level} ${message}`
- * after winston's align() put a tab before the message, without the
- * metadata object; with LANGFUSE_LOG_FORMAT=json, one JSON object per line
- * with `level`, `message`, `timestamp` and the metadata (up to v3.147 the
- * dropped record itself under `item`; later the dropped ids under
- * `droppedIds`). The message is read from the JSON `message` field when
- * there is one, so text inside a logged record can never be taken for a
- * count.
+ * after winston's align() put a tab before the message (recent versions'
+ * `formatTextLogLine` append the metadata as JSON after the message); with
+ * LANGFUSE_LOG_FORMAT=json, one JSON object per line with `level`,
+ * `message`, `timestamp` and the metadata (up to v3.147 the dropped record
+ * itself under `item`; later the dropped ids under `droppedIds`). The
+ * message is read from the JSON `message` field when there is one, so text
+ * inside a logged record can never be taken for a count.
+ *
+ * A log router may wrap that line. ECS's awslogs driver stores it as it is.
+ * Fluent Bit (EKS Fargate's built-in log router, Container Insights' Fluent
+ * Bit DaemonSet, ECS FireLens) stores a JSON record with the line in `log`
+ * and Kubernetes or ECS metadata beside it; its Kubernetes filter with
+ * `Merge_Log On` parses a JSON line into the record's top level (Fargate's
+ * documented example) or under `Merge_Log_Key` (`log_processed` in
+ * Container Insights' manifest). The message is read from, in order:
+ * `message`, `log_processed.message`, `log`, the whole event
+ * ({@link MESSAGE_FIELDS}).
  */
 import type { Series } from '../contracts.ts';
 
@@ -53,15 +63,44 @@ const SUMMARY_PATTERN = new RegExp(SUMMARY_REGEX);
 const PER_RECORD_PATTERN = new RegExp(PER_RECORD_REGEX);
 
 /**
- * The message of a log event: the `message` field of a JSON line
- * (LANGFUSE_LOG_FORMAT=json), else the whole line (text format).
+ * Where a log event's message may be, first found wins, as Logs Insights
+ * names the fields it discovers in a JSON event (nested keys joined with
+ * dots; CloudWatch Logs user guide, "Supported logs and discovered
+ * fields"): Langfuse's JSON `message`, possibly merged by Fluent Bit at
+ * the top level or under `log_processed`, then Fluent Bit's `log` (a text
+ * line), then the raw event.
+ */
+export const MESSAGE_FIELDS = [
+  'message',
+  'log_processed.message',
+  'log',
+  '@message',
+] as const;
+
+/** A discovered field's value: a path of keys through the parsed event. */
+function fieldAt(record: unknown, path: string): unknown {
+  let value: unknown = record;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * The message of a log event, from the first of {@link MESSAGE_FIELDS}
+ * that holds a string; the whole line when it is not a JSON object.
  */
 export function logMessage(line: string): string {
   const trimmed = line.trim();
   if (trimmed.startsWith('{')) {
     try {
-      const parsed = JSON.parse(trimmed) as { message?: unknown };
-      if (typeof parsed?.message === 'string') return parsed.message;
+      const parsed = JSON.parse(trimmed) as unknown;
+      for (const field of MESSAGE_FIELDS) {
+        if (field === '@message') break;
+        const value = fieldAt(parsed, field);
+        if (typeof value === 'string') return value;
+      }
     } catch {
       // Not JSON after all: read it as text.
     }
@@ -88,9 +127,11 @@ export const DROPPED_RECORDS_FIELD = 'droppedRecords';
  * user guide, "CloudWatch Logs Insights language query syntax": `fields`,
  * `filter ... like /regex/`, `parse ... /(?<name>regex)/`, `coalesce`,
  * `stats sum(...) by bin(...)`) that counts dropped records per bin:
- * `message` is the JSON field Logs Insights discovers in JSON events,
- * `@message` the raw line otherwise; a summary line's count is parsed,
- * an older line counts 1. Verified against AWS's documented syntax and a
+ * the message is the first of {@link MESSAGE_FIELDS} Logs Insights
+ * discovered in the event (`coalesce` returns its first non-null
+ * argument), so ECS awslogs lines, Langfuse's JSON lines and Fluent Bit
+ * records are read alike; a summary line's count is parsed, an older line
+ * counts 1. Verified against AWS's documented syntax and a
  * mocked API only; run it on AWS before relying on it.
  */
 export function droppedRecordsQuery(binMinutes: number): string {
@@ -98,7 +139,7 @@ export function droppedRecordsQuery(binMinutes: number): string {
     throw new RangeError(`bin must be whole minutes, got ${binMinutes}`);
   }
   return [
-    'fields coalesce(message, @message) as msg',
+    `fields coalesce(${MESSAGE_FIELDS.join(', ')}) as msg`,
     `| filter msg like /${SUMMARY_REGEX}/ or msg like /${PER_RECORD_REGEX}/`,
     `| parse msg /${SUMMARY_REGEX}/`,
     '| fields coalesce(batchDropped, 1) as dropped',
