@@ -211,18 +211,21 @@ const READINGS: TermReading[] = ['substring', 'word'];
 
 describe.each(READINGS)('the filter patterns, terms read as %s', (reading) => {
   describe.each(SHAPES)('on $name', (shape) => {
-    it.each(CASES)('match the line $filter is for, and only that filter', (c) => {
-      // Prepare
-      const event = line(shape, c.message, c.meta);
+    it.each(CASES)(
+      'match the line $filter is for, and only that filter',
+      (c) => {
+        // Prepare
+        const event = line(shape, c.message, c.meta);
 
-      // Act
-      const matched = ALL_FILTERS.filter((f) =>
-        matchesFilterPattern(f.pattern, event, reading),
-      ).map((f) => f.name);
+        // Act
+        const matched = ALL_FILTERS.filter((f) =>
+          matchesFilterPattern(f.pattern, event, reading),
+        ).map((f) => f.name);
 
-      // Assess
-      expect(matched).toEqual([c.filter]);
-    });
+        // Assess
+        expect(matched).toEqual([c.filter]);
+      },
+    );
 
     it.each(OTHER_MESSAGES)('match no filter on: %s', (message) => {
       // Prepare
@@ -247,25 +250,29 @@ describe('the word reading of a term', () => {
 
     // Act / Assess: a term from the message's first word is found only
     // inside a word, which is why no filter term starts there.
-    expect(matchesFilterPattern('"Max attempts reached for"', event, 'word')).toBe(
-      false,
-    );
+    expect(
+      matchesFilterPattern('"Max attempts reached for"', event, 'word'),
+    ).toBe(false);
     expect(
       matchesFilterPattern('"Max attempts reached for"', event, 'substring'),
     ).toBe(true);
-    expect(
-      matchesFilterPattern('"attempts reached for"', event, 'word'),
-    ).toBe(true);
+    expect(matchesFilterPattern('"attempts reached for"', event, 'word')).toBe(
+      true,
+    );
   });
 
   it('finds a term that starts or ends with punctuation beside a word', () => {
     // Act / Assess
     expect(
-      matchesFilterPattern('".writeToClickhouse"', 'x.writeToClickhouse y', 'word'),
+      matchesFilterPattern(
+        '".writeToClickhouse"',
+        'x.writeToClickhouse y',
+        'word',
+      ),
     ).toBe(true);
-    expect(matchesFilterPattern('ERROR', '[ERROR 400] BAD REQUEST', 'word')).toBe(
-      true,
-    );
+    expect(
+      matchesFilterPattern('ERROR', '[ERROR 400] BAD REQUEST', 'word'),
+    ).toBe(true);
     expect(matchesFilterPattern('ERROR', '[ERRORS 400]', 'word')).toBe(false);
     expect(matchesFilterPattern('ERROR', '[ERRORS 400]', 'substring')).toBe(
       true,
@@ -316,17 +323,20 @@ describe('the dropped-records query on every shape', () => {
     expect(events.map(droppedRecordsInLine)).toEqual([1, 12, 0, 0, 0, 0]);
   });
 
-  it.each(counted)('never counts a summary quoted in a logged record on $name', (shape) => {
-    // Prepare: up to v3.147 the dropped record is logged, and its input
-    // may quote anything.
-    const events = [
-      line(shape, V147, { item: { input: `${V148} ${V148}` } }),
-      line(shape, 'Received ingestion event', { body: V148 }),
-    ];
+  it.each(counted)(
+    'never counts a summary quoted in a logged record on $name',
+    (shape) => {
+      // Prepare: up to v3.147 the dropped record is logged, and its input
+      // may quote anything.
+      const events = [
+        line(shape, V147, { item: { input: `${V148} ${V148}` } }),
+        line(shape, 'Received ingestion event', { body: V148 }),
+      ];
 
-    // Act / Assess
-    expect(runInsightsQuery(droppedRecordsQuery(1), events)).toBe(1);
-  });
+      // Act / Assess
+      expect(runInsightsQuery(droppedRecordsQuery(1), events)).toBe(1);
+    },
+  );
 
   it('counts nothing from a JSON line Fluent Bit left unparsed in log', () => {
     // Prepare: without Merge_Log (or a parser filter) the JSON line stays a
@@ -363,9 +373,7 @@ function testMetricFilterCommands(): string[] {
     return [
       `aws logs test-metric-filter --filter-pattern '${filter(c.filter).pattern}' \\`,
       `  --log-event-messages \\`,
-      ...events.map(
-        (e, i) => `  ${e}${i === events.length - 1 ? '' : ' \\'}`,
-      ),
+      ...events.map((e, i) => `  ${e}${i === events.length - 1 ? '' : ' \\'}`),
     ].join('\n');
   });
 }
