@@ -162,6 +162,20 @@ const SHAPES: Shape[] = [
         ecs_task_definition: 'langfuse-worker:42',
       }),
   },
+  {
+    name: 'ECS FireLens, JSON format',
+    event: (l) =>
+      JSON.stringify({
+        container_id: 'a3c1e9f0b7d24c58',
+        container_name: 'langfuse-worker',
+        source: 'stdout',
+        log: l.text,
+        ecs_cluster: 'langfuse',
+        ecs_task_arn:
+          'arn:aws:ecs:us-east-1:111122223333:task/langfuse/0f9c2b1e7a5d4c3b',
+        ecs_task_definition: 'langfuse-worker:42',
+      }),
+  },
 ];
 
 /** Which Langfuse format each shape carries. */
@@ -298,10 +312,7 @@ const queryResults = (droppedRecords: number): ResultRow[] =>
 describe('the dropped-records query on every shape', () => {
   const grid = { start: new Date('2026-11-23T02:40:00Z'), points: 3 };
 
-  // Every shape where the message reaches a field the query reads.
-  const counted = SHAPES.filter(
-    (s) => s.name !== 'EKS Fargate Fluent Bit, JSON format not merged',
-  );
+  const counted = SHAPES;
 
   it.each(counted)('counts 1 + 12 dropped records on $name', (shape) => {
     // Prepare: a v3.147 line (1 record), a v3.148 summary (12), a timeout
@@ -338,19 +349,25 @@ describe('the dropped-records query on every shape', () => {
     },
   );
 
-  it('counts nothing from a JSON line Fluent Bit left unparsed in log', () => {
-    // Prepare: without Merge_Log (or a parser filter) the JSON line stays a
-    // string in `log`; its message is not a field Logs Insights discovers,
-    // so the exact count misses it (docs/langfuse.md says how to merge it)
-    // while the metric filters still match it (above).
-    const shape = SHAPES.find(
-      (s) => s.name === 'EKS Fargate Fluent Bit, JSON format not merged',
-    ) as Shape;
-    const events = [line(shape, V147, V147_META), line(shape, V148, V148_META)];
+  it.each(SHAPES.filter((s) => /not merged|FireLens, JSON/.test(s.name)))(
+    'reads the top-level message of a JSON line left as text on $name',
+    (shape) => {
+      // Prepare: the metadata before the message holds a nested object with
+      // its own "message" and "timestamp" keys, as a logged record may.
+      const nested = {
+        item: { message: V148, timestamp: TS },
+        body: { message: V147, timestamp: TS },
+      };
+      const events = [
+        line(shape, 'Received ingestion event', nested),
+        line(shape, V147, nested),
+      ];
 
-    // Act / Assess
-    expect(runInsightsQuery(droppedRecordsQuery(1), events)).toBe(0);
-  });
+      // Act / Assess: only the v3.147 line's own message counts.
+      expect(runInsightsQuery(droppedRecordsQuery(1), events)).toBe(1);
+      expect(events.map(droppedRecordsInLine)).toEqual([0, 1]);
+    },
+  );
 });
 
 /**

@@ -14,10 +14,11 @@
  *
  * A metric filter publishes 1 per matching line, so from v3.148 on it counts
  * batches, not records. The Logs Insights query below reads the count from
- * each summary line and counts 1 for each older line. Its two patterns are
- * the constants below, and {@link droppedRecordsInLine} applies the very
- * same patterns in TypeScript, so the tests on the lines Langfuse prints
- * test the query's patterns too.
+ * each summary line and counts 1 for each older line. Its patterns (each
+ * wording, as a message or inside a JSON line held as text) are the
+ * constants below, and {@link droppedRecordsInLine} applies the very same
+ * patterns in TypeScript, so the tests on the lines Langfuse prints test
+ * the query's patterns too.
  *
  * Langfuse's logger (packages/shared/src/server/logger.ts) prints, with
  * LANGFUSE_LOG_FORMAT=text (the default), `${timestamp} ${level} ${message}`
@@ -59,8 +60,29 @@ export const SUMMARY_REGEX = String.raw`${MESSAGE_START}ClickhouseWriter: Max at
 /** Up to v3.147: one line per record. Regex source, as above. */
 export const PER_RECORD_REGEX = String.raw`${MESSAGE_START}Max attempts reached for \S+ record\. Dropping record\.`;
 
+/**
+ * The end of Langfuse's JSON line after its top-level message: winston's
+ * json() writes the metadata first, then `level` and `message`, then the
+ * `timestamp`, trace and `severity` fields its formats add, all flat
+ * strings, then the closing brace. Anchoring there finds the line's own
+ * message in a JSON line a log router left unparsed in `log`, never a
+ * `message` key nested in the metadata before it.
+ */
+const JSON_MESSAGE_END = String.raw`","timestamp":"[^"]*"(?:,"[^"]*":"[^"]*")*\}\s*$`;
+
+/**
+ * The v3.148+ summary as the top-level message of a JSON line held as
+ * text, count captured as `jsonDropped` (RE2 allows a group name once
+ * per expression, so it differs from {@link SUMMARY_REGEX}'s).
+ */
+export const SUMMARY_IN_JSON_REGEX = String.raw`"message":"ClickhouseWriter: Max attempts reached, dropped (?<jsonDropped>\d+) [^"\s]+ record\(s\)${JSON_MESSAGE_END}`;
+/** Up to v3.147, as the top-level message of a JSON line held as text. */
+export const PER_RECORD_IN_JSON_REGEX = String.raw`"message":"Max attempts reached for [^"\s]+ record\. Dropping record\.${JSON_MESSAGE_END}`;
+
 const SUMMARY_PATTERN = new RegExp(SUMMARY_REGEX);
 const PER_RECORD_PATTERN = new RegExp(PER_RECORD_REGEX);
+const SUMMARY_IN_JSON_PATTERN = new RegExp(SUMMARY_IN_JSON_REGEX);
+const PER_RECORD_IN_JSON_PATTERN = new RegExp(PER_RECORD_IN_JSON_REGEX);
 
 /**
  * Where a log event's message may be, first found wins, as Logs Insights
@@ -114,9 +136,14 @@ export function logMessage(line: string): string {
  */
 export function droppedRecordsInLine(line: string): number {
   const message = logMessage(line);
-  const dropped = SUMMARY_PATTERN.exec(message)?.groups?.batchDropped;
+  const dropped =
+    SUMMARY_PATTERN.exec(message)?.groups?.batchDropped ??
+    SUMMARY_IN_JSON_PATTERN.exec(message)?.groups?.jsonDropped;
   if (dropped !== undefined) return Number.parseInt(dropped, 10);
-  return PER_RECORD_PATTERN.test(message) ? 1 : 0;
+  return PER_RECORD_PATTERN.test(message) ||
+    PER_RECORD_IN_JSON_PATTERN.test(message)
+    ? 1
+    : 0;
 }
 
 /** The field the query's stats name the per-bin sum. */
@@ -140,9 +167,10 @@ export function droppedRecordsQuery(binMinutes: number): string {
   }
   return [
     `fields coalesce(${MESSAGE_FIELDS.join(', ')}) as msg`,
-    `| filter msg like /${SUMMARY_REGEX}/ or msg like /${PER_RECORD_REGEX}/`,
+    `| filter ${[SUMMARY_REGEX, PER_RECORD_REGEX, SUMMARY_IN_JSON_REGEX, PER_RECORD_IN_JSON_REGEX].map((r) => `msg like /${r}/`).join(' or ')}`,
     `| parse msg /${SUMMARY_REGEX}/`,
-    '| fields coalesce(batchDropped, 1) as dropped',
+    `| parse msg /${SUMMARY_IN_JSON_REGEX}/`,
+    '| fields coalesce(batchDropped, jsonDropped, 1) as dropped',
     `| stats sum(dropped) as ${DROPPED_RECORDS_FIELD} by bin(${binMinutes}m)`,
   ].join('\n');
 }
