@@ -194,8 +194,8 @@ describe('record --from --to', () => {
     );
     const lineQueries = sent.filter((q) => q.includes('count(*) as lines'));
     expect(lineQueries).toEqual([
-      'filter (@message like "Max attempts reached for" and @message like "Dropping record") or @message like "ClickhouseWriter: Max attempts reached, dropped"\n| stats count(*) as lines by bin(1m)',
-      'filter (@message like "ClickhouseWriter.writeToClickhouse" and @message like "Timeout error.")\n| stats count(*) as lines by bin(1m)',
+      'filter (@message like "attempts reached for" and @message like "Dropping record") or (@message like "Max attempts reached, dropped" and @message like "record(s)")\n| stats count(*) as lines by bin(1m)',
+      'filter (@message like ".writeToClickhouse" and @message like "Timeout error.")\n| stats count(*) as lines by bin(1m)',
     ]);
     const starts = logsMock.commandCalls(StartQueryCommand);
     for (const call of starts) {

@@ -31,6 +31,7 @@ import {
   LANGFUSE_LOG_SIGNALS,
   matchesFilterPattern,
 } from '../../shared/domain/sources/langfuse-patterns.ts';
+import { runInsightsQuery } from '../support/insights-query.ts';
 
 const TS = '2026-11-23T02:41:07.312Z';
 
@@ -186,72 +187,7 @@ describe('droppedRecordsQuery', () => {
   });
 });
 
-/**
- * The query text itself, run on sample lines by a small evaluator of the
- * commands it uses, written from the CloudWatch Logs user guide
- * ("CloudWatch Logs Insights language query syntax": `fields` with
- * `coalesce(...) as`, `filter ... like /regex/` joined by `or`, `parse
- * field /regex with (?<name>...)/`, `stats sum(...) as ... by bin(...)`;
- * "Supported logs and discovered fields": a JSON event's top-level keys
- * become fields, `@message` is the raw event). Any other command fails the
- * test, so a query that grows past what is evaluated here is noticed.
- * This checks the query's logic and patterns; Logs Insights itself runs it
- * only on AWS.
- */
-function runInsightsQuery(query: string, events: string[]): number {
-  const commands = query.split('\n').map((c) => c.replace(/^\| /, ''));
-  let rows: Record<string, unknown>[] = events.map((line) => {
-    const fields: Record<string, unknown> = { '@message': line };
-    try {
-      const parsed = JSON.parse(line) as unknown;
-      if (parsed && typeof parsed === 'object') Object.assign(fields, parsed);
-    } catch {
-      // A text event: only @message.
-    }
-    return fields;
-  });
-  const regex = (source: string) => new RegExp(source);
-  let total = 0;
-  for (const command of commands) {
-    let m = /^fields coalesce\((\S+), (\S+)\) as (\w+)$/.exec(command);
-    if (m) {
-      const [, a, b, as] = m as unknown as [string, string, string, string];
-      const value = (row: Record<string, unknown>, name: string) =>
-        /^\d+$/.test(name) ? Number(name) : row[name];
-      rows = rows.map((r) => ({ ...r, [as]: value(r, a) ?? value(r, b) }));
-      continue;
-    }
-    m = /^filter (.+)$/.exec(command);
-    if (m) {
-      const terms = (m[1] as string).split(' or ').map((term) => {
-        const t = /^(\w+) like \/(.+)\/$/.exec(term);
-        if (!t) throw new Error(`unsupported filter term: ${term}`);
-        return { field: t[1] as string, re: regex(t[2] as string) };
-      });
-      rows = rows.filter((r) =>
-        terms.some((t) => t.re.test(String(r[t.field] ?? ''))),
-      );
-      continue;
-    }
-    m = /^parse (\w+) \/(.+)\/$/.exec(command);
-    if (m) {
-      const [, field, source] = m as unknown as [string, string, string];
-      rows = rows.map((r) => ({
-        ...r,
-        ...regex(source).exec(String(r[field] ?? ''))?.groups,
-      }));
-      continue;
-    }
-    m = /^stats sum\((\w+)\) as \w+ by bin\(\d+m\)$/.exec(command);
-    if (m) {
-      total = rows.reduce((sum, r) => sum + Number(r[m?.[1] as string]), 0);
-      continue;
-    }
-    throw new Error(`command not evaluated here: ${command}`);
-  }
-  return total;
-}
-
+/** The query text itself, run on sample lines (test/support/insights-query.ts). */
 describe('the Logs Insights query, evaluated on Langfuse lines', () => {
   it('counts records in both wordings and both formats', () => {
     // Prepare: 1 + 1 (v3.147, one per line) + 12 + 37 (v3.148 summaries).

@@ -14,20 +14,31 @@
  *
  * A metric filter publishes 1 per matching line, so from v3.148 on it counts
  * batches, not records. The Logs Insights query below reads the count from
- * each summary line and counts 1 for each older line. Its two patterns are
- * the constants below, and {@link droppedRecordsInLine} applies the very
- * same patterns in TypeScript, so the tests on the lines Langfuse prints
- * test the query's patterns too.
+ * each summary line and counts 1 for each older line. Its patterns (each
+ * wording, as a message or inside a JSON line held as text) are the
+ * constants below, and {@link droppedRecordsInLine} applies the very same
+ * patterns in TypeScript, so the tests on the lines Langfuse prints test
+ * the query's patterns too.
  *
  * Langfuse's logger (packages/shared/src/server/logger.ts) prints, with
  * LANGFUSE_LOG_FORMAT=text (the default), `${timestamp} ${level} ${message}`
- * after winston's align() put a tab before the message, without the
- * metadata object; with LANGFUSE_LOG_FORMAT=json, one JSON object per line
- * with `level`, `message`, `timestamp` and the metadata (up to v3.147 the
- * dropped record itself under `item`; later the dropped ids under
- * `droppedIds`). The message is read from the JSON `message` field when
- * there is one, so text inside a logged record can never be taken for a
- * count.
+ * after winston's align() put a tab before the message (recent versions'
+ * `formatTextLogLine` append the metadata as JSON after the message); with
+ * LANGFUSE_LOG_FORMAT=json, one JSON object per line with `level`,
+ * `message`, `timestamp` and the metadata (up to v3.147 the dropped record
+ * itself under `item`; later the dropped ids under `droppedIds`). The
+ * message is read from the JSON `message` field when there is one, so text
+ * inside a logged record can never be taken for a count.
+ *
+ * A log router may wrap that line. ECS's awslogs driver stores it as it is.
+ * Fluent Bit (EKS Fargate's built-in log router, Container Insights' Fluent
+ * Bit DaemonSet, ECS FireLens) stores a JSON record with the line in `log`
+ * and Kubernetes or ECS metadata beside it; its Kubernetes filter with
+ * `Merge_Log On` parses a JSON line into the record's top level (Fargate's
+ * documented example) or under `Merge_Log_Key` (`log_processed` in
+ * Container Insights' manifest). The message is read from, in order:
+ * `message`, `log_processed.message`, `log`, the whole event
+ * ({@link MESSAGE_FIELDS}).
  */
 import type { Series } from '../contracts.ts';
 
@@ -49,19 +60,69 @@ export const SUMMARY_REGEX = String.raw`${MESSAGE_START}ClickhouseWriter: Max at
 /** Up to v3.147: one line per record. Regex source, as above. */
 export const PER_RECORD_REGEX = String.raw`${MESSAGE_START}Max attempts reached for \S+ record\. Dropping record\.`;
 
-const SUMMARY_PATTERN = new RegExp(SUMMARY_REGEX);
-const PER_RECORD_PATTERN = new RegExp(PER_RECORD_REGEX);
+/**
+ * The end of Langfuse's JSON line after its top-level message: winston's
+ * json() writes the metadata first, then `level` and `message`, then the
+ * `timestamp`, trace and `severity` fields its formats add, all flat
+ * strings, then the closing brace. Anchoring there finds the line's own
+ * message in a JSON line a log router left unparsed in `log`, never a
+ * `message` key nested in the metadata before it.
+ */
+const JSON_MESSAGE_END = String.raw`","timestamp":"[^"]*"(?:,"[^"]*":"[^"]*")*\}\s*$`;
 
 /**
- * The message of a log event: the `message` field of a JSON line
- * (LANGFUSE_LOG_FORMAT=json), else the whole line (text format).
+ * The v3.148+ summary as the top-level message of a JSON line held as
+ * text, count captured as `jsonDropped` (RE2 allows a group name once
+ * per expression, so it differs from {@link SUMMARY_REGEX}'s).
+ */
+export const SUMMARY_IN_JSON_REGEX = String.raw`"message":"ClickhouseWriter: Max attempts reached, dropped (?<jsonDropped>\d+) [^"\s]+ record\(s\)${JSON_MESSAGE_END}`;
+/** Up to v3.147, as the top-level message of a JSON line held as text. */
+export const PER_RECORD_IN_JSON_REGEX = String.raw`"message":"Max attempts reached for [^"\s]+ record\. Dropping record\.${JSON_MESSAGE_END}`;
+
+const SUMMARY_PATTERN = new RegExp(SUMMARY_REGEX);
+const PER_RECORD_PATTERN = new RegExp(PER_RECORD_REGEX);
+const SUMMARY_IN_JSON_PATTERN = new RegExp(SUMMARY_IN_JSON_REGEX);
+const PER_RECORD_IN_JSON_PATTERN = new RegExp(PER_RECORD_IN_JSON_REGEX);
+
+/**
+ * Where a log event's message may be, first found wins, as Logs Insights
+ * names the fields it discovers in a JSON event (nested keys joined with
+ * dots; CloudWatch Logs user guide, "Supported logs and discovered
+ * fields"): Langfuse's JSON `message`, possibly merged by Fluent Bit at
+ * the top level or under `log_processed`, then Fluent Bit's `log` (a text
+ * line), then the raw event.
+ */
+export const MESSAGE_FIELDS = [
+  'message',
+  'log_processed.message',
+  'log',
+  '@message',
+] as const;
+
+/** A discovered field's value: a path of keys through the parsed event. */
+function fieldAt(record: unknown, path: string): unknown {
+  let value: unknown = record;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * The message of a log event, from the first of {@link MESSAGE_FIELDS}
+ * that holds a string; the whole line when it is not a JSON object.
  */
 export function logMessage(line: string): string {
   const trimmed = line.trim();
   if (trimmed.startsWith('{')) {
     try {
-      const parsed = JSON.parse(trimmed) as { message?: unknown };
-      if (typeof parsed?.message === 'string') return parsed.message;
+      const parsed = JSON.parse(trimmed) as unknown;
+      for (const field of MESSAGE_FIELDS) {
+        if (field === '@message') break;
+        const value = fieldAt(parsed, field);
+        if (typeof value === 'string') return value;
+      }
     } catch {
       // Not JSON after all: read it as text.
     }
@@ -75,9 +136,14 @@ export function logMessage(line: string): string {
  */
 export function droppedRecordsInLine(line: string): number {
   const message = logMessage(line);
-  const dropped = SUMMARY_PATTERN.exec(message)?.groups?.batchDropped;
+  const dropped =
+    SUMMARY_PATTERN.exec(message)?.groups?.batchDropped ??
+    SUMMARY_IN_JSON_PATTERN.exec(message)?.groups?.jsonDropped;
   if (dropped !== undefined) return Number.parseInt(dropped, 10);
-  return PER_RECORD_PATTERN.test(message) ? 1 : 0;
+  return PER_RECORD_PATTERN.test(message) ||
+    PER_RECORD_IN_JSON_PATTERN.test(message)
+    ? 1
+    : 0;
 }
 
 /** The field the query's stats name the per-bin sum. */
@@ -88,9 +154,11 @@ export const DROPPED_RECORDS_FIELD = 'droppedRecords';
  * user guide, "CloudWatch Logs Insights language query syntax": `fields`,
  * `filter ... like /regex/`, `parse ... /(?<name>regex)/`, `coalesce`,
  * `stats sum(...) by bin(...)`) that counts dropped records per bin:
- * `message` is the JSON field Logs Insights discovers in JSON events,
- * `@message` the raw line otherwise; a summary line's count is parsed,
- * an older line counts 1. Verified against AWS's documented syntax and a
+ * the message is the first of {@link MESSAGE_FIELDS} Logs Insights
+ * discovered in the event (`coalesce` returns its first non-null
+ * argument), so ECS awslogs lines, Langfuse's JSON lines and Fluent Bit
+ * records are read alike; a summary line's count is parsed, an older line
+ * counts 1. Verified against AWS's documented syntax and a
  * mocked API only; run it on AWS before relying on it.
  */
 export function droppedRecordsQuery(binMinutes: number): string {
@@ -98,10 +166,11 @@ export function droppedRecordsQuery(binMinutes: number): string {
     throw new RangeError(`bin must be whole minutes, got ${binMinutes}`);
   }
   return [
-    'fields coalesce(message, @message) as msg',
-    `| filter msg like /${SUMMARY_REGEX}/ or msg like /${PER_RECORD_REGEX}/`,
+    `fields coalesce(${MESSAGE_FIELDS.join(', ')}) as msg`,
+    `| filter ${[SUMMARY_REGEX, PER_RECORD_REGEX, SUMMARY_IN_JSON_REGEX, PER_RECORD_IN_JSON_REGEX].map((r) => `msg like /${r}/`).join(' or ')}`,
     `| parse msg /${SUMMARY_REGEX}/`,
-    '| fields coalesce(batchDropped, 1) as dropped',
+    `| parse msg /${SUMMARY_IN_JSON_REGEX}/`,
+    '| fields coalesce(batchDropped, jsonDropped, 1) as dropped',
     `| stats sum(dropped) as ${DROPPED_RECORDS_FIELD} by bin(${binMinutes}m)`,
   ].join('\n');
 }
