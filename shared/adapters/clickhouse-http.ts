@@ -352,7 +352,7 @@ export const LANGFUSE_CLUSTER = 'default';
  * the endpoint's scheme and HTTP port. Each replica's port is created once
  * and kept, as the endpoint's is.
  */
-function replicasOf(
+export function replicasOf(
   fs: AppConfig['fileSystems'][number],
   endpoint: { clusterHosts(cluster: string): Promise<string[]> },
   connect: (url: string) => ClickHousePort,
