@@ -27,8 +27,8 @@ import type { LogSignalId } from '../shared/domain/sources/langfuse-patterns.ts'
 import {
   langfuseLinesResult,
   RECORDING_FILES,
-  type Recording,
   type RecordedSnapshot,
+  type Recording,
 } from './recording-format.ts';
 
 /**

@@ -20,13 +20,12 @@ import {
 import { SourceUnavailableError } from '../domain/errors.ts';
 import {
   type ClickHousePort,
-  type ClickHouseSnapshot,
   type ClickHouseReplica,
+  type ClickHouseSnapshot,
   SNAPSHOT_QUERY_NAMES,
   snapshotQueryNames,
 } from '../domain/ports.ts';
 import { redactSecret } from '../domain/redact.ts';
-import { replicaNameOf } from '../domain/sources/clickhouse/replicas.ts';
 import {
   CLUSTER_HOSTS_QUERY,
   MAX_REPLICAS,
@@ -45,6 +44,7 @@ import {
   RECORD_COUNTS_QUERY,
   recordCountParams,
 } from '../domain/sources/clickhouse/record-counts.ts';
+import { replicaNameOf } from '../domain/sources/clickhouse/replicas.ts';
 
 export type ClickHouseHttpOptions = {
   /** `http://host:8123` or `https://host:8443`; no credentials in it. */

@@ -91,7 +91,9 @@ describe('a recording with replicas', () => {
     expect(replicas).toHaveLength(4);
     await expect(
       failing?.port.snapshot({ start: new Date(0), end: new Date() }),
-    ).rejects.toThrow('unreachable after 5 s: connect ETIMEDOUT 10.0.3.19:8443');
+    ).rejects.toThrow(
+      'unreachable after 5 s: connect ETIMEDOUT 10.0.3.19:8443',
+    );
   });
 
   it('leaves a recording without replicas as it was', async () => {

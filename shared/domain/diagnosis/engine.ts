@@ -35,8 +35,8 @@ import { describeTable, type PriceOverrides, priceTable } from '../pricing.ts';
 import { rankByScore, VERDICT_TABLE } from '../verdicts.ts';
 import { findContradictions } from './contradictions.ts';
 import { formatBytes, formatRate } from './forecast.ts';
-import { clamp01, partsLine, type Scoring } from './scorers.ts';
 import { logTablesFinding, replicaFindings } from './replicas.ts';
+import { clamp01, partsLine, type Scoring } from './scorers.ts';
 import { computeSignals, type Signals } from './signals.ts';
 
 export { actionFor } from '../verdicts.ts';

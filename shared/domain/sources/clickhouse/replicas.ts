@@ -22,8 +22,8 @@
  *   when no ZooKeeper or Keeper is configured.
  */
 import type { ReplicaEvidence, ReplicationSummary } from '../../contracts.ts';
-import { redactThenTruncate } from '../../redact.ts';
 import type { ClickHouseSnapshot } from '../../ports.ts';
+import { redactThenTruncate } from '../../redact.ts';
 import { num, STUCK_REPLICATION_TRIES } from './summarize.ts';
 
 type Row = Record<string, unknown>;
