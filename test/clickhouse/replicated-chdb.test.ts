@@ -68,7 +68,7 @@ describe('replication evidence from chDB with ZooKeeper', () => {
   it('reads the replicated table from system.replicas through the snapshot', async () => {
     // Act
     const end = new Date();
-    const snapshot = await createChdbPort(session).snapshot({
+    const snapshot = await createChdbPort(session, { replica: true }).snapshot({
       start: new Date(end.getTime() - 3600_000),
       end,
     });
