@@ -137,6 +137,11 @@ export async function captureRecording(
       clickhouse.error = oneLine(error);
       say(`ClickHouse unavailable: ${clickhouse.error}`);
     }
+    const replicas = await recordReplicas(options.clickhouse, { start, end });
+    if (replicas.length) {
+      clickhouse.replicas = replicas;
+      say(`ClickHouse replicas: ${replicas.map((r) => r.name).join(', ')}`);
+    }
   }
 
   return {
@@ -206,4 +211,39 @@ async function countLangfuseLines(
     say(`Logs Insights line count: ${oneLine(error)} (not recorded)`);
     return undefined;
   }
+}
+
+/**
+ * Each replica's snapshot, side by side, into `clickhouse/replicas/<name>/`:
+ * its rows, or its error in one line. A discovery that fails records no
+ * replicas.
+ */
+async function recordReplicas(
+  port: ClickHousePort,
+  window: { start: Date; end: Date },
+): Promise<NonNullable<Recording['clickhouse']['replicas']>> {
+  let replicas: Awaited<ReturnType<NonNullable<ClickHousePort['replicas']>>>;
+  try {
+    replicas = (await port.replicas?.()) ?? [];
+  } catch {
+    return [];
+  }
+  return Promise.all(
+    replicas.map(async ({ name, port: replica }) => {
+      const recorded: NonNullable<Recording['clickhouse']['replicas']>[number] =
+        { name, results: {} };
+      try {
+        const snapshot = await replica.snapshot(window);
+        for (const [query, result] of Object.entries(snapshot.results)) {
+          if (result?.ok) {
+            recorded.results[query as keyof typeof recorded.results] =
+              result.rows;
+          }
+        }
+      } catch (error) {
+        recorded.error = oneLine(error);
+      }
+      return recorded;
+    }),
+  );
 }

@@ -13,7 +13,7 @@ import type { Session } from 'chdb';
 import {
   type ClickHousePort,
   type ClickHouseSnapshot,
-  SNAPSHOT_QUERY_NAMES,
+  snapshotQueryNames,
 } from '../shared/domain/ports.ts';
 import {
   SNAPSHOT_QUERIES,
@@ -47,13 +47,17 @@ function chdbReason(error: unknown): string {
 /**
  * Reads the snapshot from a chDB session, query by query (a session runs
  * one query at a time). `rowsRead()` counts the rows the queries read, for
- * the benchmark.
+ * the benchmark. `replica` adds the queries asked of a cluster's replicas.
  */
-export function createChdbPort(session: Session): ClickHousePort &
+export function createChdbPort(
+  session: Session,
+  options: { replica?: boolean } = {},
+): ClickHousePort &
   Required<Pick<ClickHousePort, 'countRecords'>> & {
     rowsRead: () => number;
   } {
   let rowsRead = 0;
+  const names = snapshotQueryNames(options.replica === true);
   return {
     rowsRead: () => rowsRead,
     async countRecords(window) {
@@ -70,7 +74,7 @@ export function createChdbPort(session: Session): ClickHousePort &
     async snapshot(window) {
       const started = performance.now();
       const results: ClickHouseSnapshot['results'] = {};
-      for (const name of SNAPSHOT_QUERY_NAMES) {
+      for (const name of names) {
         const sql = SNAPSHOT_QUERIES[name];
         try {
           const result = WINDOWED_QUERIES.has(name)

@@ -19,11 +19,15 @@ import type {
   MetricsPort,
   SnapshotQueryName,
 } from '../shared/domain/ports.ts';
-import { SNAPSHOT_QUERY_NAMES } from '../shared/domain/ports.ts';
+import {
+  LATER_QUERY_NAMES,
+  SNAPSHOT_QUERY_NAMES,
+} from '../shared/domain/ports.ts';
 import type { LogSignalId } from '../shared/domain/sources/langfuse-patterns.ts';
 import {
   langfuseLinesResult,
   RECORDING_FILES,
+  type RecordedSnapshot,
   type Recording,
 } from './recording-format.ts';
 
@@ -137,18 +141,39 @@ export function recordingLogsInsightsPort(
   };
 }
 
-/** ClickHouse answering from the recording's snapshot, or its error.txt. */
+/**
+ * ClickHouse answering from the recording's snapshot, or its error.txt;
+ * its replicas from `clickhouse/replicas/<name>/`, when it has any.
+ */
 export function recordingClickHousePort(recording: Recording): ClickHousePort {
+  const port = recordedSnapshotPort(recording.clickhouse);
+  const replicas = recording.clickhouse.replicas;
+  if (!replicas?.length) return port;
+  return {
+    ...port,
+    async replicas() {
+      return replicas.map((replica) => ({
+        name: replica.name,
+        port: recordedSnapshotPort(replica),
+      }));
+    },
+  };
+}
+
+/** One recorded server's snapshot. */
+function recordedSnapshotPort(recorded: RecordedSnapshot): ClickHousePort {
   return {
     async snapshot() {
-      if (recording.clickhouse.error) {
-        throw new SourceUnavailableError(recording.clickhouse.error);
+      if (recorded.error) {
+        throw new SourceUnavailableError(recorded.error);
       }
       const results: Awaited<
         ReturnType<ClickHousePort['snapshot']>
       >['results'] = {};
       for (const name of SNAPSHOT_QUERY_NAMES) {
-        const rows = recording.clickhouse.results[name as SnapshotQueryName];
+        const rows = recorded.results[name as SnapshotQueryName];
+        // A query added after the recording was made was never asked.
+        if (!rows && LATER_QUERY_NAMES.has(name)) continue;
         results[name] = rows
           ? { ok: true, rows }
           : { ok: false, reason: `${name}.jsonl is not in the recording` };

@@ -5,7 +5,7 @@
  * the whole runbook on one; `record` writes one from live AWS and ClickHouse.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import {
@@ -79,12 +79,24 @@ export type Recording = {
    * the metric filters' series held nothing for the window.
    */
   langfuseLines?: Partial<Record<LogSignalId, GetQueryResultsOutput>>;
-  clickhouse: {
-    /** Present when ClickHouse could not be queried: the error, one line. */
-    error?: string;
-    results: Partial<Record<SnapshotQueryName, Record<string, unknown>[]>>;
+  clickhouse: RecordedSnapshot & {
+    /**
+     * Each replica of a cluster, from `clickhouse/replicas/<name>/`: the
+     * same files as clickhouse/ itself, read from that replica.
+     */
+    replicas?: (RecordedSnapshot & { name: string })[];
   };
 };
+
+/** One server's snapshot files: its rows per query, or its error.txt. */
+export type RecordedSnapshot = {
+  /** Present when ClickHouse could not be queried: the error, one line. */
+  error?: string;
+  results: Partial<Record<SnapshotQueryName, Record<string, unknown>[]>>;
+};
+
+/** A replica's name as a directory name: letters, digits, `.-_:` only. */
+const REPLICA_DIR_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,252}$/;
 
 export const RECORDING_FILES = {
   meta: 'meta.json',
@@ -95,6 +107,7 @@ export const RECORDING_FILES = {
   langfuseLines: 'cloudwatch-logs-insights-lines.json',
   clickhouseDir: 'clickhouse',
   clickhouseError: 'error.txt',
+  clickhouseReplicasDir: 'replicas',
 } as const;
 
 async function readJson(dir: string, file: string): Promise<unknown> {
@@ -290,29 +303,26 @@ export async function readRecording(dir: string): Promise<Recording> {
       )
     : undefined;
   const chDir = join(dir, RECORDING_FILES.clickhouseDir);
-  const clickhouse: Recording['clickhouse'] = { results: {} };
-  let names: string[] = [];
-  try {
-    names = await readdir(chDir);
-  } catch {
-    clickhouse.error = 'the recording holds no clickhouse/ snapshot';
-  }
-  for (const name of names) {
-    const path = join(chDir, name);
-    if (name === RECORDING_FILES.clickhouseError) {
-      const text = (await readFile(path, 'utf8')).trim();
-      clickhouse.error = text.split('\n')[0] || 'ClickHouse was unreachable';
-      continue;
+  let clickhouse: Recording['clickhouse'];
+  if (existsSync(chDir)) {
+    clickhouse = await readSnapshotDir(chDir);
+    const replicasDir = join(chDir, RECORDING_FILES.clickhouseReplicasDir);
+    if (existsSync(replicasDir)) {
+      const replicas: NonNullable<Recording['clickhouse']['replicas']> = [];
+      for (const name of (await readdir(replicasDir)).sort()) {
+        // Another file, or a name no replica has: not this format's.
+        if (!REPLICA_DIR_NAME.test(name)) continue;
+        const replicaDir = join(replicasDir, name);
+        if (!(await stat(replicaDir)).isDirectory()) continue;
+        replicas.push({ name, ...(await readSnapshotDir(replicaDir)) });
+      }
+      if (replicas.length) clickhouse.replicas = replicas;
     }
-    const query = name.replace(/\.jsonl$/, '') as SnapshotQueryName;
-    // A v1 reader ignores files it does not know.
-    if (!name.endsWith('.jsonl') || !SNAPSHOT_QUERY_NAMES.includes(query)) {
-      continue;
-    }
-    clickhouse.results[query] = parseJsonLines(
-      await readFile(path, 'utf8'),
-      path,
-    );
+  } else {
+    clickhouse = {
+      error: 'the recording holds no clickhouse/ snapshot',
+      results: {},
+    };
   }
   return {
     meta,
@@ -323,6 +333,29 @@ export async function readRecording(dir: string): Promise<Recording> {
     ...(langfuseLines ? { langfuseLines } : {}),
     clickhouse,
   };
+}
+
+/** A directory of snapshot files: `<query>.jsonl` and error.txt. */
+async function readSnapshotDir(chDir: string): Promise<RecordedSnapshot> {
+  const snapshot: RecordedSnapshot = { results: {} };
+  for (const name of await readdir(chDir)) {
+    const path = join(chDir, name);
+    if (name === RECORDING_FILES.clickhouseError) {
+      const text = (await readFile(path, 'utf8')).trim();
+      snapshot.error = text.split('\n')[0] || 'ClickHouse was unreachable';
+      continue;
+    }
+    const query = name.replace(/\.jsonl$/, '') as SnapshotQueryName;
+    // A v1 reader ignores files it does not know.
+    if (!name.endsWith('.jsonl') || !SNAPSHOT_QUERY_NAMES.includes(query)) {
+      continue;
+    }
+    snapshot.results[query] = parseJsonLines(
+      await readFile(path, 'utf8'),
+      path,
+    );
+  }
+  return snapshot;
 }
 
 /** cloudwatch-logs-insights-lines.json, each signal's rows checked. */
@@ -356,6 +389,21 @@ export async function writeRecording(
     await writeFile(join(dir, file), text);
     written.push(file);
   };
+  const writeSnapshotDir = async (
+    chDir: string,
+    snapshot: RecordedSnapshot,
+  ) => {
+    if (snapshot.error) {
+      await put(
+        join(chDir, RECORDING_FILES.clickhouseError),
+        `${snapshot.error.replace(/\s+/g, ' ').trim()}\n`,
+      );
+    }
+    for (const [name, rows] of Object.entries(snapshot.results)) {
+      const text = rows.map((row) => JSON.stringify(row)).join('\n');
+      await put(join(chDir, `${name}.jsonl`), rows.length ? `${text}\n` : '');
+    }
+  };
   await mkdir(join(dir, RECORDING_FILES.clickhouseDir), { recursive: true });
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   await put(RECORDING_FILES.meta, json(recording.meta));
@@ -371,18 +419,20 @@ export async function writeRecording(
   if (recording.langfuseLines) {
     await put(RECORDING_FILES.langfuseLines, json(recording.langfuseLines));
   }
-  if (recording.clickhouse.error) {
-    await put(
-      join(RECORDING_FILES.clickhouseDir, RECORDING_FILES.clickhouseError),
-      `${recording.clickhouse.error.replace(/\s+/g, ' ').trim()}\n`,
+  await writeSnapshotDir(RECORDING_FILES.clickhouseDir, recording.clickhouse);
+  for (const replica of recording.clickhouse.replicas ?? []) {
+    if (!REPLICA_DIR_NAME.test(replica.name)) {
+      throw new RecordingError(
+        `replica name ${JSON.stringify(replica.name)}: not a directory name (letters, digits, . - _ : only)`,
+      );
+    }
+    const replicaDir = join(
+      RECORDING_FILES.clickhouseDir,
+      RECORDING_FILES.clickhouseReplicasDir,
+      replica.name,
     );
-  }
-  for (const [name, rows] of Object.entries(recording.clickhouse.results)) {
-    const text = rows.map((row) => JSON.stringify(row)).join('\n');
-    await put(
-      join(RECORDING_FILES.clickhouseDir, `${name}.jsonl`),
-      rows.length ? `${text}\n` : '',
-    );
+    await mkdir(join(dir, replicaDir), { recursive: true });
+    await writeSnapshotDir(replicaDir, replica);
   }
   return written;
 }

@@ -28,6 +28,7 @@ export const SCENARIOS = [
   'elastic-headroom',
   'too-little-data',
   'credits-contradictory',
+  'eks-replicas',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -57,6 +58,8 @@ export const SCENARIO_DESCRIPTIONS: Record<ScenarioName, string> = {
   'too-little-data': 'a file system with five minutes of metrics',
   'credits-contradictory':
     'sources that disagree: 1.8 TiB of burst credits, yet permitted throughput at the 1 MiB/s floor and pinned; auto asks a person',
+  'eks-replicas':
+    "Langfuse on EKS as its Terraform module builds it: three ClickHouse replicas on one Bursting file system, credits exhausted, every replica's replication queue growing, ClickHouse's own log tables a third of the writes, Langfuse dropping records",
 };
 
 const KiB = 1024;
@@ -93,6 +96,8 @@ type Spec = {
    */
   reportedCreditsBytes?: number;
   clickhouse: 'healthy' | 'slow-merges' | 'backlog' | 'unreachable';
+  /** A cluster of this many replicas on the file system, each recorded. */
+  replicas?: number;
   trigger: 'credits' | 'utilization' | 'io-limit' | 'log' | 'manual';
 };
 
@@ -251,6 +256,18 @@ const SPECS: Record<ScenarioName, Spec> = {
     demand: steady([0.5, 0.15], [0.95, 0.2], [0.08, 0.03]),
     clickhouse: 'slow-merges',
     trigger: 'utilization',
+  },
+  'eks-replicas': {
+    mode: 'bursting',
+    // Three replicas' data and three Keepers' on one file system; metered
+    // demand ~1.5 MiB/s against the 1 MiB/s floor spends these credits in
+    // the first ~70 minutes of the window.
+    sizeBytes: 6 * GiB,
+    initialCreditsBytes: 2 * GiB,
+    demand: steady([0.6, 0.15], [1.2, 0.2], [0.12, 0.03]),
+    clickhouse: 'slow-merges',
+    replicas: 3,
+    trigger: 'credits',
   },
 };
 
@@ -594,6 +611,109 @@ function clickhouseRows(kind: Spec['clickhouse'], end: Date, minutes: number) {
   };
 }
 
+/**
+ * The pods of the Langfuse Helm chart's ClickHouse StatefulSet as the
+ * official Terraform module names their volumes
+ * (`data-langfuse-clickhouse-shard0-N`, langfuse/langfuse-terraform-aws
+ * clickhouse.tf).
+ */
+function replicaName(index: number): string {
+  return `langfuse-clickhouse-shard0-${index}`;
+}
+
+/** ClickHouse DateTime text (UTC) `seconds` before `end`. */
+function chTime(end: Date, seconds: number): string {
+  return new Date(end.getTime() - seconds * 1000)
+    .toISOString()
+    .slice(0, 19)
+    .replace('T', ' ');
+}
+
+/**
+ * A replica of a starved cluster: system.replication_queue entries (the
+ * columns the snapshot selects, shaped as the ClickHouse docs describe
+ * system.replication_queue), system.replicas per Langfuse table,
+ * system.zookeeper_connection, and part_log per table with the system
+ * log tables writing a third of the bytes. Replica N is further behind
+ * than replica N-1: its queue grows while the file system holds every
+ * replica's fetches and merges back.
+ */
+function clusterRows(index: number, end: Date, minutes: number) {
+  const tables = ['observations', 'traces', 'scores'];
+  const entries = 14 + 14 * index;
+  const oldestSeconds = (9 + 5 * index) * 60;
+  const queue = Array.from({ length: entries }, (_, k) => {
+    const fetch = k % 3 !== 2;
+    const table = tables[k % tables.length] ?? 'observations';
+    const tries = k === 0 ? 40 + 60 * index : 1 + (k % 7);
+    return {
+      database: 'default',
+      table,
+      type: fetch ? 'GET_PART' : 'MERGE_PARTS',
+      num_tries: tries,
+      last_exception: fetch
+        ? `Code: 209. DB::NetException: Timeout exceeded while reading from socket (${replicaName((index + 1) % 3)}.langfuse-clickhouse-headless.langfuse.svc.cluster.local:9009, 30000 ms). (SOCKET_TIMEOUT)`
+        : '',
+      postpone_reason: fetch
+        ? ''
+        : `Not executing log entry queue-00000${41200 + k} of type MERGE_PARTS for part 202611_${800 + k}_${840 + k}_3 because it is covered by part 202611_800_${845 + k}_4 that is currently executing.`,
+      create_time: chTime(end, oldestSeconds - k * 20),
+    };
+  }).sort((a, b) => b.num_tries - a.num_tries);
+  const replicas = tables.map((table, t) => ({
+    database: 'default',
+    table,
+    replica_name: replicaName(index),
+    is_readonly: 0,
+    is_session_expired: 0,
+    queue_size: queue.filter((e) => e.table === table).length,
+    inserts_in_queue: queue.filter(
+      (e) => e.table === table && e.type === 'GET_PART',
+    ).length,
+    merges_in_queue: queue.filter(
+      (e) => e.table === table && e.type === 'MERGE_PARTS',
+    ).length,
+    absolute_delay: t === 0 ? oldestSeconds : Math.round(oldestSeconds / 3),
+    total_replicas: 3,
+    active_replicas: 3,
+  }));
+  // KiB/s each table writes in parts over the window: Langfuse's tables
+  // and the server's own logs (about a third of the bytes next to a
+  // modest ingest).
+  const written = (kibPerSecond: number) =>
+    String(Math.round(kibPerSecond * KiB * 60 * minutes));
+  const partLogTables = [
+    ['default', 'observations', 95],
+    ['default', 'traces', 32],
+    ['default', 'scores', 9],
+    ['system', 'trace_log', 24],
+    ['system', 'metric_log', 16],
+    ['system', 'text_log', 11],
+    ['system', 'asynchronous_metric_log', 7],
+    ['system', 'query_log', 6],
+    ['system', 'part_log', 2],
+  ] as const;
+  return {
+    replication_queue: queue,
+    replicas,
+    keeper: [
+      {
+        name: 'default',
+        host: `langfuse-zookeeper-${index}.langfuse-zookeeper-headless.langfuse.svc.cluster.local`,
+        port: 2181,
+        is_expired: 0,
+        session_uptime_elapsed_seconds: String(86_400 * 3),
+      },
+    ],
+    part_log_tables: partLogTables.map(([database, table, kibps]) => ({
+      database,
+      table,
+      n: String(Math.round((kibps / 4) * minutes)),
+      bytes: written(kibps),
+    })),
+  };
+}
+
 /** Builds a scenario's recording, ending at `end` (default: now). */
 export function simulateScenario(
   name: ScenarioName,
@@ -650,6 +770,19 @@ export function simulateScenario(
           results: {},
         }
       : { results: clickhouseRows(spec.clickhouse, end, windowMinutes) };
+  if (spec.replicas && !clickhouse.error) {
+    clickhouse.results = {
+      ...clickhouse.results,
+      ...clusterRows(0, end, windowMinutes),
+    };
+    clickhouse.replicas = Array.from({ length: spec.replicas }, (_, i) => ({
+      name: replicaName(i),
+      results: {
+        ...clickhouseRows(spec.clickhouse, end, windowMinutes),
+        ...clusterRows(i, end, windowMinutes),
+      },
+    }));
+  }
   return {
     meta: oneMinuteMeta({ fileSystemId, region, start, end }),
     trigger: alarmEvent(spec, fileSystemId, region, end),

@@ -7,6 +7,7 @@
  */
 
 import type { Session } from 'chdb';
+import { recordingClickHousePort } from '../../local/recorded-ports.ts';
 import { runRecording } from '../../local/run-recording.ts';
 import {
   SCENARIO_DESCRIPTIONS,
@@ -61,6 +62,16 @@ export async function runDemo(
     );
     clickhouse = db.port;
     session = db.session;
+    const replicas = recordingClickHousePort(recording).replicas;
+    if (replicas) {
+      // The embedded ClickHouse answers for the endpoint; each replica of
+      // the simulated cluster answers from its recorded rows (chDB hosts no
+      // replicated table: it has no Keeper to coordinate one).
+      clickhouse = { ...db.port, replicas };
+      say(
+        `  ClickHouse cluster: ${recording.clickhouse.replicas?.map((r) => r.name).join(', ')} on one file system, each replica's system tables from the scenario's recorded rows\n`,
+      );
+    }
     close = db.close;
     say(
       `  embedded ClickHouse ${db.version} (chDB): Langfuse's traces, observations and scores tables, ${db.insertBatches} insert batches like the Langfuse worker's; ${db.settings} (${Date.now() - started} ms)\n`,

@@ -20,11 +20,15 @@ import {
 import { SourceUnavailableError } from '../domain/errors.ts';
 import {
   type ClickHousePort,
+  type ClickHouseReplica,
   type ClickHouseSnapshot,
   SNAPSHOT_QUERY_NAMES,
+  snapshotQueryNames,
 } from '../domain/ports.ts';
 import { redactSecret } from '../domain/redact.ts';
 import {
+  CLUSTER_HOSTS_QUERY,
+  MAX_REPLICAS,
   SNAPSHOT_QUERIES,
   snapshotSettings,
   WINDOWED_QUERIES,
@@ -40,6 +44,7 @@ import {
   RECORD_COUNTS_QUERY,
   recordCountParams,
 } from '../domain/sources/clickhouse/record-counts.ts';
+import { replicaNameOf } from '../domain/sources/clickhouse/replicas.ts';
 
 export type ClickHouseHttpOptions = {
   /** `http://host:8123` or `https://host:8443`; no credentials in it. */
@@ -53,6 +58,8 @@ export type ClickHouseHttpOptions = {
   caCertPem?: string;
   /** A prepared client (tests); url, credentials and TLS are then unused. */
   client?: ClickHouseClient;
+  /** A replica of a cluster: its snapshot adds the replica queries. */
+  replica?: boolean;
 };
 
 /**
@@ -114,7 +121,10 @@ function safeUrl(url: string): string {
  */
 export function createClickHouseHttpPort(
   options: ClickHouseHttpOptions,
-): ClickHousePort & { close(): Promise<void> } {
+): ClickHousePort & {
+  close(): Promise<void>;
+  clusterHosts(cluster: string): Promise<string[]>;
+} {
   if (!(options.timeoutMs > 0)) {
     throw new RangeError('timeoutMs must be a positive number');
   }
@@ -137,10 +147,42 @@ export function createClickHouseHttpPort(
         : {}),
     });
   const settings = snapshotSettings(options.timeoutMs);
+  const names = snapshotQueryNames(options.replica === true);
 
   return {
     async close() {
       await client.close();
+    },
+    async clusterHosts(cluster) {
+      const deadline = AbortSignal.timeout(
+        options.timeoutMs + CLICKHOUSE_DEADLINE_GRACE_MS,
+      );
+      try {
+        const result = await client.query({
+          query: CLUSTER_HOSTS_QUERY,
+          format: 'JSONEachRow',
+          clickhouse_settings: settings as ClickHouseSettings,
+          abort_signal: deadline,
+          query_params: { cluster },
+        });
+        const rows = await beforeDeadline(
+          result.json<Record<string, unknown>>(),
+          deadline,
+          () => result.close(),
+        );
+        return rows
+          .map((row) => String(row.host_name ?? ''))
+          .filter((host) => host !== '')
+          .slice(0, MAX_REPLICAS);
+      } catch (error) {
+        const reason = describeClickHouseError(error, {
+          timeoutMs: options.timeoutMs,
+          ...(options.password ? { secret: options.password } : {}),
+        }).reason;
+        throw new SourceUnavailableError(
+          `replicas not discovered: ${redactSecret(reason, options.password)}`,
+        );
+      }
     },
     async countRecords(window) {
       const params = recordCountParams(window);
@@ -180,7 +222,7 @@ export function createClickHouseHttpPort(
       const results: ClickHouseSnapshot['results'] = {};
       const failures: { kind: FailureKind; reason: string }[] = [];
       await Promise.all(
-        SNAPSHOT_QUERY_NAMES.map(async (name) => {
+        names.map(async (name) => {
           try {
             const result = await client.query({
               query: SNAPSHOT_QUERIES[name],
@@ -222,7 +264,7 @@ export function createClickHouseHttpPort(
         }),
       );
       const elapsedMs = Math.round(performance.now() - started);
-      if (failures.length === SNAPSHOT_QUERY_NAMES.length) {
+      if (failures.length === names.length) {
         const fatal = wholeServerFailure(failures, {
           ...options,
           elapsedMs,
@@ -280,16 +322,67 @@ export function clickhousePortsFromConfig(
   for (const fs of config.fileSystems) {
     const login = logins.get(fs.fileSystemId);
     if (!fs.clickhouseUrl || !login) continue;
-    ports.set(
-      fs.fileSystemId,
+    const connect = (url: string, replica: boolean) =>
       createClickHouseHttpPort({
-        url: fs.clickhouseUrl,
+        url,
         username: login.username,
         password: login.password,
         timeoutMs: config.clickhouseTimeoutMs,
+        replica,
         ...(login.caCertPem ? { caCertPem: login.caCertPem } : {}),
-      }),
-    );
+      });
+    const endpoint = connect(fs.clickhouseUrl, false);
+    const replicas = replicasOf(fs, endpoint, (url) => connect(url, true));
+    ports.set(fs.fileSystemId, {
+      snapshot: endpoint.snapshot,
+      countRecords: endpoint.countRecords,
+      close: endpoint.close,
+      ...(replicas ? { replicas } : {}),
+    });
   }
   return ports;
+}
+
+/** The default cluster name of Langfuse's CLICKHOUSE_CLUSTER_NAME. */
+export const LANGFUSE_CLUSTER = 'default';
+
+/**
+ * How a file system's replicas are listed: its `clickhouseReplicas`, or
+ * the hosts of system.clusters read through the endpoint, each reached on
+ * the endpoint's scheme and HTTP port. Each replica's port is created once
+ * and kept, as the endpoint's is.
+ */
+export function replicasOf(
+  fs: AppConfig['fileSystems'][number],
+  endpoint: { clusterHosts(cluster: string): Promise<string[]> },
+  connect: (url: string) => ClickHousePort,
+): (() => Promise<ClickHouseReplica[]>) | undefined {
+  const made = new Map<string, ClickHousePort>();
+  const portFor = (url: string) => {
+    let port = made.get(url);
+    if (!port) {
+      port = connect(url);
+      made.set(url, port);
+    }
+    return port;
+  };
+  if (fs.clickhouseReplicas) {
+    const urls = fs.clickhouseReplicas;
+    return async () =>
+      urls.map((url) => ({ name: replicaNameOf(url), port: portFor(url) }));
+  }
+  if (fs.clickhouseDiscoverReplicas && fs.clickhouseUrl) {
+    const base = new URL(fs.clickhouseUrl);
+    return async () => {
+      const hosts = await endpoint.clusterHosts(
+        fs.clickhouseCluster ?? LANGFUSE_CLUSTER,
+      );
+      return hosts.map((host) => {
+        const url = new URL(base.origin);
+        url.hostname = host;
+        return { name: host.split('.')[0] || host, port: portFor(url.origin) };
+      });
+    };
+  }
+  return undefined;
 }

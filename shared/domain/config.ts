@@ -155,6 +155,20 @@ export const fileSystemConfigSchema = z.object({
   alarmNames: z.array(z.string()).default([]),
   /** ClickHouse HTTPS endpoint of the Langfuse deployment on it. */
   clickhouseUrl: clickhouseUrlSchema.optional(),
+  /**
+   * Each replica of a ClickHouse cluster on this file system (one URL per
+   * pod, same rules as clickhouseUrl), snapshotted one by one beside
+   * clickhouseUrl, the cluster's Service; see docs/eks.md.
+   */
+  clickhouseReplicas: z.array(clickhouseUrlSchema).min(1).max(16).optional(),
+  /**
+   * Find the replicas through clickhouseUrl instead: the hosts of the
+   * cluster named `clickhouseCluster` in system.clusters, reached on
+   * clickhouseUrl's scheme and port.
+   */
+  clickhouseDiscoverReplicas: z.boolean().optional(),
+  /** The cluster Langfuse uses: its CLICKHOUSE_CLUSTER_NAME, `default`. */
+  clickhouseCluster: z.string().min(1).max(200).optional(),
   clickhouseUser: z.string().default('default'),
   /**
    * The Langfuse worker's CloudWatch Logs groups the Langfuse collector
@@ -328,16 +342,56 @@ export const appConfigSchema = z
         message: `must be the same for every file system (fileSystems.${first.i} has ${first.inVpc}): one replay function serves them all, and inside the VPC it reaches no public Langfuse`,
       });
     }
+    config.fileSystems.forEach((fs, i) => {
+      const replicas = fs.clickhouseReplicas;
+      if ((replicas || fs.clickhouseDiscoverReplicas) && !fs.clickhouseUrl) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [
+            'fileSystems',
+            i,
+            replicas ? 'clickhouseReplicas' : 'clickhouseDiscoverReplicas',
+          ],
+          message:
+            'needs clickhouseUrl too (the cluster Service the credentials and the top-level snapshot use)',
+        });
+      }
+      if (replicas && fs.clickhouseDiscoverReplicas) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fileSystems', i, 'clickhouseDiscoverReplicas'],
+          message:
+            'set either clickhouseReplicas or clickhouseDiscoverReplicas, not both',
+        });
+      }
+      if (replicas && new Set(replicas).size !== replicas.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fileSystems', i, 'clickhouseReplicas'],
+          message: 'names a replica twice',
+        });
+      }
+    });
     if (config.allowInsecureClickhouseHttp) return;
+    const insecure =
+      'must be https (plain http only with allowInsecureClickhouseHttp: true, for loopback and development)';
     config.fileSystems.forEach((fs, i) => {
       if (fs.clickhouseUrl && new URL(fs.clickhouseUrl).protocol === 'http:') {
         ctx.addIssue({
           code: 'custom',
           path: ['fileSystems', i, 'clickhouseUrl'],
-          message:
-            'must be https (plain http only with allowInsecureClickhouseHttp: true, for loopback and development)',
+          message: insecure,
         });
       }
+      fs.clickhouseReplicas?.forEach((url, j) => {
+        if (new URL(url).protocol === 'http:') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['fileSystems', i, 'clickhouseReplicas', j],
+            message: insecure,
+          });
+        }
+      });
     });
   });
 export type AppConfig = z.infer<typeof appConfigSchema>;

@@ -322,8 +322,80 @@ export const clickHouseSummarySchema = z.object({
   diskFreeBytes: z.number().nullable(),
   diskTotalBytes: z.number().nullable(),
   topPartitions: z.array(partitionPartsSchema),
+  /**
+   * What ClickHouse's own system.*_log tables wrote in the window (parts
+   * from part_log), against every table's writes; absent when not read.
+   */
+  logTables: z
+    .object({
+      bytesWritten: z.number(),
+      totalBytesWritten: z.number(),
+      sharePercent: z.number(),
+      /** The log tables that wrote most, largest first. */
+      tables: z.array(z.object({ table: z.string(), bytes: z.number() })),
+    })
+    .optional(),
 });
 export type ClickHouseSummary = z.infer<typeof clickHouseSummarySchema>;
+
+/** A replica's replication state: system.replicas and its queue. */
+export const replicationSummarySchema = z.object({
+  /** Entries in system.replication_queue (read up to its LIMIT). */
+  queueEntries: z.number(),
+  /** Entries retried more than STUCK_REPLICATION_TRIES times. */
+  stuckEntries: z.number(),
+  /** Age of the oldest entry at the window's end, from create_time. */
+  oldestEntryAgeSeconds: z.number().nullable(),
+  /** The most retried entry: its type, tries, last error, postponement. */
+  worstEntry: z
+    .object({
+      table: z.string(),
+      type: z.string(),
+      numTries: z.number(),
+      lastException: z.string(),
+      postponeReason: z.string(),
+    })
+    .nullable(),
+  /** system.replicas, summed or at worst over the replicated tables. */
+  replicatedTables: z.number().nullable(),
+  queueSize: z.number().nullable(),
+  insertsInQueue: z.number().nullable(),
+  mergesInQueue: z.number().nullable(),
+  maxAbsoluteDelaySeconds: z.number().nullable(),
+  readonlyTables: z.number().nullable(),
+  sessionExpiredTables: z.number().nullable(),
+});
+export type ReplicationSummary = z.infer<typeof replicationSummarySchema>;
+
+/**
+ * A replica's Keeper session, from system.zookeeper_connection:
+ * `connected` (a session that has not expired), `expired`, `no-session`
+ * (no row), `not-configured` (the table does not exist), `unknown` (the
+ * query failed otherwise; `reason` says why).
+ */
+export const keeperStateSchema = z.object({
+  state: z.enum([
+    'connected',
+    'expired',
+    'no-session',
+    'not-configured',
+    'unknown',
+  ]),
+  reason: z.string().optional(),
+});
+
+/** One replica of a cluster: its snapshot, replication and Keeper. */
+export const replicaEvidenceSchema = z.object({
+  name: z.string(),
+  available: z.boolean(),
+  /** Why the replica could not be read, one line. */
+  reason: z.string().optional(),
+  elapsedMs: z.number(),
+  summary: clickHouseSummarySchema.optional(),
+  replication: replicationSummarySchema.nullable(),
+  keeper: keeperStateSchema,
+});
+export type ReplicaEvidence = z.infer<typeof replicaEvidenceSchema>;
 
 export const clickHouseEvidenceSchema = z.discriminatedUnion('available', [
   z.object({
@@ -340,8 +412,13 @@ export const clickHouseEvidenceSchema = z.discriminatedUnion('available', [
       }),
     ),
     summary: clickHouseSummarySchema,
+    /** Every replica of a cluster, when more than one is configured. */
+    replicas: z.array(replicaEvidenceSchema).optional(),
   }),
-  unavailableSchema.extend({ source: z.literal('clickhouse') }),
+  unavailableSchema.extend({
+    source: z.literal('clickhouse'),
+    replicas: z.array(replicaEvidenceSchema).optional(),
+  }),
 ]);
 export type ClickHouseEvidence = z.infer<typeof clickHouseEvidenceSchema>;
 

@@ -85,8 +85,42 @@ export const SNAPSHOT_QUERY_NAMES = [
   'replication_queue',
   'mutations',
   'disks',
+  'part_log_tables',
+  'replicas',
+  'keeper',
 ] as const;
 export type SnapshotQueryName = (typeof SNAPSHOT_QUERY_NAMES)[number];
+
+/**
+ * Queries asked of each replica of a cluster only: its replicated tables
+ * (system.replicas) and its Keeper session (system.zookeeper_connection,
+ * which does not exist on a server without ZooKeeper or Keeper).
+ */
+export const REPLICA_QUERY_NAMES: ReadonlySet<SnapshotQueryName> = new Set([
+  'replicas',
+  'keeper',
+]);
+
+/**
+ * Queries added after the first recordings: a recording without their
+ * file was made before them, so they are left out of its snapshot rather
+ * than reported as failed.
+ */
+export const LATER_QUERY_NAMES: ReadonlySet<SnapshotQueryName> = new Set([
+  'part_log_tables',
+  'replicas',
+  'keeper',
+]);
+
+/** The snapshot queries of one server: a replica's, or a single one's. */
+export function snapshotQueryNames(replica: boolean): SnapshotQueryName[] {
+  return SNAPSHOT_QUERY_NAMES.filter(
+    (name) => replica || !REPLICA_QUERY_NAMES.has(name),
+  );
+}
+
+/** One replica of a cluster and the port that reads it. */
+export type ClickHouseReplica = { name: string; port: ClickHousePort };
 
 export type SnapshotQueryResult =
   | { ok: true; rows: Record<string, unknown>[] }
@@ -110,6 +144,13 @@ export type ClickHousePort = {
    * tables (a recording).
    */
   countRecords?(window: { start: Date; end: Date }): Promise<RecordCounts>;
+  /**
+   * The replicas to snapshot one by one, each with the replica queries
+   * (configured `clickhouseReplicas`, or discovered from system.clusters
+   * through this endpoint). Absent or empty: one endpoint. Throws when
+   * discovery cannot read system.clusters.
+   */
+  replicas?(): Promise<ClickHouseReplica[]>;
 };
 
 /**

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { runRecord } from '../../cli/commands/record.ts';
 import { main } from '../../cli/main.ts';
 import { startDemoClickHouse } from '../../local/demo-clickhouse.ts';
+import { recordingClickHousePort } from '../../local/recorded-ports.ts';
 import { simulateScenario } from '../../local/scenarios.ts';
 import { createMetricsPort } from '../../shared/adapters/aws-cloudwatch.ts';
 import { createEfsPort } from '../../shared/adapters/aws-efs.ts';
@@ -115,5 +116,93 @@ describe('burstguard record', () => {
         { out: () => undefined, err: () => undefined, color: false },
       ),
     ).rejects.toThrow(/--file-system: must look like fs-/);
+  });
+
+  it('records each replica of a cluster, and one that did not answer, and replays them by name', async () => {
+    // Prepare: the eks-replicas scenario's AWS, and its replicas' recorded
+    // rows behind the ports, plus a replica that refuses.
+    const end = new Date();
+    const scenario = simulateScenario('eks-replicas', { end });
+    const { efsMock, cwMock } = mockAwsWith(scenario);
+    const recorded = recordingClickHousePort(scenario);
+    const out = await tempDir('burstguard-record-');
+    try {
+      // Act
+      const code = await runRecord(
+        {
+          fileSystemId: 'fs-0a1b2c3d4e5f67890',
+          out,
+          windowMinutes: '180',
+          region: 'us-east-1',
+          clickhouseUser: 'default',
+        },
+        { out: () => undefined, err: () => undefined, color: false },
+        {
+          efs: createEfsPort(new EFSClient({ region: 'us-east-1' })),
+          metrics: createMetricsPort(
+            new CloudWatchClient({ region: 'us-east-1' }),
+          ),
+          clickhouse: {
+            ...recorded,
+            async replicas() {
+              const replicas = (await recorded.replicas?.()) ?? [];
+              return [
+                ...replicas,
+                {
+                  name: '10.0.13.52:8443',
+                  port: {
+                    async snapshot() {
+                      throw new Error(
+                        'unreachable after 5 s: connect ECONNREFUSED 10.0.13.52:8443',
+                      );
+                    },
+                  },
+                },
+              ];
+            },
+          },
+        },
+      );
+
+      // Assess: a directory per replica, the refusing one with its error.
+      expect(code).toBe(0);
+      expect(
+        (await readdir(join(out, 'clickhouse', 'replicas'))).sort(),
+      ).toEqual([
+        '10.0.13.52:8443',
+        'langfuse-clickhouse-shard0-0',
+        'langfuse-clickhouse-shard0-1',
+        'langfuse-clickhouse-shard0-2',
+      ]);
+      expect(
+        await readFile(
+          join(out, 'clickhouse', 'replicas', '10.0.13.52:8443', 'error.txt'),
+          'utf8',
+        ),
+      ).toBe('unreachable after 5 s: connect ECONNREFUSED 10.0.13.52:8443\n');
+
+      // Act again: replay what was written.
+      const replayOut: string[] = [];
+      expect(
+        await main(['replay', out, '--json', '--policy', 'off'], {
+          out: (t) => void replayOut.push(t),
+          err: () => undefined,
+          color: false,
+        }),
+      ).toBe(0);
+      const findings: string[] = JSON.parse(replayOut.join('')).diagnosis
+        .findings;
+      expect(findings).toContain(
+        'ClickHouse replica 10.0.13.52:8443 did not answer: unreachable after 5 s: connect ECONNREFUSED 10.0.13.52:8443',
+      );
+      expect(findings).toContainEqual(
+        expect.stringMatching(
+          /^ClickHouse replica langfuse-clickhouse-shard0-2: 42 entries/,
+        ),
+      );
+    } finally {
+      efsMock.restore();
+      cwMock.restore();
+    }
   });
 });

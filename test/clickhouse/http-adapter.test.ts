@@ -84,7 +84,32 @@ describe('createClickHouseHttpPort', () => {
       ok: true,
       rows: [{ name: 'parts', value: '1' }],
     });
-    expect(Object.keys(snapshot.results)).toHaveLength(10);
+    // The ten queries and part_log_tables; the replica queries are asked
+    // of a cluster's replicas only.
+    expect(Object.keys(snapshot.results)).toHaveLength(11);
+    expect(snapshot.results.replicas).toBeUndefined();
+    expect(snapshot.results.keeper).toBeUndefined();
+  });
+
+  it('asks a replica its replication queue, system.replicas and Keeper too', async () => {
+    // Prepare
+    const { client, calls } = fakeClient(() => []);
+    const replica = createClickHouseHttpPort({
+      url: 'http://unused',
+      username: 'default',
+      timeoutMs: 5_000,
+      client,
+      replica: true,
+    });
+
+    // Act
+    const snapshot = await replica.snapshot(window);
+
+    // Assess
+    expect(calls).toHaveLength(SNAPSHOT_QUERY_NAMES.length);
+    expect(snapshot.results.replication_queue).toEqual({ ok: true, rows: [] });
+    expect(snapshot.results.replicas).toEqual({ ok: true, rows: [] });
+    expect(snapshot.results.keeper).toEqual({ ok: true, rows: [] });
   });
 
   it('sends read-only, bounded settings and the window as parameters', async () => {
@@ -94,8 +119,8 @@ describe('createClickHouseHttpPort', () => {
     // Act
     await port(client).snapshot(window);
 
-    // Assess
-    expect(calls).toHaveLength(SNAPSHOT_QUERY_NAMES.length);
+    // Assess: every query but the two asked of replicas only
+    expect(calls).toHaveLength(SNAPSHOT_QUERY_NAMES.length - 2);
     for (const call of calls) {
       expect(call.format).toBe('JSONEachRow');
       expect(call.clickhouse_settings).toEqual({
@@ -111,7 +136,11 @@ describe('createClickHouseHttpPort', () => {
       start: '2026-11-22 03:00:00',
       end: '2026-11-23 03:00:00',
     });
-    const others = calls.filter((c) => nameOf(c.query) !== 'part_log');
+    const perTable = calls.find((c) => nameOf(c.query) === 'part_log_tables');
+    expect(perTable?.query_params).toEqual(partLog?.query_params);
+    const others = calls.filter(
+      (c) => !['part_log', 'part_log_tables'].includes(nameOf(c.query) ?? ''),
+    );
     for (const call of others) expect(call.query_params).toBeUndefined();
   });
 

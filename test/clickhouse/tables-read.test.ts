@@ -5,9 +5,12 @@
  * reads, subqueries and joins included, which a look at the query text for
  * `FROM x` would miss. Run in chDB with Langfuse's tables present, so a
  * query that reached into them would resolve and be caught. chDB has no
- * system.part_log or system.asynchronous_metrics; those two are resolved
- * against stand-in tables of the same name in another database, and
- * reported under their system name.
+ * system.part_log, system.asynchronous_metrics or (without Keeper)
+ * system.zookeeper_connection; those are resolved against stand-in tables
+ * of the same name and documented columns in another database, and
+ * reported under their system name (ClickHouse docs,
+ * https://clickhouse.com/docs/operations/system-tables/part_log and
+ * https://clickhouse.com/docs/operations/system-tables/zookeeper_connection).
  */
 import { Session } from 'chdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +31,13 @@ const STAND_INS = {
       'RemovePart' = 4, 'MutatePart' = 5, 'MovePart' = 6,
       'MergePartsStart' = 7, 'MutatePartStart' = 8),
     event_date Date, event_time DateTime, duration_ms UInt64,
+    database String, table String,
     size_in_bytes UInt64) ENGINE = MergeTree ORDER BY event_time`,
+  'system.zookeeper_connection': `CREATE TABLE standin.zookeeper_connection (
+    name String, host String, port UInt16, \`index\` Nullable(UInt8),
+    connected_time DateTime, session_uptime_elapsed_seconds UInt64,
+    is_expired UInt8, keeper_api_version UInt8, client_id Int64)
+    ENGINE = MergeTree ORDER BY name`,
   'system.asynchronous_metrics': `CREATE TABLE standin.asynchronous_metrics (
     metric String, value Float64) ENGINE = MergeTree ORDER BY metric`,
 };

@@ -34,6 +34,9 @@ const EXPECTED: Record<(typeof SCENARIOS)[number], string> = {
   // The engine scores it as exhausted; the contradiction keeps auto from
   // acting on it (test/diagnosis/contradictions.test.ts).
   'credits-contradictory': 'efs-burst-credits-exhausted',
+  // Replication falling behind on three replicas is the starved storage's
+  // symptom, not a verdict of its own.
+  'eks-replicas': 'efs-burst-credits-exhausted',
 };
 
 describe('diagnose', () => {

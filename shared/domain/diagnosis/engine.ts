@@ -35,6 +35,7 @@ import { describeTable, type PriceOverrides, priceTable } from '../pricing.ts';
 import { rankByScore, VERDICT_TABLE } from '../verdicts.ts';
 import { findContradictions } from './contradictions.ts';
 import { formatBytes, formatRate } from './forecast.ts';
+import { logTablesFinding, replicaFindings } from './replicas.ts';
 import { clamp01, partsLine, type Scoring } from './scorers.ts';
 import { computeSignals, type Signals } from './signals.ts';
 
@@ -274,6 +275,9 @@ function findingsFor(winner: Scored, s: Signals, evidence: Evidence): string[] {
     const line = partsLine(evidence.clickhouse.summary);
     if (line) findings.push(`ClickHouse: ${line}`);
   }
+  findings.push(...replicaFindings(evidence.clickhouse, winner.verdict));
+  const logTables = logTablesFinding(evidence.clickhouse);
+  if (logTables) findings.push(logTables);
   return [...new Set(findings)];
 }
 

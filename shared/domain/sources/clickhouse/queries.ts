@@ -75,11 +75,39 @@ export const SNAPSHOT_QUERIES: Record<SnapshotQueryName, string> = {
   replication_queue: `SELECT database, table, type, num_tries, last_exception, postpone_reason, create_time FROM system.replication_queue ORDER BY num_tries DESC LIMIT 100`,
   mutations: `SELECT database, table, mutation_id, command, create_time, parts_to_do, latest_fail_reason FROM system.mutations WHERE NOT is_done ORDER BY create_time LIMIT 100`,
   disks: `SELECT name, path, free_space, total_space FROM system.disks LIMIT 20`,
+  // The parts each table wrote in the window (new parts from inserts, merged
+  // and mutated parts): how much of the writing ClickHouse's own system.*_log
+  // tables do. part_log's event types and size_in_bytes: ClickHouse docs,
+  // https://clickhouse.com/docs/operations/system-tables/part_log
+  part_log_tables: `SELECT database, table, count() AS n, sum(size_in_bytes) AS bytes FROM system.part_log WHERE event_date >= toDate({start:DateTime('UTC')}) - 1 AND event_time >= {start:DateTime('UTC')} AND event_time < {end:DateTime('UTC')} AND event_type IN ('NewPart', 'MergeParts', 'MutatePart') GROUP BY database, table ORDER BY bytes DESC, database, table LIMIT 200`,
+  // A replica's replicated tables: read-only (no Keeper session), queue
+  // size, inserts and merges queued, delay behind the other replicas.
+  // Columns: https://clickhouse.com/docs/operations/system-tables/replicas
+  replicas: `SELECT database, table, replica_name, is_readonly, is_session_expired, queue_size, inserts_in_queue, merges_in_queue, absolute_delay, total_replicas, active_replicas FROM system.replicas ORDER BY absolute_delay DESC, queue_size DESC LIMIT 100`,
+  // The replica's Keeper sessions; the table does not exist on a server
+  // without ZooKeeper or Keeper configured (ClickHouse docs,
+  // https://clickhouse.com/docs/operations/system-tables/zookeeper_connection).
+  keeper: `SELECT name, host, port, is_expired, session_uptime_elapsed_seconds FROM system.zookeeper_connection LIMIT 10`,
 };
+
+/**
+ * The hosts of a cluster, for discovering its replicas through one of
+ * them: `host_name` and `is_local` of system.clusters (ClickHouse docs,
+ * https://clickhouse.com/docs/operations/system-tables/clusters). Its
+ * `port` is the native TCP port, not the HTTP one, so the HTTP port of the
+ * configured URL is used for every host. Langfuse names its cluster with
+ * CLICKHOUSE_CLUSTER_NAME, `default` unless set (langfuse/langfuse,
+ * packages/shared/clickhouse/scripts/up.sh).
+ */
+export const CLUSTER_HOSTS_QUERY = `SELECT DISTINCT host_name FROM system.clusters WHERE cluster = {cluster:String} ORDER BY host_name LIMIT 16`;
+
+/** Replicas discovered at most (the bound of CLUSTER_HOSTS_QUERY). */
+export const MAX_REPLICAS = 16;
 
 /** Which queries take the window as parameters. */
 export const WINDOWED_QUERIES: ReadonlySet<SnapshotQueryName> = new Set([
   'part_log',
+  'part_log_tables',
 ]);
 
 /** The window part_log is read over: its last PART_LOG_MAX_MINUTES. */

@@ -20,6 +20,22 @@ type Row = Record<string, unknown>;
  * ClickHouse docs, "system.replication_queue").
  */
 export const STUCK_REPLICATION_TRIES = 100;
+/**
+ * ClickHouse's own log tables are named a contributor to the writes when
+ * they wrote at least this share of the window's bytes: burstguard's own
+ * threshold. A quarter of the writes is more than a well-behaved
+ * Langfuse's ingestion leaves room for on a Bursting file system whose
+ * baseline is a few hundred KiB/s.
+ */
+export const LOG_TABLES_SHARE_PERCENT = 25;
+/** Log tables listed by name in the evidence. */
+export const TOP_LOG_TABLES = 5;
+
+/** Whether a part_log row is one of ClickHouse's own system.*_log tables. */
+export function isSystemLogTable(database: unknown, table: unknown): boolean {
+  return database === 'system' && /_log(?:_\d+)?$/.test(String(table ?? ''));
+}
+
 /** Top partitions kept in the evidence. */
 export const TOP_PARTITIONS = 10;
 
@@ -98,6 +114,7 @@ export function summarizeSnapshot(
   const replication = rowsOf(snapshot, 'replication_queue');
   const mutations = rowsOf(snapshot, 'mutations');
   const disks = rowsOf(snapshot, 'disks');
+  const partLogTables = rowsOf(snapshot, 'part_log_tables');
 
   // Merges in flight: the longest one and its progress.
   let longest: Row | undefined;
@@ -197,6 +214,28 @@ export function summarizeSnapshot(
       diskFreeBytes: diskFree,
       diskTotalBytes: diskTotal,
       topPartitions: partitions.slice(0, TOP_PARTITIONS),
+      ...(partLogTables ? { logTables: logTablesOf(partLogTables) } : {}),
     },
+  };
+}
+
+/** What the system.*_log tables wrote against every table's writes. */
+function logTablesOf(rows: Row[]): NonNullable<ClickHouseSummary['logTables']> {
+  let total = 0;
+  let logs = 0;
+  const tables: { table: string; bytes: number }[] = [];
+  for (const row of rows) {
+    const bytes = num(row.bytes) ?? 0;
+    total += bytes;
+    if (!isSystemLogTable(row.database, row.table)) continue;
+    logs += bytes;
+    tables.push({ table: `system.${String(row.table)}`, bytes });
+  }
+  tables.sort((a, b) => b.bytes - a.bytes || a.table.localeCompare(b.table));
+  return {
+    bytesWritten: logs,
+    totalBytesWritten: total,
+    sharePercent: total > 0 ? Math.round((logs / total) * 1000) / 10 : 0,
+    tables: tables.slice(0, TOP_LOG_TABLES),
   };
 }
