@@ -420,7 +420,15 @@ export async function writeRecording(
     await put(RECORDING_FILES.langfuseLines, json(recording.langfuseLines));
   }
   await writeSnapshotDir(RECORDING_FILES.clickhouseDir, recording.clickhouse);
+  const seen = new Set<string>();
   for (const replica of recording.clickhouse.replicas ?? []) {
+    // Two replicas under one name would overwrite each other's files.
+    if (seen.has(replica.name)) {
+      throw new RecordingError(
+        `replica name ${JSON.stringify(replica.name)} is given twice: each replica needs a name of its own`,
+      );
+    }
+    seen.add(replica.name);
     if (!REPLICA_DIR_NAME.test(replica.name)) {
       throw new RecordingError(
         `replica name ${JSON.stringify(replica.name)}: not a directory name (letters, digits, . - _ : only)`,

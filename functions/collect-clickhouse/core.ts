@@ -33,10 +33,10 @@ export type CollectClickHousePorts = {
 
 /**
  * The whole replica fan-out ends within this long, inside the function's
- * 30 s timeout: each replica's own snapshot is bounded by the ClickHouse
+ * 20 s Lambda timeout: each replica's own snapshot is bounded by the ClickHouse
  * timeout already, this is the cap for all of them and the discovery.
  */
-export const REPLICAS_DEADLINE_MS = 20_000;
+export const REPLICAS_DEADLINE_MS = 15_000;
 
 /** Reads the ClickHouse evidence for a trigger; never throws. */
 export async function collectClickHouse(

@@ -5,6 +5,7 @@
  * server that cannot be used at all (refused, wrong password, every query
  * timed out) becomes one SourceUnavailableError line.
  */
+
 import {
   type ClickHouseClient,
   ClickHouseLogLevel,
@@ -17,7 +18,10 @@ import {
   clickhouseLogins,
   pemCertificate,
 } from '../domain/credentials.ts';
-import { SourceUnavailableError } from '../domain/errors.ts';
+import {
+  ConfigurationError,
+  SourceUnavailableError,
+} from '../domain/errors.ts';
 import {
   type ClickHousePort,
   type ClickHouseReplica,
@@ -378,11 +382,38 @@ export function replicasOf(
         fs.clickhouseCluster ?? LANGFUSE_CLUSTER,
       );
       return hosts.map((host) => {
-        const url = new URL(base.origin);
-        url.hostname = host;
-        return { name: host.split('.')[0] || host, port: portFor(url.origin) };
+        const url = discoveredReplicaUrl(base, host);
+        return { name: replicaNameOf(url), port: portFor(url) };
       });
     };
   }
   return undefined;
+}
+
+/**
+ * The URL of a replica system.clusters names, on the endpoint's scheme and
+ * HTTP port. The ClickHouse password goes to it, so only over https and
+ * only to a host in the endpoint's own DNS domain (the part after its
+ * first label: `clickhouse.langfuse.svc.cluster.local` admits
+ * `*.langfuse.svc.cluster.local`); anything else is refused in one line.
+ */
+export function discoveredReplicaUrl(base: URL, host: string): string {
+  if (base.protocol !== 'https:') {
+    throw new ConfigurationError(
+      `clickhouseDiscoverReplicas sends the ClickHouse password to the hosts system.clusters names: only over https, not ${base.protocol} (list the replicas in clickhouseReplicas instead)`,
+    );
+  }
+  const domain = base.hostname.split('.').slice(1).join('.');
+  const url = new URL(base.origin);
+  url.hostname = host;
+  if (
+    url.hostname !== host.toLowerCase() ||
+    !domain ||
+    !url.hostname.endsWith(`.${domain}`)
+  ) {
+    throw new ConfigurationError(
+      `system.clusters names ${host}, outside the domain of clickhouseUrl (${domain || base.hostname}): not sending it the password (list the replicas in clickhouseReplicas instead)`,
+    );
+  }
+  return url.origin;
 }

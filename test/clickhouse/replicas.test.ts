@@ -13,7 +13,10 @@ import { join } from 'node:path';
 import { Session } from 'chdb';
 import { describe, expect, it } from 'vitest';
 import { simulateScenario } from '../../local/scenarios.ts';
-import { replicasOf } from '../../shared/adapters/clickhouse-http.ts';
+import {
+  discoveredReplicaUrl,
+  replicasOf,
+} from '../../shared/adapters/clickhouse-http.ts';
 import { parseConfig } from '../../shared/domain/config.ts';
 import { logTablesFinding } from '../../shared/domain/diagnosis/replicas.ts';
 import type { ClickHousePort } from '../../shared/domain/ports.ts';
@@ -66,7 +69,9 @@ describe('replica discovery', () => {
       fileSystems: [
         {
           fileSystemId: 'fs-0123456789abcdef0',
-          clickhouseUrl: 'https://clickhouse.internal.example:8443',
+          // The Service in the same namespace as the replicas' pods.
+          clickhouseUrl:
+            'https://langfuse-clickhouse.langfuse.svc.cluster.local:8443',
           clickhouseDiscoverReplicas: true,
         },
       ],
@@ -99,6 +104,69 @@ describe('replica discovery', () => {
       'langfuse-clickhouse-shard0-2',
     ]);
     expect(connected).toEqual(HOSTS.map((h) => `https://${h}:8443`));
+  });
+
+  it('sends the password only over https and only into the endpoint domain', () => {
+    // Prepare
+    const base = (url: string) => new URL(url);
+    const inside =
+      'langfuse-clickhouse-shard0-0.langfuse-clickhouse-headless.langfuse.svc.cluster.local';
+
+    // Act / Assess
+    expect(
+      discoveredReplicaUrl(
+        base('https://langfuse-clickhouse.langfuse.svc.cluster.local:8443'),
+        inside,
+      ),
+    ).toBe(`https://${inside}:8443`);
+    expect(() =>
+      discoveredReplicaUrl(
+        base('https://langfuse-clickhouse.langfuse.svc.cluster.local:8443'),
+        'attacker.example.com',
+      ),
+    ).toThrow(
+      /outside the domain of clickhouseUrl \(langfuse\.svc\.cluster\.local\)/,
+    );
+    expect(() =>
+      discoveredReplicaUrl(
+        base('https://langfuse-clickhouse.langfuse.svc.cluster.local:8443'),
+        'evil/langfuse.svc.cluster.local',
+      ),
+    ).toThrow(/not sending it the password/);
+    expect(() =>
+      discoveredReplicaUrl(
+        base('http://langfuse-clickhouse.langfuse.svc.cluster.local:8123'),
+        inside,
+      ),
+    ).toThrow(/only over https, not http:/);
+  });
+
+  it('names each discovered replica by its host name first label', async () => {
+    // Prepare
+    const fs = parseConfig({
+      fileSystems: [
+        {
+          fileSystemId: 'fs-0123456789abcdef0',
+          clickhouseUrl: 'https://clickhouse.langfuse.internal:8443',
+          clickhouseDiscoverReplicas: true,
+        },
+      ],
+    }).fileSystems[0];
+    const list = replicasOf(
+      fs as NonNullable<typeof fs>,
+      {
+        async clusterHosts() {
+          return ['ch-0.langfuse.internal', 'ch-1.langfuse.internal'];
+        },
+      },
+      () => ({}) as ClickHousePort,
+    );
+
+    // Act
+    const names = (await list?.())?.map((r) => r.name);
+
+    // Assess
+    expect(names).toEqual(['ch-0', 'ch-1']);
   });
 
   it('names a replica by its first DNS label, or host and port for an IP', () => {

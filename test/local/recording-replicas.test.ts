@@ -120,4 +120,25 @@ describe('a recording with replicas', () => {
     expect(Object.keys(snapshot.results)).not.toContain('part_log_tables');
     expect(snapshot.results.merges?.ok).toBe(true);
   });
+
+  it('refuses two replicas under one name, which would overwrite each other', async () => {
+    // Prepare
+    const dir = await tempDir();
+    const recording = simulateScenario('eks-replicas', {
+      end: new Date('2026-11-23T03:12:00Z'),
+    });
+    const [first] = recording.clickhouse.replicas ?? [];
+    const twice = {
+      ...recording,
+      clickhouse: {
+        ...recording.clickhouse,
+        replicas: [first, { ...first }] as typeof recording.clickhouse.replicas,
+      },
+    };
+
+    // Act / Assess
+    await expect(writeRecording(dir, twice)).rejects.toThrow(
+      `replica name "${first?.name}" is given twice`,
+    );
+  });
 });

@@ -44,6 +44,8 @@ async function answers(port: number): Promise<boolean> {
     });
     socket.on('close', () => resolve(text.includes('Zookeeper version')));
     socket.on('error', () => resolve(false));
+    // A listener that accepts and never answers must not stall the poll.
+    socket.setTimeout(1_000, () => socket.destroy());
   });
 }
 
@@ -71,6 +73,11 @@ export async function startZooKeeper(): Promise<ZooKeeperTestServer> {
     ],
     { stdio: 'ignore' },
   );
+  // No `java` on the PATH: one clear line, not an unhandled spawn error.
+  let spawnError: Error | undefined;
+  child.once('error', (error) => {
+    spawnError = error;
+  });
   const stop = async () => {
     child.kill('SIGTERM');
     await rm(dir, { recursive: true, force: true });
@@ -78,6 +85,12 @@ export async function startZooKeeper(): Promise<ZooKeeperTestServer> {
   // Wait for the server to answer, polling; a JVM takes a few seconds.
   for (let attempt = 0; attempt < 100; attempt++) {
     if (await answers(port)) return { port, stop };
+    if (spawnError) {
+      await stop();
+      throw new Error(
+        `ZooKeeper could not start: ${spawnError.message} (it needs java: apt-get install zookeeper brings default-jre)`,
+      );
+    }
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
