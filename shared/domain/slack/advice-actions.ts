@@ -6,7 +6,7 @@
  * and Verify all apply), `advice-snooze` hides the file system's advice
  * for some weeks. The value carries only checked ids and numbers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   readInteractionPayload,
   SLACK_BUTTON_VALUE_MAX_CHARS,

@@ -11,7 +11,7 @@
  * incident; the interaction takes it back from there, once, so a second
  * click cannot answer the task again.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `action_id`s of the two buttons. */
 export const APPROVE_ACTION_ID = 'approve';
