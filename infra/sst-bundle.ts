@@ -4,7 +4,7 @@
  * sst-build.ts so sst.config.ts does not load esbuild.
  */
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import {
   bundlePath,
   LAMBDA_NODEJS,
@@ -17,6 +17,8 @@ export type BuiltFunction = {
   dir: string;
   /** The bundle SST writes, `<dir>/functions/<name>/handler.mjs`. */
   file: string;
+  /** esbuild's account of the bundle: its inputs and external imports. */
+  metafile: Metafile;
 };
 
 /**
@@ -30,15 +32,27 @@ export async function buildFunctionAsSst(
 ): Promise<BuiltFunction> {
   const dir = join(outDir, name);
   const file = join(dir, bundlePath(name));
-  await buildEntryAsSst(`functions/${name}/handler.ts`, file, properties);
-  return { dir, file };
+  const metafile = await buildEntryAsSst(
+    `functions/${name}/handler.ts`,
+    file,
+    properties,
+  );
+  return { dir, file, metafile };
 }
 
-/** Bundles any entry point with SST's options, into `outfile`. */
+/**
+ * Bundles any entry point with SST's options, into `outfile`; returns
+ * esbuild's metafile (SST's options always ask for one).
+ */
 export async function buildEntryAsSst(
   entryPoint: string,
   outfile: string,
   properties: SstNodeProperties = LAMBDA_NODEJS,
-): Promise<void> {
-  await build(sstBuildOptions({ entryPoint, outfile, properties }));
+): Promise<Metafile> {
+  const result = await build(
+    sstBuildOptions({ entryPoint, outfile, properties }),
+  );
+  if (!result.metafile)
+    throw new Error(`esbuild wrote no metafile for ${entryPoint}`);
+  return result.metafile;
 }
