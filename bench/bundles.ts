@@ -20,6 +20,7 @@ import {
   type FunctionName,
   type LinkName,
 } from '../infra/iam.ts';
+import { LAMBDA_NODEJS, type SstNodeProperties } from '../infra/sst-build.ts';
 import {
   type BuiltFunction,
   buildEntryAsSst,
@@ -185,9 +186,14 @@ function round(value: number, places: number): number {
   return Math.round(value * f) / f;
 }
 
-/** The figures of the given functions (all of them by default). */
+/**
+ * The figures of the given functions (all of them by default), built
+ * with the given SST `nodejs` properties (what sst.config.ts deploys by
+ * default), the anchors with the same.
+ */
 export async function benchBundles(
   names: readonly FunctionName[] = [...LAMBDAS, ...ENTRY_FUNCTIONS],
+  properties: SstNodeProperties = LAMBDA_NODEJS,
 ): Promise<Figure[]> {
   // Inside the project, so the external AWS SDK resolves from its
   // node_modules as the runtime resolves its own copy.
@@ -198,14 +204,17 @@ export async function benchBundles(
   const tree = baselineTree(commit);
   const figures: Figure[] = [];
   for (const name of names) {
-    const fn = await buildFunctionAsSst(name, dir);
+    const fn = await buildFunctionAsSst(name, dir, properties);
     const current = await deployed(name, fn);
 
     const anchorEntry = join(dir, 'anchors', `${name}.ts`);
     writeFileSync(anchorEntry, await anchorSource(name, fn.metafile));
     const anchorDir = join(dir, 'anchors', name);
-    const anchorFile = join(anchorDir, 'index.mjs');
-    await buildEntryAsSst(anchorEntry, anchorFile);
+    const anchorFile = join(
+      anchorDir,
+      properties.format === 'cjs' ? 'index.cjs' : 'index.mjs',
+    );
+    await buildEntryAsSst(anchorEntry, anchorFile, properties);
     const anchor = { file: anchorFile, dir: anchorDir, env: current.env };
 
     const old = await buildBaselineFunction(tree, name, join(dir, 'baseline'));
