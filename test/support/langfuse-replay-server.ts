@@ -16,23 +16,11 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-const OTEL_KEY_REGEX =
-  /^otel\/([^/]+)\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\/(\d{2})\/([^.]+)\.json$/;
-const STANDARD_KEY_REGEX = /^([^/]+)\/([^/]+)\/(.+)\/([^/]+)\.json$/;
-/** The values of eventTypes (packages/shared/src/server/ingestion/types.ts). */
-const EVENT_TYPES = [
-  'trace-create',
-  'score-create',
-  'event-create',
-  'span-create',
-  'span-update',
-  'generation-create',
-  'generation-update',
-  'sdk-log',
-  'observation-create',
-  'observation-update',
-];
+import {
+  LANGFUSE_EVENT_TYPES,
+  OTEL_EVENT_KEY_REGEX,
+  STANDARD_EVENT_KEY_REGEX,
+} from '../../local/langfuse-admin-double.ts';
 
 export type ReplayServer = {
   baseUrl: string;
@@ -121,13 +109,17 @@ export async function startReplayServer(
       let skipped = 0;
       const errors: string[] = [];
       for (const key of keys as string[]) {
-        if (OTEL_KEY_REGEX.test(key)) {
+        if (OTEL_EVENT_KEY_REGEX.test(key)) {
           queued.push(key);
           continue;
         }
-        const standard = STANDARD_KEY_REGEX.exec(key);
+        const standard = STANDARD_EVENT_KEY_REGEX.exec(key);
         if (standard) {
-          if (!EVENT_TYPES.includes(`${standard[2]}-create`)) {
+          if (
+            !(LANGFUSE_EVENT_TYPES as readonly string[]).includes(
+              `${standard[2]}-create`,
+            )
+          ) {
             skipped++;
             errors.push(`Unsupported replay type: ${standard[2]}`);
             continue;
