@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
+import { FUNCTION_NAMES } from '../infra/functions.ts';
 import {
   FUNCTION_LINKS,
   type FunctionName,
@@ -31,7 +32,6 @@ import {
   secretLink,
   writeSstResources,
 } from '../test/support/sst-resources.ts';
-import { ENTRY_FUNCTIONS, LAMBDAS } from '../workflows/definition.ts';
 import {
   baselineCommit,
   baselineTree,
@@ -192,7 +192,7 @@ function round(value: number, places: number): number {
  * default), the anchors with the same.
  */
 export async function benchBundles(
-  names: readonly FunctionName[] = [...LAMBDAS, ...ENTRY_FUNCTIONS],
+  names: readonly FunctionName[] = FUNCTION_NAMES,
   properties: SstNodeProperties = LAMBDA_NODEJS,
 ): Promise<Figure[]> {
   // Inside the project, so the external AWS SDK resolves from its

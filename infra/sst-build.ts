@@ -73,17 +73,6 @@ export type SstNodeProperties = {
 };
 
 /**
- * What sst.config.ts passes as `nodejs` for every function: ESM, minified,
- * and the AWS SDK left to the runtime, which ships SDK v3. No banner: the
- * preamble already provides `require`.
- */
-export const LAMBDA_NODEJS = {
-  format: 'esm',
-  minify: true,
-  esbuild: { external: ['@aws-sdk/*'] },
-} as const satisfies SstNodeProperties;
-
-/**
  * What build.go changes for `format: 'cjs'`: CommonJS output, ESNext
  * target, `nodejs.banner` alone as the banner (no ESM preamble: a
  * CommonJS module has `require`, `__filename` and `__dirname`), and only
@@ -97,13 +86,14 @@ const SST_CJS = {
 } as const;
 
 /**
- * The deploy options under trial, not yet what sst.config.ts passes: the
- * AWS SDK bundled from node_modules, so each function runs the versions
- * package-lock.json pins rather than the runtime's, and Node built-ins
- * reached through `require` (infra/builtins-through-require.mjs), since
- * an ESM `import` of node:http loads undici at init.
+ * What sst.config.ts passes as `nodejs` for every function: ESM, minified,
+ * the AWS SDK bundled from node_modules, so each function runs the
+ * versions package-lock.json pins rather than the runtime's, and Node
+ * built-ins reached through `require` (infra/builtins-through-require.mjs),
+ * since an ESM `import` of node:http loads undici at init. No banner: the
+ * preamble already provides `require`.
  */
-export const LAMBDA_NODEJS_SDK_BUNDLED = {
+export const LAMBDA_NODEJS = {
   format: 'esm',
   minify: true,
   plugins: './infra/builtins-through-require.mjs',

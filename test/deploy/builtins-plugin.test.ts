@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -52,12 +52,17 @@ afterAll(() => {
   child?.kill();
 });
 
+const SMITHY = '/app/node_modules/@smithy/node-http-handler/dist-es/x.js';
+// Where Powertools Logger imports randomInt (its lib/esm/Logger.js).
+const LOGGER =
+  '/app/node_modules/@aws-lambda-powertools/logger/lib/esm/Logger.js';
+
 /** esbuild's onResolve arguments, as plugin.go forwards them. */
-const resolveArgs = (path: string, kind: string) => ({
+const resolveArgs = (path: string, kind: string, importer = SMITHY) => ({
   path,
-  importer: '/app/node_modules/@smithy/node-http-handler/dist-es/x.js',
+  importer,
   namespace: 'file',
-  resolveDir: '/app/node_modules/@smithy/node-http-handler/dist-es',
+  resolveDir: dirname(importer),
   kind,
   with: {},
 });
@@ -86,18 +91,65 @@ describe("the built-ins plugin through SST's plugin bridge", () => {
     expect(pkg).toEqual({});
   });
 
-  it('loads a taken built-in as a CommonJS require of it', async () => {
+  it("defers Powertools Logger's node:crypto, and only the Logger's", async () => {
+    const logger = await send(
+      'resolve',
+      resolveArgs('node:crypto', 'import-statement', LOGGER),
+    );
+    const sdk = await send(
+      'resolve',
+      resolveArgs('crypto', 'import-statement'),
+    );
+
+    expect(logger).toEqual({
+      path: 'deferred:node:crypto',
+      namespace: 'builtin-through-require',
+    });
+    expect(sdk).toEqual({
+      path: 'crypto',
+      namespace: 'builtin-through-require',
+    });
+  });
+
+  it('loads a taken built-in as a require of it, each name its own pure binding', async () => {
     const reply = await send('load', {
       path: 'node:http',
       namespace: 'builtin-through-require',
       suffix: '',
       with: {},
     });
+    const lines = String(reply.contents).split('\n');
 
-    expect(reply).toEqual({
-      contents: 'module.exports = require("node:http");',
-      loader: 'js',
+    expect(reply.loader).toBe('js');
+    expect(lines.slice(0, 2)).toEqual([
+      'const m = require("node:http");',
+      'export default m;',
+    ]);
+    // Names from Node's http documentation.
+    expect(lines).toContain(
+      'export const request = /* @__PURE__ */ (() => m.request)();',
+    );
+    expect(lines).toContain(
+      'export const Agent = /* @__PURE__ */ (() => m.Agent)();',
+    );
+  });
+
+  it('loads a deferred built-in as functions that require it when called', async () => {
+    const reply = await send('load', {
+      path: 'deferred:node:crypto',
+      namespace: 'builtin-through-require',
+      suffix: '',
+      with: {},
     });
+    const lines = String(reply.contents).split('\n');
+
+    expect(lines).toContain(
+      'export function randomInt(...args) { return require("node:crypto").randomInt(...args); }',
+    );
+    // Nothing runs when the module is evaluated.
+    expect(lines.filter((l) => l && !l.startsWith('export function '))).toEqual(
+      [],
+    );
   });
 
   it('leaves every other file to esbuild, whatever the bridge matches', async () => {

@@ -1,6 +1,6 @@
 /**
  * Every function built with the AWS SDK bundled (infra/sst-build.ts
- * LAMBDA_NODEJS_SDK_BUNDLED, through SST's options as
+ * LAMBDA_NODEJS, through SST's options as
  * infra/sst-bundle.ts replicates them) carries the SDK versions
  * package-lock.json pins, not whatever the Lambda runtime ships: no
  * `@aws-sdk/*` import is left for the runtime to resolve, and each client
@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES } from '../../infra/functions.ts';
-import { LAMBDA_NODEJS_SDK_BUNDLED } from '../../infra/sst-build.ts';
+import { LAMBDA_NODEJS } from '../../infra/sst-build.ts';
 import { buildFunctionAsSst } from '../../infra/sst-bundle.ts';
 
 type LockFile = { packages: Record<string, { version?: string }> };
@@ -63,11 +63,7 @@ beforeAll(async () => {
   mkdirSync(parent, { recursive: true });
   outDir = await mkdtemp(join(parent, 'sdk-bundled-'));
   for (const name of FUNCTION_NAMES) {
-    const fn = await buildFunctionAsSst(
-      name,
-      outDir,
-      LAMBDA_NODEJS_SDK_BUNDLED,
-    );
+    const fn = await buildFunctionAsSst(name, outDir, LAMBDA_NODEJS);
     built.set(name, fn);
   }
 }, 300_000);
