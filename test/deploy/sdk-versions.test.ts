@@ -11,13 +11,16 @@
  *
  * And Node built-ins are reached through `require`, never an ESM
  * `import` (in ESM, `import … from "node:http"` loads undici at init:
- * nodejs/node#57649).
+ * nodejs/node#57649); a bundle keeps only the schemas its function
+ * reads, and a function that needs no crypto loads none.
  */
 
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES } from '../../infra/functions.ts';
@@ -125,5 +128,58 @@ describe('bundles built with the AWS SDK bundled', () => {
     );
 
     expect(imported).toEqual([]);
+  });
+});
+
+/** Bytes of one source file in a bundle's output, from esbuild's metafile. */
+function bytesOf(fn: { metafile: Metafile }, suffix: string): number {
+  return Object.values(fn.metafile.outputs)
+    .flatMap((o) => Object.entries(o.inputs))
+    .filter(([input]) => input.endsWith(suffix))
+    .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+}
+
+describe('what a bundle carries of the code it imports', () => {
+  const fn = (name: string) => {
+    const found = built.get(name);
+    if (!found) throw new Error(`${name} was not built`);
+    return found;
+  };
+
+  it('keeps only the schemas its function reads (each one `/* @__PURE__ */ schema(…)`)', () => {
+    // Normalize reads the alarm and manual-input contracts; Notify reads
+    // every state up to the notification.
+    const normalize = bytesOf(fn('normalize'), 'shared/domain/contracts.ts');
+    const notify = bytesOf(fn('notify'), 'shared/domain/contracts.ts');
+
+    expect(normalize).toBeGreaterThan(0);
+    expect(normalize).toBeLessThan(notify / 4);
+  });
+
+  it("defers Powertools Logger's node:crypto, and loads none at init where nothing else needs it", async () => {
+    const normalize = fn('normalize');
+    const inputs = Object.keys(normalize.metafile.inputs);
+
+    expect(inputs).toContain('builtin-through-require:deferred:node:crypto');
+    expect(inputs).not.toContain('builtin-through-require:node:crypto');
+
+    // Node's own list of the internal modules it has loaded.
+    const script = `await import(${JSON.stringify(pathToFileURL(normalize.file).href)}); process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (crypto|zlib|internal\\/crypto\\/)/.test(m))));`;
+    const loaded = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH ?? '',
+          AWS_REGION: 'us-east-1',
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+          BURSTGUARD_CONFIG: JSON.stringify({
+            region: 'us-east-1',
+            fileSystems: [{ fileSystemId: 'fs-0123456789abcdef0' }],
+          }),
+        },
+      }),
+    ) as string[];
+
+    expect(loaded).toEqual([]);
   });
 });
