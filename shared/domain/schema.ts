@@ -23,9 +23,11 @@ import * as z from 'zod';
 
 /**
  * zod compiles a parser for each object schema (`new Function`) the first
- * time it parses with it. A function parses a handful of states per
- * invocation and its configuration once, at init, where compiling costs
- * more than the interpreted parse it replaces; the results are the same.
+ * time it parses with it. A function parses its configuration once, at
+ * init, and one state per invocation: a few dozen objects, the series in
+ * them arrays of numbers, which a compiled object parser does not speed
+ * up. Compiling costs more than it saves there (15 object schemas, first
+ * parse: 5.5 ms compiled, 1.7 ms not), and the results are the same.
  */
 z.config({ jitless: true });
 
