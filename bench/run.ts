@@ -27,6 +27,11 @@ async function optional(name: string, path: string, exportName: string) {
   }
 }
 
+await optional(
+  'first invocations',
+  './first-invocation.ts',
+  'benchFirstInvocation',
+);
 await optional('diagnosis engine', './diagnosis.ts', 'benchDiagnosis');
 await optional(
   'ClickHouse snapshot',

@@ -53,7 +53,7 @@ type TableFunctionArgs = ReturnType<
   typeof sstFunctionArgs<{
     format: 'esm';
     minify: true;
-    esbuild: { external: string[] };
+    plugins: string;
   }>
 >;
 
@@ -162,7 +162,7 @@ export async function deployRunbook(options: {
   const bundling = {
     format: LAMBDA_NODEJS.format,
     minify: LAMBDA_NODEJS.minify,
-    esbuild: { external: [...LAMBDA_NODEJS.esbuild.external] },
+    plugins: LAMBDA_NODEJS.plugins,
   };
   // The recovery of dropped records: burstguard's own bucket and the
   // recovery state machine, named before they exist so the configuration,

@@ -57,6 +57,15 @@ export const SST_FORCE_EXTERNAL = ['sharp', 'pg-native'] as const;
  */
 export type SstNodeProperties = {
   format?: 'esm' | 'cjs';
+  /**
+   * A module, relative to the project root, whose default export is a
+   * list of esbuild plugins. build.go adds it after its own
+   * (`plugin(properties.Plugins)`); SST runs it in Node through its
+   * platform's functions/nodejs-runtime/plugin.mjs (sst repo
+   * pkg/runtime/node/plugin.go). The platform marks the option internal
+   * in its docs (src/components/aws/function.ts, `nodejs.plugins`).
+   */
+  plugins?: string;
   minify?: boolean;
   sourcemap?: boolean;
   banner?: string;
@@ -64,20 +73,37 @@ export type SstNodeProperties = {
 };
 
 /**
+ * What build.go changes for `format: 'cjs'`: CommonJS output, ESNext
+ * target, `nodejs.banner` alone as the banner (no ESM preamble: a
+ * CommonJS module has `require`, `__filename` and `__dirname`), and only
+ * the `main` field for packages without an `exports` map. The bundle is
+ * `<handler>.cjs`, which Lambda's Node.js runtime loads with `require`.
+ */
+const SST_CJS = {
+  format: 'cjs',
+  mainFields: ['main'],
+  extension: '.cjs',
+} as const;
+
+/**
  * What sst.config.ts passes as `nodejs` for every function: ESM, minified,
- * and the AWS SDK left to the runtime, which ships SDK v3. No banner: the
+ * the AWS SDK bundled from node_modules, so each function runs the
+ * versions package-lock.json pins rather than the runtime's, and Node
+ * built-ins reached through `require` (infra/builtins-through-require.mjs),
+ * since an ESM `import` of node:http loads undici at init. No banner: the
  * preamble already provides `require`.
  */
 export const LAMBDA_NODEJS = {
   format: 'esm',
   minify: true,
-  esbuild: { external: ['@aws-sdk/*'] },
+  plugins: './infra/builtins-through-require.mjs',
 } as const satisfies SstNodeProperties;
 
 /**
  * esbuild options equal to those build.go sets for a deploy (not `sst dev`)
- * of an ESM function, for the given properties. The sst-version-check
- * plugin is left out: it only refuses a mismatched `sst` package.
+ * of a function, for the given properties, in either format. The
+ * sst-version-check plugin is left out: it only refuses a mismatched `sst`
+ * package.
  */
 export function sstBuildOptions(input: {
   entryPoint: string;
@@ -85,23 +111,25 @@ export function sstBuildOptions(input: {
   properties?: SstNodeProperties;
 }): BuildOptions {
   const properties: SstNodeProperties = input.properties ?? LAMBDA_NODEJS;
-  if (properties.format === 'cjs') {
-    throw new Error('only the ESM build is replicated; functions deploy ESM');
-  }
+  const cjs = properties.format === 'cjs';
   return {
     entryPoints: [input.entryPoint],
     outfile: input.outfile,
     platform: 'node',
-    format: 'esm',
+    format: cjs ? SST_CJS.format : 'esm',
     target: 'esnext',
     bundle: true,
     keepNames: true,
     metafile: true,
     write: true,
     splitting: false,
-    mainFields: ['module', 'main'],
+    mainFields: cjs ? [...SST_CJS.mainFields] : ['module', 'main'],
     external: [...SST_FORCE_EXTERNAL, ...(properties.esbuild?.external ?? [])],
-    banner: { js: `${SST_ESM_PREAMBLE}\n${properties.banner ?? ''}` },
+    banner: {
+      js: cjs
+        ? (properties.banner ?? '')
+        : `${SST_ESM_PREAMBLE}\n${properties.banner ?? ''}`,
+    },
     minifyWhitespace: properties.minify === true,
     minifySyntax: properties.minify === true,
     minifyIdentifiers: properties.minify === true,
@@ -112,9 +140,12 @@ export function sstBuildOptions(input: {
 
 /**
  * Where SST puts a handler's bundle inside the function's artifact
- * directory: the handler's path with `.mjs` (Lambda's working directory
- * is that artifact's root).
+ * directory: the handler's path with `.mjs`, or `.cjs` for the CommonJS
+ * format (Lambda's working directory is that artifact's root).
  */
-export function bundlePath(name: string): string {
-  return `functions/${name}/handler.mjs`;
+export function bundlePath(
+  name: string,
+  format: SstNodeProperties['format'] = 'esm',
+): string {
+  return `functions/${name}/handler${format === 'cjs' ? SST_CJS.extension : '.mjs'}`;
 }

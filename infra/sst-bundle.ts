@@ -3,8 +3,9 @@
  * sst-build.ts), for the deploy tests and `npm run bench`. Kept apart from
  * sst-build.ts so sst.config.ts does not load esbuild.
  */
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import {
   bundlePath,
   LAMBDA_NODEJS,
@@ -15,8 +16,10 @@ import {
 export type BuiltFunction = {
   /** The artifact's root: Lambda's working directory, /var/task. */
   dir: string;
-  /** The bundle SST writes, `<dir>/functions/<name>/handler.mjs`. */
+  /** The bundle SST writes, `<dir>/functions/<name>/handler.mjs` (`.cjs`). */
   file: string;
+  /** esbuild's account of the bundle: its inputs and external imports. */
+  metafile: Metafile;
 };
 
 /**
@@ -29,16 +32,34 @@ export async function buildFunctionAsSst(
   properties: SstNodeProperties = LAMBDA_NODEJS,
 ): Promise<BuiltFunction> {
   const dir = join(outDir, name);
-  const file = join(dir, bundlePath(name));
-  await buildEntryAsSst(`functions/${name}/handler.ts`, file, properties);
-  return { dir, file };
+  const file = join(dir, bundlePath(name, properties.format));
+  const metafile = await buildEntryAsSst(
+    `functions/${name}/handler.ts`,
+    file,
+    properties,
+  );
+  return { dir, file, metafile };
 }
 
-/** Bundles any entry point with SST's options, into `outfile`. */
+/**
+ * Bundles any entry point with SST's options, into `outfile`; returns
+ * esbuild's metafile (SST's options always ask for one).
+ */
 export async function buildEntryAsSst(
   entryPoint: string,
   outfile: string,
   properties: SstNodeProperties = LAMBDA_NODEJS,
-): Promise<void> {
-  await build(sstBuildOptions({ entryPoint, outfile, properties }));
+): Promise<Metafile> {
+  const options = sstBuildOptions({ entryPoint, outfile, properties });
+  if (properties.plugins) {
+    // As build.go: SST's own plugins first, then the project's.
+    const module = (await import(
+      pathToFileURL(resolve(properties.plugins)).href
+    )) as { default: Plugin[] };
+    options.plugins = [...(options.plugins ?? []), ...module.default];
+  }
+  const result = await build(options);
+  if (!result.metafile)
+    throw new Error(`esbuild wrote no metafile for ${entryPoint}`);
+  return result.metafile;
 }

@@ -51,7 +51,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { Session } from 'chdb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ReplayAnswer } from '../shared/domain/recovery/contract.ts';
 import {
   type IngestionEvent,

@@ -4,6 +4,7 @@ import {
   recoveryInputSchema,
   recoveryStateSchema,
 } from '../../shared/domain/recovery/steps.ts';
+import { schema } from '../../shared/domain/schema.ts';
 import {
   defineStep,
   type StepFactory,
@@ -45,11 +46,13 @@ const createFinishHandler = defineStep('finish-recovery', {
  * FinishRecovery after PlanRecovery failed: its Catch leaves the error at
  * `$.error` beside the execution's input, and there is no plan.
  */
-const unplannedSchema = recoveryInputSchema.extend({
-  /** The execution, which the Unplanned state adds. */
-  execution: z.object({ id: z.string().min(1) }).optional(),
-  error: z.object({ Error: z.string(), Cause: z.string().optional() }),
-});
+const unplannedSchema = /* @__PURE__ */ schema(() =>
+  recoveryInputSchema.extend({
+    /** The execution, which the Unplanned state adds. */
+    execution: z.object({ id: z.string().min(1) }).optional(),
+    error: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  }),
+);
 
 const createUnplannedHandler = defineStep('finish-recovery', {
   schema: unplannedSchema,
@@ -77,16 +80,18 @@ const createUnplannedHandler = defineStep('finish-recovery', {
  * "Step Functions Execution Status Change", source "aws.states", `detail`
  * with executionArn, status, and error and cause when it failed).
  */
-export const executionStatusChangeSchema = z.object({
-  source: z.literal('aws.states'),
-  'detail-type': z.literal('Step Functions Execution Status Change'),
-  detail: z.object({
-    executionArn: z.string().min(1),
-    status: z.enum(['FAILED', 'TIMED_OUT', 'ABORTED']),
-    error: z.string().nullish(),
-    cause: z.string().nullish(),
+export const executionStatusChangeSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    source: z.literal('aws.states'),
+    'detail-type': z.literal('Step Functions Execution Status Change'),
+    detail: z.object({
+      executionArn: z.string().min(1),
+      status: z.enum(['FAILED', 'TIMED_OUT', 'ABORTED']),
+      error: z.string().nullish(),
+      cause: z.string().nullish(),
+    }),
   }),
-});
+);
 
 const createStatusChangeHandler = defineStep('finish-recovery', {
   schema: executionStatusChangeSchema,

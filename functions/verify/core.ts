@@ -11,6 +11,7 @@ import type {
 } from '../../shared/domain/contracts.ts';
 import { utilizationSeries } from '../../shared/domain/diagnosis/signals.ts';
 import { oneLine } from '../../shared/domain/errors.ts';
+import { formatCount } from '../../shared/domain/messages/numbers.ts';
 import type { Clock, EfsPort, MetricsPort } from '../../shared/domain/ports.ts';
 import { recoveryAfterSwitch } from '../../shared/domain/recovery/after-switch.ts';
 import {
@@ -49,7 +50,7 @@ const round = (x: number | null) =>
   x === null ? null : Math.round(x * 100) / 100;
 /** Percent for people: two decimals under 1%, whole numbers above. */
 const pct = (x: number) => (x < 1 ? x.toFixed(2) : String(Math.round(x)));
-const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const count = (n: number) => formatCount(Math.round(n));
 const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 
 /** Checks the switch; a source that cannot be read gives 'unknown'. */

@@ -5,60 +5,71 @@
  * `aws cloudwatch get-metric-data` reads exactly like a live call.
  */
 import * as z from 'zod';
+import { schema } from './schema.ts';
 
-const timeSchema = z.union([z.date(), z.string(), z.number()]);
+const timeSchema = /* @__PURE__ */ schema(() =>
+  z.union([z.date(), z.string(), z.number()]),
+);
 
 /** One FileSystemDescription (EFS API reference, DescribeFileSystems). */
-export const fileSystemDescriptionSchema = z
-  .object({
-    FileSystemId: z.string(),
-    Name: z.string().optional(),
-    LifeCycleState: z.string(),
-    PerformanceMode: z.string(),
-    ThroughputMode: z.string().optional(),
-    ProvisionedThroughputInMibps: z.number().optional(),
-    SizeInBytes: z
-      .object({
-        Value: z.number(),
-        Timestamp: timeSchema.optional(),
-        ValueInIA: z.number().optional(),
-        ValueInStandard: z.number().optional(),
-        ValueInArchive: z.number().optional(),
-      })
-      .loose(),
-    Tags: z.array(z.object({ Key: z.string(), Value: z.string() })).optional(),
-    FileSystemArn: z.string().optional(),
-    /** Set only for One Zone file systems (EFS API reference). */
-    AvailabilityZoneName: z.string().optional(),
-    CreationTime: timeSchema.optional(),
-  })
-  .loose();
+export const fileSystemDescriptionSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      FileSystemId: z.string(),
+      Name: z.string().optional(),
+      LifeCycleState: z.string(),
+      PerformanceMode: z.string(),
+      ThroughputMode: z.string().optional(),
+      ProvisionedThroughputInMibps: z.number().optional(),
+      SizeInBytes: z
+        .object({
+          Value: z.number(),
+          Timestamp: timeSchema.optional(),
+          ValueInIA: z.number().optional(),
+          ValueInStandard: z.number().optional(),
+          ValueInArchive: z.number().optional(),
+        })
+        .loose(),
+      Tags: z
+        .array(z.object({ Key: z.string(), Value: z.string() }))
+        .optional(),
+      FileSystemArn: z.string().optional(),
+      /** Set only for One Zone file systems (EFS API reference). */
+      AvailabilityZoneName: z.string().optional(),
+      CreationTime: timeSchema.optional(),
+    })
+    .loose(),
+);
 export type FileSystemDescription = z.infer<typeof fileSystemDescriptionSchema>;
 
-export const describeFileSystemsOutputSchema = z
-  .object({ FileSystems: z.array(fileSystemDescriptionSchema) })
-  .loose();
+export const describeFileSystemsOutputSchema = /* @__PURE__ */ schema(() =>
+  z.object({ FileSystems: z.array(fileSystemDescriptionSchema) }).loose(),
+);
 
 /** One MetricDataResult (CloudWatch API reference, GetMetricData). */
-export const metricDataResultSchema = z
-  .object({
-    Id: z.string(),
-    Label: z.string().optional(),
-    Timestamps: z.array(timeSchema).optional(),
-    Values: z.array(z.number()).optional(),
-    StatusCode: z.string().optional(),
-    Messages: z.array(z.unknown()).optional(),
-  })
-  .loose();
+export const metricDataResultSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      Id: z.string(),
+      Label: z.string().optional(),
+      Timestamps: z.array(timeSchema).optional(),
+      Values: z.array(z.number()).optional(),
+      StatusCode: z.string().optional(),
+      Messages: z.array(z.unknown()).optional(),
+    })
+    .loose(),
+);
 export type MetricDataResult = z.infer<typeof metricDataResultSchema>;
 
-export const getMetricDataOutputSchema = z
-  .object({
-    MetricDataResults: z.array(metricDataResultSchema),
-    NextToken: z.string().nullish(),
-    Messages: z.array(z.unknown()).optional(),
-  })
-  .loose();
+export const getMetricDataOutputSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      MetricDataResults: z.array(metricDataResultSchema),
+      NextToken: z.string().nullish(),
+      Messages: z.array(z.unknown()).optional(),
+    })
+    .loose(),
+);
 
 /** Milliseconds since the epoch from a Date, an ISO string or epoch seconds. */
 export function toEpochMs(value: Date | string | number): number {
@@ -74,25 +85,27 @@ export function toEpochMs(value: Date | string | number): number {
  * Scheduled, Running, Complete, Failed, Cancelled, Timeout, Unknown. The
  * AWS CLI (`aws logs get-query-results`) prints the same keys.
  */
-export const getQueryResultsOutputSchema = z
-  .object({
-    results: z.array(
-      z.array(
-        z.object({
-          field: z.string().optional(),
-          value: z.string().optional(),
-        }),
+export const getQueryResultsOutputSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      results: z.array(
+        z.array(
+          z.object({
+            field: z.string().optional(),
+            value: z.string().optional(),
+          }),
+        ),
       ),
-    ),
-    statistics: z
-      .object({
-        recordsMatched: z.number().optional(),
-        recordsScanned: z.number().optional(),
-        bytesScanned: z.number().optional(),
-      })
-      .loose()
-      .optional(),
-    status: z.string(),
-  })
-  .loose();
+      statistics: z
+        .object({
+          recordsMatched: z.number().optional(),
+          recordsScanned: z.number().optional(),
+          bytesScanned: z.number().optional(),
+        })
+        .loose()
+        .optional(),
+      status: z.string(),
+    })
+    .loose(),
+);
 export type GetQueryResultsOutput = z.infer<typeof getQueryResultsOutputSchema>;

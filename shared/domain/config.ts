@@ -16,6 +16,7 @@ import {
   RECOVERY_DEFAULTS,
   REPLAY_MAX_KEYS_PER_REQUEST,
 } from './recovery/contract.ts';
+import { schema } from './schema.ts';
 
 /**
  * A ClickHouse endpoint: http(s) only, and no `user:password@`, which
@@ -29,65 +30,71 @@ import {
  * settings. Whether plain http is allowed is the whole configuration's call
  * (see `allowInsecureClickhouseHttp`).
  */
-const clickhouseUrlSchema = z
-  .string()
-  .url()
-  .superRefine((text, ctx) => {
-    // zod runs this even after .url() refused the text.
-    if (!URL.canParse(text)) return;
-    const url = new URL(text);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be an https:// URL, not ${url.protocol}`,
-      });
-    } else if (url.username || url.password) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          'must carry no credentials (user:password@): set clickhouseUser, and the password as the ClickHousePassword secret',
-      });
-    } else if (url.search || url.hash || text.includes('?')) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          'must carry no query string or fragment: @clickhouse/client would read settings and credentials from it; burstguard sets its own',
-      });
-    }
-  });
+const clickhouseUrlSchema = /* @__PURE__ */ schema(() =>
+  z
+    .string()
+    .url()
+    .superRefine((text, ctx) => {
+      // zod runs this even after .url() refused the text.
+      if (!URL.canParse(text)) return;
+      const url = new URL(text);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be an https:// URL, not ${url.protocol}`,
+        });
+      } else if (url.username || url.password) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must carry no credentials (user:password@): set clickhouseUser, and the password as the ClickHousePassword secret',
+        });
+      } else if (url.search || url.hash || text.includes('?')) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must carry no query string or fragment: @clickhouse/client would read settings and credentials from it; burstguard sets its own',
+        });
+      }
+    }),
+);
 
 /**
  * A URL a secret travels to (a bearer token, a bot token): https, or plain
  * http only to this machine's loopback (a test double, a local proxy).
  */
-const secureOrLoopbackUrlSchema = z
-  .string()
-  .url()
-  .refine(
-    (text) => {
-      // zod runs this even after .url() refused the text.
-      if (!URL.canParse(text)) return false;
-      const url = new URL(text);
-      return (
-        url.protocol === 'https:' ||
-        (url.protocol === 'http:' &&
-          ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
-      );
-    },
-    { message: 'must be https (or http on loopback)' },
-  );
+const secureOrLoopbackUrlSchema = /* @__PURE__ */ schema(() =>
+  z
+    .string()
+    .url()
+    .refine(
+      (text) => {
+        // zod runs this even after .url() refused the text.
+        if (!URL.canParse(text)) return false;
+        const url = new URL(text);
+        return (
+          url.protocol === 'https:' ||
+          (url.protocol === 'http:' &&
+            ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+        );
+      },
+      { message: 'must be https (or http on loopback)' },
+    ),
+);
 
 /**
  * S3 bucket names: 3 to 63 lower-case letters, digits, dots and hyphens,
  * starting and ending with a letter or digit (Amazon S3 user guide,
  * "General purpose bucket naming rules").
  */
-const bucketNameSchema = z
-  .string()
-  .regex(
-    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-    'must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)',
-  );
+const bucketNameSchema = /* @__PURE__ */ schema(() =>
+  z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      'must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)',
+    ),
+);
 
 /**
  * Where a file system's Langfuse keeps its ingested events, and how to
@@ -95,305 +102,316 @@ const bucketNameSchema = z
  * web/src/pages/api/admin/ingestion-replay.ts). The admin key is the
  * credentials secret's `langfuseAdminKey` field, never here.
  */
-export const recoveryFileSystemConfigSchema = z.object({
-  /** Langfuse's `LANGFUSE_S3_EVENT_UPLOAD_BUCKET`. */
-  eventsBucket: bucketNameSchema,
-  /** Langfuse's `LANGFUSE_S3_EVENT_UPLOAD_PREFIX` (empty by default). */
-  eventsPrefix: z.string().default(''),
-  /** Langfuse's web base URL; the admin key is sent to it. */
-  langfuseUrl: secureOrLoopbackUrlSchema,
-  /**
-   * Langfuse is reachable only inside the VPC: the function that posts to
-   * it runs there and calls nothing else.
-   */
-  langfuseInVpc: z.boolean().default(false),
-  /** Whether a recovery asks first (approve), just runs (auto) or not (off). */
-  policy: policySchema.default('approve'),
-});
+export const recoveryFileSystemConfigSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    /** Langfuse's `LANGFUSE_S3_EVENT_UPLOAD_BUCKET`. */
+    eventsBucket: bucketNameSchema,
+    /** Langfuse's `LANGFUSE_S3_EVENT_UPLOAD_PREFIX` (empty by default). */
+    eventsPrefix: z.string().default(''),
+    /** Langfuse's web base URL; the admin key is sent to it. */
+    langfuseUrl: secureOrLoopbackUrlSchema,
+    /**
+     * Langfuse is reachable only inside the VPC: the function that posts to
+     * it runs there and calls nothing else.
+     */
+    langfuseInVpc: z.boolean().default(false),
+    /** Whether a recovery asks first (approve), just runs (auto) or not (off). */
+    policy: policySchema.default('approve'),
+  }),
+);
 export type RecoveryFileSystemConfig = z.infer<
   typeof recoveryFileSystemConfigSchema
 >;
 
 /** The deployment-wide replay settings (the operator guide's defaults). */
-export const recoveryAppConfigSchema = z.object({
-  /** Keys per replay request, 1 to 1,000 (the endpoint's limit). */
-  batchSize: z
-    .number()
-    .int()
-    .min(1, 'must be 1 to 1000 keys (the ingestion-replay limit)')
-    .max(
-      REPLAY_MAX_KEYS_PER_REQUEST,
-      'must be 1 to 1000 keys (the ingestion-replay limit)',
-    )
-    .default(RECOVERY_DEFAULTS.batchSize),
-  /** Replay requests in flight at once (the map's MaxConcurrency). */
-  maxConcurrency: z
-    .number()
-    .int()
-    .min(1)
-    .max(1000)
-    .default(RECOVERY_DEFAULTS.maxConcurrency),
-  /** Replay requests per second, over all requests in flight. */
-  requestsPerSecond: z
-    .number()
-    .positive()
-    .max(1000)
-    .default(RECOVERY_DEFAULTS.requestsPerSecond),
-  /** burstguard's own bucket (map results, failed keys); set at deploy. */
-  ownBucket: bucketNameSchema.optional(),
-});
-export type RecoveryAppConfig = z.infer<typeof recoveryAppConfigSchema>;
-
-export const fileSystemConfigSchema = z.object({
-  fileSystemId: fileSystemIdSchema,
-  /** A name people know it by, e.g. `langfuse-clickhouse`. */
-  name: z.string().optional(),
-  policy: policySchema.default('approve'),
-  /** May burstguard change this file system at all (the allowlist). */
-  remediationAllowed: z.boolean().default(false),
-  /** Alarm names (log-pattern alarms) that speak for this file system. */
-  alarmNames: z.array(z.string()).default([]),
-  /** ClickHouse HTTPS endpoint of the Langfuse deployment on it. */
-  clickhouseUrl: clickhouseUrlSchema.optional(),
-  /**
-   * Each replica of a ClickHouse cluster on this file system (one URL per
-   * pod, same rules as clickhouseUrl), snapshotted one by one beside
-   * clickhouseUrl, the cluster's Service; see docs/eks.md.
-   */
-  clickhouseReplicas: z.array(clickhouseUrlSchema).min(1).max(16).optional(),
-  /**
-   * Find the replicas through clickhouseUrl instead: the hosts of the
-   * cluster named `clickhouseCluster` in system.clusters, reached on
-   * clickhouseUrl's scheme and port.
-   */
-  clickhouseDiscoverReplicas: z.boolean().optional(),
-  /** The cluster Langfuse uses: its CLICKHOUSE_CLUSTER_NAME, `default`. */
-  clickhouseCluster: z.string().min(1).max(200).optional(),
-  clickhouseUser: z.string().default('default'),
-  /**
-   * The Langfuse worker's CloudWatch Logs groups the Langfuse collector
-   * counts dropped records in with Logs Insights; filled in at deploy from
-   * the configuration file's `langfuseLogGroups`.
-   */
-  insightsLogGroups: z.array(z.string()).optional(),
-  /** Replaying the events Langfuse dropped; absent: no recovery. */
-  recovery: recoveryFileSystemConfigSchema.optional(),
-});
-export type FileSystemConfig = z.infer<typeof fileSystemConfigSchema>;
-
-export const appConfigSchema = z
-  .object({
-    region: z.string().default('us-east-1'),
-    fileSystems: z.array(fileSystemConfigSchema).min(1),
-    /**
-     * Lets a `clickhouseUrl` be plain http, for loopback and development:
-     * the ClickHouse password then crosses the network in clear.
-     */
-    allowInsecureClickhouseHttp: z.boolean().default(false),
-    /**
-     * Reserved concurrency of the Slack interactions endpoint, a public
-     * function URL: a flood of requests to it cannot take more than this
-     * from the account's concurrency, which the runbook's functions share.
-     * 0 leaves it unreserved (accounts with a small concurrency quota: Lambda
-     * keeps 100 units unreserved, so a reservation may not fit).
-     */
-    slackEndpointReservedConcurrency: z
+export const recoveryAppConfigSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    /** Keys per replay request, 1 to 1,000 (the endpoint's limit). */
+    batchSize: z
       .number()
       .int()
-      .min(0)
-      .max(1000)
-      .default(5),
-    /** Namespace the Langfuse log metric filters publish to. */
-    langfuseMetricNamespace: z.string().default('Burstguard/Langfuse'),
-    slackChannel: z.string().default('#langfuse-oncall'),
-    /**
-     * Another Slack Web API base than Slack's own `https://slack.com/api/`
-     * (a test double, a proxy). The bot token travels with every call, so
-     * only https, or plain http to this machine's loopback, is accepted.
-     */
-    slackApiUrl: secureOrLoopbackUrlSchema.optional(),
-    /**
-     * Policy `auto` switches without asking only when the diagnosis'
-     * confidence is at least this (0 to 1) and no two sources contradict
-     * each other; otherwise it asks an approver, as `approve` does.
-     */
-    autoConfidenceFloor: z.number().min(0).max(1).default(0.8),
-    /** Slack user ids allowed to approve a remediation. */
-    approvers: z.array(z.string()).default([]),
-    /**
-     * A Slack user group (its id, `S…`) the approval card mentions instead
-     * of each approver, e.g. the on-call rotation's group: Slack writes the
-     * mention `<!subteam^ID>` (Slack API docs, "Formatting text for app
-     * surfaces", mentioning groups). Only the `approvers` may answer.
-     */
-    approverGroupId: z
-      .string()
-      .regex(
-        /^S[A-Z0-9]{2,30}$/,
-        'must be a Slack user group id (S followed by upper-case letters and digits, e.g. S0123ABCD)',
+      .min(1, 'must be 1 to 1000 keys (the ingestion-replay limit)')
+      .max(
+        REPLAY_MAX_KEYS_PER_REQUEST,
+        'must be 1 to 1000 keys (the ingestion-replay limit)',
       )
-      .optional(),
-    /**
-     * An approval request unanswered this long is escalated: the approvers
-     * are mentioned again in the thread (and the pager webhook, when the
-     * `PagerWebhookUrl` secret is set, is called), every this many minutes,
-     * until the request expires after one hour. It divides the hour, so
-     * the rounds end exactly when the card says the request expires.
-     */
-    approvalEscalationMinutes: z
+      .default(RECOVERY_DEFAULTS.batchSize),
+    /** Replay requests in flight at once (the map's MaxConcurrency). */
+    maxConcurrency: z
       .number()
       .int()
       .min(1)
-      .max(60)
-      .refine((minutes) => 60 % minutes === 0, {
-        message:
-          'must divide the hour (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60), so the request expires after exactly 1 h as the approval card says',
-      })
-      .default(15),
-    defaultWindowMinutes: windowMinutesSchema.default(180),
-    clickhouseTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+      .max(1000)
+      .default(RECOVERY_DEFAULTS.maxConcurrency),
+    /** Replay requests per second, over all requests in flight. */
+    requestsPerSecond: z
+      .number()
+      .positive()
+      .max(1000)
+      .default(RECOVERY_DEFAULTS.requestsPerSecond),
+    /** burstguard's own bucket (map results, failed keys); set at deploy. */
+    ownBucket: bucketNameSchema.optional(),
+  }),
+);
+export type RecoveryAppConfig = z.infer<typeof recoveryAppConfigSchema>;
+
+export const fileSystemConfigSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    fileSystemId: fileSystemIdSchema,
+    /** A name people know it by, e.g. `langfuse-clickhouse`. */
+    name: z.string().optional(),
+    policy: policySchema.default('approve'),
+    /** May burstguard change this file system at all (the allowlist). */
+    remediationAllowed: z.boolean().default(false),
+    /** Alarm names (log-pattern alarms) that speak for this file system. */
+    alarmNames: z.array(z.string()).default([]),
+    /** ClickHouse HTTPS endpoint of the Langfuse deployment on it. */
+    clickhouseUrl: clickhouseUrlSchema.optional(),
     /**
-     * How long every alarm of an incident must stay OK before the incident
-     * is resolved: after an OK, the state machine waits this long, then reads
-     * each joined alarm from CloudWatch again.
+     * Each replica of a ClickHouse cluster on this file system (one URL per
+     * pod, same rules as clickhouseUrl), snapshotted one by one beside
+     * clickhouseUrl, the cluster's Service; see docs/eks.md.
      */
-    incidentQuietMinutes: z.number().int().min(1).max(1440).default(15),
+    clickhouseReplicas: z.array(clickhouseUrlSchema).min(1).max(16).optional(),
     /**
-     * An open incident that no trigger joined for this long, and whose
-     * joined alarms all read OK, is over: the next ALARM opens a new
-     * incident (new diagnosis, thread and approval card) instead of joining
-     * it, and the hourly preflight resolves such an incident that no alarm
-     * ever joined.
+     * Find the replicas through clickhouseUrl instead: the hosts of the
+     * cluster named `clickhouseCluster` in system.clusters, reached on
+     * clickhouseUrl's scheme and port.
      */
-    incidentIdleHours: z.number().int().min(1).max(168).default(24),
-    /** The scheduled preflight: how far back to fit, how far ahead to warn. */
-    preflight: z
-      .object({
-        lookbackMinutes: z.number().int().min(30).max(1440).default(180),
-        horizonMinutes: z.number().int().min(15).max(10_080).default(360),
-      })
-      .default({ lookbackMinutes: 180, horizonMinutes: 360 }),
-    /** Replay settings of every recovery (see recoveryAppConfigSchema). */
-    recovery: recoveryAppConfigSchema.default({
-      batchSize: RECOVERY_DEFAULTS.batchSize,
-      maxConcurrency: RECOVERY_DEFAULTS.maxConcurrency,
-      requestsPerSecond: RECOVERY_DEFAULTS.requestsPerSecond,
-    }),
+    clickhouseDiscoverReplicas: z.boolean().optional(),
+    /** The cluster Langfuse uses: its CLICKHOUSE_CLUSTER_NAME, `default`. */
+    clickhouseCluster: z.string().min(1).max(200).optional(),
+    clickhouseUser: z.string().default('default'),
     /**
-     * The weekly throughput-mode advisor (docs/advisor.md): its schedule
-     * (an EventBridge schedule expression), the days of demand it reads,
-     * the Provisioned sizing rule (the demand at most `tolerancePercent` of
-     * the minutes exceed, plus `headroomPercent`), the smallest monthly
-     * saving worth a switch, the credit share below which Bursting is
-     * warned, and the weeks a snooze lasts.
+     * The Langfuse worker's CloudWatch Logs groups the Langfuse collector
+     * counts dropped records in with Logs Insights; filled in at deploy from
+     * the configuration file's `langfuseLogGroups`.
      */
-    advisor: z
-      .object({
-        schedule: z
-          .string()
-          .regex(
-            /^(rate|cron)\(.+\)$/,
-            'must be an EventBridge schedule expression: rate(...) or cron(...)',
-          )
-          .default('rate(7 days)'),
-        days: z.number().int().min(1).max(63).default(14),
-        headroomPercent: z.number().min(0).max(200).default(20),
-        tolerancePercent: z.number().min(0).max(10).default(0.1),
-        minimumMonthlySavingUsd: z.number().min(0).default(5),
-        creditWarnPercent: z.number().min(0).max(100).default(20),
-        snoozeWeeks: z.number().int().min(1).max(52).default(4),
-      })
-      .default({
-        schedule: 'rate(7 days)',
-        days: 14,
-        headroomPercent: 20,
-        tolerancePercent: 0.1,
-        minimumMonthlySavingUsd: 5,
-        creditWarnPercent: 20,
-        snoozeWeeks: 4,
+    insightsLogGroups: z.array(z.string()).optional(),
+    /** Replaying the events Langfuse dropped; absent: no recovery. */
+    recovery: recoveryFileSystemConfigSchema.optional(),
+  }),
+);
+export type FileSystemConfig = z.infer<typeof fileSystemConfigSchema>;
+
+export const appConfigSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      region: z.string().default('us-east-1'),
+      fileSystems: z.array(fileSystemConfigSchema).min(1),
+      /**
+       * Lets a `clickhouseUrl` be plain http, for loopback and development:
+       * the ClickHouse password then crosses the network in clear.
+       */
+      allowInsecureClickhouseHttp: z.boolean().default(false),
+      /**
+       * Reserved concurrency of the Slack interactions endpoint, a public
+       * function URL: a flood of requests to it cannot take more than this
+       * from the account's concurrency, which the runbook's functions share.
+       * 0 leaves it unreserved (accounts with a small concurrency quota: Lambda
+       * keeps 100 units unreserved, so a reservation may not fit).
+       */
+      slackEndpointReservedConcurrency: z
+        .number()
+        .int()
+        .min(0)
+        .max(1000)
+        .default(5),
+      /** Namespace the Langfuse log metric filters publish to. */
+      langfuseMetricNamespace: z.string().default('Burstguard/Langfuse'),
+      slackChannel: z.string().default('#langfuse-oncall'),
+      /**
+       * Another Slack Web API base than Slack's own `https://slack.com/api/`
+       * (a test double, a proxy). The bot token travels with every call, so
+       * only https, or plain http to this machine's loopback, is accepted.
+       */
+      slackApiUrl: secureOrLoopbackUrlSchema.optional(),
+      /**
+       * Policy `auto` switches without asking only when the diagnosis'
+       * confidence is at least this (0 to 1) and no two sources contradict
+       * each other; otherwise it asks an approver, as `approve` does.
+       */
+      autoConfidenceFloor: z.number().min(0).max(1).default(0.8),
+      /** Slack user ids allowed to approve a remediation. */
+      approvers: z.array(z.string()).default([]),
+      /**
+       * A Slack user group (its id, `S…`) the approval card mentions instead
+       * of each approver, e.g. the on-call rotation's group: Slack writes the
+       * mention `<!subteam^ID>` (Slack API docs, "Formatting text for app
+       * surfaces", mentioning groups). Only the `approvers` may answer.
+       */
+      approverGroupId: z
+        .string()
+        .regex(
+          /^S[A-Z0-9]{2,30}$/,
+          'must be a Slack user group id (S followed by upper-case letters and digits, e.g. S0123ABCD)',
+        )
+        .optional(),
+      /**
+       * An approval request unanswered this long is escalated: the approvers
+       * are mentioned again in the thread (and the pager webhook, when the
+       * `PagerWebhookUrl` secret is set, is called), every this many minutes,
+       * until the request expires after one hour. It divides the hour, so
+       * the rounds end exactly when the card says the request expires.
+       */
+      approvalEscalationMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(60)
+        .refine((minutes) => 60 % minutes === 0, {
+          message:
+            'must divide the hour (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60), so the request expires after exactly 1 h as the approval card says',
+        })
+        .default(15),
+      defaultWindowMinutes: windowMinutesSchema.default(180),
+      clickhouseTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+      /**
+       * How long every alarm of an incident must stay OK before the incident
+       * is resolved: after an OK, the state machine waits this long, then reads
+       * each joined alarm from CloudWatch again.
+       */
+      incidentQuietMinutes: z.number().int().min(1).max(1440).default(15),
+      /**
+       * An open incident that no trigger joined for this long, and whose
+       * joined alarms all read OK, is over: the next ALARM opens a new
+       * incident (new diagnosis, thread and approval card) instead of joining
+       * it, and the hourly preflight resolves such an incident that no alarm
+       * ever joined.
+       */
+      incidentIdleHours: z.number().int().min(1).max(168).default(24),
+      /** The scheduled preflight: how far back to fit, how far ahead to warn. */
+      preflight: z
+        .object({
+          lookbackMinutes: z.number().int().min(30).max(1440).default(180),
+          horizonMinutes: z.number().int().min(15).max(10_080).default(360),
+        })
+        .default({ lookbackMinutes: 180, horizonMinutes: 360 }),
+      /** Replay settings of every recovery (see recoveryAppConfigSchema). */
+      recovery: recoveryAppConfigSchema.default({
+        batchSize: RECOVERY_DEFAULTS.batchSize,
+        maxConcurrency: RECOVERY_DEFAULTS.maxConcurrency,
+        requestsPerSecond: RECOVERY_DEFAULTS.requestsPerSecond,
       }),
-    /**
-     * Your own EFS prices (a discount, a newer price list): override the
-     * dated table of the region in shared/domain/pricing.ts, field by field.
-     */
-    prices: z
-      .object({
-        asOf: z.string().optional(),
-        source: z.string().optional(),
-        standardStorageUsdPerGbMonth: z.number().nonnegative().optional(),
-        elasticReadUsdPerGb: z.number().nonnegative().optional(),
-        elasticWriteUsdPerGb: z.number().nonnegative().optional(),
-        provisionedUsdPerMibpsMonth: z.number().nonnegative().optional(),
-      })
-      .optional(),
-  })
-  .superRefine((config, ctx) => {
-    // One replay function serves every file system: inside the VPC (no
-    // NAT) it cannot reach a public Langfuse, outside it a private one.
-    const recoverable = config.fileSystems
-      .map((fs, i) => ({ i, inVpc: fs.recovery?.langfuseInVpc }))
-      .filter((f) => f.inVpc !== undefined);
-    const first = recoverable[0];
-    const other = recoverable.find((f) => f.inVpc !== first?.inVpc);
-    if (first && other) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['fileSystems', other.i, 'recovery', 'langfuseInVpc'],
-        message: `must be the same for every file system (fileSystems.${first.i} has ${first.inVpc}): one replay function serves them all, and inside the VPC it reaches no public Langfuse`,
-      });
-    }
-    config.fileSystems.forEach((fs, i) => {
-      const replicas = fs.clickhouseReplicas;
-      if ((replicas || fs.clickhouseDiscoverReplicas) && !fs.clickhouseUrl) {
+      /**
+       * The weekly throughput-mode advisor (docs/advisor.md): its schedule
+       * (an EventBridge schedule expression), the days of demand it reads,
+       * the Provisioned sizing rule (the demand at most `tolerancePercent` of
+       * the minutes exceed, plus `headroomPercent`), the smallest monthly
+       * saving worth a switch, the credit share below which Bursting is
+       * warned, and the weeks a snooze lasts.
+       */
+      advisor: z
+        .object({
+          schedule: z
+            .string()
+            .regex(
+              /^(rate|cron)\(.+\)$/,
+              'must be an EventBridge schedule expression: rate(...) or cron(...)',
+            )
+            .default('rate(7 days)'),
+          days: z.number().int().min(1).max(63).default(14),
+          headroomPercent: z.number().min(0).max(200).default(20),
+          tolerancePercent: z.number().min(0).max(10).default(0.1),
+          minimumMonthlySavingUsd: z.number().min(0).default(5),
+          creditWarnPercent: z.number().min(0).max(100).default(20),
+          snoozeWeeks: z.number().int().min(1).max(52).default(4),
+        })
+        .default({
+          schedule: 'rate(7 days)',
+          days: 14,
+          headroomPercent: 20,
+          tolerancePercent: 0.1,
+          minimumMonthlySavingUsd: 5,
+          creditWarnPercent: 20,
+          snoozeWeeks: 4,
+        }),
+      /**
+       * Your own EFS prices (a discount, a newer price list): override the
+       * dated table of the region in shared/domain/pricing.ts, field by field.
+       */
+      prices: z
+        .object({
+          asOf: z.string().optional(),
+          source: z.string().optional(),
+          standardStorageUsdPerGbMonth: z.number().nonnegative().optional(),
+          elasticReadUsdPerGb: z.number().nonnegative().optional(),
+          elasticWriteUsdPerGb: z.number().nonnegative().optional(),
+          provisionedUsdPerMibpsMonth: z.number().nonnegative().optional(),
+        })
+        .optional(),
+    })
+    .superRefine((config, ctx) => {
+      // One replay function serves every file system: inside the VPC (no
+      // NAT) it cannot reach a public Langfuse, outside it a private one.
+      const recoverable = config.fileSystems
+        .map((fs, i) => ({ i, inVpc: fs.recovery?.langfuseInVpc }))
+        .filter((f) => f.inVpc !== undefined);
+      const first = recoverable[0];
+      const other = recoverable.find((f) => f.inVpc !== first?.inVpc);
+      if (first && other) {
         ctx.addIssue({
           code: 'custom',
-          path: [
-            'fileSystems',
-            i,
-            replicas ? 'clickhouseReplicas' : 'clickhouseDiscoverReplicas',
-          ],
-          message:
-            'needs clickhouseUrl too (the cluster Service the credentials and the top-level snapshot use)',
+          path: ['fileSystems', other.i, 'recovery', 'langfuseInVpc'],
+          message: `must be the same for every file system (fileSystems.${first.i} has ${first.inVpc}): one replay function serves them all, and inside the VPC it reaches no public Langfuse`,
         });
       }
-      if (replicas && fs.clickhouseDiscoverReplicas) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['fileSystems', i, 'clickhouseDiscoverReplicas'],
-          message:
-            'set either clickhouseReplicas or clickhouseDiscoverReplicas, not both',
-        });
-      }
-      if (replicas && new Set(replicas).size !== replicas.length) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['fileSystems', i, 'clickhouseReplicas'],
-          message: 'names a replica twice',
-        });
-      }
-    });
-    if (config.allowInsecureClickhouseHttp) return;
-    const insecure =
-      'must be https (plain http only with allowInsecureClickhouseHttp: true, for loopback and development)';
-    config.fileSystems.forEach((fs, i) => {
-      if (fs.clickhouseUrl && new URL(fs.clickhouseUrl).protocol === 'http:') {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['fileSystems', i, 'clickhouseUrl'],
-          message: insecure,
-        });
-      }
-      fs.clickhouseReplicas?.forEach((url, j) => {
-        if (new URL(url).protocol === 'http:') {
+      config.fileSystems.forEach((fs, i) => {
+        const replicas = fs.clickhouseReplicas;
+        if ((replicas || fs.clickhouseDiscoverReplicas) && !fs.clickhouseUrl) {
           ctx.addIssue({
             code: 'custom',
-            path: ['fileSystems', i, 'clickhouseReplicas', j],
-            message: insecure,
+            path: [
+              'fileSystems',
+              i,
+              replicas ? 'clickhouseReplicas' : 'clickhouseDiscoverReplicas',
+            ],
+            message:
+              'needs clickhouseUrl too (the cluster Service the credentials and the top-level snapshot use)',
+          });
+        }
+        if (replicas && fs.clickhouseDiscoverReplicas) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['fileSystems', i, 'clickhouseDiscoverReplicas'],
+            message:
+              'set either clickhouseReplicas or clickhouseDiscoverReplicas, not both',
+          });
+        }
+        if (replicas && new Set(replicas).size !== replicas.length) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['fileSystems', i, 'clickhouseReplicas'],
+            message: 'names a replica twice',
           });
         }
       });
-    });
-  });
+      if (config.allowInsecureClickhouseHttp) return;
+      const insecure =
+        'must be https (plain http only with allowInsecureClickhouseHttp: true, for loopback and development)';
+      config.fileSystems.forEach((fs, i) => {
+        if (
+          fs.clickhouseUrl &&
+          new URL(fs.clickhouseUrl).protocol === 'http:'
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['fileSystems', i, 'clickhouseUrl'],
+            message: insecure,
+          });
+        }
+        fs.clickhouseReplicas?.forEach((url, j) => {
+          if (new URL(url).protocol === 'http:') {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['fileSystems', i, 'clickhouseReplicas', j],
+              message: insecure,
+            });
+          }
+        });
+      });
+    }),
+);
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
 /** Parses and checks the configuration; one clear line when it is wrong. */

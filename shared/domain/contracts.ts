@@ -4,16 +4,21 @@
  * what the next step accepts are the same declaration.
  */
 import * as z from 'zod';
+import { schema } from './schema.ts';
 
 /** EFS file system ids: `fs-` and 8 to 40 hex digits (EFS API pattern). */
-export const fileSystemIdSchema = z
-  .string()
-  .regex(/^fs-[0-9a-f]{8,40}$/, 'must look like fs-0123456789abcdef0');
+export const fileSystemIdSchema = /* @__PURE__ */ schema(() =>
+  z
+    .string()
+    .regex(/^fs-[0-9a-f]{8,40}$/, 'must look like fs-0123456789abcdef0'),
+);
 
 /** The tag an alarm may carry to name its file system. */
 export const FILE_SYSTEM_TAG = 'burstguard:file-system-id';
 
-export const isoTimeSchema = z.iso.datetime({ offset: true });
+export const isoTimeSchema = /* @__PURE__ */ schema(() =>
+  z.iso.datetime({ offset: true }),
+);
 
 /**
  * How far back an incident window reaches, in minutes: at least 15 (a
@@ -23,18 +28,18 @@ export const isoTimeSchema = z.iso.datetime({ offset: true });
  */
 export const WINDOW_MINUTES = { min: 15, max: 21_600 } as const;
 
-export const windowMinutesSchema = z
-  .number()
-  .int()
-  .min(WINDOW_MINUTES.min)
-  .max(WINDOW_MINUTES.max);
+export const windowMinutesSchema = /* @__PURE__ */ schema(() =>
+  z.number().int().min(WINDOW_MINUTES.min).max(WINDOW_MINUTES.max),
+);
 
 /** A window length brought inside WINDOW_MINUTES. */
 export function clampWindowMinutes(minutes: number): number {
   return Math.min(WINDOW_MINUTES.max, Math.max(WINDOW_MINUTES.min, minutes));
 }
 
-export const policySchema = z.enum(['off', 'approve', 'auto']);
+export const policySchema = /* @__PURE__ */ schema(() =>
+  z.enum(['off', 'approve', 'auto']),
+);
 export type Policy = z.infer<typeof policySchema>;
 
 export const VERDICTS = [
@@ -47,7 +52,7 @@ export const VERDICTS = [
   'no-storage-problem',
   'insufficient-evidence',
 ] as const;
-export const verdictSchema = z.enum(VERDICTS);
+export const verdictSchema = /* @__PURE__ */ schema(() => z.enum(VERDICTS));
 export type Verdict = z.infer<typeof verdictSchema>;
 
 export const ACTIONS = [
@@ -57,24 +62,28 @@ export const ACTIONS = [
   'investigate',
   'none',
 ] as const;
-export const actionSchema = z.enum(ACTIONS);
+export const actionSchema = /* @__PURE__ */ schema(() => z.enum(ACTIONS));
 export type Action = z.infer<typeof actionSchema>;
 
 /**
  * The error object a Step Functions Catch puts in the state: the error name
  * and, for a Lambda error, its JSON Cause.
  */
-export const caughtErrorSchema = z.object({
-  Error: z.string(),
-  Cause: z.string().optional(),
-});
+export const caughtErrorSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    Error: z.string(),
+    Cause: z.string().optional(),
+  }),
+);
 export type CaughtError = z.infer<typeof caughtErrorSchema>;
 
 /** An approver's answer, as the approval task token returns it. */
-export const approvalAnswerSchema = z.object({
-  approved: z.boolean(),
-  by: z.string().optional(),
-});
+export const approvalAnswerSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    approved: z.boolean(),
+    by: z.string().optional(),
+  }),
+);
 
 /** The three evidence sources, in the order of the Gather branches. */
 export const SOURCES = ['efs', 'langfuse', 'clickhouse'] as const;
@@ -83,101 +92,110 @@ export type Source = (typeof SOURCES)[number];
 // ---------------------------------------------------------------- Normalize
 
 /** A run started to apply the weekly throughput-mode advice. */
-export const adviceRequestSchema = z.strictObject({
-  mode: z.enum(['bursting', 'provisioned', 'elastic']),
-  provisionedMibps: z.number().int().min(1).max(3414).optional(),
-  /** The Slack user who pressed Apply. */
-  requestedBy: z.string().min(1).max(64),
-});
+export const adviceRequestSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    mode: z.enum(['bursting', 'provisioned', 'elastic']),
+    provisionedMibps: z.number().int().min(1).max(3414).optional(),
+    /** The Slack user who pressed Apply. */
+    requestedBy: z.string().min(1).max(64),
+  }),
+);
 export type AdviceRequest = z.infer<typeof adviceRequestSchema>;
 
 /** What Normalize makes of any trigger: alarm event, console input, schedule. */
-export const triggerSchema = z.object({
-  kind: z.enum(['alarm', 'manual']),
-  fileSystemId: fileSystemIdSchema,
-  region: z.string().min(1),
-  /**
-   * ALARM opens or joins an incident; OK starts the quiet-period check that
-   * may resolve it.
-   */
-  state: z.enum(['ALARM', 'OK']),
-  /**
-   * The alarm's state before this change (the event's
-   * `detail.previousState.value`): an OK that follows INSUFFICIENT_DATA
-   * says nothing about the incident and never resolves it.
-   */
-  previousState: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']).optional(),
-  alarmName: z.string().optional(),
-  alarmReason: z.string().optional(),
-  /** Which signal raised the alarm, when it is known. */
-  alarmMetric: z.string().optional(),
-  triggeredAt: isoTimeSchema,
-  windowMinutes: windowMinutesSchema,
-  windowStart: isoTimeSchema,
-  windowEnd: isoTimeSchema,
-  dryRun: z.boolean(),
-  /**
-   * The policy this run acts under: the configured one, or lower when the
-   * run asked for less (a run can lower it, never raise it).
-   */
-  policy: policySchema,
-  /** The file system's configured policy, when Normalize knew it. */
-  configuredPolicy: policySchema.optional(),
-  /** What the run asked for, if anything (it may only lower the policy). */
-  requestedPolicy: policySchema.optional(),
-  /** Who asked: the manual input, or the alarm's `burstguard:policy` tag. */
-  policyRequestedBy: z.enum(['run-input', 'alarm-tag']).optional(),
-  note: z.string().optional(),
-  /** The weekly advice a manual run applies, when it was started for it. */
-  advice: adviceRequestSchema.optional(),
-});
+export const triggerSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    kind: z.enum(['alarm', 'manual']),
+    fileSystemId: fileSystemIdSchema,
+    region: z.string().min(1),
+    /**
+     * ALARM opens or joins an incident; OK starts the quiet-period check that
+     * may resolve it.
+     */
+    state: z.enum(['ALARM', 'OK']),
+    /**
+     * The alarm's state before this change (the event's
+     * `detail.previousState.value`): an OK that follows INSUFFICIENT_DATA
+     * says nothing about the incident and never resolves it.
+     */
+    previousState: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']).optional(),
+    alarmName: z.string().optional(),
+    alarmReason: z.string().optional(),
+    /** Which signal raised the alarm, when it is known. */
+    alarmMetric: z.string().optional(),
+    triggeredAt: isoTimeSchema,
+    windowMinutes: windowMinutesSchema,
+    windowStart: isoTimeSchema,
+    windowEnd: isoTimeSchema,
+    dryRun: z.boolean(),
+    /**
+     * The policy this run acts under: the configured one, or lower when the
+     * run asked for less (a run can lower it, never raise it).
+     */
+    policy: policySchema,
+    /** The file system's configured policy, when Normalize knew it. */
+    configuredPolicy: policySchema.optional(),
+    /** What the run asked for, if anything (it may only lower the policy). */
+    requestedPolicy: policySchema.optional(),
+    /** Who asked: the manual input, or the alarm's `burstguard:policy` tag. */
+    policyRequestedBy: z.enum(['run-input', 'alarm-tag']).optional(),
+    note: z.string().optional(),
+    /** The weekly advice a manual run applies, when it was started for it. */
+    advice: adviceRequestSchema.optional(),
+  }),
+);
 export type Trigger = z.infer<typeof triggerSchema>;
 
 // ---------------------------------------------------------- Open incident
 
-export const incidentSchema = z.object({
-  incidentId: z.string().min(1),
-  fileSystemId: fileSystemIdSchema,
-  openedAt: isoTimeSchema,
-  /**
-   * What the workflow does next, computed in TypeScript and compared by the
-   * state machine's Choices: `diagnose` for a new incident, `joined` when
-   * one is already open for the file system, `quiet-check` when an alarm of
-   * the open incident is OK again (wait the quiet period, then read every
-   * joined alarm), `resolved` when every joined alarm stayed OK and this
-   * run closed the incident, `still-alarming` when a joined alarm is not OK
-   * after the quiet period, `ignored` when there is nothing to do (nothing
-   * open, an OK after INSUFFICIENT_DATA, an alarm that never joined, or the
-   * incident changed during the quiet period).
-   */
-  next: z.enum([
-    'diagnose',
-    'joined',
-    'resolved',
-    'ignored',
-    'quiet-check',
-    'still-alarming',
-  ]),
-  /** Why the run stops here, for `ignored` and `still-alarming`. */
-  reason: z.string().optional(),
-  /** Slack thread of the incident, once the first message went out. */
-  slackThreadTs: z.string().optional(),
-  slackChannel: z.string().optional(),
-  triggers: z.number().int().min(1),
-  /** Every alarm that opened or joined the incident, sorted. */
-  alarmNames: z.array(z.string().min(1)).optional(),
-  /** Seconds the QuietPeriod Wait state waits (its SecondsPath). */
-  quietSeconds: z.number().int().min(0).optional(),
-  /**
-   * When the incident's approval card was posted, while that approval is
-   * still unanswered: a person may still approve after the incident ends.
-   */
-  approvalRequestedAt: isoTimeSchema.optional(),
-  /** What CloudWatch said of each joined alarm after the quiet period. */
-  alarmStates: z
-    .record(z.string(), z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA', 'missing']))
-    .optional(),
-});
+export const incidentSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    incidentId: z.string().min(1),
+    fileSystemId: fileSystemIdSchema,
+    openedAt: isoTimeSchema,
+    /**
+     * What the workflow does next, computed in TypeScript and compared by the
+     * state machine's Choices: `diagnose` for a new incident, `joined` when
+     * one is already open for the file system, `quiet-check` when an alarm of
+     * the open incident is OK again (wait the quiet period, then read every
+     * joined alarm), `resolved` when every joined alarm stayed OK and this
+     * run closed the incident, `still-alarming` when a joined alarm is not OK
+     * after the quiet period, `ignored` when there is nothing to do (nothing
+     * open, an OK after INSUFFICIENT_DATA, an alarm that never joined, or the
+     * incident changed during the quiet period).
+     */
+    next: z.enum([
+      'diagnose',
+      'joined',
+      'resolved',
+      'ignored',
+      'quiet-check',
+      'still-alarming',
+    ]),
+    /** Why the run stops here, for `ignored` and `still-alarming`. */
+    reason: z.string().optional(),
+    /** Slack thread of the incident, once the first message went out. */
+    slackThreadTs: z.string().optional(),
+    slackChannel: z.string().optional(),
+    triggers: z.number().int().min(1),
+    /** Every alarm that opened or joined the incident, sorted. */
+    alarmNames: z.array(z.string().min(1)).optional(),
+    /** Seconds the QuietPeriod Wait state waits (its SecondsPath). */
+    quietSeconds: z.number().int().min(0).optional(),
+    /**
+     * When the incident's approval card was posted, while that approval is
+     * still unanswered: a person may still approve after the incident ends.
+     */
+    approvalRequestedAt: isoTimeSchema.optional(),
+    /** What CloudWatch said of each joined alarm after the quiet period. */
+    alarmStates: z
+      .record(
+        z.string(),
+        z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA', 'missing']),
+      )
+      .optional(),
+  }),
+);
 export type Incident = z.infer<typeof incidentSchema>;
 
 // ---------------------------------------------------------------- Evidence
@@ -187,13 +205,15 @@ export type Incident = z.infer<typeof incidentSchema>;
  * `start + i * periodSeconds`; `null` where CloudWatch returned no datapoint.
  * Compact on purpose: Step Functions payloads are capped at 256 KB.
  */
-export const seriesSchema = z.object({
-  start: isoTimeSchema,
-  periodSeconds: z.number().int().min(1),
-  values: z.array(z.number().nullable()),
-  /** CloudWatch StatusCode of the result: Complete, PartialData, ... */
-  status: z.string().optional(),
-});
+export const seriesSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    start: isoTimeSchema,
+    periodSeconds: z.number().int().min(1),
+    values: z.array(z.number().nullable()),
+    /** CloudWatch StatusCode of the result: Complete, PartialData, ... */
+    status: z.string().optional(),
+  }),
+);
 export type Series = z.infer<typeof seriesSchema>;
 
 export const EFS_METRIC_IDS = [
@@ -222,149 +242,165 @@ export type LangfuseMetricId = (typeof LANGFUSE_METRIC_IDS)[number];
 export const METRIC_IDS = [...EFS_METRIC_IDS, ...LANGFUSE_METRIC_IDS] as const;
 export type MetricId = (typeof METRIC_IDS)[number];
 
-const unavailableSchema = z.object({
-  available: z.literal(false),
-  /** One line: why this source could not be read. */
-  reason: z.string(),
-  errorName: z.string().optional(),
-  elapsedMs: z.number().optional(),
-});
+const unavailableSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    available: z.literal(false),
+    /** One line: why this source could not be read. */
+    reason: z.string(),
+    errorName: z.string().optional(),
+    elapsedMs: z.number().optional(),
+  }),
+);
 
-export const fileSystemFactsSchema = z.object({
-  fileSystemId: fileSystemIdSchema,
-  name: z.string().optional(),
-  throughputMode: z.enum(['bursting', 'provisioned', 'elastic']),
-  performanceMode: z.enum(['generalPurpose', 'maxIO']),
-  provisionedThroughputMibps: z.number().optional(),
-  lifeCycleState: z.string(),
-  sizeBytes: z.number().nonnegative(),
-  sizeStandardBytes: z.number().nonnegative(),
-  sizeMeasuredAt: isoTimeSchema.optional(),
-  /**
-   * The Availability Zone of a One Zone file system; absent for Regional
-   * ones (DescribeFileSystems' AvailabilityZoneName).
-   */
-  availabilityZoneName: z.string().optional(),
-  tags: z.record(z.string(), z.string()),
-});
+export const fileSystemFactsSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    fileSystemId: fileSystemIdSchema,
+    name: z.string().optional(),
+    throughputMode: z.enum(['bursting', 'provisioned', 'elastic']),
+    performanceMode: z.enum(['generalPurpose', 'maxIO']),
+    provisionedThroughputMibps: z.number().optional(),
+    lifeCycleState: z.string(),
+    sizeBytes: z.number().nonnegative(),
+    sizeStandardBytes: z.number().nonnegative(),
+    sizeMeasuredAt: isoTimeSchema.optional(),
+    /**
+     * The Availability Zone of a One Zone file system; absent for Regional
+     * ones (DescribeFileSystems' AvailabilityZoneName).
+     */
+    availabilityZoneName: z.string().optional(),
+    tags: z.record(z.string(), z.string()),
+  }),
+);
 export type FileSystemFacts = z.infer<typeof fileSystemFactsSchema>;
 
-export const efsEvidenceSchema = z.discriminatedUnion('available', [
-  z.object({
-    source: z.literal('efs'),
-    available: z.literal(true),
-    fileSystem: fileSystemFactsSchema,
-    periodSeconds: z.number().int().min(60),
-    metrics: z.partialRecord(z.enum(EFS_METRIC_IDS), seriesSchema),
-    /** Ids asked for that CloudWatch did not return or returned empty. */
-    missing: z.array(z.string()),
-  }),
-  unavailableSchema.extend({ source: z.literal('efs') }),
-]);
+export const efsEvidenceSchema = /* @__PURE__ */ schema(() =>
+  z.discriminatedUnion('available', [
+    z.object({
+      source: z.literal('efs'),
+      available: z.literal(true),
+      fileSystem: fileSystemFactsSchema,
+      periodSeconds: z.number().int().min(60),
+      metrics: z.partialRecord(z.enum(EFS_METRIC_IDS), seriesSchema),
+      /** Ids asked for that CloudWatch did not return or returned empty. */
+      missing: z.array(z.string()),
+    }),
+    unavailableSchema.extend({ source: z.literal('efs') }),
+  ]),
+);
 export type EfsEvidence = z.infer<typeof efsEvidenceSchema>;
 
-export const droppedRecordsCountSchema = z.object({
-  source: z.enum(['logs-insights', 'metric-filter']),
-  series: seriesSchema.optional(),
-  /** Logs Insights bills per byte scanned: what this count cost. */
-  bytesScanned: z.number().nonnegative().optional(),
-  note: z.string().optional(),
-});
+export const droppedRecordsCountSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    source: z.enum(['logs-insights', 'metric-filter']),
+    series: seriesSchema.optional(),
+    /** Logs Insights bills per byte scanned: what this count cost. */
+    bytesScanned: z.number().nonnegative().optional(),
+    note: z.string().optional(),
+  }),
+);
 export type DroppedRecordsCount = z.infer<typeof droppedRecordsCountSchema>;
 
-export const langfuseEvidenceSchema = z.discriminatedUnion('available', [
-  z.object({
-    source: z.literal('langfuse'),
-    available: z.literal(true),
-    periodSeconds: z.number().int().min(60),
-    /** Sparse count series: a missing datapoint means zero events. */
-    metrics: z.partialRecord(z.enum(LANGFUSE_METRIC_IDS), seriesSchema),
-    missing: z.array(z.string()),
-    /**
-     * How dropped records were counted: exactly, from Langfuse's log lines
-     * with Logs Insights (`series` per period), or from the metric filters,
-     * which count lines (one per batch from Langfuse v3.148), with `note`
-     * saying why the exact count is not there.
-     */
-    droppedRecordsCount: droppedRecordsCountSchema.optional(),
-  }),
-  unavailableSchema.extend({ source: z.literal('langfuse') }),
-]);
+export const langfuseEvidenceSchema = /* @__PURE__ */ schema(() =>
+  z.discriminatedUnion('available', [
+    z.object({
+      source: z.literal('langfuse'),
+      available: z.literal(true),
+      periodSeconds: z.number().int().min(60),
+      /** Sparse count series: a missing datapoint means zero events. */
+      metrics: z.partialRecord(z.enum(LANGFUSE_METRIC_IDS), seriesSchema),
+      missing: z.array(z.string()),
+      /**
+       * How dropped records were counted: exactly, from Langfuse's log lines
+       * with Logs Insights (`series` per period), or from the metric filters,
+       * which count lines (one per batch from Langfuse v3.148), with `note`
+       * saying why the exact count is not there.
+       */
+      droppedRecordsCount: droppedRecordsCountSchema.optional(),
+    }),
+    unavailableSchema.extend({ source: z.literal('langfuse') }),
+  ]),
+);
 export type LangfuseEvidence = z.infer<typeof langfuseEvidenceSchema>;
 
-export const partitionPartsSchema = z.object({
-  database: z.string(),
-  table: z.string(),
-  partitionId: z.string(),
-  parts: z.number(),
-  rows: z.number(),
-  bytesOnDisk: z.number(),
-});
+export const partitionPartsSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    database: z.string(),
+    table: z.string(),
+    partitionId: z.string(),
+    parts: z.number(),
+    rows: z.number(),
+    bytesOnDisk: z.number(),
+  }),
+);
 
 /** What the ClickHouse snapshot says, reduced to the numbers that matter. */
-export const clickHouseSummarySchema = z.object({
-  activeMerges: z.number(),
-  longestMergeElapsedSeconds: z.number().nullable(),
-  longestMergeProgress: z.number().nullable(),
-  /** Bytes of compressed input merged per second, from part_log. */
-  mergeBytesPerSecond: z.number().nullable(),
-  newPartsPerMinute: z.number().nullable(),
-  mergePartsPerMinute: z.number().nullable(),
-  maxPartsInPartition: z.number().nullable(),
-  maxPartsTable: z.string().nullable(),
-  partsToDelayInsert: z.number().nullable(),
-  partsToThrowInsert: z.number().nullable(),
-  delayedInserts: z.number().nullable(),
-  rejectedInserts: z.number().nullable(),
-  delayedInsertsMilliseconds: z.number().nullable(),
-  stuckReplicationEntries: z.number().nullable(),
-  unfinishedMutations: z.number().nullable(),
-  diskFreeBytes: z.number().nullable(),
-  diskTotalBytes: z.number().nullable(),
-  topPartitions: z.array(partitionPartsSchema),
-  /**
-   * What ClickHouse's own system.*_log tables wrote in the window (parts
-   * from part_log), against every table's writes; absent when not read.
-   */
-  logTables: z
-    .object({
-      bytesWritten: z.number(),
-      totalBytesWritten: z.number(),
-      sharePercent: z.number(),
-      /** The log tables that wrote most, largest first. */
-      tables: z.array(z.object({ table: z.string(), bytes: z.number() })),
-    })
-    .optional(),
-});
+export const clickHouseSummarySchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    activeMerges: z.number(),
+    longestMergeElapsedSeconds: z.number().nullable(),
+    longestMergeProgress: z.number().nullable(),
+    /** Bytes of compressed input merged per second, from part_log. */
+    mergeBytesPerSecond: z.number().nullable(),
+    newPartsPerMinute: z.number().nullable(),
+    mergePartsPerMinute: z.number().nullable(),
+    maxPartsInPartition: z.number().nullable(),
+    maxPartsTable: z.string().nullable(),
+    partsToDelayInsert: z.number().nullable(),
+    partsToThrowInsert: z.number().nullable(),
+    delayedInserts: z.number().nullable(),
+    rejectedInserts: z.number().nullable(),
+    delayedInsertsMilliseconds: z.number().nullable(),
+    stuckReplicationEntries: z.number().nullable(),
+    unfinishedMutations: z.number().nullable(),
+    diskFreeBytes: z.number().nullable(),
+    diskTotalBytes: z.number().nullable(),
+    topPartitions: z.array(partitionPartsSchema),
+    /**
+     * What ClickHouse's own system.*_log tables wrote in the window (parts
+     * from part_log), against every table's writes; absent when not read.
+     */
+    logTables: z
+      .object({
+        bytesWritten: z.number(),
+        totalBytesWritten: z.number(),
+        sharePercent: z.number(),
+        /** The log tables that wrote most, largest first. */
+        tables: z.array(z.object({ table: z.string(), bytes: z.number() })),
+      })
+      .optional(),
+  }),
+);
 export type ClickHouseSummary = z.infer<typeof clickHouseSummarySchema>;
 
 /** A replica's replication state: system.replicas and its queue. */
-export const replicationSummarySchema = z.object({
-  /** Entries in system.replication_queue (read up to its LIMIT). */
-  queueEntries: z.number(),
-  /** Entries retried more than STUCK_REPLICATION_TRIES times. */
-  stuckEntries: z.number(),
-  /** Age of the oldest entry at the window's end, from create_time. */
-  oldestEntryAgeSeconds: z.number().nullable(),
-  /** The most retried entry: its type, tries, last error, postponement. */
-  worstEntry: z
-    .object({
-      table: z.string(),
-      type: z.string(),
-      numTries: z.number(),
-      lastException: z.string(),
-      postponeReason: z.string(),
-    })
-    .nullable(),
-  /** system.replicas, summed or at worst over the replicated tables. */
-  replicatedTables: z.number().nullable(),
-  queueSize: z.number().nullable(),
-  insertsInQueue: z.number().nullable(),
-  mergesInQueue: z.number().nullable(),
-  maxAbsoluteDelaySeconds: z.number().nullable(),
-  readonlyTables: z.number().nullable(),
-  sessionExpiredTables: z.number().nullable(),
-});
+export const replicationSummarySchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    /** Entries in system.replication_queue (read up to its LIMIT). */
+    queueEntries: z.number(),
+    /** Entries retried more than STUCK_REPLICATION_TRIES times. */
+    stuckEntries: z.number(),
+    /** Age of the oldest entry at the window's end, from create_time. */
+    oldestEntryAgeSeconds: z.number().nullable(),
+    /** The most retried entry: its type, tries, last error, postponement. */
+    worstEntry: z
+      .object({
+        table: z.string(),
+        type: z.string(),
+        numTries: z.number(),
+        lastException: z.string(),
+        postponeReason: z.string(),
+      })
+      .nullable(),
+    /** system.replicas, summed or at worst over the replicated tables. */
+    replicatedTables: z.number().nullable(),
+    queueSize: z.number().nullable(),
+    insertsInQueue: z.number().nullable(),
+    mergesInQueue: z.number().nullable(),
+    maxAbsoluteDelaySeconds: z.number().nullable(),
+    readonlyTables: z.number().nullable(),
+    sessionExpiredTables: z.number().nullable(),
+  }),
+);
 export type ReplicationSummary = z.infer<typeof replicationSummarySchema>;
 
 /**
@@ -373,110 +409,128 @@ export type ReplicationSummary = z.infer<typeof replicationSummarySchema>;
  * (no row), `not-configured` (the table does not exist), `unknown` (the
  * query failed otherwise; `reason` says why).
  */
-export const keeperStateSchema = z.object({
-  state: z.enum([
-    'connected',
-    'expired',
-    'no-session',
-    'not-configured',
-    'unknown',
-  ]),
-  reason: z.string().optional(),
-});
+export const keeperStateSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    state: z.enum([
+      'connected',
+      'expired',
+      'no-session',
+      'not-configured',
+      'unknown',
+    ]),
+    reason: z.string().optional(),
+  }),
+);
 
 /** One replica of a cluster: its snapshot, replication and Keeper. */
-export const replicaEvidenceSchema = z.object({
-  name: z.string(),
-  available: z.boolean(),
-  /** Why the replica could not be read, one line. */
-  reason: z.string().optional(),
-  elapsedMs: z.number(),
-  summary: clickHouseSummarySchema.optional(),
-  replication: replicationSummarySchema.nullable(),
-  keeper: keeperStateSchema,
-});
+export const replicaEvidenceSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    name: z.string(),
+    available: z.boolean(),
+    /** Why the replica could not be read, one line. */
+    reason: z.string().optional(),
+    elapsedMs: z.number(),
+    summary: clickHouseSummarySchema.optional(),
+    replication: replicationSummarySchema.nullable(),
+    keeper: keeperStateSchema,
+  }),
+);
 export type ReplicaEvidence = z.infer<typeof replicaEvidenceSchema>;
 
-export const clickHouseEvidenceSchema = z.discriminatedUnion('available', [
-  z.object({
-    source: z.literal('clickhouse'),
-    available: z.literal(true),
-    elapsedMs: z.number(),
-    /** Each snapshot query: ok with its row count, or why it failed. */
-    queries: z.record(
-      z.string(),
-      z.object({
-        ok: z.boolean(),
-        rows: z.number(),
-        reason: z.string().optional(),
-      }),
-    ),
-    summary: clickHouseSummarySchema,
-    /** Every replica of a cluster, when more than one is configured. */
-    replicas: z.array(replicaEvidenceSchema).optional(),
-  }),
-  unavailableSchema.extend({
-    source: z.literal('clickhouse'),
-    replicas: z.array(replicaEvidenceSchema).optional(),
-  }),
-]);
+export const clickHouseEvidenceSchema = /* @__PURE__ */ schema(() =>
+  z.discriminatedUnion('available', [
+    z.object({
+      source: z.literal('clickhouse'),
+      available: z.literal(true),
+      elapsedMs: z.number(),
+      /** Each snapshot query: ok with its row count, or why it failed. */
+      queries: z.record(
+        z.string(),
+        z.object({
+          ok: z.boolean(),
+          rows: z.number(),
+          reason: z.string().optional(),
+        }),
+      ),
+      summary: clickHouseSummarySchema,
+      /** Every replica of a cluster, when more than one is configured. */
+      replicas: z.array(replicaEvidenceSchema).optional(),
+    }),
+    unavailableSchema.extend({
+      source: z.literal('clickhouse'),
+      replicas: z.array(replicaEvidenceSchema).optional(),
+    }),
+  ]),
+);
 export type ClickHouseEvidence = z.infer<typeof clickHouseEvidenceSchema>;
 
-export const evidenceSchema = z.object({
-  efs: efsEvidenceSchema,
-  langfuse: langfuseEvidenceSchema,
-  clickhouse: clickHouseEvidenceSchema,
-} satisfies Record<Source, z.ZodType>);
+export const evidenceSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    efs: efsEvidenceSchema,
+    langfuse: langfuseEvidenceSchema,
+    clickhouse: clickHouseEvidenceSchema,
+  } satisfies Record<Source, z.ZodType>),
+);
 export type Evidence = z.infer<typeof evidenceSchema>;
 
 /**
  * What a Gather branch leaves when its Task failed outright (its Catch):
  * the Step Functions error object, turned into evidence by Diagnose.
  */
-export const caughtBranchSchema = z.object({
-  source: z.enum(SOURCES),
-  caught: caughtErrorSchema,
-});
+export const caughtBranchSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    source: z.enum(SOURCES),
+    caught: caughtErrorSchema,
+  }),
+);
 
 /** One Gather branch output: evidence, or the Catch's error object. */
-export const gatherBranchSchema = z.union([
-  efsEvidenceSchema,
-  langfuseEvidenceSchema,
-  clickHouseEvidenceSchema,
-  caughtBranchSchema,
-]);
+export const gatherBranchSchema = /* @__PURE__ */ schema(() =>
+  z.union([
+    efsEvidenceSchema,
+    langfuseEvidenceSchema,
+    clickHouseEvidenceSchema,
+    caughtBranchSchema,
+  ]),
+);
 
 // --------------------------------------------------------------- Diagnose
 
-export const hypothesisSchema = z.object({
-  verdict: verdictSchema,
-  score: z.number().min(0).max(1),
-  evidenceFor: z.array(z.string()),
-  evidenceAgainst: z.array(z.string()),
-});
+export const hypothesisSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    verdict: verdictSchema,
+    score: z.number().min(0).max(1),
+    evidenceFor: z.array(z.string()),
+    evidenceAgainst: z.array(z.string()),
+  }),
+);
 export type Hypothesis = z.infer<typeof hypothesisSchema>;
 
-export const costOptionSchema = z.object({
-  mode: z.enum(['bursting', 'elastic', 'provisioned']),
-  monthlyUsd: z.number().nullable(),
-  basis: z.string(),
-  provisionedMibps: z.number().optional(),
-  /**
-   * False when EFS does not offer the mode to this file system (Elastic on
-   * Max I/O); `basis` says why and `monthlyUsd` is null.
-   */
-  available: z.boolean().optional(),
-});
+export const costOptionSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    mode: z.enum(['bursting', 'elastic', 'provisioned']),
+    monthlyUsd: z.number().nullable(),
+    basis: z.string(),
+    provisionedMibps: z.number().optional(),
+    /**
+     * False when EFS does not offer the mode to this file system (Elastic on
+     * Max I/O); `basis` says why and `monthlyUsd` is null.
+     */
+    available: z.boolean().optional(),
+  }),
+);
 export type CostOption = z.infer<typeof costOptionSchema>;
 
-export const recommendationSchema = z.object({
-  action: actionSchema,
-  summary: z.string(),
-  costs: z.array(costOptionSchema),
-  /** The 24 h rule on throughput mode changes, said every time it applies. */
-  caveats: z.array(z.string()),
-  priceTable: z.string().optional(),
-});
+export const recommendationSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    action: actionSchema,
+    summary: z.string(),
+    costs: z.array(costOptionSchema),
+    /** The 24 h rule on throughput mode changes, said every time it applies. */
+    caveats: z.array(z.string()),
+    priceTable: z.string().optional(),
+  }),
+);
 export type Recommendation = z.infer<typeof recommendationSchema>;
 
 /**
@@ -484,95 +538,107 @@ export type Recommendation = z.infer<typeof recommendationSchema>;
  * while permitted throughput sits at the Bursting baseline). `auto` never
  * acts on a diagnosis that has one: a person looks first.
  */
-export const contradictionSchema = z.object({
-  /** Stable id, e.g. `credits-but-permitted-at-baseline`. */
-  id: z.string(),
-  /** What the sources say, with numbers. */
-  detail: z.string(),
-  /** Why the two cannot both be right, and the documentation that says so. */
-  why: z.string(),
-});
+export const contradictionSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    /** Stable id, e.g. `credits-but-permitted-at-baseline`. */
+    id: z.string(),
+    /** What the sources say, with numbers. */
+    detail: z.string(),
+    /** Why the two cannot both be right, and the documentation that says so. */
+    why: z.string(),
+  }),
+);
 export type Contradiction = z.infer<typeof contradictionSchema>;
 
-export const diagnosisSchema = z.object({
-  verdict: verdictSchema,
-  confidence: z.number().min(0).max(1),
-  headline: z.string(),
-  findings: z.array(z.string()),
-  ranked: z.array(hypothesisSchema),
-  /** Sources that could not be read, one line each. */
-  gaps: z.array(z.string()),
-  /** The numbers behind the findings, for scripts and the Slack card. */
-  signals: z.record(z.string(), z.number().nullable()),
-  /** Sources that disagree; absent in diagnoses made before it existed. */
-  contradictions: z.array(contradictionSchema).optional(),
-});
+export const diagnosisSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    verdict: verdictSchema,
+    confidence: z.number().min(0).max(1),
+    headline: z.string(),
+    findings: z.array(z.string()),
+    ranked: z.array(hypothesisSchema),
+    /** Sources that could not be read, one line each. */
+    gaps: z.array(z.string()),
+    /** The numbers behind the findings, for scripts and the Slack card. */
+    signals: z.record(z.string(), z.number().nullable()),
+    /** Sources that disagree; absent in diagnoses made before it existed. */
+    contradictions: z.array(contradictionSchema).optional(),
+  }),
+);
 export type Diagnosis = z.infer<typeof diagnosisSchema>;
 
 /** Where the policy Choice goes: computed in TypeScript, compared in ASL. */
-export const decisionSchema = z.object({
-  next: z.enum(['done', 'request-approval', 'remediate']),
-  reason: z.string(),
-  /** The policy the decision was made under, and who asked for what. */
-  policy: z
-    .object({
-      configured: policySchema,
-      requested: policySchema.optional(),
-      requestedBy: z.enum(['run-input', 'alarm-tag']).optional(),
-      effective: policySchema,
-      /** One line, e.g. "policy: approve (configured); the run asked for auto, which can only lower it". */
-      statement: z.string(),
-    })
-    .optional(),
-});
+export const decisionSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    next: z.enum(['done', 'request-approval', 'remediate']),
+    reason: z.string(),
+    /** The policy the decision was made under, and who asked for what. */
+    policy: z
+      .object({
+        configured: policySchema,
+        requested: policySchema.optional(),
+        requestedBy: z.enum(['run-input', 'alarm-tag']).optional(),
+        effective: policySchema,
+        /** One line, e.g. "policy: approve (configured); the run asked for auto, which can only lower it". */
+        statement: z.string(),
+      })
+      .optional(),
+  }),
+);
 export type Decision = z.infer<typeof decisionSchema>;
 
-export const diagnoseOutputSchema = z.object({
-  diagnosis: diagnosisSchema,
-  recommendation: recommendationSchema,
-  decision: decisionSchema,
-});
+export const diagnoseOutputSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    diagnosis: diagnosisSchema,
+    recommendation: recommendationSchema,
+    decision: decisionSchema,
+  }),
+);
 export type DiagnoseOutput = z.infer<typeof diagnoseOutputSchema>;
 
 // ------------------------------------------------------------------ Notify
 
-export const slackMessageSchema = z.object({
-  channel: z.string(),
-  threadTs: z.string().optional(),
-  text: z.string(),
-  blocks: z.array(z.record(z.string(), z.unknown())),
-});
+export const slackMessageSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    channel: z.string(),
+    threadTs: z.string().optional(),
+    text: z.string(),
+    blocks: z.array(z.record(z.string(), z.unknown())),
+  }),
+);
 export type SlackMessage = z.infer<typeof slackMessageSchema>;
 
-export const notificationSchema = z.object({
-  delivered: z.boolean(),
-  channel: z.string(),
-  threadTs: z.string().optional(),
-  /** Why the message did not go out; the finding stays in this output. */
-  error: z.string().optional(),
-  messages: z.array(slackMessageSchema),
-  /**
-   * The charts uploaded into the thread with the finding: Slack's file id,
-   * or where a local run wrote the PNG.
-   */
-  charts: z
-    .array(
-      z.object({
-        title: z.string(),
-        id: z.string(),
-        path: z.string().optional(),
-      }),
-    )
-    .optional(),
-  /** Why the charts are missing, when they could not be made. */
-  chartError: z.string().optional(),
-  /**
-   * Whether the status line of the thread's root message was edited too
-   * (absent when there was none to edit); a failed edit never fails a step.
-   */
-  rootUpdated: z.boolean().optional(),
-  rootError: z.string().optional(),
-});
+export const notificationSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    delivered: z.boolean(),
+    channel: z.string(),
+    threadTs: z.string().optional(),
+    /** Why the message did not go out; the finding stays in this output. */
+    error: z.string().optional(),
+    messages: z.array(slackMessageSchema),
+    /**
+     * The charts uploaded into the thread with the finding: Slack's file id,
+     * or where a local run wrote the PNG.
+     */
+    charts: z
+      .array(
+        z.object({
+          title: z.string(),
+          id: z.string(),
+          path: z.string().optional(),
+        }),
+      )
+      .optional(),
+    /** Why the charts are missing, when they could not be made. */
+    chartError: z.string().optional(),
+    /**
+     * Whether the status line of the thread's root message was edited too
+     * (absent when there was none to edit); a failed edit never fails a step.
+     */
+    rootUpdated: z.boolean().optional(),
+    rootError: z.string().optional(),
+  }),
+);
 export type Notification = z.infer<typeof notificationSchema>;
 
 /**
@@ -580,52 +646,58 @@ export type Notification = z.infer<typeof notificationSchema>;
  * now open, whether the request waits on (`wait`) or has expired, and when
  * it expires. Round 1 is the card itself; each later round re-asks.
  */
-export const approvalRoundSchema = notificationSchema.extend({
-  round: z.number().int().min(1),
-  next: z.enum(['wait', 'expired']),
-  /** When the card was posted: every round's expiry counts from it. */
-  askedAt: isoTimeSchema,
-  expiresAt: isoTimeSchema,
-  /** Whether the pager webhook took the page, when one is configured. */
-  paged: z.boolean().optional(),
-  pageError: z.string().optional(),
-});
+export const approvalRoundSchema = /* @__PURE__ */ schema(() =>
+  notificationSchema.extend({
+    round: z.number().int().min(1),
+    next: z.enum(['wait', 'expired']),
+    /** When the card was posted: every round's expiry counts from it. */
+    askedAt: isoTimeSchema,
+    expiresAt: isoTimeSchema,
+    /** Whether the pager webhook took the page, when one is configured. */
+    paged: z.boolean().optional(),
+    pageError: z.string().optional(),
+  }),
+);
 export type ApprovalRound = z.infer<typeof approvalRoundSchema>;
 
 // --------------------------------------------------------------- Remediate
 
-export const updateFileSystemCallSchema = z.object({
-  FileSystemId: fileSystemIdSchema,
-  ThroughputMode: z.enum(['bursting', 'provisioned', 'elastic']),
-  ProvisionedThroughputInMibps: z.number().optional(),
-});
+export const updateFileSystemCallSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    FileSystemId: fileSystemIdSchema,
+    ThroughputMode: z.enum(['bursting', 'provisioned', 'elastic']),
+    ProvisionedThroughputInMibps: z.number().optional(),
+  }),
+);
 
-export const remediationSchema = z.object({
-  action: actionSchema,
-  status: z.enum([
-    'not-attempted',
-    'dry-run',
-    'applied',
-    'already-done',
-    'refused',
-    'locked',
-    'failed',
-    // UpdateFileSystem was (or may have been) called and gave no clear
-    // answer: the change may have happened. Verify reads the mode back.
-    'unknown',
-  ]),
-  reason: z.string(),
-  call: updateFileSystemCallSchema.optional(),
-  /**
-   * When a change is allowed again: from EFS's TooManyRequests answer, or
-   * from burstguard's own one-change-per-24-h limit (see `lockedBy`).
-   */
-  retryAfter: isoTimeSchema.optional(),
-  /** Whose limit a `locked` status is: EFS's answer, or burstguard's own. */
-  lockedBy: z.enum(['efs', 'burstguard']).optional(),
-  approvedBy: z.string().optional(),
-  at: isoTimeSchema.optional(),
-});
+export const remediationSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    action: actionSchema,
+    status: z.enum([
+      'not-attempted',
+      'dry-run',
+      'applied',
+      'already-done',
+      'refused',
+      'locked',
+      'failed',
+      // UpdateFileSystem was (or may have been) called and gave no clear
+      // answer: the change may have happened. Verify reads the mode back.
+      'unknown',
+    ]),
+    reason: z.string(),
+    call: updateFileSystemCallSchema.optional(),
+    /**
+     * When a change is allowed again: from EFS's TooManyRequests answer, or
+     * from burstguard's own one-change-per-24-h limit (see `lockedBy`).
+     */
+    retryAfter: isoTimeSchema.optional(),
+    /** Whose limit a `locked` status is: EFS's answer, or burstguard's own. */
+    lockedBy: z.enum(['efs', 'burstguard']).optional(),
+    approvedBy: z.string().optional(),
+    at: isoTimeSchema.optional(),
+  }),
+);
 export type Remediation = z.infer<typeof remediationSchema>;
 
 // ------------------------------------------------------------------ Verify
@@ -634,17 +706,21 @@ export type Remediation = z.infer<typeof remediationSchema>;
 // ------------------------------------------------------------- Recovery
 
 /** The window whose uploads are replayed; `from` before `to`. */
-export const recoveryWindowSchema = z
-  .object({ from: isoTimeSchema, to: isoTimeSchema })
-  .refine((w) => Date.parse(w.from) < Date.parse(w.to), {
-    message: 'window.from must be before window.to',
-  });
+export const recoveryWindowSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({ from: isoTimeSchema, to: isoTimeSchema })
+    .refine((w) => Date.parse(w.from) < Date.parse(w.to), {
+      message: 'window.from must be before window.to',
+    }),
+);
 
 /** A Slack thread: the channel id and the parent message's ts. */
-export const threadRefSchema = z.object({
-  channel: z.string().min(1),
-  ts: z.string().min(1),
-});
+export const threadRefSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    channel: z.string().min(1),
+    ts: z.string().min(1),
+  }),
+);
 export type ThreadRef = z.infer<typeof threadRefSchema>;
 
 /**
@@ -652,78 +728,96 @@ export type ThreadRef = z.infer<typeof threadRefSchema>;
  * Verify, or by `burstguard recover`. `policy` may only lower the file
  * system's configured one (auto -> approve -> off).
  */
-export const recoveryInputSchema = z.object({
-  fileSystemId: fileSystemIdSchema,
-  window: recoveryWindowSchema,
-  dryRun: z.boolean().optional(),
-  policy: policySchema.optional(),
-  incidentId: z.string().min(1).optional(),
-  thread: threadRefSchema.optional(),
-  droppedRecords: z.number().int().nonnegative().optional(),
-});
+export const recoveryInputSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    fileSystemId: fileSystemIdSchema,
+    window: recoveryWindowSchema,
+    dryRun: z.boolean().optional(),
+    policy: policySchema.optional(),
+    incidentId: z.string().min(1).optional(),
+    thread: threadRefSchema.optional(),
+    droppedRecords: z.number().int().nonnegative().optional(),
+  }),
+);
 export type RecoveryInput = z.infer<typeof recoveryInputSchema>;
 
-export const verificationSchema = z.object({
-  verdict: z.enum(['worked', 'not-yet', 'not-working', 'unknown']),
-  summary: z.string(),
-  checkedAt: isoTimeSchema,
-  throughputMode: z.string().nullable(),
-  minutesSinceChange: z.number(),
-  utilizationBeforePercent: z.number().nullable(),
-  utilizationAfterPercent: z.number().nullable(),
-  langfuseErrorsBefore: z.number().nullable(),
-  langfuseErrorsAfter: z.number().nullable(),
-  /**
-   * The recovery of the records Langfuse dropped that the switch's success
-   * starts (the recovery state machine's input); absent when the file
-   * system has no recovery configuration or the switch did not work.
-   */
-  recovery: recoveryInputSchema.optional(),
-});
+export const verificationSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    verdict: z.enum(['worked', 'not-yet', 'not-working', 'unknown']),
+    summary: z.string(),
+    checkedAt: isoTimeSchema,
+    throughputMode: z.string().nullable(),
+    minutesSinceChange: z.number(),
+    utilizationBeforePercent: z.number().nullable(),
+    utilizationAfterPercent: z.number().nullable(),
+    langfuseErrorsBefore: z.number().nullable(),
+    langfuseErrorsAfter: z.number().nullable(),
+    /**
+     * The recovery of the records Langfuse dropped that the switch's success
+     * starts (the recovery state machine's input); absent when the file
+     * system has no recovery configuration or the switch did not work.
+     */
+    recovery: recoveryInputSchema.optional(),
+  }),
+);
 export type Verification = z.infer<typeof verificationSchema>;
 
 // ------------------------------------------------------ The whole run state
 
 /** The execution's state after each step, as the ASL ResultPaths build it. */
-export const afterNormalizeSchema = z.object({
-  trigger: triggerSchema,
-  /** The execution's ARN (`$$.Execution.Id`), for the console links. */
-  executionArn: z.string().optional(),
-});
-export const afterOpenSchema = afterNormalizeSchema.extend({
-  incident: incidentSchema,
-});
-export const afterGatherSchema = afterOpenSchema.extend({
-  gathered: z.array(gatherBranchSchema).length(3),
-});
-export const afterDiagnoseSchema = afterGatherSchema.extend({
-  result: diagnoseOutputSchema,
-});
-export const afterNotifySchema = afterDiagnoseSchema.extend({
-  notification: notificationSchema,
-});
-export const afterRemediateSchema = afterNotifySchema.extend({
-  approval: approvalAnswerSchema.optional(),
-  remediation: remediationSchema,
-  verification: verificationSchema.optional(),
-  /** The Verify step's error, when the check itself failed (its Catch). */
-  verifyError: caughtErrorSchema.optional(),
-  /** The recovery execution a switch that worked started (StartRecovery). */
-  recoveryStart: z.object({ executionArn: z.string() }).optional(),
-  /** Why StartRecovery could not start it (its Catch). */
-  recoveryStartError: caughtErrorSchema.optional(),
-});
+export const afterNormalizeSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    trigger: triggerSchema,
+    /** The execution's ARN (`$$.Execution.Id`), for the console links. */
+    executionArn: z.string().optional(),
+  }),
+);
+export const afterOpenSchema = /* @__PURE__ */ schema(() =>
+  afterNormalizeSchema.extend({
+    incident: incidentSchema,
+  }),
+);
+export const afterGatherSchema = /* @__PURE__ */ schema(() =>
+  afterOpenSchema.extend({
+    gathered: z.array(gatherBranchSchema).length(3),
+  }),
+);
+export const afterDiagnoseSchema = /* @__PURE__ */ schema(() =>
+  afterGatherSchema.extend({
+    result: diagnoseOutputSchema,
+  }),
+);
+export const afterNotifySchema = /* @__PURE__ */ schema(() =>
+  afterDiagnoseSchema.extend({
+    notification: notificationSchema,
+  }),
+);
+export const afterRemediateSchema = /* @__PURE__ */ schema(() =>
+  afterNotifySchema.extend({
+    approval: approvalAnswerSchema.optional(),
+    remediation: remediationSchema,
+    verification: verificationSchema.optional(),
+    /** The Verify step's error, when the check itself failed (its Catch). */
+    verifyError: caughtErrorSchema.optional(),
+    /** The recovery execution a switch that worked started (StartRecovery). */
+    recoveryStart: z.object({ executionArn: z.string() }).optional(),
+    /** Why StartRecovery could not start it (its Catch). */
+    recoveryStartError: caughtErrorSchema.optional(),
+  }),
+);
 /**
  * What a failed run did with its incident (EndFailedRun): `ended` when the
  * run's own incident had no alarm and was closed with it, `open` when it
  * stays open for its alarms (or is no longer this run's), `none` when the
  * run failed before it had an incident.
  */
-export const runEndSchema = z.object({
-  outcome: z.enum(['ended', 'open', 'none']),
-  reason: z.string(),
-  incidentId: z.string().optional(),
-});
+export const runEndSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    outcome: z.enum(['ended', 'open', 'none']),
+    reason: z.string(),
+    incidentId: z.string().optional(),
+  }),
+);
 export type RunEnd = z.infer<typeof runEndSchema>;
 
 /**
@@ -731,21 +825,23 @@ export type RunEnd = z.infer<typeof runEndSchema>;
  * (each part optional, since any step may fail), the error its Catch put in
  * `failure`, and the failed state's name.
  */
-export const afterFailureSchema = z.object({
-  trigger: triggerSchema.optional(),
-  executionArn: z.string().optional(),
-  incident: incidentSchema.optional(),
-  notification: notificationSchema.optional(),
-  approval: approvalAnswerSchema.optional(),
-  remediation: remediationSchema.optional(),
-  verification: verificationSchema.optional(),
-  failure: caughtErrorSchema,
-  failedState: z.string(),
-  /** What EndFailedRun did with the incident before NotifyFailure. */
-  runEnd: runEndSchema.optional(),
-  /** EndFailedRun's own error, when it could not tell (its Catch). */
-  runEndError: caughtErrorSchema.optional(),
-});
+export const afterFailureSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    trigger: triggerSchema.optional(),
+    executionArn: z.string().optional(),
+    incident: incidentSchema.optional(),
+    notification: notificationSchema.optional(),
+    approval: approvalAnswerSchema.optional(),
+    remediation: remediationSchema.optional(),
+    verification: verificationSchema.optional(),
+    failure: caughtErrorSchema,
+    failedState: z.string(),
+    /** What EndFailedRun did with the incident before NotifyFailure. */
+    runEnd: runEndSchema.optional(),
+    /** EndFailedRun's own error, when it could not tell (its Catch). */
+    runEndError: caughtErrorSchema.optional(),
+  }),
+);
 export type AfterFailure = z.infer<typeof afterFailureSchema>;
 
 export type AfterGather = z.infer<typeof afterGatherSchema>;
@@ -759,153 +855,179 @@ export type AfterRemediate = z.infer<typeof afterRemediateSchema>;
 // runs: the states above, or a step's own envelope around them.
 
 /** A metric of an alarm, as the alarm event's configuration names it. */
-const metricStatSchema = z.object({
-  metric: z.object({
-    name: z.string(),
-    namespace: z.string(),
-    dimensions: z.record(z.string(), z.string()).optional(),
+const metricStatSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    metric: z.object({
+      name: z.string(),
+      namespace: z.string(),
+      dimensions: z.record(z.string(), z.string()).optional(),
+    }),
+    period: z.number().optional(),
+    stat: z.string().optional(),
   }),
-  period: z.number().optional(),
-  stat: z.string().optional(),
-});
+);
 
 /** Normalize, from an alarm: EventBridge's "CloudWatch Alarm State Change". */
-export const alarmEventSchema = z.object({
-  source: z.literal('aws.cloudwatch'),
-  'detail-type': z.literal('CloudWatch Alarm State Change'),
-  time: z.string().optional(),
-  region: z.string().min(1),
-  detail: z.object({
-    alarmName: z.string().min(1),
-    alarmTags: z.record(z.string(), z.string()).optional(),
-    state: z.object({
-      value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
-      reason: z.string().optional(),
-      timestamp: z.string().optional(),
-    }),
-    // The state the alarm left (CloudWatch user guide,
-    // cloudwatch-and-eventbridge: detail.previousState.value).
-    previousState: z
-      .object({
+export const alarmEventSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    source: z.literal('aws.cloudwatch'),
+    'detail-type': z.literal('CloudWatch Alarm State Change'),
+    time: z.string().optional(),
+    region: z.string().min(1),
+    detail: z.object({
+      alarmName: z.string().min(1),
+      alarmTags: z.record(z.string(), z.string()).optional(),
+      state: z.object({
         value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
-      })
-      .optional(),
-    configuration: z
-      .object({
-        metrics: z
-          .array(
-            z.object({
-              id: z.string().optional(),
-              expression: z.string().optional(),
-              metricStat: metricStatSchema.optional(),
-            }),
-          )
-          .optional(),
-      })
-      .optional(),
+        reason: z.string().optional(),
+        timestamp: z.string().optional(),
+      }),
+      // The state the alarm left (CloudWatch user guide,
+      // cloudwatch-and-eventbridge: detail.previousState.value).
+      previousState: z
+        .object({
+          value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
+        })
+        .optional(),
+      configuration: z
+        .object({
+          metrics: z
+            .array(
+              z.object({
+                id: z.string().optional(),
+                expression: z.string().optional(),
+                metricStat: metricStatSchema.optional(),
+              }),
+            )
+            .optional(),
+        })
+        .optional(),
+    }),
+    alarmTags: z.record(z.string(), z.string()).optional(),
   }),
-  alarmTags: z.record(z.string(), z.string()).optional(),
-});
+);
 export type AlarmEvent = z.infer<typeof alarmEventSchema>;
 
 /** Normalize, started by hand: `{"fileSystemId": "fs-..."}` and options. */
-export const manualInputSchema = z.strictObject({
-  fileSystemId: fileSystemIdSchema,
-  windowMinutes: windowMinutesSchema.optional(),
-  dryRun: z.boolean().optional(),
-  policy: policySchema.optional(),
-  /** When the window ends; defaults to now. */
-  at: isoTimeSchema.optional(),
-  note: z.string().max(500).optional(),
-  /**
-   * The weekly advice this run applies (its Apply button): the mode it
-   * recommends, with the Provisioned size, and who pressed it.
-   */
-  advice: adviceRequestSchema.optional(),
-});
+export const manualInputSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    fileSystemId: fileSystemIdSchema,
+    windowMinutes: windowMinutesSchema.optional(),
+    dryRun: z.boolean().optional(),
+    policy: policySchema.optional(),
+    /** When the window ends; defaults to now. */
+    at: isoTimeSchema.optional(),
+    note: z.string().max(500).optional(),
+    /**
+     * The weekly advice this run applies (its Apply button): the mode it
+     * recommends, with the Provisioned size, and who pressed it.
+     */
+    advice: adviceRequestSchema.optional(),
+  }),
+);
 
 /** OpenIncident: the trigger and the execution's name. */
-export const openIncidentInputSchema = z.object({
-  trigger: triggerSchema,
-  executionName: z.string().min(1),
-});
+export const openIncidentInputSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    trigger: triggerSchema,
+    executionName: z.string().min(1),
+  }),
+);
 
 /** Notify: which message, and the state it is built from. */
 /**
  * The state while an approval waits: the round that is open (absent in the
  * first) and the timeout that ended the last one.
  */
-export const awaitingApprovalSchema = afterNotifySchema.extend({
-  approvalRound: approvalRoundSchema.optional(),
-  approvalTimeout: caughtErrorSchema.optional(),
-});
+export const awaitingApprovalSchema = /* @__PURE__ */ schema(() =>
+  afterNotifySchema.extend({
+    approvalRound: approvalRoundSchema.optional(),
+    approvalTimeout: caughtErrorSchema.optional(),
+  }),
+);
 export type AwaitingApproval = z.infer<typeof awaitingApprovalSchema>;
 
-export const notifyInputSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('finding'), state: afterDiagnoseSchema }),
-  z.object({ kind: z.literal('outcome'), state: afterRemediateSchema }),
-  /** UpdateFileSystem was accepted: said at once, before the wait. */
-  z.object({ kind: z.literal('switching'), state: afterRemediateSchema }),
-  /** An approval round ran out: re-ask, or say it expired. */
-  z.object({ kind: z.literal('escalation'), state: awaitingApprovalSchema }),
-  z.object({ kind: z.literal('resolved'), state: afterOpenSchema }),
-  z.object({ kind: z.literal('failure'), state: afterFailureSchema }),
-  z.object({ kind: z.literal('joined'), state: afterOpenSchema }),
-  z.object({
-    kind: z.literal('check-failed'),
-    /** The error the quiet-period check's Catch put in `$.resolveError`. */
-    state: afterOpenSchema.extend({ resolveError: caughtErrorSchema }),
-  }),
-]);
+export const notifyInputSchema = /* @__PURE__ */ schema(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('finding'), state: afterDiagnoseSchema }),
+    z.object({ kind: z.literal('outcome'), state: afterRemediateSchema }),
+    /** UpdateFileSystem was accepted: said at once, before the wait. */
+    z.object({ kind: z.literal('switching'), state: afterRemediateSchema }),
+    /** An approval round ran out: re-ask, or say it expired. */
+    z.object({ kind: z.literal('escalation'), state: awaitingApprovalSchema }),
+    z.object({ kind: z.literal('resolved'), state: afterOpenSchema }),
+    z.object({ kind: z.literal('failure'), state: afterFailureSchema }),
+    z.object({ kind: z.literal('joined'), state: afterOpenSchema }),
+    z.object({
+      kind: z.literal('check-failed'),
+      /** The error the quiet-period check's Catch put in `$.resolveError`. */
+      state: afterOpenSchema.extend({ resolveError: caughtErrorSchema }),
+    }),
+  ]),
+);
 export type NotifyInput = z.infer<typeof notifyInputSchema>;
 
 /** RequestApproval: the task token to wait on, and the state. */
-export const requestApprovalInputSchema = z.object({
-  taskToken: z.string().min(1),
-  state: awaitingApprovalSchema,
-});
+export const requestApprovalInputSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    taskToken: z.string().min(1),
+    state: awaitingApprovalSchema,
+  }),
+);
 export type RequestApprovalInput = z.infer<typeof requestApprovalInputSchema>;
 
 /** Remediate: the state, with the approver's answer or the wait's error. */
-export const remediateInputSchema = afterNotifySchema.extend({
-  approval: approvalAnswerSchema.optional(),
-  approvalError: caughtErrorSchema.optional(),
-});
+export const remediateInputSchema = /* @__PURE__ */ schema(() =>
+  afterNotifySchema.extend({
+    approval: approvalAnswerSchema.optional(),
+    approvalError: caughtErrorSchema.optional(),
+  }),
+);
 export type RemediateInput = z.infer<typeof remediateInputSchema>;
 
 /** Verify: the state after Remediate, before its own result. */
-export const verifyInputSchema = afterRemediateSchema.omit({
-  verification: true,
-});
+export const verifyInputSchema = /* @__PURE__ */ schema(() =>
+  afterRemediateSchema.omit({
+    verification: true,
+  }),
+);
 
 /** ResolveIncident: an incident waiting for its quiet-period check. */
-export const resolveIncidentInputSchema = afterOpenSchema.extend({
-  incident: afterOpenSchema.shape.incident.refine(
-    (incident) => incident.next === 'quiet-check',
-    'must be an incident waiting for its quiet-period check',
-  ),
-});
+export const resolveIncidentInputSchema = /* @__PURE__ */ schema(() =>
+  afterOpenSchema.extend({
+    incident: afterOpenSchema.shape.incident.refine(
+      (incident) => incident.next === 'quiet-check',
+      'must be an incident waiting for its quiet-period check',
+    ),
+  }),
+);
 export type ResolveIncidentInput = z.infer<typeof resolveIncidentInputSchema>;
 
 /** Done: the last step of a run that opened or diagnosed an incident. */
-export const endOfRunInputSchema = afterOpenSchema.extend({
-  endOfRun: z.literal(true),
-});
+export const endOfRunInputSchema = /* @__PURE__ */ schema(() =>
+  afterOpenSchema.extend({
+    endOfRun: z.literal(true),
+  }),
+);
 export type EndOfRunInput = z.infer<typeof endOfRunInputSchema>;
 
 /**
  * EndFailedRun: the whole state of a run that failed, whose trigger and
  * incident may be missing (it may have failed before either).
  */
-export const endFailedRunInputSchema = z.object({
-  endFailedRun: z.literal(true),
-  state: afterFailureSchema,
-});
+export const endFailedRunInputSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    endFailedRun: z.literal(true),
+    state: afterFailureSchema,
+  }),
+);
 export type EndFailedRunInput = z.infer<typeof endFailedRunInputSchema>;
 
 /** The resolve-incident Lambda: any of its three steps. */
-export const resolveStepInputSchema = z.union([
-  endFailedRunInputSchema,
-  endOfRunInputSchema,
-  resolveIncidentInputSchema,
-]);
+export const resolveStepInputSchema = /* @__PURE__ */ schema(() =>
+  z.union([
+    endFailedRunInputSchema,
+    endOfRunInputSchema,
+    resolveIncidentInputSchema,
+  ]),
+);

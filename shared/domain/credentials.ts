@@ -12,6 +12,7 @@
 import * as z from 'zod';
 import type { AppConfig } from './config.ts';
 import { ConfigurationError } from './errors.ts';
+import { schema } from './schema.ts';
 
 /** The SST secret of per-file-system credentials. */
 export const CREDENTIALS_SECRET = 'ClickHouseCredentials';
@@ -37,17 +38,21 @@ export function pemCertificate(
   return pem;
 }
 
-const nonEmpty = z.string().min(1, 'must be a non-empty string');
+const nonEmpty = /* @__PURE__ */ schema(() =>
+  z.string().min(1, 'must be a non-empty string'),
+);
 
 // Messages are fixed texts: zod's own may quote the input, which is secret.
-const entrySchema = z
-  .object({
-    clickhouseUser: nonEmpty,
-    clickhousePassword: nonEmpty,
-    clickhouseCaCert: z.string().optional(),
-    langfuseAdminKey: nonEmpty.optional(),
-  })
-  .strict();
+const entrySchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      clickhouseUser: nonEmpty,
+      clickhousePassword: nonEmpty,
+      clickhouseCaCert: z.string().optional(),
+      langfuseAdminKey: nonEmpty.optional(),
+    })
+    .strict(),
+);
 
 /** One file system's entry of the secret, as written. */
 export type FileSystemCredentialsEntry = z.infer<typeof entrySchema>;

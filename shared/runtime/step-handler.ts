@@ -7,7 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Trigger } from '../domain/contracts.ts';
 import { parseOrThrow, StateInputError } from '../domain/errors.ts';
 

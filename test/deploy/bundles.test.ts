@@ -24,7 +24,7 @@
  * through AWS_ENDPOINT_URL_S3 as it is.
  */
 import { createHmac } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -81,7 +81,11 @@ import {
   startClickHouseServer,
 } from '../support/clickhouse-server.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
-import { type Invocation, invokeBundle } from '../support/lambda-runtime.ts';
+import {
+  type ColdStart,
+  type Invocation,
+  invokeBundle,
+} from '../support/lambda-runtime.ts';
 import {
   type ReplayServer,
   startReplayServer,
@@ -424,7 +428,18 @@ async function invoke(name: FunctionName, event: unknown): Promise<unknown> {
     );
   }
   invoked.add(name);
+  recordColdStart(name, outcome.timing);
   return outcome.result;
+}
+
+/**
+ * `npm run bench` runs this file with BURSTGUARD_COLD_STARTS naming a
+ * file: each invocation's init and first call go there, a JSON line each
+ * (bench/first-invocation.ts).
+ */
+function recordColdStart(name: FunctionName, timing: ColdStart) {
+  const file = process.env.BURSTGUARD_COLD_STARTS;
+  if (file) appendFileSync(file, `${JSON.stringify({ name, ...timing })}\n`);
 }
 
 /** Invokes Notify; its answer and the Slack calls it made. */

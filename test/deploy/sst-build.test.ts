@@ -5,7 +5,7 @@
  * and the harness that loads the bundles catches the banner that once
  * broke every function.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -89,12 +89,19 @@ describe('the installed sst', () => {
 describe('what sst.config.ts passes as nodejs (through infra/app.ts)', () => {
   it('holds only properties build.go reads', () => {
     // NodeProperties (node.go) and the esbuild fields build.go copies.
-    const read = ['format', 'minify', 'sourcemap', 'banner', 'esbuild'];
+    const read = [
+      'format',
+      'minify',
+      'sourcemap',
+      'banner',
+      'esbuild',
+      'plugins',
+    ];
 
     expect(Object.keys(LAMBDA_NODEJS).every((k) => read.includes(k))).toBe(
       true,
     );
-    expect(Object.keys(LAMBDA_NODEJS.esbuild)).toEqual(['external']);
+    expect(existsSync(LAMBDA_NODEJS.plugins)).toBe(true);
   });
 
   it('is what sst.config.ts hands every function, and nothing beside it', () => {
@@ -106,9 +113,10 @@ describe('what sst.config.ts passes as nodejs (through infra/app.ts)', () => {
     expect(bundling).toBeDefined();
     expect(bundling).toMatch(/format: LAMBDA_NODEJS\.format/);
     expect(bundling).toMatch(/minify: LAMBDA_NODEJS\.minify/);
-    expect(bundling).toMatch(
-      /external: \[\.\.\.LAMBDA_NODEJS\.esbuild\.external\]/,
-    );
+    expect(bundling).toMatch(/plugins: LAMBDA_NODEJS\.plugins/);
+    // The AWS SDK is bundled, at package-lock.json's versions
+    // (test/deploy/sdk-versions.test.ts), not left to the runtime.
+    expect(bundling).not.toContain('external');
     for (const dropped of ['banner', 'target', 'legalComments']) {
       expect(bundling).not.toContain(dropped);
     }

@@ -4,21 +4,26 @@
  * working directory (/var/task), the module imported, its exported handler
  * called once with an event and a Lambda context. A failure to import
  * (a SyntaxError, a throw at module scope) is `phase: 'load'`; one from
- * the handler is `phase: 'invoke'`.
+ * the handler is `phase: 'invoke'`. Each invocation is a cold start, and
+ * says how long the import took (init) and the handler's first call.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Milliseconds, from the child's performance clock. */
+export type ColdStart = { initMs: number; invokeMs: number };
+
 export type Invocation =
-  | { ok: true; result: unknown; output: string }
+  | { ok: true; result: unknown; output: string; timing: ColdStart }
   | {
       ok: false;
       phase: 'load' | 'invoke' | 'process';
       errorType: string;
       errorMessage: string;
       output: string;
+      timing?: ColdStart;
     };
 
 // The child: no test code, only what the runtime does. The result goes to
@@ -29,9 +34,10 @@ import { pathToFileURL } from 'node:url';
 const [file, eventFile, outFile, functionName] = process.argv.slice(1);
 const event = JSON.parse((await import('node:fs')).readFileSync(eventFile, 'utf8'));
 const done = (value) => writeFileSync(outFile, JSON.stringify(value));
-const fail = (phase, error) =>
-  done({ ok: false, phase, errorType: error?.name ?? typeof error, errorMessage: String(error?.message ?? error) });
+const fail = (phase, error, more = {}) =>
+  done({ ok: false, phase, errorType: error?.name ?? typeof error, errorMessage: String(error?.message ?? error), ...more });
 let module;
+const importing = performance.now();
 try {
   module = await import(pathToFileURL(file).href);
 } catch (error) {
@@ -42,6 +48,7 @@ if (typeof module.handler !== 'function') {
   fail('load', { name: 'Runtime.HandlerNotFound', message: 'handler is not exported' });
   process.exit(0);
 }
+const initMs = performance.now() - importing;
 const started = Date.now();
 const context = {
   callbackWaitsForEmptyEventLoop: true,
@@ -55,11 +62,13 @@ const context = {
   getRemainingTimeInMillis: () => Math.max(0, 20_000 - (Date.now() - started)),
   done() {}, fail() {}, succeed() {},
 };
+const invoking = performance.now();
+const timing = () => ({ initMs, invokeMs: performance.now() - invoking });
 try {
   const result = await module.handler(event, context);
-  done({ ok: true, result: result ?? null });
+  done({ ok: true, result: result ?? null, timing: timing() });
 } catch (error) {
-  fail('invoke', error);
+  fail('invoke', error, { timing: timing() });
 }
 process.exit(0);
 `;

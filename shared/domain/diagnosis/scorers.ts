@@ -5,6 +5,7 @@
  * each verdict, and the engine ranks them. Pure, like the engine.
  */
 import type { ClickHouseSummary, Evidence } from '../contracts.ts';
+import { formatCount } from '../messages/numbers.ts';
 import { formatBytes, formatMinutes, formatRate } from './forecast.ts';
 import { PINNED_PERCENT, type Signals } from './signals.ts';
 
@@ -31,7 +32,7 @@ const MIN_POINTS = 10;
 
 export const clamp01 = (x: number) =>
   Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
-const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+const fmtInt = (n: number) => formatCount(Math.round(n));
 const pct = (n: number) => `${Math.round(n)}%`;
 
 function langfuseLine(s: Signals): string | null {

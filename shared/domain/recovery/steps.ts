@@ -12,6 +12,7 @@ import {
   recoveryWindowSchema,
   threadRefSchema,
 } from '../contracts.ts';
+import { schema } from '../schema.ts';
 import type { RecordCounts, RecoveryReport } from './contract.ts';
 import { REPLAY_MAX_KEYS_PER_REQUEST } from './contract.ts';
 
@@ -26,68 +27,80 @@ export {
 } from '../contracts.ts';
 
 /** PlanRecovery's Task input: the execution input and its id. */
-export const planRecoveryInputSchema = z.object({
-  input: recoveryInputSchema,
-  executionId: z.string().min(1),
-});
+export const planRecoveryInputSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    input: recoveryInputSchema,
+    executionId: z.string().min(1),
+  }),
+);
 export type PlanRecoveryInput = z.infer<typeof planRecoveryInputSchema>;
 
 /** The two key shapes Langfuse replays, by where they are listed. */
-export const prefixKindSchema = z.enum(['otel', 'standard']);
+export const prefixKindSchema = /* @__PURE__ */ schema(() =>
+  z.enum(['otel', 'standard']),
+);
 export type PrefixKind = z.infer<typeof prefixKindSchema>;
 
 /** One ListObjectsV2 prefix the Distributed Map reads. */
-export const recoveryPrefixSchema = z.object({
-  prefix: z.string(),
-  kind: prefixKindSchema,
-});
+export const recoveryPrefixSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    prefix: z.string(),
+    kind: prefixKindSchema,
+  }),
+);
 export type RecoveryPrefix = z.infer<typeof recoveryPrefixSchema>;
 
 /**
  * PlanRecovery's output, at `$.plan`. The ASL branches on `status`, loops
  * `cursor.index` up to `cursor.count` over `prefixes`.
  */
-export const recoveryPlanSchema = z.object({
-  status: z.enum(['ready', 'not-configured']),
-  runId: z.string().min(1),
-  fileSystemId: fileSystemIdSchema,
-  window: recoveryWindowSchema,
-  dryRun: z.boolean(),
-  policy: policySchema,
-  bucket: z.string(),
-  eventsPrefix: z.string(),
-  prefixes: z.array(recoveryPrefixSchema),
-  batchSize: z.number().int().min(1).max(REPLAY_MAX_KEYS_PER_REQUEST),
-  maxConcurrency: z.number().int().min(1),
-  /** The loop over `prefixes`: index 0, count = prefixes.length. */
-  cursor: z.object({
-    index: z.number().int().nonnegative(),
-    count: z.number().int().nonnegative(),
+export const recoveryPlanSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    status: z.enum(['ready', 'not-configured']),
+    runId: z.string().min(1),
+    fileSystemId: fileSystemIdSchema,
+    window: recoveryWindowSchema,
+    dryRun: z.boolean(),
+    policy: policySchema,
+    bucket: z.string(),
+    eventsPrefix: z.string(),
+    prefixes: z.array(recoveryPrefixSchema),
+    batchSize: z.number().int().min(1).max(REPLAY_MAX_KEYS_PER_REQUEST),
+    maxConcurrency: z.number().int().min(1),
+    /** The loop over `prefixes`: index 0, count = prefixes.length. */
+    cursor: z.object({
+      index: z.number().int().nonnegative(),
+      count: z.number().int().nonnegative(),
+    }),
+    progress: threadRefSchema.optional(),
+    thread: threadRefSchema.optional(),
+    incidentId: z.string().optional(),
+    droppedRecords: z.number().int().nonnegative().optional(),
+    /** Why the plan is `not-configured`, for the final report. */
+    reason: z.string().optional(),
   }),
-  progress: threadRefSchema.optional(),
-  thread: threadRefSchema.optional(),
-  incidentId: z.string().optional(),
-  droppedRecords: z.number().int().nonnegative().optional(),
-  /** Why the plan is `not-configured`, for the final report. */
-  reason: z.string().optional(),
-});
+);
 export type RecoveryPlan = z.infer<typeof recoveryPlanSchema>;
 
 /** Which pass of the map a batch belongs to. */
-export const recoveryPhaseSchema = z.enum(['count', 'replay']);
+export const recoveryPhaseSchema = /* @__PURE__ */ schema(() =>
+  z.enum(['count', 'replay']),
+);
 export type RecoveryPhase = z.infer<typeof recoveryPhaseSchema>;
 
 /** ItemBatcher's BatchInput, the same for every batch of one map run. */
-export const batchInputSchema = z.object({
-  runId: z.string().min(1),
-  fileSystemId: fileSystemIdSchema,
-  window: recoveryWindowSchema,
-  dryRun: z.boolean(),
-  eventsPrefix: z.string(),
-  kind: prefixKindSchema,
-  /** Requests per second this batch may use (its share of the limit). */
-  requestsPerSecond: z.number().positive().optional(),
-});
+export const batchInputSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    runId: z.string().min(1),
+    fileSystemId: fileSystemIdSchema,
+    window: recoveryWindowSchema,
+    dryRun: z.boolean(),
+    eventsPrefix: z.string(),
+    kind: prefixKindSchema,
+    /** Requests per second this batch may use (its share of the limit). */
+    requestsPerSecond: z.number().positive().optional(),
+  }),
+);
 export type BatchInput = z.infer<typeof batchInputSchema>;
 
 /**
@@ -96,48 +109,56 @@ export type BatchInput = z.infer<typeof batchInputSchema>;
  * (Step Functions developer guide, "ItemReader (Map)"); a local engine may
  * hand a date or its text. keys.ts lastModifiedMs reads all three.
  */
-export const batchItemSchema = z.object({
-  Key: z.string().min(1),
-  LastModified: z.union([z.string(), z.number(), z.date()]),
-});
+export const batchItemSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    Key: z.string().min(1),
+    LastModified: z.union([z.string(), z.number(), z.date()]),
+  }),
+);
 export type BatchItem = z.infer<typeof batchItemSchema>;
 
 /** ReplayBatch's input: what ItemBatcher hands each child execution. */
-export const replayBatchInputSchema = z.object({
-  Items: z.array(batchItemSchema).max(REPLAY_MAX_KEYS_PER_REQUEST),
-  BatchInput: batchInputSchema,
-});
+export const replayBatchInputSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    Items: z.array(batchItemSchema).max(REPLAY_MAX_KEYS_PER_REQUEST),
+    BatchInput: batchInputSchema,
+  }),
+);
 export type ReplayBatchInput = z.infer<typeof replayBatchInputSchema>;
 
 /** What one batch did; summed over batches by RecordProgress. */
-export const batchResultSchema = z.object({
-  /** Keys in the batch as listed. */
-  listed: z.number().int().nonnegative(),
-  /** Of those, replayable keys uploaded inside the window. */
-  inWindow: z.number().int().nonnegative(),
-  /** Keys Langfuse enqueued (in a dry run: 0). */
-  queued: z.number().int().nonnegative(),
-  /** Keys Langfuse or burstguard skipped (outside window, unsupported). */
-  skipped: z.number().int().nonnegative(),
-  failed: z.number().int().nonnegative(),
-  /** The keys that failed, as listed (with the events prefix). */
-  failedKeys: z.array(z.string()),
-  /** One line per error Langfuse or the filter reported. */
-  errors: z.array(z.string()),
-  /** Keys of a type Langfuse does not replay. */
-  unsupported: z.number().int().nonnegative(),
-});
+export const batchResultSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    /** Keys in the batch as listed. */
+    listed: z.number().int().nonnegative(),
+    /** Of those, replayable keys uploaded inside the window. */
+    inWindow: z.number().int().nonnegative(),
+    /** Keys Langfuse enqueued (in a dry run: 0). */
+    queued: z.number().int().nonnegative(),
+    /** Keys Langfuse or burstguard skipped (outside window, unsupported). */
+    skipped: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+    /** The keys that failed, as listed (with the events prefix). */
+    failedKeys: z.array(z.string()),
+    /** One line per error Langfuse or the filter reported. */
+    errors: z.array(z.string()),
+    /** Keys of a type Langfuse does not replay. */
+    unsupported: z.number().int().nonnegative(),
+  }),
+);
 export type BatchResult = z.infer<typeof batchResultSchema>;
 
 /** RecordProgress's input, one per batch, inside the child workflow. */
-export const recordProgressInputSchema = z.object({
-  result: batchResultSchema,
-  batch: z.object({
-    runId: z.string().min(1),
-    fileSystemId: fileSystemIdSchema,
-    phase: recoveryPhaseSchema,
+export const recordProgressInputSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    result: batchResultSchema,
+    batch: z.object({
+      runId: z.string().min(1),
+      fileSystemId: fileSystemIdSchema,
+      phase: recoveryPhaseSchema,
+    }),
   }),
-});
+);
 export type RecordProgressInput = z.infer<typeof recordProgressInputSchema>;
 
 /** The counters of one phase of a run, as the recovery store keeps them. */
@@ -164,11 +185,13 @@ export type RecordProgressOutput = {
  * CountBefore / CountAfter: collect-clickhouse's second input kind.
  * The window is the recovery window.
  */
-export const countRecordsInputSchema = z.object({
-  kind: z.literal('count-records'),
-  fileSystemId: fileSystemIdSchema,
-  window: recoveryWindowSchema,
-});
+export const countRecordsInputSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    kind: z.literal('count-records'),
+    fileSystemId: fileSystemIdSchema,
+    window: recoveryWindowSchema,
+  }),
+);
 export type CountRecordsInput = z.infer<typeof countRecordsInputSchema>;
 
 /** CountBefore / CountAfter's output: the counts, or why there are none. */
@@ -191,33 +214,39 @@ export type OfferReason = (typeof OFFER_REASONS)[number];
  * sent by the Slack interactions function), or the policy's, with the
  * reason.
  */
-export const offerAnswerSchema = z.object({
-  approved: z.boolean(),
-  by: z.string().optional(),
-  reason: z.enum(OFFER_REASONS).optional(),
-});
+export const offerAnswerSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    approved: z.boolean(),
+    by: z.string().optional(),
+    reason: z.enum(OFFER_REASONS).optional(),
+  }),
+);
 export type OfferAnswer = z.infer<typeof offerAnswerSchema>;
 
 /**
  * The state after PlanRecovery, as later steps read it: the plan, the
  * counts, the offer's answer, and what the error catchers left.
  */
-export const recoveryStateSchema = z.object({
-  input: recoveryInputSchema.optional(),
-  plan: recoveryPlanSchema,
-  before: z.unknown().optional(),
-  after: z.unknown().optional(),
-  offer: z.unknown().optional(),
-  /** A Catch's error object, when the replay pass failed. */
-  error: z.unknown().optional(),
-  phase: recoveryPhaseSchema.optional(),
-});
+export const recoveryStateSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    input: recoveryInputSchema.optional(),
+    plan: recoveryPlanSchema,
+    before: z.unknown().optional(),
+    after: z.unknown().optional(),
+    offer: z.unknown().optional(),
+    /** A Catch's error object, when the replay pass failed. */
+    error: z.unknown().optional(),
+    phase: recoveryPhaseSchema.optional(),
+  }),
+);
 export type RecoveryState = z.infer<typeof recoveryStateSchema>;
 
 /** OfferRecovery's Task input: the state and, under approve, the token. */
-export const offerRecoveryInputSchema = recoveryStateSchema.extend({
-  taskToken: z.string().min(1).optional(),
-});
+export const offerRecoveryInputSchema = /* @__PURE__ */ schema(() =>
+  recoveryStateSchema.extend({
+    taskToken: z.string().min(1).optional(),
+  }),
+);
 export type OfferRecoveryInput = z.infer<typeof offerRecoveryInputSchema>;
 
 /** FinishRecovery's output (the execution's output). */

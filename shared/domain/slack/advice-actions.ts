@@ -6,7 +6,8 @@
  * and Verify all apply), `advice-snooze` hides the file system's advice
  * for some weeks. The value carries only checked ids and numbers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
+import { schema } from '../schema.ts';
 import {
   readInteractionPayload,
   SLACK_BUTTON_VALUE_MAX_CHARS,
@@ -21,12 +22,14 @@ export const ADVICE_SNOOZE_ACTION_ID = 'advice-snooze';
  */
 export const ADVICE_APPLY_POLL_MINUTES = 5;
 
-const valueSchema = z.object({
-  fileSystemId: z.string().regex(/^fs-[0-9a-f]{8,40}$/),
-  mode: z.enum(['bursting', 'provisioned', 'elastic']).optional(),
-  provisionedMibps: z.number().int().min(1).max(3414).optional(),
-  weeks: z.number().int().min(1).max(52).optional(),
-});
+const valueSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    fileSystemId: z.string().regex(/^fs-[0-9a-f]{8,40}$/),
+    mode: z.enum(['bursting', 'provisioned', 'elastic']).optional(),
+    provisionedMibps: z.number().int().min(1).max(3414).optional(),
+    weeks: z.number().int().min(1).max(52).optional(),
+  }),
+);
 
 /** What an advice button's value says. */
 export type AdviceButtonValue = z.infer<typeof valueSchema>;

@@ -11,7 +11,8 @@
  * incident; the interaction takes it back from there, once, so a second
  * click cannot answer the task again.
  */
-import { z } from 'zod';
+import * as z from 'zod';
+import { schema } from '../schema.ts';
 
 /** `action_id`s of the two buttons. */
 export const APPROVE_ACTION_ID = 'approve';
@@ -28,10 +29,12 @@ export const SLACK_BUTTON_VALUE_MAX_CHARS = 2_000;
 
 const FILE_SYSTEM_ID = /^fs-[0-9a-f]{8,40}$/;
 
-const buttonValueSchema = z.object({
-  incidentId: z.string().min(1),
-  fileSystemId: z.string().regex(FILE_SYSTEM_ID).optional(),
-});
+const buttonValueSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    incidentId: z.string().min(1),
+    fileSystemId: z.string().regex(FILE_SYSTEM_ID).optional(),
+  }),
+);
 
 /** What an approval button's value says. */
 export type ApprovalButtonValue = {
@@ -61,10 +64,12 @@ function buttonValue(what: string, value: Record<string, string>): string {
   return text;
 }
 
-const recoveryValueSchema = z.object({
-  runId: z.string().min(1),
-  fileSystemId: z.string().regex(FILE_SYSTEM_ID),
-});
+const recoveryValueSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    runId: z.string().min(1),
+    fileSystemId: z.string().regex(FILE_SYSTEM_ID),
+  }),
+);
 
 /**
  * The value of the recovery offer's buttons: the run (its execution id)
@@ -123,35 +128,37 @@ export function decodeApprovalValue(
   return { incidentId, fileSystemId };
 }
 
-const payloadSchema = z.object({
-  type: z.string(),
-  user: z.object({
-    id: z.string().min(1),
-    username: z.string().optional(),
-    name: z.string().optional(),
+const payloadSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    type: z.string(),
+    user: z.object({
+      id: z.string().min(1),
+      username: z.string().optional(),
+      name: z.string().optional(),
+    }),
+    actions: z
+      .array(
+        z.object({
+          action_id: z.string(),
+          block_id: z.string().optional(),
+          value: z.string().optional(),
+          action_ts: z.string().optional(),
+        }),
+      )
+      .optional(),
+    container: z
+      .object({
+        message_ts: z.string().optional(),
+        channel_id: z.string().optional(),
+      })
+      .optional(),
+    channel: z.object({ id: z.string() }).optional(),
+    // Only the card's ts: its blocks, as Slack sends them back, are never
+    // reused (the answered card is built from trusted fields).
+    message: z.object({ ts: z.string() }).optional(),
+    response_url: z.string().optional(),
   }),
-  actions: z
-    .array(
-      z.object({
-        action_id: z.string(),
-        block_id: z.string().optional(),
-        value: z.string().optional(),
-        action_ts: z.string().optional(),
-      }),
-    )
-    .optional(),
-  container: z
-    .object({
-      message_ts: z.string().optional(),
-      channel_id: z.string().optional(),
-    })
-    .optional(),
-  channel: z.object({ id: z.string() }).optional(),
-  // Only the card's ts: its blocks, as Slack sends them back, are never
-  // reused (the answered card is built from trusted fields).
-  message: z.object({ ts: z.string() }).optional(),
-  response_url: z.string().optional(),
-});
+);
 
 /** A button press by an allowed approver. */
 export type ApprovalDecision = {
