@@ -17,7 +17,9 @@ import type { LocalTaskHandlers } from '../local/state-machine-runner.ts';
 import { triggerSchema } from '../shared/domain/contracts.ts';
 
 const LIMIT_BYTES = 262_144;
-const MAX_WINDOW_MINUTES = triggerSchema.shape.windowMinutes.maxValue ?? 0;
+// The bound the schema's check holds (zod's core keeps it in the bag).
+const MAX_WINDOW_MINUTES =
+  triggerSchema.shape.windowMinutes._zod.bag.maximum ?? 0;
 const END = new Date('2026-11-23T03:12:00Z');
 
 /** A double with all 17 significant digits, near `magnitude`. */

@@ -3,7 +3,7 @@
  * reports and the `Error` a Step Functions Retry or Catch matches, so the
  * state machine refers to these constants, never to retyped strings.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 
 /**
  * Base of every error burstguard raises on purpose. Each named error gives
@@ -151,7 +151,7 @@ export function causeMessage(cause: string): string {
  * field: `${what} ${path}: ${message}`, with `root` for the path when the
  * whole value is wrong and `otherwise` when zod gives no message.
  */
-export function parseOrThrow<S extends z.ZodType>(
+export function parseOrThrow<S extends z.ZodMiniType>(
   schema: S,
   raw: unknown,
   fail: {

@@ -19,7 +19,19 @@
  * within its own file. test/shared/schema-declarations.test.ts holds
  * shared/ and functions/ to it.
  */
-import * as z from 'zod';
+
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+
+/**
+ * zod/mini, not zod: the same core (parsing, checks, issues, messages)
+ * without the classic API's methods on every schema, which is half the
+ * library's code and most of the cost of building a schema. Classic zod
+ * sets its English messages itself; mini leaves that to the caller
+ * (zod's documentation, "Zod Mini": locales), so the messages stay the
+ * classic ones ("Too small: expected string to have >=1 characters").
+ */
+z.config(en());
 
 /**
  * zod compiles a parser for each object schema (`new Function`) the first
