@@ -156,6 +156,19 @@ describe('what a bundle carries of the code it imports', () => {
     expect(normalize).toBeLessThan(notify / 4);
   });
 
+  it("carries zod's mini API and none of the classic one", () => {
+    const classic = [...built].flatMap(([name, fn]) =>
+      Object.keys(fn.metafile.inputs)
+        .filter((input) => /node_modules\/zod\/v4\/classic\//.test(input))
+        .map((input) => `${name}: ${input.slice(input.indexOf('zod/'))}`),
+    );
+
+    expect(classic).toEqual([]);
+    expect(bytesOf(fn('normalize'), 'zod/v4/mini/schemas.js')).toBeGreaterThan(
+      0,
+    );
+  });
+
   it("defers Powertools Logger's node:crypto, and loads none at init where nothing else needs it", async () => {
     const normalize = fn('normalize');
     const inputs = Object.keys(normalize.metafile.inputs);
