@@ -5,7 +5,9 @@
  * "node:http"` evaluates http's whole namespace, which loads undici
  * eagerly (nodejs/node#57649); `require('node:http')` does not. The
  * bundled AWS SDK imports http, https and http2, so this is most of what
- * bundling the SDK saves at init.
+ * bundling the SDK saves at init. A dynamic `import("node:http")` (the
+ * SDK's handler makes one for an http:// endpoint) is routed the same way,
+ * so it too reads the module `require` already loaded.
  *
  * The stand-in module for a built-in exports each of its names as a
  * separate binding read from the required module, each marked pure, so
@@ -103,9 +105,9 @@ export default [
     name: 'builtins-through-require',
     setup(build) {
       build.onResolve({ filter: /.*/ }, (args) => {
-        if (args.kind !== 'import-statement' || !BUILTINS.has(args.path)) {
-          return undefined;
-        }
+        const esm =
+          args.kind === 'import-statement' || args.kind === 'dynamic-import';
+        if (!esm || !BUILTINS.has(args.path)) return undefined;
         const path = deferred(args.path, args.importer)
           ? `${DEFERRED}${args.path}`
           : args.path;

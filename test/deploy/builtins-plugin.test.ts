@@ -80,6 +80,19 @@ describe("the built-ins plugin through SST's plugin bridge", () => {
     });
   });
 
+  it('takes a dynamic import of a built-in the same way', async () => {
+    // @smithy/node-http-handler's httpAgentProvider: await import("node:http").
+    const reply = await send(
+      'resolve',
+      resolveArgs('node:http', 'dynamic-import'),
+    );
+
+    expect(reply).toEqual({
+      path: 'node:http',
+      namespace: 'builtin-through-require',
+    });
+  });
+
   it('leaves a require of a built-in and any package import to esbuild', async () => {
     const required = await send('resolve', resolveArgs('http', 'require-call'));
     const pkg = await send(

@@ -122,7 +122,11 @@ describe('bundles built with the AWS SDK bundled', () => {
     const imported = [...built].flatMap(([name, fn]) =>
       Object.values(fn.metafile.outputs).flatMap((o) =>
         o.imports
-          .filter((i) => i.kind === 'import-statement' && BUILTINS.has(i.path))
+          .filter(
+            (i) =>
+              (i.kind === 'import-statement' || i.kind === 'dynamic-import') &&
+              BUILTINS.has(i.path),
+          )
           .map((i) => `${name}: ${i.path}`),
       ),
     );
