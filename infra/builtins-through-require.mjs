@@ -44,11 +44,16 @@ const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** The path prefix of a deferred built-in inside NAMESPACE. */
 const DEFERRED = 'deferred:';
 
-/** Built-ins a package imports only for a code path burstguard leaves off. */
+/**
+ * Built-ins a package imports only for a code path burstguard leaves off,
+ * and the functions it imports: any other name fails the build ("No
+ * matching export"), since a stand-in function cannot be a class.
+ */
 const DEFERRED_IMPORTS = [
   {
     builtin: 'crypto',
     importer: /[\\/]node_modules[\\/]@aws-lambda-powertools[\\/]logger[\\/]/,
+    names: ['randomInt'],
   },
 ];
 
@@ -62,6 +67,12 @@ function bare(path) {
 function deferred(path, importer) {
   return DEFERRED_IMPORTS.some(
     (d) => d.builtin === bare(path) && d.importer.test(importer ?? ''),
+  );
+}
+
+function deferredNames(path) {
+  return DEFERRED_IMPORTS.filter((d) => d.builtin === bare(path)).flatMap(
+    (d) => d.names,
   );
 }
 
@@ -85,14 +96,11 @@ function routedModule(path) {
   ].join('\n');
 }
 
-/** Required when one of its functions is first called. */
+/** Required when one of its listed functions is first called. */
 function deferredModule(path) {
   const id = JSON.stringify(path);
-  const functions = exportNames(path).filter(
-    (name) => typeof require(path)[name] === 'function',
-  );
   return [
-    ...functions.map(
+    ...deferredNames(path).map(
       (name) =>
         `export function ${name}(...args) { return require(${id}).${name}(...args); }`,
     ),

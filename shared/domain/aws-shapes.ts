@@ -13,32 +13,26 @@ const timeSchema = /* @__PURE__ */ schema(() =>
 
 /** One FileSystemDescription (EFS API reference, DescribeFileSystems). */
 export const fileSystemDescriptionSchema = /* @__PURE__ */ schema(() =>
-  z.looseObject(
-    z.object({
-      FileSystemId: z.string(),
-      Name: z.optional(z.string()),
-      LifeCycleState: z.string(),
-      PerformanceMode: z.string(),
-      ThroughputMode: z.optional(z.string()),
-      ProvisionedThroughputInMibps: z.optional(z.number()),
-      SizeInBytes: z.looseObject(
-        z.object({
-          Value: z.number(),
-          Timestamp: z.optional(timeSchema),
-          ValueInIA: z.optional(z.number()),
-          ValueInStandard: z.optional(z.number()),
-          ValueInArchive: z.optional(z.number()),
-        }).shape,
-      ),
-      Tags: z.optional(
-        z.array(z.object({ Key: z.string(), Value: z.string() })),
-      ),
-      FileSystemArn: z.optional(z.string()),
-      /** Set only for One Zone file systems (EFS API reference). */
-      AvailabilityZoneName: z.optional(z.string()),
-      CreationTime: z.optional(timeSchema),
-    }).shape,
-  ),
+  z.looseObject({
+    FileSystemId: z.string(),
+    Name: z.optional(z.string()),
+    LifeCycleState: z.string(),
+    PerformanceMode: z.string(),
+    ThroughputMode: z.optional(z.string()),
+    ProvisionedThroughputInMibps: z.optional(z.number()),
+    SizeInBytes: z.looseObject({
+      Value: z.number(),
+      Timestamp: z.optional(timeSchema),
+      ValueInIA: z.optional(z.number()),
+      ValueInStandard: z.optional(z.number()),
+      ValueInArchive: z.optional(z.number()),
+    }),
+    Tags: z.optional(z.array(z.object({ Key: z.string(), Value: z.string() }))),
+    FileSystemArn: z.optional(z.string()),
+    /** Set only for One Zone file systems (EFS API reference). */
+    AvailabilityZoneName: z.optional(z.string()),
+    CreationTime: z.optional(timeSchema),
+  }),
 );
 export type FileSystemDescription = z.infer<typeof fileSystemDescriptionSchema>;
 
@@ -48,27 +42,23 @@ export const describeFileSystemsOutputSchema = /* @__PURE__ */ schema(() =>
 
 /** One MetricDataResult (CloudWatch API reference, GetMetricData). */
 export const metricDataResultSchema = /* @__PURE__ */ schema(() =>
-  z.looseObject(
-    z.object({
-      Id: z.string(),
-      Label: z.optional(z.string()),
-      Timestamps: z.optional(z.array(timeSchema)),
-      Values: z.optional(z.array(z.number())),
-      StatusCode: z.optional(z.string()),
-      Messages: z.optional(z.array(z.unknown())),
-    }).shape,
-  ),
+  z.looseObject({
+    Id: z.string(),
+    Label: z.optional(z.string()),
+    Timestamps: z.optional(z.array(timeSchema)),
+    Values: z.optional(z.array(z.number())),
+    StatusCode: z.optional(z.string()),
+    Messages: z.optional(z.array(z.unknown())),
+  }),
 );
 export type MetricDataResult = z.infer<typeof metricDataResultSchema>;
 
 export const getMetricDataOutputSchema = /* @__PURE__ */ schema(() =>
-  z.looseObject(
-    z.object({
-      MetricDataResults: z.array(metricDataResultSchema),
-      NextToken: z.nullish(z.string()),
-      Messages: z.optional(z.array(z.unknown())),
-    }).shape,
-  ),
+  z.looseObject({
+    MetricDataResults: z.array(metricDataResultSchema),
+    NextToken: z.nullish(z.string()),
+    Messages: z.optional(z.array(z.unknown())),
+  }),
 );
 
 /** Milliseconds since the epoch from a Date, an ISO string or epoch seconds. */
@@ -86,27 +76,23 @@ export function toEpochMs(value: Date | string | number): number {
  * AWS CLI (`aws logs get-query-results`) prints the same keys.
  */
 export const getQueryResultsOutputSchema = /* @__PURE__ */ schema(() =>
-  z.looseObject(
-    z.object({
-      results: z.array(
-        z.array(
-          z.object({
-            field: z.optional(z.string()),
-            value: z.optional(z.string()),
-          }),
-        ),
+  z.looseObject({
+    results: z.array(
+      z.array(
+        z.object({
+          field: z.optional(z.string()),
+          value: z.optional(z.string()),
+        }),
       ),
-      statistics: z.optional(
-        z.looseObject(
-          z.object({
-            recordsMatched: z.optional(z.number()),
-            recordsScanned: z.optional(z.number()),
-            bytesScanned: z.optional(z.number()),
-          }).shape,
-        ),
-      ),
-      status: z.string(),
-    }).shape,
-  ),
+    ),
+    statistics: z.optional(
+      z.looseObject({
+        recordsMatched: z.optional(z.number()),
+        recordsScanned: z.optional(z.number()),
+        bytesScanned: z.optional(z.number()),
+      }),
+    ),
+    status: z.string(),
+  }),
 );
 export type GetQueryResultsOutput = z.infer<typeof getQueryResultsOutputSchema>;

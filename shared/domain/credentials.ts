@@ -44,14 +44,12 @@ const nonEmpty = /* @__PURE__ */ schema(() =>
 
 // Messages are fixed texts: zod's own may quote the input, which is secret.
 const entrySchema = /* @__PURE__ */ schema(() =>
-  z.strictObject(
-    z.object({
-      clickhouseUser: nonEmpty,
-      clickhousePassword: nonEmpty,
-      clickhouseCaCert: z.optional(z.string()),
-      langfuseAdminKey: z.optional(nonEmpty),
-    }).shape,
-  ),
+  z.strictObject({
+    clickhouseUser: nonEmpty,
+    clickhousePassword: nonEmpty,
+    clickhouseCaCert: z.optional(z.string()),
+    langfuseAdminKey: z.optional(nonEmpty),
+  }),
 );
 
 /** One file system's entry of the secret, as written. */

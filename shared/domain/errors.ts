@@ -132,6 +132,11 @@ export function oneLine(error: unknown): string {
 /** A step received a state that does not match its contract (a bug). */
 export class StateInputError extends namedError('StateInputError') {}
 
+/** An AWS answer without the shape its API reference documents. */
+export class UnexpectedResponseError extends namedError(
+  'UnexpectedResponseError',
+) {}
+
 /**
  * The errorMessage of a Lambda error Cause (the JSON Lambda reports to Step
  * Functions: errorType, errorMessage), or the cause itself.

@@ -26,6 +26,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES } from '../../infra/functions.ts';
 import { LAMBDA_NODEJS } from '../../infra/sst-build.ts';
 import { buildFunctionAsSst } from '../../infra/sst-bundle.ts';
+import { FS_ID, singleMetricAlarm } from '../fixtures/alarm-events.ts';
+import { invokeBundle } from '../support/lambda-runtime.ts';
 
 type LockFile = { packages: Record<string, { version?: string }> };
 
@@ -198,5 +200,28 @@ describe('what a bundle carries of the code it imports', () => {
     ) as string[];
 
     expect(loaded).toEqual([]);
+  });
+
+  it('still samples debug logs through the deferred randomInt when a sample rate is set', async () => {
+    const normalize = fn('normalize');
+    const outcome = await invokeBundle({
+      file: normalize.file,
+      cwd: join(normalize.file, '..', '..', '..'),
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_REGION: 'us-east-1',
+        // Powertools Logger: sample every invocation at debug level.
+        POWERTOOLS_LOGGER_SAMPLE_RATE: '1',
+        BURSTGUARD_CONFIG: JSON.stringify({
+          region: 'us-east-1',
+          fileSystems: [{ fileSystemId: FS_ID }],
+        }),
+      },
+      event: singleMetricAlarm(),
+      functionName: 'normalize',
+    });
+
+    expect(outcome.ok).toBe(true);
+    expect(outcome.output).toContain('"sampling_rate":1');
   });
 });
