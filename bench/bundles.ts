@@ -230,7 +230,8 @@ export async function benchBundles(
         figure: `bundle size: ${name}`,
         value: round(kb, 1),
         unit: 'KB',
-        budget: '<= 400 KB',
+        // Reported, not what drives init; a cap against a bundle gone wrong.
+        budget: '<= 1000 KB',
       },
       {
         figure: `init: ${name} (import, median of ${IMPORT_RUNS}, Node ${node})`,

@@ -4,7 +4,7 @@
  * a mistake in how it was called, 1 for anything else.
  */
 import { readFileSync } from 'node:fs';
-import { ZodError } from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import { oneLine } from '../shared/domain/errors.ts';
 import { type Command, commandHelp } from './flags.ts';
 import { defaultIo, type Io, UsageError } from './output.ts';
@@ -103,7 +103,7 @@ export async function main(
       return 2;
     }
     const text =
-      error instanceof ZodError
+      error instanceof $ZodError
         ? (error.issues[0]?.message ?? 'invalid input')
         : oneLine(error);
     io.err(`burstguard ${command}: ${text}\n`);

@@ -5,7 +5,9 @@
  * "node:http"` evaluates http's whole namespace, which loads undici
  * eagerly (nodejs/node#57649); `require('node:http')` does not. The
  * bundled AWS SDK imports http, https and http2, so this is most of what
- * bundling the SDK saves at init.
+ * bundling the SDK saves at init. A dynamic `import("node:http")` (the
+ * SDK's handler makes one for an http:// endpoint) is routed the same way,
+ * so it too reads the module `require` already loaded.
  *
  * The stand-in module for a built-in exports each of its names as a
  * separate binding read from the required module, each marked pure, so
@@ -42,11 +44,16 @@ const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** The path prefix of a deferred built-in inside NAMESPACE. */
 const DEFERRED = 'deferred:';
 
-/** Built-ins a package imports only for a code path burstguard leaves off. */
+/**
+ * Built-ins a package imports only for a code path burstguard leaves off,
+ * and the functions it imports: any other name fails the build ("No
+ * matching export"), since a stand-in function cannot be a class.
+ */
 const DEFERRED_IMPORTS = [
   {
     builtin: 'crypto',
     importer: /[\\/]node_modules[\\/]@aws-lambda-powertools[\\/]logger[\\/]/,
+    names: ['randomInt'],
   },
 ];
 
@@ -60,6 +67,12 @@ function bare(path) {
 function deferred(path, importer) {
   return DEFERRED_IMPORTS.some(
     (d) => d.builtin === bare(path) && d.importer.test(importer ?? ''),
+  );
+}
+
+function deferredNames(path) {
+  return DEFERRED_IMPORTS.filter((d) => d.builtin === bare(path)).flatMap(
+    (d) => d.names,
   );
 }
 
@@ -83,14 +96,11 @@ function routedModule(path) {
   ].join('\n');
 }
 
-/** Required when one of its functions is first called. */
+/** Required when one of its listed functions is first called. */
 function deferredModule(path) {
   const id = JSON.stringify(path);
-  const functions = exportNames(path).filter(
-    (name) => typeof require(path)[name] === 'function',
-  );
   return [
-    ...functions.map(
+    ...deferredNames(path).map(
       (name) =>
         `export function ${name}(...args) { return require(${id}).${name}(...args); }`,
     ),
@@ -103,9 +113,9 @@ export default [
     name: 'builtins-through-require',
     setup(build) {
       build.onResolve({ filter: /.*/ }, (args) => {
-        if (args.kind !== 'import-statement' || !BUILTINS.has(args.path)) {
-          return undefined;
-        }
+        const esm =
+          args.kind === 'import-statement' || args.kind === 'dynamic-import';
+        if (!esm || !BUILTINS.has(args.path)) return undefined;
         const path = deferred(args.path, args.importer)
           ? `${DEFERRED}${args.path}`
           : args.path;

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   describeFileSystemsOutputSchema,
   type GetQueryResultsOutput,
@@ -37,15 +37,15 @@ export const RECORDING_VERSION = 1;
 export const metaSchema = z.object({
   version: z.literal(RECORDING_VERSION),
   fileSystemId: fileSystemIdSchema,
-  region: z.string().min(1),
-  periodSeconds: z.number().int().min(60),
+  region: z.string().check(z.minLength(1)),
+  periodSeconds: z.number().check(z.int(), z.gte(60)),
   start: isoTimeSchema,
   end: isoTimeSchema,
   /**
    * Added in format 1 without a version change (older readers ignore it):
    * the Langfuse worker log groups the Logs Insights query ran over.
    */
-  langfuseLogGroups: z.array(z.string()).optional(),
+  langfuseLogGroups: z.optional(z.array(z.string())),
   /**
    * Added in format 1 without a version change: how the Langfuse log-line
    * series were counted. `metric-filters`: the filters' own series in
@@ -55,9 +55,9 @@ export const metaSchema = z.object({
    * (cloudwatch-logs-insights-lines.json). Absent in older recordings:
    * metric filters.
    */
-  langfuseLinesCountedBy: z
-    .enum(['metric-filters', 'logs-insights'])
-    .optional(),
+  langfuseLinesCountedBy: z.optional(
+    z.enum(['metric-filters', 'logs-insights']),
+  ),
 });
 export type RecordingMeta = z.infer<typeof metaSchema>;
 
@@ -131,7 +131,7 @@ async function readJson(dir: string, file: string): Promise<unknown> {
   }
 }
 
-function check<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
+function check<T>(schema: z.ZodMiniType<T>, value: unknown, path: string): T {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];

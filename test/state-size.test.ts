@@ -14,10 +14,10 @@ import type { Recording } from '../local/recording-format.ts';
 import { runRecording } from '../local/run-recording.ts';
 import { simulateScenario } from '../local/scenarios.ts';
 import type { LocalTaskHandlers } from '../local/state-machine-runner.ts';
-import { triggerSchema } from '../shared/domain/contracts.ts';
+import { triggerSchema, WINDOW_MINUTES } from '../shared/domain/contracts.ts';
 
 const LIMIT_BYTES = 262_144;
-const MAX_WINDOW_MINUTES = triggerSchema.shape.windowMinutes.maxValue ?? 0;
+const MAX_WINDOW_MINUTES = WINDOW_MINUTES.max;
 const END = new Date('2026-11-23T03:12:00Z');
 
 /** A double with all 17 significant digits, near `magnitude`. */
@@ -154,6 +154,13 @@ const largest = (sizes: { bytes: number }[]) =>
   Math.max(...sizes.map((s) => s.bytes));
 
 describe(`every state at a ${MAX_WINDOW_MINUTES}-minute window`, () => {
+  it('is the longest window a trigger takes', () => {
+    const windowMinutes = triggerSchema.shape.windowMinutes;
+
+    expect(windowMinutes.safeParse(MAX_WINDOW_MINUTES).success).toBe(true);
+    expect(windowMinutes.safeParse(MAX_WINDOW_MINUTES + 1).success).toBe(false);
+  });
+
   it.each(
     seed.sizes.map((s) => [s.state, s.bytes, LIMIT_BYTES - s.bytes] as const),
   )(

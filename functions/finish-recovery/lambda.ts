@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   recoveryInputSchema,
   recoveryStateSchema,
@@ -47,10 +47,10 @@ const createFinishHandler = defineStep('finish-recovery', {
  * `$.error` beside the execution's input, and there is no plan.
  */
 const unplannedSchema = /* @__PURE__ */ schema(() =>
-  recoveryInputSchema.extend({
+  z.extend(recoveryInputSchema, {
     /** The execution, which the Unplanned state adds. */
-    execution: z.object({ id: z.string().min(1) }).optional(),
-    error: z.object({ Error: z.string(), Cause: z.string().optional() }),
+    execution: z.optional(z.object({ id: z.string().check(z.minLength(1)) })),
+    error: z.object({ Error: z.string(), Cause: z.optional(z.string()) }),
   }),
 );
 
@@ -85,10 +85,10 @@ export const executionStatusChangeSchema = /* @__PURE__ */ schema(() =>
     source: z.literal('aws.states'),
     'detail-type': z.literal('Step Functions Execution Status Change'),
     detail: z.object({
-      executionArn: z.string().min(1),
+      executionArn: z.string().check(z.minLength(1)),
       status: z.enum(['FAILED', 'TIMED_OUT', 'ABORTED']),
-      error: z.string().nullish(),
-      cause: z.string().nullish(),
+      error: z.nullish(z.string()),
+      cause: z.nullish(z.string()),
     }),
   }),
 );

@@ -7,7 +7,7 @@
  * ask for a lower remediation policy than the file system's (the manual
  * input's `policy`, an alarm's `burstguard:policy` tag), never a higher one.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { type AppConfig, findFileSystem } from '../../shared/domain/config.ts';
 import {
   type AlarmEvent,
@@ -25,7 +25,7 @@ import { effectivePolicy, POLICY_TAG } from '../../shared/domain/policy.ts';
 
 export type NormalizePorts = { config: AppConfig; now: () => Date };
 
-function firstIssue(error: z.ZodError, prefix: string): string {
+function firstIssue(error: z.core.$ZodError, prefix: string): string {
   const issue = error.issues[0];
   const path = issue?.path.join('.');
   const where = path

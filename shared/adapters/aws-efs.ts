@@ -9,11 +9,25 @@ import {
   UpdateFileSystemCommand,
 } from '@aws-sdk/client-efs';
 import { fileSystemDescriptionSchema } from '../domain/aws-shapes.ts';
-import { FileSystemNotFoundError } from '../domain/errors.ts';
+import {
+  FileSystemNotFoundError,
+  parseOrThrow,
+  UnexpectedResponseError,
+} from '../domain/errors.ts';
 import type { EfsPort } from '../domain/ports.ts';
 import { awsClientOptions } from './aws-clients.ts';
 
 /** EFS's FileSystemNotFound as FileSystemNotFoundError; others as they are. */
+/** A FileSystemDescription as documented, or one line naming the bad field. */
+function description(answer: unknown, operation: string) {
+  return parseOrThrow(fileSystemDescriptionSchema, answer, {
+    error: UnexpectedResponseError,
+    what: `EFS ${operation} answered`,
+    root: '(the description)',
+    otherwise: 'an unexpected shape',
+  });
+}
+
 function named(error: unknown, fileSystemId: string): unknown {
   const notFound =
     error instanceof FileSystemNotFound ||
@@ -46,7 +60,7 @@ export function createEfsPort(
             `file system ${fileSystemId} does not exist`,
           );
         }
-        return fileSystemDescriptionSchema.parse(fs);
+        return description(fs, 'DescribeFileSystems');
       } catch (error) {
         throw named(error, fileSystemId);
       }
@@ -54,7 +68,7 @@ export function createEfsPort(
     async updateFileSystem(call) {
       try {
         const out = await updateClient.send(new UpdateFileSystemCommand(call));
-        return fileSystemDescriptionSchema.parse(out);
+        return description(out, 'UpdateFileSystem');
       } catch (error) {
         throw named(error, call.FileSystemId);
       }

@@ -4,7 +4,7 @@
  * recording made by hand with `aws efs describe-file-systems` and
  * `aws cloudwatch get-metric-data` reads exactly like a live call.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { schema } from './schema.ts';
 
 const timeSchema = /* @__PURE__ */ schema(() =>
@@ -13,62 +13,52 @@ const timeSchema = /* @__PURE__ */ schema(() =>
 
 /** One FileSystemDescription (EFS API reference, DescribeFileSystems). */
 export const fileSystemDescriptionSchema = /* @__PURE__ */ schema(() =>
-  z
-    .object({
-      FileSystemId: z.string(),
-      Name: z.string().optional(),
-      LifeCycleState: z.string(),
-      PerformanceMode: z.string(),
-      ThroughputMode: z.string().optional(),
-      ProvisionedThroughputInMibps: z.number().optional(),
-      SizeInBytes: z
-        .object({
-          Value: z.number(),
-          Timestamp: timeSchema.optional(),
-          ValueInIA: z.number().optional(),
-          ValueInStandard: z.number().optional(),
-          ValueInArchive: z.number().optional(),
-        })
-        .loose(),
-      Tags: z
-        .array(z.object({ Key: z.string(), Value: z.string() }))
-        .optional(),
-      FileSystemArn: z.string().optional(),
-      /** Set only for One Zone file systems (EFS API reference). */
-      AvailabilityZoneName: z.string().optional(),
-      CreationTime: timeSchema.optional(),
-    })
-    .loose(),
+  z.looseObject({
+    FileSystemId: z.string(),
+    Name: z.optional(z.string()),
+    LifeCycleState: z.string(),
+    PerformanceMode: z.string(),
+    ThroughputMode: z.optional(z.string()),
+    ProvisionedThroughputInMibps: z.optional(z.number()),
+    SizeInBytes: z.looseObject({
+      Value: z.number(),
+      Timestamp: z.optional(timeSchema),
+      ValueInIA: z.optional(z.number()),
+      ValueInStandard: z.optional(z.number()),
+      ValueInArchive: z.optional(z.number()),
+    }),
+    Tags: z.optional(z.array(z.object({ Key: z.string(), Value: z.string() }))),
+    FileSystemArn: z.optional(z.string()),
+    /** Set only for One Zone file systems (EFS API reference). */
+    AvailabilityZoneName: z.optional(z.string()),
+    CreationTime: z.optional(timeSchema),
+  }),
 );
 export type FileSystemDescription = z.infer<typeof fileSystemDescriptionSchema>;
 
 export const describeFileSystemsOutputSchema = /* @__PURE__ */ schema(() =>
-  z.object({ FileSystems: z.array(fileSystemDescriptionSchema) }).loose(),
+  z.looseObject({ FileSystems: z.array(fileSystemDescriptionSchema) }),
 );
 
 /** One MetricDataResult (CloudWatch API reference, GetMetricData). */
 export const metricDataResultSchema = /* @__PURE__ */ schema(() =>
-  z
-    .object({
-      Id: z.string(),
-      Label: z.string().optional(),
-      Timestamps: z.array(timeSchema).optional(),
-      Values: z.array(z.number()).optional(),
-      StatusCode: z.string().optional(),
-      Messages: z.array(z.unknown()).optional(),
-    })
-    .loose(),
+  z.looseObject({
+    Id: z.string(),
+    Label: z.optional(z.string()),
+    Timestamps: z.optional(z.array(timeSchema)),
+    Values: z.optional(z.array(z.number())),
+    StatusCode: z.optional(z.string()),
+    Messages: z.optional(z.array(z.unknown())),
+  }),
 );
 export type MetricDataResult = z.infer<typeof metricDataResultSchema>;
 
 export const getMetricDataOutputSchema = /* @__PURE__ */ schema(() =>
-  z
-    .object({
-      MetricDataResults: z.array(metricDataResultSchema),
-      NextToken: z.string().nullish(),
-      Messages: z.array(z.unknown()).optional(),
-    })
-    .loose(),
+  z.looseObject({
+    MetricDataResults: z.array(metricDataResultSchema),
+    NextToken: z.nullish(z.string()),
+    Messages: z.optional(z.array(z.unknown())),
+  }),
 );
 
 /** Milliseconds since the epoch from a Date, an ISO string or epoch seconds. */
@@ -86,26 +76,23 @@ export function toEpochMs(value: Date | string | number): number {
  * AWS CLI (`aws logs get-query-results`) prints the same keys.
  */
 export const getQueryResultsOutputSchema = /* @__PURE__ */ schema(() =>
-  z
-    .object({
-      results: z.array(
-        z.array(
-          z.object({
-            field: z.string().optional(),
-            value: z.string().optional(),
-          }),
-        ),
+  z.looseObject({
+    results: z.array(
+      z.array(
+        z.object({
+          field: z.optional(z.string()),
+          value: z.optional(z.string()),
+        }),
       ),
-      statistics: z
-        .object({
-          recordsMatched: z.number().optional(),
-          recordsScanned: z.number().optional(),
-          bytesScanned: z.number().optional(),
-        })
-        .loose()
-        .optional(),
-      status: z.string(),
-    })
-    .loose(),
+    ),
+    statistics: z.optional(
+      z.looseObject({
+        recordsMatched: z.optional(z.number()),
+        recordsScanned: z.optional(z.number()),
+        bytesScanned: z.optional(z.number()),
+      }),
+    ),
+    status: z.string(),
+  }),
 );
 export type GetQueryResultsOutput = z.infer<typeof getQueryResultsOutputSchema>;

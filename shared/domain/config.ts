@@ -5,7 +5,7 @@
  * from `BURSTGUARD_CONFIG` (shared/runtime/config.ts); secrets come from
  * SST secrets.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   fileSystemIdSchema,
   policySchema,
@@ -31,10 +31,9 @@ import { schema } from './schema.ts';
  * (see `allowInsecureClickhouseHttp`).
  */
 const clickhouseUrlSchema = /* @__PURE__ */ schema(() =>
-  z
-    .string()
-    .url()
-    .superRefine((text, ctx) => {
+  z.string().check(
+    z.url(),
+    z.superRefine((text, ctx) => {
       // zod runs this even after .url() refused the text.
       if (!URL.canParse(text)) return;
       const url = new URL(text);
@@ -57,6 +56,7 @@ const clickhouseUrlSchema = /* @__PURE__ */ schema(() =>
         });
       }
     }),
+  ),
 );
 
 /**
@@ -64,10 +64,9 @@ const clickhouseUrlSchema = /* @__PURE__ */ schema(() =>
  * http only to this machine's loopback (a test double, a local proxy).
  */
 const secureOrLoopbackUrlSchema = /* @__PURE__ */ schema(() =>
-  z
-    .string()
-    .url()
-    .refine(
+  z.string().check(
+    z.url(),
+    z.refine(
       (text) => {
         // zod runs this even after .url() refused the text.
         if (!URL.canParse(text)) return false;
@@ -80,6 +79,7 @@ const secureOrLoopbackUrlSchema = /* @__PURE__ */ schema(() =>
       },
       { message: 'must be https (or http on loopback)' },
     ),
+  ),
 );
 
 /**
@@ -90,9 +90,11 @@ const secureOrLoopbackUrlSchema = /* @__PURE__ */ schema(() =>
 const bucketNameSchema = /* @__PURE__ */ schema(() =>
   z
     .string()
-    .regex(
-      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-      'must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)',
+    .check(
+      z.regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)',
+      ),
     ),
 );
 
@@ -107,16 +109,16 @@ export const recoveryFileSystemConfigSchema = /* @__PURE__ */ schema(() =>
     /** Langfuse's `LANGFUSE_S3_EVENT_UPLOAD_BUCKET`. */
     eventsBucket: bucketNameSchema,
     /** Langfuse's `LANGFUSE_S3_EVENT_UPLOAD_PREFIX` (empty by default). */
-    eventsPrefix: z.string().default(''),
+    eventsPrefix: z._default(z.string(), ''),
     /** Langfuse's web base URL; the admin key is sent to it. */
     langfuseUrl: secureOrLoopbackUrlSchema,
     /**
      * Langfuse is reachable only inside the VPC: the function that posts to
      * it runs there and calls nothing else.
      */
-    langfuseInVpc: z.boolean().default(false),
+    langfuseInVpc: z._default(z.boolean(), false),
     /** Whether a recovery asks first (approve), just runs (auto) or not (off). */
-    policy: policySchema.default('approve'),
+    policy: z._default(policySchema, 'approve'),
   }),
 );
 export type RecoveryFileSystemConfig = z.infer<
@@ -127,30 +129,31 @@ export type RecoveryFileSystemConfig = z.infer<
 export const recoveryAppConfigSchema = /* @__PURE__ */ schema(() =>
   z.object({
     /** Keys per replay request, 1 to 1,000 (the endpoint's limit). */
-    batchSize: z
-      .number()
-      .int()
-      .min(1, 'must be 1 to 1000 keys (the ingestion-replay limit)')
-      .max(
-        REPLAY_MAX_KEYS_PER_REQUEST,
-        'must be 1 to 1000 keys (the ingestion-replay limit)',
-      )
-      .default(RECOVERY_DEFAULTS.batchSize),
+    batchSize: z._default(
+      z
+        .number()
+        .check(
+          z.int(),
+          z.gte(1, 'must be 1 to 1000 keys (the ingestion-replay limit)'),
+          z.lte(
+            REPLAY_MAX_KEYS_PER_REQUEST,
+            'must be 1 to 1000 keys (the ingestion-replay limit)',
+          ),
+        ),
+      RECOVERY_DEFAULTS.batchSize,
+    ),
     /** Replay requests in flight at once (the map's MaxConcurrency). */
-    maxConcurrency: z
-      .number()
-      .int()
-      .min(1)
-      .max(1000)
-      .default(RECOVERY_DEFAULTS.maxConcurrency),
+    maxConcurrency: z._default(
+      z.number().check(z.int(), z.gte(1), z.lte(1000)),
+      RECOVERY_DEFAULTS.maxConcurrency,
+    ),
     /** Replay requests per second, over all requests in flight. */
-    requestsPerSecond: z
-      .number()
-      .positive()
-      .max(1000)
-      .default(RECOVERY_DEFAULTS.requestsPerSecond),
+    requestsPerSecond: z._default(
+      z.number().check(z.positive(), z.lte(1000)),
+      RECOVERY_DEFAULTS.requestsPerSecond,
+    ),
     /** burstguard's own bucket (map results, failed keys); set at deploy. */
-    ownBucket: bucketNameSchema.optional(),
+    ownBucket: z.optional(bucketNameSchema),
   }),
 );
 export type RecoveryAppConfig = z.infer<typeof recoveryAppConfigSchema>;
@@ -159,37 +162,41 @@ export const fileSystemConfigSchema = /* @__PURE__ */ schema(() =>
   z.object({
     fileSystemId: fileSystemIdSchema,
     /** A name people know it by, e.g. `langfuse-clickhouse`. */
-    name: z.string().optional(),
-    policy: policySchema.default('approve'),
+    name: z.optional(z.string()),
+    policy: z._default(policySchema, 'approve'),
     /** May burstguard change this file system at all (the allowlist). */
-    remediationAllowed: z.boolean().default(false),
+    remediationAllowed: z._default(z.boolean(), false),
     /** Alarm names (log-pattern alarms) that speak for this file system. */
-    alarmNames: z.array(z.string()).default([]),
+    alarmNames: z._default(z.array(z.string()), []),
     /** ClickHouse HTTPS endpoint of the Langfuse deployment on it. */
-    clickhouseUrl: clickhouseUrlSchema.optional(),
+    clickhouseUrl: z.optional(clickhouseUrlSchema),
     /**
      * Each replica of a ClickHouse cluster on this file system (one URL per
      * pod, same rules as clickhouseUrl), snapshotted one by one beside
      * clickhouseUrl, the cluster's Service; see docs/eks.md.
      */
-    clickhouseReplicas: z.array(clickhouseUrlSchema).min(1).max(16).optional(),
+    clickhouseReplicas: z.optional(
+      z.array(clickhouseUrlSchema).check(z.minLength(1), z.maxLength(16)),
+    ),
     /**
      * Find the replicas through clickhouseUrl instead: the hosts of the
      * cluster named `clickhouseCluster` in system.clusters, reached on
      * clickhouseUrl's scheme and port.
      */
-    clickhouseDiscoverReplicas: z.boolean().optional(),
+    clickhouseDiscoverReplicas: z.optional(z.boolean()),
     /** The cluster Langfuse uses: its CLICKHOUSE_CLUSTER_NAME, `default`. */
-    clickhouseCluster: z.string().min(1).max(200).optional(),
-    clickhouseUser: z.string().default('default'),
+    clickhouseCluster: z.optional(
+      z.string().check(z.minLength(1), z.maxLength(200)),
+    ),
+    clickhouseUser: z._default(z.string(), 'default'),
     /**
      * The Langfuse worker's CloudWatch Logs groups the Langfuse collector
      * counts dropped records in with Logs Insights; filled in at deploy from
      * the configuration file's `langfuseLogGroups`.
      */
-    insightsLogGroups: z.array(z.string()).optional(),
+    insightsLogGroups: z.optional(z.array(z.string())),
     /** Replaying the events Langfuse dropped; absent: no recovery. */
-    recovery: recoveryFileSystemConfigSchema.optional(),
+    recovery: z.optional(recoveryFileSystemConfigSchema),
   }),
 );
 export type FileSystemConfig = z.infer<typeof fileSystemConfigSchema>;
@@ -197,13 +204,13 @@ export type FileSystemConfig = z.infer<typeof fileSystemConfigSchema>;
 export const appConfigSchema = /* @__PURE__ */ schema(() =>
   z
     .object({
-      region: z.string().default('us-east-1'),
-      fileSystems: z.array(fileSystemConfigSchema).min(1),
+      region: z._default(z.string(), 'us-east-1'),
+      fileSystems: z.array(fileSystemConfigSchema).check(z.minLength(1)),
       /**
        * Lets a `clickhouseUrl` be plain http, for loopback and development:
        * the ClickHouse password then crosses the network in clear.
        */
-      allowInsecureClickhouseHttp: z.boolean().default(false),
+      allowInsecureClickhouseHttp: z._default(z.boolean(), false),
       /**
        * Reserved concurrency of the Slack interactions endpoint, a public
        * function URL: a flood of requests to it cannot take more than this
@@ -211,42 +218,46 @@ export const appConfigSchema = /* @__PURE__ */ schema(() =>
        * 0 leaves it unreserved (accounts with a small concurrency quota: Lambda
        * keeps 100 units unreserved, so a reservation may not fit).
        */
-      slackEndpointReservedConcurrency: z
-        .number()
-        .int()
-        .min(0)
-        .max(1000)
-        .default(5),
+      slackEndpointReservedConcurrency: z._default(
+        z.number().check(z.int(), z.gte(0), z.lte(1000)),
+        5,
+      ),
       /** Namespace the Langfuse log metric filters publish to. */
-      langfuseMetricNamespace: z.string().default('Burstguard/Langfuse'),
-      slackChannel: z.string().default('#langfuse-oncall'),
+      langfuseMetricNamespace: z._default(z.string(), 'Burstguard/Langfuse'),
+      slackChannel: z._default(z.string(), '#langfuse-oncall'),
       /**
        * Another Slack Web API base than Slack's own `https://slack.com/api/`
        * (a test double, a proxy). The bot token travels with every call, so
        * only https, or plain http to this machine's loopback, is accepted.
        */
-      slackApiUrl: secureOrLoopbackUrlSchema.optional(),
+      slackApiUrl: z.optional(secureOrLoopbackUrlSchema),
       /**
        * Policy `auto` switches without asking only when the diagnosis'
        * confidence is at least this (0 to 1) and no two sources contradict
        * each other; otherwise it asks an approver, as `approve` does.
        */
-      autoConfidenceFloor: z.number().min(0).max(1).default(0.8),
+      autoConfidenceFloor: z._default(
+        z.number().check(z.gte(0), z.lte(1)),
+        0.8,
+      ),
       /** Slack user ids allowed to approve a remediation. */
-      approvers: z.array(z.string()).default([]),
+      approvers: z._default(z.array(z.string()), []),
       /**
        * A Slack user group (its id, `S…`) the approval card mentions instead
        * of each approver, e.g. the on-call rotation's group: Slack writes the
        * mention `<!subteam^ID>` (Slack API docs, "Formatting text for app
        * surfaces", mentioning groups). Only the `approvers` may answer.
        */
-      approverGroupId: z
-        .string()
-        .regex(
-          /^S[A-Z0-9]{2,30}$/,
-          'must be a Slack user group id (S followed by upper-case letters and digits, e.g. S0123ABCD)',
-        )
-        .optional(),
+      approverGroupId: z.optional(
+        z
+          .string()
+          .check(
+            z.regex(
+              /^S[A-Z0-9]{2,30}$/,
+              'must be a Slack user group id (S followed by upper-case letters and digits, e.g. S0123ABCD)',
+            ),
+          ),
+      ),
       /**
        * An approval request unanswered this long is escalated: the approvers
        * are mentioned again in the thread (and the pager webhook, when the
@@ -254,24 +265,32 @@ export const appConfigSchema = /* @__PURE__ */ schema(() =>
        * until the request expires after one hour. It divides the hour, so
        * the rounds end exactly when the card says the request expires.
        */
-      approvalEscalationMinutes: z
-        .number()
-        .int()
-        .min(1)
-        .max(60)
-        .refine((minutes) => 60 % minutes === 0, {
-          message:
-            'must divide the hour (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60), so the request expires after exactly 1 h as the approval card says',
-        })
-        .default(15),
-      defaultWindowMinutes: windowMinutesSchema.default(180),
-      clickhouseTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+      approvalEscalationMinutes: z._default(
+        z.number().check(
+          z.int(),
+          z.gte(1),
+          z.lte(60),
+          z.refine((minutes) => 60 % minutes === 0, {
+            message:
+              'must divide the hour (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60), so the request expires after exactly 1 h as the approval card says',
+          }),
+        ),
+        15,
+      ),
+      defaultWindowMinutes: z._default(windowMinutesSchema, 180),
+      clickhouseTimeoutMs: z._default(
+        z.number().check(z.int(), z.gte(100), z.lte(60_000)),
+        5_000,
+      ),
       /**
        * How long every alarm of an incident must stay OK before the incident
        * is resolved: after an OK, the state machine waits this long, then reads
        * each joined alarm from CloudWatch again.
        */
-      incidentQuietMinutes: z.number().int().min(1).max(1440).default(15),
+      incidentQuietMinutes: z._default(
+        z.number().check(z.int(), z.gte(1), z.lte(1440)),
+        15,
+      ),
       /**
        * An open incident that no trigger joined for this long, and whose
        * joined alarms all read OK, is over: the next ALARM opens a new
@@ -279,16 +298,26 @@ export const appConfigSchema = /* @__PURE__ */ schema(() =>
        * it, and the hourly preflight resolves such an incident that no alarm
        * ever joined.
        */
-      incidentIdleHours: z.number().int().min(1).max(168).default(24),
+      incidentIdleHours: z._default(
+        z.number().check(z.int(), z.gte(1), z.lte(168)),
+        24,
+      ),
       /** The scheduled preflight: how far back to fit, how far ahead to warn. */
-      preflight: z
-        .object({
-          lookbackMinutes: z.number().int().min(30).max(1440).default(180),
-          horizonMinutes: z.number().int().min(15).max(10_080).default(360),
-        })
-        .default({ lookbackMinutes: 180, horizonMinutes: 360 }),
+      preflight: z._default(
+        z.object({
+          lookbackMinutes: z._default(
+            z.number().check(z.int(), z.gte(30), z.lte(1440)),
+            180,
+          ),
+          horizonMinutes: z._default(
+            z.number().check(z.int(), z.gte(15), z.lte(10_080)),
+            360,
+          ),
+        }),
+        { lookbackMinutes: 180, horizonMinutes: 360 },
+      ),
       /** Replay settings of every recovery (see recoveryAppConfigSchema). */
-      recovery: recoveryAppConfigSchema.default({
+      recovery: z._default(recoveryAppConfigSchema, {
         batchSize: RECOVERY_DEFAULTS.batchSize,
         maxConcurrency: RECOVERY_DEFAULTS.maxConcurrency,
         requestsPerSecond: RECOVERY_DEFAULTS.requestsPerSecond,
@@ -301,23 +330,39 @@ export const appConfigSchema = /* @__PURE__ */ schema(() =>
        * saving worth a switch, the credit share below which Bursting is
        * warned, and the weeks a snooze lasts.
        */
-      advisor: z
-        .object({
-          schedule: z
-            .string()
-            .regex(
-              /^(rate|cron)\(.+\)$/,
-              'must be an EventBridge schedule expression: rate(...) or cron(...)',
-            )
-            .default('rate(7 days)'),
-          days: z.number().int().min(1).max(63).default(14),
-          headroomPercent: z.number().min(0).max(200).default(20),
-          tolerancePercent: z.number().min(0).max(10).default(0.1),
-          minimumMonthlySavingUsd: z.number().min(0).default(5),
-          creditWarnPercent: z.number().min(0).max(100).default(20),
-          snoozeWeeks: z.number().int().min(1).max(52).default(4),
-        })
-        .default({
+      advisor: z._default(
+        z.object({
+          schedule: z._default(
+            z
+              .string()
+              .check(
+                z.regex(
+                  /^(rate|cron)\(.+\)$/,
+                  'must be an EventBridge schedule expression: rate(...) or cron(...)',
+                ),
+              ),
+            'rate(7 days)',
+          ),
+          days: z._default(z.number().check(z.int(), z.gte(1), z.lte(63)), 14),
+          headroomPercent: z._default(
+            z.number().check(z.gte(0), z.lte(200)),
+            20,
+          ),
+          tolerancePercent: z._default(
+            z.number().check(z.gte(0), z.lte(10)),
+            0.1,
+          ),
+          minimumMonthlySavingUsd: z._default(z.number().check(z.gte(0)), 5),
+          creditWarnPercent: z._default(
+            z.number().check(z.gte(0), z.lte(100)),
+            20,
+          ),
+          snoozeWeeks: z._default(
+            z.number().check(z.int(), z.gte(1), z.lte(52)),
+            4,
+          ),
+        }),
+        {
           schedule: 'rate(7 days)',
           days: 14,
           headroomPercent: 20,
@@ -325,92 +370,102 @@ export const appConfigSchema = /* @__PURE__ */ schema(() =>
           minimumMonthlySavingUsd: 5,
           creditWarnPercent: 20,
           snoozeWeeks: 4,
-        }),
+        },
+      ),
       /**
        * Your own EFS prices (a discount, a newer price list): override the
        * dated table of the region in shared/domain/pricing.ts, field by field.
        */
-      prices: z
-        .object({
-          asOf: z.string().optional(),
-          source: z.string().optional(),
-          standardStorageUsdPerGbMonth: z.number().nonnegative().optional(),
-          elasticReadUsdPerGb: z.number().nonnegative().optional(),
-          elasticWriteUsdPerGb: z.number().nonnegative().optional(),
-          provisionedUsdPerMibpsMonth: z.number().nonnegative().optional(),
-        })
-        .optional(),
+      prices: z.optional(
+        z.object({
+          asOf: z.optional(z.string()),
+          source: z.optional(z.string()),
+          standardStorageUsdPerGbMonth: z.optional(
+            z.number().check(z.nonnegative()),
+          ),
+          elasticReadUsdPerGb: z.optional(z.number().check(z.nonnegative())),
+          elasticWriteUsdPerGb: z.optional(z.number().check(z.nonnegative())),
+          provisionedUsdPerMibpsMonth: z.optional(
+            z.number().check(z.nonnegative()),
+          ),
+        }),
+      ),
     })
-    .superRefine((config, ctx) => {
-      // One replay function serves every file system: inside the VPC (no
-      // NAT) it cannot reach a public Langfuse, outside it a private one.
-      const recoverable = config.fileSystems
-        .map((fs, i) => ({ i, inVpc: fs.recovery?.langfuseInVpc }))
-        .filter((f) => f.inVpc !== undefined);
-      const first = recoverable[0];
-      const other = recoverable.find((f) => f.inVpc !== first?.inVpc);
-      if (first && other) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['fileSystems', other.i, 'recovery', 'langfuseInVpc'],
-          message: `must be the same for every file system (fileSystems.${first.i} has ${first.inVpc}): one replay function serves them all, and inside the VPC it reaches no public Langfuse`,
-        });
-      }
-      config.fileSystems.forEach((fs, i) => {
-        const replicas = fs.clickhouseReplicas;
-        if ((replicas || fs.clickhouseDiscoverReplicas) && !fs.clickhouseUrl) {
+    .check(
+      z.superRefine((config, ctx) => {
+        // One replay function serves every file system: inside the VPC (no
+        // NAT) it cannot reach a public Langfuse, outside it a private one.
+        const recoverable = config.fileSystems
+          .map((fs, i) => ({ i, inVpc: fs.recovery?.langfuseInVpc }))
+          .filter((f) => f.inVpc !== undefined);
+        const first = recoverable[0];
+        const other = recoverable.find((f) => f.inVpc !== first?.inVpc);
+        if (first && other) {
           ctx.addIssue({
             code: 'custom',
-            path: [
-              'fileSystems',
-              i,
-              replicas ? 'clickhouseReplicas' : 'clickhouseDiscoverReplicas',
-            ],
-            message:
-              'needs clickhouseUrl too (the cluster Service the credentials and the top-level snapshot use)',
+            path: ['fileSystems', other.i, 'recovery', 'langfuseInVpc'],
+            message: `must be the same for every file system (fileSystems.${first.i} has ${first.inVpc}): one replay function serves them all, and inside the VPC it reaches no public Langfuse`,
           });
         }
-        if (replicas && fs.clickhouseDiscoverReplicas) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['fileSystems', i, 'clickhouseDiscoverReplicas'],
-            message:
-              'set either clickhouseReplicas or clickhouseDiscoverReplicas, not both',
-          });
-        }
-        if (replicas && new Set(replicas).size !== replicas.length) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['fileSystems', i, 'clickhouseReplicas'],
-            message: 'names a replica twice',
-          });
-        }
-      });
-      if (config.allowInsecureClickhouseHttp) return;
-      const insecure =
-        'must be https (plain http only with allowInsecureClickhouseHttp: true, for loopback and development)';
-      config.fileSystems.forEach((fs, i) => {
-        if (
-          fs.clickhouseUrl &&
-          new URL(fs.clickhouseUrl).protocol === 'http:'
-        ) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['fileSystems', i, 'clickhouseUrl'],
-            message: insecure,
-          });
-        }
-        fs.clickhouseReplicas?.forEach((url, j) => {
-          if (new URL(url).protocol === 'http:') {
+        config.fileSystems.forEach((fs, i) => {
+          const replicas = fs.clickhouseReplicas;
+          if (
+            (replicas || fs.clickhouseDiscoverReplicas) &&
+            !fs.clickhouseUrl
+          ) {
             ctx.addIssue({
               code: 'custom',
-              path: ['fileSystems', i, 'clickhouseReplicas', j],
-              message: insecure,
+              path: [
+                'fileSystems',
+                i,
+                replicas ? 'clickhouseReplicas' : 'clickhouseDiscoverReplicas',
+              ],
+              message:
+                'needs clickhouseUrl too (the cluster Service the credentials and the top-level snapshot use)',
+            });
+          }
+          if (replicas && fs.clickhouseDiscoverReplicas) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['fileSystems', i, 'clickhouseDiscoverReplicas'],
+              message:
+                'set either clickhouseReplicas or clickhouseDiscoverReplicas, not both',
+            });
+          }
+          if (replicas && new Set(replicas).size !== replicas.length) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['fileSystems', i, 'clickhouseReplicas'],
+              message: 'names a replica twice',
             });
           }
         });
-      });
-    }),
+        if (config.allowInsecureClickhouseHttp) return;
+        const insecure =
+          'must be https (plain http only with allowInsecureClickhouseHttp: true, for loopback and development)';
+        config.fileSystems.forEach((fs, i) => {
+          if (
+            fs.clickhouseUrl &&
+            new URL(fs.clickhouseUrl).protocol === 'http:'
+          ) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['fileSystems', i, 'clickhouseUrl'],
+              message: insecure,
+            });
+          }
+          fs.clickhouseReplicas?.forEach((url, j) => {
+            if (new URL(url).protocol === 'http:') {
+              ctx.addIssue({
+                code: 'custom',
+                path: ['fileSystems', i, 'clickhouseReplicas', j],
+                message: insecure,
+              });
+            }
+          });
+        });
+      }),
+    ),
 );
 export type AppConfig = z.infer<typeof appConfigSchema>;
 

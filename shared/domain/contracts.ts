@@ -3,14 +3,16 @@
  * per state boundary. Types come from `z.infer`, so what a step promises and
  * what the next step accepts are the same declaration.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { schema } from './schema.ts';
 
 /** EFS file system ids: `fs-` and 8 to 40 hex digits (EFS API pattern). */
 export const fileSystemIdSchema = /* @__PURE__ */ schema(() =>
   z
     .string()
-    .regex(/^fs-[0-9a-f]{8,40}$/, 'must look like fs-0123456789abcdef0'),
+    .check(
+      z.regex(/^fs-[0-9a-f]{8,40}$/, 'must look like fs-0123456789abcdef0'),
+    ),
 );
 
 /** The tag an alarm may carry to name its file system. */
@@ -29,7 +31,9 @@ export const isoTimeSchema = /* @__PURE__ */ schema(() =>
 export const WINDOW_MINUTES = { min: 15, max: 21_600 } as const;
 
 export const windowMinutesSchema = /* @__PURE__ */ schema(() =>
-  z.number().int().min(WINDOW_MINUTES.min).max(WINDOW_MINUTES.max),
+  z
+    .number()
+    .check(z.int(), z.gte(WINDOW_MINUTES.min), z.lte(WINDOW_MINUTES.max)),
 );
 
 /** A window length brought inside WINDOW_MINUTES. */
@@ -72,7 +76,7 @@ export type Action = z.infer<typeof actionSchema>;
 export const caughtErrorSchema = /* @__PURE__ */ schema(() =>
   z.object({
     Error: z.string(),
-    Cause: z.string().optional(),
+    Cause: z.optional(z.string()),
   }),
 );
 export type CaughtError = z.infer<typeof caughtErrorSchema>;
@@ -81,7 +85,7 @@ export type CaughtError = z.infer<typeof caughtErrorSchema>;
 export const approvalAnswerSchema = /* @__PURE__ */ schema(() =>
   z.object({
     approved: z.boolean(),
-    by: z.string().optional(),
+    by: z.optional(z.string()),
   }),
 );
 
@@ -95,9 +99,11 @@ export type Source = (typeof SOURCES)[number];
 export const adviceRequestSchema = /* @__PURE__ */ schema(() =>
   z.strictObject({
     mode: z.enum(['bursting', 'provisioned', 'elastic']),
-    provisionedMibps: z.number().int().min(1).max(3414).optional(),
+    provisionedMibps: z.optional(
+      z.number().check(z.int(), z.gte(1), z.lte(3414)),
+    ),
     /** The Slack user who pressed Apply. */
-    requestedBy: z.string().min(1).max(64),
+    requestedBy: z.string().check(z.minLength(1), z.maxLength(64)),
   }),
 );
 export type AdviceRequest = z.infer<typeof adviceRequestSchema>;
@@ -107,7 +113,7 @@ export const triggerSchema = /* @__PURE__ */ schema(() =>
   z.object({
     kind: z.enum(['alarm', 'manual']),
     fileSystemId: fileSystemIdSchema,
-    region: z.string().min(1),
+    region: z.string().check(z.minLength(1)),
     /**
      * ALARM opens or joins an incident; OK starts the quiet-period check that
      * may resolve it.
@@ -118,11 +124,11 @@ export const triggerSchema = /* @__PURE__ */ schema(() =>
      * `detail.previousState.value`): an OK that follows INSUFFICIENT_DATA
      * says nothing about the incident and never resolves it.
      */
-    previousState: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']).optional(),
-    alarmName: z.string().optional(),
-    alarmReason: z.string().optional(),
+    previousState: z.optional(z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA'])),
+    alarmName: z.optional(z.string()),
+    alarmReason: z.optional(z.string()),
     /** Which signal raised the alarm, when it is known. */
-    alarmMetric: z.string().optional(),
+    alarmMetric: z.optional(z.string()),
     triggeredAt: isoTimeSchema,
     windowMinutes: windowMinutesSchema,
     windowStart: isoTimeSchema,
@@ -134,14 +140,14 @@ export const triggerSchema = /* @__PURE__ */ schema(() =>
      */
     policy: policySchema,
     /** The file system's configured policy, when Normalize knew it. */
-    configuredPolicy: policySchema.optional(),
+    configuredPolicy: z.optional(policySchema),
     /** What the run asked for, if anything (it may only lower the policy). */
-    requestedPolicy: policySchema.optional(),
+    requestedPolicy: z.optional(policySchema),
     /** Who asked: the manual input, or the alarm's `burstguard:policy` tag. */
-    policyRequestedBy: z.enum(['run-input', 'alarm-tag']).optional(),
-    note: z.string().optional(),
+    policyRequestedBy: z.optional(z.enum(['run-input', 'alarm-tag'])),
+    note: z.optional(z.string()),
     /** The weekly advice a manual run applies, when it was started for it. */
-    advice: adviceRequestSchema.optional(),
+    advice: z.optional(adviceRequestSchema),
   }),
 );
 export type Trigger = z.infer<typeof triggerSchema>;
@@ -150,7 +156,7 @@ export type Trigger = z.infer<typeof triggerSchema>;
 
 export const incidentSchema = /* @__PURE__ */ schema(() =>
   z.object({
-    incidentId: z.string().min(1),
+    incidentId: z.string().check(z.minLength(1)),
     fileSystemId: fileSystemIdSchema,
     openedAt: isoTimeSchema,
     /**
@@ -173,27 +179,27 @@ export const incidentSchema = /* @__PURE__ */ schema(() =>
       'still-alarming',
     ]),
     /** Why the run stops here, for `ignored` and `still-alarming`. */
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
     /** Slack thread of the incident, once the first message went out. */
-    slackThreadTs: z.string().optional(),
-    slackChannel: z.string().optional(),
-    triggers: z.number().int().min(1),
+    slackThreadTs: z.optional(z.string()),
+    slackChannel: z.optional(z.string()),
+    triggers: z.number().check(z.int(), z.gte(1)),
     /** Every alarm that opened or joined the incident, sorted. */
-    alarmNames: z.array(z.string().min(1)).optional(),
+    alarmNames: z.optional(z.array(z.string().check(z.minLength(1)))),
     /** Seconds the QuietPeriod Wait state waits (its SecondsPath). */
-    quietSeconds: z.number().int().min(0).optional(),
+    quietSeconds: z.optional(z.number().check(z.int(), z.gte(0))),
     /**
      * When the incident's approval card was posted, while that approval is
      * still unanswered: a person may still approve after the incident ends.
      */
-    approvalRequestedAt: isoTimeSchema.optional(),
+    approvalRequestedAt: z.optional(isoTimeSchema),
     /** What CloudWatch said of each joined alarm after the quiet period. */
-    alarmStates: z
-      .record(
+    alarmStates: z.optional(
+      z.record(
         z.string(),
         z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA', 'missing']),
-      )
-      .optional(),
+      ),
+    ),
   }),
 );
 export type Incident = z.infer<typeof incidentSchema>;
@@ -208,10 +214,10 @@ export type Incident = z.infer<typeof incidentSchema>;
 export const seriesSchema = /* @__PURE__ */ schema(() =>
   z.object({
     start: isoTimeSchema,
-    periodSeconds: z.number().int().min(1),
-    values: z.array(z.number().nullable()),
+    periodSeconds: z.number().check(z.int(), z.gte(1)),
+    values: z.array(z.nullable(z.number())),
     /** CloudWatch StatusCode of the result: Complete, PartialData, ... */
-    status: z.string().optional(),
+    status: z.optional(z.string()),
   }),
 );
 export type Series = z.infer<typeof seriesSchema>;
@@ -247,27 +253,27 @@ const unavailableSchema = /* @__PURE__ */ schema(() =>
     available: z.literal(false),
     /** One line: why this source could not be read. */
     reason: z.string(),
-    errorName: z.string().optional(),
-    elapsedMs: z.number().optional(),
+    errorName: z.optional(z.string()),
+    elapsedMs: z.optional(z.number()),
   }),
 );
 
 export const fileSystemFactsSchema = /* @__PURE__ */ schema(() =>
   z.object({
     fileSystemId: fileSystemIdSchema,
-    name: z.string().optional(),
+    name: z.optional(z.string()),
     throughputMode: z.enum(['bursting', 'provisioned', 'elastic']),
     performanceMode: z.enum(['generalPurpose', 'maxIO']),
-    provisionedThroughputMibps: z.number().optional(),
+    provisionedThroughputMibps: z.optional(z.number()),
     lifeCycleState: z.string(),
-    sizeBytes: z.number().nonnegative(),
-    sizeStandardBytes: z.number().nonnegative(),
-    sizeMeasuredAt: isoTimeSchema.optional(),
+    sizeBytes: z.number().check(z.nonnegative()),
+    sizeStandardBytes: z.number().check(z.nonnegative()),
+    sizeMeasuredAt: z.optional(isoTimeSchema),
     /**
      * The Availability Zone of a One Zone file system; absent for Regional
      * ones (DescribeFileSystems' AvailabilityZoneName).
      */
-    availabilityZoneName: z.string().optional(),
+    availabilityZoneName: z.optional(z.string()),
     tags: z.record(z.string(), z.string()),
   }),
 );
@@ -279,12 +285,12 @@ export const efsEvidenceSchema = /* @__PURE__ */ schema(() =>
       source: z.literal('efs'),
       available: z.literal(true),
       fileSystem: fileSystemFactsSchema,
-      periodSeconds: z.number().int().min(60),
+      periodSeconds: z.number().check(z.int(), z.gte(60)),
       metrics: z.partialRecord(z.enum(EFS_METRIC_IDS), seriesSchema),
       /** Ids asked for that CloudWatch did not return or returned empty. */
       missing: z.array(z.string()),
     }),
-    unavailableSchema.extend({ source: z.literal('efs') }),
+    z.extend(unavailableSchema, { source: z.literal('efs') }),
   ]),
 );
 export type EfsEvidence = z.infer<typeof efsEvidenceSchema>;
@@ -292,10 +298,10 @@ export type EfsEvidence = z.infer<typeof efsEvidenceSchema>;
 export const droppedRecordsCountSchema = /* @__PURE__ */ schema(() =>
   z.object({
     source: z.enum(['logs-insights', 'metric-filter']),
-    series: seriesSchema.optional(),
+    series: z.optional(seriesSchema),
     /** Logs Insights bills per byte scanned: what this count cost. */
-    bytesScanned: z.number().nonnegative().optional(),
-    note: z.string().optional(),
+    bytesScanned: z.optional(z.number().check(z.nonnegative())),
+    note: z.optional(z.string()),
   }),
 );
 export type DroppedRecordsCount = z.infer<typeof droppedRecordsCountSchema>;
@@ -305,7 +311,7 @@ export const langfuseEvidenceSchema = /* @__PURE__ */ schema(() =>
     z.object({
       source: z.literal('langfuse'),
       available: z.literal(true),
-      periodSeconds: z.number().int().min(60),
+      periodSeconds: z.number().check(z.int(), z.gte(60)),
       /** Sparse count series: a missing datapoint means zero events. */
       metrics: z.partialRecord(z.enum(LANGFUSE_METRIC_IDS), seriesSchema),
       missing: z.array(z.string()),
@@ -315,9 +321,9 @@ export const langfuseEvidenceSchema = /* @__PURE__ */ schema(() =>
        * which count lines (one per batch from Langfuse v3.148), with `note`
        * saying why the exact count is not there.
        */
-      droppedRecordsCount: droppedRecordsCountSchema.optional(),
+      droppedRecordsCount: z.optional(droppedRecordsCountSchema),
     }),
-    unavailableSchema.extend({ source: z.literal('langfuse') }),
+    z.extend(unavailableSchema, { source: z.literal('langfuse') }),
   ]),
 );
 export type LangfuseEvidence = z.infer<typeof langfuseEvidenceSchema>;
@@ -337,37 +343,37 @@ export const partitionPartsSchema = /* @__PURE__ */ schema(() =>
 export const clickHouseSummarySchema = /* @__PURE__ */ schema(() =>
   z.object({
     activeMerges: z.number(),
-    longestMergeElapsedSeconds: z.number().nullable(),
-    longestMergeProgress: z.number().nullable(),
+    longestMergeElapsedSeconds: z.nullable(z.number()),
+    longestMergeProgress: z.nullable(z.number()),
     /** Bytes of compressed input merged per second, from part_log. */
-    mergeBytesPerSecond: z.number().nullable(),
-    newPartsPerMinute: z.number().nullable(),
-    mergePartsPerMinute: z.number().nullable(),
-    maxPartsInPartition: z.number().nullable(),
-    maxPartsTable: z.string().nullable(),
-    partsToDelayInsert: z.number().nullable(),
-    partsToThrowInsert: z.number().nullable(),
-    delayedInserts: z.number().nullable(),
-    rejectedInserts: z.number().nullable(),
-    delayedInsertsMilliseconds: z.number().nullable(),
-    stuckReplicationEntries: z.number().nullable(),
-    unfinishedMutations: z.number().nullable(),
-    diskFreeBytes: z.number().nullable(),
-    diskTotalBytes: z.number().nullable(),
+    mergeBytesPerSecond: z.nullable(z.number()),
+    newPartsPerMinute: z.nullable(z.number()),
+    mergePartsPerMinute: z.nullable(z.number()),
+    maxPartsInPartition: z.nullable(z.number()),
+    maxPartsTable: z.nullable(z.string()),
+    partsToDelayInsert: z.nullable(z.number()),
+    partsToThrowInsert: z.nullable(z.number()),
+    delayedInserts: z.nullable(z.number()),
+    rejectedInserts: z.nullable(z.number()),
+    delayedInsertsMilliseconds: z.nullable(z.number()),
+    stuckReplicationEntries: z.nullable(z.number()),
+    unfinishedMutations: z.nullable(z.number()),
+    diskFreeBytes: z.nullable(z.number()),
+    diskTotalBytes: z.nullable(z.number()),
     topPartitions: z.array(partitionPartsSchema),
     /**
      * What ClickHouse's own system.*_log tables wrote in the window (parts
      * from part_log), against every table's writes; absent when not read.
      */
-    logTables: z
-      .object({
+    logTables: z.optional(
+      z.object({
         bytesWritten: z.number(),
         totalBytesWritten: z.number(),
         sharePercent: z.number(),
         /** The log tables that wrote most, largest first. */
         tables: z.array(z.object({ table: z.string(), bytes: z.number() })),
-      })
-      .optional(),
+      }),
+    ),
   }),
 );
 export type ClickHouseSummary = z.infer<typeof clickHouseSummarySchema>;
@@ -380,25 +386,25 @@ export const replicationSummarySchema = /* @__PURE__ */ schema(() =>
     /** Entries retried more than STUCK_REPLICATION_TRIES times. */
     stuckEntries: z.number(),
     /** Age of the oldest entry at the window's end, from create_time. */
-    oldestEntryAgeSeconds: z.number().nullable(),
+    oldestEntryAgeSeconds: z.nullable(z.number()),
     /** The most retried entry: its type, tries, last error, postponement. */
-    worstEntry: z
-      .object({
+    worstEntry: z.nullable(
+      z.object({
         table: z.string(),
         type: z.string(),
         numTries: z.number(),
         lastException: z.string(),
         postponeReason: z.string(),
-      })
-      .nullable(),
+      }),
+    ),
     /** system.replicas, summed or at worst over the replicated tables. */
-    replicatedTables: z.number().nullable(),
-    queueSize: z.number().nullable(),
-    insertsInQueue: z.number().nullable(),
-    mergesInQueue: z.number().nullable(),
-    maxAbsoluteDelaySeconds: z.number().nullable(),
-    readonlyTables: z.number().nullable(),
-    sessionExpiredTables: z.number().nullable(),
+    replicatedTables: z.nullable(z.number()),
+    queueSize: z.nullable(z.number()),
+    insertsInQueue: z.nullable(z.number()),
+    mergesInQueue: z.nullable(z.number()),
+    maxAbsoluteDelaySeconds: z.nullable(z.number()),
+    readonlyTables: z.nullable(z.number()),
+    sessionExpiredTables: z.nullable(z.number()),
   }),
 );
 export type ReplicationSummary = z.infer<typeof replicationSummarySchema>;
@@ -418,7 +424,7 @@ export const keeperStateSchema = /* @__PURE__ */ schema(() =>
       'not-configured',
       'unknown',
     ]),
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
   }),
 );
 
@@ -428,10 +434,10 @@ export const replicaEvidenceSchema = /* @__PURE__ */ schema(() =>
     name: z.string(),
     available: z.boolean(),
     /** Why the replica could not be read, one line. */
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
     elapsedMs: z.number(),
-    summary: clickHouseSummarySchema.optional(),
-    replication: replicationSummarySchema.nullable(),
+    summary: z.optional(clickHouseSummarySchema),
+    replication: z.nullable(replicationSummarySchema),
     keeper: keeperStateSchema,
   }),
 );
@@ -449,16 +455,16 @@ export const clickHouseEvidenceSchema = /* @__PURE__ */ schema(() =>
         z.object({
           ok: z.boolean(),
           rows: z.number(),
-          reason: z.string().optional(),
+          reason: z.optional(z.string()),
         }),
       ),
       summary: clickHouseSummarySchema,
       /** Every replica of a cluster, when more than one is configured. */
-      replicas: z.array(replicaEvidenceSchema).optional(),
+      replicas: z.optional(z.array(replicaEvidenceSchema)),
     }),
-    unavailableSchema.extend({
+    z.extend(unavailableSchema, {
       source: z.literal('clickhouse'),
-      replicas: z.array(replicaEvidenceSchema).optional(),
+      replicas: z.optional(z.array(replicaEvidenceSchema)),
     }),
   ]),
 );
@@ -469,7 +475,7 @@ export const evidenceSchema = /* @__PURE__ */ schema(() =>
     efs: efsEvidenceSchema,
     langfuse: langfuseEvidenceSchema,
     clickhouse: clickHouseEvidenceSchema,
-  } satisfies Record<Source, z.ZodType>),
+  } satisfies Record<Source, z.ZodMiniType>),
 );
 export type Evidence = z.infer<typeof evidenceSchema>;
 
@@ -499,7 +505,7 @@ export const gatherBranchSchema = /* @__PURE__ */ schema(() =>
 export const hypothesisSchema = /* @__PURE__ */ schema(() =>
   z.object({
     verdict: verdictSchema,
-    score: z.number().min(0).max(1),
+    score: z.number().check(z.gte(0), z.lte(1)),
     evidenceFor: z.array(z.string()),
     evidenceAgainst: z.array(z.string()),
   }),
@@ -509,14 +515,14 @@ export type Hypothesis = z.infer<typeof hypothesisSchema>;
 export const costOptionSchema = /* @__PURE__ */ schema(() =>
   z.object({
     mode: z.enum(['bursting', 'elastic', 'provisioned']),
-    monthlyUsd: z.number().nullable(),
+    monthlyUsd: z.nullable(z.number()),
     basis: z.string(),
-    provisionedMibps: z.number().optional(),
+    provisionedMibps: z.optional(z.number()),
     /**
      * False when EFS does not offer the mode to this file system (Elastic on
      * Max I/O); `basis` says why and `monthlyUsd` is null.
      */
-    available: z.boolean().optional(),
+    available: z.optional(z.boolean()),
   }),
 );
 export type CostOption = z.infer<typeof costOptionSchema>;
@@ -528,7 +534,7 @@ export const recommendationSchema = /* @__PURE__ */ schema(() =>
     costs: z.array(costOptionSchema),
     /** The 24 h rule on throughput mode changes, said every time it applies. */
     caveats: z.array(z.string()),
-    priceTable: z.string().optional(),
+    priceTable: z.optional(z.string()),
   }),
 );
 export type Recommendation = z.infer<typeof recommendationSchema>;
@@ -553,16 +559,16 @@ export type Contradiction = z.infer<typeof contradictionSchema>;
 export const diagnosisSchema = /* @__PURE__ */ schema(() =>
   z.object({
     verdict: verdictSchema,
-    confidence: z.number().min(0).max(1),
+    confidence: z.number().check(z.gte(0), z.lte(1)),
     headline: z.string(),
     findings: z.array(z.string()),
     ranked: z.array(hypothesisSchema),
     /** Sources that could not be read, one line each. */
     gaps: z.array(z.string()),
     /** The numbers behind the findings, for scripts and the Slack card. */
-    signals: z.record(z.string(), z.number().nullable()),
+    signals: z.record(z.string(), z.nullable(z.number())),
     /** Sources that disagree; absent in diagnoses made before it existed. */
-    contradictions: z.array(contradictionSchema).optional(),
+    contradictions: z.optional(z.array(contradictionSchema)),
   }),
 );
 export type Diagnosis = z.infer<typeof diagnosisSchema>;
@@ -573,16 +579,16 @@ export const decisionSchema = /* @__PURE__ */ schema(() =>
     next: z.enum(['done', 'request-approval', 'remediate']),
     reason: z.string(),
     /** The policy the decision was made under, and who asked for what. */
-    policy: z
-      .object({
+    policy: z.optional(
+      z.object({
         configured: policySchema,
-        requested: policySchema.optional(),
-        requestedBy: z.enum(['run-input', 'alarm-tag']).optional(),
+        requested: z.optional(policySchema),
+        requestedBy: z.optional(z.enum(['run-input', 'alarm-tag'])),
         effective: policySchema,
         /** One line, e.g. "policy: approve (configured); the run asked for auto, which can only lower it". */
         statement: z.string(),
-      })
-      .optional(),
+      }),
+    ),
   }),
 );
 export type Decision = z.infer<typeof decisionSchema>;
@@ -601,7 +607,7 @@ export type DiagnoseOutput = z.infer<typeof diagnoseOutputSchema>;
 export const slackMessageSchema = /* @__PURE__ */ schema(() =>
   z.object({
     channel: z.string(),
-    threadTs: z.string().optional(),
+    threadTs: z.optional(z.string()),
     text: z.string(),
     blocks: z.array(z.record(z.string(), z.unknown())),
   }),
@@ -612,31 +618,31 @@ export const notificationSchema = /* @__PURE__ */ schema(() =>
   z.object({
     delivered: z.boolean(),
     channel: z.string(),
-    threadTs: z.string().optional(),
+    threadTs: z.optional(z.string()),
     /** Why the message did not go out; the finding stays in this output. */
-    error: z.string().optional(),
+    error: z.optional(z.string()),
     messages: z.array(slackMessageSchema),
     /**
      * The charts uploaded into the thread with the finding: Slack's file id,
      * or where a local run wrote the PNG.
      */
-    charts: z
-      .array(
+    charts: z.optional(
+      z.array(
         z.object({
           title: z.string(),
           id: z.string(),
-          path: z.string().optional(),
+          path: z.optional(z.string()),
         }),
-      )
-      .optional(),
+      ),
+    ),
     /** Why the charts are missing, when they could not be made. */
-    chartError: z.string().optional(),
+    chartError: z.optional(z.string()),
     /**
      * Whether the status line of the thread's root message was edited too
      * (absent when there was none to edit); a failed edit never fails a step.
      */
-    rootUpdated: z.boolean().optional(),
-    rootError: z.string().optional(),
+    rootUpdated: z.optional(z.boolean()),
+    rootError: z.optional(z.string()),
   }),
 );
 export type Notification = z.infer<typeof notificationSchema>;
@@ -647,15 +653,15 @@ export type Notification = z.infer<typeof notificationSchema>;
  * it expires. Round 1 is the card itself; each later round re-asks.
  */
 export const approvalRoundSchema = /* @__PURE__ */ schema(() =>
-  notificationSchema.extend({
-    round: z.number().int().min(1),
+  z.extend(notificationSchema, {
+    round: z.number().check(z.int(), z.gte(1)),
     next: z.enum(['wait', 'expired']),
     /** When the card was posted: every round's expiry counts from it. */
     askedAt: isoTimeSchema,
     expiresAt: isoTimeSchema,
     /** Whether the pager webhook took the page, when one is configured. */
-    paged: z.boolean().optional(),
-    pageError: z.string().optional(),
+    paged: z.optional(z.boolean()),
+    pageError: z.optional(z.string()),
   }),
 );
 export type ApprovalRound = z.infer<typeof approvalRoundSchema>;
@@ -666,7 +672,7 @@ export const updateFileSystemCallSchema = /* @__PURE__ */ schema(() =>
   z.object({
     FileSystemId: fileSystemIdSchema,
     ThroughputMode: z.enum(['bursting', 'provisioned', 'elastic']),
-    ProvisionedThroughputInMibps: z.number().optional(),
+    ProvisionedThroughputInMibps: z.optional(z.number()),
   }),
 );
 
@@ -686,16 +692,16 @@ export const remediationSchema = /* @__PURE__ */ schema(() =>
       'unknown',
     ]),
     reason: z.string(),
-    call: updateFileSystemCallSchema.optional(),
+    call: z.optional(updateFileSystemCallSchema),
     /**
      * When a change is allowed again: from EFS's TooManyRequests answer, or
      * from burstguard's own one-change-per-24-h limit (see `lockedBy`).
      */
-    retryAfter: isoTimeSchema.optional(),
+    retryAfter: z.optional(isoTimeSchema),
     /** Whose limit a `locked` status is: EFS's answer, or burstguard's own. */
-    lockedBy: z.enum(['efs', 'burstguard']).optional(),
-    approvedBy: z.string().optional(),
-    at: isoTimeSchema.optional(),
+    lockedBy: z.optional(z.enum(['efs', 'burstguard'])),
+    approvedBy: z.optional(z.string()),
+    at: z.optional(isoTimeSchema),
   }),
 );
 export type Remediation = z.infer<typeof remediationSchema>;
@@ -707,18 +713,18 @@ export type Remediation = z.infer<typeof remediationSchema>;
 
 /** The window whose uploads are replayed; `from` before `to`. */
 export const recoveryWindowSchema = /* @__PURE__ */ schema(() =>
-  z
-    .object({ from: isoTimeSchema, to: isoTimeSchema })
-    .refine((w) => Date.parse(w.from) < Date.parse(w.to), {
+  z.object({ from: isoTimeSchema, to: isoTimeSchema }).check(
+    z.refine((w) => Date.parse(w.from) < Date.parse(w.to), {
       message: 'window.from must be before window.to',
     }),
+  ),
 );
 
 /** A Slack thread: the channel id and the parent message's ts. */
 export const threadRefSchema = /* @__PURE__ */ schema(() =>
   z.object({
-    channel: z.string().min(1),
-    ts: z.string().min(1),
+    channel: z.string().check(z.minLength(1)),
+    ts: z.string().check(z.minLength(1)),
   }),
 );
 export type ThreadRef = z.infer<typeof threadRefSchema>;
@@ -732,11 +738,11 @@ export const recoveryInputSchema = /* @__PURE__ */ schema(() =>
   z.object({
     fileSystemId: fileSystemIdSchema,
     window: recoveryWindowSchema,
-    dryRun: z.boolean().optional(),
-    policy: policySchema.optional(),
-    incidentId: z.string().min(1).optional(),
-    thread: threadRefSchema.optional(),
-    droppedRecords: z.number().int().nonnegative().optional(),
+    dryRun: z.optional(z.boolean()),
+    policy: z.optional(policySchema),
+    incidentId: z.optional(z.string().check(z.minLength(1))),
+    thread: z.optional(threadRefSchema),
+    droppedRecords: z.optional(z.number().check(z.int(), z.nonnegative())),
   }),
 );
 export type RecoveryInput = z.infer<typeof recoveryInputSchema>;
@@ -746,18 +752,18 @@ export const verificationSchema = /* @__PURE__ */ schema(() =>
     verdict: z.enum(['worked', 'not-yet', 'not-working', 'unknown']),
     summary: z.string(),
     checkedAt: isoTimeSchema,
-    throughputMode: z.string().nullable(),
+    throughputMode: z.nullable(z.string()),
     minutesSinceChange: z.number(),
-    utilizationBeforePercent: z.number().nullable(),
-    utilizationAfterPercent: z.number().nullable(),
-    langfuseErrorsBefore: z.number().nullable(),
-    langfuseErrorsAfter: z.number().nullable(),
+    utilizationBeforePercent: z.nullable(z.number()),
+    utilizationAfterPercent: z.nullable(z.number()),
+    langfuseErrorsBefore: z.nullable(z.number()),
+    langfuseErrorsAfter: z.nullable(z.number()),
     /**
      * The recovery of the records Langfuse dropped that the switch's success
      * starts (the recovery state machine's input); absent when the file
      * system has no recovery configuration or the switch did not work.
      */
-    recovery: recoveryInputSchema.optional(),
+    recovery: z.optional(recoveryInputSchema),
   }),
 );
 export type Verification = z.infer<typeof verificationSchema>;
@@ -769,40 +775,40 @@ export const afterNormalizeSchema = /* @__PURE__ */ schema(() =>
   z.object({
     trigger: triggerSchema,
     /** The execution's ARN (`$$.Execution.Id`), for the console links. */
-    executionArn: z.string().optional(),
+    executionArn: z.optional(z.string()),
   }),
 );
 export const afterOpenSchema = /* @__PURE__ */ schema(() =>
-  afterNormalizeSchema.extend({
+  z.extend(afterNormalizeSchema, {
     incident: incidentSchema,
   }),
 );
 export const afterGatherSchema = /* @__PURE__ */ schema(() =>
-  afterOpenSchema.extend({
-    gathered: z.array(gatherBranchSchema).length(3),
+  z.extend(afterOpenSchema, {
+    gathered: z.array(gatherBranchSchema).check(z.length(3)),
   }),
 );
 export const afterDiagnoseSchema = /* @__PURE__ */ schema(() =>
-  afterGatherSchema.extend({
+  z.extend(afterGatherSchema, {
     result: diagnoseOutputSchema,
   }),
 );
 export const afterNotifySchema = /* @__PURE__ */ schema(() =>
-  afterDiagnoseSchema.extend({
+  z.extend(afterDiagnoseSchema, {
     notification: notificationSchema,
   }),
 );
 export const afterRemediateSchema = /* @__PURE__ */ schema(() =>
-  afterNotifySchema.extend({
-    approval: approvalAnswerSchema.optional(),
+  z.extend(afterNotifySchema, {
+    approval: z.optional(approvalAnswerSchema),
     remediation: remediationSchema,
-    verification: verificationSchema.optional(),
+    verification: z.optional(verificationSchema),
     /** The Verify step's error, when the check itself failed (its Catch). */
-    verifyError: caughtErrorSchema.optional(),
+    verifyError: z.optional(caughtErrorSchema),
     /** The recovery execution a switch that worked started (StartRecovery). */
-    recoveryStart: z.object({ executionArn: z.string() }).optional(),
+    recoveryStart: z.optional(z.object({ executionArn: z.string() })),
     /** Why StartRecovery could not start it (its Catch). */
-    recoveryStartError: caughtErrorSchema.optional(),
+    recoveryStartError: z.optional(caughtErrorSchema),
   }),
 );
 /**
@@ -815,7 +821,7 @@ export const runEndSchema = /* @__PURE__ */ schema(() =>
   z.object({
     outcome: z.enum(['ended', 'open', 'none']),
     reason: z.string(),
-    incidentId: z.string().optional(),
+    incidentId: z.optional(z.string()),
   }),
 );
 export type RunEnd = z.infer<typeof runEndSchema>;
@@ -827,19 +833,19 @@ export type RunEnd = z.infer<typeof runEndSchema>;
  */
 export const afterFailureSchema = /* @__PURE__ */ schema(() =>
   z.object({
-    trigger: triggerSchema.optional(),
-    executionArn: z.string().optional(),
-    incident: incidentSchema.optional(),
-    notification: notificationSchema.optional(),
-    approval: approvalAnswerSchema.optional(),
-    remediation: remediationSchema.optional(),
-    verification: verificationSchema.optional(),
+    trigger: z.optional(triggerSchema),
+    executionArn: z.optional(z.string()),
+    incident: z.optional(incidentSchema),
+    notification: z.optional(notificationSchema),
+    approval: z.optional(approvalAnswerSchema),
+    remediation: z.optional(remediationSchema),
+    verification: z.optional(verificationSchema),
     failure: caughtErrorSchema,
     failedState: z.string(),
     /** What EndFailedRun did with the incident before NotifyFailure. */
-    runEnd: runEndSchema.optional(),
+    runEnd: z.optional(runEndSchema),
     /** EndFailedRun's own error, when it could not tell (its Catch). */
-    runEndError: caughtErrorSchema.optional(),
+    runEndError: z.optional(caughtErrorSchema),
   }),
 );
 export type AfterFailure = z.infer<typeof afterFailureSchema>;
@@ -860,10 +866,10 @@ const metricStatSchema = /* @__PURE__ */ schema(() =>
     metric: z.object({
       name: z.string(),
       namespace: z.string(),
-      dimensions: z.record(z.string(), z.string()).optional(),
+      dimensions: z.optional(z.record(z.string(), z.string())),
     }),
-    period: z.number().optional(),
-    stat: z.string().optional(),
+    period: z.optional(z.number()),
+    stat: z.optional(z.string()),
   }),
 );
 
@@ -872,38 +878,38 @@ export const alarmEventSchema = /* @__PURE__ */ schema(() =>
   z.object({
     source: z.literal('aws.cloudwatch'),
     'detail-type': z.literal('CloudWatch Alarm State Change'),
-    time: z.string().optional(),
-    region: z.string().min(1),
+    time: z.optional(z.string()),
+    region: z.string().check(z.minLength(1)),
     detail: z.object({
-      alarmName: z.string().min(1),
-      alarmTags: z.record(z.string(), z.string()).optional(),
+      alarmName: z.string().check(z.minLength(1)),
+      alarmTags: z.optional(z.record(z.string(), z.string())),
       state: z.object({
         value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
-        reason: z.string().optional(),
-        timestamp: z.string().optional(),
+        reason: z.optional(z.string()),
+        timestamp: z.optional(z.string()),
       }),
       // The state the alarm left (CloudWatch user guide,
       // cloudwatch-and-eventbridge: detail.previousState.value).
-      previousState: z
-        .object({
+      previousState: z.optional(
+        z.object({
           value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
-        })
-        .optional(),
-      configuration: z
-        .object({
-          metrics: z
-            .array(
+        }),
+      ),
+      configuration: z.optional(
+        z.object({
+          metrics: z.optional(
+            z.array(
               z.object({
-                id: z.string().optional(),
-                expression: z.string().optional(),
-                metricStat: metricStatSchema.optional(),
+                id: z.optional(z.string()),
+                expression: z.optional(z.string()),
+                metricStat: z.optional(metricStatSchema),
               }),
-            )
-            .optional(),
-        })
-        .optional(),
+            ),
+          ),
+        }),
+      ),
     }),
-    alarmTags: z.record(z.string(), z.string()).optional(),
+    alarmTags: z.optional(z.record(z.string(), z.string())),
   }),
 );
 export type AlarmEvent = z.infer<typeof alarmEventSchema>;
@@ -912,17 +918,17 @@ export type AlarmEvent = z.infer<typeof alarmEventSchema>;
 export const manualInputSchema = /* @__PURE__ */ schema(() =>
   z.strictObject({
     fileSystemId: fileSystemIdSchema,
-    windowMinutes: windowMinutesSchema.optional(),
-    dryRun: z.boolean().optional(),
-    policy: policySchema.optional(),
+    windowMinutes: z.optional(windowMinutesSchema),
+    dryRun: z.optional(z.boolean()),
+    policy: z.optional(policySchema),
     /** When the window ends; defaults to now. */
-    at: isoTimeSchema.optional(),
-    note: z.string().max(500).optional(),
+    at: z.optional(isoTimeSchema),
+    note: z.optional(z.string().check(z.maxLength(500))),
     /**
      * The weekly advice this run applies (its Apply button): the mode it
      * recommends, with the Provisioned size, and who pressed it.
      */
-    advice: adviceRequestSchema.optional(),
+    advice: z.optional(adviceRequestSchema),
   }),
 );
 
@@ -930,7 +936,7 @@ export const manualInputSchema = /* @__PURE__ */ schema(() =>
 export const openIncidentInputSchema = /* @__PURE__ */ schema(() =>
   z.object({
     trigger: triggerSchema,
-    executionName: z.string().min(1),
+    executionName: z.string().check(z.minLength(1)),
   }),
 );
 
@@ -940,9 +946,9 @@ export const openIncidentInputSchema = /* @__PURE__ */ schema(() =>
  * first) and the timeout that ended the last one.
  */
 export const awaitingApprovalSchema = /* @__PURE__ */ schema(() =>
-  afterNotifySchema.extend({
-    approvalRound: approvalRoundSchema.optional(),
-    approvalTimeout: caughtErrorSchema.optional(),
+  z.extend(afterNotifySchema, {
+    approvalRound: z.optional(approvalRoundSchema),
+    approvalTimeout: z.optional(caughtErrorSchema),
   }),
 );
 export type AwaitingApproval = z.infer<typeof awaitingApprovalSchema>;
@@ -961,7 +967,7 @@ export const notifyInputSchema = /* @__PURE__ */ schema(() =>
     z.object({
       kind: z.literal('check-failed'),
       /** The error the quiet-period check's Catch put in `$.resolveError`. */
-      state: afterOpenSchema.extend({ resolveError: caughtErrorSchema }),
+      state: z.extend(afterOpenSchema, { resolveError: caughtErrorSchema }),
     }),
   ]),
 );
@@ -970,7 +976,7 @@ export type NotifyInput = z.infer<typeof notifyInputSchema>;
 /** RequestApproval: the task token to wait on, and the state. */
 export const requestApprovalInputSchema = /* @__PURE__ */ schema(() =>
   z.object({
-    taskToken: z.string().min(1),
+    taskToken: z.string().check(z.minLength(1)),
     state: awaitingApprovalSchema,
   }),
 );
@@ -978,26 +984,28 @@ export type RequestApprovalInput = z.infer<typeof requestApprovalInputSchema>;
 
 /** Remediate: the state, with the approver's answer or the wait's error. */
 export const remediateInputSchema = /* @__PURE__ */ schema(() =>
-  afterNotifySchema.extend({
-    approval: approvalAnswerSchema.optional(),
-    approvalError: caughtErrorSchema.optional(),
+  z.extend(afterNotifySchema, {
+    approval: z.optional(approvalAnswerSchema),
+    approvalError: z.optional(caughtErrorSchema),
   }),
 );
 export type RemediateInput = z.infer<typeof remediateInputSchema>;
 
 /** Verify: the state after Remediate, before its own result. */
 export const verifyInputSchema = /* @__PURE__ */ schema(() =>
-  afterRemediateSchema.omit({
+  z.omit(afterRemediateSchema, {
     verification: true,
   }),
 );
 
 /** ResolveIncident: an incident waiting for its quiet-period check. */
 export const resolveIncidentInputSchema = /* @__PURE__ */ schema(() =>
-  afterOpenSchema.extend({
-    incident: afterOpenSchema.shape.incident.refine(
-      (incident) => incident.next === 'quiet-check',
-      'must be an incident waiting for its quiet-period check',
+  z.extend(afterOpenSchema, {
+    incident: afterOpenSchema.shape.incident.check(
+      z.refine(
+        (incident) => incident.next === 'quiet-check',
+        'must be an incident waiting for its quiet-period check',
+      ),
     ),
   }),
 );
@@ -1005,7 +1013,7 @@ export type ResolveIncidentInput = z.infer<typeof resolveIncidentInputSchema>;
 
 /** Done: the last step of a run that opened or diagnosed an incident. */
 export const endOfRunInputSchema = /* @__PURE__ */ schema(() =>
-  afterOpenSchema.extend({
+  z.extend(afterOpenSchema, {
     endOfRun: z.literal(true),
   }),
 );

@@ -9,7 +9,7 @@
  * cold start (shared/adapters/wiring/clickhouse.ts) with the same rules;
  * an error names the file system and the field, never a value.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppConfig } from './config.ts';
 import { ConfigurationError } from './errors.ts';
 import { schema } from './schema.ts';
@@ -39,19 +39,17 @@ export function pemCertificate(
 }
 
 const nonEmpty = /* @__PURE__ */ schema(() =>
-  z.string().min(1, 'must be a non-empty string'),
+  z.string().check(z.minLength(1, 'must be a non-empty string')),
 );
 
 // Messages are fixed texts: zod's own may quote the input, which is secret.
 const entrySchema = /* @__PURE__ */ schema(() =>
-  z
-    .object({
-      clickhouseUser: nonEmpty,
-      clickhousePassword: nonEmpty,
-      clickhouseCaCert: z.string().optional(),
-      langfuseAdminKey: nonEmpty.optional(),
-    })
-    .strict(),
+  z.strictObject({
+    clickhouseUser: nonEmpty,
+    clickhousePassword: nonEmpty,
+    clickhouseCaCert: z.optional(z.string()),
+    langfuseAdminKey: z.optional(nonEmpty),
+  }),
 );
 
 /** One file system's entry of the secret, as written. */

@@ -3,7 +3,7 @@
  * reports and the `Error` a Step Functions Retry or Catch matches, so the
  * state machine refers to these constants, never to retyped strings.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 
 /**
  * Base of every error burstguard raises on purpose. Each named error gives
@@ -132,6 +132,11 @@ export function oneLine(error: unknown): string {
 /** A step received a state that does not match its contract (a bug). */
 export class StateInputError extends namedError('StateInputError') {}
 
+/** An AWS answer without the shape its API reference documents. */
+export class UnexpectedResponseError extends namedError(
+  'UnexpectedResponseError',
+) {}
+
 /**
  * The errorMessage of a Lambda error Cause (the JSON Lambda reports to Step
  * Functions: errorType, errorMessage), or the cause itself.
@@ -151,7 +156,7 @@ export function causeMessage(cause: string): string {
  * field: `${what} ${path}: ${message}`, with `root` for the path when the
  * whole value is wrong and `otherwise` when zod gives no message.
  */
-export function parseOrThrow<S extends z.ZodType>(
+export function parseOrThrow<S extends z.ZodMiniType>(
   schema: S,
   raw: unknown,
   fail: {

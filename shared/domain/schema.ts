@@ -19,17 +19,22 @@
  * within its own file. test/shared/schema-declarations.test.ts holds
  * shared/ and functions/ to it.
  */
-import * as z from 'zod';
+
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 
 /**
- * zod compiles a parser for each object schema (`new Function`) the first
- * time it parses with it. A function parses its configuration once, at
- * init, and one state per invocation: a few dozen objects, the series in
- * them arrays of numbers, which a compiled object parser does not speed
- * up. Compiling costs more than it saves there (15 object schemas, first
- * parse: 5.5 ms compiled, 1.7 ms not), and the results are the same.
+ * zod/mini, not zod: the same core (parsing, checks, issues, messages)
+ * without the classic API's methods on every schema, which is half the
+ * library's code and most of the cost of building a schema; and its
+ * objects parse without the parser classic zod compiles (`new Function`)
+ * for each object schema on its first parse, which at init, on the
+ * configuration's one parse, cost more than it saved. Classic zod
+ * sets its English messages itself; mini leaves that to the caller
+ * (zod's documentation, "Zod Mini": locales), so the messages stay the
+ * classic ones ("Too small: expected string to have >=1 characters").
  */
-z.config({ jitless: true });
+z.config(en());
 
 export function schema<T>(build: () => T): T {
   return build();

@@ -7,7 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { Trigger } from '../domain/contracts.ts';
 import { parseOrThrow, StateInputError } from '../domain/errors.ts';
 
@@ -17,7 +17,7 @@ export type StepHandler<TResult> = (
 ) => Promise<TResult>;
 
 /** Parses a state with its schema; a mismatch names the first bad field. */
-export function parseState<T>(schema: z.ZodType<T>, event: unknown): T {
+export function parseState<T>(schema: z.ZodMiniType<T>, event: unknown): T {
   return parseOrThrow(schema, event, {
     error: StateInputError,
     what: 'state',
@@ -88,7 +88,7 @@ function stepFactory<TInput, TPorts, TResult>(
 /** A step whose state is checked against its contract first. */
 export function defineStep<TInput, TPorts, TResult>(
   serviceName: string,
-  step: StepParts<TInput, TPorts, TResult> & { schema: z.ZodType<TInput> },
+  step: StepParts<TInput, TPorts, TResult> & { schema: z.ZodMiniType<TInput> },
 ): StepFactory<TPorts, TResult> {
   return stepFactory(
     serviceName,
@@ -115,7 +115,7 @@ export function defineEventStep<TPorts, TResult>(
  */
 export function defineCollector<TPorts>(
   serviceName: string,
-  schema: z.ZodType<{ trigger: Trigger }>,
+  schema: z.ZodMiniType<{ trigger: Trigger }>,
   collect: (
     trigger: Trigger,
     ports: TPorts,

@@ -309,4 +309,25 @@ describe('the EFS adapter', () => {
       port.updateFileSystem({ FileSystemId: FS_ID, ThroughputMode: 'elastic' }),
     ).rejects.toMatchObject({ name: 'TooManyRequests' });
   });
+
+  it('names the field when EFS answers without a documented one', async () => {
+    // DescribeFileSystems' FileSystemDescription requires SizeInBytes
+    // (EFS API reference); an answer without it is refused in one line.
+    efsMock.on(DescribeFileSystemsCommand).resolves({
+      FileSystems: [
+        {
+          FileSystemId: FS_ID,
+          LifeCycleState: 'available',
+          PerformanceMode: 'generalPurpose',
+        } as never,
+      ],
+    });
+    const port = createEfsPort(new EFSClient({ region: 'us-east-1' }));
+
+    await expect(port.describeFileSystem(FS_ID)).rejects.toMatchObject({
+      name: 'UnexpectedResponseError',
+      message:
+        'EFS DescribeFileSystems answered SizeInBytes: Invalid input: expected object, received undefined',
+    });
+  });
 });

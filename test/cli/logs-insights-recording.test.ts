@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import { runRecord } from '../../cli/commands/record.ts';
 import { main } from '../../cli/main.ts';
 import {
@@ -104,7 +105,7 @@ describe('cloudwatch-logs-insights.json', () => {
     expect(meta.version).toBe(1);
     expect(meta.langfuseLogGroups).toEqual(['/ecs/langfuse-worker']);
     // A reader that predates the field still reads the file.
-    const olderReader = metaSchema.omit({ langfuseLogGroups: true });
+    const olderReader = z.omit(metaSchema, { langfuseLogGroups: true });
     expect(olderReader.parse(meta)).not.toHaveProperty('langfuseLogGroups');
     const start = logsMock.commandCalls(StartQueryCommand)[0]?.args[0].input;
     expect(start?.logGroupNames).toEqual(['/ecs/langfuse-worker']);

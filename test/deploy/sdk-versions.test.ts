@@ -26,6 +26,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES } from '../../infra/functions.ts';
 import { LAMBDA_NODEJS } from '../../infra/sst-build.ts';
 import { buildFunctionAsSst } from '../../infra/sst-bundle.ts';
+import { FS_ID, singleMetricAlarm } from '../fixtures/alarm-events.ts';
+import { invokeBundle } from '../support/lambda-runtime.ts';
 
 type LockFile = { packages: Record<string, { version?: string }> };
 
@@ -122,7 +124,11 @@ describe('bundles built with the AWS SDK bundled', () => {
     const imported = [...built].flatMap(([name, fn]) =>
       Object.values(fn.metafile.outputs).flatMap((o) =>
         o.imports
-          .filter((i) => i.kind === 'import-statement' && BUILTINS.has(i.path))
+          .filter(
+            (i) =>
+              (i.kind === 'import-statement' || i.kind === 'dynamic-import') &&
+              BUILTINS.has(i.path),
+          )
           .map((i) => `${name}: ${i.path}`),
       ),
     );
@@ -156,6 +162,19 @@ describe('what a bundle carries of the code it imports', () => {
     expect(normalize).toBeLessThan(notify / 4);
   });
 
+  it("carries zod's mini API and none of the classic one", () => {
+    const classic = [...built].flatMap(([name, fn]) =>
+      Object.keys(fn.metafile.inputs)
+        .filter((input) => /node_modules\/zod\/v4\/classic\//.test(input))
+        .map((input) => `${name}: ${input.slice(input.indexOf('zod/'))}`),
+    );
+
+    expect(classic).toEqual([]);
+    expect(bytesOf(fn('normalize'), 'zod/v4/mini/schemas.js')).toBeGreaterThan(
+      0,
+    );
+  });
+
   it("defers Powertools Logger's node:crypto, and loads none at init where nothing else needs it", async () => {
     const normalize = fn('normalize');
     const inputs = Object.keys(normalize.metafile.inputs);
@@ -181,5 +200,28 @@ describe('what a bundle carries of the code it imports', () => {
     ) as string[];
 
     expect(loaded).toEqual([]);
+  });
+
+  it('still samples debug logs through the deferred randomInt when a sample rate is set', async () => {
+    const normalize = fn('normalize');
+    const outcome = await invokeBundle({
+      file: normalize.file,
+      cwd: join(normalize.file, '..', '..', '..'),
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_REGION: 'us-east-1',
+        // Powertools Logger: sample every invocation at debug level.
+        POWERTOOLS_LOGGER_SAMPLE_RATE: '1',
+        BURSTGUARD_CONFIG: JSON.stringify({
+          region: 'us-east-1',
+          fileSystems: [{ fileSystemId: FS_ID }],
+        }),
+      },
+      event: singleMetricAlarm(),
+      functionName: 'normalize',
+    });
+
+    expect(outcome.ok).toBe(true);
+    expect(outcome.output).toContain('"sampling_rate":1');
   });
 });

@@ -4,7 +4,7 @@
  * workflows/recovery.ts builds these shapes with JSONPath; the functions
  * under functions/ parse them.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   fileSystemIdSchema,
   policySchema,
@@ -30,7 +30,7 @@ export {
 export const planRecoveryInputSchema = /* @__PURE__ */ schema(() =>
   z.object({
     input: recoveryInputSchema,
-    executionId: z.string().min(1),
+    executionId: z.string().check(z.minLength(1)),
   }),
 );
 export type PlanRecoveryInput = z.infer<typeof planRecoveryInputSchema>;
@@ -57,7 +57,7 @@ export type RecoveryPrefix = z.infer<typeof recoveryPrefixSchema>;
 export const recoveryPlanSchema = /* @__PURE__ */ schema(() =>
   z.object({
     status: z.enum(['ready', 'not-configured']),
-    runId: z.string().min(1),
+    runId: z.string().check(z.minLength(1)),
     fileSystemId: fileSystemIdSchema,
     window: recoveryWindowSchema,
     dryRun: z.boolean(),
@@ -65,19 +65,21 @@ export const recoveryPlanSchema = /* @__PURE__ */ schema(() =>
     bucket: z.string(),
     eventsPrefix: z.string(),
     prefixes: z.array(recoveryPrefixSchema),
-    batchSize: z.number().int().min(1).max(REPLAY_MAX_KEYS_PER_REQUEST),
-    maxConcurrency: z.number().int().min(1),
+    batchSize: z
+      .number()
+      .check(z.int(), z.gte(1), z.lte(REPLAY_MAX_KEYS_PER_REQUEST)),
+    maxConcurrency: z.number().check(z.int(), z.gte(1)),
     /** The loop over `prefixes`: index 0, count = prefixes.length. */
     cursor: z.object({
-      index: z.number().int().nonnegative(),
-      count: z.number().int().nonnegative(),
+      index: z.number().check(z.int(), z.nonnegative()),
+      count: z.number().check(z.int(), z.nonnegative()),
     }),
-    progress: threadRefSchema.optional(),
-    thread: threadRefSchema.optional(),
-    incidentId: z.string().optional(),
-    droppedRecords: z.number().int().nonnegative().optional(),
+    progress: z.optional(threadRefSchema),
+    thread: z.optional(threadRefSchema),
+    incidentId: z.optional(z.string()),
+    droppedRecords: z.optional(z.number().check(z.int(), z.nonnegative())),
     /** Why the plan is `not-configured`, for the final report. */
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
   }),
 );
 export type RecoveryPlan = z.infer<typeof recoveryPlanSchema>;
@@ -91,14 +93,14 @@ export type RecoveryPhase = z.infer<typeof recoveryPhaseSchema>;
 /** ItemBatcher's BatchInput, the same for every batch of one map run. */
 export const batchInputSchema = /* @__PURE__ */ schema(() =>
   z.object({
-    runId: z.string().min(1),
+    runId: z.string().check(z.minLength(1)),
     fileSystemId: fileSystemIdSchema,
     window: recoveryWindowSchema,
     dryRun: z.boolean(),
     eventsPrefix: z.string(),
     kind: prefixKindSchema,
     /** Requests per second this batch may use (its share of the limit). */
-    requestsPerSecond: z.number().positive().optional(),
+    requestsPerSecond: z.optional(z.number().check(z.positive())),
   }),
 );
 export type BatchInput = z.infer<typeof batchInputSchema>;
@@ -111,7 +113,7 @@ export type BatchInput = z.infer<typeof batchInputSchema>;
  */
 export const batchItemSchema = /* @__PURE__ */ schema(() =>
   z.object({
-    Key: z.string().min(1),
+    Key: z.string().check(z.minLength(1)),
     LastModified: z.union([z.string(), z.number(), z.date()]),
   }),
 );
@@ -120,7 +122,9 @@ export type BatchItem = z.infer<typeof batchItemSchema>;
 /** ReplayBatch's input: what ItemBatcher hands each child execution. */
 export const replayBatchInputSchema = /* @__PURE__ */ schema(() =>
   z.object({
-    Items: z.array(batchItemSchema).max(REPLAY_MAX_KEYS_PER_REQUEST),
+    Items: z
+      .array(batchItemSchema)
+      .check(z.maxLength(REPLAY_MAX_KEYS_PER_REQUEST)),
     BatchInput: batchInputSchema,
   }),
 );
@@ -130,20 +134,20 @@ export type ReplayBatchInput = z.infer<typeof replayBatchInputSchema>;
 export const batchResultSchema = /* @__PURE__ */ schema(() =>
   z.object({
     /** Keys in the batch as listed. */
-    listed: z.number().int().nonnegative(),
+    listed: z.number().check(z.int(), z.nonnegative()),
     /** Of those, replayable keys uploaded inside the window. */
-    inWindow: z.number().int().nonnegative(),
+    inWindow: z.number().check(z.int(), z.nonnegative()),
     /** Keys Langfuse enqueued (in a dry run: 0). */
-    queued: z.number().int().nonnegative(),
+    queued: z.number().check(z.int(), z.nonnegative()),
     /** Keys Langfuse or burstguard skipped (outside window, unsupported). */
-    skipped: z.number().int().nonnegative(),
-    failed: z.number().int().nonnegative(),
+    skipped: z.number().check(z.int(), z.nonnegative()),
+    failed: z.number().check(z.int(), z.nonnegative()),
     /** The keys that failed, as listed (with the events prefix). */
     failedKeys: z.array(z.string()),
     /** One line per error Langfuse or the filter reported. */
     errors: z.array(z.string()),
     /** Keys of a type Langfuse does not replay. */
-    unsupported: z.number().int().nonnegative(),
+    unsupported: z.number().check(z.int(), z.nonnegative()),
   }),
 );
 export type BatchResult = z.infer<typeof batchResultSchema>;
@@ -153,7 +157,7 @@ export const recordProgressInputSchema = /* @__PURE__ */ schema(() =>
   z.object({
     result: batchResultSchema,
     batch: z.object({
-      runId: z.string().min(1),
+      runId: z.string().check(z.minLength(1)),
       fileSystemId: fileSystemIdSchema,
       phase: recoveryPhaseSchema,
     }),
@@ -217,8 +221,8 @@ export type OfferReason = (typeof OFFER_REASONS)[number];
 export const offerAnswerSchema = /* @__PURE__ */ schema(() =>
   z.object({
     approved: z.boolean(),
-    by: z.string().optional(),
-    reason: z.enum(OFFER_REASONS).optional(),
+    by: z.optional(z.string()),
+    reason: z.optional(z.enum(OFFER_REASONS)),
   }),
 );
 export type OfferAnswer = z.infer<typeof offerAnswerSchema>;
@@ -229,22 +233,22 @@ export type OfferAnswer = z.infer<typeof offerAnswerSchema>;
  */
 export const recoveryStateSchema = /* @__PURE__ */ schema(() =>
   z.object({
-    input: recoveryInputSchema.optional(),
+    input: z.optional(recoveryInputSchema),
     plan: recoveryPlanSchema,
-    before: z.unknown().optional(),
-    after: z.unknown().optional(),
-    offer: z.unknown().optional(),
+    before: z.optional(z.unknown()),
+    after: z.optional(z.unknown()),
+    offer: z.optional(z.unknown()),
     /** A Catch's error object, when the replay pass failed. */
-    error: z.unknown().optional(),
-    phase: recoveryPhaseSchema.optional(),
+    error: z.optional(z.unknown()),
+    phase: z.optional(recoveryPhaseSchema),
   }),
 );
 export type RecoveryState = z.infer<typeof recoveryStateSchema>;
 
 /** OfferRecovery's Task input: the state and, under approve, the token. */
 export const offerRecoveryInputSchema = /* @__PURE__ */ schema(() =>
-  recoveryStateSchema.extend({
-    taskToken: z.string().min(1).optional(),
+  z.extend(recoveryStateSchema, {
+    taskToken: z.optional(z.string().check(z.minLength(1))),
   }),
 );
 export type OfferRecoveryInput = z.infer<typeof offerRecoveryInputSchema>;

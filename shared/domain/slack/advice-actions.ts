@@ -6,7 +6,7 @@
  * and Verify all apply), `advice-snooze` hides the file system's advice
  * for some weeks. The value carries only checked ids and numbers.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { schema } from '../schema.ts';
 import {
   readInteractionPayload,
@@ -24,10 +24,12 @@ export const ADVICE_APPLY_POLL_MINUTES = 5;
 
 const valueSchema = /* @__PURE__ */ schema(() =>
   z.object({
-    fileSystemId: z.string().regex(/^fs-[0-9a-f]{8,40}$/),
-    mode: z.enum(['bursting', 'provisioned', 'elastic']).optional(),
-    provisionedMibps: z.number().int().min(1).max(3414).optional(),
-    weeks: z.number().int().min(1).max(52).optional(),
+    fileSystemId: z.string().check(z.regex(/^fs-[0-9a-f]{8,40}$/)),
+    mode: z.optional(z.enum(['bursting', 'provisioned', 'elastic'])),
+    provisionedMibps: z.optional(
+      z.number().check(z.int(), z.gte(1), z.lte(3414)),
+    ),
+    weeks: z.optional(z.number().check(z.int(), z.gte(1), z.lte(52))),
   }),
 );
 

@@ -11,7 +11,7 @@
  * incident; the interaction takes it back from there, once, so a second
  * click cannot answer the task again.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { schema } from '../schema.ts';
 
 /** `action_id`s of the two buttons. */
@@ -31,8 +31,8 @@ const FILE_SYSTEM_ID = /^fs-[0-9a-f]{8,40}$/;
 
 const buttonValueSchema = /* @__PURE__ */ schema(() =>
   z.object({
-    incidentId: z.string().min(1),
-    fileSystemId: z.string().regex(FILE_SYSTEM_ID).optional(),
+    incidentId: z.string().check(z.minLength(1)),
+    fileSystemId: z.optional(z.string().check(z.regex(FILE_SYSTEM_ID))),
   }),
 );
 
@@ -66,8 +66,8 @@ function buttonValue(what: string, value: Record<string, string>): string {
 
 const recoveryValueSchema = /* @__PURE__ */ schema(() =>
   z.object({
-    runId: z.string().min(1),
-    fileSystemId: z.string().regex(FILE_SYSTEM_ID),
+    runId: z.string().check(z.minLength(1)),
+    fileSystemId: z.string().check(z.regex(FILE_SYSTEM_ID)),
   }),
 );
 
@@ -132,31 +132,31 @@ const payloadSchema = /* @__PURE__ */ schema(() =>
   z.object({
     type: z.string(),
     user: z.object({
-      id: z.string().min(1),
-      username: z.string().optional(),
-      name: z.string().optional(),
+      id: z.string().check(z.minLength(1)),
+      username: z.optional(z.string()),
+      name: z.optional(z.string()),
     }),
-    actions: z
-      .array(
+    actions: z.optional(
+      z.array(
         z.object({
           action_id: z.string(),
-          block_id: z.string().optional(),
-          value: z.string().optional(),
-          action_ts: z.string().optional(),
+          block_id: z.optional(z.string()),
+          value: z.optional(z.string()),
+          action_ts: z.optional(z.string()),
         }),
-      )
-      .optional(),
-    container: z
-      .object({
-        message_ts: z.string().optional(),
-        channel_id: z.string().optional(),
-      })
-      .optional(),
-    channel: z.object({ id: z.string() }).optional(),
+      ),
+    ),
+    container: z.optional(
+      z.object({
+        message_ts: z.optional(z.string()),
+        channel_id: z.optional(z.string()),
+      }),
+    ),
+    channel: z.optional(z.object({ id: z.string() })),
     // Only the card's ts: its blocks, as Slack sends them back, are never
     // reused (the answered card is built from trusted fields).
-    message: z.object({ ts: z.string() }).optional(),
-    response_url: z.string().optional(),
+    message: z.optional(z.object({ ts: z.string() })),
+    response_url: z.optional(z.string()),
   }),
 );
 
