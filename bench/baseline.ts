@@ -18,8 +18,8 @@ import { build, type Metafile } from 'esbuild';
 import type { BuiltFunction } from '../infra/sst-bundle.ts';
 
 /**
- * The last commit before the cold-start work: each function's init is
- * budgeted at 0.75 of its init here. BENCH_BASELINE_COMMIT overrides it.
+ * The commit each function's init is budgeted against, at 0.75 of its
+ * init there (docs/performance.md). BENCH_BASELINE_COMMIT overrides it.
  */
 export const BASELINE_COMMIT = '763d18488c58d2d3bb251082d733bbcfd3b0420b';
 

@@ -26,6 +26,7 @@ import {
   type BuiltFunction,
   buildEntryAsSst,
   buildFunctionAsSst,
+  bundledSdkClients,
 } from '../infra/sst-bundle.ts';
 import {
   linkableLink,
@@ -115,16 +116,12 @@ function medianImportMs<K extends string>(
  * node_modules when it is not.
  */
 export function sdkClientPackages(metafile: Metafile): string[] {
-  const found = new Set<string>();
+  const found = new Set<string>(bundledSdkClients(metafile).keys());
   for (const output of Object.values(metafile.outputs)) {
     for (const i of output.imports) {
       const m = /^(@aws-sdk\/client-[a-z0-9-]+)$/.exec(i.path);
       if (i.external && m?.[1]) found.add(m[1]);
     }
-  }
-  for (const input of Object.keys(metafile.inputs)) {
-    const m = /node_modules\/(@aws-sdk\/client-[a-z0-9-]+)\//.exec(input);
-    if (m?.[1]) found.add(m[1]);
   }
   return [...found].sort();
 }

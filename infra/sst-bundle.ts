@@ -63,3 +63,23 @@ export async function buildEntryAsSst(
     throw new Error(`esbuild wrote no metafile for ${entryPoint}`);
   return result.metafile;
 }
+
+/**
+ * The @aws-sdk client packages a bundle inlines, each with where it is
+ * installed as the lock file names it (`node_modules/@aws-sdk/client-x`,
+ * or nested deeper). esbuild names inputs by their real path, which may
+ * lie outside the project when node_modules is a link: the path is read
+ * from its first `node_modules/` on.
+ */
+export function bundledSdkClients(metafile: Metafile): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const input of Object.keys(metafile.inputs)) {
+    const at = input.indexOf('node_modules/');
+    if (at < 0) continue;
+    const m = /^(node_modules\/(?:.*\/)?(@aws-sdk\/client-[a-z0-9-]+))\//.exec(
+      input.slice(at),
+    );
+    if (m?.[1] && m[2]) found.set(m[2], m[1]);
+  }
+  return found;
+}

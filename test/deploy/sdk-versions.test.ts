@@ -25,7 +25,10 @@ import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES } from '../../infra/functions.ts';
 import { LAMBDA_NODEJS } from '../../infra/sst-build.ts';
-import { buildFunctionAsSst } from '../../infra/sst-bundle.ts';
+import {
+  buildFunctionAsSst,
+  bundledSdkClients,
+} from '../../infra/sst-bundle.ts';
 import { FS_ID, singleMetricAlarm } from '../fixtures/alarm-events.ts';
 import { invokeBundle } from '../support/lambda-runtime.ts';
 
@@ -36,26 +39,6 @@ const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as LockFile;
 /** The lock file's version of a package installed at `node_modules/<dir>`. */
 function lockedVersion(installedAt: string): string | undefined {
   return lock.packages[installedAt]?.version;
-}
-
-/**
- * The @aws-sdk client packages a bundle inlines, each with where it is
- * installed as the lock file names it (`node_modules/@aws-sdk/client-x`,
- * or nested deeper). esbuild names inputs by their real path, which may
- * lie outside the project when node_modules is a link: the path is read
- * from its first `node_modules/` on.
- */
-function bundledClients(metafile: Metafile): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const input of Object.keys(metafile.inputs)) {
-    const at = input.indexOf('node_modules/');
-    if (at < 0) continue;
-    const m = /^(node_modules\/(?:.*\/)?(@aws-sdk\/client-[a-z0-9-]+))\//.exec(
-      input.slice(at),
-    );
-    if (m?.[1] && m[2]) found.set(m[2], m[1]);
-  }
-  return found;
 }
 
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
@@ -93,7 +76,7 @@ describe('bundles built with the AWS SDK bundled', () => {
   it('inline the EFS client in collect-efs and DynamoDB in open-incident', () => {
     const clients = (name: string) => {
       const fn = built.get(name);
-      return fn ? [...bundledClients(fn.metafile).keys()] : [];
+      return fn ? [...bundledSdkClients(fn.metafile).keys()] : [];
     };
 
     expect(clients('collect-efs')).toContain('@aws-sdk/client-efs');
@@ -105,7 +88,7 @@ describe('bundles built with the AWS SDK bundled', () => {
     let checked = 0;
     for (const [name, fn] of built) {
       const text = readFileSync(fn.file, 'utf8');
-      for (const [pkg, installedAt] of bundledClients(fn.metafile)) {
+      for (const [pkg, installedAt] of bundledSdkClients(fn.metafile)) {
         const version = lockedVersion(installedAt);
         checked++;
         // The client's package.json, inlined and minified.
@@ -143,6 +126,19 @@ function bytesOf(fn: { metafile: Metafile }, suffix: string): number {
     .flatMap((o) => Object.entries(o.inputs))
     .filter(([input]) => input.endsWith(suffix))
     .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+}
+
+/** What Normalize needs to load and run: its configuration, no links. */
+function normalizeEnv(more: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    AWS_REGION: 'us-east-1',
+    BURSTGUARD_CONFIG: JSON.stringify({
+      region: 'us-east-1',
+      fileSystems: [{ fileSystemId: FS_ID }],
+    }),
+    ...more,
+  };
 }
 
 describe('what a bundle carries of the code it imports', () => {
@@ -187,15 +183,7 @@ describe('what a bundle carries of the code it imports', () => {
     const loaded = JSON.parse(
       execFileSync(process.execPath, ['--input-type=module', '-e', script], {
         encoding: 'utf8',
-        env: {
-          PATH: process.env.PATH ?? '',
-          AWS_REGION: 'us-east-1',
-          POWERTOOLS_LOG_LEVEL: 'SILENT',
-          BURSTGUARD_CONFIG: JSON.stringify({
-            region: 'us-east-1',
-            fileSystems: [{ fileSystemId: 'fs-0123456789abcdef0' }],
-          }),
-        },
+        env: normalizeEnv({ POWERTOOLS_LOG_LEVEL: 'SILENT' }),
       }),
     ) as string[];
 
@@ -207,16 +195,8 @@ describe('what a bundle carries of the code it imports', () => {
     const outcome = await invokeBundle({
       file: normalize.file,
       cwd: join(normalize.file, '..', '..', '..'),
-      env: {
-        PATH: process.env.PATH ?? '',
-        AWS_REGION: 'us-east-1',
-        // Powertools Logger: sample every invocation at debug level.
-        POWERTOOLS_LOGGER_SAMPLE_RATE: '1',
-        BURSTGUARD_CONFIG: JSON.stringify({
-          region: 'us-east-1',
-          fileSystems: [{ fileSystemId: FS_ID }],
-        }),
-      },
+      // Powertools Logger: sample every invocation at debug level.
+      env: normalizeEnv({ POWERTOOLS_LOGGER_SAMPLE_RATE: '1' }),
       event: singleMetricAlarm(),
       functionName: 'normalize',
     });
